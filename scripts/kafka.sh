@@ -169,10 +169,14 @@ running_pid() {
 
 show_log_tail() {
   local f
+  if [[ -s "$LOGS_DIR/server.log" ]] && grep -qE '\] (ERROR|FATAL) ' "$LOGS_DIR/server.log"; then
+    log "---- last ERROR lines of $LOGS_DIR/server.log ----"
+    grep -E '\] (ERROR|FATAL) ' "$LOGS_DIR/server.log" | tail -n 5 | cut -c1-400 >&2 || true
+  fi
   for f in "$LOGS_DIR/server.log" "$LOGS_DIR/kafka.out"; do
     if [[ -s "$f" ]]; then
       log "---- last lines of $f ----"
-      tail -n 40 "$f" >&2 || true
+      tail -n 30 "$f" | cut -c1-400 >&2 || true
     fi
   done
 }
@@ -245,7 +249,7 @@ launch_broker() {
   # The inner bash writes its own pid and then execs java, so the pid file is exact.
   (
     cd "$CACHE_DIR"
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086,SC2016
     nohup setsid "$BASH" -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
       "$JAVA" $KAFKA_HEAP_OPTS -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
       -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
@@ -253,7 +257,7 @@ launch_broker() {
       -Dlog4j2.configurationFile="$LOG4J_CONFIG" -Dkafka.logs.dir="$LOGS_DIR" \
       -Dkafka.log.file=server.log -Dkafka.log.level=INFO \
       -cp "$LIBS_DIR/*" kafka.Kafka "$SERVER_PROPERTIES" \
-      >>"$out" 2>&1 </dev/null &
+      >>"$out" 2>&1 </dev/null 9>&- &
   )
   local i
   for ((i = 0; i < 50; i++)); do
@@ -356,8 +360,20 @@ usage() {
   sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
 }
 
+# Serialise start/stop/reset/fetch of one cache folder (e.g. parallel test workers or
+# CI jobs calling `start` at the same time). flock is optional (absent on macOS).
+take_lock() {
+  command -v flock >/dev/null 2>&1 || return 0
+  mkdir -p "$CACHE_DIR"
+  exec 9>"$CACHE_DIR/.lock"
+  flock -w 300 9 || die "could not lock $CACHE_DIR/.lock within 300s"
+}
+
 main() {
   local cmd="${1:-}"
+  case "$cmd" in
+    fetch | start | stop | restart | reset) take_lock ;;
+  esac
   case "$cmd" in
     fetch) cmd_fetch ;;
     start) cmd_start ;;

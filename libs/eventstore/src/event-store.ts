@@ -1,0 +1,155 @@
+import type { EventEnvelope, NewEvent } from '#contracts';
+import type { Database, SqlExecutor } from './database/sql-executor.js';
+import { sqlConstraint, sqlErrorCode } from './database/sql-executor.js';
+import { eventHash } from './event-hash.js';
+import { VersionConflictError } from './event-store.errors.js';
+import { EVENT_COLUMNS, rowToEnvelope, type EventRow } from './event-row.js';
+
+/** Where a reader stands in the global commit order. */
+export interface ReadCursor {
+  transactionId: string;
+  position: string;
+}
+
+export const START_CURSOR: ReadCursor = { transactionId: '0', position: '0' };
+
+export interface StoredEvent extends EventEnvelope {
+  cursor: ReadCursor;
+}
+
+export interface AppendOptions {
+  /** Kafka topic the events are published to through the outbox; omit to keep them internal. */
+  topic?: string;
+}
+
+export type Clock = () => Date;
+
+/**
+ * Append-only event store on PostgreSQL (or PGlite). Every append writes the events and their outbox
+ * rows in one transaction; `(stream_id, stream_version)` is unique, so two writers that read the same
+ * version cannot both append (optimistic concurrency).
+ */
+export class EventStore {
+  constructor(
+    readonly db: Database,
+    private readonly clock: Clock = () => new Date(),
+  ) {}
+
+  /** Appends in a transaction of its own. `expectedVersion` is the stream's version the writer decided on (0 = new stream). */
+  async append(streamId: string, expectedVersion: number, events: NewEvent[], options: AppendOptions = {}): Promise<EventEnvelope[]> {
+    try {
+      return await this.db.transaction((tx) => this.appendIn(tx, streamId, expectedVersion, events, options));
+    } catch (error) {
+      if (error instanceof VersionConflictError && error.details?.actualVersion === -1) {
+        throw new VersionConflictError(streamId, expectedVersion, await this.streamVersion(streamId));
+      }
+      throw error;
+    }
+  }
+
+  /** Appends inside the caller's transaction, so other writes (idempotency keys, vault rows) commit with the events. */
+  async appendIn(tx: SqlExecutor, streamId: string, expectedVersion: number, events: NewEvent[], options: AppendOptions = {}): Promise<EventEnvelope[]> {
+    if (!Number.isInteger(expectedVersion) || expectedVersion < 0) throw new RangeError('expectedVersion must be a non-negative integer');
+    if (events.length === 0) return [];
+    let prevHash: string | null = null;
+    if (expectedVersion > 0) {
+      const head = await tx.query<{ stream_version: number; hash: string }>(
+        'SELECT stream_version, hash FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1',
+        [streamId],
+      );
+      const actual = head.rows[0]?.stream_version ?? 0;
+      if (actual !== expectedVersion) throw new VersionConflictError(streamId, expectedVersion, actual);
+      prevHash = head.rows[0]!.hash;
+    }
+    const recordedAt = this.clock().toISOString();
+    const envelopes: Omit<EventEnvelope, 'position'>[] = [];
+    for (const [i, e] of events.entries()) {
+      const base = {
+        id: e.id,
+        type: e.type,
+        version: e.version,
+        streamId,
+        streamVersion: expectedVersion + i + 1,
+        occurredAt: new Date(e.occurredAt).toISOString(),
+        recordedAt,
+        municipality: e.municipality,
+        actor: { id: e.actor.id, role: e.actor.role },
+        correlationId: e.correlationId,
+        causationId: e.causationId ?? null,
+        traceparent: e.traceparent ?? null,
+        processingActivity: e.processingActivity,
+        legalBasis: e.legalBasis,
+        specialCategory: e.specialCategory ?? false,
+        payload: e.payload,
+        prevHash,
+      };
+      const hash = eventHash(base);
+      envelopes.push({ ...base, hash });
+      prevHash = hash;
+    }
+
+    const params: unknown[] = [];
+    const values = envelopes.map((e) => {
+      const row = [e.id, e.streamId, e.streamVersion, e.type, e.version, e.occurredAt, e.recordedAt, e.municipality, e.actor.id, e.actor.role, e.correlationId, e.causationId, e.traceparent, e.processingActivity, e.legalBasis, e.specialCategory, JSON.stringify(e.payload), e.prevHash, e.hash];
+      const start = params.length;
+      params.push(...row);
+      return `(${row.map((_, j) => `$${start + j + 1}`).join(', ')})`;
+    });
+    let inserted;
+    try {
+      inserted = await tx.query<{ position: string }>(
+        `INSERT INTO events (id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, municipality, actor_id, actor_role, correlation_id, causation_id, traceparent, processing_activity, legal_basis, special_category, payload, prev_hash, hash)
+         VALUES ${values.join(', ')} RETURNING position::text AS position`,
+        params,
+      );
+    } catch (error) {
+      if (sqlErrorCode(error) === '23505' && sqlConstraint(error) === 'events_stream_version_unique') {
+        throw new VersionConflictError(streamId, expectedVersion, -1);
+      }
+      throw error;
+    }
+    const stored: EventEnvelope[] = envelopes.map((e, i) => ({ ...e, position: inserted.rows[i]!.position }));
+
+    if (options.topic) {
+      const outParams: unknown[] = [];
+      const outValues = stored.map((e) => {
+        const headers: Record<string, string> = { 'event-id': e.id, 'event-type': e.type, 'correlation-id': e.correlationId };
+        if (e.traceparent) headers.traceparent = e.traceparent;
+        const row = [e.id, options.topic, streamId, JSON.stringify(e), JSON.stringify(headers)];
+        const start = outParams.length;
+        outParams.push(...row);
+        return `(${row.map((_, j) => `$${start + j + 1}`).join(', ')})`;
+      });
+      await tx.query(`INSERT INTO outbox (event_id, topic, message_key, message_value, headers) VALUES ${outValues.join(', ')}`, outParams);
+    }
+    return stored;
+  }
+
+  /** The stream's current version (0 when it does not exist). */
+  async streamVersion(streamId: string, tx: SqlExecutor = this.db): Promise<number> {
+    const r = await tx.query<{ v: number | null }>('SELECT max(stream_version) AS v FROM events WHERE stream_id = $1', [streamId]);
+    return Number(r.rows[0]?.v ?? 0);
+  }
+
+  /** A stream's events in version order. */
+  async readStream(streamId: string, tx: SqlExecutor = this.db): Promise<EventEnvelope[]> {
+    const r = await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY events.stream_version`, [streamId]);
+    return r.rows.map(rowToEnvelope);
+  }
+
+  /**
+   * Events after `cursor` in global commit order. Only transactions older than the oldest one still in
+   * flight are visible, so a late commit can never appear behind a cursor that already moved past it.
+   */
+  async readAll(cursor: ReadCursor = START_CURSOR, limit = 1000): Promise<StoredEvent[]> {
+    const r = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events
+        WHERE (events.transaction_id, events.position) > ($1::xid8, $2::bigint)
+          AND events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY events.transaction_id, events.position
+        LIMIT $3`,
+      [cursor.transactionId, cursor.position, limit],
+    );
+    return r.rows.map((row) => ({ ...rowToEnvelope(row), cursor: { transactionId: row.transaction_id, position: row.position } }));
+  }
+}

@@ -1,0 +1,208 @@
+import type { MessageTransport, OutgoingMessage } from '#messaging';
+import type { Database, SqlExecutor } from '../database/sql-executor.js';
+import { recordDeadLetter } from './dead-letter.js';
+
+export interface OutboxRelayOptions {
+  /** Rows taken per round. */
+  batchSize?: number;
+  /** Idle poll interval; appends in this process also nudge the relay directly. */
+  pollIntervalMs?: number;
+  /** Attempts after which a message that keeps failing goes to the dead-letter topic and table. */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt up to `maxBackoffMs`. */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  deadLetterTopic: string;
+  onError?: (error: unknown, context: Record<string, unknown>) => void;
+}
+
+interface OutboxRow {
+  id: string;
+  event_id: string;
+  topic: string;
+  message_key: string;
+  message_value: string;
+  headers: Record<string, string> | string;
+  attempts: number;
+}
+
+/** Relay lock id: one active relay per database keeps per-key order across relay instances. */
+const RELAY_LOCK = 7_318_001;
+
+/**
+ * Publishes outbox rows to the transport in id order, keyed by stream id, and deletes them once the
+ * transport acknowledged them. A crash between publish and delete publishes again; consumers' inboxes
+ * make that harmless. A row whose publication keeps failing backs off exponentially (later rows of the
+ * same key wait behind it) and, after `maxAttempts`, moves to the dead-letter topic and table.
+ */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly maxAttempts: number;
+  private readonly baseBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private pendingNudge = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly transport: MessageTransport,
+    private readonly options: OutboxRelayOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.maxAttempts = options.maxAttempts ?? 10;
+    this.baseBackoffMs = options.baseBackoffMs ?? 200;
+    this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Tells the relay there is new work (saves a poll interval of latency). */
+  nudge(): void {
+    this.pendingNudge = true;
+    this.wake?.();
+  }
+
+  /** One round: publishes up to `batchSize` due rows. Returns how many rows left the outbox. */
+  async relayOnce(): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
+      if (!lock.rows[0]?.locked) return 0;
+      const due = await tx.query<OutboxRow>(
+        `SELECT o.id::text AS id, o.event_id, o.topic, o.message_key, o.message_value, o.headers, o.attempts
+           FROM outbox o
+          WHERE o.next_attempt_at <= now()
+            AND NOT EXISTS (SELECT 1 FROM outbox w WHERE w.message_key = o.message_key AND w.id < o.id AND w.next_attempt_at > now())
+          ORDER BY o.id
+          LIMIT $1`,
+        [this.batchSize],
+      );
+      if (due.rows.length === 0) return 0;
+      const byTopic = new Map<string, OutboxRow[]>();
+      for (const row of due.rows) {
+        const list = byTopic.get(row.topic) ?? [];
+        list.push(row);
+        byTopic.set(row.topic, list);
+      }
+      const done: string[] = [];
+      for (const [topic, rows] of byTopic) {
+        try {
+          await this.transport.publish(topic, rows.map(toMessage));
+          done.push(...rows.map((r) => r.id));
+        } catch (error) {
+          if (isInfrastructureError(error)) {
+            // The broker is away: nothing is wrong with these messages, so they are not charged an attempt.
+            this.options.onError?.(error, { topic, rows: rows.length, kind: 'infrastructure' });
+            break;
+          }
+          done.push(...(await this.publishOneByOne(tx, topic, rows)));
+        }
+      }
+      if (done.length > 0) await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [done]);
+      return done.length;
+    });
+  }
+
+  /** Isolates the message(s) that fail so one bad message does not hold back the rest. */
+  private async publishOneByOne(tx: SqlExecutor, topic: string, rows: OutboxRow[]): Promise<string[]> {
+    const done: string[] = [];
+    const blockedKeys = new Set<string>();
+    for (const row of rows) {
+      if (blockedKeys.has(row.message_key)) continue;
+      try {
+        await this.transport.publish(topic, [toMessage(row)]);
+        done.push(row.id);
+      } catch (error) {
+        const attempts = row.attempts + 1;
+        const message = error instanceof Error ? error.message : String(error);
+        this.options.onError?.(error, { topic, outboxId: row.id, attempts });
+        if (attempts >= this.maxAttempts) {
+          await recordDeadLetter(tx, {
+            origin: 'outbox-relay',
+            topic,
+            key: row.message_key,
+            value: row.message_value,
+            headers: headersOf(row),
+            errorCode: 'OUTBOX.PUBLISH_FAILED',
+            error: message,
+            attempts,
+          });
+          await this.transport
+            .publish(this.options.deadLetterTopic, [
+              { key: row.message_key, value: row.message_value.length > 900_000 ? JSON.stringify({ eventId: row.event_id, truncated: true }) : row.message_value, headers: { ...headersOf(row), 'dead-letter-origin': 'outbox-relay', 'dead-letter-topic': topic, 'dead-letter-error': message.slice(0, 500) } },
+            ])
+            .catch((dlqError: unknown) => this.options.onError?.(dlqError, { topic: this.options.deadLetterTopic, outboxId: row.id }));
+          done.push(row.id);
+        } else {
+          blockedKeys.add(row.message_key);
+          const delay = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** (attempts - 1));
+          await tx.query(
+            `UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval WHERE id = $1`,
+            [row.id, attempts, message.slice(0, 2000), String(delay)],
+          );
+        }
+      }
+    }
+    return done;
+  }
+
+  private async run(): Promise<void> {
+    let idleDelay = this.pollIntervalMs;
+    while (this.running) {
+      let moved = 0;
+      try {
+        this.pendingNudge = false;
+        moved = await this.relayOnce();
+        idleDelay = this.pollIntervalMs;
+      } catch (error) {
+        this.options.onError?.(error, { kind: 'relay-round' });
+        idleDelay = Math.min(this.maxBackoffMs, idleDelay * 2);
+      }
+      if (moved >= this.batchSize || this.pendingNudge) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, idleDelay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+}
+
+function headersOf(row: OutboxRow): Record<string, string> {
+  return typeof row.headers === 'string' ? JSON.parse(row.headers) : row.headers;
+}
+
+function toMessage(row: OutboxRow): OutgoingMessage {
+  return { key: row.message_key, value: row.message_value, headers: headersOf(row) };
+}
+
+/**
+ * Errors that say the broker is unreachable rather than that a message is bad: no attempt is charged
+ * for them. kafkajs wraps the root cause in KafkaJSNonRetriableError; retries exhausted on a retriable
+ * error (KafkaJSNumberOfRetriesExceeded) also means the broker, not the message. A transport may mark
+ * an error `transient: true` itself.
+ */
+export function isInfrastructureError(error: unknown): boolean {
+  let e = error as { name?: string; cause?: unknown; transient?: boolean } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (e.transient === true || e.name === 'KafkaJSNumberOfRetriesExceeded') return true;
+  while (e && e.name === 'KafkaJSNonRetriableError' && e.cause && typeof e.cause === 'object') e = e.cause as typeof e;
+  return /Connection|RequestTimeout|BrokerNotFound|NoBrokerAvailable|MetadataNotLoaded|LockTimeout|KafkaJSTimeout/.test(e?.name ?? '');
+}

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import type { EventEnvelope } from '#contracts';
+import type { IncomingMessage, MessageHandler, MessageTransport, OutgoingMessage, SubscribeOptions } from '#messaging';
+import { EventStore, Inbox, OutboxRelay, type Database, type SqlExecutor } from '#eventstore';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/infra.js';
+import { anEvent } from './fixtures.js';
+
+/** A transport that records what it was given and can be told to fail. */
+class RecordingTransport implements MessageTransport {
+  readonly kind = 'in-process' as const;
+  readonly published: { topic: string; message: OutgoingMessage }[] = [];
+  failWhen: (topic: string, m: OutgoingMessage) => Error | null = () => null;
+  async ensureTopics(): Promise<void> {}
+  async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    for (const m of messages) {
+      const error = this.failWhen(topic, m);
+      if (error) throw error;
+    }
+    for (const message of messages) this.published.push({ topic, message });
+  }
+  async subscribe(_o: SubscribeOptions, _h: MessageHandler) {
+    return { stop: async () => undefined };
+  }
+  async healthy() {
+    return true;
+  }
+  async close() {}
+}
+
+/** Wraps a database so the relay's DELETE fails once: the process "dies" after publishing, before marking. */
+function crashingOnceAfterPublish(db: Database): Database {
+  let crashed = false;
+  return {
+    kind: db.kind,
+    query: (sql, params) => db.query(sql, params),
+    migrate: () => db.migrate(),
+    close: () => db.close(),
+    transaction: (work) =>
+      db.transaction((tx) =>
+        work({
+          query: async (sql: string, params?: unknown[]) => {
+            if (!crashed && sql.startsWith('DELETE FROM outbox')) {
+              crashed = true;
+              throw new Error('process killed between publish and mark');
+            }
+            return tx.query(sql, params);
+          },
+        } as SqlExecutor),
+      ),
+  } as Database;
+}
+
+let t: TestDatabase;
+let store: EventStore;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  store = new EventStore(t.db);
+});
+afterAll(async () => t?.drop());
+beforeEach(async () => {
+  await t.db.query('DELETE FROM outbox');
+  await t.db.query('DELETE FROM dead_letters');
+});
+
+const relayOptions = { deadLetterTopic: 'dlq', baseBackoffMs: 0, maxAttempts: 3 };
+
+describe('transactional outbox', () => {
+  it('writes outbox rows in the same transaction as the events: a rolled-back append leaves neither', async () => {
+    const stream = `s-${randomUUID()}`;
+    await expect(
+      t.db.transaction(async (tx) => {
+        await store.appendIn(tx, stream, 0, [anEvent()], { topic: 'topic-a' });
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    expect((await t.db.query('SELECT 1 FROM outbox')).rows).toHaveLength(0);
+    expect(await store.streamVersion(stream)).toBe(0);
+  });
+
+  it('the relay publishes keyed by stream id, in stream order, and empties the outbox', async () => {
+    const transport = new RecordingTransport();
+    const relay = new OutboxRelay(t.db, transport, relayOptions);
+    const stream = `s-${randomUUID()}`;
+    await store.append(stream, 0, [anEvent(), anEvent()], { topic: 'topic-a' });
+    await store.append(stream, 2, [anEvent()], { topic: 'topic-a' });
+    expect(await relay.relayOnce()).toBe(3);
+    const mine = transport.published.filter((p) => p.message.key === stream);
+    expect(mine.map((p) => (JSON.parse(p.message.value as string) as EventEnvelope).streamVersion)).toEqual([1, 2, 3]);
+    expect(mine.every((p) => p.topic === 'topic-a' && p.message.headers?.['event-id'])).toBe(true);
+    expect((await t.db.query('SELECT 1 FROM outbox')).rows).toHaveLength(0);
+  });
+
+  it('a crash between publish and marking published yields one effect at the consumer', async () => {
+    const transport = new RecordingTransport();
+    const stream = `s-${randomUUID()}`;
+    const [event] = await store.append(stream, 0, [anEvent()], { topic: 'topic-a' });
+    await expect(new OutboxRelay(crashingOnceAfterPublish(t.db), transport, relayOptions).relayOnce()).rejects.toThrow(/killed/);
+    await new OutboxRelay(t.db, transport, relayOptions).relayOnce();
+    const deliveries = transport.published.filter((p) => p.message.key === stream);
+    expect(deliveries).toHaveLength(2);
+
+    await t.db.query('CREATE TABLE IF NOT EXISTS effects (event_id uuid)');
+    const inbox = new Inbox(t.db, 'test-consumer');
+    const results = [];
+    for (const d of deliveries) {
+      results.push(await inbox.handleOnce(d.message.headers!['event-id']!, (tx) => tx.query('INSERT INTO effects VALUES ($1)', [d.message.headers!['event-id']])));
+    }
+    expect(results).toEqual([true, false]);
+    expect((await t.db.query('SELECT * FROM effects WHERE event_id = $1', [event!.id])).rows).toHaveLength(1);
+  });
+
+  it('a message that keeps failing goes to the dead-letter table and topic after the configured attempts; others flow on', async () => {
+    const transport = new RecordingTransport();
+    const poison = `poison-${randomUUID()}`;
+    const healthy = `s-${randomUUID()}`;
+    transport.failWhen = (topic, m) => (topic === 'topic-a' && m.key === poison ? new Error('record too large') : null);
+    const relay = new OutboxRelay(t.db, transport, relayOptions);
+    await store.append(poison, 0, [anEvent()], { topic: 'topic-a' });
+    await store.append(healthy, 0, [anEvent()], { topic: 'topic-a' });
+    for (let i = 0; i < 3; i++) await relay.relayOnce();
+    expect(transport.published.filter((p) => p.message.key === healthy)).toHaveLength(1);
+    const dead = await t.db.query<{ topic: string; attempts: number; error_code: string }>('SELECT topic, attempts, error_code FROM dead_letters WHERE message_key = $1', [poison]);
+    expect(dead.rows).toEqual([{ topic: 'topic-a', attempts: 3, error_code: 'OUTBOX.PUBLISH_FAILED' }]);
+    expect(transport.published.filter((p) => p.topic === 'dlq' && p.message.key === poison)).toHaveLength(1);
+    expect((await t.db.query('SELECT 1 FROM outbox')).rows).toHaveLength(0);
+  });
+
+  it('later events of a failing stream wait behind it, so per-key order holds', async () => {
+    const transport = new RecordingTransport();
+    const stream = `s-${randomUUID()}`;
+    let failures = 2; // the batch, then the first message on its own
+    transport.failWhen = (_t, m) => (m.key === stream && failures-- > 0 ? new Error('transient record error') : null);
+    const relay = new OutboxRelay(t.db, transport, { ...relayOptions, baseBackoffMs: 60_000 });
+    await store.append(stream, 0, [anEvent()], { topic: 'topic-a' });
+    await store.append(stream, 1, [anEvent()], { topic: 'topic-a' });
+    await relay.relayOnce();
+    expect(transport.published.filter((p) => p.message.key === stream)).toHaveLength(0);
+    await t.db.query('UPDATE outbox SET next_attempt_at = now()');
+    await relay.relayOnce();
+    const versions = transport.published.filter((p) => p.message.key === stream).map((p) => (JSON.parse(p.message.value as string) as EventEnvelope).streamVersion);
+    expect(versions).toEqual([1, 2]);
+  });
+
+  it('a broker outage charges no attempts and dead-letters nothing', async () => {
+    const transport = new RecordingTransport();
+    const outage = Object.assign(new Error('connect ECONNREFUSED'), { name: 'KafkaJSConnectionError' });
+    transport.failWhen = () => outage;
+    const relay = new OutboxRelay(t.db, transport, relayOptions);
+    await store.append(`s-${randomUUID()}`, 0, [anEvent()], { topic: 'topic-a' });
+    for (let i = 0; i < 5; i++) await relay.relayOnce();
+    expect((await t.db.query('SELECT attempts FROM outbox')).rows).toEqual([{ attempts: 0 }]);
+    expect((await t.db.query('SELECT 1 FROM dead_letters')).rows).toHaveLength(0);
+  });
+
+  it('the running relay delivers promptly after a nudge', async () => {
+    const transport = new RecordingTransport();
+    const relay = new OutboxRelay(t.db, transport, { ...relayOptions, pollIntervalMs: 60_000 });
+    relay.start();
+    try {
+      const stream = `s-${randomUUID()}`;
+      await store.append(stream, 0, [anEvent()], { topic: 'topic-a' });
+      relay.nudge();
+      await waitFor(() => transport.published.some((p) => p.message.key === stream));
+    } finally {
+      await relay.stop();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+export type { IncomingMessage };

@@ -1,0 +1,450 @@
+import { partitionForKey } from './murmur2.partitioner.js';
+import { silentTransportLogger, type TransportLogger } from './transport-logger.port.js';
+import type {
+  IncomingMessage,
+  MessageHandler,
+  MessageTransport,
+  OutgoingMessage,
+  SubscribeOptions,
+  Subscription,
+  TopicSpec,
+} from './transport.port.js';
+
+/** Tuning of the in-process transport; every field has a default. */
+export interface InProcessTransportOptions {
+  /** Partition count `ensureTopics` uses when a spec gives none (JS callers). Default 3. */
+  partitionsDefault?: number;
+  /**
+   * Messages kept per partition. Older ones are dropped (like Kafka's retention), so a group that
+   * lags further behind, or a new `fromBeginning` group, skips them. Default 10 000.
+   */
+  retentionPerPartition?: number;
+  /** Backoff before a failed message is redelivered: initial × multiplier^(failures−1), capped. */
+  redelivery?: { initialBackoffMs?: number; maxBackoffMs?: number; multiplier?: number };
+  logger?: TransportLogger;
+}
+
+interface StoredMessage {
+  offset: number;
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+interface Backoff {
+  initialMs: number;
+  maxMs: number;
+  multiplier: number;
+}
+
+/**
+ * Message transport inside one process with Kafka's semantics: keyed partitions (the same murmur2
+ * placement as Kafka), per-partition order, consumer groups with committed offsets, at-least-once
+ * redelivery with backoff while later messages of the partition wait, bounded in-memory retention.
+ *
+ * Differences from Kafka worth knowing: partitions of one group are delivered concurrently (a
+ * failing message only holds back its own partition), nothing survives the process, and
+ * `publish`/`subscribe` on a topic that `ensureTopics` did not create throw (auto-create off).
+ */
+export class InProcessTransport implements MessageTransport {
+  readonly kind = 'in-process' as const;
+
+  private readonly topics = new Map<string, TopicLog>();
+  private readonly groups = new Map<string, ConsumerGroup>();
+  private readonly partitionsDefault: number;
+  private readonly retention: number;
+  private readonly backoff: Backoff;
+  private readonly logger: TransportLogger;
+  private closed = false;
+
+  constructor(options: InProcessTransportOptions = {}) {
+    this.partitionsDefault = positiveInteger(options.partitionsDefault ?? 3, 'partitionsDefault');
+    this.retention = positiveInteger(options.retentionPerPartition ?? 10_000, 'retentionPerPartition');
+    this.backoff = {
+      initialMs: options.redelivery?.initialBackoffMs ?? 50,
+      maxMs: options.redelivery?.maxBackoffMs ?? 2_000,
+      multiplier: options.redelivery?.multiplier ?? 2,
+    };
+    this.logger = options.logger ?? silentTransportLogger;
+  }
+
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    this.assertOpen();
+    for (const spec of specs) {
+      if (this.topics.has(spec.topic)) continue;
+      const partitions = positiveInteger(spec.partitions || this.partitionsDefault, `partitions of ${spec.topic}`);
+      this.topics.set(spec.topic, new TopicLog(spec.topic, partitions, this.retention));
+    }
+  }
+
+  async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    this.assertOpen();
+    const log = this.requireTopic(topic);
+    // Validate and copy everything first so a bad message rejects the whole call, as one Kafka request would.
+    const prepared = messages.map((m) => ({
+      key: m.key,
+      value: typeof m.value === 'string' ? Buffer.from(m.value, 'utf8') : Buffer.from(m.value),
+      headers: copyHeaders(m.headers),
+    }));
+    for (const message of prepared) {
+      if (typeof message.key !== 'string') throw new Error(`Message key must be a string (topic "${topic}")`);
+    }
+    for (const message of prepared) {
+      log.partitions[partitionForKey(message.key, log.partitions.length)].append(message);
+    }
+  }
+
+  async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
+    this.assertOpen();
+    if (options.topics.length === 0) throw new Error('subscribe needs at least one topic');
+    const logs = options.topics.map((topic) => this.requireTopic(topic));
+    let group = this.groups.get(options.groupId);
+    if (!group) {
+      group = new ConsumerGroup(options.groupId, this.backoff, this.logger);
+      this.groups.set(options.groupId, group);
+    }
+    const member = group.join(logs, options.fromBeginning ?? true, handler);
+    return { stop: () => member.stop() };
+  }
+
+  async healthy(): Promise<boolean> {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.groups.values()].map((group) => group.close()));
+  }
+
+  private requireTopic(topic: string): TopicLog {
+    const log = this.topics.get(topic);
+    if (!log) {
+      throw new Error(
+        `Topic "${topic}" does not exist; create it with ensureTopics() first (the in-process transport never auto-creates topics)`,
+      );
+    }
+    return log;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('InProcessTransport is closed');
+  }
+}
+
+class TopicLog {
+  readonly partitions: PartitionLog[];
+
+  constructor(
+    readonly name: string,
+    partitionCount: number,
+    retention: number,
+  ) {
+    this.partitions = Array.from({ length: partitionCount }, () => new PartitionLog(retention));
+  }
+}
+
+class PartitionLog {
+  private readonly messages: StoredMessage[] = [];
+  /** Offset of messages[0]; grows when retention drops old messages. */
+  startOffset = 0;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly retention: number) {}
+
+  /** Offset the next appended message gets. */
+  get endOffset(): number {
+    return this.startOffset + this.messages.length;
+  }
+
+  get(offset: number): StoredMessage | undefined {
+    return this.messages[offset - this.startOffset];
+  }
+
+  append(message: Omit<StoredMessage, 'offset'>): void {
+    this.messages.push({ ...message, offset: this.endOffset });
+    // Trim in chunks (a quarter of the retention) so dropping old messages stays amortised O(1).
+    if (this.messages.length > this.retention + Math.max(1, this.retention >>> 2)) {
+      const drop = this.messages.length - this.retention;
+      this.messages.splice(0, drop);
+      this.startOffset += drop;
+    }
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+class ConsumerGroup {
+  private readonly members = new Set<GroupMember>();
+  /** Next offset to consume per topic and partition (the group's committed offsets). */
+  private readonly offsets = new Map<string, number[]>();
+  /** Failed deliveries so far per `topic/partition/offset`; dropped once the message succeeds. */
+  private readonly failures = new Map<string, number>();
+  private readonly workers = new Map<string, PartitionWorker>();
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly backoff: Backoff,
+    private readonly logger: TransportLogger,
+  ) {}
+
+  join(logs: TopicLog[], fromBeginning: boolean, handler: MessageHandler): GroupMember {
+    for (const log of logs) {
+      if (!this.offsets.has(log.name)) {
+        // No committed offset yet: start at the oldest retained message or at the end, like auto.offset.reset.
+        this.offsets.set(
+          log.name,
+          log.partitions.map((p) => (fromBeginning ? p.startOffset : p.endOffset)),
+        );
+      }
+    }
+    const member = new GroupMember(this, logs, handler, this.logger);
+    this.members.add(member);
+    this.rebalance();
+    return member;
+  }
+
+  leave(member: GroupMember): void {
+    this.members.delete(member);
+    this.rebalance();
+  }
+
+  /**
+   * The member that owns a partition right now: partitions are spread round-robin over the members
+   * subscribed to the topic, so members of one group share the partitions.
+   */
+  ownerOf(topic: string, partition: number): GroupMember | undefined {
+    const eligible = [...this.members].filter((m) => m.subscribes(topic));
+    return eligible.length === 0 ? undefined : eligible[partition % eligible.length];
+  }
+
+  nextOffset(topic: string, partition: number): number {
+    return this.offsets.get(topic)![partition];
+  }
+
+  commit(topic: string, partition: number, offset: number): void {
+    this.offsets.get(topic)![partition] = offset + 1;
+    this.failures.delete(`${topic}/${partition}/${offset}`);
+  }
+
+  /** Records a failed delivery and returns how many deliveries of this message have failed. */
+  recordFailure(topic: string, partition: number, offset: number): number {
+    const key = `${topic}/${partition}/${offset}`;
+    const failed = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, failed);
+    return failed;
+  }
+
+  failuresOf(topic: string, partition: number, offset: number): number {
+    return this.failures.get(`${topic}/${partition}/${offset}`) ?? 0;
+  }
+
+  backoffAfter(failures: number): number {
+    const { initialMs, maxMs, multiplier } = this.backoff;
+    return Math.min(initialMs * multiplier ** (failures - 1), maxMs);
+  }
+
+  /** Stops workers of partitions nobody subscribes to any more and starts the missing ones. */
+  rebalance(): void {
+    for (const worker of this.workers.values()) {
+      if (!this.ownerOf(worker.log.name, 0)) worker.abort();
+    }
+    if (this.closed) return;
+    for (const member of this.members) {
+      for (const log of member.logs) {
+        log.partitions.forEach((partitionLog, partition) => {
+          const key = `${log.name}/${partition}`;
+          if (this.workers.has(key)) return;
+          const worker = new PartitionWorker(this, log, partition, partitionLog, this.logger);
+          this.workers.set(key, worker);
+          void worker.run().finally(() => {
+            if (this.workers.get(key) === worker) this.workers.delete(key);
+            // A member may have joined while this worker was winding down.
+            this.rebalance();
+          });
+        });
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.members].map((m) => m.stop()));
+    const workers = [...this.workers.values()];
+    workers.forEach((w) => w.abort());
+    await Promise.all(workers.map((w) => w.finished));
+  }
+}
+
+class GroupMember {
+  private readonly topicNames: Set<string>;
+  private readonly inFlight = new Set<Promise<boolean>>();
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly group: ConsumerGroup,
+    readonly logs: TopicLog[],
+    private readonly handler: MessageHandler,
+    private readonly logger: TransportLogger,
+  ) {
+    this.topicNames = new Set(logs.map((l) => l.name));
+  }
+
+  subscribes(topic: string): boolean {
+    return this.topicNames.has(topic);
+  }
+
+  /**
+   * Runs the handler; resolves true on success, false when it threw. Registered as in flight
+   * synchronously so that `stop()` called right after always waits for it.
+   */
+  deliver(message: IncomingMessage): Promise<boolean> {
+    const run = Promise.resolve()
+      .then(() => this.handler(message))
+      .then(
+        () => true,
+        (error: unknown) => {
+          this.logger('error', 'Message handler failed; the message will be redelivered', {
+            groupId: this.group.id,
+            topic: message.topic,
+            partition: message.partition,
+            offset: message.offset,
+            attempt: message.attempt,
+            error,
+          });
+          return false;
+        },
+      );
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+    return run;
+  }
+
+  /** Leaves the group and waits for the handler calls still running. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.group.leave(this);
+      await Promise.all([...this.inFlight]);
+    })();
+    return this.stopping;
+  }
+}
+
+/** Delivers one partition to its current owner in the group, strictly in offset order. */
+class PartitionWorker {
+  readonly finished: Promise<void>;
+  private resolveFinished!: () => void;
+  private aborted = false;
+  private wake: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly group: ConsumerGroup,
+    readonly log: TopicLog,
+    private readonly partition: number,
+    private readonly partitionLog: PartitionLog,
+    private readonly logger: TransportLogger,
+  ) {
+    this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.interrupt();
+  }
+
+  async run(): Promise<void> {
+    const unlisten = this.partitionLog.onAppend(() => this.interrupt());
+    try {
+      while (!this.aborted) {
+        const owner = this.group.ownerOf(this.log.name, this.partition);
+        if (!owner) return;
+        let offset = this.group.nextOffset(this.log.name, this.partition);
+        if (offset < this.partitionLog.startOffset) {
+          this.logger('warn', 'Consumer group fell behind retention; skipping dropped messages', {
+            groupId: this.group.id,
+            topic: this.log.name,
+            partition: this.partition,
+            from: offset,
+            to: this.partitionLog.startOffset,
+          });
+          offset = this.partitionLog.startOffset;
+          this.group.commit(this.log.name, this.partition, offset - 1);
+        }
+        const stored = this.partitionLog.get(offset);
+        if (!stored) {
+          await this.pause();
+          continue;
+        }
+        const attempt = this.group.failuresOf(this.log.name, this.partition, offset) + 1;
+        const ok = await owner.deliver(this.toIncoming(stored, attempt));
+        if (ok) {
+          this.group.commit(this.log.name, this.partition, offset);
+        } else {
+          const failures = this.group.recordFailure(this.log.name, this.partition, offset);
+          await this.pause(this.group.backoffAfter(failures));
+        }
+      }
+    } finally {
+      unlisten();
+      this.resolveFinished();
+    }
+  }
+
+  private toIncoming(stored: StoredMessage, attempt: number): IncomingMessage {
+    // Fresh copies per delivery: one group's handler must not see another's mutations.
+    return {
+      topic: this.log.name,
+      partition: this.partition,
+      offset: String(stored.offset),
+      key: stored.key,
+      value: Buffer.from(stored.value),
+      headers: { ...stored.headers },
+      attempt,
+    };
+  }
+
+  /** Waits for `ms` (backoff) or, without `ms`, for the next append; `abort()` ends either wait. */
+  private pause(ms?: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.wake = undefined;
+        resolve();
+      };
+      if (ms === undefined) {
+        this.wake = done;
+      } else {
+        // Appends must not cut a backoff short, so only abort() may interrupt it.
+        this.wake = () => {
+          if (this.aborted) done();
+        };
+        this.timer = setTimeout(done, ms);
+      }
+    });
+  }
+
+  private interrupt(): void {
+    this.wake?.();
+  }
+}
+
+function copyHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  const copy: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (typeof value !== 'string') throw new Error(`Header "${name}" must be a string`);
+    copy[name] = value;
+  }
+  return copy;
+}
+
+function positiveInteger(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${what} must be a positive integer, got ${value}`);
+  return value;
+}

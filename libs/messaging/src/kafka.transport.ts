@@ -1,0 +1,414 @@
+import {
+  Kafka,
+  Partitioners,
+  logLevel as KafkaLogLevel,
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type KafkaMessage,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
+import { silentTransportLogger, type TransportLogLevel, type TransportLogger } from './transport-logger.port.js';
+import type {
+  IncomingMessage,
+  MessageHandler,
+  MessageTransport,
+  OutgoingMessage,
+  SubscribeOptions,
+  Subscription,
+  TopicSpec,
+} from './transport.port.js';
+
+/** Consumer tuning; the defaults favour fast group joins and quick redelivery. */
+export interface KafkaConsumerTuning {
+  /** Default 10 000 (the broker's minimum is 6 000). */
+  sessionTimeoutMs?: number;
+  /** Default 1 000; must stay below a third of the session timeout. */
+  heartbeatIntervalMs?: number;
+  /** How long a rebalance waits for members to rejoin. Default 10 000. */
+  rebalanceTimeoutMs?: number;
+  /** Long-poll wait of an idle fetch; also bounds how long `stop()` waits for it. Default 500. */
+  maxWaitTimeMs?: number;
+  /** Partitions handled at the same time by one subscription. Default 1. */
+  partitionsConsumedConcurrently?: number;
+  /**
+   * Redelivery after a handler error is kafkajs' consumer retry: backoff from `initialRetryTimeMs`
+   * doubling up to `maxRetryTimeMs`; after `retries` failures in a row the consumer restarts
+   * (rejoins the group) and keeps redelivering. Defaults 100 / 2 000 / 5.
+   */
+  retry?: { initialRetryTimeMs?: number; maxRetryTimeMs?: number; retries?: number };
+}
+
+export interface KafkaTransportConfig {
+  brokers: string[];
+  clientId: string;
+  /** Most verbose level passed to `logger`. Default 'warn'. */
+  logLevel?: TransportLogLevel | 'nothing';
+  /** Receives kafkajs' log output. Default: drops everything. */
+  logger?: TransportLogger;
+  /** TCP connect timeout per broker. Default 3 000. */
+  connectionTimeoutMs?: number;
+  /** Partition count `ensureTopics` uses when a spec gives none (JS callers). Default 3. */
+  partitionsDefault?: number;
+  /** `healthy()` answers false when the cluster cannot be described within this time. Default 2 000. */
+  healthTimeoutMs?: number;
+  consumer?: KafkaConsumerTuning;
+}
+
+type ResolvedTuning = Required<Omit<KafkaConsumerTuning, 'retry'>> & {
+  retry: Required<NonNullable<KafkaConsumerTuning['retry']>>;
+};
+
+const LEVEL_RANK: Record<TransportLogLevel | 'nothing', number> = { nothing: 0, error: 1, warn: 2, info: 3, debug: 4 };
+const TO_KAFKAJS_LEVEL = {
+  nothing: KafkaLogLevel.NOTHING,
+  error: KafkaLogLevel.ERROR,
+  warn: KafkaLogLevel.WARN,
+  info: KafkaLogLevel.INFO,
+  debug: KafkaLogLevel.DEBUG,
+} as const;
+
+/**
+ * kafkajs warns about this on every idempotent producer with bounded retries. Bounded retries are
+ * deliberate here: `publish` must reject so the outbox relay can retry, and consumers are idempotent.
+ */
+const EXPECTED_PRODUCER_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
+/** Failed-attempt counters kept per subscription; bounded so revoked partitions cannot grow it forever. */
+const MAX_TRACKED_FAILURES = 10_000;
+
+/**
+ * Thrown into kafkajs in place of the handler's error. kafkajs treats TypeError, RangeError and the
+ * like as unrecoverable and would stop the consumer for good; marked retriable, the failure makes
+ * kafkajs re-fetch from the failed (uncommitted) offset after its retry backoff instead.
+ */
+class HandlerFailedError extends Error {
+  readonly retriable = true;
+
+  constructor(cause: unknown) {
+    super(`Message handler failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'HandlerFailedError';
+  }
+}
+
+/**
+ * Kafka adapter of the message transport (kafkajs). Producer: idempotent, acks=all, one request in
+ * flight, murmur2 partitioner. Consumers commit an offset only after the handler succeeded; a
+ * throwing handler gets the same message again (attempt + 1) and the partition waits.
+ *
+ * Topics are never auto-created by this client, whatever the broker allows: a publish or subscribe
+ * to a topic that `ensureTopics` did not create rejects, like the in-process transport.
+ */
+export class KafkaTransport implements MessageTransport {
+  readonly kind = 'kafka' as const;
+
+  private readonly kafka: Kafka;
+  private readonly logger: TransportLogger;
+  private readonly partitionsDefault: number;
+  private readonly healthTimeoutMs: number;
+  private readonly tuning: ResolvedTuning;
+  private producer: Promise<Producer> | undefined;
+  private admin: Promise<Admin> | undefined;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly config: KafkaTransportConfig) {
+    if (config.brokers.length === 0) throw new Error('KafkaTransport needs at least one broker');
+    this.logger = config.logger ?? silentTransportLogger;
+    this.partitionsDefault = config.partitionsDefault ?? 3;
+    this.healthTimeoutMs = config.healthTimeoutMs ?? 2_000;
+    const consumer = config.consumer ?? {};
+    this.tuning = {
+      sessionTimeoutMs: consumer.sessionTimeoutMs ?? 10_000,
+      heartbeatIntervalMs: consumer.heartbeatIntervalMs ?? 1_000,
+      rebalanceTimeoutMs: consumer.rebalanceTimeoutMs ?? 10_000,
+      maxWaitTimeMs: consumer.maxWaitTimeMs ?? 500,
+      partitionsConsumedConcurrently: consumer.partitionsConsumedConcurrently ?? 1,
+      retry: {
+        initialRetryTimeMs: consumer.retry?.initialRetryTimeMs ?? 100,
+        maxRetryTimeMs: consumer.retry?.maxRetryTimeMs ?? 2_000,
+        retries: consumer.retry?.retries ?? 5,
+      },
+    };
+    const level = config.logLevel ?? 'warn';
+    this.kafka = new Kafka({
+      clientId: config.clientId,
+      brokers: config.brokers,
+      connectionTimeout: config.connectionTimeoutMs ?? 3_000,
+      logLevel: TO_KAFKAJS_LEVEL[level],
+      logCreator: () => (entry) => this.log(level, entry),
+    });
+  }
+
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    this.assertOpen();
+    if (specs.length === 0) return;
+    const admin = await this.connectedAdmin();
+    const existing = new Set(await admin.listTopics());
+    const missing = new Map<string, number>();
+    for (const spec of specs) {
+      if (!existing.has(spec.topic)) missing.set(spec.topic, spec.partitions || this.partitionsDefault);
+    }
+    if (missing.size === 0) return;
+    // kafkajs resolves false (no throw) when a concurrent caller created them first.
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [...missing].map(([topic, numPartitions]) => ({ topic, numPartitions })),
+    });
+  }
+
+  async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    this.assertOpen();
+    if (messages.length === 0) return;
+    const producer = await this.connectedProducer();
+    try {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      });
+    } catch (error) {
+      if (hasKafkaErrorType(error, 'UNKNOWN_TOPIC_OR_PARTITION')) throw missingTopicError(topic, error);
+      throw error;
+    }
+  }
+
+  async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
+    this.assertOpen();
+    if (options.topics.length === 0) throw new Error('subscribe needs at least one topic');
+    const subscription = new KafkaSubscription(this.kafka, options, handler, this.tuning, this.logger, () =>
+      this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    try {
+      await subscription.start();
+    } catch (error) {
+      await subscription.stop().catch(() => undefined);
+      if (hasKafkaErrorType(error, 'UNKNOWN_TOPIC_OR_PARTITION')) throw missingTopicError(options.topics.join(', '), error);
+      throw error;
+    }
+    return subscription;
+  }
+
+  async healthy(): Promise<boolean> {
+    if (this.closing) return false;
+    const probe = this.connectedAdmin().then(async (admin) => {
+      await admin.describeCluster();
+      return true;
+    });
+    return withTimeout(probe, this.healthTimeoutMs).catch(() => false);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+      await Promise.allSettled([disconnect(this.producer), disconnect(this.admin)]);
+    })();
+    return this.closing;
+  }
+
+  /** Connects the producer once and reuses it; a failed connect is retried by the next publish. */
+  private connectedProducer(): Promise<Producer> {
+    this.producer ??= connect(
+      this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        // kafkajs' own short retry for transient broker errors; the outbox relay owns real retries.
+        retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
+      }),
+      () => (this.producer = undefined),
+    );
+    return this.producer;
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    this.admin ??= connect(this.kafka.admin(), () => (this.admin = undefined));
+    return this.admin;
+  }
+
+  private log(configured: TransportLogLevel | 'nothing', { namespace, level, log }: LogEntry): void {
+    const { message, timestamp: _timestamp, logger: _logger, ...extra } = log;
+    const mapped: TransportLogLevel = message === EXPECTED_PRODUCER_WARNING ? 'debug' : fromKafkaLevel(level);
+    if (LEVEL_RANK[mapped] > LEVEL_RANK[configured]) return;
+    this.logger(mapped, message, { namespace, ...extra });
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new Error('KafkaTransport is closed');
+  }
+}
+
+/** One consumer (one group member) with its in-memory attempt counters. */
+class KafkaSubscription implements Subscription {
+  private readonly consumer: Consumer;
+  /** Failed deliveries per `topic/partition/offset`; dropped once the message succeeds. */
+  private readonly failures = new Map<string, number>();
+  private readonly readyTimeoutMs: number;
+  private readonly partitionsConsumedConcurrently: number;
+  private stopped = false;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: SubscribeOptions,
+    private readonly handler: MessageHandler,
+    tuning: ResolvedTuning,
+    private readonly logger: TransportLogger,
+    private readonly onStopped: () => void,
+  ) {
+    this.readyTimeoutMs = tuning.sessionTimeoutMs + tuning.rebalanceTimeoutMs;
+    this.partitionsConsumedConcurrently = tuning.partitionsConsumedConcurrently;
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: tuning.sessionTimeoutMs,
+      heartbeatInterval: tuning.heartbeatIntervalMs,
+      rebalanceTimeout: tuning.rebalanceTimeoutMs,
+      maxWaitTimeInMs: tuning.maxWaitTimeMs,
+      retry: {
+        initialRetryTime: tuning.retry.initialRetryTimeMs,
+        maxRetryTime: tuning.retry.maxRetryTimeMs,
+        retries: tuning.retry.retries,
+        // A crash after exhausted retries must not end consumption; only stop() does.
+        restartOnFailure: async () => !this.stopped,
+      },
+    });
+  }
+
+  /** Joins the group and resolves after the first fetch, so start offsets are resolved by then. */
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
+    const ready = this.firstFetch();
+    await this.consumer.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
+      eachMessage: ({ topic, partition, message }) => this.deliver(topic, partition, message),
+    });
+    await ready;
+  }
+
+  stop(): Promise<void> {
+    // consumer.disconnect() waits for the handler call in flight before leaving the group.
+    this.stopping ??= (async () => {
+      this.stopped = true;
+      try {
+        await this.consumer.disconnect();
+      } finally {
+        this.onStopped();
+      }
+    })();
+    return this.stopping;
+  }
+
+  private async deliver(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+    const key = `${topic}/${partition}/${message.offset}`;
+    const attempt = (this.failures.get(key) ?? 0) + 1;
+    try {
+      await this.handler({
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key ? message.key.toString('utf8') : null,
+        value: message.value ?? Buffer.alloc(0),
+        headers: headersToStrings(message.headers),
+        attempt,
+      });
+    } catch (error) {
+      this.failures.delete(key);
+      this.failures.set(key, attempt);
+      if (this.failures.size > MAX_TRACKED_FAILURES) this.failures.delete(this.failures.keys().next().value!);
+      // Rethrown so kafkajs does not resolve the offset and fetches this message again.
+      throw new HandlerFailedError(error);
+    }
+    this.failures.delete(key);
+  }
+
+  private firstFetch(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const settle = (error?: unknown) => {
+        clearTimeout(timer);
+        removeFetch();
+        removeCrash();
+        if (error) reject(error);
+        else resolve();
+      };
+      const removeFetch = this.consumer.on(this.consumer.events.FETCH, () => settle());
+      const removeCrash = this.consumer.on(this.consumer.events.CRASH, (event) => {
+        if (!event.payload.restart) settle(event.payload.error);
+      });
+      const timer = setTimeout(() => {
+        this.logger('warn', 'Consumer has not fetched yet; subscribe returns anyway', {
+          groupId: this.options.groupId,
+          topics: this.options.topics,
+          waitedMs: this.readyTimeoutMs,
+        });
+        settle();
+      }, this.readyTimeoutMs);
+    });
+  }
+}
+
+/** Kafka headers may repeat or be bytes; the port wants one string per name, so the last value wins. */
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(headers ?? {})) {
+    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    if (value === undefined) continue;
+    result[name] = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+  }
+  return result;
+}
+
+function fromKafkaLevel(level: number): TransportLogLevel {
+  if (level <= KafkaLogLevel.ERROR) return 'error';
+  if (level === KafkaLogLevel.WARN) return 'warn';
+  if (level === KafkaLogLevel.INFO) return 'info';
+  return 'debug';
+}
+
+/** True when the error or one of its causes is a Kafka protocol error of the given type. */
+function hasKafkaErrorType(error: unknown, type: string): boolean {
+  for (let e = error as { type?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 10; depth++) {
+    if (e.type === type) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
+function missingTopicError(topic: string, cause: unknown): Error {
+  return new Error(
+    `Topic "${topic}" does not exist on Kafka (UNKNOWN_TOPIC_OR_PARTITION); create it with ensureTopics() first (this client never auto-creates topics)`,
+    { cause },
+  );
+}
+
+function connect<T extends { connect(): Promise<void>; disconnect(): Promise<void> }>(
+  client: T,
+  onFailure: () => void,
+): Promise<T> {
+  return client.connect().then(
+    () => client,
+    async (error: unknown) => {
+      onFailure();
+      await client.disconnect().catch(() => undefined);
+      throw error;
+    },
+  );
+}
+
+async function disconnect(client: Promise<{ disconnect(): Promise<void> }> | undefined): Promise<void> {
+  const connected = await client?.catch(() => undefined);
+  await connected?.disconnect();
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,21 @@
+import { InProcessTransport } from './in-process.transport.js';
+import { KafkaTransport } from './kafka.transport.js';
+import type { TransportLogger } from './transport-logger.port.js';
+import type { MessageTransport } from './transport.port.js';
+
+export interface TransportFactoryConfig {
+  /** Kafka bootstrap brokers; empty or absent selects the in-process transport. */
+  kafkaBrokers?: string[];
+  clientId: string;
+  /** Optional sink for transport diagnostics (both adapters). */
+  logger?: TransportLogger;
+}
+
+/** Kafka when brokers are configured, otherwise the in-process transport (dev, tests). */
+export function createTransport(config: TransportFactoryConfig): MessageTransport {
+  const brokers = (config.kafkaBrokers ?? []).map((b) => b.trim()).filter((b) => b.length > 0);
+  if (brokers.length > 0) {
+    return new KafkaTransport({ brokers, clientId: config.clientId, logger: config.logger });
+  }
+  return new InProcessTransport({ logger: config.logger });
+}

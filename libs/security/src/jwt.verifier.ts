@@ -1,0 +1,152 @@
+import { createLocalJWKSet, errors, jwtVerify } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
+import type { Principal } from './principal.js';
+import { AuthenticationError } from './security.errors.js';
+import {
+  DEFAULT_AUDIENCE,
+  DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  DEFAULT_ISSUER,
+  DEFAULT_MAX_TOKEN_BYTES,
+} from './security.options.js';
+import type { SecurityOptions } from './security.options.js';
+import { principalFromClaims } from './token-claims.validator.js';
+import type { VerificationKeySet } from './verification-keys.js';
+import { resolveVerificationKeys } from './verification-keys.js';
+
+/** Settings of a verifier besides its keys. */
+export interface JwtVerifierSettings {
+  issuer?: string;
+  audience?: string;
+  clockToleranceSeconds?: number;
+  maxTokenBytes?: number;
+}
+
+/** Compact JWS: three base64url segments. Anything else (JWE, JSON serialization, junk) is refused early. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const BEARER = /^Bearer +(\S+) *$/i;
+
+/**
+ * Verifies bearer tokens (compact JWS, via `jose`) against the configured public keys and turns them
+ * into a `Principal`. Every failure is an `AuthenticationError` with a stable code; nothing from the
+ * token ends up in error messages.
+ */
+export class JwtVerifier {
+  private readonly getKey: JWTVerifyGetKey;
+  private readonly issuer: string;
+  private readonly audience: string;
+  private readonly clockTolerance: number;
+  private readonly maxTokenBytes: number;
+
+  constructor(
+    private readonly keys: VerificationKeySet,
+    settings: JwtVerifierSettings = {},
+  ) {
+    if (keys.algorithms.length === 0) {
+      throw new Error('JwtVerifier needs at least one verification key');
+    }
+    this.getKey = createLocalJWKSet(keys.jwks);
+    this.issuer = settings.issuer ?? DEFAULT_ISSUER;
+    this.audience = settings.audience ?? DEFAULT_AUDIENCE;
+    this.clockTolerance = settings.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
+    this.maxTokenBytes = settings.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+  }
+
+  /** Builds a verifier from `SecurityOptions` (loads the embedded key or the configured public keys). */
+  static async create(options: SecurityOptions): Promise<JwtVerifier> {
+    return new JwtVerifier(await resolveVerificationKeys(options), options);
+  }
+
+  /** The JWS algorithms this verifier accepts (derived from the configured key types). */
+  get algorithms(): readonly string[] {
+    return this.keys.algorithms;
+  }
+
+  /**
+   * Verifies the value of an `Authorization` header (`Bearer <token>`).
+   * @throws AuthenticationError `AUTH.TOKEN_MISSING` when there is no bearer token
+   */
+  async verifyAuthorizationHeader(header: string | string[] | undefined): Promise<Principal> {
+    if (header === undefined || header === '') {
+      throw new AuthenticationError('AUTH.TOKEN_MISSING', 'A bearer token is required', 'no-header');
+    }
+    if (typeof header !== 'string') {
+      throw new AuthenticationError('AUTH.TOKEN_INVALID', 'Exactly one Authorization header is allowed', 'multiple-headers');
+    }
+    // Size first: never run anything on an oversized header. Slack covers the "Bearer " prefix and spaces.
+    if (header.length > this.maxTokenBytes + 64) {
+      throw tooLarge();
+    }
+    const match = BEARER.exec(header);
+    if (!match) {
+      throw new AuthenticationError('AUTH.TOKEN_MISSING', 'A bearer token is required', 'not-bearer');
+    }
+    return this.verify(match[1]);
+  }
+
+  /**
+   * Verifies a compact JWS token and returns the principal it describes.
+   * @throws AuthenticationError with code TOKEN_MISSING, TOKEN_TOO_LARGE, TOKEN_INVALID, TOKEN_EXPIRED or CLAIMS_INVALID
+   */
+  async verify(token: string | undefined): Promise<Principal> {
+    if (token === undefined || token === '') {
+      throw new AuthenticationError('AUTH.TOKEN_MISSING', 'A bearer token is required', 'empty');
+    }
+    if (typeof token !== 'string' || Buffer.byteLength(token, 'utf8') > this.maxTokenBytes) {
+      throw tooLarge();
+    }
+    if (!COMPACT_JWS.test(token)) {
+      throw invalid('format');
+    }
+
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, this.getKey, {
+        algorithms: [...this.keys.algorithms],
+        issuer: this.issuer,
+        audience: this.audience,
+        requiredClaims: ['exp'],
+        clockTolerance: this.clockTolerance,
+      }));
+    } catch (error) {
+      throw mapJoseError(error);
+    }
+
+    const result = principalFromClaims(payload);
+    if (!result.ok) {
+      throw new AuthenticationError('AUTH.CLAIMS_INVALID', 'The token claims are not valid', result.problem);
+    }
+    return result.principal;
+  }
+}
+
+function tooLarge(): AuthenticationError {
+  return new AuthenticationError('AUTH.TOKEN_TOO_LARGE', 'The token is too large', 'size');
+}
+
+function invalid(reason: string): AuthenticationError {
+  return new AuthenticationError('AUTH.TOKEN_INVALID', 'The token is not valid', reason);
+}
+
+/** Maps jose errors to our codes. jose errors are not passed on: some carry the token payload. */
+function mapJoseError(error: unknown): AuthenticationError {
+  if (error instanceof errors.JWTExpired) {
+    return new AuthenticationError('AUTH.TOKEN_EXPIRED', 'The token has expired', 'exp');
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    // Claim names only (iss, aud, nbf, exp, iat): fixed vocabulary, no values.
+    return invalid(`claim:${error.claim}`);
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    return invalid('alg');
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return invalid('signature');
+  }
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+    return invalid('key');
+  }
+  if (error instanceof errors.JOSEError) {
+    return invalid('malformed');
+  }
+  return invalid('unexpected');
+}

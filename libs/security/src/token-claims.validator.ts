@@ -1,0 +1,85 @@
+import type { Principal, TokenRole } from './principal.js';
+import { CROSS_MUNICIPALITY_ROLES, isMunicipalityCode, isTokenRole } from './principal.js';
+
+/** Upper bounds keep a (validly signed but careless) token from producing huge principals. */
+const MAX_MUNICIPALITIES = 400; // the Netherlands has ~340 municipalities
+const MAX_TABLES = 200;
+const MAX_SUBJECT_LENGTH = 256;
+const TABLE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const TOKEN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/** Which claim was wrong; a fixed keyword, safe to log (never the claim's value). */
+export type ClaimProblem = 'sub' | 'role' | 'municipalities' | 'tables' | 'jti';
+
+export type ClaimsResult = { ok: true; principal: Principal } | { ok: false; problem: ClaimProblem; message: string };
+
+/**
+ * Turns the application claims of a token (already signature- and time-checked) into a `Principal`.
+ * Pure; used by the verifier and by the issuer (so we never mint a token we would reject).
+ */
+export function principalFromClaims(claims: Record<string, unknown>): ClaimsResult {
+  const { sub, role, municipalities, tables, jti } = claims;
+
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT_LENGTH || sub.trim() !== sub || CONTROL_CHARS.test(sub)) {
+    return fail('sub', `"sub" must be a non-empty string of at most ${MAX_SUBJECT_LENGTH} characters without surrounding whitespace`);
+  }
+  if (!isTokenRole(role)) {
+    return fail('role', '"role" must be one of the token roles (system is not allowed)');
+  }
+
+  const municipalityList = parseMunicipalities(municipalities, role);
+  if (municipalityList === undefined) {
+    return fail(
+      'municipalities',
+      CROSS_MUNICIPALITY_ROLES.includes(role)
+        ? '"municipalities" must be an array of CBS codes (GMxxxx)'
+        : `"municipalities" must be a non-empty array of CBS codes (GMxxxx) for role ${role}`,
+    );
+  }
+
+  const tableList = parseTables(tables);
+  if (tableList === undefined) {
+    return fail('tables', '"tables" must be an array of table ids');
+  }
+
+  if (jti !== undefined && (typeof jti !== 'string' || !TOKEN_ID.test(jti))) {
+    return fail('jti', '"jti" must be a short identifier string');
+  }
+
+  const principal: Principal = Object.freeze({
+    subject: sub,
+    role,
+    municipalities: Object.freeze(municipalityList),
+    tables: Object.freeze(tableList),
+    ...(jti !== undefined ? { tokenId: jti } : {}),
+  });
+  return { ok: true, principal };
+}
+
+function parseMunicipalities(value: unknown, role: TokenRole): string[] | undefined {
+  if (value === undefined) {
+    return CROSS_MUNICIPALITY_ROLES.includes(role) ? [] : undefined;
+  }
+  if (!Array.isArray(value) || value.length > MAX_MUNICIPALITIES || !value.every(isMunicipalityCode)) {
+    return undefined;
+  }
+  if (value.length === 0 && !CROSS_MUNICIPALITY_ROLES.includes(role)) {
+    return undefined;
+  }
+  return [...new Set(value)];
+}
+
+function parseTables(value: unknown): string[] | undefined {
+  if (value === undefined) {
+    return [];
+  }
+  if (!Array.isArray(value) || value.length > MAX_TABLES || !value.every((t) => typeof t === 'string' && TABLE_ID.test(t))) {
+    return undefined;
+  }
+  return [...new Set(value as string[])];
+}
+
+function fail(problem: ClaimProblem, message: string): ClaimsResult {
+  return { ok: false, problem, message };
+}
