@@ -5,7 +5,7 @@ export default {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
   moduleNameMapper: {
-    '^#(domain|contracts|eventstore|messaging|security)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#(domain|contracts|eventstore|messaging|security|platform)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

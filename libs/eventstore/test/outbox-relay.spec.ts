@@ -104,7 +104,7 @@ describe('transactional outbox', () => {
     const inbox = new Inbox(t.db, 'test-consumer');
     const results = [];
     for (const d of deliveries) {
-      results.push(await inbox.handleOnce(d.message.headers!['event-id']!, (tx) => tx.query('INSERT INTO effects VALUES ($1)', [d.message.headers!['event-id']])));
+      results.push(await inbox.handleOnce(d.message.headers!['event-id']!, async (tx) => { await tx.query('INSERT INTO effects VALUES ($1)', [d.message.headers!['event-id']]); }));
     }
     expect(results).toEqual([true, false]);
     expect((await t.db.query('SELECT * FROM effects WHERE event_id = $1', [event!.id])).rows).toHaveLength(1);
@@ -168,7 +168,7 @@ describe('transactional outbox', () => {
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+async function waitFor(condition: () => boolean, timeoutMs = 15000): Promise<void> {
   const start = Date.now();
   while (!condition()) {
     if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');

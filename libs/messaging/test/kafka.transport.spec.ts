@@ -1,0 +1,116 @@
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Kafka, logLevel } from 'kafkajs';
+import { KafkaTransport, type KafkaTransportConfig } from '../src/kafka.transport.js';
+import type { TransportLogLevel } from '../src/transport-logger.port.js';
+import { MessageCollector } from './message.collector.js';
+import { describeTransportContract } from './transport.contract.js';
+
+/**
+ * Runs against a real broker (KAFKA_BROKERS, default 127.0.0.1:9092). An unreachable broker fails
+ * every test here with a hint how to start it; these tests never skip.
+ */
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
+const runId = randomBytes(4).toString('hex');
+const namePrefix = `sr-kafka-test-${runId}`;
+const errors: { message: string; extra?: Record<string, unknown> }[] = [];
+
+const config = (overrides: Partial<KafkaTransportConfig> = {}): KafkaTransportConfig => ({
+  brokers,
+  clientId: `signaalroute-test-${runId}`,
+  logLevel: 'info',
+  logger: (level: TransportLogLevel, message: string, extra?: Record<string, unknown>) => {
+    if (level !== 'info') require('node:fs').appendFileSync('/tmp/kx/kafka-log.txt', `${level} ${message} ${JSON.stringify({...extra, stack: undefined})}\n`);
+    if (level === 'error') errors.push({ message, extra });
+  },
+  // Few retries before kafkajs restarts the consumer, so the restart path is exercised quickly.
+  consumer: { retry: { initialRetryTimeMs: 50, maxRetryTimeMs: 400, retries: 2 } },
+  ...overrides,
+});
+
+function tcpReachable(broker: string, timeoutMs: number): Promise<boolean> {
+  const [host, port] = [broker.slice(0, broker.lastIndexOf(':')), Number(broker.slice(broker.lastIndexOf(':') + 1))];
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+beforeAll(async () => {
+  const unreachable = new Error(
+    `Kafka not reachable at ${brokers.join(',')}; start it with \`bash scripts/kafka.sh start\``,
+  );
+  if (!(await tcpReachable(brokers[0], 2_000))) throw unreachable;
+  const probe = new KafkaTransport(config());
+  const healthy = await probe.healthy();
+  await probe.close();
+  if (!healthy) throw unreachable;
+});
+
+afterAll(async () => {
+  // Remove this run's topics so the dev broker does not fill up with test topics.
+  const admin = new Kafka({ clientId: `cleanup-${runId}`, brokers, logLevel: logLevel.NOTHING }).admin();
+  try {
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(namePrefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 });
+  } catch {
+    // Cleanup is best effort; a missing broker is reported by beforeAll already.
+  } finally {
+    await admin.disconnect();
+  }
+});
+
+describeTransportContract('KafkaTransport', () => new KafkaTransport(config()), { namePrefix });
+
+describe('KafkaTransport specifics', () => {
+  let transport: KafkaTransport;
+  beforeAll(() => {
+    transport = new KafkaTransport(config());
+  });
+  afterAll(async () => {
+    await transport?.close();
+  });
+
+  it('does not let a handler error stop the consumer (no crash without restart)', async () => {
+    const topic = `${namePrefix}-crash`;
+    await transport.ensureTopics([{ topic, partitions: 1 }]);
+    const before = errors.length;
+    const inbox = new MessageCollector();
+    const subscription = await transport.subscribe(
+      { groupId: `${namePrefix}-crash-group`, topics: [topic] },
+      inbox.handler((m) => {
+        // 4 failures > retries (2): kafkajs crashes the runner and must restart it.
+        if (m.attempt <= 4) throw new RangeError('simulated');
+      }),
+    );
+    try {
+      await transport.publish(topic, [{ key: 'k', value: '1' }]);
+      await inbox.waitForCount(1, 30_000);
+      expect(inbox.messages[0].attempt).toBe(5);
+      const logged = errors.slice(before).map((e) => e.message);
+      expect(logged.some((m) => m.startsWith('Restarting the consumer'))).toBe(true);
+      expect(logged.some((m) => m.includes('Error when calling eachMessage'))).toBe(true);
+    } finally {
+      await subscription.stop();
+    }
+  });
+
+  it('reports unhealthy when no broker answers', async () => {
+    const dead = new KafkaTransport(config({ brokers: ['127.0.0.1:1'], healthTimeoutMs: 300, connectionTimeoutMs: 200 }));
+    try {
+      expect(await dead.healthy()).toBe(false);
+    } finally {
+      await dead.close();
+    }
+  });
+});

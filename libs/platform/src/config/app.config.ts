@@ -1,0 +1,70 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+const list = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((s) => s.trim()) : undefined);
+const int = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/**
+ * Process configuration, read from the environment and validated at start-up: a bad value stops the
+ * process with a message naming the variable, instead of surfacing later as a strange failure.
+ */
+export class AppConfig {
+  /** HTTP port. */
+  @IsOptional() @Transform(int) @IsInt() @Min(0) @Max(65535)
+  PORT: number = 3000;
+
+  @IsOptional() @IsString()
+  HOST: string = '127.0.0.1';
+
+  /** PostgreSQL URL; without it the embedded PGlite database in SIGNAALROUTE_DATA_DIR is used. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  /** Comma-separated host:port list; without it the in-process transport is used. */
+  @IsOptional() @Transform(list) @Matches(/^[A-Za-z0-9.\-_]+:\d{1,5}$/, { each: true, message: 'KAFKA_BROKERS must be host:port[,host:port]' })
+  KAFKA_BROKERS?: string[];
+
+  @IsOptional() @IsString()
+  SIGNAALROUTE_DATA_DIR: string = './.signaalroute';
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  /** Partitions of topics this process creates. */
+  @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(1000)
+  TOPIC_PARTITIONS: number = 6;
+
+  /** Publication attempts before an outbox message is dead-lettered. */
+  @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(1000)
+  OUTBOX_MAX_ATTEMPTS: number = 10;
+
+  @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(60_000)
+  OUTBOX_POLL_INTERVAL_MS: number = 50;
+
+  @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(500)
+  DATABASE_POOL_SIZE: number = 20;
+
+  /** Kafka client id prefix and consumer-group prefix. */
+  @IsOptional() @Matches(/^[a-z0-9.\-]+$/)
+  KAFKA_CLIENT_ID: string = 'signaalroute';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const raw: Record<string, unknown> = {};
+  for (const key of [...known, 'DATABASE_URL', 'KAFKA_BROKERS']) if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
+  const config = plainToInstance(AppConfig, raw);
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new ConfigError(errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`));
+  }
+  return config;
+}

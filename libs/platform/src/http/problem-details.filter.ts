@@ -1,0 +1,58 @@
+import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { DomainError } from '#domain';
+import { httpStatusForCode } from './error-status.js';
+import { problem, type Problem } from './problem.js';
+
+const FASTIFY_CODES: Record<string, { status: number; code: string; title: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'HTTP.PAYLOAD_TOO_LARGE', title: 'The request body is larger than 1 MiB' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'HTTP.UNSUPPORTED_MEDIA_TYPE', title: 'Send the body as application/json' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'HTTP.MALFORMED_JSON', title: 'The JSON body is empty' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'HTTP.MALFORMED_JSON', title: 'Content-Length does not match the body' },
+};
+
+/**
+ * Every error leaves as `application/problem+json` with a stable `code`. Messages never echo request
+ * values (they may be personal data); unexpected errors are logged with their stack and answered 500.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest & { traceId?: string }>();
+    const body = { ...this.toProblem(exception), instance: request.url?.split('?')[0], traceId: request.traceId };
+    if (body.status >= 500) this.logger.error({ err: exception, traceId: request.traceId, route: request.routeOptions?.url }, 'unhandled error');
+    void reply.status(body.status).header('content-type', 'application/problem+json').send(body);
+  }
+
+  toProblem(exception: unknown): Problem {
+    const e = exception as { code?: unknown; httpStatus?: unknown; statusCode?: unknown; message?: string; details?: Record<string, unknown> };
+    if (exception instanceof DomainError) {
+      return problem(httpStatusForCode(exception.code), exception.code, exception.message, exception.details ?? {});
+    }
+    // Security errors carry their own status (401/403).
+    if (typeof e?.code === 'string' && typeof e.httpStatus === 'number') {
+      return problem(e.httpStatus, e.code, e.message ?? 'Not allowed');
+    }
+    if (typeof e?.code === 'string' && FASTIFY_CODES[e.code]) {
+      const f = FASTIFY_CODES[e.code]!;
+      return problem(f.status, f.code, f.title);
+    }
+    if (exception instanceof SyntaxError || (e?.statusCode === 400 && /JSON/i.test(e.message ?? ''))) {
+      return problem(400, 'HTTP.MALFORMED_JSON', 'The body is not valid JSON');
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = status === 404 ? 'HTTP.NOT_FOUND' : status === 405 ? 'HTTP.METHOD_NOT_ALLOWED' : `HTTP.${status}`;
+      return problem(status, code, status === 404 ? 'No such resource' : exception.message);
+    }
+    if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+      return problem(e.statusCode, `HTTP.${e.statusCode}`, e.message ?? 'Bad request');
+    }
+    return problem(500, 'INTERNAL.ERROR', 'Something went wrong on our side; the trace id identifies it in the logs');
+  }
+}

@@ -1,0 +1,15 @@
+/** RFC 9457 problem details with a stable `code`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  instance?: string;
+  traceId?: string;
+  [extension: string]: unknown;
+}
+
+export function problem(status: number, code: string, title: string, extra: Record<string, unknown> = {}): Problem {
+  return { type: `https://signaalroute.nl/problems/${code.toLowerCase().replace(/\./g, '-')}`, title, status, code, ...extra };
+}

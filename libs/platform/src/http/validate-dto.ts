@@ -1,0 +1,38 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { DomainError } from '#domain';
+
+export interface FieldProblem {
+  /** JSON path of the field, e.g. `location.municipality`. */
+  path: string;
+  /** Names of the failed constraints (e.g. `isNotEmpty`, `whitelistValidation`), never the sent value. */
+  constraints: string[];
+  message: string;
+}
+
+function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
+  return errors.flatMap((e) => {
+    const path = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = e.constraints
+      ? [{ path, constraints: Object.keys(e.constraints), message: Object.values(e.constraints).join('; ') }]
+      : [];
+    return [...own, ...flatten(e.children ?? [], path)];
+  });
+}
+
+/**
+ * Validates a plain body against a class-validator DTO at an edge (HTTP or Kafka): unknown fields are
+ * refused, nested objects checked. Throws `VALIDATION.FAILED` listing field paths and rule names.
+ */
+export function validateDto<T extends object>(cls: new () => T, plain: unknown): T {
+  if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
+    throw new DomainError('VALIDATION.FAILED', 'The body must be a JSON object', { errors: [] });
+  }
+  const instance = plainToInstance(cls, plain, { enableImplicitConversion: false });
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, validationError: { target: false, value: false } });
+  if (errors.length > 0) {
+    const problems = flatten(errors);
+    throw new DomainError('VALIDATION.FAILED', `The body has ${problems.length} invalid field(s)`, { errors: problems });
+  }
+  return instance;
+}

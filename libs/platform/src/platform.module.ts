@@ -1,0 +1,99 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { TOPICS } from '#contracts';
+import { EventStore, OutboxRelay, TypeOrmDatabase, type Database } from '#eventstore';
+import { createTransport, MESSAGE_TRANSPORT, type MessageTransport, type TopicSpec } from '#messaging';
+import { CLOCK, systemClock, type Clock } from './clock.js';
+import type { AppConfig } from './config/app.config.js';
+import { HealthController } from './health/health.controller.js';
+import { APP_CONFIG, DATABASE, EVENT_STORE, LOGGER, OUTBOX_RELAY } from './platform.tokens.js';
+
+export interface PlatformOptions {
+  config: AppConfig;
+  logger: Logger;
+  /** Migrations of the apps running in this process (their own tables). */
+  migrations: Function[];
+  /** Topics the apps in this process publish or consume; created at start-up when missing. */
+  topics: string[];
+  clock?: Clock;
+  /** Run the outbox relay in this process (default true). */
+  relay?: boolean;
+}
+
+/** The shared runtime: database, event store, transport, outbox relay, clock, logger and health checks. */
+@Global()
+@Module({})
+export class PlatformModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
+    @Inject('PLATFORM_TOPICS') private readonly topics: TopicSpec[],
+  ) {}
+
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const { config, logger } = options;
+    const clock = options.clock ?? systemClock;
+    const topics = [...new Set([...options.topics, TOPICS.deadLetter])].map((topic) => ({ topic, partitions: config.TOPIC_PARTITIONS }));
+    return {
+      module: PlatformModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: CLOCK, useValue: clock },
+        { provide: 'PLATFORM_TOPICS', useValue: topics },
+        {
+          provide: DATABASE,
+          useFactory: async () => {
+            const db = await TypeOrmDatabase.open({
+              databaseUrl: config.DATABASE_URL,
+              dataDir: config.DATABASE_URL ? undefined : `${config.SIGNAALROUTE_DATA_DIR}/pgdata`,
+              poolSize: config.DATABASE_POOL_SIZE,
+              migrations: options.migrations,
+            });
+            await db.migrate();
+            return db;
+          },
+        },
+        { provide: EVENT_STORE, useFactory: (db: Database) => new EventStore(db, clock), inject: [DATABASE] },
+        {
+          provide: MESSAGE_TRANSPORT,
+          useFactory: async () => {
+            const transport = createTransport({
+              kafkaBrokers: config.KAFKA_BROKERS,
+              clientId: config.KAFKA_CLIENT_ID,
+              logger: (level, message, extra) => logger[level]({ component: 'transport', ...extra }, message),
+            });
+            await transport.ensureTopics(topics);
+            return transport;
+          },
+        },
+        {
+          provide: OUTBOX_RELAY,
+          useFactory: (db: Database, transport: MessageTransport) =>
+            options.relay === false
+              ? null
+              : new OutboxRelay(db, transport, {
+                  deadLetterTopic: TOPICS.deadLetter,
+                  maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+                  pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+                  onError: (error, context) => logger.warn({ component: 'outbox-relay', err: error, ...context }, 'outbox publication failed'),
+                }),
+          inject: [DATABASE, MESSAGE_TRANSPORT],
+        },
+      ],
+      exports: [APP_CONFIG, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY],
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay?.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay?.stop();
+    await this.transport.close();
+    await this.db.close();
+  }
+}

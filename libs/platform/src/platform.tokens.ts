@@ -1,0 +1,6 @@
+/** Nest injection tokens for the platform's shared services. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const DATABASE = Symbol('DATABASE');
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
+export const LOGGER = Symbol('LOGGER');
