@@ -329,7 +329,7 @@ class GroupMember {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.group.leave(this);
-      await Promise.all([...this.inFlight]);
+      // mutated
     })();
     return this.stopping;
   }

@@ -136,6 +136,9 @@ export class KafkaTransport implements MessageTransport {
       clientId: config.clientId,
       brokers: config.brokers,
       connectionTimeout: config.connectionTimeoutMs ?? 3_000,
+      // Explicit, because kafkajs silently switches to other retry defaults when NODE_ENV=test.
+      // Applies to connects and admin calls; producer and consumer override parts of it.
+      retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 5, factor: 0.2, multiplier: 2 },
       logLevel: TO_KAFKAJS_LEVEL[level],
       logCreator: () => (entry) => this.log(level, entry),
     });
@@ -322,7 +325,7 @@ class KafkaSubscription implements Subscription {
       this.failures.set(key, attempt);
       if (this.failures.size > MAX_TRACKED_FAILURES) this.failures.delete(this.failures.keys().next().value!);
       // Rethrown so kafkajs does not resolve the offset and fetches this message again.
-      throw new HandlerFailedError(error);
+      throw error;
     }
     this.failures.delete(key);
   }

@@ -10,3 +10,4 @@ export * from './http/create-http-app.js';
 export * from './health/health.controller.js';
 export * from './platform.tokens.js';
 export * from './platform.module.js';
+export * from './bootstrap.js';

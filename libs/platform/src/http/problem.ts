@@ -11,5 +11,5 @@ export interface Problem {
 }
 
 export function problem(status: number, code: string, title: string, extra: Record<string, unknown> = {}): Problem {
-  return { type: `https://signaalroute.nl/problems/${code.toLowerCase().replace(/\./g, '-')}`, title, status, code, ...extra };
+  return { type: `https://signaalroute.nl/problems/${code.toLowerCase().replace(/[._]/g, '-')}`, title, status, code, ...extra };
 }

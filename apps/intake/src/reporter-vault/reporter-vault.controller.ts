@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '#domain';
+import { EventStore, type Database } from '#eventstore';
+import { CLOCK, DATABASE, EVENT_STORE, type Clock } from '#platform';
+import { CurrentPrincipal, Roles, type Principal } from '#security';
+import { INTAKE_PROCESSING, signalStreamId } from '../signals/signal-stream.js';
+import { notFound } from '../triage-queue/triage-queue.controller.js';
+
+/**
+ * The reporter of an intern-meldpunt report or zorgmelding, for a coordinator of that municipality who
+ * states why. Every access is recorded as an event on the signal's stream (who, when, why).
+ */
+@ApiTags('triage')
+@ApiBearerAuth()
+@Roles('coordinator')
+@Controller('v1/signals')
+export class ReporterVaultController {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get(':id/reporter')
+  @ApiOperation({ summary: "Read a signal's shielded reporter (coordinators of the municipality; the access is recorded)" })
+  @ApiQuery({ name: 'reason', required: true, description: 'Why you need the identity (recorded)' })
+  async reporter(
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => notFound() })) id: string,
+    @Query('reason') reason: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: FastifyRequest,
+  ) {
+    if (typeof reason !== 'string' || reason.trim().length < 5 || reason.length > 500) {
+      throw new DomainError('VALIDATION.REASON_REQUIRED', 'State a reason (5–500 characters) for reading the reporter');
+    }
+    const r = await this.db.query<{ municipality: string; source: string; reporter: unknown }>(
+      'SELECT municipality, source, reporter FROM reporter_vault WHERE signal_id = $1 AND municipality = ANY($2::text[])',
+      [id, principal.municipalities],
+    );
+    const row = r.rows[0];
+    if (!row) throw notFound();
+    const stream = signalStreamId(id);
+    const now = this.clock();
+    await this.db.transaction(async (tx) => {
+      const version = await this.store.streamVersion(stream, tx);
+      await this.store.appendIn(tx, stream, version, [
+        {
+          id: randomUUID(),
+          type: 'ReporterIdentityAccessed',
+          version: 1,
+          occurredAt: now.toISOString(),
+          municipality: row.municipality,
+          actor: { id: principal.subject, role: principal.role },
+          correlationId: randomUUID(),
+          traceparent: (req as FastifyRequest & { traceparent?: string }).traceparent ?? null,
+          processingActivity: INTAKE_PROCESSING.activity,
+          legalBasis: INTAKE_PROCESSING.legalBasis,
+          payload: { signalId: id, reason: reason.trim() },
+        },
+      ]);
+    });
+    return { signalId: id, source: row.source, reporter: typeof row.reporter === 'string' ? JSON.parse(row.reporter) : row.reporter };
+  }
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Logger } from 'pino';
+import { TOPICS } from '#contracts';
+import { DomainError, SIGNAL_ERRORS, SIGNAL_SOURCES, type SignalSource } from '#domain';
+import { recordDeadLetter, type Database } from '#eventstore';
+import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
+import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
+import { ReceiveSignalCommand } from './receive-signal.command.js';
+
+export const INBOUND_TOPICS = SIGNAL_SOURCES.map((s) => TOPICS.inbound(s));
+
+const sourceOf = (topic: string): SignalSource | undefined => SIGNAL_SOURCES.find((s) => TOPICS.inbound(s) === topic);
+
+/**
+ * Where a signal enters over Kafka: `signaalroute.inbound.<source>.v1`, the same payloads as HTTP.
+ * A message that is invalid goes to the dead-letter topic and table with its validation errors and the
+ * partition moves on; a failure of our own (database down) is thrown, so the message is redelivered.
+ */
+@Injectable()
+export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription: Subscription | null = null;
+
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscription = await this.transport.subscribe(
+      { groupId: `${this.config.KAFKA_CLIENT_ID}.intake.inbound`, topics: INBOUND_TOPICS, fromBeginning: true },
+      (message) => this.handle(message),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.stop();
+  }
+
+  async handle(message: IncomingMessage): Promise<void> {
+    const source = sourceOf(message.topic);
+    if (!source) return;
+    let body: unknown;
+    try {
+      body = JSON.parse(message.value.toString('utf8'));
+    } catch {
+      return this.deadLetter(message, 'HTTP.MALFORMED_JSON', 'The message value is not valid JSON', false);
+    }
+    const key = message.headers['idempotency-key'] ?? null;
+    const traceparent = message.headers.traceparent ?? null;
+    try {
+      await this.commands.execute(
+        new ReceiveSignalCommand(source, body, { id: `kafka:${message.topic}`, role: 'intake-system' }, null, key, randomUUID(), traceparent),
+      );
+    } catch (error) {
+      if (error instanceof DomainError) {
+        // A reporter in an MMA payload must not be kept anywhere, not even in the dead-letter store.
+        const redact = error.code === SIGNAL_ERRORS.REPORTER_NOT_ALLOWED;
+        return this.deadLetter(message, error.code, JSON.stringify({ message: error.message, details: error.details ?? {} }), redact);
+      }
+      throw error;
+    }
+  }
+
+  private async deadLetter(message: IncomingMessage, code: string, error: string, redact: boolean): Promise<void> {
+    const value = redact ? JSON.stringify({ redacted: true, reason: code }) : message.value.toString('utf8');
+    const headers = { 'dead-letter-origin': 'intake.inbound', 'dead-letter-topic': message.topic, 'dead-letter-partition': String(message.partition), 'dead-letter-offset': message.offset, 'dead-letter-code': code };
+    await this.db.transaction(async (tx) => {
+      await recordDeadLetter(tx, { origin: 'intake.inbound', topic: message.topic, key: message.key, value, headers, errorCode: code, error, attempts: message.attempt });
+      await tx.query('INSERT INTO outbox (event_id, topic, message_key, message_value, headers) VALUES ($1, $2, $3, $4, $5)', [
+        randomUUID(), TOPICS.deadLetter, message.key ?? message.topic, JSON.stringify({ code, error: JSON.parse(error.startsWith('{') ? error : JSON.stringify(error)), value: redact ? null : value }), JSON.stringify(headers),
+      ]);
+    });
+    this.logger.warn({ component: 'intake.inbound', topic: message.topic, partition: message.partition, offset: message.offset, code }, 'inbound signal dead-lettered');
+  }
+}

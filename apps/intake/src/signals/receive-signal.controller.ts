@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type SignalSource } from '#domain';
+import { CurrentPrincipal, Roles, type Principal } from '#security';
+import { ReceiveInternMeldpuntSignalRequestDto } from './receive-intern-meldpunt-signal.request.dto.js';
+import { ReceiveMmaSignalRequestDto } from './receive-mma-signal.request.dto.js';
+import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.command.js';
+import { ReceiveZorgmeldingSignalRequestDto } from './receive-zorgmelding-signal.request.dto.js';
+import { SignalReceiptResponseDto } from './signal-receipt.response.dto.js';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Where a signal enters over HTTP: one route per source, each answering with a receipt at once. */
+@ApiTags('intake')
+@ApiBearerAuth()
+@Roles('intake-system', 'coordinator')
+@Controller('v1/signals')
+export class ReceiveSignalController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('mma')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Receive an anonymous MMA tip (any reporter field is refused: SIGNAL.REPORTER_NOT_ALLOWED)' })
+  @ApiBody({ type: ReceiveMmaSignalRequestDto })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiResponse({ status: 201, type: SignalReceiptResponseDto })
+  mma(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() principal: Principal, @Headers('idempotency-key') key?: string) {
+    return this.receive('mma', body, req, reply, principal, key);
+  }
+
+  @Post('intern-meldpunt')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Receive a report from the internal reporting point (reporter shielded in the vault)' })
+  @ApiBody({ type: ReceiveInternMeldpuntSignalRequestDto })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiResponse({ status: 201, type: SignalReceiptResponseDto })
+  internMeldpunt(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() principal: Principal, @Headers('idempotency-key') key?: string) {
+    return this.receive('intern-meldpunt', body, req, reply, principal, key);
+  }
+
+  @Post('zorgmelding')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Receive a care report (special-category data; reporter shielded in the vault)' })
+  @ApiBody({ type: ReceiveZorgmeldingSignalRequestDto })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiResponse({ status: 201, type: SignalReceiptResponseDto })
+  zorgmelding(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() principal: Principal, @Headers('idempotency-key') key?: string) {
+    return this.receive('zorgmelding', body, req, reply, principal, key);
+  }
+
+  private async receive(source: SignalSource, body: unknown, req: FastifyRequest, reply: FastifyReply, principal: Principal, key: string | undefined): Promise<Omit<SignalReceipt, 'replayed'>> {
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      throw new DomainError('VALIDATION.IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1–200 visible ASCII characters');
+    }
+    const r = req as FastifyRequest & { traceparent?: string };
+    const correlation = req.headers['x-correlation-id'];
+    const correlationId = typeof correlation === 'string' && UUID.test(correlation) ? correlation : randomUUID();
+    const receipt = await this.commands.execute<ReceiveSignalCommand, SignalReceipt>(
+      new ReceiveSignalCommand(source, body, { id: principal.subject, role: principal.role }, principal, key ?? null, correlationId, r.traceparent ?? null),
+    );
+    void reply.header('location', `/v1/signals/${receipt.signalId}`);
+    if (receipt.replayed) void reply.header('idempotent-replayed', 'true');
+    return { signalId: receipt.signalId, receivedAt: receipt.receivedAt, status: receipt.status };
+  }
+}

@@ -1,0 +1,121 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import canonicalize from 'canonicalize';
+import { TOPICS } from '#contracts';
+import { decideReceiveSignal, DomainError, idempotencyKeyFor, SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_RECEIVED_EVENT_VERSION } from '#domain';
+import { EventStore, OutboxRelay, type Database, type SqlExecutor } from '#eventstore';
+import { CLOCK, DATABASE, EVENT_STORE, OUTBOX_RELAY, type Clock } from '#platform';
+import { requireMunicipality } from '#security';
+import { parseSignalInput } from './parse-signal-input.js';
+import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.command.js';
+import { INTAKE_PROCESSING, signalStreamId } from './signal-stream.js';
+
+class AlreadyReceived extends Error {}
+
+interface KeyRow {
+  key: string;
+  signal_id: string;
+  received_at: Date | string;
+  request_hash: string | null;
+}
+
+/**
+ * Intake: validate, decide, and commit the `SignalReceived` event, its outbox row, its idempotency keys and
+ * the reporter vault entry in one transaction. A resend (same source + externalRef in the municipality, or
+ * the same Idempotency-Key from the same caller) gets the first receipt back and appends nothing.
+ */
+@CommandHandler(ReceiveSignalCommand)
+export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalCommand, SignalReceipt> {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(command: ReceiveSignalCommand): Promise<SignalReceipt> {
+    const parsed = parseSignalInput(command.source, command.body);
+    const municipality = (parsed.input as { location?: { municipality?: unknown } }).location?.municipality;
+    const now = this.clock();
+    const decision = decideReceiveSignal(parsed, { now, newSignalId: randomUUID(), newReporterRef: randomUUID() });
+    const payload = decision.events[0];
+    if (command.principal) requireMunicipality(command.principal, String(municipality));
+
+    const keys: { key: string; hash: string | null }[] = [];
+    if (payload.externalRef) keys.push({ key: `ext:${idempotencyKeyFor(command.source, payload.externalRef, payload.municipality)}`, hash: null });
+    if (command.idempotencyKey) {
+      const requestHash = createHash('sha256').update(`${command.source}\n${(canonicalize as unknown as (v: unknown) => string)(command.body)}`).digest('hex');
+      keys.push({ key: `idem:${command.actor.id}:${command.idempotencyKey}`, hash: requestHash });
+    }
+
+    const earlier = await this.findEarlier(this.db, keys);
+    if (earlier) return earlier;
+
+    try {
+      await this.db.transaction(async (tx) => {
+        for (const k of keys) {
+          const claimed = await tx.query(
+            'INSERT INTO intake_keys (key, signal_id, received_at, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING RETURNING key',
+            [k.key, payload.signalId, payload.receivedAt, k.hash],
+          );
+          if (claimed.rows.length === 0) throw new AlreadyReceived();
+        }
+        if (decision.vault) {
+          await tx.query('INSERT INTO reporter_vault (reporter_ref, signal_id, municipality, source, reporter) VALUES ($1, $2, $3, $4, $5)', [
+            decision.vault.reporterRef,
+            payload.signalId,
+            payload.municipality,
+            decision.vault.source,
+            JSON.stringify(decision.vault.reporter),
+          ]);
+        }
+        const { specialCategory, ...eventPayload } = payload;
+        await this.store.appendIn(
+          tx,
+          signalStreamId(payload.signalId),
+          0,
+          [
+            {
+              id: randomUUID(),
+              type: SIGNAL_RECEIVED_EVENT_TYPE,
+              version: SIGNAL_RECEIVED_EVENT_VERSION,
+              occurredAt: now.toISOString(),
+              municipality: payload.municipality,
+              actor: command.actor,
+              correlationId: command.correlationId,
+              traceparent: command.traceparent,
+              processingActivity: INTAKE_PROCESSING.activity,
+              legalBasis: INTAKE_PROCESSING.legalBasis,
+              specialCategory,
+              payload: eventPayload as unknown as Record<string, unknown>,
+            },
+          ],
+          { topic: TOPICS.signals },
+        );
+      });
+    } catch (error) {
+      if (error instanceof AlreadyReceived) {
+        const first = await this.findEarlier(this.db, keys);
+        if (first) return first;
+      }
+      throw error;
+    }
+    this.relay?.nudge();
+    return { signalId: payload.signalId, receivedAt: payload.receivedAt, status: 'nieuw', replayed: false };
+  }
+
+  private async findEarlier(tx: SqlExecutor, keys: { key: string; hash: string | null }[]): Promise<SignalReceipt | null> {
+    if (keys.length === 0) return null;
+    const found = await tx.query<KeyRow>('SELECT key, signal_id, received_at, request_hash FROM intake_keys WHERE key = ANY($1::text[])', [keys.map((k) => k.key)]);
+    if (found.rows.length === 0) return null;
+    for (const row of found.rows) {
+      const wanted = keys.find((k) => k.key === row.key);
+      if (wanted?.hash && row.request_hash && wanted.hash !== row.request_hash) {
+        throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used before with a different request');
+      }
+    }
+    const row = found.rows[0]!;
+    return { signalId: row.signal_id, receivedAt: new Date(row.received_at).toISOString(), status: 'nieuw', replayed: true };
+  }
+}

@@ -1,0 +1,8 @@
+/** Event-store stream id of a signal. */
+export const signalStreamId = (signalId: string): string => `signal-${signalId}`;
+
+/** Processing activity and legal basis recorded on intake events (register of processing activities). */
+export const INTAKE_PROCESSING = {
+  activity: 'signaalontvangst',
+  legalBasis: 'AVG art. 6(1)(e) publieke taak; Gemeentewet art. 172 (openbare orde); Wvggz art. 5:1 (zorgmeldingen)',
+} as const;

@@ -1,0 +1,36 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '#domain';
+import { validateDto } from '#platform';
+import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
+import { ListSignalsQueryDto } from './list-signals.query.dto.js';
+import { TriageQueueRepository } from './triage-queue.repository.js';
+
+/** The coordinator's view of incoming signals, scoped to the municipalities in their token. */
+@ApiTags('triage')
+@ApiBearerAuth()
+@Roles('coordinator')
+@Controller('v1/signals')
+export class TriageQueueController {
+  constructor(private readonly queue: TriageQueueRepository) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The triage queue: newest first, filterable, cursor-paginated' })
+  async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
+    const query = validateDto(ListSignalsQueryDto, { ...rawQuery });
+    if (query.municipality) requireMunicipality(principal, query.municipality);
+    const municipalities = query.municipality ? [query.municipality] : principal.municipalities;
+    return this.queue.list(municipalities, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One signal with its details (the reporter is not included)' })
+  async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => notFound() })) id: string, @CurrentPrincipal() principal: Principal) {
+    const signal = await this.queue.get(principal.municipalities, id);
+    if (!signal) throw notFound();
+    return signal;
+  }
+}
+
+/** Same answer for "does not exist" and "not yours": ids of other municipalities cannot be probed. */
+export const notFound = () => new DomainError('SIGNAL.NOT_FOUND', 'No such signal');

@@ -1,0 +1,68 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { SecurityModule, securityOptionsFromEnv } from '#security';
+import type { Clock } from './clock.js';
+import { loadConfig, type AppConfig } from './config/app.config.js';
+import { createHttpApp } from './http/create-http-app.js';
+import { createLogger } from './logging/logger.js';
+import { PlatformModule } from './platform.module.js';
+
+/** What an app contributes to a process. A process runs one app, or all of them (the embedded default). */
+export interface AppDescriptor {
+  name: string;
+  module: Function;
+  migrations: readonly Function[];
+  topics: readonly string[];
+}
+
+export interface StartOptions {
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  /** Listen on HOST:PORT (default true). */
+  listen?: boolean;
+}
+
+export interface RunningProcess {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  logger: Logger;
+  /** Base URL when listening. */
+  url: string | null;
+}
+
+@Module({})
+class RootModule {
+  static with(apps: readonly AppDescriptor[], config: AppConfig, logger: Logger, env: Record<string, string | undefined>, clock?: Clock): DynamicModule {
+    return {
+      module: RootModule,
+      imports: [
+        CqrsModule.forRoot(),
+        PlatformModule.forRoot({
+          config,
+          logger,
+          clock,
+          migrations: apps.flatMap((a) => [...a.migrations]),
+          topics: apps.flatMap((a) => [...a.topics]),
+        }),
+        SecurityModule.forRoot({ ...securityOptionsFromEnv(env as NodeJS.ProcessEnv), dataDir: config.SIGNAALROUTE_DATA_DIR }),
+        ...apps.map((a) => a.module as never),
+      ],
+    };
+  }
+}
+
+/** Starts the given apps in this process on the configured database and transport. */
+export async function startProcess(apps: readonly AppDescriptor[], options: StartOptions = {}): Promise<RunningProcess> {
+  const env = options.env ?? process.env;
+  const config = loadConfig(env);
+  const logger = createLogger(config.LOG_LEVEL, { apps: apps.map((a) => a.name).join(',') });
+  const app = await createHttpApp(RootModule.with(apps, config, logger, env, options.clock), { logger, title: 'Signaalroute API' });
+  if (options.listen === false) {
+    await app.init();
+    return { app, config, logger, url: null };
+  }
+  await app.listen(config.PORT, config.HOST);
+  return { app, config, logger, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+}
