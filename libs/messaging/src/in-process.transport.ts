@@ -329,7 +329,7 @@ class GroupMember {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.group.leave(this);
-      // mutated
+      await Promise.all([...this.inFlight]);
     })();
     return this.stopping;
   }

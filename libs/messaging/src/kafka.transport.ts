@@ -113,7 +113,7 @@ export class KafkaTransport implements MessageTransport {
   private readonly subscriptions = new Set<KafkaSubscription>();
   private closing: Promise<void> | undefined;
 
-  constructor(private readonly config: KafkaTransportConfig) {
+  constructor(config: KafkaTransportConfig) {
     if (config.brokers.length === 0) throw new Error('KafkaTransport needs at least one broker');
     this.logger = config.logger ?? silentTransportLogger;
     this.partitionsDefault = config.partitionsDefault ?? 3;
@@ -188,7 +188,7 @@ export class KafkaTransport implements MessageTransport {
       await subscription.start();
     } catch (error) {
       await subscription.stop().catch(() => undefined);
-      if (hasKafkaErrorType(error, 'UNKNOWN_TOPIC_OR_PARTITION')) throw missingTopicError(options.topics.join(', '), error);
+      if (hasKafkaErrorType(error, 'UNKNOWN_TOPIC_OR_PARTITION')) throw missingTopicError(options.topics.join('", "'), error);
       throw error;
     }
     return subscription;
@@ -286,12 +286,17 @@ class KafkaSubscription implements Subscription {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
     const ready = this.firstFetch();
-    await this.consumer.run({
-      autoCommit: true,
-      partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
-      eachMessage: ({ topic, partition, message }) => this.deliver(topic, partition, message),
-    });
-    await ready;
+    try {
+      await this.consumer.run({
+        autoCommit: true,
+        partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
+        eachMessage: ({ topic, partition, message }) => this.deliver(topic, partition, message),
+      });
+    } catch (error) {
+      ready.cancel();
+      throw error;
+    }
+    await ready.promise;
   }
 
   stop(): Promise<void> {
@@ -325,24 +330,18 @@ class KafkaSubscription implements Subscription {
       this.failures.set(key, attempt);
       if (this.failures.size > MAX_TRACKED_FAILURES) this.failures.delete(this.failures.keys().next().value!);
       // Rethrown so kafkajs does not resolve the offset and fetches this message again.
-      throw error;
+      throw new HandlerFailedError(error);
     }
     this.failures.delete(key);
   }
 
-  private firstFetch(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const settle = (error?: unknown) => {
-        clearTimeout(timer);
-        removeFetch();
-        removeCrash();
-        if (error) reject(error);
-        else resolve();
-      };
-      const removeFetch = this.consumer.on(this.consumer.events.FETCH, () => settle());
-      const removeCrash = this.consumer.on(this.consumer.events.CRASH, (event) => {
-        if (!event.payload.restart) settle(event.payload.error);
-      });
+  /**
+   * Settles on the first completed fetch, or rejects when the consumer crashed for good; gives up
+   * waiting (with a warning) after session + rebalance timeout.
+   */
+  private firstFetch(): { promise: Promise<void>; cancel: () => void } {
+    let settle!: (error?: unknown) => void;
+    const promise = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.logger('warn', 'Consumer has not fetched yet; subscribe returns anyway', {
           groupId: this.options.groupId,
@@ -351,7 +350,21 @@ class KafkaSubscription implements Subscription {
         });
         settle();
       }, this.readyTimeoutMs);
+      const removeFetch = this.consumer.on(this.consumer.events.FETCH, () => settle());
+      const removeCrash = this.consumer.on(this.consumer.events.CRASH, (event) => {
+        if (!event.payload.restart) settle(event.payload.error);
+      });
+      settle = (error?: unknown) => {
+        clearTimeout(timer);
+        removeFetch();
+        removeCrash();
+        if (error) reject(error);
+        else resolve();
+      };
     });
+    // The crash may come while run() is still pending; start() awaits the promise afterwards.
+    promise.catch(() => undefined);
+    return { promise, cancel: () => settle() };
   }
 }
 
