@@ -20,6 +20,13 @@ export interface StoredEvent extends EventEnvelope {
 export interface AppendOptions {
   /** Kafka topic the events are published to through the outbox; omit to keep them internal. */
   topic?: string;
+  /**
+   * Inserts that must commit atomically with the events (idempotency keys, vault rows). Each builds one
+   * `INSERT …` statement (without RETURNING), binding its values through `param`, which returns the
+   * placeholder. They run in the same SQL statement as the events, so a unique violation in any of them
+   * aborts the whole append.
+   */
+  alsoInsert?: ((param: (value: unknown) => string) => string)[];
 }
 
 export type Clock = () => Date;
@@ -88,40 +95,41 @@ export class EventStore {
       prevHash = hash;
     }
 
+    // One statement: the caller's extra inserts, the events and their outbox rows commit or fail together,
+    // in a single round trip (a lone statement is atomic even outside an explicit transaction).
     const params: unknown[] = [];
-    const values = envelopes.map((e) => {
-      const row = [e.id, e.streamId, e.streamVersion, e.type, e.version, e.occurredAt, e.recordedAt, e.municipality, e.actor.id, e.actor.role, e.correlationId, e.causationId, e.traceparent, e.processingActivity, e.legalBasis, e.specialCategory, JSON.stringify(e.payload), e.prevHash, e.hash];
-      const start = params.length;
-      params.push(...row);
-      return `(${row.map((_, j) => `$${start + j + 1}`).join(', ')})`;
-    });
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const extras = (options.alsoInsert ?? []).map((build, i) => `x${i} AS (${build(param)} RETURNING 1)`);
+    const values = envelopes.map(
+      (e) =>
+        `(${[e.id, e.streamId, e.streamVersion, e.type, e.version, e.occurredAt, e.recordedAt, e.municipality, e.actor.id, e.actor.role, e.correlationId, e.causationId, e.traceparent, e.processingActivity, e.legalBasis, e.specialCategory, JSON.stringify(e.payload), e.prevHash, e.hash]
+          .map(param)
+          .join(', ')})`,
+    );
+    const ctes = [
+      ...extras,
+      `ev AS (INSERT INTO events (id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, municipality, actor_id, actor_role, correlation_id, causation_id, traceparent, processing_activity, legal_basis, special_category, payload, prev_hash, hash)
+         VALUES ${values.join(', ')} RETURNING id, position)`,
+    ];
+    if (options.topic) {
+      const topic = param(options.topic);
+      const key = param(streamId);
+      ctes.push(`ob AS (INSERT INTO outbox (event_id, topic, message_key, headers) SELECT ev.id, ${topic}, ${key}, jsonb_build_object('event-id', ev.id::text) FROM ev)`);
+    }
     let inserted;
     try {
-      inserted = await tx.query<{ position: string }>(
-        `INSERT INTO events (id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, municipality, actor_id, actor_role, correlation_id, causation_id, traceparent, processing_activity, legal_basis, special_category, payload, prev_hash, hash)
-         VALUES ${values.join(', ')} RETURNING position::text AS position`,
-        params,
-      );
+      inserted = await tx.query<{ id: string; position: string }>(`WITH ${ctes.join(',\n')} SELECT id, position::text AS position FROM ev`, params);
     } catch (error) {
       if (sqlErrorCode(error) === '23505' && sqlConstraint(error) === 'events_stream_version_unique') {
         throw new VersionConflictError(streamId, expectedVersion, -1);
       }
       throw error;
     }
-    const stored: EventEnvelope[] = envelopes.map((e, i) => ({ ...e, position: inserted.rows[i]!.position }));
-
-    if (options.topic) {
-      const outParams: unknown[] = [];
-      const outValues = stored.map((e) => {
-        const headers: Record<string, string> = { 'event-id': e.id, 'event-type': e.type, 'correlation-id': e.correlationId };
-        if (e.traceparent) headers.traceparent = e.traceparent;
-        const row = [e.id, options.topic, streamId, JSON.stringify(e), JSON.stringify(headers)];
-        const start = outParams.length;
-        outParams.push(...row);
-        return `(${row.map((_, j) => `$${start + j + 1}`).join(', ')})`;
-      });
-      await tx.query(`INSERT INTO outbox (event_id, topic, message_key, message_value, headers) VALUES ${outValues.join(', ')}`, outParams);
-    }
+    const positions = new Map(inserted.rows.map((r) => [r.id, r.position]));
+    const stored: EventEnvelope[] = envelopes.map((e) => ({ ...e, position: positions.get(e.id)! }));
     return stored;
   }
 

@@ -4,14 +4,12 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import canonicalize from 'canonicalize';
 import { TOPICS } from '#contracts';
 import { decideReceiveSignal, DomainError, idempotencyKeyFor, SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_RECEIVED_EVENT_VERSION } from '#domain';
-import { EventStore, OutboxRelay, type Database, type SqlExecutor } from '#eventstore';
+import { EventStore, OutboxRelay, sqlConstraint, sqlErrorCode, type Database, type SqlExecutor } from '#eventstore';
 import { CLOCK, DATABASE, EVENT_STORE, OUTBOX_RELAY, type Clock } from '#platform';
 import { requireMunicipality } from '#security';
 import { parseSignalInput } from './parse-signal-input.js';
 import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.command.js';
 import { INTAKE_PROCESSING, signalStreamId } from './signal-stream.js';
-
-class AlreadyReceived extends Error {}
 
 interface KeyRow {
   key: string;
@@ -49,53 +47,44 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
       keys.push({ key: `idem:${command.actor.id}:${command.idempotencyKey}`, hash: requestHash });
     }
 
-    const earlier = await this.findEarlier(this.db, keys);
-    if (earlier) return earlier;
-
+    const { specialCategory, ...eventPayload } = payload;
+    const alsoInsert: ((param: (value: unknown) => string) => string)[] = keys.map(
+      (k) => (param) => `INSERT INTO intake_keys (key, signal_id, received_at, request_hash) VALUES (${param(k.key)}, ${param(payload.signalId)}, ${param(payload.receivedAt)}, ${param(k.hash)})`,
+    );
+    const vault = decision.vault;
+    if (vault) {
+      alsoInsert.push(
+        (param) =>
+          `INSERT INTO reporter_vault (reporter_ref, signal_id, municipality, source, reporter) VALUES (${param(vault.reporterRef)}, ${param(payload.signalId)}, ${param(payload.municipality)}, ${param(vault.source)}, ${param(JSON.stringify(vault.reporter))})`,
+      );
+    }
     try {
-      await this.db.transaction(async (tx) => {
-        for (const k of keys) {
-          const claimed = await tx.query(
-            'INSERT INTO intake_keys (key, signal_id, received_at, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING RETURNING key',
-            [k.key, payload.signalId, payload.receivedAt, k.hash],
-          );
-          if (claimed.rows.length === 0) throw new AlreadyReceived();
-        }
-        if (decision.vault) {
-          await tx.query('INSERT INTO reporter_vault (reporter_ref, signal_id, municipality, source, reporter) VALUES ($1, $2, $3, $4, $5)', [
-            decision.vault.reporterRef,
-            payload.signalId,
-            payload.municipality,
-            decision.vault.source,
-            JSON.stringify(decision.vault.reporter),
-          ]);
-        }
-        const { specialCategory, ...eventPayload } = payload;
-        await this.store.appendIn(
-          tx,
-          signalStreamId(payload.signalId),
-          0,
-          [
-            {
-              id: randomUUID(),
-              type: SIGNAL_RECEIVED_EVENT_TYPE,
-              version: SIGNAL_RECEIVED_EVENT_VERSION,
-              occurredAt: now.toISOString(),
-              municipality: payload.municipality,
-              actor: command.actor,
-              correlationId: command.correlationId,
-              traceparent: command.traceparent,
-              processingActivity: INTAKE_PROCESSING.activity,
-              legalBasis: INTAKE_PROCESSING.legalBasis,
-              specialCategory,
-              payload: eventPayload as unknown as Record<string, unknown>,
-            },
-          ],
-          { topic: TOPICS.signals },
-        );
-      });
+      // One statement: keys, vault entry, event and outbox row commit together. A key that exists already
+      // makes the whole statement fail, so a resend stores nothing and gets the first receipt.
+      await this.store.appendIn(
+        this.db,
+        signalStreamId(payload.signalId),
+        0,
+        [
+          {
+            id: randomUUID(),
+            type: SIGNAL_RECEIVED_EVENT_TYPE,
+            version: SIGNAL_RECEIVED_EVENT_VERSION,
+            occurredAt: now.toISOString(),
+            municipality: payload.municipality,
+            actor: command.actor,
+            correlationId: command.correlationId,
+            traceparent: command.traceparent,
+            processingActivity: INTAKE_PROCESSING.activity,
+            legalBasis: INTAKE_PROCESSING.legalBasis,
+            specialCategory,
+            payload: eventPayload as unknown as Record<string, unknown>,
+          },
+        ],
+        { topic: TOPICS.signals, alsoInsert },
+      );
     } catch (error) {
-      if (error instanceof AlreadyReceived) {
+      if (sqlErrorCode(error) === '23505' && sqlConstraint(error) === 'intake_keys_pkey') {
         const first = await this.findEarlier(this.db, keys);
         if (first) return first;
       }

@@ -2,28 +2,30 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from 'pino';
 import { TOPICS, type EventEnvelope } from '#contracts';
 import { SIGNAL_RECEIVED_EVENT_TYPE, type SignalReceivedPayload } from '#domain';
-import { Inbox, type Database, type SqlExecutor } from '#eventstore';
+import { Inbox, type Database } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
 
 export const TRIAGE_QUEUE_CONSUMER = 'intake.triage-queue';
 
-/** Applies one signal event to the triage queue. Idempotent on its own too (insert once per signal). */
-export async function applyToTriageQueue(tx: SqlExecutor, event: EventEnvelope): Promise<void> {
-  if (event.type !== SIGNAL_RECEIVED_EVENT_TYPE) return;
+/**
+ * The INSERT that applies one `SignalReceived` event to the triage queue, for `Inbox.handleOnceInStatement`
+ * (guarded by the inbox claim) — or null for events the queue does not show.
+ */
+export function triageQueueInsert(event: EventEnvelope, param: (value: unknown) => string, guard = 'WHERE EXISTS (SELECT 1 FROM claimed)'): string | null {
+  if (event.type !== SIGNAL_RECEIVED_EVENT_TYPE) return null;
   const p = event.payload as unknown as SignalReceivedPayload;
   const { reporterRef: _ref, ...details } = p as typeof p & { reporterRef?: string };
-  await tx.query(
-    `INSERT INTO triage_queue (signal_id, municipality, source, status, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position)
-     VALUES ($1, $2, $3, 'nieuw', $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (signal_id) DO NOTHING`,
-    [
-      p.signalId, p.municipality, p.source, p.receivedAt, event.recordedAt, p.externalRef,
-      p.source === 'mma' ? p.theme : null,
-      p.source === 'zorgmelding' ? p.urgency : null,
-      p.source === 'zorgmelding' ? p.wvggz : null,
-      event.specialCategory, JSON.stringify(details), event.position,
-    ],
-  );
+  const values = [
+    p.signalId, p.municipality, p.source, p.receivedAt, event.recordedAt, p.externalRef,
+    p.source === 'mma' ? p.theme : null,
+    p.source === 'zorgmelding' ? p.urgency : null,
+    p.source === 'zorgmelding' ? p.wvggz : null,
+    event.specialCategory, JSON.stringify(details), event.position,
+  ].map(param);
+  return `INSERT INTO triage_queue (signal_id, municipality, source, status, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position)
+          SELECT ${values[0]}::uuid, ${values[1]}, ${values[2]}, 'nieuw', ${values[3]}::timestamptz, ${values[4]}::timestamptz, ${values[5]}, ${values[6]}, ${values[7]}, ${values[8]}::boolean, ${values[9]}::boolean, ${values[10]}::jsonb, ${values[11]}::bigint
+          ${guard} ON CONFLICT (signal_id) DO NOTHING`;
 }
 
 /**
@@ -63,6 +65,7 @@ export class TriageQueueProjection implements OnApplicationBootstrap, OnApplicat
       this.logger.error({ component: TRIAGE_QUEUE_CONSUMER, topic: message.topic, offset: message.offset }, 'unreadable signal event skipped');
       return;
     }
-    await this.inbox.handleOnce(event.id, (tx) => applyToTriageQueue(tx, event));
+    // One round trip: the inbox claim and the queue row commit together, so redelivery changes nothing.
+    await this.inbox.handleOnceInStatement(event.id, (param) => triageQueueInsert(event, param) ?? 'SELECT 1');
   }
 }

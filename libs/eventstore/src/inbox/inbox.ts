@@ -22,4 +22,25 @@ export class Inbox {
       return true;
     });
   }
+
+  /**
+   * The same guarantee in one SQL statement (one round trip): `effect` builds an INSERT/UPDATE that must
+   * only take effect when the claim succeeded — guard it with `WHERE EXISTS (SELECT 1 FROM claimed)`.
+   * Values are bound through `param`, which returns the placeholder.
+   */
+  async handleOnceInStatement(messageId: string, effect: (param: (value: unknown) => string) => string): Promise<boolean> {
+    const params: unknown[] = [this.consumer, messageId];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const effectSql = effect(param);
+    const r = await this.db.query<{ claimed: boolean }>(
+      `WITH claimed AS (INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1),
+            effect AS (${effectSql})
+       SELECT EXISTS (SELECT 1 FROM claimed) AS claimed`,
+      params,
+    );
+    return r.rows[0]?.claimed === true;
+  }
 }

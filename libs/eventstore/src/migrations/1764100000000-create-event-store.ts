@@ -45,7 +45,7 @@ export class CreateEventStore1764100000000 implements MigrationInterface {
         event_id        uuid NOT NULL,
         topic           text NOT NULL,
         message_key     text NOT NULL,
-        message_value   text NOT NULL,
+        message_value   text,
         headers         jsonb NOT NULL DEFAULT '{}',
         attempts        integer NOT NULL DEFAULT 0,
         next_attempt_at timestamptz NOT NULL DEFAULT now(),
@@ -53,6 +53,7 @@ export class CreateEventStore1764100000000 implements MigrationInterface {
         created_at      timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX outbox_due ON outbox (next_attempt_at, id)`);
+    await q.query(`CREATE INDEX outbox_key_order ON outbox (message_key, id)`);
     await q.query(`
       CREATE TABLE dead_letters (
         id            bigserial PRIMARY KEY,

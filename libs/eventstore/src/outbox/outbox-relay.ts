@@ -1,6 +1,7 @@
 import type { MessageTransport, OutgoingMessage } from '#messaging';
 import type { Database, SqlExecutor } from '../database/sql-executor.js';
 import { recordDeadLetter } from './dead-letter.js';
+import { rowToEnvelope, type EventRow } from '../event-row.js';
 
 export interface OutboxRelayOptions {
   /** Rows taken per round. */
@@ -21,9 +22,16 @@ interface OutboxRow {
   event_id: string;
   topic: string;
   message_key: string;
-  message_value: string;
+  /** Set for raw messages (e.g. dead letters); null for events, whose message is built from the event row. */
+  message_value: string | null;
   headers: Record<string, string> | string;
   attempts: number;
+  event: (EventRow & { position: string | number }) | null;
+}
+
+interface Outgoing {
+  row: OutboxRow;
+  message: OutgoingMessage;
 }
 
 /** Relay lock id: one active relay per database keeps per-key order across relay instances. */
@@ -83,8 +91,9 @@ export class OutboxRelay {
       const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
       if (!lock.rows[0]?.locked) return 0;
       const due = await tx.query<OutboxRow>(
-        `SELECT o.id::text AS id, o.event_id, o.topic, o.message_key, o.message_value, o.headers, o.attempts
-           FROM outbox o
+        `SELECT o.id::text AS id, o.event_id, o.topic, o.message_key, o.message_value, o.headers, o.attempts,
+                CASE WHEN o.message_value IS NULL THEN to_jsonb(e) - 'transaction_id' END AS event
+           FROM outbox o LEFT JOIN events e ON o.message_value IS NULL AND e.id = o.event_id
           WHERE o.next_attempt_at <= now()
             AND NOT EXISTS (SELECT 1 FROM outbox w WHERE w.message_key = o.message_key AND w.id < o.id AND w.next_attempt_at > now())
           ORDER BY o.id
@@ -92,17 +101,17 @@ export class OutboxRelay {
         [this.batchSize],
       );
       if (due.rows.length === 0) return 0;
-      const byTopic = new Map<string, OutboxRow[]>();
+      const byTopic = new Map<string, Outgoing[]>();
       for (const row of due.rows) {
         const list = byTopic.get(row.topic) ?? [];
-        list.push(row);
+        list.push({ row, message: toMessage(row) });
         byTopic.set(row.topic, list);
       }
       const done: string[] = [];
       for (const [topic, rows] of byTopic) {
         try {
-          await this.transport.publish(topic, rows.map(toMessage));
-          done.push(...rows.map((r) => r.id));
+          await this.transport.publish(topic, rows.map((r) => r.message));
+          done.push(...rows.map((r) => r.row.id));
         } catch (error) {
           if (isInfrastructureError(error)) {
             // The broker is away: nothing is wrong with these messages, so they are not charged an attempt.
@@ -118,13 +127,13 @@ export class OutboxRelay {
   }
 
   /** Isolates the message(s) that fail so one bad message does not hold back the rest. */
-  private async publishOneByOne(tx: SqlExecutor, topic: string, rows: OutboxRow[]): Promise<string[]> {
+  private async publishOneByOne(tx: SqlExecutor, topic: string, rows: Outgoing[]): Promise<string[]> {
     const done: string[] = [];
     const blockedKeys = new Set<string>();
-    for (const row of rows) {
+    for (const { row, message: outgoing } of rows) {
       if (blockedKeys.has(row.message_key)) continue;
       try {
-        await this.transport.publish(topic, [toMessage(row)]);
+        await this.transport.publish(topic, [outgoing]);
         done.push(row.id);
       } catch (error) {
         const attempts = row.attempts + 1;
@@ -135,15 +144,15 @@ export class OutboxRelay {
             origin: 'outbox-relay',
             topic,
             key: row.message_key,
-            value: row.message_value,
-            headers: headersOf(row),
+            value: String(outgoing.value),
+            headers: outgoing.headers ?? {},
             errorCode: 'OUTBOX.PUBLISH_FAILED',
             error: message,
             attempts,
           });
           await this.transport
             .publish(this.options.deadLetterTopic, [
-              { key: row.message_key, value: row.message_value.length > 900_000 ? JSON.stringify({ eventId: row.event_id, truncated: true }) : row.message_value, headers: { ...headersOf(row), 'dead-letter-origin': 'outbox-relay', 'dead-letter-topic': topic, 'dead-letter-error': message.slice(0, 500) } },
+              { key: row.message_key, value: outgoing.value.length > 900_000 ? JSON.stringify({ eventId: row.event_id, truncated: true }) : outgoing.value, headers: { ...outgoing.headers, 'dead-letter-origin': 'outbox-relay', 'dead-letter-topic': topic, 'dead-letter-error': message.slice(0, 500) } },
             ])
             .catch((dlqError: unknown) => this.options.onError?.(dlqError, { topic: this.options.deadLetterTopic, outboxId: row.id }));
           done.push(row.id);
@@ -189,8 +198,15 @@ function headersOf(row: OutboxRow): Record<string, string> {
   return typeof row.headers === 'string' ? JSON.parse(row.headers) : row.headers;
 }
 
+/** The Kafka message of an outbox row: the event envelope as JSON, or the row's raw value. */
 function toMessage(row: OutboxRow): OutgoingMessage {
-  return { key: row.message_key, value: row.message_value, headers: headersOf(row) };
+  if (row.message_value !== null || !row.event) {
+    return { key: row.message_key, value: row.message_value ?? JSON.stringify({ eventId: row.event_id, missing: true }), headers: headersOf(row) };
+  }
+  const envelope = rowToEnvelope({ ...row.event, position: String(row.event.position) });
+  const headers: Record<string, string> = { 'event-id': envelope.id, 'event-type': envelope.type, 'correlation-id': envelope.correlationId };
+  if (envelope.traceparent) headers.traceparent = envelope.traceparent;
+  return { key: row.message_key, value: JSON.stringify(envelope), headers };
 }
 
 /**
