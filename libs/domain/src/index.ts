@@ -21,3 +21,25 @@ export * from './signals/receive-signal.command.js';
 export * from './signals/signal-received.event.js';
 export * from './signals/signal-idempotency-key.js';
 export * from './signals/receive-signal.decider.js';
+
+export * from './models/model-role.js';
+export * from './models/model-definition.js';
+export * from './models/model-guard.js';
+export * from './models/model-resolver.js';
+export * from './models/freeze-model.js';
+export * from './models/validate-model.js';
+export * from './models/built-in/ondermijning-intake.model.js';
+export * from './models/built-in/wvggz-verkennend-onderzoek.model.js';
+export * from './models/built-in/ave.model.js';
+export * from './models/built-in/zeven-stappenmodel.model.js';
+export * from './models/built-in/built-in-models.js';
+
+export * from './cases/plan-measure.js';
+export * from './cases/case.js';
+export * from './cases/case-command.js';
+export * from './cases/case-event.js';
+export * from './cases/case-errors.js';
+export * from './cases/deadline-due.js';
+export * from './cases/allowed-transitions.js';
+export * from './cases/decide-case.js';
+export * from './cases/evolve-case.js';

@@ -1,0 +1,106 @@
+import type { ModelDefinition, ResponsibilityKind } from '../models/model-definition.js';
+import type { ReporterRelation } from '../signals/reporter-relation.js';
+import type { CaseActor, NoteVisibility } from './case.js';
+import type { PlanMeasure } from './plan-measure.js';
+
+/** Every command says who gives it; decisions record the actor in their events. */
+interface CaseCommandBase {
+  actor: CaseActor;
+}
+
+/**
+ * Open a case under a model from one or more signals. The case is pinned to `model.id` + `model.version`;
+ * the app must be able to resolve that version later (`CaseDecisionContext.models`).
+ */
+export interface OpenCaseCommand extends CaseCommandBase {
+  type: 'OpenCase';
+  caseId: string;
+  /** CBS code (`GM` + 4 digits). */
+  municipality: string;
+  model: ModelDefinition;
+  signalIds: string[];
+  subjectId?: string;
+  /** The reporter's relation from the originating zorgmelding (only an essentiële naaste may hear a Wvggz outcome). */
+  reporterRelation?: ReporterRelation;
+  /** ISO 8601 instant the earliest signal was received; start of `signal-received` deadlines. Defaults to now. */
+  signalReceivedAt?: string;
+}
+
+/** Move the case along a named transition of its model. */
+export interface TakeTransitionCommand extends CaseCommandBase {
+  type: 'TakeTransition';
+  transition: string;
+  reason?: string;
+  reasonCategory?: string;
+  /** Values for the transition's required and optional fields; nothing else is accepted. */
+  fields?: Record<string, unknown>;
+}
+
+/** Give one responsibility to another holder, overriding the state's default until the next state that sets it. */
+export interface HandOverRegieCommand extends CaseCommandBase {
+  type: 'HandOverRegie';
+  responsibility: ResponsibilityKind;
+  holder: string;
+  reason: string;
+}
+
+export interface AddSignalCommand extends CaseCommandBase {
+  type: 'AddSignal';
+  signalId: string;
+}
+
+export interface AddNoteCommand extends CaseCommandBase {
+  type: 'AddNote';
+  text: string;
+  visibility: NoteVisibility;
+}
+
+/** Set (or replace) the plan van aanpak. */
+export interface SetPlanCommand extends CaseCommandBase {
+  type: 'SetPlan';
+  measures: PlanMeasure[];
+}
+
+/**
+ * Move the case to another version of the same model. `stateMapping` maps old state ids to new ones; the
+ * current state maps to itself when it is not listed and exists in the new version.
+ */
+export interface MigrateModelVersionCommand extends CaseCommandBase {
+  type: 'MigrateModelVersion';
+  toModel: ModelDefinition;
+  stateMapping: Record<string, string>;
+  reason: string;
+}
+
+/** Refer the case to a table the current state allows. */
+export interface ReferToTableCommand extends CaseCommandBase {
+  type: 'ReferToTable';
+  table: string;
+  reason: string;
+}
+
+/** The timer says a deadline instance is approaching; recorded once. */
+export interface RecordDeadlineApproachingCommand extends CaseCommandBase {
+  type: 'RecordDeadlineApproaching';
+  /** The instance id from `DeadlineOpened.deadlineId`. */
+  deadlineId: string;
+}
+
+/** The timer says a deadline instance has run out; recorded once. */
+export interface RecordDeadlineBreachedCommand extends CaseCommandBase {
+  type: 'RecordDeadlineBreached';
+  deadlineId: string;
+}
+
+/** Commands on a case, tagged by `type`. */
+export type CaseCommand =
+  | OpenCaseCommand
+  | TakeTransitionCommand
+  | HandOverRegieCommand
+  | AddSignalCommand
+  | AddNoteCommand
+  | SetPlanCommand
+  | MigrateModelVersionCommand
+  | ReferToTableCommand
+  | RecordDeadlineApproachingCommand
+  | RecordDeadlineBreachedCommand;

@@ -1,0 +1,252 @@
+import type { DeadlineStart, ModelDuration, NotificationType, Responsibilities, ResponsibilityKind } from '../models/model-definition.js';
+import type { ReporterRelation } from '../signals/reporter-relation.js';
+import type { CaseActor, NoteVisibility } from './case.js';
+import type { PlanMeasure } from './plan-measure.js';
+
+/*
+ * Case events. `type` is the event type in the store and on Kafka (topic signaalroute.cases.v1, keyed by
+ * caseId); the other properties are the payload. All instants are ISO 8601 strings (UTC); `at` is when the
+ * decider ran (ctx.now). Payload schema version: CASE_EVENT_VERSION.
+ */
+
+/** Payload schema version of every case event type. */
+export const CASE_EVENT_VERSION = 1;
+
+export interface CaseOpened {
+  type: 'CaseOpened';
+  caseId: string;
+  municipality: string;
+  modelId: string;
+  modelVersion: number;
+  /** The model's initial state. */
+  state: string;
+  signalIds: string[];
+  subjectId: string | null;
+  reporterRelation: ReporterRelation | null;
+  signalReceivedAt: string;
+  /** Holders as set by the initial state. */
+  responsibilities: Responsibilities;
+  actor: CaseActor;
+  at: string;
+}
+
+export interface CaseTransitioned {
+  type: 'CaseTransitioned';
+  caseId: string;
+  modelId: string;
+  modelVersion: number;
+  transition: string;
+  from: string;
+  to: string;
+  actor: CaseActor;
+  reason: string | null;
+  reasonCategory: string | null;
+  /** The transition's fields as given (only declared ones are accepted). */
+  fields: Record<string, unknown>;
+  /** Every holder after the move. */
+  responsibilities: Responsibilities;
+  at: string;
+}
+
+export interface RegieHandedOver {
+  type: 'RegieHandedOver';
+  caseId: string;
+  responsibility: ResponsibilityKind;
+  from: string | null;
+  to: string;
+  reason: string;
+  actor: CaseActor;
+  at: string;
+}
+
+export interface SignalAddedToCase {
+  type: 'SignalAddedToCase';
+  caseId: string;
+  signalId: string;
+  actor: CaseActor;
+  at: string;
+}
+
+export interface CaseNoteAdded {
+  type: 'CaseNoteAdded';
+  caseId: string;
+  noteId: string;
+  text: string;
+  visibility: NoteVisibility;
+  actor: CaseActor;
+  at: string;
+}
+
+export interface CasePlanSet {
+  type: 'CasePlanSet';
+  caseId: string;
+  measures: PlanMeasure[];
+  actor: CaseActor;
+  at: string;
+}
+
+export interface CaseModelMigrated {
+  type: 'CaseModelMigrated';
+  caseId: string;
+  modelId: string;
+  fromVersion: number;
+  toVersion: number;
+  fromState: string;
+  toState: string;
+  /** The mapping as given. */
+  stateMapping: Record<string, string>;
+  reason: string;
+  /** Every holder after the move. */
+  responsibilities: Responsibilities;
+  actor: CaseActor;
+  at: string;
+}
+
+export interface CaseReferred {
+  type: 'CaseReferred';
+  caseId: string;
+  referralId: string;
+  table: string;
+  /** The state the case is in. */
+  state: string;
+  reason: string;
+  actor: CaseActor;
+  at: string;
+}
+
+export interface DeadlineOpened {
+  type: 'DeadlineOpened';
+  caseId: string;
+  /** Instance id; timers and `RecordDeadline*` commands refer to it. */
+  deadlineId: string;
+  definitionId: string;
+  state: string;
+  startsOn: DeadlineStart;
+  startedAt: string;
+  duration: ModelDuration;
+  dueAt: string;
+  approachingAt: string | null;
+  at: string;
+}
+
+export interface DeadlinePaused {
+  type: 'DeadlinePaused';
+  caseId: string;
+  deadlineId: string;
+  definitionId: string;
+  /** The state the case moved to, one of the deadline's `pausedIn`. */
+  state: string;
+  at: string;
+}
+
+export interface DeadlineResumed {
+  type: 'DeadlineResumed';
+  caseId: string;
+  deadlineId: string;
+  definitionId: string;
+  /** How long it was paused; due and approaching instants moved on by this much. */
+  pausedMs: number;
+  dueAt: string;
+  approachingAt: string | null;
+  at: string;
+}
+
+export interface DeadlineClosed {
+  type: 'DeadlineClosed';
+  caseId: string;
+  deadlineId: string;
+  definitionId: string;
+  reason: 'state-left' | 'case-closed' | 'model-migrated';
+  at: string;
+}
+
+export interface DeadlineApproaching {
+  type: 'DeadlineApproaching';
+  caseId: string;
+  deadlineId: string;
+  definitionId: string;
+  state: string;
+  dueAt: string;
+  at: string;
+}
+
+export interface DeadlineBreached {
+  type: 'DeadlineBreached';
+  caseId: string;
+  deadlineId: string;
+  definitionId: string;
+  state: string;
+  dueAt: string;
+  at: string;
+}
+
+/**
+ * A notification a state raises on entry: `MayorInformed` (AVE 4) or `ReporterMayBeInformed` (Wvggz outcome,
+ * only for an essentiële naaste). One event type per notification type, all with this payload.
+ */
+export interface CaseNotificationRaised {
+  type: NotificationType;
+  caseId: string;
+  modelId: string;
+  modelVersion: number;
+  /** The state entered (for ReporterMayBeInformed: the outcome). */
+  state: string;
+  audience: string;
+  reporterRelation: ReporterRelation | null;
+  at: string;
+}
+
+export interface CaseClosed {
+  type: 'CaseClosed';
+  caseId: string;
+  /** The terminal state. */
+  state: string;
+  /** The state's retention class, when it has one (crypto-shredding schedule). */
+  retentionClass: string | null;
+  at: string;
+}
+
+/** Every case event, tagged by `type`. */
+export type CaseEvent =
+  | CaseOpened
+  | CaseTransitioned
+  | RegieHandedOver
+  | SignalAddedToCase
+  | CaseNoteAdded
+  | CasePlanSet
+  | CaseModelMigrated
+  | CaseReferred
+  | DeadlineOpened
+  | DeadlinePaused
+  | DeadlineResumed
+  | DeadlineClosed
+  | DeadlineApproaching
+  | DeadlineBreached
+  | CaseNotificationRaised
+  | CaseClosed;
+
+/** All case event type names (for contracts, topic routing and upcasters). */
+export const CASE_EVENT_TYPES = [
+  'CaseOpened',
+  'CaseTransitioned',
+  'RegieHandedOver',
+  'SignalAddedToCase',
+  'CaseNoteAdded',
+  'CasePlanSet',
+  'CaseModelMigrated',
+  'CaseReferred',
+  'DeadlineOpened',
+  'DeadlinePaused',
+  'DeadlineResumed',
+  'DeadlineClosed',
+  'DeadlineApproaching',
+  'DeadlineBreached',
+  'MayorInformed',
+  'ReporterMayBeInformed',
+  'CaseClosed',
+] as const satisfies readonly CaseEvent['type'][];
+export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
+
+/** Compile-time check that CASE_EVENT_TYPES lists every event type. */
+type AssertNever<T extends never> = T;
+type _AllCaseEventTypesListed = AssertNever<Exclude<CaseEvent['type'], CaseEventType>>;

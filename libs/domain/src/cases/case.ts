@@ -1,0 +1,103 @@
+import type { ModelRole } from '../models/model-role.js';
+import type { DeadlineStart, Responsibilities } from '../models/model-definition.js';
+import type { ReporterRelation } from '../signals/reporter-relation.js';
+import type { PlanMeasure } from './plan-measure.js';
+
+/** Who acted: the token subject and role (the same shape as the envelope's actor). */
+export interface CaseActor {
+  id: string;
+  role: ModelRole;
+}
+
+/** The model version a case is pinned to. */
+export interface PinnedModel {
+  id: string;
+  version: number;
+}
+
+/** Who may read a note: `intern` stays with the municipality; `deelbaar` may go to a table (sharing profile permitting). */
+export const NOTE_VISIBILITIES = ['intern', 'deelbaar'] as const;
+export type NoteVisibility = (typeof NOTE_VISIBILITIES)[number];
+
+/** A running (or paused) term of the case. Instants are ISO 8601 strings (UTC). */
+export interface CaseDeadline {
+  /** Id of this deadline instance (a state re-entered later gets a new one); the timer refers to it. */
+  deadlineId: string;
+  /** The model's deadline id. */
+  definitionId: string;
+  /** The state it runs in. */
+  state: string;
+  startsOn: DeadlineStart;
+  startedAt: string;
+  dueAt: string;
+  approachingAt: string | null;
+  status: 'running' | 'paused';
+  pausedAt: string | null;
+  approachingRecorded: boolean;
+  breachedRecorded: boolean;
+}
+
+export interface CaseNote {
+  noteId: string;
+  text: string;
+  visibility: NoteVisibility;
+  actor: CaseActor;
+  at: string;
+}
+
+export interface CasePlan {
+  measures: PlanMeasure[];
+  setBy: CaseActor;
+  at: string;
+}
+
+export interface CaseReferral {
+  referralId: string;
+  table: string;
+  /** The state the case was in when referred. */
+  state: string;
+  reason: string;
+  actor: CaseActor;
+  at: string;
+  /** `stateEnteredAtVersion` at the time: tells repeated referrals within one stay in a state apart. */
+  stateVisit: number;
+}
+
+/** What an open or closed case knows. Rebuilt from events by `evolveCase`; JSON-safe (no Dates). */
+export interface CaseData {
+  caseId: string;
+  /** CBS code of the owning municipality. */
+  municipality: string;
+  model: PinnedModel;
+  currentState: string;
+  stateEnteredAt: string;
+  /** Case version right after the state was entered. */
+  stateEnteredAtVersion: number;
+  openedAt: string;
+  subjectId: string | null;
+  /** Relation of the reporter of the originating signal (zorgmelding); decides reporter feedback (Wvggz). */
+  reporterRelation: ReporterRelation | null;
+  /** When the earliest signal was received; the start of `signal-received` deadlines. */
+  signalReceivedAt: string;
+  signalIds: string[];
+  /** Current holders: the state's holders, overridden by regie handovers. */
+  responsibilities: Responsibilities;
+  deadlines: CaseDeadline[];
+  notes: CaseNote[];
+  plan: CasePlan | null;
+  referrals: CaseReferral[];
+  /** Number of events in the case's stream; the `If-Match` version. */
+  version: number;
+}
+
+/** The case aggregate, tagged by `status`. */
+export type CaseState =
+  | { status: 'none'; version: 0 }
+  | ({ status: 'open' } & CaseData)
+  | ({ status: 'closed'; closedAt: string; retentionClass: string | null } & CaseData);
+
+export type OpenCaseState = Extract<CaseState, { status: 'open' }>;
+export type ClosedCaseState = Extract<CaseState, { status: 'closed' }>;
+
+/** The state of a case id before its first event. */
+export const NO_CASE: CaseState = Object.freeze({ status: 'none', version: 0 }) as CaseState;

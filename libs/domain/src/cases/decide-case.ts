@@ -1,0 +1,575 @@
+import { isCalendarDate } from '../calendar/calendar-date.js';
+import type { WorkingDayOptions } from '../calendar/working-days.js';
+import type { ModelDefinition, ModelState, Responsibilities } from '../models/model-definition.js';
+import { isResponsibilityKind } from '../models/model-definition.js';
+import { guardHolds } from '../models/model-guard.js';
+import type { ModelResolver } from '../models/model-resolver.js';
+import { assertValidModel } from '../models/validate-model.js';
+import { DomainError } from '../shared/domain-error.js';
+import { parseIsoInstant } from '../shared/iso-instant.parser.js';
+import { isMunicipalityCode } from '../shared/municipality-code.validator.js';
+import { isReporterRelation, type ReporterRelation } from '../signals/reporter-relation.js';
+import { transitionsOpenTo } from './allowed-transitions.js';
+import type { CaseDeadline, CaseState, ClosedCaseState, OpenCaseState } from './case.js';
+import { NOTE_VISIBILITIES } from './case.js';
+import type {
+  AddNoteCommand,
+  AddSignalCommand,
+  CaseCommand,
+  HandOverRegieCommand,
+  MigrateModelVersionCommand,
+  OpenCaseCommand,
+  RecordDeadlineApproachingCommand,
+  RecordDeadlineBreachedCommand,
+  ReferToTableCommand,
+  SetPlanCommand,
+  TakeTransitionCommand,
+} from './case-command.js';
+import { CASE_ERRORS } from './case-errors.js';
+import type { CaseEvent, DeadlineClosed } from './case-event.js';
+import { approachingAt, dueAt } from './deadline-due.js';
+import { isMeasureType, type PlanMeasure } from './plan-measure.js';
+
+/**
+ * What the decider needs besides the command and the state: the clock, an id source, and the published
+ * model versions. Passing them in keeps `decideCase` pure.
+ */
+export interface CaseDecisionContext {
+  now: Date;
+  /** A new unique id (deadline instances, notes, referrals). */
+  newId: () => string;
+  /**
+   * Resolves the version a case is pinned to. Every command but `OpenCase` (which carries its definition)
+   * uses it, so a newer version of the same model never changes a running case.
+   */
+  models: ModelResolver;
+  /** A municipality's extra closing days for working-day deadlines (default: statutory holidays only). */
+  calendar?: WorkingDayOptions;
+}
+
+/**
+ * Decides a case command: returns the events to append (oldest first), `[]` when the command changes
+ * nothing (safe to retry), or throws a `DomainError` with a `CASE.*` (or `MODEL.INVALID`) code.
+ * Apply the events with `evolveCase`.
+ */
+export function decideCase(command: CaseCommand, state: CaseState, ctx: CaseDecisionContext): CaseEvent[] {
+  switch (command.type) {
+    case 'OpenCase':
+      return openCase(command, state, ctx);
+    case 'TakeTransition':
+      return takeTransition(command, requireOpen(state), ctx);
+    case 'HandOverRegie':
+      return handOverRegie(command, requireOpen(state), ctx);
+    case 'AddSignal':
+      return addSignal(command, requireOpen(state), ctx);
+    case 'AddNote':
+      return addNote(command, requireOpen(state), ctx);
+    case 'SetPlan':
+      return setPlan(command, requireOpen(state), ctx);
+    case 'MigrateModelVersion':
+      return migrateModelVersion(command, requireOpen(state), ctx);
+    case 'ReferToTable':
+      return referToTable(command, requireOpen(state), ctx);
+    case 'RecordDeadlineApproaching':
+    case 'RecordDeadlineBreached':
+      return recordDeadline(command, requireExisting(state), ctx);
+    default:
+      return assertNever(command);
+  }
+}
+
+function openCase(command: OpenCaseCommand, state: CaseState, ctx: CaseDecisionContext): CaseEvent[] {
+  if (state.status !== 'none') {
+    throw new DomainError(CASE_ERRORS.ALREADY_EXISTS, `case ${state.caseId} already exists`, { caseId: state.caseId });
+  }
+  const model = command.model;
+  assertValidModel(model);
+  if (!isMunicipalityCode(command.municipality)) fieldInvalid('municipality', 'must be a CBS code (GM + 4 digits)');
+  requireText('caseId', command.caseId);
+  if (!Array.isArray(command.signalIds) || command.signalIds.length === 0) {
+    throw new DomainError(CASE_ERRORS.FIELD_REQUIRED, 'a case is opened from at least one signal', { field: 'signalIds' });
+  }
+  command.signalIds.forEach((id, i) => requireText(`signalIds[${i}]`, id));
+  if (command.subjectId !== undefined) requireText('subjectId', command.subjectId);
+  if (command.reporterRelation !== undefined && !isReporterRelation(command.reporterRelation)) {
+    fieldInvalid('reporterRelation', 'is not a known reporter relation');
+  }
+  const at = ctx.now.toISOString();
+  let signalReceivedAt = at;
+  if (command.signalReceivedAt !== undefined) {
+    const received = parseIsoInstant(command.signalReceivedAt);
+    if (!received) fieldInvalid('signalReceivedAt', 'must be an ISO 8601 date-time with offset');
+    if (received.getTime() > ctx.now.getTime()) fieldInvalid('signalReceivedAt', 'lies in the future');
+    signalReceivedAt = received.toISOString();
+  }
+  const initial = stateOf(model, model.initialState);
+  const responsibilities = { ...(initial.responsibilities ?? {}) };
+  const opened: CaseEvent = {
+    type: 'CaseOpened',
+    caseId: command.caseId,
+    municipality: command.municipality,
+    modelId: model.id,
+    modelVersion: model.version,
+    state: initial.id,
+    signalIds: [...new Set(command.signalIds)],
+    subjectId: command.subjectId ?? null,
+    reporterRelation: command.reporterRelation ?? null,
+    signalReceivedAt,
+    responsibilities,
+    actor: { ...command.actor },
+    at,
+  };
+  const entry = enterState({
+    caseId: command.caseId,
+    model,
+    target: initial,
+    existing: [],
+    timing: { openedAt: at, signalReceivedAt, stateEnteredAt: at },
+    reporterRelation: opened.reporterRelation,
+    notify: true,
+    ctx,
+  });
+  return [opened, ...entry];
+}
+
+function takeTransition(command: TakeTransitionCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
+  const model = pinnedModel(state, ctx);
+  const transition = model.transitions.find((t) => t.name === command.transition);
+  if (!transition) {
+    throw new DomainError(CASE_ERRORS.TRANSITION_UNKNOWN, `model ${model.id}@${model.version} has no transition "${command.transition}"`, {
+      transition: command.transition,
+      modelId: model.id,
+      modelVersion: model.version,
+    });
+  }
+  const role = command.actor.role;
+  const notAllowed = (why: string, extra: Record<string, unknown> = {}) =>
+    new DomainError(CASE_ERRORS.TRANSITION_NOT_ALLOWED, why, {
+      transition: transition.name,
+      state: state.currentState,
+      allowed: transitionsOpenTo(model, state.currentState, role, state.reporterRelation).map((t) => t.name),
+      ...extra,
+    });
+  if (!transition.from.includes(state.currentState)) {
+    throw notAllowed(`transition "${transition.name}" cannot be taken from state "${state.currentState}"`);
+  }
+  if (!(transition.rolesAllowed as readonly string[]).includes(role)) {
+    throw new DomainError(CASE_ERRORS.ROLE_NOT_ALLOWED, `role "${role}" may not take transition "${transition.name}"`, {
+      transition: transition.name,
+      role,
+      rolesAllowed: [...transition.rolesAllowed],
+    });
+  }
+  const fields = command.fields ?? {};
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) fieldInvalid('fields', 'must be an object');
+  const requires = transition.requires ?? {};
+  const reason = optionalText('reason', command.reason);
+  if (requires.reason && reason === null) {
+    throw new DomainError(CASE_ERRORS.REASON_REQUIRED, `transition "${transition.name}" requires a reason`, {
+      transition: transition.name,
+    });
+  }
+  const reasonCategory = command.reasonCategory ?? null;
+  const categories = requires.reasonCategories;
+  if (categories ? !categories.includes(reasonCategory as string) : reasonCategory !== null) {
+    throw new DomainError(
+      CASE_ERRORS.REASON_CATEGORY_INVALID,
+      categories
+        ? `transition "${transition.name}" requires a reason category: one of ${categories.join(', ')}`
+        : `transition "${transition.name}" takes no reason category`,
+      { transition: transition.name, reasonCategory, allowed: [...(categories ?? [])] },
+    );
+  }
+  const declared = [...(requires.fields ?? []), ...(transition.optionalFields ?? [])];
+  for (const field of requires.fields ?? []) {
+    const value = fields[field];
+    if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+      throw new DomainError(CASE_ERRORS.FIELD_REQUIRED, `transition "${transition.name}" requires field "${field}"`, {
+        transition: transition.name,
+        field,
+      });
+    }
+  }
+  for (const field of Object.keys(fields)) {
+    if (!declared.includes(field)) {
+      throw new DomainError(CASE_ERRORS.FIELD_UNKNOWN, `transition "${transition.name}" does not take field "${field}"`, {
+        transition: transition.name,
+        field,
+        allowed: declared,
+      });
+    }
+  }
+  if (!guardHolds(transition.guard, { fields, reporterRelation: state.reporterRelation })) {
+    throw notAllowed(`the guard of transition "${transition.name}" does not hold`, { guard: transition.guard });
+  }
+
+  const target = stateOf(model, transition.to);
+  const reentry = target.id !== state.currentState;
+  const at = ctx.now.toISOString();
+  const responsibilities: Responsibilities = reentry
+    ? { ...state.responsibilities, ...(target.responsibilities ?? {}) }
+    : { ...state.responsibilities };
+  const transitioned: CaseEvent = {
+    type: 'CaseTransitioned',
+    caseId: state.caseId,
+    modelId: model.id,
+    modelVersion: model.version,
+    transition: transition.name,
+    from: state.currentState,
+    to: target.id,
+    actor: { ...command.actor },
+    reason,
+    reasonCategory,
+    fields: { ...fields },
+    responsibilities,
+    at,
+  };
+  if (!reentry) return [transitioned];
+  return [
+    transitioned,
+    ...enterState({
+      caseId: state.caseId,
+      model,
+      target,
+      existing: state.deadlines,
+      timing: { openedAt: state.openedAt, signalReceivedAt: state.signalReceivedAt, stateEnteredAt: at },
+      reporterRelation: state.reporterRelation,
+      notify: true,
+      ctx,
+    }),
+  ];
+}
+
+function handOverRegie(command: HandOverRegieCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
+  if (!isResponsibilityKind(command.responsibility)) fieldInvalid('responsibility', 'is not a known responsibility');
+  const holder = requireText('holder', command.holder);
+  const current = state.responsibilities[command.responsibility] ?? null;
+  if (current === holder) return [];
+  const reason = requireReason(command.reason);
+  return [
+    {
+      type: 'RegieHandedOver',
+      caseId: state.caseId,
+      responsibility: command.responsibility,
+      from: current,
+      to: holder,
+      reason,
+      actor: { ...command.actor },
+      at: ctx.now.toISOString(),
+    },
+  ];
+}
+
+function addSignal(command: AddSignalCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
+  const signalId = requireText('signalId', command.signalId);
+  if (state.signalIds.includes(signalId)) return [];
+  return [{ type: 'SignalAddedToCase', caseId: state.caseId, signalId, actor: { ...command.actor }, at: ctx.now.toISOString() }];
+}
+
+function addNote(command: AddNoteCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
+  const text = requireText('text', command.text);
+  if (!(NOTE_VISIBILITIES as readonly unknown[]).includes(command.visibility)) {
+    fieldInvalid('visibility', `must be one of ${NOTE_VISIBILITIES.join(', ')}`);
+  }
+  return [
+    {
+      type: 'CaseNoteAdded',
+      caseId: state.caseId,
+      noteId: ctx.newId(),
+      text,
+      visibility: command.visibility,
+      actor: { ...command.actor },
+      at: ctx.now.toISOString(),
+    },
+  ];
+}
+
+function setPlan(command: SetPlanCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
+  if (!Array.isArray(command.measures) || command.measures.length === 0) {
+    throw new DomainError(CASE_ERRORS.FIELD_REQUIRED, 'a plan van aanpak needs at least one measure', { field: 'measures' });
+  }
+  const measures: PlanMeasure[] = command.measures.map((m, i) => {
+    if (typeof m !== 'object' || m === null) fieldInvalid(`measures[${i}]`, 'must be an object');
+    if (!isMeasureType(m.type)) fieldInvalid(`measures[${i}].type`, 'must be strafrechtelijk, bestuursrechtelijk, fiscaal or zorg');
+    const description = requireText(`measures[${i}].description`, m.description);
+    const owner = requireText(`measures[${i}].owner`, m.owner);
+    if (!isCalendarDate(m.dueDate)) fieldInvalid(`measures[${i}].dueDate`, 'must be a date (YYYY-MM-DD)');
+    return { type: m.type, description, owner, dueDate: m.dueDate };
+  });
+  if (state.plan && JSON.stringify(state.plan.measures) === JSON.stringify(measures)) return [];
+  return [{ type: 'CasePlanSet', caseId: state.caseId, measures, actor: { ...command.actor }, at: ctx.now.toISOString() }];
+}
+
+function migrateModelVersion(command: MigrateModelVersionCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
+  const from = pinnedModel(state, ctx);
+  const to = command.toModel;
+  assertValidModel(to);
+  const invalid = (why: string): never => {
+    throw new DomainError(CASE_ERRORS.MODEL_MAPPING_INVALID, `cannot move the case to ${to.id}@${to.version}: ${why}`, {
+      reason: why,
+      fromModel: { ...state.model },
+      toModel: { id: to.id, version: to.version },
+    });
+  };
+  if (to.id !== from.id) invalid(`a case can only move to another version of its own model "${from.id}"`);
+  const mapping = command.stateMapping ?? {};
+  if (typeof mapping !== 'object' || Array.isArray(mapping)) invalid('stateMapping must be an object');
+  for (const [oldId, newId] of Object.entries(mapping)) {
+    if (!from.states.some((s) => s.id === oldId)) invalid(`"${oldId}" is not a state of version ${from.version}`);
+    if (typeof newId !== 'string' || !to.states.some((s) => s.id === newId)) {
+      invalid(`"${oldId}" maps to ${JSON.stringify(newId)}, which is not a state of version ${to.version}`);
+    }
+  }
+  const targetId = mapping[state.currentState] ?? state.currentState;
+  const target = to.states.find((s) => s.id === targetId);
+  if (!target) invalid(`the current state "${state.currentState}" is not mapped and does not exist in version ${to.version}`);
+  if (target!.terminal) invalid(`the current state would map to terminal state "${targetId}"; close a case with a transition`);
+  if (to.version === from.version) {
+    if (targetId === state.currentState) return [];
+    invalid('the case is already on this version; a state change is a transition');
+  }
+  const reason = requireReason(command.reason);
+  const at = ctx.now.toISOString();
+  const migrated: CaseEvent = {
+    type: 'CaseModelMigrated',
+    caseId: state.caseId,
+    modelId: to.id,
+    fromVersion: from.version,
+    toVersion: to.version,
+    fromState: state.currentState,
+    toState: target!.id,
+    stateMapping: { ...mapping },
+    reason,
+    responsibilities: { ...state.responsibilities, ...(target!.responsibilities ?? {}) },
+    actor: { ...command.actor },
+    at,
+  };
+  // The old version's terms end; the new version's terms for the mapped state start as if the case had
+  // entered it when it entered the old state. No notifications: nobody new has to be told anything.
+  const closed: DeadlineClosed[] = state.deadlines.map((d) => closeDeadline(state.caseId, d, 'model-migrated', at));
+  const opened = enterState({
+    caseId: state.caseId,
+    model: to,
+    target: target!,
+    existing: [],
+    timing: { openedAt: state.openedAt, signalReceivedAt: state.signalReceivedAt, stateEnteredAt: state.stateEnteredAt },
+    reporterRelation: state.reporterRelation,
+    notify: false,
+    ctx,
+  });
+  return [migrated, ...closed, ...opened];
+}
+
+function referToTable(command: ReferToTableCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
+  const model = pinnedModel(state, ctx);
+  const allowed = stateOf(model, state.currentState).referrals ?? [];
+  const table = command.table;
+  if (typeof table !== 'string' || !allowed.includes(table)) {
+    throw new DomainError(
+      CASE_ERRORS.REFERRAL_NOT_ALLOWED,
+      `state "${state.currentState}" does not allow a referral to table ${JSON.stringify(table)}`,
+      { table, state: state.currentState, allowed: [...allowed] },
+    );
+  }
+  const already = state.referrals.some((r) => r.table === table && r.stateVisit === state.stateEnteredAtVersion);
+  if (already) return [];
+  const reason = requireReason(command.reason);
+  return [
+    {
+      type: 'CaseReferred',
+      caseId: state.caseId,
+      referralId: ctx.newId(),
+      table,
+      state: state.currentState,
+      reason,
+      actor: { ...command.actor },
+      at: ctx.now.toISOString(),
+    },
+  ];
+}
+
+function recordDeadline(
+  command: RecordDeadlineApproachingCommand | RecordDeadlineBreachedCommand,
+  state: OpenCaseState | ClosedCaseState,
+  ctx: CaseDecisionContext,
+): CaseEvent[] {
+  // Timers race with transitions: a deadline already closed, paused or recorded means nothing to do.
+  const deadline = state.deadlines.find((d) => d.deadlineId === command.deadlineId);
+  if (state.status === 'closed' || !deadline || deadline.status === 'paused' || deadline.breachedRecorded) return [];
+  const common = {
+    caseId: state.caseId,
+    deadlineId: deadline.deadlineId,
+    definitionId: deadline.definitionId,
+    state: deadline.state,
+    dueAt: deadline.dueAt,
+    at: ctx.now.toISOString(),
+  };
+  if (command.type === 'RecordDeadlineBreached') return [{ type: 'DeadlineBreached', ...common }];
+  if (deadline.approachingRecorded || deadline.approachingAt === null) return [];
+  return [{ type: 'DeadlineApproaching', ...common }];
+}
+
+interface EnterStateArgs {
+  caseId: string;
+  model: ModelDefinition;
+  target: ModelState;
+  /** The case's open deadlines before the move. */
+  existing: readonly CaseDeadline[];
+  timing: { openedAt: string; signalReceivedAt: string; stateEnteredAt: string };
+  reporterRelation: ReporterRelation | null;
+  notify: boolean;
+  ctx: CaseDecisionContext;
+}
+
+/**
+ * What entering `target` implies besides the move itself: deadlines closed, paused, resumed or opened;
+ * the state's notifications; and `CaseClosed` last when the state is terminal.
+ */
+function enterState(args: EnterStateArgs): CaseEvent[] {
+  const { caseId, model, target, ctx } = args;
+  const at = ctx.now.toISOString();
+  const terminal = target.terminal === true;
+  const events: CaseEvent[] = [];
+  const kept = new Set<string>();
+
+  for (const d of args.existing) {
+    const def = model.deadlines.find((x) => x.id === d.definitionId);
+    if (!terminal && def?.state === target.id) {
+      kept.add(def.id);
+      if (d.status === 'paused') {
+        const pausedMs = Math.max(0, ctx.now.getTime() - Date.parse(d.pausedAt ?? at));
+        events.push({
+          type: 'DeadlineResumed',
+          caseId,
+          deadlineId: d.deadlineId,
+          definitionId: d.definitionId,
+          pausedMs,
+          dueAt: shift(d.dueAt, pausedMs),
+          approachingAt: d.approachingAt === null ? null : shift(d.approachingAt, pausedMs),
+          at,
+        });
+      }
+    } else if (!terminal && def?.pausedIn?.includes(target.id)) {
+      kept.add(def.id);
+      if (d.status === 'running') {
+        events.push({ type: 'DeadlinePaused', caseId, deadlineId: d.deadlineId, definitionId: d.definitionId, state: target.id, at });
+      }
+    } else {
+      events.push(closeDeadline(caseId, d, terminal ? 'case-closed' : 'state-left', at));
+    }
+  }
+
+  for (const def of model.deadlines) {
+    if (def.state !== target.id || kept.has(def.id)) continue;
+    const startedAt =
+      def.startsOn === 'case-opened'
+        ? args.timing.openedAt
+        : def.startsOn === 'signal-received'
+          ? args.timing.signalReceivedAt
+          : args.timing.stateEnteredAt;
+    const due = dueAt(new Date(startedAt), def.duration, ctx.calendar);
+    events.push({
+      type: 'DeadlineOpened',
+      caseId,
+      deadlineId: ctx.newId(),
+      definitionId: def.id,
+      state: target.id,
+      startsOn: def.startsOn,
+      startedAt,
+      duration: { ...def.duration },
+      dueAt: due.toISOString(),
+      approachingAt: def.approachingLeadTime ? approachingAt(due, def.approachingLeadTime, ctx.calendar).toISOString() : null,
+      at,
+    });
+  }
+
+  if (args.notify) {
+    for (const n of target.notifications ?? []) {
+      if (!guardHolds(n.when, { reporterRelation: args.reporterRelation })) continue;
+      events.push({
+        type: n.type,
+        caseId,
+        modelId: model.id,
+        modelVersion: model.version,
+        state: target.id,
+        audience: n.audience,
+        reporterRelation: args.reporterRelation,
+        at,
+      });
+    }
+  }
+
+  if (terminal) {
+    events.push({ type: 'CaseClosed', caseId, state: target.id, retentionClass: target.retentionClass ?? null, at });
+  }
+  return events;
+}
+
+function closeDeadline(caseId: string, d: CaseDeadline, reason: DeadlineClosed['reason'], at: string): DeadlineClosed {
+  return { type: 'DeadlineClosed', caseId, deadlineId: d.deadlineId, definitionId: d.definitionId, reason, at };
+}
+
+function shift(iso: string, ms: number): string {
+  return new Date(Date.parse(iso) + ms).toISOString();
+}
+
+function pinnedModel(state: OpenCaseState, ctx: CaseDecisionContext): ModelDefinition {
+  const model = ctx.models(state.model.id, state.model.version);
+  if (!model || model.id !== state.model.id || model.version !== state.model.version) {
+    throw new DomainError(CASE_ERRORS.MODEL_UNKNOWN, `model ${state.model.id}@${state.model.version} is not available`, {
+      modelId: state.model.id,
+      version: state.model.version,
+    });
+  }
+  return model;
+}
+
+function stateOf(model: ModelDefinition, id: string): ModelState {
+  const found = model.states.find((s) => s.id === id);
+  // Validated models and cases built from their events always find it; anything else is a bug.
+  if (!found) throw new RangeError(`Model ${model.id}@${model.version} has no state "${id}"`);
+  return found;
+}
+
+function requireExisting(state: CaseState): OpenCaseState | ClosedCaseState {
+  if (state.status === 'none') throw new DomainError(CASE_ERRORS.NOT_FOUND, 'the case does not exist');
+  return state;
+}
+
+function requireOpen(state: CaseState): OpenCaseState {
+  const existing = requireExisting(state);
+  if (existing.status === 'closed') {
+    throw new DomainError(CASE_ERRORS.CLOSED, `case ${existing.caseId} is closed`, {
+      caseId: existing.caseId,
+      state: existing.currentState,
+    });
+  }
+  return existing;
+}
+
+function requireReason(value: unknown): string {
+  const reason = optionalText('reason', value);
+  if (reason === null) throw new DomainError(CASE_ERRORS.REASON_REQUIRED, 'a reason is required');
+  return reason;
+}
+
+function optionalText(field: string, value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') fieldInvalid(field, 'must be text');
+  return value.trim() === '' ? null : value;
+}
+
+function requireText(field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new DomainError(CASE_ERRORS.FIELD_REQUIRED, `${field} is required`, { field });
+  }
+  return value;
+}
+
+function fieldInvalid(field: string, why: string): never {
+  throw new DomainError(CASE_ERRORS.FIELD_INVALID, `${field} ${why}`, { field });
+}
+
+function assertNever(value: never): never {
+  throw new RangeError(`Unknown case command: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,197 @@
+import type { CaseData, CaseDeadline, CaseState, OpenCaseState } from './case.js';
+import { NO_CASE } from './case.js';
+import type { CaseEvent } from './case-event.js';
+
+/**
+ * Applies one event to a case and returns the new state (the input is not changed). Every event adds 1 to
+ * `version`. An event that cannot apply to the state (e.g. a transition on a case that does not exist)
+ * means the stream is corrupt, so it throws `RangeError` rather than guessing.
+ */
+export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
+  if (event.type === 'CaseOpened') {
+    if (state.status !== 'none') corrupt(event, state);
+    return {
+      status: 'open',
+      caseId: event.caseId,
+      municipality: event.municipality,
+      model: { id: event.modelId, version: event.modelVersion },
+      currentState: event.state,
+      stateEnteredAt: event.at,
+      stateEnteredAtVersion: 1,
+      openedAt: event.at,
+      subjectId: event.subjectId,
+      reporterRelation: event.reporterRelation,
+      signalReceivedAt: event.signalReceivedAt,
+      signalIds: [...event.signalIds],
+      responsibilities: { ...event.responsibilities },
+      deadlines: [],
+      notes: [],
+      plan: null,
+      referrals: [],
+      version: 1,
+    };
+  }
+  if (state.status === 'none') corrupt(event, state);
+  const version = state.version + 1;
+
+  switch (event.type) {
+    case 'CaseTransitioned': {
+      const open = requireOpen(state, event);
+      const reentered = event.from !== event.to;
+      return {
+        ...open,
+        currentState: event.to,
+        stateEnteredAt: reentered ? event.at : open.stateEnteredAt,
+        stateEnteredAtVersion: reentered ? version : open.stateEnteredAtVersion,
+        responsibilities: { ...event.responsibilities },
+        version,
+      };
+    }
+    case 'RegieHandedOver':
+      return {
+        ...requireOpen(state, event),
+        responsibilities: { ...state.responsibilities, [event.responsibility]: event.to },
+        version,
+      };
+    case 'SignalAddedToCase':
+      return { ...requireOpen(state, event), signalIds: [...state.signalIds, event.signalId], version };
+    case 'CaseNoteAdded':
+      return {
+        ...requireOpen(state, event),
+        notes: [
+          ...state.notes,
+          { noteId: event.noteId, text: event.text, visibility: event.visibility, actor: { ...event.actor }, at: event.at },
+        ],
+        version,
+      };
+    case 'CasePlanSet':
+      return {
+        ...requireOpen(state, event),
+        plan: { measures: event.measures.map((m) => ({ ...m })), setBy: { ...event.actor }, at: event.at },
+        version,
+      };
+    case 'CaseModelMigrated': {
+      const open = requireOpen(state, event);
+      return {
+        ...open,
+        model: { id: event.modelId, version: event.toVersion },
+        currentState: event.toState,
+        responsibilities: { ...event.responsibilities },
+        version,
+      };
+    }
+    case 'CaseReferred': {
+      const open = requireOpen(state, event);
+      return {
+        ...open,
+        referrals: [
+          ...open.referrals,
+          {
+            referralId: event.referralId,
+            table: event.table,
+            state: event.state,
+            reason: event.reason,
+            actor: { ...event.actor },
+            at: event.at,
+            stateVisit: open.stateEnteredAtVersion,
+          },
+        ],
+        version,
+      };
+    }
+    case 'DeadlineOpened': {
+      const open = requireOpen(state, event);
+      const deadline: CaseDeadline = {
+        deadlineId: event.deadlineId,
+        definitionId: event.definitionId,
+        state: event.state,
+        startsOn: event.startsOn,
+        startedAt: event.startedAt,
+        dueAt: event.dueAt,
+        approachingAt: event.approachingAt,
+        status: 'running',
+        pausedAt: null,
+        approachingRecorded: false,
+        breachedRecorded: false,
+      };
+      return { ...open, deadlines: [...open.deadlines, deadline], version };
+    }
+    case 'DeadlinePaused':
+      return updateDeadline(requireOpen(state, event), event, version, (d) => ({ ...d, status: 'paused', pausedAt: event.at }));
+    case 'DeadlineResumed':
+      return updateDeadline(requireOpen(state, event), event, version, (d) => ({
+        ...d,
+        status: 'running',
+        pausedAt: null,
+        dueAt: event.dueAt,
+        approachingAt: event.approachingAt,
+      }));
+    case 'DeadlineClosed': {
+      const open = requireOpen(state, event);
+      requireDeadline(open, event);
+      return { ...open, deadlines: open.deadlines.filter((d) => d.deadlineId !== event.deadlineId), version };
+    }
+    case 'DeadlineApproaching':
+      return updateDeadline(requireOpen(state, event), event, version, (d) => ({ ...d, approachingRecorded: true }));
+    case 'DeadlineBreached':
+      return updateDeadline(requireOpen(state, event), event, version, (d) => ({ ...d, breachedRecorded: true }));
+    case 'MayorInformed':
+    case 'ReporterMayBeInformed':
+      // Recorded for the audit trail and the consumers; they change nothing the decider needs.
+      return { ...requireOpen(state, event), version };
+    case 'CaseClosed': {
+      const open = requireOpen(state, event);
+      return {
+        ...open,
+        status: 'closed',
+        deadlines: [],
+        closedAt: event.at,
+        retentionClass: event.retentionClass,
+        version,
+      };
+    }
+    default:
+      return assertNever(event);
+  }
+}
+
+/** Rebuilds a case from its events, oldest first (`from` defaults to the state before the first event). */
+export function foldCase(events: Iterable<CaseEvent>, from: CaseState = NO_CASE): CaseState {
+  let state = from;
+  for (const event of events) state = evolveCase(state, event);
+  return state;
+}
+
+function requireOpen(state: CaseState, event: CaseEvent): OpenCaseState {
+  // The decider emits CaseClosed last in its batch, so nothing ever applies to a closed case.
+  if (state.status !== 'open') corrupt(event, state);
+  return state;
+}
+
+function requireDeadline(state: CaseData, event: CaseEvent & { deadlineId: string }): CaseDeadline {
+  const deadline = state.deadlines.find((d) => d.deadlineId === event.deadlineId);
+  if (!deadline) throw new RangeError(`${event.type}: case ${state.caseId} has no open deadline ${event.deadlineId}`);
+  return deadline;
+}
+
+function updateDeadline(
+  state: OpenCaseState,
+  event: CaseEvent & { deadlineId: string },
+  version: number,
+  change: (deadline: CaseDeadline) => CaseDeadline,
+): CaseState {
+  requireDeadline(state, event);
+  return {
+    ...state,
+    deadlines: state.deadlines.map((d) => (d.deadlineId === event.deadlineId ? change(d) : d)),
+    version,
+  };
+}
+
+function corrupt(event: CaseEvent, state: CaseState): never {
+  throw new RangeError(`${event.type} cannot apply to a case in status "${state.status}"`);
+}
+
+function assertNever(value: never): never {
+  throw new RangeError(`Unknown case event: ${JSON.stringify(value)}`);
+}

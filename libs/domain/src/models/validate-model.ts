@@ -1,0 +1,369 @@
+import { DomainError } from '../shared/domain-error.js';
+import {
+  DEADLINE_STARTS,
+  DURATION_UNITS,
+  isNotificationType,
+  isResponsibilityKind,
+  type ModelDefinition,
+} from './model-definition.js';
+import { isModelRole } from './model-role.js';
+
+/** Stable codes of the problems {@link validateModelDefinition} reports. */
+export const MODEL_PROBLEMS = {
+  SHAPE_INVALID: 'SHAPE_INVALID',
+  ID_INVALID: 'ID_INVALID',
+  VERSION_INVALID: 'VERSION_INVALID',
+  STATE_DUPLICATE: 'STATE_DUPLICATE',
+  INITIAL_STATE_UNKNOWN: 'INITIAL_STATE_UNKNOWN',
+  INITIAL_STATE_TERMINAL: 'INITIAL_STATE_TERMINAL',
+  RESPONSIBILITY_UNKNOWN: 'RESPONSIBILITY_UNKNOWN',
+  REFERRAL_TABLE_INVALID: 'REFERRAL_TABLE_INVALID',
+  NOTIFICATION_INVALID: 'NOTIFICATION_INVALID',
+  RETENTION_ON_NON_TERMINAL: 'RETENTION_ON_NON_TERMINAL',
+  TRANSITION_DUPLICATE: 'TRANSITION_DUPLICATE',
+  TRANSITION_FROM_UNKNOWN: 'TRANSITION_FROM_UNKNOWN',
+  TRANSITION_FROM_TERMINAL: 'TRANSITION_FROM_TERMINAL',
+  TRANSITION_TO_UNKNOWN: 'TRANSITION_TO_UNKNOWN',
+  TRANSITION_ROLES_EMPTY: 'TRANSITION_ROLES_EMPTY',
+  TRANSITION_ROLE_UNKNOWN: 'TRANSITION_ROLE_UNKNOWN',
+  TRANSITION_REQUIREMENTS_INVALID: 'TRANSITION_REQUIREMENTS_INVALID',
+  GUARD_INVALID: 'GUARD_INVALID',
+  DEADLINE_DUPLICATE: 'DEADLINE_DUPLICATE',
+  DEADLINE_STATE_UNKNOWN: 'DEADLINE_STATE_UNKNOWN',
+  DEADLINE_ON_TERMINAL_STATE: 'DEADLINE_ON_TERMINAL_STATE',
+  DEADLINE_PAUSED_IN_UNKNOWN: 'DEADLINE_PAUSED_IN_UNKNOWN',
+  DEADLINE_START_INVALID: 'DEADLINE_START_INVALID',
+  DEADLINE_DURATION_INVALID: 'DEADLINE_DURATION_INVALID',
+  STATE_UNREACHABLE: 'STATE_UNREACHABLE',
+  STATE_DEAD_END: 'STATE_DEAD_END',
+} as const;
+export type ModelProblemCode = (typeof MODEL_PROBLEMS)[keyof typeof MODEL_PROBLEMS];
+
+/** One thing wrong with a model definition. `message` names the state, transition or deadline. */
+export interface ModelProblem {
+  code: ModelProblemCode;
+  message: string;
+  /** Where in the document, e.g. `transitions[3].to`. */
+  path: string;
+}
+
+const KEBAB_ID = /^[a-z0-9-]+$/;
+
+/**
+ * Every problem in `def`, in document order, or `[]` when it is a usable model. Accepts any value (a
+ * definition arrives as JSON when an administrator publishes one) and never throws.
+ */
+export function validateModelDefinition(def: unknown): ModelProblem[] {
+  const problems: ModelProblem[] = [];
+  const add = (code: ModelProblemCode, path: string, message: string) => problems.push({ code, path, message });
+
+  if (!isRecord(def)) {
+    add('SHAPE_INVALID', '$', 'the model definition must be an object');
+    return problems;
+  }
+  if (typeof def.id !== 'string' || !KEBAB_ID.test(def.id)) {
+    add('ID_INVALID', 'id', `model id ${show(def.id)} must match ${KEBAB_ID}`);
+  }
+  if (typeof def.version !== 'number' || !Number.isSafeInteger(def.version) || def.version < 1) {
+    add('VERSION_INVALID', 'version', `version ${show(def.version)} must be a positive integer`);
+  }
+  for (const key of ['title', 'description'] as const) {
+    if (typeof def[key] !== 'string') add('SHAPE_INVALID', key, `${key} must be text`);
+  }
+  const states = listAt(def, 'states', add);
+  const transitions = listAt(def, 'transitions', add);
+  const deadlines = listAt(def, 'deadlines', add);
+
+  // States.
+  const stateIds = new Set<string>();
+  const terminal = new Set<string>();
+  states.forEach((state, i) => {
+    const path = `states[${i}]`;
+    if (!isRecord(state) || typeof state.id !== 'string') {
+      add('SHAPE_INVALID', path, `${path} must be an object with a text id`);
+      return;
+    }
+    const name = `state "${state.id}"`;
+    if (!KEBAB_ID.test(state.id)) add('SHAPE_INVALID', `${path}.id`, `${name} id must match ${KEBAB_ID}`);
+    if (stateIds.has(state.id)) add('STATE_DUPLICATE', `${path}.id`, `${name} is defined more than once`);
+    stateIds.add(state.id);
+    if (typeof state.title !== 'string') add('SHAPE_INVALID', `${path}.title`, `${name} needs a title`);
+    if (state.terminal !== undefined && typeof state.terminal !== 'boolean') {
+      add('SHAPE_INVALID', `${path}.terminal`, `${name}: terminal must be true or false`);
+    }
+    if (state.terminal === true) terminal.add(state.id);
+    if (state.responsibilities !== undefined) {
+      if (!isRecord(state.responsibilities)) {
+        add('SHAPE_INVALID', `${path}.responsibilities`, `${name}: responsibilities must be an object`);
+      } else {
+        for (const [kind, holder] of Object.entries(state.responsibilities)) {
+          if (!isResponsibilityKind(kind)) {
+            add('RESPONSIBILITY_UNKNOWN', `${path}.responsibilities.${kind}`, `${name} names unknown responsibility "${kind}"`);
+          } else if (!isNonBlank(holder)) {
+            add('SHAPE_INVALID', `${path}.responsibilities.${kind}`, `${name}: the holder of ${kind} must be non-blank text`);
+          }
+        }
+      }
+    }
+    if (state.referrals !== undefined) {
+      if (!Array.isArray(state.referrals)) {
+        add('SHAPE_INVALID', `${path}.referrals`, `${name}: referrals must be a list of table ids`);
+      } else {
+        state.referrals.forEach((table, j) => {
+          if (typeof table !== 'string' || !KEBAB_ID.test(table)) {
+            add('REFERRAL_TABLE_INVALID', `${path}.referrals[${j}]`, `${name} refers to table id ${show(table)}, which does not match ${KEBAB_ID}`);
+          }
+        });
+      }
+    }
+    if (state.notifications !== undefined) {
+      if (!Array.isArray(state.notifications)) {
+        add('SHAPE_INVALID', `${path}.notifications`, `${name}: notifications must be a list`);
+      } else {
+        state.notifications.forEach((n, j) => {
+          const at = `${path}.notifications[${j}]`;
+          if (!isRecord(n) || !isNotificationType(n.type) || !isNonBlank(n.audience)) {
+            add('NOTIFICATION_INVALID', at, `${name}: notification ${j} needs a known type (MayorInformed, ReporterMayBeInformed) and an audience`);
+          } else if (n.when !== undefined) {
+            const why = guardProblem(n.when, null);
+            if (why) add('GUARD_INVALID', `${at}.when`, `${name}: notification ${n.type} ${why}`);
+            else if ('fieldEquals' in (n.when as object)) {
+              add('GUARD_INVALID', `${at}.when`, `${name}: notification ${n.type} can only be guarded by the case (reporterRelationIs), not by command fields`);
+            }
+          }
+        });
+      }
+    }
+    if (state.retentionClass !== undefined) {
+      if (!isNonBlank(state.retentionClass)) {
+        add('SHAPE_INVALID', `${path}.retentionClass`, `${name}: retentionClass must be non-blank text`);
+      } else if (state.terminal !== true) {
+        add('RETENTION_ON_NON_TERMINAL', `${path}.retentionClass`, `${name} has a retentionClass but is not terminal`);
+      }
+    }
+  });
+
+  if (typeof def.initialState !== 'string' || !stateIds.has(def.initialState)) {
+    add('INITIAL_STATE_UNKNOWN', 'initialState', `initial state ${show(def.initialState)} is not a state of the model`);
+  } else if (terminal.has(def.initialState)) {
+    add('INITIAL_STATE_TERMINAL', 'initialState', `initial state "${def.initialState}" is terminal: a case could never be open`);
+  }
+
+  // Transitions.
+  const names = new Set<string>();
+  const outgoing = new Map<string, string[]>();
+  transitions.forEach((t, i) => {
+    const path = `transitions[${i}]`;
+    if (!isRecord(t) || typeof t.name !== 'string') {
+      add('SHAPE_INVALID', path, `${path} must be an object with a text name`);
+      return;
+    }
+    const name = `transition "${t.name}"`;
+    if (!KEBAB_ID.test(t.name)) add('SHAPE_INVALID', `${path}.name`, `${name} name must match ${KEBAB_ID}`);
+    if (names.has(t.name)) add('TRANSITION_DUPLICATE', `${path}.name`, `${name} is defined more than once (names must be unique in the model)`);
+    names.add(t.name);
+    const to = typeof t.to === 'string' ? t.to : undefined;
+    if (to === undefined || !stateIds.has(to)) {
+      add('TRANSITION_TO_UNKNOWN', `${path}.to`, `${name} goes to unknown state ${show(t.to)}`);
+    }
+    if (!Array.isArray(t.from) || t.from.length === 0) {
+      add('SHAPE_INVALID', `${path}.from`, `${name} must name at least one from-state`);
+    } else {
+      t.from.forEach((from, j) => {
+        if (typeof from !== 'string' || !stateIds.has(from)) {
+          add('TRANSITION_FROM_UNKNOWN', `${path}.from[${j}]`, `${name} comes from unknown state ${show(from)}`);
+        } else if (terminal.has(from)) {
+          add('TRANSITION_FROM_TERMINAL', `${path}.from[${j}]`, `${name} leaves terminal state "${from}"`);
+        } else {
+          // An unknown target is reported above; the state still has a way out as far as dead ends go.
+          outgoing.set(from, [...(outgoing.get(from) ?? []), ...(to === undefined ? [] : [to])]);
+        }
+      });
+    }
+    if (!Array.isArray(t.rolesAllowed) || t.rolesAllowed.length === 0) {
+      add('TRANSITION_ROLES_EMPTY', `${path}.rolesAllowed`, `${name} allows no role: rolesAllowed must not be empty`);
+    } else {
+      t.rolesAllowed.forEach((role, j) => {
+        if (!isModelRole(role)) add('TRANSITION_ROLE_UNKNOWN', `${path}.rolesAllowed[${j}]`, `${name} allows unknown role ${show(role)}`);
+      });
+    }
+    const declaredFields = new Set<string>();
+    if (t.requires !== undefined) {
+      const r = t.requires;
+      const bad = (why: string) => add('TRANSITION_REQUIREMENTS_INVALID', `${path}.requires`, `${name}: ${why}`);
+      if (!isRecord(r)) bad('requires must be an object');
+      else {
+        if (r.reason !== undefined && typeof r.reason !== 'boolean') bad('requires.reason must be true or false');
+        if (r.reasonCategories !== undefined && !isNonEmptyTextList(r.reasonCategories)) {
+          bad('requires.reasonCategories must be a non-empty list of texts');
+        }
+        if (r.fields !== undefined) {
+          if (!isTextList(r.fields)) bad('requires.fields must be a list of field names');
+          else r.fields.forEach((f) => declaredFields.add(f));
+        }
+      }
+    }
+    if (t.optionalFields !== undefined) {
+      if (!isTextList(t.optionalFields)) {
+        add('TRANSITION_REQUIREMENTS_INVALID', `${path}.optionalFields`, `${name}: optionalFields must be a list of field names`);
+      } else t.optionalFields.forEach((f) => declaredFields.add(f));
+    }
+    if (t.guard !== undefined) {
+      const why = guardProblem(t.guard, declaredFields);
+      if (why) add('GUARD_INVALID', `${path}.guard`, `${name}: guard ${why}`);
+    }
+  });
+
+  // Deadlines.
+  const deadlineIds = new Set<string>();
+  deadlines.forEach((d, i) => {
+    const path = `deadlines[${i}]`;
+    if (!isRecord(d) || typeof d.id !== 'string') {
+      add('SHAPE_INVALID', path, `${path} must be an object with a text id`);
+      return;
+    }
+    const name = `deadline "${d.id}"`;
+    if (deadlineIds.has(d.id)) add('DEADLINE_DUPLICATE', `${path}.id`, `${name} is defined more than once`);
+    deadlineIds.add(d.id);
+    if (typeof d.state !== 'string' || !stateIds.has(d.state)) {
+      add('DEADLINE_STATE_UNKNOWN', `${path}.state`, `${name} runs in unknown state ${show(d.state)}`);
+    } else if (terminal.has(d.state)) {
+      add('DEADLINE_ON_TERMINAL_STATE', `${path}.state`, `${name} runs in terminal state "${d.state}", where it could never be met`);
+    }
+    if (!(DEADLINE_STARTS as readonly unknown[]).includes(d.startsOn)) {
+      add('DEADLINE_START_INVALID', `${path}.startsOn`, `${name} starts on ${show(d.startsOn)}; use one of ${DEADLINE_STARTS.join(', ')}`);
+    }
+    const durationWhy = durationProblem(d.duration);
+    if (durationWhy) add('DEADLINE_DURATION_INVALID', `${path}.duration`, `${name}: duration ${durationWhy}`);
+    if (d.approachingLeadTime !== undefined) {
+      const leadWhy = durationProblem(d.approachingLeadTime);
+      if (leadWhy) add('DEADLINE_DURATION_INVALID', `${path}.approachingLeadTime`, `${name}: approachingLeadTime ${leadWhy}`);
+    }
+    if (d.pausedIn !== undefined) {
+      if (!Array.isArray(d.pausedIn)) {
+        add('SHAPE_INVALID', `${path}.pausedIn`, `${name}: pausedIn must be a list of state ids`);
+      } else {
+        d.pausedIn.forEach((s, j) => {
+          if (typeof s !== 'string' || !stateIds.has(s) || terminal.has(s) || s === d.state) {
+            add('DEADLINE_PAUSED_IN_UNKNOWN', `${path}.pausedIn[${j}]`, `${name} pauses in ${show(s)}, which is not another non-terminal state of the model`);
+          }
+        });
+      }
+    }
+  });
+
+  // Graph: every state reachable from the initial state; every non-terminal state has a way out.
+  if (typeof def.initialState === 'string' && stateIds.has(def.initialState)) {
+    const reached = new Set<string>([def.initialState]);
+    const queue = [def.initialState];
+    while (queue.length > 0) {
+      for (const next of outgoing.get(queue.shift()!) ?? []) {
+        if (stateIds.has(next) && !reached.has(next)) {
+          reached.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    for (const id of stateIds) {
+      if (!reached.has(id)) {
+        add('STATE_UNREACHABLE', `states[${indexOfState(states, id)}]`, `state "${id}" cannot be reached from initial state "${def.initialState}"`);
+      }
+    }
+  }
+  for (const id of stateIds) {
+    if (!terminal.has(id) && !outgoing.has(id)) {
+      add('STATE_DEAD_END', `states[${indexOfState(states, id)}]`, `state "${id}" is not terminal but has no outgoing transition`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Throws `DomainError('MODEL.INVALID')` naming every problem (details: `{ modelId, version, problems }`)
+ * unless `def` is a usable model definition.
+ */
+export function assertValidModel(def: unknown): asserts def is ModelDefinition {
+  const problems = validateModelDefinition(def);
+  if (problems.length === 0) return;
+  const record = isRecord(def) ? def : {};
+  const label = `model ${show(record.id)} version ${show(record.version)}`;
+  const list = problems.map((p, i) => `(${i + 1}) ${p.message}`).join('; ');
+  throw new DomainError('MODEL.INVALID', `${label} is invalid: ${list}`, {
+    modelId: record.id,
+    version: record.version,
+    problems,
+  });
+}
+
+function guardProblem(guard: unknown, declaredFields: ReadonlySet<string> | null): string | null {
+  if (!isRecord(guard)) return 'must be an object';
+  const keys = Object.keys(guard);
+  if (keys.length !== 1) return 'must have exactly one of fieldEquals, reporterRelationIs';
+  const g = guard as Partial<Record<string, unknown>>;
+  if ('reporterRelationIs' in g) {
+    return isNonBlank(g.reporterRelationIs) ? null : 'reporterRelationIs must be non-blank text';
+  }
+  if ('fieldEquals' in g) {
+    const fe = g.fieldEquals;
+    if (!isRecord(fe) || !isNonBlank(fe.field) || !['string', 'number', 'boolean'].includes(typeof fe.value)) {
+      return 'fieldEquals needs a field name and a text, number or boolean value';
+    }
+    if (declaredFields && !declaredFields.has(fe.field)) {
+      return `fieldEquals tests field "${fe.field}", which the transition neither requires nor accepts`;
+    }
+    return null;
+  }
+  return `has unknown kind "${keys[0]}"`;
+}
+
+function durationProblem(value: unknown): string | null {
+  if (!isRecord(value)) return 'must be an object { amount, unit }';
+  if (typeof value.amount !== 'number' || !Number.isSafeInteger(value.amount) || value.amount < 1) {
+    return `amount ${show(value.amount)} must be a positive integer`;
+  }
+  if (!(DURATION_UNITS as readonly unknown[]).includes(value.unit)) {
+    return `unit ${show(value.unit)} must be one of ${DURATION_UNITS.join(', ')}`;
+  }
+  return null;
+}
+
+function listAt(
+  def: Record<string, unknown>,
+  key: 'states' | 'transitions' | 'deadlines',
+  add: (code: ModelProblemCode, path: string, message: string) => void,
+): unknown[] {
+  const value = def[key];
+  if (Array.isArray(value)) return value;
+  add('SHAPE_INVALID', key, `${key} must be a list`);
+  return [];
+}
+
+function indexOfState(states: unknown[], id: string): number {
+  return states.findIndex((s) => isRecord(s) && s.id === id);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNonBlank(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+function isTextList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every(isNonBlank);
+}
+
+function isNonEmptyTextList(value: unknown): value is string[] {
+  return isTextList(value) && value.length > 0;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return `"${value}"`;
+  if (value === undefined) return '(missing)';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
