@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '#contracts';
-import type { IncomingMessage, MessageHandler, MessageTransport, OutgoingMessage, SubscribeOptions } from '#messaging';
+import type { BatchMessageHandler, BatchSubscribeOptions, IncomingMessage, MessageHandler, MessageTransport, OutgoingMessage, SubscribeOptions } from '#messaging';
 import { EventStore, Inbox, OutboxRelay, type Database, type SqlExecutor } from '#eventstore';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/infra.js';
 import { anEvent } from './fixtures.js';
@@ -19,6 +19,9 @@ class RecordingTransport implements MessageTransport {
     for (const message of messages) this.published.push({ topic, message });
   }
   async subscribe(_o: SubscribeOptions, _h: MessageHandler) {
+    return { stop: async () => undefined };
+  }
+  async subscribeBatch(_o: BatchSubscribeOptions, _h: BatchMessageHandler) {
     return { stop: async () => undefined };
   }
   async healthy() {

@@ -1,6 +1,9 @@
+import { resolveMaxBatchSize } from './max-batch-size.validator.js';
 import { partitionForKey } from './murmur2.partitioner.js';
 import { silentTransportLogger, type TransportLogger } from './transport-logger.port.js';
 import type {
+  BatchMessageHandler,
+  BatchSubscribeOptions,
   IncomingMessage,
   MessageHandler,
   MessageTransport,
@@ -37,10 +40,16 @@ interface Backoff {
   multiplier: number;
 }
 
+/** How a group member takes its messages: one per handler call (`subscribe`) or in batches. */
+type Delivery =
+  | { kind: 'message'; handler: MessageHandler }
+  | { kind: 'batch'; handler: BatchMessageHandler; maxBatchSize: number };
+
 /**
  * Message transport inside one process with Kafka's semantics: keyed partitions (the same murmur2
  * placement as Kafka), per-partition order, consumer groups with committed offsets, at-least-once
  * redelivery with backoff while later messages of the partition wait, bounded in-memory retention.
+ * Batch subscribers get up to `maxBatchSize` queued messages of one partition per call.
  *
  * Differences from Kafka worth knowing: partitions of one group are delivered concurrently (a
  * failing message only holds back its own partition), nothing survives the process, and
@@ -95,16 +104,12 @@ export class InProcessTransport implements MessageTransport {
   }
 
   async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
-    this.assertOpen();
-    if (options.topics.length === 0) throw new Error('subscribe needs at least one topic');
-    const logs = options.topics.map((topic) => this.requireTopic(topic));
-    let group = this.groups.get(options.groupId);
-    if (!group) {
-      group = new ConsumerGroup(options.groupId, this.backoff, this.logger);
-      this.groups.set(options.groupId, group);
-    }
-    const member = group.join(logs, options.fromBeginning ?? true, handler);
-    return { stop: () => member.stop() };
+    return this.join(options, { kind: 'message', handler });
+  }
+
+  async subscribeBatch(options: BatchSubscribeOptions, handler: BatchMessageHandler): Promise<Subscription> {
+    const maxBatchSize = resolveMaxBatchSize(options.maxBatchSize);
+    return this.join(options, { kind: 'batch', handler, maxBatchSize });
   }
 
   async healthy(): Promise<boolean> {
@@ -115,6 +120,19 @@ export class InProcessTransport implements MessageTransport {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.groups.values()].map((group) => group.close()));
+  }
+
+  private join(options: SubscribeOptions, delivery: Delivery): Subscription {
+    this.assertOpen();
+    if (options.topics.length === 0) throw new Error('subscribe needs at least one topic');
+    const logs = options.topics.map((topic) => this.requireTopic(topic));
+    let group = this.groups.get(options.groupId);
+    if (!group) {
+      group = new ConsumerGroup(options.groupId, this.backoff, this.logger);
+      this.groups.set(options.groupId, group);
+    }
+    const member = group.join(logs, options.fromBeginning ?? true, delivery);
+    return { stop: () => member.stop() };
   }
 
   private requireTopic(topic: string): TopicLog {
@@ -193,7 +211,7 @@ class ConsumerGroup {
     private readonly logger: TransportLogger,
   ) {}
 
-  join(logs: TopicLog[], fromBeginning: boolean, handler: MessageHandler): GroupMember {
+  join(logs: TopicLog[], fromBeginning: boolean, delivery: Delivery): GroupMember {
     for (const log of logs) {
       if (!this.offsets.has(log.name)) {
         // No committed offset yet: start at the oldest retained message or at the end, like auto.offset.reset.
@@ -203,7 +221,7 @@ class ConsumerGroup {
         );
       }
     }
-    const member = new GroupMember(this, logs, handler, this.logger);
+    const member = new GroupMember(this, logs, delivery, this.logger);
     this.members.add(member);
     this.rebalance();
     return member;
@@ -227,9 +245,11 @@ class ConsumerGroup {
     return this.offsets.get(topic)![partition];
   }
 
-  commit(topic: string, partition: number, offset: number): void {
-    this.offsets.get(topic)![partition] = offset + 1;
-    this.failures.delete(`${topic}/${partition}/${offset}`);
+  /** Marks `firstOffset..lastOffset` handled: the group continues after `lastOffset`. */
+  commit(topic: string, partition: number, lastOffset: number, firstOffset = lastOffset): void {
+    this.offsets.get(topic)![partition] = lastOffset + 1;
+    if (this.failures.size === 0) return;
+    for (let offset = firstOffset; offset <= lastOffset; offset++) this.failures.delete(`${topic}/${partition}/${offset}`);
   }
 
   /** Records a failed delivery and returns how many deliveries of this message have failed. */
@@ -289,10 +309,15 @@ class GroupMember {
   constructor(
     private readonly group: ConsumerGroup,
     readonly logs: TopicLog[],
-    private readonly handler: MessageHandler,
+    private readonly delivery: Delivery,
     private readonly logger: TransportLogger,
   ) {
     this.topicNames = new Set(logs.map((l) => l.name));
+  }
+
+  /** Most messages per handler call: 1 for `subscribe`. */
+  get maxBatchSize(): number {
+    return this.delivery.kind === 'batch' ? this.delivery.maxBatchSize : 1;
   }
 
   subscribes(topic: string): boolean {
@@ -300,21 +325,26 @@ class GroupMember {
   }
 
   /**
-   * Runs the handler; resolves true on success, false when it threw. Registered as in flight
-   * synchronously so that `stop()` called right after always waits for it.
+   * Runs the handler on `batch` (one message, or up to `maxBatchSize` for a batch member); resolves
+   * true on success, false when it threw. Registered as in flight synchronously so that `stop()`
+   * called right after always waits for it.
    */
-  deliver(message: IncomingMessage): Promise<boolean> {
+  deliver(batch: IncomingMessage[]): Promise<boolean> {
+    const delivery = this.delivery;
+    const [first] = batch;
     const run = Promise.resolve()
-      .then(() => this.handler(message))
+      .then(() => (delivery.kind === 'batch' ? delivery.handler(batch) : delivery.handler(first)))
       .then(
         () => true,
         (error: unknown) => {
-          this.logger('error', 'Message handler failed; the message will be redelivered', {
+          const what = delivery.kind === 'batch' ? 'Batch handler failed; the batch' : 'Message handler failed; the message';
+          this.logger('error', `${what} will be redelivered`, {
             groupId: this.group.id,
-            topic: message.topic,
-            partition: message.partition,
-            offset: message.offset,
-            attempt: message.attempt,
+            topic: first.topic,
+            partition: first.partition,
+            offset: first.offset,
+            ...(delivery.kind === 'batch' && { lastOffset: batch[batch.length - 1].offset, size: batch.length }),
+            attempt: first.attempt,
             error,
           });
           return false;
@@ -335,7 +365,10 @@ class GroupMember {
   }
 }
 
-/** Delivers one partition to its current owner in the group, strictly in offset order. */
+/**
+ * Delivers one partition to its current owner in the group, strictly in offset order: one message
+ * per call, or for a batch member every queued message up to its `maxBatchSize`.
+ */
 class PartitionWorker {
   readonly finished: Promise<void>;
   private resolveFinished!: () => void;
@@ -376,17 +409,23 @@ class PartitionWorker {
           offset = this.partitionLog.startOffset;
           this.group.commit(this.log.name, this.partition, offset - 1);
         }
-        const stored = this.partitionLog.get(offset);
-        if (!stored) {
+        const batch = this.queuedFrom(offset, owner.maxBatchSize);
+        if (batch.length === 0) {
           await this.pause();
           continue;
         }
-        const attempt = this.group.failuresOf(this.log.name, this.partition, offset) + 1;
-        const ok = await owner.deliver(this.toIncoming(stored, attempt));
+        const lastOffset = batch[batch.length - 1].offset;
+        const attemptOf = (stored: StoredMessage) => this.group.failuresOf(this.log.name, this.partition, stored.offset) + 1;
+        const ok = await owner.deliver(batch.map((stored) => this.toIncoming(stored, attemptOf(stored))));
         if (ok) {
-          this.group.commit(this.log.name, this.partition, offset);
+          this.group.commit(this.log.name, this.partition, lastOffset, offset);
         } else {
-          const failures = this.group.recordFailure(this.log.name, this.partition, offset);
+          // Every message of the batch failed once more; the backoff follows the first one's count.
+          let failures = 0;
+          for (const stored of batch) {
+            const failed = this.group.recordFailure(this.log.name, this.partition, stored.offset);
+            if (stored.offset === offset) failures = failed;
+          }
           await this.pause(this.group.backoffAfter(failures));
         }
       }
@@ -394,6 +433,17 @@ class PartitionWorker {
       unlisten();
       this.resolveFinished();
     }
+  }
+
+  /** Up to `max` stored messages from `offset` on, in offset order; empty when none is queued. */
+  private queuedFrom(offset: number, max: number): StoredMessage[] {
+    const batch: StoredMessage[] = [];
+    for (let next = offset; batch.length < max; next++) {
+      const stored = this.partitionLog.get(next);
+      if (!stored) break;
+      batch.push(stored);
+    }
+    return batch;
   }
 
   private toIncoming(stored: StoredMessage, attempt: number): IncomingMessage {

@@ -4,13 +4,18 @@ import {
   logLevel as KafkaLogLevel,
   type Admin,
   type Consumer,
+  type ConsumerRunConfig,
+  type EachBatchPayload,
   type IHeaders,
   type KafkaMessage,
   type LogEntry,
   type Producer,
 } from 'kafkajs';
+import { resolveMaxBatchSize } from './max-batch-size.validator.js';
 import { silentTransportLogger, type TransportLogLevel, type TransportLogger } from './transport-logger.port.js';
 import type {
+  BatchMessageHandler,
+  BatchSubscribeOptions,
   IncomingMessage,
   MessageHandler,
   MessageTransport,
@@ -78,6 +83,11 @@ const EXPECTED_PRODUCER_WARNING = 'Limiting retries for the idempotent producer 
 /** Failed-attempt counters kept per subscription; bounded so revoked partitions cannot grow it forever. */
 const MAX_TRACKED_FAILURES = 10_000;
 
+/** How a subscription hands messages to its handler: one per call (`subscribe`) or in batches. */
+type Delivery =
+  | { kind: 'message'; handler: MessageHandler }
+  | { kind: 'batch'; handler: BatchMessageHandler; maxBatchSize: number };
+
 /**
  * Thrown into kafkajs in place of the handler's error. kafkajs treats TypeError, RangeError and the
  * like as unrecoverable and would stop the consumer for good; marked retriable, the failure makes
@@ -86,8 +96,8 @@ const MAX_TRACKED_FAILURES = 10_000;
 class HandlerFailedError extends Error {
   readonly retriable = true;
 
-  constructor(cause: unknown) {
-    super(`Message handler failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  constructor(cause: unknown, what = 'Message handler') {
+    super(`${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'HandlerFailedError';
   }
 }
@@ -95,7 +105,9 @@ class HandlerFailedError extends Error {
 /**
  * Kafka adapter of the message transport (kafkajs). Producer: idempotent, acks=all, one request in
  * flight, murmur2 partitioner. Consumers commit an offset only after the handler succeeded; a
- * throwing handler gets the same message again (attempt + 1) and the partition waits.
+ * throwing handler gets the same message again (attempt + 1) and the partition waits. Batch
+ * subscriptions use kafkajs `eachBatch` and hand each fetched partition batch over in chunks of up
+ * to `maxBatchSize`; a failed chunk is fetched again from its first message.
  *
  * Topics are never auto-created by this client, whatever the broker allows: a publish or subscribe
  * to a topic that `ensureTopics` did not create rejects, like the in-process transport.
@@ -178,20 +190,12 @@ export class KafkaTransport implements MessageTransport {
   }
 
   async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
-    this.assertOpen();
-    if (options.topics.length === 0) throw new Error('subscribe needs at least one topic');
-    const subscription = new KafkaSubscription(this.kafka, options, handler, this.tuning, this.logger, () =>
-      this.subscriptions.delete(subscription),
-    );
-    this.subscriptions.add(subscription);
-    try {
-      await subscription.start();
-    } catch (error) {
-      await subscription.stop().catch(() => undefined);
-      if (hasKafkaErrorType(error, 'UNKNOWN_TOPIC_OR_PARTITION')) throw missingTopicError(options.topics.join('", "'), error);
-      throw error;
-    }
-    return subscription;
+    return this.startSubscription(options, { kind: 'message', handler });
+  }
+
+  async subscribeBatch(options: BatchSubscribeOptions, handler: BatchMessageHandler): Promise<Subscription> {
+    const maxBatchSize = resolveMaxBatchSize(options.maxBatchSize);
+    return this.startSubscription(options, { kind: 'batch', handler, maxBatchSize });
   }
 
   async healthy(): Promise<boolean> {
@@ -209,6 +213,24 @@ export class KafkaTransport implements MessageTransport {
       await Promise.allSettled([disconnect(this.producer), disconnect(this.admin)]);
     })();
     return this.closing;
+  }
+
+  /** Creates one group member and resolves once it has joined and fetched (see `KafkaSubscription.start`). */
+  private async startSubscription(options: SubscribeOptions, delivery: Delivery): Promise<Subscription> {
+    this.assertOpen();
+    if (options.topics.length === 0) throw new Error('subscribe needs at least one topic');
+    const subscription = new KafkaSubscription(this.kafka, options, delivery, this.tuning, this.logger, () =>
+      this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    try {
+      await subscription.start();
+    } catch (error) {
+      await subscription.stop().catch(() => undefined);
+      if (hasKafkaErrorType(error, 'UNKNOWN_TOPIC_OR_PARTITION')) throw missingTopicError(options.topics.join('", "'), error);
+      throw error;
+    }
+    return subscription;
   }
 
   /** Connects the producer once and reuses it; a failed connect is retried by the next publish. */
@@ -257,7 +279,7 @@ class KafkaSubscription implements Subscription {
   constructor(
     kafka: Kafka,
     private readonly options: SubscribeOptions,
-    private readonly handler: MessageHandler,
+    private readonly delivery: Delivery,
     tuning: ResolvedTuning,
     private readonly logger: TransportLogger,
     private readonly onStopped: () => void,
@@ -290,7 +312,7 @@ class KafkaSubscription implements Subscription {
       await this.consumer.run({
         autoCommit: true,
         partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
-        eachMessage: ({ topic, partition, message }) => this.deliver(topic, partition, message),
+        ...this.runHandlers(),
       });
     } catch (error) {
       ready.cancel();
@@ -312,27 +334,82 @@ class KafkaSubscription implements Subscription {
     return this.stopping;
   }
 
-  private async deliver(topic: string, partition: number, message: KafkaMessage): Promise<void> {
-    const key = `${topic}/${partition}/${message.offset}`;
-    const attempt = (this.failures.get(key) ?? 0) + 1;
+  private runHandlers(): Pick<ConsumerRunConfig, 'eachMessage' | 'eachBatch' | 'eachBatchAutoResolve'> {
+    const delivery = this.delivery;
+    if (delivery.kind === 'message') {
+      return { eachMessage: ({ topic, partition, message }) => this.deliver(topic, partition, message, delivery.handler) };
+    }
+    // Offsets are resolved by deliverBatch, chunk by chunk, only after the handler succeeded.
+    return {
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.deliverBatch(payload, delivery.handler, delivery.maxBatchSize),
+    };
+  }
+
+  private async deliver(topic: string, partition: number, message: KafkaMessage, handler: MessageHandler): Promise<void> {
+    const incoming = this.toIncoming(topic, partition, message);
     try {
-      await this.handler({
-        topic,
-        partition,
-        offset: message.offset,
-        key: message.key ? message.key.toString('utf8') : null,
-        value: message.value ?? Buffer.alloc(0),
-        headers: headersToStrings(message.headers),
-        attempt,
-      });
+      await handler(incoming);
     } catch (error) {
-      this.failures.delete(key);
-      this.failures.set(key, attempt);
-      if (this.failures.size > MAX_TRACKED_FAILURES) this.failures.delete(this.failures.keys().next().value!);
+      this.recordFailure(incoming);
       // Rethrown so kafkajs does not resolve the offset and fetches this message again.
       throw new HandlerFailedError(error);
     }
+    this.clearFailure(incoming);
+  }
+
+  /**
+   * Hands a fetched partition batch to the handler in chunks of up to `maxBatchSize`, resolving each
+   * chunk's offsets only after the handler succeeded. kafkajs commits resolved offsets when its
+   * auto-commit conditions say so, and always at the end of the fetched batch, before a rebalance,
+   * on stop and when a chunk fails. A failing chunk is rethrown (retriable), so kafkajs fetches again
+   * from the chunk's first message after its retry backoff.
+   */
+  private async deliverBatch(
+    { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload,
+    handler: BatchMessageHandler,
+    maxBatchSize: number,
+  ): Promise<void> {
+    const { topic, partition, messages } = batch;
+    for (let start = 0; start < messages.length; start += maxBatchSize) {
+      // Stopping or a seek: leave the rest unresolved, it is fetched again (by whoever owns it then).
+      if (!isRunning() || isStale()) return;
+      const chunk = messages.slice(start, start + maxBatchSize).map((m) => this.toIncoming(topic, partition, m));
+      try {
+        await handler(chunk);
+      } catch (error) {
+        for (const message of chunk) this.recordFailure(message);
+        throw new HandlerFailedError(error, 'Batch handler');
+      }
+      for (const message of chunk) this.clearFailure(message);
+      resolveOffset(chunk[chunk.length - 1].offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+
+  private toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
+    return {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key ? message.key.toString('utf8') : null,
+      value: message.value ?? Buffer.alloc(0),
+      headers: headersToStrings(message.headers),
+      attempt: (this.failures.get(failureKey(topic, partition, message.offset)) ?? 0) + 1,
+    };
+  }
+
+  private recordFailure({ topic, partition, offset, attempt }: IncomingMessage): void {
+    const key = failureKey(topic, partition, offset);
+    // Re-inserted so the map's insertion order stays oldest-failure-first for the eviction below.
     this.failures.delete(key);
+    this.failures.set(key, attempt);
+    if (this.failures.size > MAX_TRACKED_FAILURES) this.failures.delete(this.failures.keys().next().value!);
+  }
+
+  private clearFailure({ topic, partition, offset }: IncomingMessage): void {
+    if (this.failures.size > 0) this.failures.delete(failureKey(topic, partition, offset));
   }
 
   /**
@@ -366,6 +443,10 @@ class KafkaSubscription implements Subscription {
     promise.catch(() => undefined);
     return { promise, cancel: () => settle() };
   }
+}
+
+function failureKey(topic: string, partition: number, offset: string): string {
+  return `${topic}/${partition}/${offset}`;
 }
 
 /** Kafka headers may repeat or be bytes; the port wants one string per name, so the last value wins. */

@@ -4,7 +4,8 @@
  *  - messages with the same key are delivered in publish order (per-key order);
  *  - at-least-once: a message is delivered again when the handler throws, and the next message of
  *    that key waits until it succeeds;
- *  - each consumer group receives every message; members of one group share the partitions.
+ *  - each consumer group receives every message; members of one group share the partitions;
+ *  - batch consumption (`subscribeBatch`) keeps all of the above, one topic-partition per batch.
  */
 export interface OutgoingMessage {
   key: string;
@@ -26,6 +27,9 @@ export interface IncomingMessage {
 
 export type MessageHandler = (message: IncomingMessage) => Promise<void>;
 
+/** Receives a non-empty batch: messages of one topic-partition in offset order. */
+export type BatchMessageHandler = (batch: IncomingMessage[]) => Promise<void>;
+
 export interface TopicSpec {
   topic: string;
   partitions: number;
@@ -36,6 +40,14 @@ export interface SubscribeOptions {
   topics: string[];
   /** Start at the earliest offset when the group has no committed offset. Default true. */
   fromBeginning?: boolean;
+}
+
+/** Default of `BatchSubscribeOptions.maxBatchSize`. */
+export const DEFAULT_MAX_BATCH_SIZE = 500;
+
+export interface BatchSubscribeOptions extends SubscribeOptions {
+  /** Most messages per handler call; a positive integer. Default 500 (`DEFAULT_MAX_BATCH_SIZE`). */
+  maxBatchSize?: number;
 }
 
 export interface Subscription {
@@ -49,6 +61,23 @@ export interface MessageTransport {
   /** Resolves once every message is durably accepted (Kafka: acks=all). Rejects on failure; nothing is retried here. */
   publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription>;
+  /**
+   * Like `subscribe`, but hands the handler many messages per call, so a consumer can apply them in
+   * one transaction (one database round trip instead of one per message). Semantics:
+   *  - every batch holds messages of ONE topic-partition, in offset order, and batches of a
+   *    partition follow each other in offset order, so per-key order holds within and across
+   *    batches (batches of different partitions may be handled concurrently);
+   *  - at-least-once: when the handler throws, the whole batch is delivered again from its first
+   *    message (`attempt` incremented on each message, after the adapter's redelivery backoff) and
+   *    later messages of that partition wait (the redelivered batch starts at the same message and
+   *    may hold more messages than the failed one when more arrived meanwhile);
+   *  - offsets are committed only after the handler succeeded for the whole batch;
+   *  - at most `maxBatchSize` (default 500) messages per batch; a batch is delivered as soon as
+   *    messages are available, without waiting to fill it;
+   *  - the handler is never called with an empty batch.
+   * Rejects when `maxBatchSize` is not a positive integer.
+   */
+  subscribeBatch(options: BatchSubscribeOptions, handler: BatchMessageHandler): Promise<Subscription>;
   /** True when the transport can reach its backend (readiness). */
   healthy(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,4 +1,4 @@
-import type { IncomingMessage, MessageHandler } from '../src/transport.port.js';
+import type { BatchMessageHandler, IncomingMessage, MessageHandler } from '../src/transport.port.js';
 
 interface Waiter {
   done: (messages: IncomingMessage[]) => boolean;
@@ -6,11 +6,13 @@ interface Waiter {
 }
 
 /**
- * Records delivered messages and lets a test wait until a condition holds (with a timeout), so
- * tests never sleep for a fixed time while waiting for deliveries.
+ * Records delivered messages (and, for batch handlers, the batches) and lets a test wait until a
+ * condition holds (with a timeout), so tests never sleep for a fixed time while waiting for deliveries.
  */
 export class MessageCollector {
   readonly messages: IncomingMessage[] = [];
+  /** Batches that `batchHandler` handled successfully, in delivery order. */
+  readonly batches: IncomingMessage[][] = [];
   private readonly waiters = new Set<Waiter>();
 
   /** Handler that records the message after `before` (which may throw to simulate a failure) ran. */
@@ -18,6 +20,15 @@ export class MessageCollector {
     return async (message) => {
       await before?.(message);
       this.record(message);
+    };
+  }
+
+  /** Batch handler that records the batch and its messages after `before` (which may throw) ran. */
+  batchHandler(before?: (batch: IncomingMessage[]) => void | Promise<void>): BatchMessageHandler {
+    return async (batch) => {
+      await before?.(batch);
+      this.batches.push(batch);
+      for (const message of batch) this.record(message);
     };
   }
 

@@ -4,6 +4,25 @@ import { partitionForKey } from '../src/murmur2.partitioner.js';
 import type { IncomingMessage, MessageTransport, OutgoingMessage, Subscription } from '../src/transport.port.js';
 import { body, deferred, MessageCollector } from './message.collector.js';
 
+const range = (length: number, from = 0): number[] => Array.from({ length }, (_, i) => from + i);
+
+/**
+ * Describes every batch that breaks the batch shape: empty, larger than `maxBatchSize`, more than
+ * one topic-partition, or offsets that are not consecutive and ascending.
+ */
+function malformedBatches(batches: IncomingMessage[][], maxBatchSize: number): string[] {
+  const problems: string[] = [];
+  batches.forEach((batch, index) => {
+    if (batch.length === 0 || batch.length > maxBatchSize) problems.push(`batch ${index} has ${batch.length} messages`);
+    const [first] = batch;
+    const ordered = batch.every(
+      (m, i) => m.topic === first.topic && m.partition === first.partition && Number(m.offset) === Number(first.offset) + i,
+    );
+    if (!ordered) problems.push(`batch ${index}: ${batch.map((m) => `${m.partition}@${m.offset}`).join(' ')}`);
+  });
+  return problems;
+}
+
 export interface TransportContractOptions {
   /** Prefix of every topic and group the suite creates (lets a runner clean up afterwards). */
   namePrefix?: string;
@@ -33,6 +52,11 @@ export function describeTransportContract(
     };
     const subscribe = async (...args: Parameters<MessageTransport['subscribe']>) => {
       const subscription = await transport.subscribe(...args);
+      subscriptions.push(subscription);
+      return subscription;
+    };
+    const subscribeBatch = async (...args: Parameters<MessageTransport['subscribeBatch']>) => {
+      const subscription = await transport.subscribeBatch(...args);
       subscriptions.push(subscription);
       return subscription;
     };
@@ -258,6 +282,109 @@ export function describeTransportContract(
       await own.close();
       await expect(own.publish(topic, [message('k', 2)])).rejects.toThrow(/closed/);
       expect(await own.healthy()).toBe(false);
+    });
+
+    describe('batch consumption (subscribeBatch)', () => {
+      it('delivers batches of one topic-partition in offset order, at most maxBatchSize each; per-key order holds across batches (20 keys x 50)', async () => {
+        const topic = await newTopic(4);
+        const keys = Array.from({ length: 20 }, (_, i) => `key-${i}`);
+        // History (fromBeginning) fills batches up to the limit; later publishes arrive in small batches.
+        for (let seq = 0; seq < 25; seq++) await transport.publish(topic, keys.map((k) => message(k, seq)));
+
+        const inbox = new MessageCollector();
+        await subscribeBatch({ groupId: unique('group'), topics: [topic], maxBatchSize: 64 }, inbox.batchHandler());
+        for (let seq = 25; seq < 50; seq++) await transport.publish(topic, keys.map((k) => message(k, seq)));
+        await inbox.waitForCount(1000);
+
+        expect(malformedBatches(inbox.batches, 64)).toEqual([]);
+        expect(Math.max(...inbox.batches.map((b) => b.length))).toBe(64);
+        for (let partition = 0; partition < 4; partition++) {
+          // The batches of a partition continue each other: every offset exactly once, in order.
+          const offsets = inbox.batches.filter((b) => b[0].partition === partition).flatMap((b) => b.map((m) => Number(m.offset)));
+          expect(offsets).toEqual(range(offsets.length));
+        }
+        for (const key of keys) {
+          const ofKey = inbox.messages.filter((m) => m.key === key);
+          expect(ofKey.map((m) => body(m).seq)).toEqual(range(50));
+          expect(new Set(ofKey.map((m) => m.partition))).toEqual(new Set([partitionForKey(key, 4)]));
+          expect(ofKey.every((m) => m.attempt === 1 && m.topic === topic)).toBe(true);
+        }
+      });
+
+      it('batches at most 500 messages by default and delivers what is there without waiting to fill a batch', async () => {
+        const topic = await newTopic(1);
+        await transport.publish(topic, range(510).map((seq) => message(`k${seq % 5}`, seq)));
+        const inbox = new MessageCollector();
+        await subscribeBatch({ groupId: unique('group'), topics: [topic] }, inbox.batchHandler());
+        await inbox.waitForCount(510);
+
+        expect(malformedBatches(inbox.batches, 500)).toEqual([]);
+        expect(Math.max(...inbox.batches.map((b) => b.length))).toBe(500);
+        expect(inbox.messages.map((m) => body(m).seq)).toEqual(range(510));
+
+        // A lone message comes as a batch of one: nothing waits for more messages to arrive.
+        await transport.publish(topic, [message('lone', 510)]);
+        await inbox.waitForCount(511);
+        expect(inbox.batches.at(-1)!.map((m) => body(m).seq)).toEqual([510]);
+      });
+
+      it('rejects a maxBatchSize that is not a positive integer', async () => {
+        const topic = await newTopic(1);
+        for (const maxBatchSize of [0, -1, 1.5, Number.NaN]) {
+          await expect(
+            transport.subscribeBatch({ groupId: unique('group'), topics: [topic], maxBatchSize }, async () => undefined),
+          ).rejects.toThrow(/maxBatchSize must be a positive integer/);
+        }
+      });
+
+      it('redelivers a failed batch from its first message with attempt 2; later messages of the partition wait, none lost or reordered', async () => {
+        const topic = await newTopic(1);
+        await transport.publish(topic, range(30).map((seq) => message(`k${seq % 3}`, seq)));
+        const calls: string[] = [];
+        const inbox = new MessageCollector();
+        await subscribeBatch(
+          { groupId: unique('group'), topics: [topic], maxBatchSize: 10 },
+          inbox.batchHandler((batch) => {
+            calls.push(`${batch[0].offset}-${batch.at(-1)!.offset}#${[...new Set(batch.map((m) => m.attempt))].join('/')}`);
+            // A TypeError on purpose: kafkajs treats it as unrecoverable unless the adapter guards it.
+            if (batch[0].offset === '10' && batch[0].attempt === 1) throw new TypeError('simulated batch handler bug');
+          }),
+        );
+        await inbox.waitForCount(30);
+
+        // "from-to#attempts": the failed batch comes again whole, every message at attempt 2, before anything after it.
+        expect(calls).toEqual(['0-9#1', '10-19#1', '10-19#2', '20-29#1']);
+        expect(inbox.messages.map((m) => body(m).seq)).toEqual(range(30));
+        expect(malformedBatches(inbox.batches, 10)).toEqual([]);
+      });
+
+      it('commits offsets only after a batch succeeded: the same group resumes after the handled batches', async () => {
+        const topic = await newTopic(1);
+        const groupId = unique('group');
+        await transport.publish(topic, range(20).map((seq) => message(`k${seq % 4}`, seq)));
+
+        // Batches 0-6 and 7-13 succeed; 14-19 keeps failing until the subscription stops.
+        const failed = deferred();
+        const before = new MessageCollector();
+        const first = await transport.subscribeBatch(
+          { groupId, topics: [topic], maxBatchSize: 7 },
+          before.batchHandler((batch) => {
+            if (batch[0].offset !== '14') return;
+            failed.resolve();
+            throw new Error('simulated failure');
+          }),
+        );
+        await failed.promise;
+        await first.stop();
+        expect(before.messages.map((m) => body(m).seq)).toEqual(range(14));
+
+        await transport.publish(topic, range(5, 20).map((seq) => message(`k${seq % 4}`, seq)));
+        const after = new MessageCollector();
+        await subscribeBatch({ groupId, topics: [topic], maxBatchSize: 7 }, after.batchHandler());
+        await after.waitForCount(11);
+        expect(after.messages.map((m) => body(m).seq)).toEqual(range(11, 14));
+        expect(after.batches[0][0].offset).toBe('14');
+      });
     });
   });
 }

@@ -2,35 +2,63 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from 'pino';
 import { TOPICS, type EventEnvelope } from '#contracts';
 import { SIGNAL_RECEIVED_EVENT_TYPE, type SignalReceivedPayload } from '#domain';
-import { Inbox, type Database } from '#eventstore';
+import { Inbox, type Database, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
 
 export const TRIAGE_QUEUE_CONSUMER = 'intake.triage-queue';
 
-/**
- * The INSERT that applies one `SignalReceived` event to the triage queue, for `Inbox.handleOnceInStatement`
- * (guarded by the inbox claim) — or null for events the queue does not show.
- */
-export function triageQueueInsert(event: EventEnvelope, param: (value: unknown) => string, guard = 'WHERE EXISTS (SELECT 1 FROM claimed)'): string | null {
-  if (event.type !== SIGNAL_RECEIVED_EVENT_TYPE) return null;
-  const p = event.payload as unknown as SignalReceivedPayload;
-  const { reporterRef: _ref, ...details } = p as typeof p & { reporterRef?: string };
-  const values = [
-    p.signalId, p.municipality, p.source, p.receivedAt, event.recordedAt, p.externalRef,
-    p.source === 'mma' ? p.theme : null,
-    p.source === 'zorgmelding' ? p.urgency : null,
-    p.source === 'zorgmelding' ? p.wvggz : null,
-    event.specialCategory, JSON.stringify(details), event.position,
-  ].map(param);
-  return `INSERT INTO triage_queue (signal_id, municipality, source, status, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position)
-          SELECT ${values[0]}::uuid, ${values[1]}, ${values[2]}, 'nieuw', ${values[3]}::timestamptz, ${values[4]}::timestamptz, ${values[5]}, ${values[6]}, ${values[7]}, ${values[8]}::boolean, ${values[9]}::boolean, ${values[10]}::jsonb, ${values[11]}::bigint
-          ${guard} ON CONFLICT (signal_id) DO NOTHING`;
+/** Inserts a run of `SignalReceived` events as queue rows in one multi-row statement. */
+async function insertReceived(tx: SqlExecutor, events: EventEnvelope[]): Promise<void> {
+  const params: unknown[] = [];
+  const rows = events.map((event) => {
+    const p = event.payload as unknown as SignalReceivedPayload;
+    const { reporterRef: _ref, ...details } = p as typeof p & { reporterRef?: string };
+    const values = [
+      p.signalId, p.municipality, p.source, p.receivedAt, event.recordedAt, p.externalRef,
+      p.source === 'mma' ? p.theme : null,
+      p.source === 'zorgmelding' ? p.urgency : null,
+      p.source === 'zorgmelding' ? p.wvggz : null,
+      event.specialCategory, JSON.stringify(details), event.position,
+    ];
+    const at = params.length;
+    params.push(...values);
+    const $ = (i: number) => `$${at + i + 1}`;
+    return `(${$(0)}::uuid, ${$(1)}, ${$(2)}, 'nieuw', ${$(3)}::timestamptz, ${$(4)}::timestamptz, ${$(5)}, ${$(6)}, ${$(7)}, ${$(8)}::boolean, ${$(9)}::boolean, ${$(10)}::jsonb, ${$(11)}::bigint)`;
+  });
+  await tx.query(
+    `INSERT INTO triage_queue (signal_id, municipality, source, status, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position)
+     VALUES ${rows.join(', ')} ON CONFLICT (signal_id) DO NOTHING`,
+    params,
+  );
 }
 
 /**
- * The coordinators' triage queue: a read model fed from `signaalroute.signals.v1`. Each event is applied
- * once (inbox), so redelivery changes nothing; the table can be dropped and rebuilt from the topic or log.
+ * Applies events to the triage queue in order, inside the caller's transaction. Consecutive
+ * `SignalReceived` events go in as one statement; events the queue does not show are ignored.
+ */
+export async function applyToTriageQueue(tx: SqlExecutor, events: EventEnvelope[]): Promise<void> {
+  let received: EventEnvelope[] = [];
+  const flush = async () => {
+    if (received.length > 0) await insertReceived(tx, received);
+    received = [];
+  };
+  for (const event of events) {
+    switch (event.type) {
+      case SIGNAL_RECEIVED_EVENT_TYPE:
+        received.push(event);
+        break;
+      default:
+        await flush();
+    }
+  }
+  await flush();
+}
+
+/**
+ * The coordinators' triage queue: a read model fed from `signaalroute.signals.v1`, consumed in batches.
+ * Each batch claims its message ids in the inbox and applies the new ones in one transaction, so a
+ * redelivered event changes nothing and the table can be dropped and rebuilt from the topic or the log.
  */
 @Injectable()
 export class TriageQueueProjection implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -38,7 +66,7 @@ export class TriageQueueProjection implements OnApplicationBootstrap, OnApplicat
   private readonly inbox: Inbox;
 
   constructor(
-    @Inject(DATABASE) db: Database,
+    @Inject(DATABASE) private readonly db: Database,
     @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -47,9 +75,9 @@ export class TriageQueueProjection implements OnApplicationBootstrap, OnApplicat
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await this.transport.subscribe(
+    this.subscription = await this.transport.subscribeBatch(
       { groupId: `${this.config.KAFKA_CLIENT_ID}.${TRIAGE_QUEUE_CONSUMER}`, topics: [TOPICS.signals], fromBeginning: true },
-      (message) => this.handle(message),
+      (batch) => this.handleBatch(batch),
     );
   }
 
@@ -57,15 +85,19 @@ export class TriageQueueProjection implements OnApplicationBootstrap, OnApplicat
     await this.subscription?.stop();
   }
 
-  async handle(message: IncomingMessage): Promise<void> {
-    let event: EventEnvelope;
-    try {
-      event = JSON.parse(message.value.toString('utf8')) as EventEnvelope;
-    } catch {
-      this.logger.error({ component: TRIAGE_QUEUE_CONSUMER, topic: message.topic, offset: message.offset }, 'unreadable signal event skipped');
-      return;
+  async handleBatch(batch: IncomingMessage[]): Promise<void> {
+    const events: EventEnvelope[] = [];
+    for (const message of batch) {
+      try {
+        events.push(JSON.parse(message.value.toString('utf8')) as EventEnvelope);
+      } catch {
+        this.logger.error({ component: TRIAGE_QUEUE_CONSUMER, topic: message.topic, offset: message.offset }, 'unreadable signal event skipped');
+      }
     }
-    // One round trip: the inbox claim and the queue row commit together, so redelivery changes nothing.
-    await this.inbox.handleOnceInStatement(event.id, (param) => triageQueueInsert(event, param) ?? 'SELECT 1');
+    if (events.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      const fresh = await this.inbox.claimBatch(tx, events.map((e) => e.id));
+      await applyToTriageQueue(tx, events.filter((e) => fresh.has(e.id)));
+    });
   }
 }

@@ -43,4 +43,17 @@ export class Inbox {
     );
     return r.rows[0]?.claimed === true;
   }
+
+  /**
+   * Claims a batch of message ids inside the caller's transaction and returns the ids that were not
+   * processed before; the caller applies exactly those in the same transaction.
+   */
+  async claimBatch(tx: SqlExecutor, messageIds: readonly string[]): Promise<Set<string>> {
+    if (messageIds.length === 0) return new Set();
+    const r = await tx.query<{ message_id: string }>(
+      'INSERT INTO inbox (consumer, message_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING message_id',
+      [this.consumer, [...new Set(messageIds)]],
+    );
+    return new Set(r.rows.map((row) => row.message_id));
+  }
 }
