@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import { Kafka, logLevel } from 'kafkajs';
 import { TypeOrmDatabase } from '#eventstore';
 
 /**
@@ -32,7 +34,43 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-function fallbackOrFail(what: string): void {
+/** True when a Kafka broker answers at `kafkaBrokers[0]` (TCP, then a cluster description). */
+export async function kafkaReachable(brokers: readonly string[] = kafkaBrokers, timeoutMs = 3000): Promise<boolean> {
+  const first = brokers[0]?.trim();
+  if (!first) return false;
+  const colon = first.lastIndexOf(':');
+  const tcp = await new Promise<boolean>((resolve) => {
+    const socket = connect({ host: first.slice(0, colon), port: Number(first.slice(colon + 1)) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+  if (!tcp) return false;
+  const admin = new Kafka({ clientId: 'sr-test-probe', brokers: [...brokers], logLevel: logLevel.NOTHING, connectionTimeout: timeoutMs, retry: { retries: 1 } }).admin();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const describe = (async () => {
+      await admin.connect();
+      await admin.describeCluster();
+      return true;
+    })();
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    return await Promise.race([describe.catch(() => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Call when a real service is missing: throws under REQUIRE_REAL_INFRA=1, otherwise writes a note to
+ * stderr and returns, so the caller can use the embedded/in-process substitute.
+ */
+export function fallbackOrFail(what: string): void {
   if (requireRealInfra) {
     throw new Error(`REQUIRE_REAL_INFRA=1 but ${what}; refusing to fall back to the embedded/in-process substitute`);
   }

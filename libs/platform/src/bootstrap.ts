@@ -43,6 +43,7 @@ class RootModule {
           config,
           logger,
           clock,
+          relay: config.OUTBOX_RELAY_ENABLED,
           migrations: apps.flatMap((a) => [...a.migrations]),
           topics: apps.flatMap((a) => [...a.topics]),
         }),

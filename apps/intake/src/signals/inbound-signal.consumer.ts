@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { TOPICS } from '#contracts';
-import { DomainError, SIGNAL_ERRORS, SIGNAL_SOURCES, type SignalSource } from '#domain';
+import { DomainError, scanReporterFields, SIGNAL_ERRORS, SIGNAL_SOURCES, type SignalSource } from '#domain';
 import { recordDeadLetter, type Database } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
@@ -48,7 +48,8 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
     try {
       body = JSON.parse(message.value.toString('utf8'));
     } catch {
-      return this.deadLetter(message, 'HTTP.MALFORMED_JSON', 'The message value is not valid JSON', false);
+      // An MMA tip that cannot be parsed cannot be checked for reporter fields either: keep nothing of it.
+      return this.deadLetter(message, 'HTTP.MALFORMED_JSON', 'The message value is not valid JSON', source === 'mma');
     }
     const key = message.headers['idempotency-key'] ?? null;
     const traceparent = message.headers.traceparent ?? null;
@@ -58,8 +59,9 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
       );
     } catch (error) {
       if (error instanceof DomainError) {
-        // A reporter in an MMA payload must not be kept anywhere, not even in the dead-letter store.
-        const redact = error.code === SIGNAL_ERRORS.REPORTER_NOT_ALLOWED;
+        // A reporter in an MMA payload must not be kept anywhere, not even in the dead-letter store; nor an
+        // MMA payload that nests too deep to be checked for one (it fails on another rule first).
+        const redact = error.code === SIGNAL_ERRORS.REPORTER_NOT_ALLOWED || (source === 'mma' && mayHideReporter(body));
         return this.deadLetter(message, error.code, JSON.stringify({ message: error.message, details: error.details ?? {} }), redact);
       }
       throw error;
@@ -77,4 +79,10 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
     });
     this.logger.warn({ component: 'intake.inbound', topic: message.topic, partition: message.partition, offset: message.offset, code }, 'inbound signal dead-lettered');
   }
+}
+
+/** True when a reporter field was found, or part of the payload was too deep to look. */
+function mayHideReporter(body: unknown): boolean {
+  const scan = scanReporterFields(body);
+  return scan.paths.length > 0 || scan.depthExceeded;
 }

@@ -1,4 +1,4 @@
-import { DomainError, findReporterFields, SIGNAL_ERRORS, type ReceiveSignalCommand as DomainCommand, type SignalSource } from '#domain';
+import { DomainError, scanReporterFields, SIGNAL_ERRORS, type ReceiveSignalCommand as DomainCommand, type SignalSource } from '#domain';
 import { validateDto } from '#platform';
 import { ReceiveInternMeldpuntSignalRequestDto } from './receive-intern-meldpunt-signal.request.dto.js';
 import { ReceiveMmaSignalRequestDto } from './receive-mma-signal.request.dto.js';
@@ -12,7 +12,10 @@ import { ReceiveZorgmeldingSignalRequestDto } from './receive-zorgmelding-signal
 export function parseSignalInput(source: SignalSource, body: unknown): DomainCommand {
   switch (source) {
     case 'mma': {
-      const paths = findReporterFields(body);
+      const { paths, depthExceeded } = scanReporterFields(body);
+      if (depthExceeded) {
+        throw new DomainError(SIGNAL_ERRORS.PAYLOAD_TOO_DEEP, 'The payload nests too deep to check it for reporter details');
+      }
       if (paths.length > 0) {
         throw new DomainError(SIGNAL_ERRORS.REPORTER_NOT_ALLOWED, 'MMA tips are anonymous: the payload must not carry reporter details', { paths });
       }

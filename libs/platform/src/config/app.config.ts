@@ -1,8 +1,14 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 const list = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((s) => s.trim()) : undefined);
 const int = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+/** `true`/`1` and `false`/`0` only; anything else is left as is, so validation names the variable. */
+const bool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  return v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : value;
+};
 
 /**
  * Process configuration, read from the environment and validated at start-up: a bad value stops the
@@ -41,8 +47,19 @@ export class AppConfig {
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(60_000)
   OUTBOX_POLL_INTERVAL_MS: number = 50;
 
+  /**
+   * Run the outbox relay in this process (default true). Set false where a dedicated process relays for
+   * the database; appends here then stay in the outbox until that relay publishes them.
+   */
+  @IsOptional() @Transform(bool) @IsBoolean({ message: 'OUTBOX_RELAY_ENABLED must be true or false' })
+  OUTBOX_RELAY_ENABLED: boolean = true;
+
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(500)
   DATABASE_POOL_SIZE: number = 20;
+
+  /** How often the router's deadline scheduler looks for due deadlines (durable timers in `case_view`). */
+  @IsOptional() @Transform(int) @IsInt() @Min(10) @Max(3_600_000)
+  DEADLINE_POLL_INTERVAL_MS: number = 5000;
 
   /** Kafka client id prefix and consumer-group prefix. */
   @IsOptional() @Matches(/^[a-z0-9.\-]+$/)

@@ -24,6 +24,8 @@ export async function createHttpApp(rootModule: unknown, options: HttpAppOptions
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
     logger: new PinoNestLogger(options.logger.child({ component: 'nest' })),
     bufferLogs: false,
+    // Nest's body parsers would add application/x-www-form-urlencoded; Fastify's own parse JSON only.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   // Only JSON bodies are accepted; Fastify answers other content types with 415 (mapped to problem+json).

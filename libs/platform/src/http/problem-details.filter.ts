@@ -9,6 +9,7 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; title: strin
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'HTTP.PAYLOAD_TOO_LARGE', title: 'The request body is larger than 1 MiB' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'HTTP.UNSUPPORTED_MEDIA_TYPE', title: 'Send the body as application/json' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'HTTP.MALFORMED_JSON', title: 'The JSON body is empty' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'HTTP.MALFORMED_JSON', title: 'The body is not valid JSON' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'HTTP.MALFORMED_JSON', title: 'Content-Length does not match the body' },
 };
 
@@ -38,8 +39,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (typeof e?.code === 'string' && typeof e.httpStatus === 'number') {
       return problem(e.httpStatus, e.code, e.message ?? 'Not allowed');
     }
-    if (typeof e?.code === 'string' && FASTIFY_CODES[e.code]) {
-      const f = FASTIFY_CODES[e.code]!;
+    // Nest hands Fastify's own 4xx errors (body too large, bad JSON, media type) over wrapped in an
+    // HttpException whose `cause` is the Fastify error.
+    const cause = exception instanceof HttpException ? (exception.cause as { code?: unknown } | undefined) : undefined;
+    const f = fastifyProblem(e?.code) ?? fastifyProblem(cause?.code);
+    if (f) {
       return problem(f.status, f.code, f.title);
     }
     if (exception instanceof SyntaxError || (e?.statusCode === 400 && /JSON/i.test(e.message ?? ''))) {
@@ -55,4 +59,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     return problem(500, 'INTERNAL.ERROR', 'Something went wrong on our side; the trace id identifies it in the logs');
   }
+}
+
+function fastifyProblem(code: unknown): { status: number; code: string; title: string } | undefined {
+  return typeof code === 'string' && Object.hasOwn(FASTIFY_CODES, code) ? FASTIFY_CODES[code] : undefined;
 }
