@@ -349,7 +349,7 @@ describe('Kafka intake on signaalroute.inbound.mma.v1', () => {
         const body = mmaPayload(home);
         return JSON.stringify({ ...body, location: { ...body.location, extra: deep } });
       },
-      'VALIDATION.FAILED',
+      'SIGNAL.PAYLOAD_TOO_DEEP',
     ],
   ])('dead-letters an MMA message that is %s without keeping a possible reporter', async (_what, value, code) => {
     const key = `unchecked-${tag()}`;

@@ -1,16 +1,15 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { TOPICS } from '#contracts';
 import type { GroupTopics } from '../../../../test/support/kafka-probe.js';
 import { INTAKE_APP } from '../../src/intake.app.js';
 import { INBOUND_TOPICS } from '../../src/signals/inbound-signal.consumer.js';
-import { TRIAGE_QUEUE_CONSUMER } from '../../src/triage-queue/triage-queue.projection.js';
+import { TRIAGE_QUEUE_CONSUMER, TRIAGE_QUEUE_TOPICS } from '../../src/triage-queue/triage-queue.projection.js';
 
 export { INTAKE_APP };
 
 /** The intake's consumer groups for a KAFKA_CLIENT_ID (see inbound-signal.consumer.ts and triage-queue.projection.ts). */
 export const intakeConsumerGroups = (clientId: string): GroupTopics[] => [
   { groupId: `${clientId}.intake.inbound`, topics: INBOUND_TOPICS },
-  { groupId: `${clientId}.${TRIAGE_QUEUE_CONSUMER}`, topics: [TOPICS.signals] },
+  { groupId: `${clientId}.${TRIAGE_QUEUE_CONSUMER}`, topics: TRIAGE_QUEUE_TOPICS },
 ];
 
 /** A short random tag, to make values findable (and their absence provable) in raw bytes. */
