@@ -7,7 +7,7 @@ import { SignJWT } from 'jose';
 import type { Role } from '#contracts';
 import type { Database } from '#eventstore';
 import { MESSAGE_TRANSPORT, type MessageTransport } from '#messaging';
-import { DATABASE, startProcess, type AppDescriptor, type RunningProcess } from '#platform';
+import { DATABASE, startProcess, type AppDescriptor, type Clock, type RunningProcess } from '#platform';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, issueToken, SigningKeys } from '#security';
 import { createPostgresDatabase, dropPostgresDatabase, fallbackOrFail, kafkaBrokers, kafkaReachable, postgresReachable } from './infra.js';
 import {
@@ -39,6 +39,8 @@ export interface HarnessOptions {
    * end of their (shared) topics before the app starts, so it does not replay earlier test runs' messages.
    */
   consumerGroups?: (clientId: string) => GroupTopics[];
+  /** The process' clock (default: the system clock); tests that move time pass their own. */
+  clock?: Clock;
 }
 
 export interface HarnessResponse<T = any> {
@@ -212,7 +214,7 @@ export async function startApp(options: HarnessOptions): Promise<AppHarness> {
   const positioned = options.consumerGroups?.(clientId) ?? [];
   try {
     if (brokers) await startGroupsAtEnd(brokers, positioned, TOPIC_PARTITIONS);
-    running = await startProcess(options.apps, { env });
+    running = await startProcess(options.apps, { env, clock: options.clock });
   } catch (error) {
     await cleanup();
     throw error;

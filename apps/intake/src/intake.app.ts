@@ -8,5 +8,5 @@ export const INTAKE_APP = {
   name: 'intake',
   module: IntakeModule,
   migrations: INTAKE_MIGRATIONS,
-  topics: [TOPICS.signals, ...INBOUND_TOPICS],
+  topics: [TOPICS.signals, TOPICS.cases, ...INBOUND_TOPICS],
 } as const;

@@ -49,4 +49,28 @@ export class CreateIntakeTables1764100001000 implements MigrationInterface {
   }
 }
 
-export const INTAKE_MIGRATIONS: Function[] = [CreateIntakeTables1764100001000];
+/**
+ * Triage results in the queue: the subject a signal is linked to and the case it is in. A case event can
+ * arrive before the signal it names (the cases and signals topics are not ordered with each other), so case
+ * links are also kept in `triage_queue_case_links`, which the signal's row picks up when it arrives.
+ */
+export class AddTriageLinksToQueue1764100001100 implements MigrationInterface {
+  name = 'AddTriageLinksToQueue1764100001100';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE triage_queue ADD COLUMN subject_id uuid, ADD COLUMN case_id uuid`);
+    await q.query(`
+      CREATE TABLE triage_queue_case_links (
+        signal_id  uuid PRIMARY KEY,
+        case_id    uuid NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE triage_queue_case_links`);
+    await q.query(`ALTER TABLE triage_queue DROP COLUMN case_id, DROP COLUMN subject_id`);
+  }
+}
+
+export const INTAKE_MIGRATIONS: Function[] = [CreateIntakeTables1764100001000, AddTriageLinksToQueue1764100001100];

@@ -53,8 +53,9 @@ describe('AVE: each phase names the holders of the four responsibilities', () =>
   it.each([
     ['ave-1', { casusregie: 'zelfregie', procesregie: 'zelfregie', operationeleVerantwoordelijkheid: 'reguliere-hulpverlening', bestuurlijkeVerantwoordelijkheid: 'wethouder' }],
     ['ave-2', { casusregie: 'wijkteam', procesregie: 'wijkteam', operationeleVerantwoordelijkheid: 'wijkteam', bestuurlijkeVerantwoordelijkheid: 'wethouder' }],
-    ['ave-3', { casusregie: 'procesregisseur', procesregie: 'zvh', operationeleVerantwoordelijkheid: 'ketenpartners', bestuurlijkeVerantwoordelijkheid: 'wethouder' }],
-    ['ave-4', { casusregie: 'procesregisseur', procesregie: 'zvh', operationeleVerantwoordelijkheid: 'politie', bestuurlijkeVerantwoordelijkheid: 'burgemeester' }],
+    ['ave-3', { casusregie: 'procesregisseur', procesregie: 'procesregisseur', operationeleVerantwoordelijkheid: 'ketenpartners', bestuurlijkeVerantwoordelijkheid: 'wethouder' }],
+    // AVE 4 names no procesregie holder: the one from AVE 3 (or the ZVH after acceptance) keeps it.
+    ['ave-4', { casusregie: 'procesregisseur', procesregie: 'procesregisseur', operationeleVerantwoordelijkheid: 'politie', bestuurlijkeVerantwoordelijkheid: 'burgemeester' }],
   ])('%s', (phase, holders) => {
     const { state, events } = caseIn(AVE_MODEL, phase);
     if (state.status !== 'open') throw new Error('open expected');

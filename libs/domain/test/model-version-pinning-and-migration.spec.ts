@@ -54,7 +54,7 @@ describe('a case pinned to version 1 is not affected by version 2', () => {
     const { state } = caseIn(AVE_MODEL, 'ave-2', ctx);
     let s = run(state, { type: 'TakeTransition', transition: 'opschalen-ave-3', reason: 'x', reasonCategory: 'complexiteit', actor: COORDINATOR }, ctx);
     expect(types(s.events)).toEqual(['CaseTransitioned']); // no v2 evaluation deadline
-    expect(open(s.state).responsibilities.procesregie).toBe('zvh');
+    expect(open(s.state).responsibilities.procesregie).toBe('procesregisseur'); // v1's holder, not v2's
     expect(open(s.state).model).toEqual({ id: 'ave', version: 1 });
     // The police may still escalate under version 1.
     s = run(s.state, { type: 'TakeTransition', transition: 'opschalen-ave-4', reason: 'x', reasonCategory: 'veiligheid', actor: POLICE }, ctx);

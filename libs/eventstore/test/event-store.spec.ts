@@ -78,14 +78,19 @@ describe('global order', () => {
     let cursor: ReadCursor = START_CURSOR;
     let writing = true;
 
+    // Transaction ids are cluster-wide: another database's open transaction holds the reader back (safely),
+    // so "caught up" means: writers done and every committed row of these streams seen, within a deadline.
+    const committedRows = async () => Number((await t.db.query<{ n: string }>("SELECT count(*) AS n FROM events WHERE stream_id LIKE 'order-%'")).rows[0]!.n);
     const reader = (async () => {
+      const deadline = Date.now() + 60_000;
       while (true) {
         const done = !writing;
         const batch = await store.readAll(cursor, 500);
         for (const e of batch) seen.push(e);
         if (batch.length > 0) cursor = batch[batch.length - 1]!.cursor;
-        if (done && batch.length === 0) break;
-        if (batch.length === 0) await new Promise((r) => setImmediate(r));
+        if (done && batch.length === 0 && seen.filter((e) => e.streamId.startsWith('order-')).length >= (await committedRows())) break;
+        if (Date.now() > deadline) throw new Error('reader did not catch up with the committed events');
+        if (batch.length === 0) await new Promise((r) => setTimeout(r, done ? 20 : 0));
       }
     })();
 

@@ -11,3 +11,4 @@ export * from './health/health.controller.js';
 export * from './platform.tokens.js';
 export * from './platform.module.js';
 export * from './bootstrap.js';
+export * from './processing-log/index.js';

@@ -1,4 +1,5 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { TOPICS } from '#contracts';
 import { EventStore, OutboxRelay, TypeOrmDatabase, type Database } from '#eventstore';
@@ -7,6 +8,11 @@ import { CLOCK, systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
 import { APP_CONFIG, DATABASE, EVENT_STORE, LOGGER, OUTBOX_RELAY } from './platform.tokens.js';
+import { PLATFORM_MIGRATIONS } from './processing-log/processing-log.migration.js';
+import { ProcessingLogInterceptor } from './processing-log/processing-log.interceptor.js';
+import { PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER } from './processing-log/processing-log.tokens.js';
+import { ProcessingLogWriter } from './processing-log/processing-log.writer.js';
+import { SubjectPseudonymizer } from './processing-log/subject-pseudonymizer.js';
 
 export interface PlatformOptions {
   config: AppConfig;
@@ -20,7 +26,10 @@ export interface PlatformOptions {
   relay?: boolean;
 }
 
-/** The shared runtime: database, event store, transport, outbox relay, clock, logger and health checks. */
+/**
+ * The shared runtime: database, event store, transport, outbox relay, clock, logger, health checks, and the
+ * processing log (its table, writer and the global interceptor behind `@ProcessesPersonalData`).
+ */
 @Global()
 @Module({})
 export class PlatformModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -50,7 +59,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
               databaseUrl: config.DATABASE_URL,
               dataDir: config.DATABASE_URL ? undefined : `${config.SIGNAALROUTE_DATA_DIR}/pgdata`,
               poolSize: config.DATABASE_POOL_SIZE,
-              migrations: options.migrations,
+              migrations: [...PLATFORM_MIGRATIONS, ...options.migrations],
             });
             await db.migrate();
             return db;
@@ -82,8 +91,11 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
                 }),
           inject: [DATABASE, MESSAGE_TRANSPORT],
         },
+        { provide: PROCESSING_LOG_WRITER, useFactory: (db: Database) => new ProcessingLogWriter(db), inject: [DATABASE] },
+        { provide: SUBJECT_PSEUDONYMIZER, useFactory: () => SubjectPseudonymizer.load(config.PROCESSING_LOG_KEY, config.SIGNAALROUTE_DATA_DIR) },
+        { provide: APP_INTERCEPTOR, useClass: ProcessingLogInterceptor },
       ],
-      exports: [APP_CONFIG, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY],
+      exports: [APP_CONFIG, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
     };
   }
 

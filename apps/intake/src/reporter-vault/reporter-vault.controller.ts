@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '#domain';
 import { EventStore, type Database } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, type Clock } from '#platform';
+import { CLOCK, DATABASE, EVENT_STORE, ProcessesPersonalData, type Clock } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { INTAKE_PROCESSING, signalStreamId } from '../signals/signal-stream.js';
 import { notFound } from '../triage-queue/triage-queue.controller.js';
@@ -25,6 +25,7 @@ export class ReporterVaultController {
   ) {}
 
   @Get(':id/reporter')
+  @ProcessesPersonalData({ activity: 'inzage-melder', purpose: 'Inzage in de afgeschermde identiteit van de melder', subjectType: 'signal', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: "Read a signal's shielded reporter (coordinators of the municipality; the access is recorded)" })
   @ApiQuery({ name: 'reason', required: true, description: 'Why you need the identity (recorded)' })
   async reporter(

@@ -4,15 +4,25 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type SignalSource } from '#domain';
+import { ProcessesPersonalData } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { ReceiveInternMeldpuntSignalRequestDto } from './receive-intern-meldpunt-signal.request.dto.js';
 import { ReceiveMmaSignalRequestDto } from './receive-mma-signal.request.dto.js';
 import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.command.js';
 import { ReceiveZorgmeldingSignalRequestDto } from './receive-zorgmelding-signal.request.dto.js';
 import { SignalReceiptResponseDto } from './signal-receipt.response.dto.js';
+import { INTAKE_PROCESSING } from './signal-stream.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Processing log: one line per received signal (the new signal id is the subject). */
+const LOGGED = ProcessesPersonalData({
+  activity: INTAKE_PROCESSING.activity,
+  purpose: 'Ontvangen en vastleggen van een signaal',
+  legalBasis: INTAKE_PROCESSING.legalBasis,
+  subjectType: 'signal',
+  subjects: (_req, body) => [(body as { signalId?: string } | undefined)?.signalId],
+});
 
 /** Where a signal enters over HTTP: one route per source, each answering with a receipt at once. */
 @ApiTags('intake')
@@ -23,6 +33,7 @@ export class ReceiveSignalController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post('mma')
+  @LOGGED
   @HttpCode(201)
   @ApiOperation({ summary: 'Receive an anonymous MMA tip (any reporter field is refused: SIGNAL.REPORTER_NOT_ALLOWED)' })
   @ApiBody({ type: ReceiveMmaSignalRequestDto })
@@ -33,6 +44,7 @@ export class ReceiveSignalController {
   }
 
   @Post('intern-meldpunt')
+  @LOGGED
   @HttpCode(201)
   @ApiOperation({ summary: 'Receive a report from the internal reporting point (reporter shielded in the vault)' })
   @ApiBody({ type: ReceiveInternMeldpuntSignalRequestDto })
@@ -43,6 +55,7 @@ export class ReceiveSignalController {
   }
 
   @Post('zorgmelding')
+  @LOGGED
   @HttpCode(201)
   @ApiOperation({ summary: 'Receive a care report (special-category data; reporter shielded in the vault)' })
   @ApiBody({ type: ReceiveZorgmeldingSignalRequestDto })

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
-import { validateDto } from '#platform';
+import { ProcessesPersonalData, validateDto } from '#platform';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { ListSignalsQueryDto } from './list-signals.query.dto.js';
 import { TriageQueueRepository } from './triage-queue.repository.js';
@@ -15,6 +15,7 @@ export class TriageQueueController {
   constructor(private readonly queue: TriageQueueRepository) {}
 
   @Get()
+  @ProcessesPersonalData({ activity: 'signaaltriage', purpose: 'Beoordelen van binnengekomen signalen', subjectType: 'signal', subjects: (_req, body) => ((body as { items?: { signalId: string }[] } | undefined)?.items ?? []).map((i) => i.signalId) })
   @ApiOperation({ summary: 'The triage queue: newest first, filterable, cursor-paginated' })
   async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListSignalsQueryDto, { ...rawQuery });
@@ -24,6 +25,7 @@ export class TriageQueueController {
   }
 
   @Get(':id')
+  @ProcessesPersonalData({ activity: 'signaaltriage', purpose: 'Beoordelen van een signaal', subjectType: 'signal', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'One signal with its details (the reporter is not included)' })
   async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => notFound() })) id: string, @CurrentPrincipal() principal: Principal) {
     const signal = await this.queue.get(principal.municipalities, id);

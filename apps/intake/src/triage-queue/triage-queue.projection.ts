@@ -1,14 +1,31 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { TOPICS, type EventEnvelope } from '#contracts';
-import { SIGNAL_RECEIVED_EVENT_TYPE, type SignalReceivedPayload } from '#domain';
+import {
+  SIGNAL_DISMISSED_EVENT_TYPE,
+  SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE,
+  SIGNAL_RECEIVED_EVENT_TYPE,
+  type CaseEvent,
+  type SignalReceivedPayload,
+} from '#domain';
 import { Inbox, type Database, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
 
 export const TRIAGE_QUEUE_CONSUMER = 'intake.triage-queue';
+/** Topics the triage queue reads: signals (received, linked, dismissed) and cases (opened, signal added). */
+export const TRIAGE_QUEUE_TOPICS = [TOPICS.signals, TOPICS.cases];
 
-/** Inserts a run of `SignalReceived` events as queue rows in one multi-row statement. */
+const CASE_OPENED: CaseEvent['type'] = 'CaseOpened';
+const SIGNAL_ADDED_TO_CASE: CaseEvent['type'] = 'SignalAddedToCase';
+const QUEUE_EVENT_TYPES: readonly string[] = [SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE, SIGNAL_DISMISSED_EVENT_TYPE, CASE_OPENED, SIGNAL_ADDED_TO_CASE];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
+/**
+ * Inserts a run of `SignalReceived` events as queue rows in one multi-row statement. A case event that came
+ * before its signal (the two topics are not ordered with each other) left a case link; the row starts in it.
+ */
 async function insertReceived(tx: SqlExecutor, events: EventEnvelope[]): Promise<void> {
   const params: unknown[] = [];
   const rows = events.map((event) => {
@@ -24,13 +41,57 @@ async function insertReceived(tx: SqlExecutor, events: EventEnvelope[]): Promise
     const at = params.length;
     params.push(...values);
     const $ = (i: number) => `$${at + i + 1}`;
-    return `(${$(0)}::uuid, ${$(1)}, ${$(2)}, 'nieuw', ${$(3)}::timestamptz, ${$(4)}::timestamptz, ${$(5)}, ${$(6)}, ${$(7)}, ${$(8)}::boolean, ${$(9)}::boolean, ${$(10)}::jsonb, ${$(11)}::bigint)`;
+    return `(${$(0)}::uuid, ${$(1)}, ${$(2)}, ${$(3)}::timestamptz, ${$(4)}::timestamptz, ${$(5)}, ${$(6)}, ${$(7)}, ${$(8)}::boolean, ${$(9)}::boolean, ${$(10)}::jsonb, ${$(11)}::bigint)`;
   });
   await tx.query(
-    `INSERT INTO triage_queue (signal_id, municipality, source, status, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position)
-     VALUES ${rows.join(', ')} ON CONFLICT (signal_id) DO NOTHING`,
+    `INSERT INTO triage_queue (signal_id, municipality, source, status, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position, case_id)
+     SELECT v.signal_id, v.municipality, v.source, CASE WHEN l.case_id IS NULL THEN 'nieuw' ELSE 'in-behandeling' END, v.received_at, v.recorded_at,
+            v.external_ref, v.theme, v.urgency, v.wvggz, v.special_category, v.details, v.event_position, l.case_id
+       FROM (VALUES ${rows.join(', ')}) AS v (signal_id, municipality, source, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position)
+       LEFT JOIN triage_queue_case_links l ON l.signal_id = v.signal_id
+     ON CONFLICT (signal_id) DO NOTHING`,
     params,
   );
+}
+
+/**
+ * Applies a triage event or case event to the queue. Status precedence: afgewezen > in-behandeling >
+ * gekoppeld > nieuw (a link does not take a signal out of its case). A case link is also kept apart for a
+ * signal that has not arrived yet. Unreadable payloads are ignored.
+ */
+async function applyTriageChange(tx: SqlExecutor, event: EventEnvelope): Promise<void> {
+  const p = event.payload as Record<string, unknown>;
+  switch (event.type) {
+    case SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE:
+      if (!isUuid(p.signalId) || !isUuid(p.subjectId)) return;
+      await tx.query(`UPDATE triage_queue SET subject_id = $2::uuid, status = CASE WHEN status = 'nieuw' THEN 'gekoppeld' ELSE status END WHERE signal_id = $1::uuid`, [p.signalId, p.subjectId]);
+      return;
+    case SIGNAL_DISMISSED_EVENT_TYPE:
+      if (!isUuid(p.signalId)) return;
+      await tx.query(`UPDATE triage_queue SET status = 'afgewezen' WHERE signal_id = $1::uuid`, [p.signalId]);
+      return;
+    case CASE_OPENED:
+    case SIGNAL_ADDED_TO_CASE: {
+      const signalIds = event.type === CASE_OPENED ? p.signalIds : [p.signalId];
+      if (!isUuid(p.caseId) || !Array.isArray(signalIds) || signalIds.length === 0 || !signalIds.every(isUuid)) return;
+      await tx.query(
+        `INSERT INTO triage_queue_case_links (signal_id, case_id) SELECT id, $2::uuid FROM unnest($1::uuid[]) AS id ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id`,
+        [signalIds, p.caseId],
+      );
+      await tx.query(
+        `UPDATE triage_queue SET case_id = $2::uuid, status = CASE WHEN status = 'afgewezen' THEN status ELSE 'in-behandeling' END WHERE signal_id = ANY($1::uuid[])`,
+        [signalIds, p.caseId],
+      );
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** True for the events the triage queue shows (received signals, triage results, case membership). */
+export function isTriageQueueEvent(event: EventEnvelope): boolean {
+  return QUEUE_EVENT_TYPES.includes(event.type);
 }
 
 /**
@@ -50,13 +111,15 @@ export async function applyToTriageQueue(tx: SqlExecutor, events: EventEnvelope[
         break;
       default:
         await flush();
+        await applyTriageChange(tx, event);
     }
   }
   await flush();
 }
 
 /**
- * The coordinators' triage queue: a read model fed from `signaalroute.signals.v1`, consumed in batches.
+ * The coordinators' triage queue: a read model fed from `signaalroute.signals.v1` (and, for the case a
+ * signal went into, `signaalroute.cases.v1`), consumed in batches.
  * Each batch claims its message ids in the inbox and applies the new ones in one transaction, so a
  * redelivered event changes nothing and the table can be dropped and rebuilt from the topic or the log.
  */
@@ -76,7 +139,7 @@ export class TriageQueueProjection implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.transport.subscribeBatch(
-      { groupId: `${this.config.KAFKA_CLIENT_ID}.${TRIAGE_QUEUE_CONSUMER}`, topics: [TOPICS.signals], fromBeginning: true },
+      { groupId: `${this.config.KAFKA_CLIENT_ID}.${TRIAGE_QUEUE_CONSUMER}`, topics: TRIAGE_QUEUE_TOPICS, fromBeginning: true },
       (batch) => this.handleBatch(batch),
     );
   }
@@ -94,10 +157,12 @@ export class TriageQueueProjection implements OnApplicationBootstrap, OnApplicat
         this.logger.error({ component: TRIAGE_QUEUE_CONSUMER, topic: message.topic, offset: message.offset }, 'unreadable signal event skipped');
       }
     }
-    if (events.length === 0) return;
+    // Only events the queue shows are claimed: the cases topic carries many it does not (transitions, notes).
+    const shown = events.filter((e) => typeof e?.id === 'string' && isTriageQueueEvent(e) && e.payload !== null && typeof e.payload === 'object');
+    if (shown.length === 0) return;
     await this.db.transaction(async (tx) => {
-      const fresh = await this.inbox.claimBatch(tx, events.map((e) => e.id));
-      await applyToTriageQueue(tx, events.filter((e) => fresh.has(e.id)));
+      const fresh = await this.inbox.claimBatch(tx, shown.map((e) => e.id));
+      await applyToTriageQueue(tx, shown.filter((e) => fresh.has(e.id)));
     });
   }
 }

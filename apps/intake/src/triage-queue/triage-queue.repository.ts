@@ -16,17 +16,23 @@ export interface TriageItem {
   urgency: string | null;
   wvggz: boolean | null;
   specialCategory: boolean;
+  /** The subject the signal is linked to (triage), if any. */
+  subjectId: string | null;
+  /** The case the signal is part of, if any. */
+  caseId: string | null;
 }
 
 interface Row {
   signal_id: string; municipality: string; source: string; status: string; received_at: Date | string; recorded_at: Date | string;
   external_ref: string | null; theme: string | null; urgency: string | null; wvggz: boolean | null; special_category: boolean; details: unknown;
+  subject_id: string | null; case_id: string | null;
 }
 
 const iso = (v: Date | string) => new Date(v).toISOString();
 const toItem = (r: Row): TriageItem => ({
   signalId: r.signal_id, municipality: r.municipality, source: r.source, status: r.status, receivedAt: iso(r.received_at), recordedAt: iso(r.recorded_at),
   externalRef: r.external_ref, theme: r.theme, urgency: r.urgency, wvggz: r.wvggz, specialCategory: r.special_category,
+  subjectId: r.subject_id ?? null, caseId: r.case_id ?? null,
 });
 
 export function encodeCursor(receivedAt: string, signalId: string): string {

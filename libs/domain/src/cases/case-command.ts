@@ -1,4 +1,4 @@
-import type { ModelDefinition, ResponsibilityKind } from '../models/model-definition.js';
+import type { ModelDefinition, Responsibilities, ResponsibilityKind } from '../models/model-definition.js';
 import type { ReporterRelation } from '../signals/reporter-relation.js';
 import type { CaseActor, NoteVisibility } from './case.js';
 import type { PlanMeasure } from './plan-measure.js';
@@ -92,6 +92,23 @@ export interface RecordDeadlineBreachedCommand extends CaseCommandBase {
   deadlineId: string;
 }
 
+/**
+ * A table decided on a referral (the tables app's `ReferralAccepted` / `ReferralReturned`, or its
+ * `ReferralRejected` when the referral could not be delivered, applied by the router). Accepted: the table
+ * takes over `responsibilities`. Returned: the case may be referred to that table again in the same state.
+ */
+export interface ApplyReferralOutcomeCommand extends CaseCommandBase {
+  type: 'ApplyReferralOutcome';
+  referralId: string;
+  outcome: 'accepted' | 'returned';
+  /** Accepted only: what the table takes over, per its configuration (`{ procesregie: 'zvh' }`). */
+  responsibilities?: Responsibilities;
+  /** Returned only: why (required). */
+  reason?: string;
+  /** The table member who decided (the command's `actor` is whoever applies it, usually `system`). */
+  decidedBy: CaseActor;
+}
+
 /** Commands on a case, tagged by `type`. */
 export type CaseCommand =
   | OpenCaseCommand
@@ -103,4 +120,5 @@ export type CaseCommand =
   | MigrateModelVersionCommand
   | ReferToTableCommand
   | RecordDeadlineApproachingCommand
-  | RecordDeadlineBreachedCommand;
+  | RecordDeadlineBreachedCommand
+  | ApplyReferralOutcomeCommand;

@@ -26,6 +26,14 @@ export const CASE_ERRORS = {
   FIELD_INVALID: 'CASE.FIELD_INVALID',
   /** The current state does not allow a referral to that table (details: table, state, allowed). */
   REFERRAL_NOT_ALLOWED: 'CASE.REFERRAL_NOT_ALLOWED',
+  /** The table is not in the table directory the decider was given (details: table). */
+  TABLE_UNKNOWN: 'CASE.TABLE_UNKNOWN',
+  /** The table does not serve the case's municipality (details: table, municipality). */
+  TABLE_NOT_SERVING_MUNICIPALITY: 'CASE.TABLE_NOT_SERVING_MUNICIPALITY',
+  /** `ApplyReferralOutcome` for a referral the case does not have (details: referralId). */
+  REFERRAL_NOT_FOUND: 'CASE.REFERRAL_NOT_FOUND',
+  /** The table already decided the other way on this referral (details: referralId, outcome). */
+  REFERRAL_ALREADY_DECIDED: 'CASE.REFERRAL_ALREADY_DECIDED',
   /** A model version migration whose target or state mapping does not fit (details: reason). */
   MODEL_MAPPING_INVALID: 'CASE.MODEL_MAPPING_INVALID',
 } as const;

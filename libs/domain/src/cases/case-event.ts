@@ -180,6 +180,31 @@ export interface DeadlineBreached {
   at: string;
 }
 
+/** A table accepted a referral; the `RegieHandedOver` events for what it takes over follow it. */
+export interface CaseReferralAccepted {
+  type: 'CaseReferralAccepted';
+  caseId: string;
+  referralId: string;
+  table: string;
+  /** What the table takes over, as its configuration says (holders already in place included). */
+  responsibilities: Responsibilities;
+  decidedBy: CaseActor;
+  actor: CaseActor;
+  at: string;
+}
+
+/** A table returned a referral (or it could not be delivered); the case may be referred to it again. */
+export interface CaseReferralReturned {
+  type: 'CaseReferralReturned';
+  caseId: string;
+  referralId: string;
+  table: string;
+  reason: string;
+  decidedBy: CaseActor;
+  actor: CaseActor;
+  at: string;
+}
+
 /**
  * A notification a state raises on entry: `MayorInformed` (AVE 4) or `ReporterMayBeInformed` (Wvggz outcome,
  * only for an essentiële naaste). One event type per notification type, all with this payload.
@@ -223,7 +248,9 @@ export type CaseEvent =
   | DeadlineApproaching
   | DeadlineBreached
   | CaseNotificationRaised
-  | CaseClosed;
+  | CaseClosed
+  | CaseReferralAccepted
+  | CaseReferralReturned;
 
 /** All case event type names (for contracts, topic routing and upcasters). */
 export const CASE_EVENT_TYPES = [
@@ -244,6 +271,8 @@ export const CASE_EVENT_TYPES = [
   'MayorInformed',
   'ReporterMayBeInformed',
   'CaseClosed',
+  'CaseReferralAccepted',
+  'CaseReferralReturned',
 ] as const satisfies readonly CaseEvent['type'][];
 export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
 

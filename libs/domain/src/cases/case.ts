@@ -61,6 +61,8 @@ export interface CaseReferral {
   at: string;
   /** `stateEnteredAtVersion` at the time: tells repeated referrals within one stay in a state apart. */
   stateVisit: number;
+  /** Set once the table decided (absent while it has not): a returned referral may be made again. */
+  outcome?: 'accepted' | 'returned';
 }
 
 /** What an open or closed case knows. Rebuilt from events by `evolveCase`; JSON-safe (no Dates). */

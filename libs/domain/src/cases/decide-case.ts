@@ -1,8 +1,9 @@
 import { isCalendarDate } from '../calendar/calendar-date.js';
 import type { WorkingDayOptions } from '../calendar/working-days.js';
-import type { ModelDefinition, ModelState, Responsibilities } from '../models/model-definition.js';
+import type { ModelDefinition, ModelState, Responsibilities, ResponsibilityKind } from '../models/model-definition.js';
 import { isResponsibilityKind } from '../models/model-definition.js';
 import { guardHolds } from '../models/model-guard.js';
+import { isModelRole } from '../models/model-role.js';
 import type { ModelResolver } from '../models/model-resolver.js';
 import { assertValidModel } from '../models/validate-model.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -14,6 +15,7 @@ import type { CaseDeadline, CaseState, ClosedCaseState, OpenCaseState } from './
 import { NOTE_VISIBILITIES } from './case.js';
 import type {
   AddNoteCommand,
+  ApplyReferralOutcomeCommand,
   AddSignalCommand,
   CaseCommand,
   HandOverRegieCommand,
@@ -45,7 +47,15 @@ export interface CaseDecisionContext {
   models: ModelResolver;
   /** A municipality's extra closing days for working-day deadlines (default: statutory holidays only). */
   calendar?: WorkingDayOptions;
+  /**
+   * The tables and the municipalities they serve (`tableDirectoryOf(BUILT_IN_TABLES_CONFIG)`). When given,
+   * `ReferToTable` also refuses a table it does not know or that does not serve the case's municipality.
+   */
+  tables?: TableDirectory;
 }
+
+/** Looks a table up: the municipalities it serves, or null/undefined when there is no such table. */
+export type TableDirectory = (tableId: string) => { readonly municipalities: readonly string[] } | null | undefined;
 
 /**
  * Decides a case command: returns the events to append (oldest first), `[]` when the command changes
@@ -73,6 +83,8 @@ export function decideCase(command: CaseCommand, state: CaseState, ctx: CaseDeci
     case 'RecordDeadlineApproaching':
     case 'RecordDeadlineBreached':
       return recordDeadline(command, requireExisting(state), ctx);
+    case 'ApplyReferralOutcome':
+      return applyReferralOutcome(command, requireOpen(state), ctx);
     default:
       return assertNever(command);
   }
@@ -296,8 +308,16 @@ function setPlan(command: SetPlanCommand, state: OpenCaseState, ctx: CaseDecisio
     if (!isCalendarDate(m.dueDate)) fieldInvalid(`measures[${i}].dueDate`, 'must be a date (YYYY-MM-DD)');
     return { type: m.type, description, owner, dueDate: m.dueDate };
   });
-  if (state.plan && JSON.stringify(state.plan.measures) === JSON.stringify(measures)) return [];
+  if (state.plan && sameMeasures(state.plan.measures, measures)) return [];
   return [{ type: 'CasePlanSet', caseId: state.caseId, measures, actor: { ...command.actor }, at: ctx.now.toISOString() }];
+}
+
+/** Field by field: a state read back from a JSON store need not keep the key order, so no JSON.stringify. */
+function sameMeasures(a: readonly PlanMeasure[], b: readonly PlanMeasure[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((m, i) => m.type === b[i]!.type && m.description === b[i]!.description && m.owner === b[i]!.owner && m.dueDate === b[i]!.dueDate)
+  );
 }
 
 function migrateModelVersion(command: MigrateModelVersionCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
@@ -371,7 +391,18 @@ function referToTable(command: ReferToTableCommand, state: OpenCaseState, ctx: C
       { table, state: state.currentState, allowed: [...allowed] },
     );
   }
-  const already = state.referrals.some((r) => r.table === table && r.stateVisit === state.stateEnteredAtVersion);
+  if (ctx.tables) {
+    const entry = ctx.tables(table);
+    if (!entry) throw new DomainError(CASE_ERRORS.TABLE_UNKNOWN, `table ${JSON.stringify(table)} is not configured`, { table });
+    if (!entry.municipalities.includes(state.municipality)) {
+      throw new DomainError(CASE_ERRORS.TABLE_NOT_SERVING_MUNICIPALITY, `table "${table}" does not serve ${state.municipality}`, {
+        table,
+        municipality: state.municipality,
+      });
+    }
+  }
+  // A referral the table returned does not count: the case may go to it again.
+  const already = state.referrals.some((r) => r.table === table && r.stateVisit === state.stateEnteredAtVersion && r.outcome !== 'returned');
   if (already) return [];
   const reason = requireReason(command.reason);
   return [
@@ -386,6 +417,55 @@ function referToTable(command: ReferToTableCommand, state: OpenCaseState, ctx: C
       at: ctx.now.toISOString(),
     },
   ];
+}
+
+function applyReferralOutcome(command: ApplyReferralOutcomeCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
+  const referralId = requireText('referralId', command.referralId);
+  const referral = state.referrals.find((r) => r.referralId === referralId);
+  if (!referral) throw new DomainError(CASE_ERRORS.REFERRAL_NOT_FOUND, `the case has no referral ${referralId}`, { referralId });
+  if (command.outcome !== 'accepted' && command.outcome !== 'returned') fieldInvalid('outcome', 'must be accepted or returned');
+  if (typeof command.decidedBy !== 'object' || command.decidedBy === null) fieldInvalid('decidedBy', 'must name who decided');
+  if (!isModelRole(command.decidedBy.role)) fieldInvalid('decidedBy.role', 'is not a known role');
+  const decidedBy = { id: requireText('decidedBy.id', command.decidedBy.id), role: command.decidedBy.role };
+  // Redelivery of the same outcome changes nothing; the table cannot change its mind afterwards.
+  if (referral.outcome === command.outcome) return [];
+  if (referral.outcome !== undefined) {
+    throw new DomainError(CASE_ERRORS.REFERRAL_ALREADY_DECIDED, `referral ${referralId} was ${referral.outcome} already`, {
+      referralId,
+      outcome: referral.outcome,
+    });
+  }
+  const at = ctx.now.toISOString();
+  const actor = { ...command.actor };
+  if (command.outcome === 'returned') {
+    const reason = requireReason(command.reason);
+    return [{ type: 'CaseReferralReturned', caseId: state.caseId, referralId, table: referral.table, reason, decidedBy, actor, at }];
+  }
+  const given = command.responsibilities ?? {};
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) fieldInvalid('responsibilities', 'must be an object');
+  const responsibilities: Record<string, string> = {};
+  for (const [kind, holder] of Object.entries(given)) {
+    if (!isResponsibilityKind(kind)) fieldInvalid(`responsibilities.${kind}`, 'is not a known responsibility');
+    responsibilities[kind] = requireText(`responsibilities.${kind}`, holder);
+  }
+  const events: CaseEvent[] = [
+    { type: 'CaseReferralAccepted', caseId: state.caseId, referralId, table: referral.table, responsibilities: { ...responsibilities }, decidedBy, actor, at },
+  ];
+  for (const [kind, holder] of Object.entries(responsibilities) as [ResponsibilityKind, string][]) {
+    const current = state.responsibilities[kind] ?? null;
+    if (current === holder) continue;
+    events.push({
+      type: 'RegieHandedOver',
+      caseId: state.caseId,
+      responsibility: kind,
+      from: current,
+      to: holder,
+      reason: `Verwijzing naar ${referral.table} aanvaard`,
+      actor,
+      at,
+    });
+  }
+  return events;
 }
 
 function recordDeadline(

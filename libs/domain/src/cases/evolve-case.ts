@@ -135,6 +135,19 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
       return updateDeadline(requireOpen(state, event), event, version, (d) => ({ ...d, approachingRecorded: true }));
     case 'DeadlineBreached':
       return updateDeadline(requireOpen(state, event), event, version, (d) => ({ ...d, breachedRecorded: true }));
+    case 'CaseReferralAccepted':
+    case 'CaseReferralReturned': {
+      const open = requireOpen(state, event);
+      const outcome = event.type === 'CaseReferralAccepted' ? 'accepted' : 'returned';
+      if (!open.referrals.some((r) => r.referralId === event.referralId)) {
+        throw new RangeError(`${event.type}: case ${open.caseId} has no referral ${event.referralId}`);
+      }
+      return {
+        ...open,
+        referrals: open.referrals.map((r) => (r.referralId === event.referralId ? { ...r, outcome } : r)),
+        version,
+      };
+    }
     case 'MayorInformed':
     case 'ReporterMayBeInformed':
       // Recorded for the audit trail and the consumers; they change nothing the decider needs.

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 const list = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((s) => s.trim()) : undefined);
 const int = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
@@ -57,9 +57,32 @@ export class AppConfig {
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(500)
   DATABASE_POOL_SIZE: number = 20;
 
+  /** A JSON file with the tables configuration (same shape as the built-in one); the built-in one when unset. */
+  @IsOptional() @IsString()
+  TABLES_CONFIG_FILE?: string;
+
+  /** How often the tables app looks for due reminders, overdue referrals and escalation tiers. */
+  @IsOptional() @Transform(int) @IsInt() @Min(10) @Max(3_600_000)
+  TABLES_POLL_INTERVAL_MS: number = 5000;
+
   /** How often the router's deadline scheduler looks for due deadlines (durable timers in `case_view`). */
   @IsOptional() @Transform(int) @IsInt() @Min(10) @Max(3_600_000)
   DEADLINE_POLL_INTERVAL_MS: number = 5000;
+
+  /** Events per ledger checkpoint (the checkpoint chain seals the event log in ranges of this size). */
+  @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(1_000_000)
+  LEDGER_CHECKPOINT_EVERY: number = 1000;
+
+  /** A partial checkpoint seals the newest events once the oldest of them has waited this long. */
+  @IsOptional() @Transform(int) @IsInt() @Min(100) @Max(86_400_000)
+  LEDGER_CHECKPOINT_MAX_DELAY_MS: number = 5000;
+
+  /**
+   * Key (hex, at least 32 bytes) that pseudonymises data-subject ids in the processing log. Every process of
+   * a deployment must share it; without it the embedded default keeps one in SIGNAALROUTE_DATA_DIR/keys.
+   */
+  @IsOptional() @Matches(/^(?:[0-9a-fA-F]{2}){32,}$/, { message: 'PROCESSING_LOG_KEY must be at least 32 bytes as hex' })
+  PROCESSING_LOG_KEY?: string;
 
   /** Kafka client id prefix and consumer-group prefix. */
   @IsOptional() @Matches(/^[a-z0-9.\-]+$/)
@@ -75,9 +98,10 @@ export class ConfigError extends Error {
 
 /** Reads and validates the configuration; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  const known = Object.keys(new AppConfig());
+  // Every decorated property is a variable, including optional ones without a default.
+  const known = new Set(getMetadataStorage().getTargetValidationMetadatas(AppConfig, '', true, false).map((m) => m.propertyName));
   const raw: Record<string, unknown> = {};
-  for (const key of [...known, 'DATABASE_URL', 'KAFKA_BROKERS']) if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
+  for (const key of known) if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {

@@ -24,6 +24,8 @@ export async function createHttpApp(rootModule: unknown, options: HttpAppOptions
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
     logger: new PinoNestLogger(options.logger.child({ component: 'nest' })),
     bufferLogs: false,
+    // Start-up errors reach the caller (main prints them; tests can assert them) instead of process.exit(1).
+    abortOnError: false,
     // Nest's body parsers would add application/x-www-form-urlencoded; Fastify's own parse JSON only.
     bodyParser: false,
   });

@@ -11,5 +11,6 @@ export interface Problem {
 }
 
 export function problem(status: number, code: string, title: string, extra: Record<string, unknown> = {}): Problem {
-  return { type: `https://signaalroute.nl/problems/${code.toLowerCase().replace(/[._]/g, '-')}`, title, status, code, ...extra };
+  // Details never override the reserved members (a detail named `status` must not change the status).
+  return { ...extra, type: `https://signaalroute.nl/problems/${code.toLowerCase().replace(/[._]/g, '-')}`, title, status, code };
 }

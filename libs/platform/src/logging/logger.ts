@@ -11,9 +11,23 @@ export const REDACTED_PATHS = [
   'req.headers.authorization', 'headers.authorization', 'authorization', 'token',
 ];
 
-/** The process logger: JSON lines on stdout, PII paths censored. */
+/**
+ * The process logger: JSON lines on stdout, PII paths censored. Writes are asynchronous (a synchronous
+ * write per request line would block the request path on a system call); what is pending is flushed on exit.
+ */
 export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
-  return pino({ level, base: { service: 'signaalroute', ...base }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime });
+  const destination = pino.destination({ dest: 1, sync: false });
+  process.once('exit', () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // not open yet: nothing was written
+    }
+  });
+  return pino(
+    { level, base: { service: 'signaalroute', ...base }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime },
+    destination,
+  );
 }
 
 /** Nest's logger interface over pino, so framework messages come out as the same JSON lines. */

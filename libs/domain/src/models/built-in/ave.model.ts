@@ -47,9 +47,11 @@ export const AVE_MODEL: ModelDefinition = freezeModel({
     {
       id: 'ave-3',
       title: 'AVE 3: complexe problemen op meerdere leefgebieden',
+      // Procesregie stays with the municipality's procesregisseur until a ZVH table accepts a referral
+      // (regie moves only on acceptance).
       responsibilities: {
         casusregie: 'procesregisseur',
-        procesregie: 'zvh',
+        procesregie: 'procesregisseur',
         operationeleVerantwoordelijkheid: 'ketenpartners',
         bestuurlijkeVerantwoordelijkheid: 'wethouder',
       },
@@ -58,9 +60,9 @@ export const AVE_MODEL: ModelDefinition = freezeModel({
     {
       id: 'ave-4',
       title: 'AVE 4 (donkerrood): totale escalatie, vaak maatschappelijke onrust',
+      // No procesregie here: whoever holds it (the procesregisseur, or the ZVH after acceptance) keeps it.
       responsibilities: {
         casusregie: 'procesregisseur',
-        procesregie: 'zvh',
         operationeleVerantwoordelijkheid: 'politie',
         bestuurlijkeVerantwoordelijkheid: 'burgemeester',
       },

@@ -1,0 +1,27 @@
+/** Processing activities of the audit app (register of processing activities), recorded in the processing log. */
+export const AUDIT_PROCESSING = {
+  verify: {
+    activity: 'ledger-verificatie',
+    purpose: 'Verantwoording: aantonen dat het gebeurtenissenlogboek niet is gewijzigd',
+  },
+  export: {
+    activity: 'audit-export',
+    purpose: 'Verantwoording en toezicht: volledige geschiedenis van een melding of zaak voor onafhankelijke controle',
+  },
+  processingLog: {
+    activity: 'inzage-verwerkingenlog',
+    purpose: 'Toezicht: nagaan wie wiens persoonsgegevens verwerkte, waarom en wanneer',
+  },
+  legalBasis: 'AVG art. 5(2) en 30 (verantwoordingsplicht); AVG art. 6(1)(c)',
+} as const;
+
+const AGGREGATE_STREAM = /^[a-z][a-z-]*?-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/**
+ * The data subject of a stream for the processing log: the aggregate id of `signal-<uuid>` / `case-<uuid>`
+ * streams (so a lookup by signal id finds the export next to the intake lines), else the stream id.
+ */
+export function subjectOfStream(streamId: string | undefined): string | undefined {
+  if (!streamId) return undefined;
+  return AGGREGATE_STREAM.exec(streamId)?.[1] ?? streamId;
+}

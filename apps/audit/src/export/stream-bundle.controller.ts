@@ -1,0 +1,34 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '#domain';
+import { exportStreamBundle, type Database, type LedgerBundle } from '#eventstore';
+import { CLOCK, DATABASE, ProcessesPersonalData, type Clock } from '#platform';
+import { Roles } from '#security';
+import { AUDIT_PROCESSING, subjectOfStream } from '../audit-processing.js';
+
+const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+
+/**
+ * A stream's full history as a self-contained bundle (events with hashes, and the checkpoint proofs that
+ * seal them) for offline verification with `npm run audit -- verify-bundle`. The auditor reads payloads
+ * here, so every export is recorded in the processing log.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Roles('auditor')
+@Controller('v1/audit/streams')
+export class StreamBundleController {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get(':streamId/bundle')
+  @ApiOperation({ summary: "Export a stream's events, hashes and checkpoint proofs as one JSON bundle (verify offline)" })
+  @ApiParam({ name: 'streamId', example: 'signal-0b9b1c9e-1f0e-4c3a-9d55-2f7c3f1f2a10' })
+  @ProcessesPersonalData({ ...AUDIT_PROCESSING.export, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'stream', subjects: (req) => [subjectOfStream(req.params.streamId)] })
+  async bundle(@Param('streamId') streamId: string): Promise<LedgerBundle> {
+    if (!STREAM_ID.test(streamId)) throw new DomainError('STREAM.NOT_FOUND', 'No events in this stream');
+    return exportStreamBundle(this.db, streamId, this.clock());
+  }
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { TOPICS, type NewEvent, type Role } from '#contracts';
+import { CASE_EVENT_VERSION, decideCase, foldCase, NO_CASE, type CaseActor, type CaseCommand, type CaseEvent, type CaseState } from '#domain';
+import { EventStore, OutboxRelay, VersionConflictError, type Database } from '#eventstore';
+import { CLOCK, DATABASE, EVENT_STORE, OUTBOX_RELAY, type Clock } from '#platform';
+import { municipalityScope, requireMunicipality, type Principal } from '#security';
+import { nextDeadlineAt } from '../deadlines/next-deadline-at.js';
+import { SYSTEM_ACTOR } from '../deadlines/due-deadline-commands.js';
+import { ModelRegistry } from '../models/model-registry.js';
+import type { CaseCommandOptions, CaseCommandResult, CaseCommandRunner } from './case-command.port.js';
+import { CASE_PROCESSING_ACTIVITY, caseLegalBasis, caseStreamId, SPECIAL_CATEGORY_MODELS } from './case-processing.js';
+import { caseNotFound } from './case-not-found.js';
+import { caseVersionConflict } from './case-version-conflict.js';
+import { CaseViewRepository } from './case-view.repository.js';
+
+type ExistingCase = Exclude<CaseState, { status: 'none' }>;
+
+/**
+ * Load, decide, append: the state comes from `case_view`, the pure decider (`decideCase`) says what
+ * happens, and the events go to stream `case-<id>` (published on `signaalroute.cases.v1`, keyed by the
+ * stream id) in ONE statement with the upsert of the case's `case_view` row.
+ *
+ * The upsert has no `WHERE case_view.version = <loaded>`: the events' unique `(stream_id, stream_version)`
+ * in the same statement already lets only one writer per loaded version commit (a second one fails as a
+ * whole, view row included), and the store refuses to append at a version other than the stream's head,
+ * so a row that lagged its stream would surface as a conflict instead of being overwritten.
+ */
+@Injectable()
+export class CaseCommandService implements CaseCommandRunner {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
+    private readonly registry: ModelRegistry,
+    private readonly cases: CaseViewRepository,
+  ) {}
+
+  async execute(caseId: string, command: CaseCommand, options: CaseCommandOptions): Promise<CaseCommandResult> {
+    const { principal } = options;
+    // The actor is whoever is authenticated, never what a caller put in the command.
+    const actor: CaseActor = principal ? { id: principal.subject, role: principal.role as CaseActor['role'] } : SYSTEM_ACTOR;
+    const cmd = { ...command, actor } as CaseCommand;
+    const stored = await this.cases.get(caseId, principal ? municipalityScope(principal) : 'all');
+
+    let state: CaseState;
+    if (cmd.type === 'OpenCase') {
+      if (cmd.caseId !== caseId) throw new RangeError('OpenCase: the command is for another case id');
+      if (principal) requireMunicipality(principal, cmd.municipality);
+      state = stored?.state ?? NO_CASE;
+    } else {
+      if (!stored) throw caseNotFound();
+      state = stored.state;
+      // Pinned versions published by another process are loaded before the (synchronous) decider needs them.
+      await this.registry.ensure(state.model.id, state.model.version);
+    }
+    if (options.expectedVersion !== undefined && options.expectedVersion !== state.version) {
+      throw caseVersionConflict(caseId, options.expectedVersion, state.version);
+    }
+
+    const now = this.clock();
+    const events = decideCase(cmd, state, { now, newId: randomUUID, models: this.registry.resolve });
+    if (events.length === 0) return { state, events };
+    const next = foldCase(events, state) as ExistingCase;
+    const specialCategory = (stored?.specialCategory ?? false) || options.specialCategory === true || SPECIAL_CATEGORY_MODELS.includes(next.model.id);
+    const envelopes = this.envelopes(events, next, actor, specialCategory, now, options);
+
+    try {
+      await this.store.appendIn(this.db, caseStreamId(caseId), state.version, envelopes, {
+        topic: TOPICS.cases,
+        alsoInsert: [(param) => upsertCaseView(param, next, specialCategory, now)],
+      });
+    } catch (error) {
+      if (error instanceof VersionConflictError) {
+        const actual = Number(error.details?.actualVersion ?? -1);
+        throw caseVersionConflict(caseId, state.version, actual >= 0 ? actual : await this.cases.version(caseId));
+      }
+      throw error;
+    }
+    this.relay?.nudge();
+    return { state: next, events };
+  }
+
+  private envelopes(events: CaseEvent[], next: ExistingCase, actor: CaseActor, specialCategory: boolean, now: Date, options: CaseCommandOptions): NewEvent[] {
+    const correlationId = options.correlationId ?? randomUUID();
+    const legalBasis = caseLegalBasis(next.model.id);
+    return events.map((event) => {
+      const { type, ...payload } = event;
+      return {
+        id: randomUUID(),
+        type,
+        version: CASE_EVENT_VERSION,
+        occurredAt: now.toISOString(),
+        municipality: next.municipality,
+        actor: { id: actor.id, role: actor.role as Role },
+        correlationId,
+        traceparent: options.traceparent ?? null,
+        processingActivity: CASE_PROCESSING_ACTIVITY,
+        legalBasis,
+        specialCategory,
+        payload: payload as Record<string, unknown>,
+      };
+    });
+  }
+}
+
+/** The `case_view` row after the command, as an upsert for `appendIn`'s `alsoInsert`. */
+function upsertCaseView(param: (value: unknown) => string, next: ExistingCase, specialCategory: boolean, now: Date): string {
+  const values = [
+    `${param(next.caseId)}::uuid`,
+    param(next.municipality),
+    param(next.model.id),
+    `${param(next.model.version)}::int`,
+    param(next.currentState),
+    param(next.status),
+    `${param(next.version)}::int`,
+    `${param(specialCategory)}::boolean`,
+    `${param(JSON.stringify(next))}::jsonb`,
+    `${param(nextDeadlineAt(next))}::timestamptz`,
+    `${param(next.openedAt)}::timestamptz`,
+    `${param(now.toISOString())}::timestamptz`,
+  ];
+  return `INSERT INTO case_view (case_id, municipality, model_id, model_version, current_state, status, version, special_category, state, next_deadline_at, opened_at, updated_at)
+          VALUES (${values.join(', ')})
+          ON CONFLICT (case_id) DO UPDATE SET model_id = EXCLUDED.model_id, model_version = EXCLUDED.model_version, current_state = EXCLUDED.current_state,
+            status = EXCLUDED.status, version = EXCLUDED.version, special_category = EXCLUDED.special_category, state = EXCLUDED.state,
+            next_deadline_at = EXCLUDED.next_deadline_at, updated_at = EXCLUDED.updated_at`;
+}

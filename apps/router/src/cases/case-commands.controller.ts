@@ -1,0 +1,139 @@
+import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type CaseCommand } from '#domain';
+import { validateDto } from '#platform';
+import { CurrentPrincipal, municipalityScope, Roles, type Principal } from '#security';
+import { ModelRegistry } from '../models/model-registry.js';
+import type { RouterSignalsReader } from '../signals/router-signal.js';
+import { ROUTER_SIGNALS_READER } from '../signals/router-signals.module.js';
+import { CASE_COMMAND_RUNNER, type CaseCommandOptions, type CaseCommandRunner } from './case-command.port.js';
+import { caseIdPipe, parseIfMatch, requestIds, setCaseEtag } from './case-http.js';
+import { presentCase } from './case-presenter.js';
+import { signalsForCase } from './signals-for-case.js';
+import { caseNotFound } from './case-not-found.js';
+import { CaseViewRepository } from './case-view.repository.js';
+import { AddNoteRequestDto } from './add-note.request.dto.js';
+import { AddSignalRequestDto } from './add-signal.request.dto.js';
+import { HandOverRegieRequestDto } from './hand-over-regie.request.dto.js';
+import { MigrateModelVersionRequestDto } from './migrate-model-version.request.dto.js';
+import { ReferCaseRequestDto } from './refer-case.request.dto.js';
+import { SetPlanRequestDto } from './set-plan.request.dto.js';
+import { TakeTransitionRequestDto } from './take-transition.request.dto.js';
+
+const IF_MATCH = { name: 'If-Match', required: false, description: 'The case ETag ("<version>") the change is based on; stale → 409 with currentVersion' };
+
+/**
+ * Changes to a case. Each validates its body (unknown fields refused), runs one command through the case
+ * command runner (load, decide, append) and answers the case as it is now, with its ETag. A command that
+ * changes nothing appends nothing and answers the case as it was.
+ */
+@ApiTags('cases')
+@ApiBearerAuth()
+@Roles('coordinator')
+@Controller('v1/cases')
+export class CaseCommandsController {
+  constructor(
+    @Inject(CASE_COMMAND_RUNNER) private readonly runner: CaseCommandRunner,
+    @Inject(ROUTER_SIGNALS_READER) private readonly signals: RouterSignalsReader,
+    private readonly registry: ModelRegistry,
+    private readonly cases: CaseViewRepository,
+  ) {}
+
+  @Post(':id/transitions')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Take a transition of the case's model (422 CASE.TRANSITION_NOT_ALLOWED with the allowed list)" })
+  @ApiBody({ type: TakeTransitionRequestDto })
+  @ApiHeader(IF_MATCH)
+  transition(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const dto = validateDto(TakeTransitionRequestDto, body);
+    const command: CaseCommand = { type: 'TakeTransition', transition: dto.transition, reason: dto.reason, reasonCategory: dto.reasonCategory, fields: dto.fields, actor: actorOf(principal) };
+    return this.run(id, command, principal, ifMatch, req, reply);
+  }
+
+  @Post(':id/regie')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Hand over a responsibility (casusregie, procesregie, operationele or bestuurlijke verantwoordelijkheid)' })
+  @ApiBody({ type: HandOverRegieRequestDto })
+  @ApiHeader(IF_MATCH)
+  regie(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const dto = validateDto(HandOverRegieRequestDto, body);
+    const command: CaseCommand = { type: 'HandOverRegie', responsibility: dto.responsibility, holder: dto.holder, reason: dto.reason as string, actor: actorOf(principal) };
+    return this.run(id, command, principal, ifMatch, req, reply);
+  }
+
+  @Post(':id/notes')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add a note (intern or deelbaar)' })
+  @ApiBody({ type: AddNoteRequestDto })
+  @ApiHeader(IF_MATCH)
+  note(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const dto = validateDto(AddNoteRequestDto, body);
+    return this.run(id, { type: 'AddNote', text: dto.text, visibility: dto.visibility, actor: actorOf(principal) }, principal, ifMatch, req, reply);
+  }
+
+  @Post(':id/plan')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set the plan van aanpak (measures: strafrechtelijk, bestuursrechtelijk, fiscaal, zorg)' })
+  @ApiBody({ type: SetPlanRequestDto })
+  @ApiHeader(IF_MATCH)
+  plan(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const dto = validateDto(SetPlanRequestDto, body);
+    const measures = dto.measures.map((m) => ({ type: m.type, description: m.description, owner: m.owner, dueDate: m.dueDate }));
+    return this.run(id, { type: 'SetPlan', measures, actor: actorOf(principal) }, principal, ifMatch, req, reply);
+  }
+
+  @Post(':id/signals')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Add a signal of the case's municipality to the case" })
+  @ApiBody({ type: AddSignalRequestDto })
+  @ApiHeader(IF_MATCH)
+  async addSignal(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const dto = validateDto(AddSignalRequestDto, body);
+    const stored = await this.cases.get(id, municipalityScope(principal));
+    if (!stored) throw caseNotFound();
+    const { signals, municipality } = await signalsForCase(this.signals, [dto.signalId], principal);
+    if (municipality !== stored.municipality) {
+      throw new DomainError('CASE.SIGNALS_MUNICIPALITY_MIXED', 'A case is about signals of one municipality', { municipalities: [stored.municipality, municipality] });
+    }
+    const specialCategory = signals.some((s) => s.source === 'zorgmelding');
+    return this.run(id, { type: 'AddSignal', signalId: dto.signalId, actor: actorOf(principal) }, principal, ifMatch, req, reply, { specialCategory });
+  }
+
+  @Post(':id/model-version')
+  @HttpCode(200)
+  @Roles('coordinator', 'admin')
+  @ApiOperation({ summary: 'Move the case to another version of its model, with a state mapping (explicit and recorded)' })
+  @ApiBody({ type: MigrateModelVersionRequestDto })
+  @ApiHeader(IF_MATCH)
+  async migrate(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const dto = validateDto(MigrateModelVersionRequestDto, body);
+    const stored = await this.cases.get(id, municipalityScope(principal));
+    if (!stored) throw caseNotFound();
+    const target = await this.registry.ensure(stored.state.model.id, dto.toVersion);
+    if (!target) throw new DomainError('MODEL.NOT_FOUND', 'No such model version', { model: stored.state.model.id, version: dto.toVersion });
+    const command: CaseCommand = { type: 'MigrateModelVersion', toModel: target.definition, stateMapping: dto.stateMapping, reason: dto.reason as string, actor: actorOf(principal) };
+    return this.run(id, command, principal, ifMatch, req, reply);
+  }
+
+  @Post(':id/referrals')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Refer the case to a table its current state allows (CASE.REFERRAL_NOT_ALLOWED otherwise)' })
+  @ApiBody({ type: ReferCaseRequestDto })
+  @ApiHeader(IF_MATCH)
+  refer(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const dto = validateDto(ReferCaseRequestDto, body);
+    return this.run(id, { type: 'ReferToTable', table: dto.table, reason: dto.reason as string, actor: actorOf(principal) }, principal, ifMatch, req, reply);
+  }
+
+  private async run(id: string, command: CaseCommand, principal: Principal, ifMatch: string | undefined, req: FastifyRequest, reply: FastifyReply, extra: Partial<CaseCommandOptions> = {}) {
+    const expectedVersion = parseIfMatch(ifMatch);
+    const ids = requestIds(req);
+    const { state } = await this.runner.execute(id, command, { principal, expectedVersion, traceparent: ids.traceparent, correlationId: ids.correlationId, ...extra });
+    const view = presentCase(state, this.registry, principal);
+    setCaseEtag(reply, view.version);
+    return view;
+  }
+}
+
+const actorOf = (principal: Principal) => ({ id: principal.subject, role: principal.role as 'coordinator' });

@@ -1,0 +1,56 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { EventStore } from '#eventstore';
+import { EVENT_STORE, validateDto } from '#platform';
+import { CurrentPrincipal, municipalityScope, requireMunicipality, Roles, type Principal } from '#security';
+import { ModelRegistry } from '../models/model-registry.js';
+import { caseIdPipe, setCaseEtag } from './case-http.js';
+import { presentCase } from './case-presenter.js';
+import { caseStreamId } from './case-processing.js';
+import { caseNotFound } from './case-not-found.js';
+import { CaseViewRepository } from './case-view.repository.js';
+import { ListCasesQueryDto } from './list-cases.query.dto.js';
+
+/** Coordinators read the cases of their municipalities; a case elsewhere answers 404 like one that does not exist. */
+@ApiTags('cases')
+@ApiBearerAuth()
+@Roles('coordinator')
+@Controller('v1/cases')
+export class CaseQueriesController {
+  constructor(
+    private readonly cases: CaseViewRepository,
+    private readonly registry: ModelRegistry,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Cases, newest first: filter by municipality, model, state, status, opened between; cursor-paginated' })
+  async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
+    const query = validateDto(ListCasesQueryDto, { ...rawQuery });
+    if (query.municipality) requireMunicipality(principal, query.municipality);
+    return this.cases.list(municipalityScope(principal), query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One case: state, responsibility holders, open deadlines, signals, notes, plan, referrals, and the transitions you may take now (ETag = version)' })
+  async get(@Param('id', caseIdPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
+    const stored = await this.cases.get(id, municipalityScope(principal));
+    if (!stored) throw caseNotFound();
+    await this.registry.ensure(stored.state.model.id, stored.state.model.version);
+    setCaseEtag(reply, stored.state.version);
+    return presentCase(stored.state, this.registry, principal);
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: "The case's events, oldest first (type, at, actor, payload)" })
+  async history(@Param('id', caseIdPipe()) id: string, @CurrentPrincipal() principal: Principal) {
+    const stored = await this.cases.get(id, municipalityScope(principal));
+    if (!stored) throw caseNotFound();
+    const events = await this.store.readStream(caseStreamId(id));
+    return {
+      caseId: id,
+      items: events.map((e) => ({ version: e.streamVersion, type: e.type, at: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor, payload: e.payload })),
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { allowedTransitions, type CaseState, type ModelDefinition } from '#domain';
+import type { Principal } from '#security';
+
+type ExistingCase = Exclude<CaseState, { status: 'none' }>;
+
+/** A transition the caller may take now, with what it asks for. */
+export interface AllowedTransitionResponse {
+  name: string;
+  to: string;
+  requires: { reason: boolean; reasonCategories: string[]; fields: string[] };
+  optionalFields: string[];
+}
+
+/**
+ * The case as the API shows it: state, pinned model, responsibility holders, open deadlines, signals,
+ * notes (internal ones only for coordinators), plan, referrals, version (also the ETag), and the
+ * transitions the caller's role may take now.
+ */
+export function caseResponse(state: ExistingCase, model: ModelDefinition, principal: Principal) {
+  const allowed = new Set(allowedTransitions(state, principal.role, model));
+  return {
+    caseId: state.caseId,
+    municipality: state.municipality,
+    status: state.status,
+    currentState: state.currentState,
+    stateTitle: model.states.find((s) => s.id === state.currentState)?.title ?? null,
+    model: { id: state.model.id, version: state.model.version, title: model.title },
+    version: state.version,
+    openedAt: state.openedAt,
+    stateEnteredAt: state.stateEnteredAt,
+    closedAt: state.status === 'closed' ? state.closedAt : null,
+    retentionClass: state.status === 'closed' ? state.retentionClass : null,
+    subjectId: state.subjectId,
+    reporterRelation: state.reporterRelation,
+    signalReceivedAt: state.signalReceivedAt,
+    signalIds: state.signalIds,
+    responsibilities: state.responsibilities,
+    deadlines: state.deadlines.map((d) => ({
+      deadlineId: d.deadlineId,
+      definitionId: d.definitionId,
+      state: d.state,
+      startsOn: d.startsOn,
+      startedAt: d.startedAt,
+      dueAt: d.dueAt,
+      approachingAt: d.approachingAt,
+      status: d.status,
+      pausedAt: d.pausedAt,
+      approachingRecorded: d.approachingRecorded,
+      breachedRecorded: d.breachedRecorded,
+    })),
+    notes: state.notes.filter((n) => n.visibility !== 'intern' || principal.role === 'coordinator'),
+    plan: state.plan,
+    referrals: state.referrals.map(({ stateVisit: _visit, ...r }) => r),
+    allowedTransitions: model.transitions
+      .filter((t) => allowed.has(t.name))
+      .map(
+        (t): AllowedTransitionResponse => ({
+          name: t.name,
+          to: t.to,
+          requires: { reason: t.requires?.reason === true, reasonCategories: [...(t.requires?.reasonCategories ?? [])], fields: [...(t.requires?.fields ?? [])] },
+          optionalFields: [...(t.optionalFields ?? [])],
+        }),
+      ),
+  };
+}

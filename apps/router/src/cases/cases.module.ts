@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { ModelsModule } from '../models/models.module.js';
+import { RouterSignalsModule } from '../signals/router-signals.module.js';
+import { SubjectsModule } from '../subjects/subjects.module.js';
+import { CASE_COMMAND_RUNNER } from './case-command.port.js';
+import { CaseCommandService } from './case-command.service.js';
+import { CaseCommandsController } from './case-commands.controller.js';
+import { CaseQueriesController } from './case-queries.controller.js';
+import { CaseViewRepository } from './case-view.repository.js';
+import { OpenCaseController } from './open-case.controller.js';
+import { OpenCaseService } from './open-case.service.js';
+
+/** Cases: the command runner (load, decide, append), the case API and the `case_view` read model. */
+@Module({
+  imports: [ModelsModule, RouterSignalsModule, SubjectsModule],
+  controllers: [OpenCaseController, CaseCommandsController, CaseQueriesController],
+  providers: [CaseViewRepository, CaseCommandService, { provide: CASE_COMMAND_RUNNER, useExisting: CaseCommandService }, OpenCaseService],
+  exports: [CASE_COMMAND_RUNNER, CaseViewRepository],
+})
+export class CasesModule {}

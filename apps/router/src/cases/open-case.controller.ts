@@ -1,0 +1,36 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { validateDto } from '#platform';
+import { CurrentPrincipal, Roles, type Principal } from '#security';
+import { ModelRegistry } from '../models/model-registry.js';
+import { requestIds, setCaseEtag } from './case-http.js';
+import { presentCase } from './case-presenter.js';
+import { OpenCaseRequestDto } from './open-case.request.dto.js';
+import { OpenCaseService } from './open-case.service.js';
+
+/** A coordinator opens a case under an escalation model from signals in the triage queue. */
+@ApiTags('cases')
+@ApiBearerAuth()
+@Roles('coordinator')
+@Controller('v1/cases')
+export class OpenCaseController {
+  constructor(
+    private readonly opener: OpenCaseService,
+    private readonly registry: ModelRegistry,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Open a case under a model from one or more signals of one municipality (answers the case, ETag = version)' })
+  @ApiBody({ type: OpenCaseRequestDto })
+  @ApiResponse({ status: 201, description: 'The case; Location /v1/cases/{id}' })
+  async open(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const dto = validateDto(OpenCaseRequestDto, body);
+    const state = await this.opener.open(dto, principal, requestIds(req));
+    const view = presentCase(state, this.registry, principal);
+    void reply.header('location', `/v1/cases/${view.caseId}`);
+    setCaseEtag(reply, view.version);
+    return view;
+  }
+}

@@ -1,0 +1,24 @@
+import { DomainError } from '#domain';
+import { municipalityScope, type Principal } from '#security';
+import type { RouterSignal, RouterSignalsReader } from '../signals/router-signal.js';
+
+/**
+ * The signals a coordinator names, as the router knows them: each must exist in the caller's
+ * municipalities (else 422 `CASE.SIGNAL_UNKNOWN`, listing the unknown ids — a signal elsewhere looks
+ * exactly like one that does not exist), and all must be of one municipality (else 422
+ * `CASE.SIGNALS_MUNICIPALITY_MIXED`).
+ */
+export async function signalsForCase(reader: RouterSignalsReader, signalIds: readonly string[], principal: Principal): Promise<{ signals: RouterSignal[]; municipality: string }> {
+  const scope = municipalityScope(principal);
+  const found = await Promise.all(signalIds.map((id) => reader.get(id, scope)));
+  const unknown = signalIds.filter((_, i) => found[i] === null);
+  if (unknown.length > 0) {
+    throw new DomainError('CASE.SIGNAL_UNKNOWN', 'Unknown signal(s): they do not exist in your municipalities, or have not reached the router yet', { signalIds: unknown });
+  }
+  const signals = found as RouterSignal[];
+  const municipalities = [...new Set(signals.map((s) => s.municipality))];
+  if (municipalities.length !== 1) {
+    throw new DomainError('CASE.SIGNALS_MUNICIPALITY_MIXED', 'A case is about signals of one municipality', { municipalities });
+  }
+  return { signals, municipality: municipalities[0]! };
+}

@@ -1,0 +1,48 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '#domain';
+import { CurrentPrincipal, Roles, type Principal } from '#security';
+import { ModelRegistry } from './model-registry.js';
+import { modelSummaryResponse, modelVersionResponse } from './model.response.js';
+import { PublishModelService } from './publish-model.service.js';
+
+const VERSION = /^[1-9]\d{0,8}$/;
+
+/** Escalation models: read by coordinators and administrators, published by administrators. */
+@ApiTags('models')
+@ApiBearerAuth()
+@Roles('coordinator', 'admin')
+@Controller('v1/models')
+export class ModelsController {
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly publisher: PublishModelService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every model: its latest version in full and the list of its versions' })
+  async list() {
+    const ids = await this.registry.ids();
+    return { items: ids.map((id) => modelSummaryResponse(this.registry.versionsOf(id))) };
+  }
+
+  @Get(':id/versions/:version')
+  @ApiOperation({ summary: 'One model version (MODEL.NOT_FOUND when there is no such version)' })
+  async get(@Param('id') id: string, @Param('version') version: string) {
+    const model = VERSION.test(version) ? await this.registry.ensure(id, Number(version)) : undefined;
+    if (!model) throw new DomainError('MODEL.NOT_FOUND', 'No such model version', { model: id, version });
+    return modelVersionResponse(model);
+  }
+
+  @Post()
+  @Roles('admin')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Publish a model version (admin): validated (422 MODEL.INVALID), numbered latest + 1 (409 MODEL.VERSION_CONFLICT)' })
+  @ApiBody({ description: 'A model definition (see GET /v1/models for examples)', schema: { type: 'object' } })
+  async publish(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const published = await this.publisher.publish(body, principal, (req as FastifyRequest & { traceparent?: string }).traceparent ?? null);
+    void reply.header('location', `/v1/models/${published.definition.id}/versions/${published.definition.version}`);
+    return modelVersionResponse(published);
+  }
+}

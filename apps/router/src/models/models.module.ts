@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ModelRegistry } from './model-registry.js';
+import { ModelsController } from './models.controller.js';
+import { PublishModelService } from './publish-model.service.js';
+
+/** The escalation-model registry (built-ins plus published versions) and its API. */
+@Module({
+  controllers: [ModelsController],
+  providers: [ModelRegistry, PublishModelService],
+  exports: [ModelRegistry],
+})
+export class ModelsModule {}

@@ -1,0 +1,50 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { ROUTER_SIGNALS_MIGRATIONS } from './signals/router-signals.migrations.js';
+import { SUBJECTS_MIGRATIONS } from './subjects/subjects.migrations.js';
+
+/**
+ * The router's own tables (the signals read model and subjects come with their own migrations):
+ * - `model_versions`: escalation-model versions published by an administrator (the built-ins ship in code);
+ * - `case_view`: one row per case with its full state, written in the same statement as the case's events.
+ *   It is what commands load (decide on it, append at its version) and what reads answer from, and
+ *   `next_deadline_at` is the durable timer the deadline scheduler polls.
+ */
+export class CreateRouterTables1764200001000 implements MigrationInterface {
+  name = 'CreateRouterTables1764200001000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE model_versions (
+        id           text NOT NULL,
+        version      integer NOT NULL CHECK (version > 0),
+        definition   jsonb NOT NULL,
+        published_at timestamptz NOT NULL,
+        published_by text NOT NULL,
+        CONSTRAINT model_versions_pkey PRIMARY KEY (id, version)
+      )`);
+    await q.query(`
+      CREATE TABLE case_view (
+        case_id          uuid PRIMARY KEY,
+        municipality     text NOT NULL,
+        model_id         text NOT NULL,
+        model_version    integer NOT NULL,
+        current_state    text NOT NULL,
+        status           text NOT NULL CHECK (status IN ('open', 'closed')),
+        version          integer NOT NULL,
+        special_category boolean NOT NULL DEFAULT false,
+        state            jsonb NOT NULL,
+        next_deadline_at timestamptz,
+        opened_at        timestamptz NOT NULL,
+        updated_at       timestamptz NOT NULL
+      )`);
+    await q.query(`CREATE INDEX case_view_next_deadline ON case_view (next_deadline_at) WHERE next_deadline_at IS NOT NULL`);
+    await q.query(`CREATE INDEX case_view_listing ON case_view (municipality, opened_at DESC, case_id DESC)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE case_view, model_versions`);
+  }
+}
+
+/** Every table of the router app: the case view and model versions, plus the signals and subjects read models. */
+export const ROUTER_MIGRATIONS: Function[] = [CreateRouterTables1764200001000, ...ROUTER_SIGNALS_MIGRATIONS, ...SUBJECTS_MIGRATIONS];

@@ -1,0 +1,126 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { TOPICS, type EventEnvelope } from '#contracts';
+import {
+  SIGNAL_DISMISSED_EVENT_TYPE,
+  SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE,
+  SIGNAL_RECEIVED_EVENT_TYPE,
+  signalSubjectHints,
+  type CaseEvent,
+  type SignalReceivedPayload,
+} from '#domain';
+import { Inbox, type Database } from '#eventstore';
+import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
+import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
+import { isUuid } from './signal-stream.js';
+
+/** Inbox consumer name; the consumer group is `${KAFKA_CLIENT_ID}.router.signals`. */
+export const ROUTER_SIGNALS_CONSUMER = 'router.signals';
+/** Topics the projection reads. */
+export const ROUTER_SIGNALS_TOPICS = [TOPICS.signals, TOPICS.cases];
+
+const CASE_OPENED: CaseEvent['type'] = 'CaseOpened';
+const SIGNAL_ADDED_TO_CASE: CaseEvent['type'] = 'SignalAddedToCase';
+const CLAIMED = 'EXISTS (SELECT 1 FROM claimed)';
+
+/**
+ * The one statement that applies `event` to `router_signals`, for `Inbox.handleOnceInStatement` (guarded
+ * by the inbox claim), or null for events the read model does not use and for payloads it cannot read.
+ */
+export function routerSignalsEffect(event: EventEnvelope, param: (value: unknown) => string): string | null {
+  const p = event.payload as Record<string, unknown>;
+  switch (event.type) {
+    case SIGNAL_RECEIVED_EVENT_TYPE: {
+      const s = p as unknown as SignalReceivedPayload;
+      if (!isUuid(s.signalId)) return null;
+      const v = [
+        s.signalId, s.municipality, s.source, s.source === 'mma' ? s.theme : null, s.receivedAt,
+        s.source === 'zorgmelding' ? s.reporterRelation : null, s.source === 'zorgmelding' ? s.wvggz : null,
+        JSON.stringify(signalSubjectHints(s)), event.position,
+      ].map(param);
+      // A row a case event left before the signal arrived is filled in; an existing signal is never overwritten.
+      return `INSERT INTO router_signals (signal_id, municipality, source, theme, received_at, reporter_relation, wvggz, hints, received_position)
+              SELECT ${v[0]}::uuid, ${v[1]}, ${v[2]}, ${v[3]}, ${v[4]}::timestamptz, ${v[5]}, ${v[6]}::boolean, ${v[7]}::jsonb, ${v[8]}::bigint WHERE ${CLAIMED}
+              ON CONFLICT (signal_id) DO UPDATE SET municipality = EXCLUDED.municipality, source = EXCLUDED.source, theme = EXCLUDED.theme,
+                received_at = EXCLUDED.received_at, reporter_relation = EXCLUDED.reporter_relation, wvggz = EXCLUDED.wvggz, hints = EXCLUDED.hints,
+                received_position = EXCLUDED.received_position, updated_at = now()
+              WHERE router_signals.source IS NULL`;
+    }
+    case SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE:
+      if (!isUuid(p.signalId) || !isUuid(p.subjectId)) return null;
+      return `UPDATE router_signals SET subject_id = ${param(p.subjectId)}::uuid, updated_at = now() WHERE signal_id = ${param(p.signalId)}::uuid AND ${CLAIMED}`;
+    case SIGNAL_DISMISSED_EVENT_TYPE:
+      if (!isUuid(p.signalId)) return null;
+      return `UPDATE router_signals SET dismissed = true, updated_at = now() WHERE signal_id = ${param(p.signalId)}::uuid AND ${CLAIMED}`;
+    case CASE_OPENED:
+    case SIGNAL_ADDED_TO_CASE: {
+      const signalIds = event.type === CASE_OPENED ? p.signalIds : [p.signalId];
+      if (!isUuid(p.caseId) || !Array.isArray(signalIds) || signalIds.length === 0 || !signalIds.every(isUuid)) return null;
+      // Upsert: the case event may come before the signal (the topics are not ordered with each other).
+      return `INSERT INTO router_signals (signal_id, case_id)
+              SELECT id, ${param(p.caseId)}::uuid FROM unnest(${param(signalIds)}::uuid[]) AS id WHERE ${CLAIMED}
+              ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id, updated_at = now()`;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Feeds `router_signals` from `signaalroute.signals.v1` and `signaalroute.cases.v1`. Each event is
+ * applied once (inbox claim and effect in one statement), so redelivery changes nothing; events the read
+ * model does not use are skipped without an inbox row.
+ */
+@Injectable()
+export class RouterSignalsProjection implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription: Subscription | null = null;
+  private readonly inbox: Inbox;
+
+  constructor(
+    @Inject(DATABASE) db: Database,
+    @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.inbox = new Inbox(db, ROUTER_SIGNALS_CONSUMER);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscription = await this.transport.subscribe(
+      { groupId: `${this.config.KAFKA_CLIENT_ID}.${ROUTER_SIGNALS_CONSUMER}`, topics: ROUTER_SIGNALS_TOPICS, fromBeginning: true },
+      async (message) => {
+        await this.handle(message);
+      },
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.stop();
+  }
+
+  /** Applies one message; true when it was applied now (false: a duplicate, or nothing the read model uses). */
+  async handle(message: IncomingMessage): Promise<boolean> {
+    let event: EventEnvelope;
+    try {
+      event = JSON.parse(message.value.toString('utf8')) as EventEnvelope;
+    } catch {
+      this.logger.error({ component: ROUTER_SIGNALS_CONSUMER, topic: message.topic, offset: message.offset }, 'unreadable event skipped');
+      return false;
+    }
+    if (typeof event?.id !== 'string' || typeof event.type !== 'string' || event.payload === null || typeof event.payload !== 'object') {
+      this.logger.error({ component: ROUTER_SIGNALS_CONSUMER, topic: message.topic, offset: message.offset }, 'event without id, type or payload skipped');
+      return false;
+    }
+    // Events the read model does not use leave no inbox row (a dry run with a dummy placeholder decides).
+    // A payload it cannot read is skipped, not retried forever (it would hold up its partition).
+    let used: boolean;
+    try {
+      used = routerSignalsEffect(event, () => '$0') !== null;
+    } catch {
+      this.logger.error({ component: ROUTER_SIGNALS_CONSUMER, topic: message.topic, offset: message.offset, eventId: event.id, type: event.type }, 'unreadable event payload skipped');
+      return false;
+    }
+    if (!used) return false;
+    return this.inbox.handleOnceInStatement(event.id, (param) => routerSignalsEffect(event, param)!);
+  }
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { decideRegisterSubject, DomainError, SUBJECT_ERRORS, SUBJECT_REGISTERED_EVENT_TYPE, SUBJECT_REGISTERED_EVENT_VERSION } from '#domain';
+import { EventStore, sqlConstraint, sqlErrorCode, type Database } from '#eventstore';
+import { CLOCK, DATABASE, EVENT_STORE, type Clock } from '#platform';
+import { requireMunicipality, type Principal } from '#security';
+import type { RegisterSubjectRequestDto } from './register-subject.request.dto.js';
+import { SUBJECT_PROCESSING, subjectStreamId } from './subject-stream.js';
+import { subjectRowInsert, SubjectsRepository, type Subject } from './subjects.repository.js';
+
+/**
+ * Registers a subject: decide (pure rules), then the `SubjectRegistered` event on `subject-<id>` and the
+ * `subjects` row in one statement. A second person with the same BSN in the municipality is refused with
+ * 409 `SUBJECT.BSN_CONFLICT` naming the registered subject, and nothing is appended.
+ */
+@Injectable()
+export class RegisterSubjectService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly subjects: SubjectsRepository,
+  ) {}
+
+  async register(dto: RegisterSubjectRequestDto, principal: Principal, ids: { correlationId: string; traceparent: string | null }): Promise<Subject> {
+    requireMunicipality(principal, dto.municipality);
+    const now = this.clock();
+    const payload = decideRegisterSubject({ ...dto }, { now, newSubjectId: randomUUID() });
+    const registeredAt = now.toISOString();
+    try {
+      await this.store.appendIn(
+        this.db,
+        subjectStreamId(payload.subjectId),
+        0,
+        [
+          {
+            id: randomUUID(),
+            type: SUBJECT_REGISTERED_EVENT_TYPE,
+            version: SUBJECT_REGISTERED_EVENT_VERSION,
+            occurredAt: registeredAt,
+            municipality: payload.municipality,
+            actor: { id: principal.subject, role: principal.role },
+            correlationId: ids.correlationId,
+            traceparent: ids.traceparent,
+            processingActivity: SUBJECT_PROCESSING.activity,
+            legalBasis: SUBJECT_PROCESSING.legalBasis,
+            payload: payload as unknown as Record<string, unknown>,
+          },
+        ],
+        { alsoInsert: [subjectRowInsert(payload, registeredAt, principal.subject)] },
+      );
+    } catch (error) {
+      if (payload.bsn && sqlErrorCode(error) === '23505' && sqlConstraint(error) === 'subjects_bsn_unique') {
+        const existing = await this.subjects.idByBsn(payload.municipality, payload.bsn);
+        throw new DomainError(SUBJECT_ERRORS.BSN_CONFLICT, `A person with this BSN is registered already in this municipality: subject ${existing}`, { subjectId: existing });
+      }
+      throw error;
+    }
+    return {
+      subjectId: payload.subjectId,
+      kind: payload.kind,
+      municipality: payload.municipality,
+      name: payload.name ?? null,
+      birthDate: payload.birthDate ?? null,
+      bsn: payload.bsn ?? null,
+      address: payload.address ?? null,
+      postcode: payload.postcode ?? null,
+      kvkNumber: payload.kvkNumber ?? null,
+      groupName: payload.groupName ?? null,
+      registeredAt,
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, SUBJECT_ERRORS } from '#domain';
+import { validateDto } from '#platform';
+import { CurrentPrincipal, Roles, type Principal } from '#security';
+import { RegisterSubjectRequestDto } from './register-subject.request.dto.js';
+import { RegisterSubjectService } from './register-subject.service.js';
+import { requestIds } from './request-ids.js';
+import { SubjectsRepository, type Subject } from './subjects.repository.js';
+
+/** Same answer for "does not exist" and "not yours": subject ids of other municipalities cannot be probed. */
+export const subjectNotFound = () => new DomainError(SUBJECT_ERRORS.NOT_FOUND, 'No such subject');
+
+/** The subject registry: the persons, addresses, businesses and youth groups signals are linked to. */
+@ApiTags('triage')
+@ApiBearerAuth()
+@Roles('coordinator')
+@Controller('v1/subjects')
+export class SubjectsController {
+  constructor(
+    private readonly registration: RegisterSubjectService,
+    private readonly subjects: SubjectsRepository,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Register a subject in a municipality of yours (BSN checked with the 11-proef; one person per BSN: 409 SUBJECT.BSN_CONFLICT)' })
+  @ApiBody({ type: RegisterSubjectRequestDto })
+  async register(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Subject> {
+    const dto = validateDto(RegisterSubjectRequestDto, body);
+    const subject = await this.registration.register(dto, principal, requestIds(req));
+    void reply.header('location', `/v1/subjects/${subject.subjectId}`);
+    return subject;
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One subject (404 when it is not in one of your municipalities)' })
+  async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => subjectNotFound() })) id: string, @CurrentPrincipal() principal: Principal): Promise<Subject> {
+    const subject = await this.subjects.get(id, principal.municipalities);
+    if (!subject) throw subjectNotFound();
+    return subject;
+  }
+}

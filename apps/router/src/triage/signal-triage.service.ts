@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { TOPICS } from '#contracts';
+import {
+  decideSignalTriage,
+  foldSignalTriage,
+  isSignalTriageEventType,
+  newSignalTriageState,
+  SIGNAL_TRIAGE_EVENT_VERSION,
+  signalTriageStatus,
+  type SignalStatus,
+  type SignalTriageCommand,
+  type SignalTriageEvent,
+  type SignalTriageState,
+} from '#domain';
+import { EventStore, OutboxRelay, VersionConflictError, type Database } from '#eventstore';
+import { CLOCK, DATABASE, EVENT_STORE, OUTBOX_RELAY, type Clock } from '#platform';
+import type { Principal } from '#security';
+import type { RouterSignal, RouterSignalsReader } from '../signals/router-signal.js';
+import { ROUTER_SIGNALS } from '../signals/router-signals.module.js';
+import { signalNotFound } from '../signals/signal-not-found.js';
+import { signalStreamId } from '../signals/signal-stream.js';
+import { SubjectsRepository } from '../subjects/subjects.repository.js';
+import { TRIAGE_PROCESSING } from './triage-processing.js';
+
+/** The outcome of a triage command. */
+export interface TriageResult {
+  signalId: string;
+  status: SignalStatus;
+  subjectId: string | null;
+  caseId: string | null;
+  /** False when the command changed nothing (no event appended). */
+  changed: boolean;
+}
+
+/** How often a command is decided again when another writer appended to the signal's stream meanwhile. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Runs triage commands on a signal: load, decide (pure `decideSignalTriage`), append at the version read.
+ * The state is folded from the signal's own stream (so a dismissal just appended is seen at once, whatever
+ * the read models say) plus the case the router's read model knows the signal is in. The events go to the
+ * signal's stream `signal-<id>` and topic `signaalroute.signals.v1`, after its `SignalReceived`.
+ * When another writer appended to the stream meanwhile (a link, a dismissal, a reporter access), the
+ * command is decided again on the new state.
+ */
+@Injectable()
+export class SignalTriageService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ROUTER_SIGNALS) private readonly signals: RouterSignalsReader,
+    private readonly subjects: SubjectsRepository,
+  ) {}
+
+  /** Links the signal to a subject of its municipality (`SUBJECT.NOT_FOUND` otherwise). */
+  async link(signalId: string, subjectId: string, principal: Principal, ids: { correlationId: string; traceparent: string | null }): Promise<TriageResult> {
+    const signal = await this.signal(signalId, principal);
+    const subject = await this.subjects.get(subjectId, [signal.municipality]);
+    return this.run(signal, { type: 'LinkSignalToSubject', subjectId, subject: subject && { subjectId: subject.subjectId, municipality: subject.municipality } }, principal, ids);
+  }
+
+  /** Dismisses the signal with a reason. */
+  async dismiss(signalId: string, reason: string, principal: Principal, ids: { correlationId: string; traceparent: string | null }): Promise<TriageResult> {
+    const signal = await this.signal(signalId, principal);
+    return this.run(signal, { type: 'DismissSignal', reason }, principal, ids);
+  }
+
+  private async signal(signalId: string, principal: Principal): Promise<RouterSignal> {
+    const signal = await this.signals.get(signalId, principal.municipalities);
+    if (!signal) throw signalNotFound();
+    return signal;
+  }
+
+  private async run(signal: RouterSignal, command: SignalTriageCommand, principal: Principal, ids: { correlationId: string; traceparent: string | null }): Promise<TriageResult> {
+    const stream = signalStreamId(signal.signalId);
+    for (let attempt = 1; ; attempt++) {
+      const { state, version } = await this.load(signal, stream);
+      const events = decideSignalTriage(command, state);
+      if (events.length === 0) return result(state, false);
+      const now = this.clock().toISOString();
+      try {
+        await this.store.appendIn(
+          this.db,
+          stream,
+          version,
+          events.map(({ type, ...payload }) => ({
+            id: randomUUID(),
+            type,
+            version: SIGNAL_TRIAGE_EVENT_VERSION,
+            occurredAt: now,
+            municipality: signal.municipality,
+            actor: { id: principal.subject, role: principal.role },
+            correlationId: ids.correlationId,
+            traceparent: ids.traceparent,
+            processingActivity: TRIAGE_PROCESSING.activity,
+            legalBasis: TRIAGE_PROCESSING.legalBasis,
+            // Linking a person to a care report, or saying why it is dismissed, is health context.
+            specialCategory: signal.source === 'zorgmelding',
+            payload,
+          })),
+          { topic: TOPICS.signals },
+        );
+      } catch (error) {
+        if (error instanceof VersionConflictError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+      this.relay?.nudge();
+      return result(foldSignalTriage(state, events), true);
+    }
+  }
+
+  /** The signal's triage state and its stream's version, read together. */
+  private async load(signal: RouterSignal, stream: string): Promise<{ state: SignalTriageState; version: number }> {
+    const stored = await this.store.readStream(stream);
+    const triage = stored.filter((e) => isSignalTriageEventType(e.type)).map((e) => ({ ...e.payload, type: e.type }) as SignalTriageEvent);
+    return {
+      state: foldSignalTriage(newSignalTriageState(signal.signalId, signal.municipality, signal.caseId), triage),
+      version: stored.length === 0 ? 0 : stored[stored.length - 1]!.streamVersion,
+    };
+  }
+}
+
+function result(state: SignalTriageState, changed: boolean): TriageResult {
+  return { signalId: state.signalId, status: signalTriageStatus(state), subjectId: state.subjectId, caseId: state.caseId, changed };
+}

@@ -1,0 +1,93 @@
+import { expect } from '@jest/globals';
+import type { AppDescriptor } from '#platform';
+import { waitFor, type AppHarness, type HarnessResponse } from '../../../../test/support/app-harness.js';
+import type { GroupTopics } from '../../../../test/support/kafka-probe.js';
+import { INTAKE_APP, intakeConsumerGroups, internMeldpuntPayload, mmaPayload, zorgmeldingPayload } from '../../../intake/test/support/intake-fixtures.js';
+import { ROUTER_APP } from '../../src/router.app.js';
+import { ROUTER_CONSUMER_GROUPS } from './router-consumer-groups.js';
+
+export { INTAKE_APP, ROUTER_APP };
+export { internMeldpuntPayload, mmaPayload, tag, testMunicipality, twoMunicipalities, zorgmeldingPayload } from '../../../intake/test/support/intake-fixtures.js';
+
+/** Intake and router together: a signal enters over HTTP and reaches the router over the signals topic. */
+export const PRODUCT_APPS: readonly AppDescriptor[] = [INTAKE_APP, ROUTER_APP];
+
+/** Every consumer group of intake + router for a KAFKA_CLIENT_ID, positioned at the topics' end before start. */
+export const productConsumerGroups = (clientId: string): GroupTopics[] => [...intakeConsumerGroups(clientId), ...ROUTER_CONSUMER_GROUPS(clientId)];
+
+export const DAY_MS = 86_400_000;
+
+/** A clock that runs with real time plus an offset the test moves. */
+export function movableClock(): { now: () => Date; advance(ms: number): void; set(at: Date | string): void } {
+  let offset = 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance: (ms) => {
+      offset += ms;
+    },
+    set: (at) => {
+      offset = new Date(at).getTime() - Date.now();
+    },
+  };
+}
+
+/** Sends a signal through intake over HTTP and returns its id. */
+export async function sendSignal(h: AppHarness, token: string, source: 'mma' | 'intern-meldpunt' | 'zorgmelding', municipality: string, overrides: Record<string, unknown> = {}): Promise<string> {
+  const body = source === 'mma' ? mmaPayload(municipality, overrides) : source === 'intern-meldpunt' ? internMeldpuntPayload(municipality, undefined, overrides) : zorgmeldingPayload(municipality, undefined, overrides);
+  const res = await h.request('POST', `/v1/signals/${source}`, { token, body });
+  expect(res.status).toBe(201);
+  return res.body.signalId as string;
+}
+
+/**
+ * Opens a case. The router learns of signals from the signals topic, so right after intake a signal may not
+ * have arrived yet: the request is repeated while it answers `CASE.SIGNAL_UNKNOWN` (which appends nothing).
+ */
+export async function openCase(h: AppHarness, token: string, body: Record<string, unknown>): Promise<HarnessResponse> {
+  return waitFor(async () => {
+    const res = await h.request('POST', '/v1/cases', { token, body });
+    return res.status === 422 && res.body?.code === 'CASE.SIGNAL_UNKNOWN' ? undefined : res;
+  }, { what: `the router to know signals ${String(body.signalIds)}` });
+}
+
+/** Opens a case and checks it was created; returns the response. */
+export async function openedCase(h: AppHarness, token: string, body: Record<string, unknown>): Promise<HarnessResponse> {
+  const res = await openCase(h, token, body);
+  expect({ status: res.status, code: res.body?.code }).toEqual({ status: 201, code: undefined });
+  return res;
+}
+
+/** POSTs a transition; `etag` is sent as If-Match when given. */
+export function takeTransition(h: AppHarness, token: string, caseId: string, body: Record<string, unknown>, etag?: string | null): Promise<HarnessResponse> {
+  return h.request('POST', `/v1/cases/${caseId}/transitions`, { token, body, headers: etag ? { 'if-match': etag } : {} });
+}
+
+/** Walks transitions in order (each with the previous answer's ETag) and returns the last answer. */
+export async function walk(h: AppHarness, token: string, caseId: string, etag: string, steps: Record<string, unknown>[]): Promise<HarnessResponse> {
+  let last: HarnessResponse | undefined;
+  let current = etag;
+  for (const step of steps) {
+    last = await takeTransition(h, token, caseId, step, current);
+    expect({ transition: step.transition, status: last.status, code: last.body?.code }).toEqual({ transition: step.transition, status: 200, code: undefined });
+    expect(last.body.currentState).toBeDefined();
+    current = last.headers.get('etag')!;
+    expect(current).toBe(`"${last.body.version}"`);
+  }
+  return last!;
+}
+
+/** The event types of a case's stream, oldest first. */
+export async function caseEventTypes(h: AppHarness, caseId: string): Promise<string[]> {
+  const rows = await h.query<{ type: string }>('SELECT type FROM events WHERE stream_id = $1 ORDER BY stream_version', [`case-${caseId}`]);
+  return rows.map((r) => r.type);
+}
+
+/** Checks status, problem code and content type, and that no event was appended. */
+export async function expectRefused(h: AppHarness, send: () => Promise<HarnessResponse>, status: number, code: string): Promise<HarnessResponse> {
+  const before = await h.countEvents();
+  const res = await send();
+  expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
+  expect(res.contentType).toMatch(/^application\/problem\+json/);
+  expect(await h.countEvents()).toBe(before);
+  return res;
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import type { CaseSheet, SignalFacts } from '#domain';
+import type { SqlExecutor } from '#eventstore';
+
+const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
+/** SQL of the tables app's case sheets and signal facts; every method runs in the caller's transaction. */
+@Injectable()
+export class CaseSheetStore {
+  async insertFacts(tx: SqlExecutor, facts: readonly { facts: SignalFacts; municipality: string | null; specialCategory: boolean }[]): Promise<void> {
+    if (facts.length === 0) return;
+    const params: unknown[] = [];
+    const rows = facts.map((f) => {
+      params.push(f.facts.signalId, f.municipality, JSON.stringify(f.facts), f.specialCategory);
+      const n = params.length;
+      return `($${n - 3}, $${n - 2}, $${n - 1}::jsonb, $${n}::boolean)`;
+    });
+    await tx.query(`INSERT INTO tables_signal_facts (signal_id, municipality, facts, special_category) VALUES ${rows.join(', ')} ON CONFLICT (signal_id) DO NOTHING`, params);
+  }
+
+  async facts(tx: SqlExecutor, signalIds: readonly string[]): Promise<Map<string, SignalFacts>> {
+    if (signalIds.length === 0) return new Map();
+    const r = await tx.query<{ signal_id: string; facts: unknown }>('SELECT signal_id, facts FROM tables_signal_facts WHERE signal_id = ANY($1::text[])', [[...new Set(signalIds)]]);
+    return new Map(r.rows.map((row) => [row.signal_id, parse<SignalFacts>(row.facts)]));
+  }
+
+  async sheets(tx: SqlExecutor, caseIds: readonly string[]): Promise<Map<string, CaseSheet>> {
+    if (caseIds.length === 0) return new Map();
+    const r = await tx.query<{ case_id: string; sheet: unknown }>('SELECT case_id, sheet FROM tables_case_sheets WHERE case_id = ANY($1::text[])', [[...new Set(caseIds)]]);
+    return new Map(r.rows.map((row) => [row.case_id, parse<CaseSheet>(row.sheet)]));
+  }
+
+  /** Writes the sheets in one statement. */
+  async saveSheets(tx: SqlExecutor, sheets: readonly CaseSheet[]): Promise<void> {
+    if (sheets.length === 0) return;
+    const params: unknown[] = [];
+    const rows = sheets.map((s) => {
+      params.push(s.caseId, s.municipality, JSON.stringify(s));
+      const n = params.length;
+      return `($${n - 2}, $${n - 1}, $${n}::jsonb, now())`;
+    });
+    await tx.query(
+      `INSERT INTO tables_case_sheets (case_id, municipality, sheet, updated_at) VALUES ${rows.join(', ')}
+       ON CONFLICT (case_id) DO UPDATE SET municipality = EXCLUDED.municipality, sheet = EXCLUDED.sheet, updated_at = EXCLUDED.updated_at`,
+      params,
+    );
+  }
+}

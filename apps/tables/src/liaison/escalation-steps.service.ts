@@ -1,0 +1,92 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { REFERRAL_TOPICS } from '#contracts';
+import { decideEscalationAck, decideEscalationTimeout, evolveEscalation, type EscalationEvent } from '#domain';
+import { EventStore, OutboxRelay, VersionConflictError, type Database } from '#eventstore';
+import { CLOCK, DATABASE, EVENT_STORE, OUTBOX_RELAY, type Clock } from '#platform';
+import type { Principal } from '#security';
+import { escalationStreamId, TABLES_PROCESSING, TABLES_SYSTEM_ACTOR } from '../shared/tables-streams.js';
+import { newCorrelationId, tablesEvent } from '../shared/tables-event.js';
+import { insertFeedRows, updateEscalationRow } from './escalation-rows.js';
+import { escalationNotFound, EscalationRepository, type StoredEscalation } from './escalation.repository.js';
+import { LiaisonFeedNotifier } from './liaison-feed.notifier.js';
+
+/**
+ * The steps after raising: a liaison's acknowledgement and the tier timer. Load, decide (pure), append the
+ * events with the escalation row and the feed rows in ONE statement, at the version loaded: a timer and an
+ * acknowledgement racing each other cannot both win.
+ */
+@Injectable()
+export class EscalationStepsService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
+    private readonly escalations: EscalationRepository,
+    private readonly feed: LiaisonFeedNotifier,
+  ) {}
+
+  /**
+   * A police liaison acknowledges an escalation of a municipality they serve; again changes nothing.
+   * @throws DomainError `ESCALATION.NOT_FOUND` for an unknown escalation or one of another municipality
+   */
+  async acknowledge(escalationId: string, principal: Principal, traceparent: string | null): Promise<StoredEscalation> {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.escalations.get(escalationId, principal.municipalities);
+      if (!stored) throw escalationNotFound();
+      const events = decideEscalationAck(stored.state, { id: principal.subject, role: principal.role }, this.clock());
+      try {
+        await this.append(stored, events, { id: principal.subject, role: principal.role }, traceparent);
+      } catch (error) {
+        // The timer moved it on meanwhile: decide again on the new state.
+        if (error instanceof VersionConflictError && attempt < 3) continue;
+        throw error;
+      }
+      return (await this.escalations.get(escalationId, principal.municipalities))!;
+    }
+  }
+
+  /** Moves every escalation whose tier ran out of time at `now` one step on. Returns the number moved. */
+  async timeouts(now: Date, limit = 200): Promise<number> {
+    let moved = 0;
+    for (const stored of await this.escalations.due(now, limit)) {
+      const events = decideEscalationTimeout(stored.state, now);
+      try {
+        if (await this.append(stored, events, TABLES_SYSTEM_ACTOR, null, now)) moved++;
+      } catch (error) {
+        // Acknowledged (or moved by another timer) meanwhile: the next round decides on the new state.
+        if (!(error instanceof VersionConflictError)) throw error;
+      }
+    }
+    return moved;
+  }
+
+  private async append(stored: StoredEscalation, events: EscalationEvent[], actor: { id: string; role: string }, traceparent: string | null, now = this.clock()): Promise<boolean> {
+    if (events.length === 0) return false;
+    const next = events.reduce(evolveEscalation, stored.state);
+    if (next.status === 'none') return false;
+    const correlationId = newCorrelationId();
+    const envelopes = events.map((event) => {
+      const { type, ...payload } = event;
+      return {
+        event,
+        envelope: tablesEvent(type, payload, {
+          municipality: stored.state.municipality,
+          actor: { id: actor.id, role: actor.role as never },
+          correlationId,
+          traceparent,
+          legalBasis: TABLES_PROCESSING.legalBasis,
+          processingActivity: 'politie-escalatie',
+          at: now,
+        }),
+      };
+    });
+    await this.store.appendIn(this.db, escalationStreamId(stored.state.escalationId), stored.state.version, envelopes.map((e) => e.envelope), {
+      topic: REFERRAL_TOPICS.liaisonEscalations,
+      alsoInsert: [updateEscalationRow(next, stored.state.version, now.toISOString()), insertFeedRows(envelopes.map((e) => ({ id: e.envelope.id, event: e.event })))],
+    });
+    this.relay?.nudge();
+    this.feed.changed();
+    return true;
+  }
+}

@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, type EscalationState, type EscalationTier } from '#domain';
+import type { Database, SqlExecutor } from '#eventstore';
+import { DATABASE } from '#platform';
+
+interface Row {
+  escalation_id: string;
+  case_id: string;
+  municipality: string;
+  case_type: string;
+  trigger: unknown;
+  policy_id: string | null;
+  tiers: unknown;
+  status: 'open' | 'acknowledged' | 'coordinator-alerted';
+  tier_index: number;
+  attempt: number;
+  ack_due_at: Date | string | null;
+  acknowledged_at: Date | string | null;
+  acknowledged_by: string | null;
+  raised_at: Date | string;
+  updated_at: Date | string;
+  summary: unknown;
+  version: number;
+}
+
+const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
+
+/** A stored escalation: its decision state and what the liaison sees. */
+export interface StoredEscalation {
+  state: Exclude<EscalationState, { status: 'none' }>;
+  caseId: string;
+  caseType: string;
+  trigger: Record<string, unknown>;
+  policyId: string | null;
+  raisedAt: string;
+  updatedAt: string;
+  summary: { fields: string[]; case: Record<string, unknown> };
+}
+
+function toStored(r: Row): StoredEscalation {
+  const tiers = json<EscalationTier[]>(r.tiers);
+  return {
+    state: {
+      status: r.status,
+      escalationId: r.escalation_id,
+      municipality: r.municipality,
+      tiers,
+      tierIndex: r.tier_index,
+      attempt: r.attempt,
+      ackDueAt: iso(r.ack_due_at),
+      acknowledgedAt: iso(r.acknowledged_at),
+      acknowledgedBy: r.acknowledged_by ? { id: r.acknowledged_by, role: 'police-liaison' } : null,
+      version: r.version,
+    },
+    caseId: r.case_id,
+    caseType: r.case_type,
+    trigger: json(r.trigger),
+    policyId: r.policy_id,
+    raisedAt: iso(r.raised_at)!,
+    updatedAt: iso(r.updated_at)!,
+    summary: json(r.summary),
+  };
+}
+
+/** The escalation as a liaison (or coordinator, with the case id) sees it. */
+export function escalationView(e: StoredEscalation, withCaseId: boolean) {
+  const tier = e.state.tiers[e.state.tierIndex];
+  return {
+    escalationId: e.state.escalationId,
+    municipality: e.state.municipality,
+    ...(withCaseId ? { caseId: e.caseId } : {}),
+    caseType: e.caseType,
+    trigger: e.trigger,
+    status: e.state.status,
+    tier: tier ? { index: e.state.tierIndex, id: tier.id, title: tier.title, attempt: e.state.attempt } : null,
+    ackDueAt: e.state.ackDueAt,
+    acknowledgedAt: e.state.acknowledgedAt,
+    acknowledgedBy: e.state.acknowledgedBy?.id ?? null,
+    raisedAt: e.raisedAt,
+    updatedAt: e.updatedAt,
+    fields: e.summary.fields,
+    case: e.summary.case,
+    version: e.state.version,
+  };
+}
+
+export const escalationNotFound = () => new DomainError('ESCALATION.NOT_FOUND', 'No such escalation');
+
+/** Reads of `liaison_escalations`, always limited to municipalities the caller serves. */
+@Injectable()
+export class EscalationRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  async get(escalationId: string, municipalities: readonly string[], tx: SqlExecutor = this.db): Promise<StoredEscalation | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(escalationId)) return null;
+    const r = await tx.query<Row>('SELECT * FROM liaison_escalations WHERE escalation_id = $1::uuid AND municipality = ANY($2::text[])', [escalationId, municipalities]);
+    return r.rows[0] ? toStored(r.rows[0]) : null;
+  }
+
+  async list(municipalities: readonly string[], status: string | undefined, limit: number): Promise<StoredEscalation[]> {
+    const r = await this.db.query<Row>(
+      `SELECT * FROM liaison_escalations WHERE municipality = ANY($1::text[]) AND ($2::text IS NULL OR status = $2)
+        ORDER BY raised_at DESC, escalation_id DESC LIMIT $3`,
+      [municipalities, status ?? null, limit],
+    );
+    return r.rows.map(toStored);
+  }
+
+  /** Open escalations whose tier ran out of time at `now`. */
+  async due(now: Date, limit: number): Promise<StoredEscalation[]> {
+    const r = await this.db.query<Row>(`SELECT * FROM liaison_escalations WHERE status = 'open' AND ack_due_at <= $1::timestamptz ORDER BY ack_due_at LIMIT $2`, [now.toISOString(), limit]);
+    return r.rows.map(toStored);
+  }
+}

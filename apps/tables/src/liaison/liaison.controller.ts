@@ -1,0 +1,119 @@
+import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { validateDto } from '#platform';
+import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
+import { escalationNotFound, EscalationRepository, escalationView } from './escalation.repository.js';
+import { EscalationStepsService } from './escalation-steps.service.js';
+import { LiaisonFeedNotifier } from './liaison-feed.notifier.js';
+import { LiaisonFeedRepository, type FeedCursor, type FeedItem } from './liaison-feed.repository.js';
+import { ListEscalationsQueryDto } from './list-escalations.query.dto.js';
+
+/** How often a stream looks for steps appended by another process, and how often it says it is alive. */
+const STREAM_POLL_MS = 1000;
+const STREAM_KEEPALIVE_MS = 15_000;
+
+/**
+ * The police liaison's side: escalations of the municipalities they serve, as a list, as a server-sent-events
+ * stream that resumes from `Last-Event-ID`, and their acknowledgement. Coordinators may read the list (with
+ * case ids) to follow up an escalation that reached them.
+ */
+@ApiTags('liaison')
+@ApiBearerAuth()
+@Controller('v1/liaison/escalations')
+export class LiaisonController {
+  constructor(
+    private readonly escalations: EscalationRepository,
+    private readonly steps: EscalationStepsService,
+    private readonly feed: LiaisonFeedRepository,
+    private readonly notifier: LiaisonFeedNotifier,
+  ) {}
+
+  @Get()
+  @Roles('police-liaison', 'coordinator')
+  @ApiOperation({ summary: 'Escalations of the municipalities you serve, newest first' })
+  async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
+    const query = validateDto(ListEscalationsQueryDto, { ...rawQuery });
+    if (query.municipality) requireMunicipality(principal, query.municipality);
+    const rows = await this.escalations.list(query.municipality ? [query.municipality] : principal.municipalities, query.status, query.limit ?? 50);
+    return { items: rows.map((e) => escalationView(e, principal.role === 'coordinator')) };
+  }
+
+  @Get('stream')
+  @Roles('police-liaison')
+  @ApiOperation({ summary: 'Every escalation step as server-sent events (id = event id); resumes after Last-Event-ID' })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event; unknown → 422 LIAISON.LAST_EVENT_ID_UNKNOWN' })
+  async stream(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal, @Headers('last-event-id') lastEventId?: string): Promise<void> {
+    const scope = principal.municipalities;
+    // Resolved before the stream opens, so an unknown id is an ordinary problem+json answer.
+    let cursor: FeedCursor = lastEventId !== undefined && lastEventId.trim() !== '' ? await this.feed.cursorOf(lastEventId.trim(), scope) : await this.feed.head();
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      ...((req as FastifyRequest & { traceparent?: string }).traceparent ? { traceparent: (req as FastifyRequest & { traceparent?: string }).traceparent! } : {}),
+    });
+    raw.write('retry: 3000\n\n');
+    let closed = false;
+    let pumping: Promise<void> | null = null;
+    let again = false;
+    const write = (item: FeedItem) => raw.write(`id: ${item.eventId}\nevent: ${item.type}\ndata: ${JSON.stringify({ eventId: item.eventId, type: item.type, escalationId: item.escalationId, municipality: item.municipality, at: item.at, ...item.data })}\n\n`);
+    const pump = (): void => {
+      if (closed) return;
+      if (pumping) {
+        again = true;
+        return;
+      }
+      pumping = (async () => {
+        do {
+          again = false;
+          for (;;) {
+            const items = await this.feed.after(cursor, scope);
+            if (closed || items.length === 0) break;
+            for (const item of items) write(item);
+            cursor = items[items.length - 1]!.cursor;
+          }
+        } while (again && !closed);
+      })()
+        .catch(() => undefined)
+        .finally(() => {
+          pumping = null;
+        });
+    };
+    const unsubscribe = this.notifier.subscribe(pump);
+    const untrack = this.notifier.track(() => raw.end());
+    const poll = setInterval(pump, STREAM_POLL_MS);
+    const keepalive = setInterval(() => !closed && raw.write(': keepalive\n\n'), STREAM_KEEPALIVE_MS);
+    raw.on('close', () => {
+      closed = true;
+      unsubscribe();
+      untrack();
+      clearInterval(poll);
+      clearInterval(keepalive);
+    });
+    pump();
+  }
+
+  @Get(':id')
+  @Roles('police-liaison', 'coordinator')
+  @ApiOperation({ summary: 'One escalation with its steps' })
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    const stored = await this.escalations.get(id, principal.municipalities);
+    if (!stored) throw escalationNotFound();
+    const steps = await this.feed.ofEscalation(id);
+    return { ...escalationView(stored, principal.role === 'coordinator'), steps: steps.map((s) => ({ eventId: s.eventId, type: s.type, at: s.at, ...s.data })) };
+  }
+
+  @Post(':id/ack')
+  @HttpCode(200)
+  @Roles('police-liaison')
+  @ApiOperation({ summary: 'Acknowledge an escalation of a municipality you serve (again: no change); others → 404 ESCALATION.NOT_FOUND' })
+  async ack(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
+    const stored = await this.steps.acknowledge(id, principal, (req as FastifyRequest & { traceparent?: string }).traceparent ?? null);
+    return escalationView(stored, false);
+  }
+}

@@ -1,0 +1,18 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+
+/** Filters of the escalation list. */
+export class ListEscalationsQueryDto {
+  @ApiPropertyOptional({ example: 'GM0153', description: 'Defaults to every municipality in your token' })
+  @IsOptional() @Matches(/^GM\d{4}$/)
+  municipality?: string;
+
+  @ApiPropertyOptional({ enum: ['open', 'acknowledged', 'coordinator-alerted'] })
+  @IsOptional() @IsIn(['open', 'acknowledged', 'coordinator-alerted'])
+  status?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional() @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)) @IsInt() @Min(1) @Max(200)
+  limit?: number;
+}

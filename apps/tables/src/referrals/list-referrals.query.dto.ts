@@ -1,0 +1,22 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { REFERRAL_STATUSES } from '#domain';
+
+/** Filters and paging of a table's register. */
+export class ListReferralsQueryDto {
+  @ApiPropertyOptional({ example: 'GM0153', description: 'Defaults to every municipality in your token' })
+  @IsOptional() @Matches(/^GM\d{4}$/)
+  municipality?: string;
+
+  @ApiPropertyOptional({ enum: REFERRAL_STATUSES, description: 'Default: every status except rejected (rejected referrals never reached the table)' })
+  @IsOptional() @IsIn(REFERRAL_STATUSES as readonly string[])
+  status?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional() @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)) @IsInt() @Min(1) @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' }) @IsOptional() @IsString() @MaxLength(200)
+  cursor?: string;
+}

@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { REFERRAL_EVENT_TYPES, REFERRAL_TOPICS, type Actor, type EventEnvelope, type ReferralRejectedPayload } from '#contracts';
+import {
+  caseFactsOf,
+  minimiseCase,
+  referralDeliverability,
+  referralTimes,
+  type CaseReferred,
+  type CaseSheet,
+  type SignalFacts,
+  type TablesConfig,
+} from '#domain';
+import { EventStore, type SqlExecutor } from '#eventstore';
+import { CLOCK, EVENT_STORE, LOGGER, type Clock } from '#platform';
+import { TABLES_CONFIG } from '../config/tables-config.provider.js';
+import { insertDisclosure } from '../disclosures/disclosure.sql.js';
+import { referralStreamId, TABLES_PROCESSING, TABLES_SYSTEM_ACTOR } from '../shared/tables-streams.js';
+import { payloadSha256, tablesEvent } from '../shared/tables-event.js';
+import { REFERRAL_PUBLISHED, type ReferralPublishedPayload } from './referral-events.js';
+
+/**
+ * Turns a `CaseReferred` into a delivered referral, inside the consumer's transaction: the minimised
+ * payload under the table's sharing profile goes out as `ReferralPublished` on the table's topic (outbox),
+ * in ONE statement with the table register row and the disclosure record. A referral that cannot be
+ * delivered is recorded as `ReferralRejected` on `signaalroute.referrals.v1` (nothing shared), so the router
+ * can hand it back to the case.
+ */
+@Injectable()
+export class ReferralPublisher {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(TABLES_CONFIG) private readonly config: TablesConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Publishes once: a referral id that is already in the register changes nothing. Returns true when it appended. */
+  async publish(tx: SqlExecutor, sheet: CaseSheet, facts: readonly SignalFacts[], caused: EventEnvelope): Promise<boolean> {
+    const referred = caused.payload as unknown as CaseReferred;
+    const exists = await tx.query('SELECT 1 FROM table_referrals WHERE referral_id = $1', [referred.referralId]);
+    if (exists.rows.length > 0) return false;
+    const now = this.clock();
+    const referredAt = new Date(referred.at);
+    const actor: Actor = { id: referred.actor.id, role: referred.actor.role as Actor['role'] };
+    const stream = referralStreamId(referred.referralId);
+    const common = { correlationId: caused.correlationId, causationId: caused.id, traceparent: caused.traceparent, at: now };
+    const delivery = referralDeliverability(this.config, referred.table, sheet.municipality, sheet.modelId);
+
+    if (!delivery.ok) {
+      const payload: ReferralRejectedPayload = {
+        referralId: referred.referralId,
+        caseId: sheet.caseId,
+        table: referred.table,
+        municipality: sheet.municipality,
+        rejection: delivery.reason,
+        reason: delivery.message,
+        at: now.toISOString(),
+      };
+      const event = tablesEvent(REFERRAL_EVENT_TYPES.rejected, payload, { ...common, municipality: sheet.municipality, actor: TABLES_SYSTEM_ACTOR, legalBasis: TABLES_PROCESSING.legalBasis, processingActivity: TABLES_PROCESSING.activity });
+      await this.store.appendIn(tx, stream, 0, [event], {
+        topic: REFERRAL_TOPICS.referrals,
+        alsoInsert: [
+          (param) =>
+            `INSERT INTO table_referrals (referral_id, case_id, table_id, municipality, case_type, status, referred_at, published_at, rejection, reason, version)
+             VALUES (${param(referred.referralId)}, ${param(sheet.caseId)}, ${param(referred.table)}, ${param(sheet.municipality)}, ${param(sheet.modelId)}, 'rejected',
+                     ${param(referredAt.toISOString())}::timestamptz, ${param(now.toISOString())}::timestamptz, ${param(delivery.reason)}, ${param(delivery.message)}, 1)`,
+        ],
+      });
+      this.logger.warn({ component: 'tables.referrals', referralId: referred.referralId, table: referred.table, rejection: delivery.reason }, 'referral rejected: not delivered');
+      return true;
+    }
+
+    const { table, allowed } = delivery;
+    const times = referralTimes(table, referredAt);
+    const minimised = minimiseCase(caseFactsOf(sheet, facts, referred.reason), allowed);
+    const payload: ReferralPublishedPayload = {
+      referralId: referred.referralId,
+      table: table.id,
+      municipality: sheet.municipality,
+      caseType: sheet.modelId,
+      referredAt: referredAt.toISOString(),
+      acceptBy: times.acceptBy,
+      fields: minimised.fields,
+      case: minimised.data,
+    };
+    const event = tablesEvent(REFERRAL_PUBLISHED, payload, {
+      ...common,
+      municipality: sheet.municipality,
+      actor,
+      legalBasis: table.profile.legalBasis,
+      processingActivity: table.profile.processingActivity,
+      specialCategory: minimised.specialCategory,
+    });
+    await this.store.appendIn(tx, stream, 0, [event], {
+      topic: table.topic,
+      alsoInsert: [
+        (param) =>
+          `INSERT INTO table_referrals (referral_id, case_id, table_id, municipality, case_type, status, referred_at, published_at, accept_by, remind_at, reason, fields, payload, version)
+           VALUES (${param(referred.referralId)}, ${param(sheet.caseId)}, ${param(table.id)}, ${param(sheet.municipality)}, ${param(sheet.modelId)}, 'open',
+                   ${param(referredAt.toISOString())}::timestamptz, ${param(now.toISOString())}::timestamptz, ${param(times.acceptBy)}::timestamptz, ${param(times.remindAt)}::timestamptz,
+                   NULL, ${param(minimised.fields)}::text[], ${param(JSON.stringify(payload))}::jsonb, 1)`,
+        insertDisclosure({
+          subjectRef: stream,
+          recipient: table.id,
+          municipality: sheet.municipality,
+          caseId: sheet.caseId,
+          legalBasis: table.profile.legalBasis,
+          processingActivity: table.profile.processingActivity,
+          fields: minimised.fields,
+          payloadSha256: payloadSha256(payload),
+          eventId: event.id,
+          disclosedAt: now.toISOString(),
+        }),
+      ],
+    });
+    return true;
+  }
+}

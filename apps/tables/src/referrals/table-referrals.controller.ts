@@ -1,0 +1,91 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { REFERRAL_STATUSES, type TablesConfig } from '#domain';
+import { validateDto } from '#platform';
+import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
+import { TABLES_CONFIG } from '../config/tables-config.provider.js';
+import { ListReferralsQueryDto } from './list-referrals.query.dto.js';
+import { ReferralDecisionService, requireTableAccess } from './referral-decision.service.js';
+import { referralNotFound, ReferralRegisterRepository, referralView } from './referral-register.repository.js';
+import { ReturnReferralRequestDto } from './return-referral.request.dto.js';
+
+const traceOf = (req: FastifyRequest) => (req as FastifyRequest & { traceparent?: string }).traceparent ?? null;
+
+/**
+ * A table's register. Table members work on the tables in their token and see referrals of their region
+ * only (the municipalities in their token); coordinators see their municipalities' referrals with case ids.
+ */
+@ApiTags('tables')
+@ApiBearerAuth()
+@Controller('v1/tables')
+export class TableReferralsController {
+  constructor(
+    @Inject(TABLES_CONFIG) private readonly config: TablesConfig,
+    private readonly register: ReferralRegisterRepository,
+    private readonly decisions: ReferralDecisionService,
+  ) {}
+
+  @Get()
+  @Roles('table-member', 'coordinator', 'admin', 'auditor')
+  @ApiOperation({ summary: 'The configured tables: region, topic, acceptance deadline and sharing profile' })
+  tables() {
+    return {
+      items: this.config.tables.map((t) => ({
+        id: t.id,
+        title: t.title,
+        municipalities: t.municipalities,
+        topic: t.topic,
+        acceptanceDeadline: t.acceptanceDeadline,
+        reminderLeadTime: t.reminderLeadTime ?? null,
+        receivesZorg: t.receivesZorg,
+        takesOver: t.takesOver,
+        profile: t.profile,
+      })),
+    };
+  }
+
+  @Get(':table/referrals')
+  @Roles('table-member', 'coordinator')
+  @ApiOperation({ summary: "The table's referrals in your region, newest first (cursor-paginated)" })
+  async list(@Param('table') tableId: string, @Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
+    const table = requireTableAccess(this.config, tableId, principal);
+    const query = validateDto(ListReferralsQueryDto, { ...rawQuery });
+    if (query.municipality) requireMunicipality(principal, query.municipality);
+    const municipalities = (query.municipality ? [query.municipality] : principal.municipalities).filter((m) => table.municipalities.includes(m));
+    const member = principal.role === 'table-member';
+    // Rejected referrals never reached the table: its members do not see them.
+    const statuses = query.status ? [query.status] : REFERRAL_STATUSES.filter((s) => s !== 'rejected');
+    const page = await this.register.list(table.id, municipalities, { statuses: member ? statuses.filter((s) => s !== 'rejected') : statuses, limit: query.limit ?? 50, cursor: query.cursor });
+    return { items: page.items.map((r) => referralView(r, !member)), nextCursor: page.nextCursor };
+  }
+
+  @Get(':table/referrals/:id')
+  @Roles('table-member', 'coordinator')
+  @ApiOperation({ summary: 'One referral, as the table received it' })
+  async get(@Param('table') tableId: string, @Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    const table = requireTableAccess(this.config, tableId, principal);
+    const referral = await this.register.get(table.id, id, principal.municipalities.filter((m) => table.municipalities.includes(m)));
+    const member = principal.role === 'table-member';
+    if (!referral || (member && referral.status === 'rejected')) throw referralNotFound();
+    return referralView(referral, !member);
+  }
+
+  @Post(':table/referrals/:id/accept')
+  @HttpCode(200)
+  @Roles('table-member')
+  @ApiOperation({ summary: 'Accept: the table takes over what its configuration says (e.g. procesregie); again → no change' })
+  async accept(@Param('table') tableId: string, @Param('id') id: string, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
+    return referralView(await this.decisions.decide(tableId, id, { outcome: 'accepted' }, principal, traceOf(req)), false);
+  }
+
+  @Post(':table/referrals/:id/return')
+  @HttpCode(200)
+  @Roles('table-member')
+  @ApiBody({ type: ReturnReferralRequestDto })
+  @ApiOperation({ summary: 'Return with a reason: the case may be referred again' })
+  async return(@Param('table') tableId: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
+    const dto = validateDto(ReturnReferralRequestDto, body);
+    return referralView(await this.decisions.decide(tableId, id, { outcome: 'returned', reason: dto.reason }, principal, traceOf(req)), false);
+  }
+}

@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { CaseEventsConsumer } from './case-events/case-events.consumer.js';
+import { CaseSheetStore } from './case-events/case-sheet.store.js';
+import { TABLES_CONFIG_PROVIDERS } from './config/tables-config.provider.js';
+import { DisclosuresController } from './disclosures/disclosures.controller.js';
+import { EscalationRaiser } from './liaison/escalation-raiser.js';
+import { EscalationStepsService } from './liaison/escalation-steps.service.js';
+import { EscalationRepository } from './liaison/escalation.repository.js';
+import { LiaisonController } from './liaison/liaison.controller.js';
+import { LiaisonFeedNotifier } from './liaison/liaison-feed.notifier.js';
+import { LiaisonFeedRepository } from './liaison/liaison-feed.repository.js';
+import { ReferralDecisionService } from './referrals/referral-decision.service.js';
+import { ReferralPublisher } from './referrals/referral-publisher.js';
+import { ReferralRegisterRepository } from './referrals/referral-register.repository.js';
+import { TableReferralsController } from './referrals/table-referrals.controller.js';
+import { TablesTimers } from './timers/tables-timers.js';
+
+/**
+ * Tables and police liaisons: referrals leave the municipality here, minimised under each table's sharing
+ * profile and recorded as disclosures; table members accept or return them; escalations go to the police
+ * tier by tier until someone acknowledges.
+ */
+@Module({
+  controllers: [TableReferralsController, LiaisonController, DisclosuresController],
+  providers: [
+    ...TABLES_CONFIG_PROVIDERS,
+    CaseSheetStore,
+    CaseEventsConsumer,
+    ReferralPublisher,
+    ReferralRegisterRepository,
+    ReferralDecisionService,
+    EscalationRaiser,
+    EscalationRepository,
+    EscalationStepsService,
+    LiaisonFeedNotifier,
+    LiaisonFeedRepository,
+    TablesTimers,
+  ],
+})
+export class TablesModule {}

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { REFERRAL_TOPICS } from '#contracts';
+import { AVE_MODEL, ONDERMIJNING_INTAKE_MODEL, ZEVEN_STAPPENMODEL_MODEL } from '#domain';
+import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
+import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
+import { connectSse, type SseConnection } from './support/sse-client.js';
+import { appendSignals, BSN, envelopeOf, expectProblem, rawOf, ScriptedCase, TABLES_APP, TABLES_OUTPUT_TOPICS, tablesConsumerGroups, timersOf } from './support/tables-fixtures.js';
+
+/**
+ * Police liaison escalations on real PostgreSQL and Kafka: AVE 4 (MayorInformed), a configured transition
+ * and a breached deadline raise an escalation; tiers are notified in order until a liaison of the
+ * municipality acknowledges; the list, the SSE stream (resuming from Last-Event-ID) and the Kafka topic
+ * show every step.
+ */
+
+let h: AppHarness;
+let watcher: TopicWatcher;
+const ENSCHEDE = 'GM0153';
+const HENGELO = 'GM0164';
+let liaison: string;
+let liaisonHengelo: string;
+let coordinator: string;
+const streams: SseConnection[] = [];
+
+beforeAll(async () => {
+  h = await startApp({ apps: [TABLES_APP], consumerGroups: tablesConsumerGroups });
+  watcher = await h.watch(TABLES_OUTPUT_TOPICS);
+  liaison = await h.token('police-liaison', [ENSCHEDE], { subject: 'agent-jansen' });
+  liaisonHengelo = await h.token('police-liaison', [HENGELO], { subject: 'agent-hengelo' });
+  coordinator = await h.token('coordinator', [ENSCHEDE], { subject: 'coordinator-anna' });
+});
+
+afterAll(async () => {
+  // Streams still open: shutting down must end them (the HTTP server would otherwise wait for them).
+  await h?.stop();
+  streams.forEach((s) => s.close());
+});
+
+async function stream(token: string, lastEventId?: string): Promise<SseConnection> {
+  const s = await connectSse(h.url, '/v1/liaison/escalations/stream', token, lastEventId);
+  streams.push(s);
+  return s;
+}
+
+/** The escalation raised for a case, once it exists. */
+const escalationOf = (caseId: string) =>
+  waitFor(async () => (await h.query<Record<string, any>>('SELECT * FROM liaison_escalations WHERE case_id = $1', [caseId]))[0], { what: `an escalation of case ${caseId}` });
+
+async function aveCaseAtAve4() {
+  const signals = await appendSignals(h, ENSCHEDE);
+  const c = new ScriptedCase(h, ENSCHEDE);
+  await c.open(AVE_MODEL, signals.ids);
+  await c.walkTo(AVE_MODEL, 'ave-4');
+  return { c, signals };
+}
+
+describe('AVE 4: tier 1 does not acknowledge, tier 2 gets it after the timeout; the stream and Kafka show it', () => {
+  it('escalates through the tiers on the injected clock and stops at the acknowledgement', async () => {
+    const live = await stream(liaison);
+    const { c, signals } = await aveCaseAtAve4();
+    const row = await escalationOf(c.caseId);
+    const id: string = row.escalation_id;
+    const mine = (type: string) => (e: { data: any }) => e.data.escalationId === id && e.data.type === type;
+
+    const [raised] = await live.waitFor(mine('EscalationRaised'), { what: 'EscalationRaised' });
+    expect(raised!.data).toMatchObject({ municipality: ENSCHEDE, caseType: 'ave', trigger: { kind: 'notification', detail: 'MayorInformed', state: 'ave-4' }, policyId: 'twente' });
+    expect(raised!.data.case).toMatchObject({ caseState: 'ave-4', subjectName: [signals.texts.subject] });
+    await live.waitFor((e) => mine('EscalationTierNotified')(e) && e.data.tierId === 'dienstdoende-liaison', { what: 'tier 1' });
+
+    const list = await h.request('GET', '/v1/liaison/escalations?status=open&limit=200', { token: liaison });
+    expect(list.body.items.find((i: { escalationId: string }) => i.escalationId === id)).toMatchObject({ status: 'open', tier: { index: 0, id: 'dienstdoende-liaison', attempt: 1 } });
+    expect(JSON.stringify(list.body)).not.toContain(c.caseId);
+    const hengeloList = await h.request('GET', '/v1/liaison/escalations?limit=200', { token: liaisonHengelo });
+    expect(hengeloList.body.items.map((i: { escalationId: string }) => i.escalationId)).not.toContain(id);
+
+    // Tier 1 is notified twice (repeat 1), 15 minutes each; then the backup.
+    const timers = timersOf(h);
+    const t1 = new Date(row.ack_due_at).getTime();
+    await timers.tick(new Date(t1 - 1));
+    expect((await escalationOf(c.caseId)).attempt).toBe(1);
+    await timers.tick(new Date(t1));
+    await live.waitFor((e) => mine('EscalationTierNotified')(e) && e.data.tierId === 'dienstdoende-liaison' && e.data.attempt === 2, { what: 'tier 1 again' });
+    await timers.tick(new Date(t1 + 15 * 60_000));
+    const [tier2] = await live.waitFor((e) => mine('EscalationTierNotified')(e) && e.data.tierId === 'backup-liaison', { what: 'tier 2' });
+    expect(tier2!.data).toMatchObject({ tierIndex: 1, attempt: 1, ackDueAt: new Date(t1 + 30 * 60_000).toISOString() });
+    await watcher.waitFor((m) => m.topic === REFERRAL_TOPICS.liaisonEscalations && m.key === `escalation-${id}` && envelopeOf(m).payload.tierId === 'backup-liaison');
+
+    // Someone else's escalation: nothing changes.
+    const before = await h.countEvents();
+    expectProblem(await h.request('POST', `/v1/liaison/escalations/${id}/ack`, { token: liaisonHengelo }), 404, 'ESCALATION.NOT_FOUND');
+    expectProblem(await h.request('POST', `/v1/liaison/escalations/${id}/ack`, { token: coordinator }), 403, 'AUTH.ROLE_NOT_ALLOWED');
+    expect(await h.countEvents()).toBe(before);
+
+    const ack = await h.request('POST', `/v1/liaison/escalations/${id}/ack`, { token: liaison });
+    expect(ack.status).toBe(200);
+    expect(ack.body).toMatchObject({ escalationId: id, status: 'acknowledged', acknowledgedBy: 'agent-jansen', tier: { id: 'backup-liaison' } });
+    await live.waitFor(mine('EscalationAcknowledged'), { what: 'acknowledged' });
+    const again = await h.request('POST', `/v1/liaison/escalations/${id}/ack`, { token: liaison });
+    expect(again.body.version).toBe(ack.body.version);
+    await timers.tick(new Date(t1 + 24 * 3_600_000));
+
+    const steps = (await h.request('GET', `/v1/liaison/escalations/${id}`, { token: liaison })).body.steps.map((s: { type: string; tierId?: string }) => `${s.type}${s.tierId ? `:${s.tierId}` : ''}`);
+    expect(steps).toEqual([
+      'EscalationRaised',
+      'EscalationTierNotified:dienstdoende-liaison',
+      'EscalationAckTimedOut:dienstdoende-liaison',
+      'EscalationTierNotified:dienstdoende-liaison',
+      'EscalationAckTimedOut:dienstdoende-liaison',
+      'EscalationTierNotified:backup-liaison',
+      'EscalationAcknowledged:backup-liaison',
+    ]);
+    const onKafka = await watcher.waitFor((m) => m.topic === REFERRAL_TOPICS.liaisonEscalations && m.key === `escalation-${id}`, { count: 7 });
+    for (const m of onKafka) {
+      const raw = rawOf(m);
+      expect(raw).not.toContain(BSN);
+      expect(raw).not.toContain(signals.reporterRef);
+      expect(raw).not.toContain(signals.texts.concern); // zorg details do not go to the police
+    }
+
+    // Resuming after the first step replays the rest, in order; the stream's ids are the event ids.
+    const resumed = await stream(liaison, raised!.id!);
+    const replay = await resumed.waitFor((e) => e.data.escalationId === id, { count: 6 });
+    expect(replay.map((e) => e.event)).toEqual(steps.slice(1).map((s: string) => s.split(':')[0]));
+    expect(replay[0]!.id).toBe(live.events.find((e) => e.data.escalationId === id && e.event === 'EscalationTierNotified')!.id);
+  });
+
+  it('refuses a Last-Event-ID that does not exist (or is not yours) with a clear code, streaming nothing', async () => {
+    for (const [token, lastEventId] of [[liaison, randomUUID()], [liaison, 'not-an-id'], [liaisonHengelo, streams[0]!.events[0]?.id ?? randomUUID()]] as const) {
+      const s = await stream(token, lastEventId);
+      expect({ status: s.status, code: s.problem?.code }).toEqual({ status: 422, code: 'LIAISON.LAST_EVENT_ID_UNKNOWN' });
+    }
+  });
+});
+
+describe('every tier exhausted: the coordinator is alerted', () => {
+  it('alerts the coordinator, who sees the escalation with its case', async () => {
+    const { c } = await aveCaseAtAve4();
+    const row = await escalationOf(c.caseId);
+    const timers = timersOf(h);
+    let at = new Date(row.ack_due_at).getTime();
+    for (const minutes of [15, 15, 30, 0]) {
+      await timers.tick(new Date(at));
+      at += minutes * 60_000;
+    }
+    const after = await escalationOf(c.caseId);
+    expect(after.status).toBe('coordinator-alerted');
+    const [alert] = await watcher.waitFor((m) => m.key === `escalation-${row.escalation_id}` && envelopeOf(m).type === 'EscalationCoordinatorAlerted');
+    expect(envelopeOf(alert!).payload).toMatchObject({ tiersTried: ['dienstdoende-liaison', 'backup-liaison', 'teamchef'] });
+    const seen = await h.request('GET', '/v1/liaison/escalations?status=coordinator-alerted&limit=200', { token: coordinator });
+    expect(seen.body.items.find((i: { escalationId: string }) => i.escalationId === row.escalation_id)).toMatchObject({ caseId: c.caseId, status: 'coordinator-alerted' });
+    // A late acknowledgement is still recorded.
+    expect((await h.request('POST', `/v1/liaison/escalations/${row.escalation_id}/ack`, { token: liaison })).body.status).toBe('acknowledged');
+  });
+});
+
+describe('other triggers', () => {
+  it('a configured transition (7-stappenmodel step 2B) escalates', async () => {
+    const signals = await appendSignals(h, ENSCHEDE);
+    const c = new ScriptedCase(h, ENSCHEDE);
+    await c.open(ZEVEN_STAPPENMODEL_MODEL, signals.ids);
+    await c.walkTo(ZEVEN_STAPPENMODEL_MODEL, 'stap-2b');
+    expect(JSON.parse(JSON.stringify((await escalationOf(c.caseId)).trigger))).toEqual({ kind: 'transition', detail: 'stap-2b', state: 'stap-2b' });
+  });
+
+  it('a breached configured deadline (ondermijning pickup) escalates, once', async () => {
+    const signals = await appendSignals(h, ENSCHEDE);
+    const c = new ScriptedCase(h, ENSCHEDE);
+    await c.open(ONDERMIJNING_INTAKE_MODEL, signals.ids);
+    const deadline = c.state.status === 'open' ? c.state.deadlines[0]! : null;
+    await c.run({ type: 'RecordDeadlineBreached', deadlineId: deadline!.deadlineId, actor: { id: 'system', role: 'system' } });
+    const row = await escalationOf(c.caseId);
+    expect(row.trigger).toEqual({ kind: 'deadline-breached', detail: 'oppakken', state: 'ontvangst' });
+    expect(await h.query('SELECT 1 FROM liaison_escalations WHERE case_id = $1', [c.caseId])).toHaveLength(1);
+    const [disclosure] = await h.query<Record<string, any>>('SELECT * FROM table_disclosures WHERE subject_ref = $1', [`escalation-${row.escalation_id}`]);
+    expect(disclosure).toMatchObject({ recipient: 'politie', processing_activity: 'verstrekking-politie', case_id: c.caseId });
+  });
+
+  it('an AVE case that only moves to AVE 3 does not escalate', async () => {
+    const signals = await appendSignals(h, ENSCHEDE);
+    const c = new ScriptedCase(h, ENSCHEDE);
+    await c.open(AVE_MODEL, signals.ids);
+    await c.walkTo(AVE_MODEL, 'ave-3');
+    const marker = `Markering ${randomUUID()}`;
+    await c.note(marker, 'deelbaar');
+    await waitFor(async () => JSON.stringify((await h.query('SELECT sheet FROM tables_case_sheets WHERE case_id = $1', [c.caseId]))[0]?.sheet ?? '').includes(marker));
+    expect(await h.query('SELECT 1 FROM liaison_escalations WHERE case_id = $1', [c.caseId])).toEqual([]);
+  });
+});

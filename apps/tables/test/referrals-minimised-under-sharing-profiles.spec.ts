@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { REFERRAL_TOPICS, TOPICS } from '#contracts';
+import { BUILT_IN_MODELS, BUILT_IN_TABLES_CONFIG, type ModelDefinition } from '#domain';
+import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
+import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
+import { appendSignals, BSN, envelopeOf, rawOf, registered, ScriptedCase, streamEvents, TABLES_APP, TABLES_OUTPUT_TOPICS, tablesConsumerGroups, tag } from './support/tables-fixtures.js';
+
+/**
+ * Referral flow on real PostgreSQL and Kafka, with case events appended the way the router appends them:
+ * `CaseReferred` on `signaalroute.cases.v1` → the minimised referral on the table's topic, the register and
+ * a disclosure; nothing else ever leaves, and redelivery changes nothing.
+ */
+
+let h: AppHarness;
+let watcher: TopicWatcher;
+const ENSCHEDE = 'GM0153';
+
+beforeAll(async () => {
+  h = await startApp({ apps: [TABLES_APP], consumerGroups: tablesConsumerGroups });
+  watcher = await h.watch(TABLES_OUTPUT_TOPICS);
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+/** A case under `model` whose signals carry every shareable fact, a BSN, a reporter reference and notes. */
+async function caseWithEverything(model: ModelDefinition) {
+  const signals = await appendSignals(h, ENSCHEDE);
+  const c = new ScriptedCase(h, ENSCHEDE);
+  await c.open(model, signals.ids);
+  const internal = `Intern: buurman belde ${tag()}`;
+  await c.note(internal, 'intern');
+  await c.note(`Gesprek gevoerd, bsn ${BSN} gecontroleerd`, 'deelbaar');
+  return { c, signals, internal };
+}
+
+describe('for each sharing profile and every built-in case type', () => {
+  const combos = BUILT_IN_TABLES_CONFIG.tables.flatMap((table) => BUILT_IN_MODELS.map((model) => ({ table, model })));
+
+  it('publishes exactly the allowed fields to the table topic, or nothing when the profile does not cover the case type', async () => {
+    const runs = [];
+    for (const { table, model } of combos) {
+      const { c, signals, internal } = await caseWithEverything(model);
+      runs.push({ table, model, c, signals, internal, referralId: await c.referDirectly(table.id, `Reden ${tag()}`) });
+    }
+    for (const { table, model, c, signals, internal, referralId } of runs) {
+      const covered = Object.hasOwn(table.profile.fields, model.id);
+      const row = await registered(h, referralId);
+      const what = `${table.id} × ${model.id}`;
+      if (!covered) {
+        expect({ what, status: row.status, rejection: row.rejection }).toEqual({ what, status: 'rejected', rejection: 'no-sharing-profile' });
+        const [rejected] = await watcher.waitFor((m) => m.topic === REFERRAL_TOPICS.referrals && m.key === `referral-${referralId}`, { what });
+        expect(envelopeOf(rejected!)).toMatchObject({ type: 'ReferralRejected', payload: { referralId, caseId: c.caseId, table: table.id, rejection: 'no-sharing-profile' } });
+        expect(watcher.matching((m) => m.topic === table.topic && m.key === `referral-${referralId}`)).toEqual([]);
+        continue;
+      }
+      const [message] = await watcher.waitFor((m) => m.topic === table.topic && m.key === `referral-${referralId}`, { what });
+      const published = envelopeOf(message!);
+      const allowed = [...table.profile.fields[model.id]!].sort();
+      expect({ what, type: published.type, top: Object.keys(published.payload).sort() }).toEqual({
+        what,
+        type: 'ReferralPublished',
+        top: ['acceptBy', 'case', 'caseType', 'fields', 'municipality', 'referralId', 'referredAt', 'table'],
+      });
+      expect({ what, fields: Object.keys(published.payload.case as object).sort() }).toEqual({ what, fields: allowed });
+      expect({ what, fields: [...(published.payload.fields as string[])].sort() }).toEqual({ what, fields: allowed });
+      expect(published).toMatchObject({ municipality: ENSCHEDE, legalBasis: table.profile.legalBasis, processingActivity: table.profile.processingActivity, streamId: `referral-${referralId}` });
+      const raw = rawOf(message!);
+      expect(raw).not.toContain(BSN);
+      expect(raw).not.toContain(signals.reporterRef);
+      expect(raw).not.toContain(c.caseId);
+      expect(raw).not.toContain(internal);
+      if (!table.receivesZorg) expect(raw).not.toContain(signals.texts.concern);
+      // The bytes searched are the referral's: a shared field shows up in them.
+      if (allowed.includes('description')) expect(raw).toContain(signals.texts.tip);
+      if (allowed.includes('concern')) expect(raw).toContain(signals.texts.concern);
+    }
+  });
+});
+
+describe('a referral goes out once, with its register row and disclosure', () => {
+  it('records the disclosure: recipient, legal basis, processing activity, fields, payload hash, time', async () => {
+    const model = BUILT_IN_MODELS.find((m) => m.id === 'ondermijning-intake')!;
+    const { c } = await caseWithEverything(model);
+    await c.walkTo(model, 'riec');
+    const referralId = await c.refer('riec', 'Ondermijning, boven de eigen mogelijkheden');
+    const [message] = await watcher.waitFor((m) => m.topic === 'signaalroute.tables.riec.v1' && m.key === `referral-${referralId}`);
+    const published = envelopeOf(message!);
+    const [disclosure] = await h.query<Record<string, any>>('SELECT * FROM table_disclosures WHERE subject_ref = $1', [`referral-${referralId}`]);
+    const riec = BUILT_IN_TABLES_CONFIG.tables.find((t) => t.id === 'riec')!;
+    expect(disclosure).toMatchObject({ recipient: 'riec', municipality: ENSCHEDE, case_id: c.caseId, legal_basis: riec.profile.legalBasis, processing_activity: 'verstrekking-riec', event_id: published.id });
+    expect([...disclosure!.fields].sort()).toEqual([...riec.profile.fields['ondermijning-intake']!].sort());
+    const { createHash } = await import('node:crypto');
+    const canonicalize = (await import('canonicalize')).default as unknown as (v: unknown) => string;
+    expect(disclosure!.payload_sha256).toBe(createHash('sha256').update(canonicalize(published.payload)).digest('hex'));
+    const row = await registered(h, referralId);
+    expect(row).toMatchObject({ status: 'open', table_id: 'riec', case_id: c.caseId, case_type: 'ondermijning-intake', version: 1 });
+    expect(new Date(row.accept_by).getTime()).toBe(Date.parse(published.payload.acceptBy as string));
+  });
+
+  it('redelivering and replaying the same case events creates one referral, one disclosure and one message', async () => {
+    const model = BUILT_IN_MODELS.find((m) => m.id === 'ave')!;
+    const { c } = await caseWithEverything(model);
+    await c.walkTo(model, 'ave-3');
+    const referralId = await c.refer('zvh-casusoverleg', 'Meerdere leefgebieden');
+    await watcher.waitFor((m) => m.topic === 'signaalroute.tables.zvh-casusoverleg.v1' && m.key === `referral-${referralId}`);
+
+    // The whole stream once more, twice, straight onto the topic (as a redelivery or a replay would), then a
+    // marker after it on the same key: once the marker is applied, the copies before it were handled.
+    const copies = [...c.appended, ...c.appended].map((e) => ({ key: `case-${c.caseId}`, value: JSON.stringify(e) }));
+    await h.produce(TOPICS.cases, copies);
+    const marker = `Markering ${tag()}`;
+    await c.note(marker, 'deelbaar');
+    await waitFor(async () => JSON.stringify((await h.query('SELECT sheet FROM tables_case_sheets WHERE case_id = $1', [c.caseId]))[0]?.sheet ?? '').includes(marker), { what: 'the marker note' });
+
+    expect(await h.query('SELECT referral_id FROM table_referrals WHERE case_id = $1', [c.caseId])).toHaveLength(1);
+    expect(await h.query('SELECT 1 FROM table_disclosures WHERE subject_ref = $1', [`referral-${referralId}`])).toHaveLength(1);
+    expect((await streamEvents(h, `referral-${referralId}`)).map((e) => e.type)).toEqual(['ReferralPublished']);
+    const outbox = await h.query("SELECT 1 FROM outbox o JOIN events e ON e.id = o.event_id WHERE e.stream_id = $1", [`referral-${referralId}`]);
+    expect(outbox).toHaveLength(0);
+    expect(watcher.matching((m) => m.key === `referral-${referralId}`)).toHaveLength(1);
+  });
+
+  it('rejects a referral to a table that does not serve the municipality, sharing nothing', async () => {
+    const model = BUILT_IN_MODELS.find((m) => m.id === 'ondermijning-intake')!;
+    const signals = await appendSignals(h, 'GM0363');
+    const c = new ScriptedCase(h, 'GM0363'); // Amsterdam: not served by RIEC Oost-Nederland here
+    await c.open(model, signals.ids);
+    await c.walkTo(model, 'riec');
+    const referralId = await c.refer('riec');
+    const [message] = await watcher.waitFor((m) => m.topic === REFERRAL_TOPICS.referrals && m.key === `referral-${referralId}`);
+    expect(envelopeOf(message!)).toMatchObject({ type: 'ReferralRejected', payload: { rejection: 'municipality-not-served', caseId: c.caseId } });
+    expect(watcher.matching((m) => m.topic === 'signaalroute.tables.riec.v1' && m.key === `referral-${referralId}`)).toEqual([]);
+    expect(await h.query('SELECT 1 FROM table_disclosures WHERE case_id = $1', [c.caseId])).toEqual([]);
+  });
+});

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from '@jest/globals';
+import { REFERRAL_TOPICS, TOPICS, type EventEnvelope, type NewEvent } from '#contracts';
+import {
+  BUILT_IN_MODELS,
+  BUILT_IN_TABLES_CONFIG,
+  CASE_EVENT_VERSION,
+  decideCase,
+  evolveCase,
+  modelResolverOf,
+  NO_CASE,
+  type CaseActor,
+  type CaseCommand,
+  type CaseEvent,
+  type CaseState,
+  type ModelDefinition,
+} from '#domain';
+import { EVENT_COLUMNS, rowToEnvelope, type EventRow, type EventStore } from '#eventstore';
+import { EVENT_STORE } from '#platform';
+import { waitFor, type AppHarness, type HarnessResponse } from '../../../../test/support/app-harness.js';
+import type { GroupTopics, WatchedMessage } from '../../../../test/support/kafka-probe.js';
+import { CASE_EVENTS_CONSUMER } from '../../src/case-events/case-events.consumer.js';
+import { TABLES_APP } from '../../src/tables.app.js';
+import { TablesTimers } from '../../src/timers/tables-timers.js';
+
+export { TABLES_APP };
+
+/** The tables app's consumer group for a KAFKA_CLIENT_ID, positioned at the topics' end before start. */
+export const tablesConsumerGroups = (clientId: string): GroupTopics[] => [{ groupId: `${clientId}.${CASE_EVENTS_CONSUMER}`, topics: [TOPICS.cases, TOPICS.signals] }];
+
+/** Every topic the tables app publishes to. */
+export const TABLES_OUTPUT_TOPICS = [...BUILT_IN_TABLES_CONFIG.tables.map((t) => t.topic), REFERRAL_TOPICS.referrals, REFERRAL_TOPICS.liaisonEscalations];
+
+export const BSN = '111222333';
+export const COORDINATOR: CaseActor = { id: 'coordinator-anna', role: 'coordinator' };
+const MODELS = modelResolverOf(BUILT_IN_MODELS);
+
+export const storeOf = (h: AppHarness): EventStore => h.running.app.get<symbol, EventStore>(EVENT_STORE, { strict: false });
+export const timersOf = (h: AppHarness): TablesTimers => h.running.app.get(TablesTimers, { strict: false });
+
+/** A short random tag, to find values (and prove their absence) in raw bytes. */
+export const tag = (): string => randomUUID().slice(0, 8);
+
+/** The signals of all three sources as intake records them: reporter references, a BSN, tagged texts. */
+export async function appendSignals(h: AppHarness, municipality: string): Promise<{ ids: string[]; reporterRef: string; texts: Record<string, string> }> {
+  const reporterRef = randomUUID();
+  const texts = { tip: `Hennepkwekerij ${tag()}`, report: `Contante betalingen ${tag()}`, concern: `Verward gedrag ${tag()}`, subject: `J. de Vries ${tag()}` };
+  const base = (signalId: string) => ({ signalId, receivedAt: new Date(Date.now() - 3_600_000).toISOString(), municipality });
+  const payloads = [
+    { ...base(randomUUID()), source: 'mma', externalRef: `MMA-${tag()}`, theme: 'drugs', description: texts.tip, location: { municipality, area: 'Binnenstad' } },
+    { ...base(randomUUID()), source: 'intern-meldpunt', externalRef: null, description: texts.report, indicators: ['contante betalingen'], involved: { kind: 'business', name: 'Snackbar De Hoek', kvkNumber: '12345678' }, location: { municipality, address: 'Marktstraat 1', postcode: '7511 AA' }, reporterRef },
+    { ...base(randomUUID()), source: 'zorgmelding', externalRef: null, subject: { name: texts.subject, birthDate: '1980-05-17', bsn: BSN, address: 'Dorpsstraat 2' }, concern: texts.concern, urgency: 'hoog', wvggz: true, reporterRef, reporterRelation: 'familie', location: { municipality } },
+  ];
+  for (const payload of payloads) {
+    await storeOf(h).append(`signal-${payload.signalId}`, 0, [envelope('SignalReceived', payload, municipality, payload.source === 'zorgmelding')], { topic: TOPICS.signals });
+  }
+  return { ids: payloads.map((p) => p.signalId), reporterRef, texts };
+}
+
+function envelope(type: string, payload: object, municipality: string, specialCategory = false, actor: CaseActor = COORDINATOR): NewEvent {
+  return {
+    id: randomUUID(),
+    type,
+    version: CASE_EVENT_VERSION,
+    occurredAt: new Date().toISOString(),
+    municipality,
+    actor: { id: actor.id, role: actor.role as never },
+    correlationId: randomUUID(),
+    processingActivity: 'casusregie',
+    legalBasis: 'AVG art. 6(1)(e)',
+    specialCategory,
+    payload: payload as Record<string, unknown>,
+  };
+}
+
+/**
+ * A case driven by the pure engine and appended to stream `case-<id>` on `signaalroute.cases.v1` the way
+ * the router does (envelope type + payload), so the tables app can be tested before and without the router.
+ */
+export class ScriptedCase {
+  state: CaseState = NO_CASE;
+  readonly caseId = randomUUID();
+  readonly appended: EventEnvelope[] = [];
+
+  constructor(
+    private readonly h: AppHarness,
+    readonly municipality: string,
+  ) {}
+
+  async run(command: CaseCommand): Promise<CaseEvent[]> {
+    const events = decideCase(command, this.state, { now: new Date(), newId: randomUUID, models: MODELS });
+    if (events.length === 0) return events;
+    const envelopes = events.map((event) => {
+      const { type, ...payload } = event;
+      return envelope(type, payload, this.municipality);
+    });
+    this.appended.push(...(await storeOf(this.h).append(`case-${this.caseId}`, this.state.version, envelopes, { topic: TOPICS.cases })));
+    this.state = events.reduce(evolveCase, this.state);
+    return events;
+  }
+
+  open(model: ModelDefinition, signalIds: string[]): Promise<CaseEvent[]> {
+    return this.run({ type: 'OpenCase', caseId: this.caseId, municipality: this.municipality, model, signalIds, actor: COORDINATOR });
+  }
+
+  /** Walks the model's shortest path of transitions to `stateId`. */
+  async walkTo(model: ModelDefinition, stateId: string): Promise<void> {
+    for (const t of pathTo(model, stateId)) {
+      const fields = Object.fromEntries((t.requires?.fields ?? []).map((f) => [f, `waarde ${f}`]));
+      await this.run({
+        type: 'TakeTransition',
+        transition: t.name,
+        actor: { id: COORDINATOR.id, role: t.rolesAllowed.includes('coordinator') ? 'coordinator' : t.rolesAllowed[0]! },
+        ...(t.requires?.reason ? { reason: `reden ${t.name}` } : {}),
+        ...(t.requires?.reasonCategories ? { reasonCategory: t.requires.reasonCategories[0] } : {}),
+        ...(Object.keys(fields).length > 0 ? { fields } : {}),
+      });
+    }
+  }
+
+  /** Appends a `CaseReferred` as the engine would, whatever the state allows (the router checks that). */
+  async referDirectly(table: string, reason = 'Verwijzing'): Promise<string> {
+    if (this.state.status !== 'open') throw new Error('not open');
+    const referralId = randomUUID();
+    const event = { type: 'CaseReferred', caseId: this.caseId, referralId, table, state: this.state.currentState, reason, actor: COORDINATOR, at: new Date().toISOString() } as const;
+    const { type, ...payload } = event;
+    this.appended.push(...(await storeOf(this.h).append(`case-${this.caseId}`, this.state.version, [envelope(type, payload, this.municipality)], { topic: TOPICS.cases })));
+    this.state = evolveCase(this.state, event);
+    return referralId;
+  }
+
+  async refer(table: string, reason = 'Verwijzing'): Promise<string> {
+    const [referred] = await this.run({ type: 'ReferToTable', table, reason, actor: COORDINATOR });
+    if (referred?.type !== 'CaseReferred') throw new Error(`no referral to ${table}`);
+    return referred.referralId;
+  }
+
+  note(text: string, visibility: 'intern' | 'deelbaar'): Promise<CaseEvent[]> {
+    return this.run({ type: 'AddNote', text, visibility, actor: COORDINATOR });
+  }
+}
+
+function pathTo(model: ModelDefinition, stateId: string) {
+  const paths = new Map<string, ModelDefinition['transitions'][number][]>([[model.initialState, []]]);
+  const queue = [model.initialState];
+  while (queue.length > 0) {
+    const at = queue.shift()!;
+    for (const t of model.transitions.filter((x) => x.from.includes(at))) {
+      if (!paths.has(t.to)) {
+        paths.set(t.to, [...paths.get(at)!, t]);
+        queue.push(t.to);
+      }
+    }
+  }
+  const path = paths.get(stateId);
+  if (!path) throw new Error(`${stateId} unreachable in ${model.id}`);
+  return path;
+}
+
+/** Rows of a stream, oldest first. */
+export async function streamEvents(h: AppHarness, streamId: string): Promise<EventEnvelope[]> {
+  const rows = await h.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`, [streamId]);
+  return rows.map(rowToEnvelope);
+}
+
+/** Waits until the register has the referral and returns its row. */
+export function registered(h: AppHarness, referralId: string): Promise<Record<string, any>> {
+  return waitFor(async () => (await h.query('SELECT * FROM table_referrals WHERE referral_id = $1', [referralId]))[0], { what: `referral ${referralId} in the register` });
+}
+
+/** The raw bytes of a message: value, headers and key, for searching. */
+export const rawOf = (m: WatchedMessage): string => Buffer.concat([m.value, Buffer.from(JSON.stringify(m.headers)), Buffer.from(m.key ?? '')]).toString('utf8');
+export const envelopeOf = (m: WatchedMessage): EventEnvelope => JSON.parse(m.value.toString('utf8')) as EventEnvelope;
+
+export function expectProblem(res: HarnessResponse, status: number, code: string): void {
+  expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
+  expect(res.contentType).toMatch(/^application\/problem\+json/);
+}

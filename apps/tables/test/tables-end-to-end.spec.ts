@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { REFERRAL_TOPICS } from '#contracts';
+import { BUILT_IN_TABLES_CONFIG } from '#domain';
+import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
+import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
+import { mmaPayload, zorgmeldingPayload } from '../../intake/test/support/intake-fixtures.js';
+import { movableClock, openedCase, PRODUCT_APPS, productConsumerGroups, walk } from '../../router/test/support/router-fixtures.js';
+import { connectSse, type SseConnection } from './support/sse-client.js';
+import { envelopeOf, rawOf, TABLES_APP, TABLES_OUTPUT_TOPICS, tablesConsumerGroups, tag, timersOf } from './support/tables-fixtures.js';
+
+/**
+ * End to end on real PostgreSQL and Kafka, the whole product in one process: signals enter intake over
+ * HTTP, the router runs the case, the tables app hands it to the table and the police.
+ *  1. zorgmelding → `ave` case → AVE 3 → referral to `zvh-casusoverleg` → a table member accepts →
+ *     procesregie moves to the ZVH (the router applies `ReferralAccepted`);
+ *  2. MMA tip → `ondermijning-intake` → besluit `riec` → the RIEC receives the minimised referral;
+ *  3. AVE 4 → tier 1 does not acknowledge → tier 2 receives it after the timeout (injected clock), and the
+ *     SSE stream delivers it to a connected client.
+ * Across every table topic and the liaison feed, no reporter identity and no BSN appears.
+ */
+
+let h: AppHarness;
+let watcher: TopicWatcher;
+const clock = movableClock();
+const ENSCHEDE = 'GM0153';
+const BSN = '111222333'; // the zorgmelding fixture's
+const reporters: string[] = [];
+let intake: string;
+let coordinator: string;
+let zvhMember: string;
+let riecMember: string;
+let liaison: string;
+const streams: SseConnection[] = [];
+
+beforeAll(async () => {
+  h = await startApp({
+    apps: [...PRODUCT_APPS, TABLES_APP],
+    consumerGroups: (id) => [...productConsumerGroups(id), ...tablesConsumerGroups(id)],
+    clock: clock.now,
+  });
+  watcher = await h.watch(TABLES_OUTPUT_TOPICS);
+  intake = await h.token('intake-system', [ENSCHEDE], { subject: 'connector-meldpunt' });
+  coordinator = await h.token('coordinator', [ENSCHEDE], { subject: 'coordinator-anna' });
+  zvhMember = await h.token('table-member', [ENSCHEDE], { subject: 'zvh-petra', tables: ['zvh-casusoverleg'] });
+  riecMember = await h.token('table-member', [ENSCHEDE], { subject: 'riec-rik', tables: ['riec'] });
+  liaison = await h.token('police-liaison', [ENSCHEDE], { subject: 'agent-jansen' });
+});
+
+afterAll(async () => {
+  streams.forEach((s) => s.close());
+  await h?.stop();
+});
+
+const opschalen = (transition: string) => ({ transition, reasonCategory: 'complexiteit', reason: 'Problemen op meerdere leefgebieden' });
+
+/** A zorgmelding through intake (reporter kept in the vault) and an AVE case opened from it. */
+async function aveCase(): Promise<{ caseId: string; etag: string }> {
+  const reporter = { name: `Melder ${tag()}`, contact: `melder-${tag()}@example.nl`, relation: 'familie' };
+  reporters.push(reporter.name, reporter.contact);
+  const res = await h.request('POST', '/v1/signals/zorgmelding', { token: intake, body: zorgmeldingPayload(ENSCHEDE, reporter) });
+  expect(res.status).toBe(201);
+  const opened = await openedCase(h, coordinator, { model: 'ave', signalIds: [res.body.signalId] });
+  return { caseId: opened.body.caseId, etag: opened.headers.get('etag')! };
+}
+
+describe('zorgmelding → AVE 3 → ZVH casusoverleg accepts → procesregie to the ZVH', () => {
+  it('refers, lets the table member accept, and the case shows the ZVH holding procesregie', async () => {
+    const { caseId, etag } = await aveCase();
+    let last = await walk(h, coordinator, caseId, etag, [opschalen('opschalen-ave-2'), opschalen('opschalen-ave-3')]);
+    // The municipality's procesregisseur keeps procesregie until the ZVH accepts.
+    last = await h.request('POST', `/v1/cases/${caseId}/regie`, { token: coordinator, body: { responsibility: 'procesregie', holder: 'procesregisseur', reason: 'Tot het ZVH aanvaardt' }, headers: { 'if-match': last.headers.get('etag')! } });
+    expect(last.status).toBe(200);
+    const referred = await h.request('POST', `/v1/cases/${caseId}/referrals`, { token: coordinator, body: { table: 'zvh-casusoverleg', reason: 'Complexe problematiek, meerdere ketens' } });
+    expect(referred.status).toBe(200);
+    const referralId: string = referred.body.referrals.at(-1).referralId;
+
+    const listed = await waitFor(async () => {
+      const res = await h.request('GET', '/v1/tables/zvh-casusoverleg/referrals?limit=200', { token: zvhMember });
+      return res.body.items.find((i: { referralId: string }) => i.referralId === referralId);
+    }, { what: 'the referral in the ZVH register' });
+    expect(listed).toMatchObject({ status: 'open', caseType: 'ave', case: { caseState: 'ave-3', referralReason: 'Complexe problematiek, meerdere ketens', urgency: ['hoog'] } });
+
+    expect((await h.request('POST', `/v1/tables/zvh-casusoverleg/referrals/${referralId}/accept`, { token: zvhMember })).status).toBe(200);
+    const applied = await waitFor(async () => {
+      const res = await h.request('GET', `/v1/cases/${caseId}`, { token: coordinator });
+      return res.body.referrals.find((r: { referralId: string; outcome?: string }) => r.referralId === referralId && r.outcome === 'accepted') ? res.body : undefined;
+    }, { what: 'the router to apply ReferralAccepted', timeoutMs: 30_000 });
+    expect(applied.responsibilities.procesregie).toBe('zvh');
+    const tail = await h.query<{ type: string; payload: Record<string, unknown> }>('SELECT type, payload FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 2', [`case-${caseId}`]);
+    expect(tail.reverse()).toEqual([
+      { type: 'CaseReferralAccepted', payload: expect.objectContaining({ referralId, table: 'zvh-casusoverleg', responsibilities: { procesregie: 'zvh' }, decidedBy: { id: 'zvh-petra', role: 'table-member' } }) },
+      { type: 'RegieHandedOver', payload: expect.objectContaining({ responsibility: 'procesregie', from: 'procesregisseur', to: 'zvh' }) },
+    ]);
+  });
+});
+
+describe('MMA tip → ondermijning-intake → besluit RIEC → the RIEC receives the minimised referral', () => {
+  it('publishes exactly the RIEC profile fields to signaalroute.tables.riec.v1', async () => {
+    const tip = mmaPayload(ENSCHEDE, { description: `Hennepkwekerij op zolder ${tag()}` });
+    const res = await h.request('POST', '/v1/signals/mma', { token: intake, body: tip });
+    const opened = await openedCase(h, coordinator, { model: 'ondermijning-intake', signalIds: [res.body.signalId] });
+    const caseId: string = opened.body.caseId;
+    await walk(h, coordinator, caseId, opened.headers.get('etag')!, [
+      { transition: 'start-weging' },
+      { transition: 'ondermijnend' },
+      { transition: 'gemeentelijke-taak' },
+      { transition: 'besluit-riec', reason: 'Concreet, recent en boven de eigen mogelijkheden' },
+    ]);
+    const referred = await h.request('POST', `/v1/cases/${caseId}/referrals`, { token: coordinator, body: { table: 'riec', reason: 'Ondermijning: RIEC neemt regie' } });
+    expect(referred.status).toBe(200);
+    const referralId: string = referred.body.referrals.at(-1).referralId;
+
+    const [message] = await watcher.waitFor((m) => m.topic === 'signaalroute.tables.riec.v1' && m.key === `referral-${referralId}`, { what: 'the RIEC referral' });
+    const payload = envelopeOf(message!).payload as Record<string, any>;
+    const riec = BUILT_IN_TABLES_CONFIG.tables.find((t) => t.id === 'riec')!;
+    expect(Object.keys(payload.case).sort()).toEqual([...riec.profile.fields['ondermijning-intake']!].sort());
+    expect(payload.case).toMatchObject({ theme: ['drugs'], description: [tip.description], signalSources: ['mma'], caseState: 'riec' });
+    expect(rawOf(message!)).not.toContain(caseId);
+    const mine = await waitFor(async () => (await h.request('GET', `/v1/tables/riec/referrals/${referralId}`, { token: riecMember })).body?.referralId);
+    expect(mine).toBe(referralId);
+  });
+});
+
+describe('AVE 4 → tier 1 does not acknowledge → tier 2 after the timeout → the SSE client gets it', () => {
+  it('escalates on the injected clock and streams every step', async () => {
+    const live = await connectSse(h.url, '/v1/liaison/escalations/stream', liaison);
+    streams.push(live);
+    expect(live.status).toBe(200);
+    const { caseId, etag } = await aveCase();
+    await walk(h, coordinator, caseId, etag, [opschalen('opschalen-ave-2'), opschalen('opschalen-ave-3'), { ...opschalen('opschalen-ave-4'), reasonCategory: 'veiligheid' }]);
+
+    const [raised] = await live.waitFor((e) => e.event === 'EscalationRaised' && e.data.trigger?.detail === 'MayorInformed' && e.data.case?.caseState === 'ave-4', { what: 'the escalation of AVE 4' });
+    const id: string = raised!.data.escalationId;
+    await live.waitFor((e) => e.data.escalationId === id && e.event === 'EscalationTierNotified', { what: 'tier 1' });
+
+    const timers = timersOf(h);
+    clock.advance(15 * 60_000);
+    await timers.tick();
+    clock.advance(15 * 60_000);
+    await timers.tick();
+    const [tier2] = await live.waitFor((e) => e.data.escalationId === id && e.event === 'EscalationTierNotified' && e.data.tierId === 'backup-liaison', { what: 'tier 2 on the stream' });
+    expect(tier2!.data).toMatchObject({ tierIndex: 1, municipality: ENSCHEDE });
+    await watcher.waitFor((m) => m.topic === REFERRAL_TOPICS.liaisonEscalations && m.key === `escalation-${id}` && envelopeOf(m).payload.tierId === 'backup-liaison');
+    expect((await h.request('POST', `/v1/liaison/escalations/${id}/ack`, { token: liaison })).body.status).toBe('acknowledged');
+  });
+});
+
+describe('bad referrals: a clear code, nothing shared', () => {
+  it('a table the model state does not allow: CASE.REFERRAL_NOT_ALLOWED, nothing appended', async () => {
+    const { caseId, etag } = await aveCase();
+    await walk(h, coordinator, caseId, etag, [opschalen('opschalen-ave-2'), opschalen('opschalen-ave-3')]);
+    const before = await h.countEvents();
+    const res = await h.request('POST', `/v1/cases/${caseId}/referrals`, { token: coordinator, body: { table: 'riec', reason: 'Ondermijning?' } });
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 422, code: 'CASE.REFERRAL_NOT_ALLOWED' });
+    expect(await h.countEvents()).toBe(before);
+  });
+
+  it('a table that does not serve the municipality: refused at once, or rejected by the tables app and returned to the case', async () => {
+    const AMSTERDAM = 'GM0363';
+    const amsterdam = await h.token('coordinator', [AMSTERDAM], { subject: 'coordinator-adam' });
+    const res = await h.request('POST', '/v1/signals/mma', { token: amsterdam, body: mmaPayload(AMSTERDAM) });
+    const opened = await openedCase(h, amsterdam, { model: 'ondermijning-intake', signalIds: [res.body.signalId] });
+    const caseId: string = opened.body.caseId;
+    await walk(h, amsterdam, caseId, opened.headers.get('etag')!, [{ transition: 'start-weging' }, { transition: 'ondermijnend' }, { transition: 'gemeentelijke-taak' }, { transition: 'besluit-riec', reason: 'Naar het RIEC' }]);
+    const before = await h.countEvents();
+    const referred = await h.request('POST', `/v1/cases/${caseId}/referrals`, { token: amsterdam, body: { table: 'riec', reason: 'Naar het RIEC' } });
+    if (referred.status === 422) {
+      // The router checks the table directory (CaseDecisionContext.tables).
+      expect(referred.body.code).toBe('CASE.TABLE_NOT_SERVING_MUNICIPALITY');
+      expect(await h.countEvents()).toBe(before);
+      return;
+    }
+    const referralId: string = referred.body.referrals.at(-1).referralId;
+    const [rejected] = await watcher.waitFor((m) => m.topic === REFERRAL_TOPICS.referrals && m.key === `referral-${referralId}`);
+    expect(envelopeOf(rejected!)).toMatchObject({ type: 'ReferralRejected', payload: { rejection: 'municipality-not-served' } });
+    const returned = await waitFor(async () => {
+      const c = await h.request('GET', `/v1/cases/${caseId}`, { token: amsterdam });
+      return c.body.referrals.find((r: { referralId: string; outcome?: string }) => r.referralId === referralId && r.outcome === 'returned');
+    }, { what: 'the rejected referral returned to the case' });
+    expect(returned).toBeDefined();
+    expect(watcher.matching((m) => m.topic === 'signaalroute.tables.riec.v1' && m.key === `referral-${referralId}`)).toEqual([]);
+    expect(await h.query('SELECT 1 FROM table_disclosures WHERE case_id = $1', [caseId])).toEqual([]);
+  });
+});
+
+describe('what leaves the municipality', () => {
+  it('carries no reporter identity and no BSN on any table topic or the liaison feed', () => {
+    expect(watcher.messages.length).toBeGreaterThan(0);
+    expect(reporters.length).toBeGreaterThan(0);
+    for (const m of watcher.messages) {
+      const raw = rawOf(m);
+      expect({ topic: m.topic, bsn: raw.includes(BSN) }).toEqual({ topic: m.topic, bsn: false });
+      for (const r of reporters) expect({ topic: m.topic, reporter: raw.includes(r) }).toEqual({ topic: m.topic, reporter: false });
+    }
+  });
+});

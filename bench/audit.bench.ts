@@ -1,0 +1,146 @@
+/**
+ * Ledger verification against a raw sequential read of the same `events` table, on real PostgreSQL.
+ *
+ *   npm run build && node dist/bench/audit.bench.js [--events 1000000] [--keep] [--reuse <database url>] [--workers <n>]
+ *
+ * Fills a fresh database through the EventStore (real hashes and chains; streams of 1–12 events with
+ * intake-sized payloads, appended by 16 concurrent writers so commit order interleaves), seals it with
+ * the checkpointer, then measures:
+ *  - raw read: every row through the same driver and pool, keyset pages of 10,000, default type parsing;
+ *  - verify: `LedgerVerifier.verify()` — every chain re-hashed plus every checkpoint digest.
+ * `--reuse <url>` skips the fill and measures an existing (already sealed) bench database.
+ */
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { NewEvent } from '#contracts';
+import { EVENT_COLUMNS, EventStore, LedgerCheckpointer, LedgerVerifier, TypeOrmDatabase, type EventRow } from '#eventstore';
+import { freshDatabase, machine } from './bench-support.js';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    reuse: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    batch: { type: 'string', default: '10000' },
+    workers: { type: 'string' },
+  },
+});
+const total = Number(values.events);
+const batch = Number(values.batch);
+const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
+
+const themes = ['drugs', 'mensenhandel', 'witwassen', 'vastgoed', 'horeca'];
+function payload(i: number, signalId: string): Record<string, unknown> {
+  return {
+    signalId,
+    source: i % 3 === 0 ? 'mma' : i % 3 === 1 ? 'intern-meldpunt' : 'zorgmelding',
+    receivedAt: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+    municipality: 'GM0153',
+    externalRef: `EXT-${i}`,
+    theme: themes[i % themes.length],
+    description: 'Vermoedelijk een hennepkwekerij op zolder; veel stroomverbruik, afgeplakte ramen en wisselende bezoekers in de avond.',
+    indicators: ['contante betalingen', 'wisselende huurders'],
+    location: { municipality: 'GM0153', address: `Marktstraat ${i % 200}`, postcode: '7511 AA', area: 'Binnenstad' },
+    involved: { kind: 'business', name: 'Snackbar De Hoek', kvkNumber: String(10_000_000 + (i % 1000)) },
+    n: i,
+    specialCategory: false,
+  };
+}
+
+function event(i: number, signalId: string): NewEvent {
+  return {
+    id: randomUUID(),
+    type: i % 5 === 0 ? 'SignalReceived' : 'CaseTransitioned',
+    version: 1,
+    occurredAt: new Date(Date.UTC(2026, 0, 1) + i).toISOString(),
+    municipality: 'GM0153',
+    actor: { id: `coordinator-${i % 50}`, role: 'coordinator' },
+    correlationId: randomUUID(),
+    causationId: i % 2 === 0 ? randomUUID() : null,
+    traceparent: `00-${randomUUID().replace(/-/g, '')}-${randomUUID().replace(/-/g, '').slice(0, 16)}-01`,
+    processingActivity: 'signaalontvangst',
+    legalBasis: 'AVG art. 6(1)(e) publieke taak; Gemeentewet art. 172 (openbare orde)',
+    payload: payload(i, signalId),
+  };
+}
+
+async function fill(db: TypeOrmDatabase): Promise<void> {
+  const store = new EventStore(db);
+  let next = 0;
+  let written = 0;
+  const t0 = performance.now();
+  const writer = async () => {
+    while (next < total) {
+      const size = Math.min(1 + (next % 12), total - next);
+      const start = next;
+      next += size;
+      const signalId = randomUUID();
+      await store.append(`signal-${signalId}`, 0, Array.from({ length: size }, (_, j) => event(start + j, signalId)));
+      written += size;
+      if (written % 100_000 < size) process.stderr.write(`\r  filled ${written.toLocaleString('en')} events`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, writer));
+  process.stderr.write(`\r  filled ${written.toLocaleString('en')} events in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+}
+
+async function rawRead(db: TypeOrmDatabase): Promise<{ rows: number; seconds: number }> {
+  const t0 = performance.now();
+  let rows = 0;
+  let after = '0';
+  for (;;) {
+    const r = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE events.position > $1::bigint ORDER BY events.position LIMIT $2`, [after, batch]);
+    if (r.rows.length === 0) break;
+    rows += r.rows.length;
+    after = String(r.rows[r.rows.length - 1]!.position);
+  }
+  return { rows, seconds: (performance.now() - t0) / 1000 };
+}
+
+const target = values.reuse ? { url: values.reuse, drop: async () => undefined } : await freshDatabase('sr_bench_audit');
+const db = await TypeOrmDatabase.open({ databaseUrl: target.url, poolSize: 8 });
+try {
+  await db.migrate();
+  console.log(`machine: ${machine()}`);
+  if (!values.reuse) {
+    await fill(db);
+    const t0 = performance.now();
+    const checkpoints = await new LedgerCheckpointer(db, { every: 1000 }).checkpointOnce({ flush: true });
+    console.log(`sealed: ${checkpoints.length} checkpoints in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await db.query('VACUUM ANALYZE events');
+  }
+  const count = Number((await db.query<{ n: string }>('SELECT count(*)::text AS n FROM events')).rows[0]!.n);
+  console.log(`events: ${count.toLocaleString('en')}`);
+
+  // Warm the cache the same way for both, then take the better of two runs each. Node CPU (all threads)
+  // per event is reported too: unlike the rate, it hardly depends on what else the machine is doing.
+  const raws: number[] = [];
+  const verifies: number[] = [];
+  const cpu = { raw: Infinity, verify: Infinity };
+  const cpuMicros = (since: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(since);
+    return u.user + u.system;
+  };
+  let last;
+  for (let round = 0; round < 2; round++) {
+    let c0 = process.cpuUsage();
+    const raw = await rawRead(db);
+    raws.push(raw.rows / raw.seconds);
+    cpu.raw = Math.min(cpu.raw, cpuMicros(c0) / raw.rows);
+    c0 = process.cpuUsage();
+    const t0 = performance.now();
+    last = await new LedgerVerifier(db, { batchSize: batch, parallel: { databaseUrl: target.url, workers } }).verify();
+    verifies.push(last.eventsChecked / ((performance.now() - t0) / 1000));
+    cpu.verify = Math.min(cpu.verify, cpuMicros(c0) / last.eventsChecked);
+  }
+  const raw = Math.max(...raws);
+  const verify = Math.max(...verifies);
+  console.log(`raw sequential read: ${Math.round(raw).toLocaleString('en')} events/s, ${cpu.raw.toFixed(1)} µs Node CPU per event`);
+  console.log(`verify:              ${Math.round(verify).toLocaleString('en')} events/s, ${cpu.verify.toFixed(1)} µs Node CPU per event (ok=${last!.ok}, ${last!.checkpointsChecked} checkpoints, ${last!.streamsChecked.toLocaleString('en')} streams, ${workers} worker thread(s))`);
+  console.log(`ratio raw/verify:    ${(raw / verify).toFixed(2)}`);
+  if (values.keep && !values.reuse) console.log(`kept database: ${target.url}`);
+} finally {
+  await db.close();
+  if (!values.keep) await target.drop();
+}

@@ -1,0 +1,191 @@
+/**
+ * Tables: end-to-end latency at a steady signal rate, intake → case → referral → the table's topic, against
+ * the whole product running as a child process on real PostgreSQL and Kafka.
+ *
+ *   npm run build && node dist/bench/tables.bench.js [--rate 200] [--duration 10]
+ *
+ * Each flow, started on a fixed schedule (`--rate` per second, open loop): an MMA tip through intake (t0 =
+ * its 201), a coordinator opens an `ondermijning-intake` case once the router knows the signal, takes the
+ * four transitions to `besluit-riec` and refers the case to the RIEC (t1 = that 200); a kafkajs consumer
+ * on `signaalroute.tables.riec.v1` stamps the referral's arrival (t2). Reported: t2 − t0 (the issue's
+ * figure; it includes the five coordinator requests) and t2 − t1 (the tables app's own part: case event on
+ * Kafka → consume → minimise → outbox → table topic), p50/p95/p99, with the machine.
+ */
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { TOPICS } from '#contracts';
+import { issueToken, SigningKeys } from '#security';
+import { INBOUND_TOPICS } from '../apps/intake/src/signals/inbound-signal.consumer.js';
+import { TRIAGE_QUEUE_CONSUMER, TRIAGE_QUEUE_TOPICS } from '../apps/intake/src/triage-queue/triage-queue.projection.js';
+import { ROUTER_SIGNALS_CONSUMER, ROUTER_SIGNALS_TOPICS } from '../apps/router/src/signals/router-signals.projection.js';
+import { CASE_EVENTS_CONSUMER } from '../apps/tables/src/case-events/case-events.consumer.js';
+import { freshDatabase, KAFKA_BROKERS, machine, pct, startProduct } from './bench-support.js';
+
+const { values } = parseArgs({ options: { rate: { type: 'string', default: '200' }, duration: { type: 'string', default: '10' } } });
+const rate = Number(values.rate);
+const duration = Number(values.duration);
+const MUNICIPALITY = 'GM0153';
+const RIEC_TOPIC = 'signaalroute.tables.riec.v1';
+
+async function post(url: string, token: string, path: string, body: unknown, etag?: string): Promise<{ status: number; body: any; etag: string | null }> {
+  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(etag ? { 'if-match': etag } : {}) }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json(), etag: res.headers.get('etag') };
+}
+
+const arrivals = new Map<string, number>();
+const waiting = new Map<string, (at: number) => void>();
+function arrival(referralId: string, timeoutMs = 60_000): Promise<number> {
+  const known = arrivals.get(referralId);
+  if (known !== undefined) return Promise.resolve(known);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`referral ${referralId} did not arrive`)), timeoutMs);
+    waiting.set(referralId, (at) => {
+      clearTimeout(timer);
+      resolve(at);
+    });
+  });
+}
+
+const STEPS = [
+  { transition: 'start-weging' },
+  { transition: 'ondermijnend' },
+  { transition: 'gemeentelijke-taak' },
+  { transition: 'besluit-riec', reason: 'Concreet, recent, boven de eigen mogelijkheden (bench)' },
+];
+
+/** Referral id → when its referral left the bench's own view (the arrival on the RIEC topic). */
+const arrivedAt = (referralId: string) => arrivals.get(referralId);
+
+async function flow(url: string, token: string): Promise<{ total: number; tables: number; referralId: string }> {
+  const signal = await post(url, token, '/v1/signals/mma', {
+    externalRef: `MMA-${randomUUID()}`, receivedAt: new Date(Date.now() - 60_000).toISOString(), theme: 'drugs',
+    description: 'Vermoedelijk hennepkwekerij op zolder; veel stroomverbruik en geur.', location: { municipality: MUNICIPALITY, area: 'Binnenstad' },
+  });
+  if (signal.status !== 201) throw new Error(`signal: ${signal.status} ${JSON.stringify(signal.body)}`);
+  const t0 = Date.now();
+  let opened;
+  for (;;) {
+    opened = await post(url, token, '/v1/cases', { model: 'ondermijning-intake', signalIds: [signal.body.signalId] });
+    if (opened.status === 201) break;
+    if (opened.body?.code !== 'CASE.SIGNAL_UNKNOWN' || Date.now() - t0 > 30_000) throw new Error(`open case: ${opened.status} ${JSON.stringify(opened.body)}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const caseId: string = opened.body.caseId;
+  let etag = opened.etag!;
+  for (const step of STEPS) {
+    const moved = await post(url, token, `/v1/cases/${caseId}/transitions`, step, etag);
+    if (moved.status !== 200) throw new Error(`${step.transition}: ${moved.status} ${JSON.stringify(moved.body)}`);
+    etag = moved.etag!;
+  }
+  const referred = await post(url, token, `/v1/cases/${caseId}/referrals`, { table: 'riec', reason: 'Ondermijning (bench)' }, etag);
+  if (referred.status !== 200) throw new Error(`referral: ${referred.status} ${JSON.stringify(referred.body)}`);
+  const t1 = Date.now();
+  const referralId: string = referred.body.referrals.at(-1).referralId;
+  const t2 = await arrival(referralId);
+  return { total: t2 - t0, tables: t2 - t1, referralId };
+}
+
+/**
+ * The product's consumer groups start at the end of the shared topics: a fresh group would otherwise replay
+ * every earlier run's signals and cases before it reaches this run's (minutes on a busy broker).
+ */
+async function positionGroupsAtEnd(kafka: Kafka, clientId: string): Promise<void> {
+  const groups = [
+    { groupId: `${clientId}.intake.inbound`, topics: INBOUND_TOPICS },
+    { groupId: `${clientId}.${TRIAGE_QUEUE_CONSUMER}`, topics: TRIAGE_QUEUE_TOPICS },
+    { groupId: `${clientId}.${ROUTER_SIGNALS_CONSUMER}`, topics: ROUTER_SIGNALS_TOPICS },
+    { groupId: `${clientId}.${CASE_EVENTS_CONSUMER}`, topics: [TOPICS.cases, TOPICS.signals] },
+  ];
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    for (const group of groups) {
+      for (const topic of group.topics.filter((t) => existing.has(t))) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        await admin.setOffsets({ groupId: group.groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const db = await freshDatabase();
+const clientId = `sr-bench-${randomUUID().slice(0, 8)}`;
+const kafka = new Kafka({ clientId: `${clientId}-bench`, brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+await positionGroupsAtEnd(kafka, clientId);
+const product = await startProduct({ DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_CLIENT_ID: clientId, DATABASE_POOL_SIZE: '20' });
+const consumer = kafka.consumer({ groupId: `${clientId}.probe`, maxWaitTimeInMs: 20 });
+try {
+  const token = await issueToken({ role: 'coordinator', municipalities: [MUNICIPALITY], subject: 'bench' }, await SigningKeys.loadOrCreate(product.dataDir));
+  await consumer.connect();
+  await consumer.subscribe({ topics: [RIEC_TOPIC], fromBeginning: false });
+  const ready = new Promise<void>((resolve) => {
+    const remove = consumer.on(consumer.events.FETCH, () => {
+      remove();
+      resolve();
+    });
+  });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const at = Date.now();
+      const referralId = (message.key?.toString('utf8') ?? '').replace(/^referral-/, '');
+      arrivals.set(referralId, at);
+      waiting.get(referralId)?.(at);
+      waiting.delete(referralId);
+    },
+  });
+  await ready;
+
+  // Warm-up: a few flows so connections, plans and consumer groups are in place.
+  await Promise.all(Array.from({ length: 10 }, () => flow(product.url, token)));
+
+  const total = Math.round(rate * duration);
+  const started = Date.now();
+  const flows: Promise<{ total: number; tables: number; referralId: string } | Error>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    flows.push(flow(product.url, token).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+  }
+  const offeredFor = (Date.now() - started) / 1000;
+  const results = await Promise.all(flows);
+  const ok = results.filter((r): r is { total: number; tables: number; referralId: string } => !(r instanceof Error));
+  const errors = results.filter((r): r is Error => r instanceof Error);
+  const totals = ok.map((r) => r.total).sort((a, b) => a - b);
+  const tables = ok.map((r) => r.tables).sort((a, b) => a - b);
+  // Where the tables part goes: CaseReferred committed → ReferralPublished committed (router relay, Kafka,
+  // the tables consumer) and ReferralPublished committed → arrival (tables relay, Kafka, the bench's consumer).
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  const stages = await client.query<{ referral_id: string; referred: Date; published: Date }>(
+    `SELECT p.payload->>'referralId' AS referral_id, r.recorded_at AS referred, p.recorded_at AS published
+       FROM events p JOIN events r ON r.type = 'CaseReferred' AND r.payload->>'referralId' = p.payload->>'referralId'
+      WHERE p.type = 'ReferralPublished' AND p.payload->>'referralId' = ANY($1::text[])`,
+    [ok.map((r) => r.referralId)],
+  );
+  await client.end();
+  const consumed = stages.rows.map((r) => r.published.getTime() - r.referred.getTime()).sort((a, b) => a - b);
+  const relayed = stages.rows.map((r) => (arrivedAt(r.referral_id) ?? NaN) - r.published.getTime()).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  const line = (name: string, xs: number[]) => `${name.padEnd(44)} p50 ${pct(xs, 50)} ms   p95 ${pct(xs, 95)} ms   p99 ${pct(xs, 99)} ms   max ${xs[xs.length - 1]} ms`;
+  process.stdout.write(
+    [
+      '',
+      `tables bench — ${machine()}`,
+      `offered ${total} flows at ${rate}/s over ${offeredFor.toFixed(1)} s (each: 1 signal + open + 4 transitions + referral = 7 requests); ${ok.length} arrived, ${errors.length} failed${errors[0] ? ` (first: ${errors[0].message})` : ''}`,
+      line('intake 201 → referral on the RIEC topic', totals),
+      line('referral 200 → referral on the RIEC topic', tables),
+      line('  CaseReferred → ReferralPublished (commits)', consumed),
+      line('  ReferralPublished → on the RIEC topic', relayed),
+      '',
+    ].join('\n'),
+  );
+} finally {
+  await consumer.disconnect().catch(() => undefined);
+  await product.stop();
+  await db.drop();
+}

@@ -1,0 +1,235 @@
+import { DomainError } from '../shared/domain-error.js';
+import type { EscalationTrigger } from './escalation-policy.js';
+import type { EscalationPolicy, EscalationTier } from './table-definition.js';
+
+/*
+ * A police escalation, decided by pure functions: raised with a policy's tiers pinned, each tier notified
+ * (1 + repeat times) until someone acknowledges; no acknowledgement in time moves to the next tier; when
+ * every tier is exhausted the coordinator is alerted. Every step is an event. Instants are ISO strings.
+ */
+
+export interface EscalationActor {
+  id: string;
+  role: string;
+}
+
+export interface EscalationRaised {
+  type: 'EscalationRaised';
+  escalationId: string;
+  municipality: string;
+  caseType: string;
+  trigger: EscalationTrigger;
+  policyId: string | null;
+  tiers: EscalationTier[];
+  /** The case as the police may see it (the `politie` sharing profile). */
+  fields: string[];
+  case: Record<string, unknown>;
+  at: string;
+}
+
+export interface EscalationTierNotified {
+  type: 'EscalationTierNotified';
+  escalationId: string;
+  municipality: string;
+  tierIndex: number;
+  tierId: string;
+  tierTitle: string;
+  /** 1 for the first notification of this tier, up to 1 + repeat. */
+  attempt: number;
+  ackDueAt: string;
+  at: string;
+}
+
+export interface EscalationAckTimedOut {
+  type: 'EscalationAckTimedOut';
+  escalationId: string;
+  municipality: string;
+  tierIndex: number;
+  tierId: string;
+  attempt: number;
+  at: string;
+}
+
+export interface EscalationAcknowledged {
+  type: 'EscalationAcknowledged';
+  escalationId: string;
+  municipality: string;
+  tierIndex: number;
+  tierId: string | null;
+  acknowledgedBy: EscalationActor;
+  at: string;
+}
+
+export interface EscalationCoordinatorAlerted {
+  type: 'EscalationCoordinatorAlerted';
+  escalationId: string;
+  municipality: string;
+  /** Tier ids notified without an acknowledgement, in order. */
+  tiersTried: string[];
+  at: string;
+}
+
+export type EscalationEvent = EscalationRaised | EscalationTierNotified | EscalationAckTimedOut | EscalationAcknowledged | EscalationCoordinatorAlerted;
+
+export const ESCALATION_EVENT_TYPES = [
+  'EscalationRaised',
+  'EscalationTierNotified',
+  'EscalationAckTimedOut',
+  'EscalationAcknowledged',
+  'EscalationCoordinatorAlerted',
+] as const satisfies readonly EscalationEvent['type'][];
+
+export interface EscalationData {
+  escalationId: string;
+  municipality: string;
+  tiers: EscalationTier[];
+  tierIndex: number;
+  attempt: number;
+  /** When the current tier's time to acknowledge runs out; null once nobody is waited for. */
+  ackDueAt: string | null;
+  acknowledgedBy: EscalationActor | null;
+  acknowledgedAt: string | null;
+  version: number;
+}
+
+export type EscalationState =
+  | { status: 'none'; version: 0 }
+  | ({ status: 'open' | 'acknowledged' | 'coordinator-alerted' } & EscalationData);
+
+export const NO_ESCALATION: EscalationState = Object.freeze({ status: 'none', version: 0 }) as EscalationState;
+
+export interface RaiseEscalationInput {
+  escalationId: string;
+  municipality: string;
+  caseType: string;
+  trigger: EscalationTrigger;
+  policy: EscalationPolicy | null;
+  minimised: { fields: string[]; data: Record<string, unknown> };
+  now: Date;
+}
+
+const plusMinutes = (now: Date, minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
+
+/** Raising: the escalation and the first tier's notification, or the coordinator at once when there are no tiers. */
+export function raiseEscalation(input: RaiseEscalationInput): EscalationEvent[] {
+  const at = input.now.toISOString();
+  const tiers = (input.policy?.tiers ?? []).map((t) => ({ ...t }));
+  const raised: EscalationRaised = {
+    type: 'EscalationRaised',
+    escalationId: input.escalationId,
+    municipality: input.municipality,
+    caseType: input.caseType,
+    trigger: { ...input.trigger },
+    policyId: input.policy?.id ?? null,
+    tiers,
+    fields: [...input.minimised.fields],
+    case: input.minimised.data,
+    at,
+  };
+  const first = tiers[0];
+  if (!first) return [raised, { type: 'EscalationCoordinatorAlerted', escalationId: input.escalationId, municipality: input.municipality, tiersTried: [], at }];
+  return [raised, notify(input.escalationId, input.municipality, tiers, 0, 1, input.now)];
+}
+
+/**
+ * The timer: when the current tier's time ran out, the next step — the same tier again while it has
+ * repeats left, else the next tier, else the coordinator. Nothing before the due time, and nothing for
+ * an escalation that is acknowledged or already with the coordinator (safe to call at any time).
+ */
+export function decideEscalationTimeout(state: EscalationState, now: Date): EscalationEvent[] {
+  if (state.status !== 'open' || state.ackDueAt === null || now.getTime() < Date.parse(state.ackDueAt)) return [];
+  const tier = state.tiers[state.tierIndex]!;
+  const at = now.toISOString();
+  const timedOut: EscalationAckTimedOut = {
+    type: 'EscalationAckTimedOut',
+    escalationId: state.escalationId,
+    municipality: state.municipality,
+    tierIndex: state.tierIndex,
+    tierId: tier.id,
+    attempt: state.attempt,
+    at,
+  };
+  if (state.attempt <= tier.repeat) return [timedOut, notify(state.escalationId, state.municipality, state.tiers, state.tierIndex, state.attempt + 1, now)];
+  if (state.tierIndex + 1 < state.tiers.length) return [timedOut, notify(state.escalationId, state.municipality, state.tiers, state.tierIndex + 1, 1, now)];
+  return [timedOut, { type: 'EscalationCoordinatorAlerted', escalationId: state.escalationId, municipality: state.municipality, tiersTried: state.tiers.map((t) => t.id), at }];
+}
+
+/**
+ * A liaison acknowledges. Acknowledging again changes nothing; a late acknowledgement (after the
+ * coordinator was alerted) is still recorded. Who may acknowledge (municipality scope) is the caller's check.
+ * @throws DomainError `ESCALATION.NOT_FOUND` for an escalation that does not exist
+ */
+export function decideEscalationAck(state: EscalationState, by: EscalationActor, now: Date): EscalationEvent[] {
+  if (state.status === 'none') throw new DomainError('ESCALATION.NOT_FOUND', 'No such escalation');
+  if (state.status === 'acknowledged') return [];
+  return [
+    {
+      type: 'EscalationAcknowledged',
+      escalationId: state.escalationId,
+      municipality: state.municipality,
+      tierIndex: state.tierIndex,
+      tierId: state.tiers[state.tierIndex]?.id ?? null,
+      acknowledgedBy: { id: by.id, role: by.role },
+      at: now.toISOString(),
+    },
+  ];
+}
+
+/** Applies one event (the input is not changed); every event adds 1 to `version`. */
+export function evolveEscalation(state: EscalationState, event: EscalationEvent): EscalationState {
+  const version = state.version + 1;
+  if (event.type === 'EscalationRaised') {
+    if (state.status !== 'none') throw new RangeError('EscalationRaised on an existing escalation');
+    return {
+      status: 'open',
+      escalationId: event.escalationId,
+      municipality: event.municipality,
+      tiers: event.tiers.map((t) => ({ ...t })),
+      tierIndex: 0,
+      attempt: 0,
+      ackDueAt: null,
+      acknowledgedBy: null,
+      acknowledgedAt: null,
+      version,
+    };
+  }
+  if (state.status === 'none') throw new RangeError(`${event.type} on an escalation that does not exist`);
+  switch (event.type) {
+    case 'EscalationTierNotified':
+      return { ...state, tierIndex: event.tierIndex, attempt: event.attempt, ackDueAt: event.ackDueAt, version };
+    case 'EscalationAckTimedOut':
+      return { ...state, ackDueAt: null, version };
+    case 'EscalationAcknowledged':
+      return { ...state, status: 'acknowledged', ackDueAt: null, acknowledgedBy: { ...event.acknowledgedBy }, acknowledgedAt: event.at, version };
+    case 'EscalationCoordinatorAlerted':
+      return { ...state, status: 'coordinator-alerted', ackDueAt: null, version };
+    default:
+      return assertNever(event);
+  }
+}
+
+/** Rebuilds an escalation from its events, oldest first. */
+export function foldEscalation(events: Iterable<EscalationEvent>, from: EscalationState = NO_ESCALATION): EscalationState {
+  let state = from;
+  for (const e of events) state = evolveEscalation(state, e);
+  return state;
+}
+
+function notify(escalationId: string, municipality: string, tiers: readonly EscalationTier[], tierIndex: number, attempt: number, now: Date): EscalationTierNotified {
+  const tier = tiers[tierIndex]!;
+  return {
+    type: 'EscalationTierNotified',
+    escalationId,
+    municipality,
+    tierIndex,
+    tierId: tier.id,
+    tierTitle: tier.title,
+    attempt,
+    ackDueAt: plusMinutes(now, tier.ackTimeoutMinutes),
+    at: now.toISOString(),
+  };
+}
+
+function assertNever(value: never): never {
+  throw new RangeError(`Unknown escalation event: ${JSON.stringify(value)}`);
+}

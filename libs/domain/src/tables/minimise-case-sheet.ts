@@ -1,0 +1,105 @@
+import { normalizeBsn } from '../shared/bsn.validator.js';
+import type { CaseSheet, SignalFacts } from './case-sheet.js';
+import { categoryOf, isShareableField, SHAREABLE_FIELD_NAMES, type ShareableField } from './shareable-field.js';
+import type { TableDefinition } from './table-definition.js';
+
+/** Every shareable fact of a case, by field name (see `SHAREABLE_FIELDS` for what each holds). */
+export type CaseFacts = { [F in ShareableField]: unknown };
+
+/** A minimised payload: the fields shared (profile order) and their values (every listed field present). */
+export interface MinimisedCase {
+  fields: ShareableField[];
+  data: Partial<CaseFacts>;
+  /** True when a zorg field with a value is among them (special-category data, AVG art. 9). */
+  specialCategory: boolean;
+}
+
+const distinct = <T>(values: (T | undefined)[]): T[] => {
+  const out: T[] = [];
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (v === undefined) continue;
+    const key = JSON.stringify(v);
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(v);
+    }
+  }
+  return out;
+};
+
+/**
+ * Every shareable fact of a case: the case's own (state, regie, shared notes, the referral's reason) and the
+ * facts of its signals as lists of distinct values, in signal order. Signals the app does not know (yet)
+ * add nothing.
+ */
+export function caseFactsOf(sheet: CaseSheet, signals: readonly SignalFacts[], reason: string): CaseFacts {
+  const own = sheet.signalIds.map((id) => signals.find((s) => s.signalId === id)).filter((s): s is SignalFacts => s !== undefined);
+  return {
+    referralReason: reason,
+    caseState: sheet.state,
+    openedAt: sheet.openedAt,
+    responsibilities: { ...sheet.responsibilities },
+    signalSources: distinct(own.map((s) => s.source)),
+    sharedNotes: sheet.sharedNotes.map((n) => ({ text: n.text, at: n.at })),
+    theme: distinct(own.map((s) => s.theme)),
+    description: distinct(own.map((s) => s.description)),
+    indicators: distinct(own.flatMap((s) => s.indicators ?? [])),
+    involvedParty: distinct(own.map((s) => s.involvedParty)),
+    area: distinct(own.map((s) => s.area)),
+    address: distinct(own.map((s) => s.address)),
+    postcode: distinct(own.map((s) => s.postcode)),
+    subjectName: distinct(own.map((s) => s.subjectName)),
+    subjectBirthDate: distinct(own.map((s) => s.subjectBirthDate)),
+    subjectAddress: distinct(own.map((s) => s.subjectAddress)),
+    concern: distinct(own.map((s) => s.concern)),
+    urgency: distinct(own.map((s) => s.urgency)),
+    wvggz: distinct(own.map((s) => s.wvggz)),
+  };
+}
+
+/**
+ * The fields `table` may receive for a case of type `caseType`, or null when its profile does not cover
+ * that case type (then nothing is shared).
+ */
+export function allowedFieldsFor(table: TableDefinition, caseType: string): ShareableField[] | null {
+  const fields = Object.hasOwn(table.profile.fields, caseType) ? table.profile.fields[caseType] : undefined;
+  if (!fields) return null;
+  // A validated profile only names shareable fields; the filters keep this safe for an unvalidated one too.
+  return fields.filter(isShareableField).filter((f) => table.receivesZorg || categoryOf(f) !== 'zorg');
+}
+
+/**
+ * Data minimisation: exactly the allowed fields, nothing else, with anything in their text that looks like a
+ * BSN (9 digits passing the 11-proef) redacted, because free text (notes, descriptions) is typed by people.
+ */
+export function minimiseCase(facts: CaseFacts, allowed: readonly ShareableField[]): MinimisedCase {
+  const data: Partial<CaseFacts> = {};
+  let specialCategory = false;
+  for (const field of allowed) {
+    const value = redactBsnLike(facts[field]);
+    data[field] = value;
+    if (categoryOf(field) === 'zorg' && !isEmpty(value)) specialCategory = true;
+  }
+  return { fields: SHAREABLE_FIELD_NAMES.filter((f) => allowed.includes(f)), data, specialCategory };
+}
+
+export const BSN_REDACTED = '[bsn verwijderd]';
+
+/** Replaces every 9-digit run (also written 1234.56.789 or 123 456 789) that passes the 11-proef, deep in `value`. */
+export function redactBsnLike<T>(value: T): T {
+  if (typeof value === 'string') {
+    return value.replace(/(?<!\d)\d{4}[. ]?\d{2}[. ]?\d{3}(?!\d)|(?<!\d)\d{3}[. ]\d{3}[. ]\d{3}(?!\d)/g, (m) =>
+      normalizeBsn(m.replace(/[. ]/g, '')) ? BSN_REDACTED : m,
+    ) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => redactBsnLike(v)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactBsnLike(v)])) as T;
+  }
+  return value;
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+}

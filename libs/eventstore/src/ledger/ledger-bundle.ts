@@ -1,0 +1,225 @@
+import type { EventEnvelope } from '#contracts';
+import { DomainError } from '#domain';
+import type { SqlExecutor } from '../database/sql-executor.js';
+import { eventHash } from '../event-hash.js';
+import { EVENT_COLUMNS, rowToEnvelope, type EventRow } from '../event-row.js';
+import type { ReadCursor } from '../event-store.js';
+import { checkpointHash, digestLine, linesDigest, loadCheckpoints, loadLines, parseLines, type LedgerCheckpoint } from './ledger-checkpoint.js';
+import { compareCursor, formatCursor } from './ledger-cursor.js';
+
+export const BUNDLE_FORMAT = 'signaalroute-ledger-bundle/1';
+
+/** An event as exported: its envelope (with hash and position) and the transaction that wrote it (its place in commit order). */
+export type BundledEvent = EventEnvelope & { transactionId: string };
+
+/** A checkpoint as exported; `lines` only for the checkpoints whose range holds an event of the bundle. */
+export type BundledCheckpoint = LedgerCheckpoint & { lines?: string };
+
+/**
+ * Everything a third party needs to check a stream's history without access to the system: the events,
+ * and for each the checkpoint that sealed it with the full list of (cursor, hash) lines of its range —
+ * other streams' events appear there only as hashes — plus every later checkpoint up to the head, so the
+ * chain can be held to a head hash published elsewhere.
+ */
+export interface LedgerBundle {
+  format: typeof BUNDLE_FORMAT;
+  streamId: string;
+  exportedAt: string;
+  events: BundledEvent[];
+  checkpoints: BundledCheckpoint[];
+  /** The newest checkpoint when exported; compare with a head hash obtained independently. */
+  head: { seq: number; hash: string } | null;
+  howToVerify: string;
+}
+
+const HOW_TO_VERIFY = [
+  'Event hash: sha256 (hex) of the RFC 8785 canonical JSON of the event without "hash", "position" and "transactionId"; "prevHash" is the previous version\'s hash (null for version 1).',
+  'Range lines: one "<transactionId>:<position>:<hash>\\n" per event of the range, in commit order (transactionId, then position); "digest" = sha256 (hex) of the lines.',
+  'Checkpoint hash: sha256 (hex) of the RFC 8785 canonical JSON of {seq, from, to, eventCount, digest, prevCheckpointHash, createdAt}; each checkpoint\'s prevCheckpointHash is the previous checkpoint\'s hash.',
+  'Every event must appear, with its hash, in the lines of the checkpoint whose range (from, to] holds its (transactionId, position); compare the head hash with one published independently.',
+  'Offline: npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>]',
+].join('\n');
+
+/** Thrown by `exportStreamBundle` for a stream without events. */
+export class StreamNotFoundError extends DomainError {
+  constructor(streamId: string) {
+    super('STREAM.NOT_FOUND', 'No events in this stream', { streamId });
+  }
+}
+
+/** Builds the bundle of one stream from the events table and the checkpoint chain. */
+export async function exportStreamBundle(db: SqlExecutor, streamId: string, now: Date = new Date()): Promise<LedgerBundle> {
+  const r = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY events.stream_version`, [streamId]);
+  if (r.rows.length === 0) throw new StreamNotFoundError(streamId);
+  const events: BundledEvent[] = r.rows.map((row) => ({ ...rowToEnvelope(row), transactionId: row.transaction_id }));
+  const all = await loadCheckpoints(db);
+  const covering = new Set<number>();
+  for (const e of events) {
+    const index = rangeIndex(all, { transactionId: e.transactionId, position: e.position });
+    if (index < all.length) covering.add(all[index]!.seq);
+  }
+  const first = covering.size > 0 ? Math.min(...covering) : all.length > 0 ? all[all.length - 1]!.seq : null;
+  const chain: BundledCheckpoint[] = first === null ? [] : all.filter((c) => c.seq >= first);
+  for (const seq of covering) {
+    const lines = await loadLines(db, seq, seq);
+    const c = chain.find((x) => x.seq === seq)!;
+    c.lines = lines.get(seq);
+  }
+  const head = all[all.length - 1];
+  return {
+    format: BUNDLE_FORMAT,
+    streamId,
+    exportedAt: now.toISOString(),
+    events,
+    checkpoints: chain,
+    head: head ? { seq: head.seq, hash: head.checkpointHash } : null,
+    howToVerify: HOW_TO_VERIFY,
+  };
+}
+
+/** Index of the first checkpoint whose range ends at or after `cursor` (checkpoints.length when none does). */
+function rangeIndex(checkpoints: readonly LedgerCheckpoint[], cursor: ReadCursor): number {
+  let lo = 0;
+  let hi = checkpoints.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareCursor(checkpoints[mid]!.to, cursor) >= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+export interface BundleVerification {
+  ok: boolean;
+  streamId: string | null;
+  events: number;
+  /** Events proven to sit in a sealed range. */
+  sealedEvents: number;
+  /** Events after the bundle's newest checkpoint: only their stream chain vouches for them. */
+  unsealedEvents: number;
+  head: { seq: number; hash: string } | null;
+  /** Every problem found, most fundamental first; empty when ok. */
+  problems: string[];
+}
+
+const DECIMAL = /^(0|[1-9]\d{0,19})$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+const isCursor = (v: unknown): v is ReadCursor =>
+  typeof v === 'object' && v !== null && DECIMAL.test(String((v as ReadCursor).transactionId)) && DECIMAL.test(String((v as ReadCursor).position));
+
+/**
+ * Verifies a bundle offline: the shape, every event's hash and its stream chain, every included checkpoint's
+ * hash, lines and digest, the chain from the first included checkpoint to the head, and that each event sits
+ * with its hash in the lines of the checkpoint that sealed it. `anchors` are checkpoint hashes obtained
+ * independently (e.g. published by the organisation); without one, a forger could build a whole new chain.
+ */
+export function verifyBundle(input: unknown, anchors: readonly { seq: number; hash: string }[] = []): BundleVerification {
+  const problems: string[] = [];
+  const b = input as Partial<LedgerBundle> | null;
+  const result = (): BundleVerification => ({ ok: problems.length === 0, streamId: typeof b?.streamId === 'string' ? b.streamId : null, events, sealedEvents, unsealedEvents, head, problems });
+  let events = 0;
+  let sealedEvents = 0;
+  let unsealedEvents = 0;
+  let head: { seq: number; hash: string } | null = null;
+  if (typeof b !== 'object' || b === null || b.format !== BUNDLE_FORMAT) {
+    problems.push(`not a ${BUNDLE_FORMAT} bundle`);
+    return result();
+  }
+  if (typeof b.streamId !== 'string' || !Array.isArray(b.events) || b.events.length === 0 || !Array.isArray(b.checkpoints)) {
+    problems.push('the bundle needs a streamId, at least one event and a checkpoints list');
+    return result();
+  }
+  events = b.events.length;
+
+  // 1. The stream chain: versions 1..n, each hash recomputed, each prevHash the previous hash.
+  let prev: BundledEvent | null = null;
+  for (const [i, e] of b.events.entries()) {
+    const where = `event ${i + 1}`;
+    if (typeof e !== 'object' || e === null || !DECIMAL.test(String(e.position)) || !DECIMAL.test(String(e.transactionId)) || typeof e.hash !== 'string') {
+      problems.push(`${where}: malformed (needs position, transactionId and hash)`);
+      continue;
+    }
+    if (e.streamId !== b.streamId) problems.push(`${where} (position ${e.position}): belongs to stream ${String(e.streamId)}, not ${b.streamId}`);
+    if (e.streamVersion !== i + 1) problems.push(`${where} (position ${e.position}): version ${String(e.streamVersion)} where ${i + 1} was expected — an event is missing or out of order`);
+    const { hash, position: _position, transactionId: _transactionId, ...hashed } = e;
+    let actual: string;
+    try {
+      actual = eventHash(hashed);
+    } catch {
+      actual = 'none (the event cannot be canonicalised)';
+    }
+    if (actual !== hash) problems.push(`${where} (position ${e.position}): content does not give its hash: expected ${hash}, got ${actual}`);
+    const expectedPrev = prev ? prev.hash : null;
+    if (e.prevHash !== expectedPrev) problems.push(`${where} (position ${e.position}): prevHash ${String(e.prevHash)} does not seal the previous event (${String(expectedPrev)})`);
+    prev = e;
+  }
+
+  // 2. The checkpoints: consecutive, chained, each hash recomputed; lines match their digest and range.
+  const cps = b.checkpoints as BundledCheckpoint[];
+  const parsed = new Map<number, Set<string>>();
+  for (const [i, c] of cps.entries()) {
+    const where = `checkpoint ${String(c?.seq)}`;
+    if (typeof c !== 'object' || c === null || !Number.isInteger(c.seq) || !isCursor(c.from) || !isCursor(c.to) || !Number.isInteger(c.eventCount) || !HEX64.test(String(c.digest)) || !HEX64.test(String(c.checkpointHash))) {
+      problems.push(`${where}: malformed`);
+      continue;
+    }
+    const before = cps[i - 1];
+    if (before) {
+      if (c.seq !== before.seq + 1) problems.push(`${where}: follows checkpoint ${before.seq}; the chain has a gap`);
+      if (c.prevCheckpointHash !== before.checkpointHash) problems.push(`${where}: does not seal checkpoint ${before.seq} (prevCheckpointHash ${String(c.prevCheckpointHash)}, expected ${before.checkpointHash})`);
+      if (compareCursor(c.from, before.to) !== 0) problems.push(`${where}: its range starts at ${formatCursor(c.from)}, not where checkpoint ${before.seq} ended (${formatCursor(before.to)})`);
+    }
+    const { lines, checkpointHash: stated, ...sealed } = c;
+    const recomputed = checkpointHash(sealed);
+    if (recomputed !== stated) problems.push(`${where}: its fields do not give its hash (expected ${stated}, got ${recomputed})`);
+    if (lines !== undefined) {
+      const entries = typeof lines === 'string' ? parseLines(lines) : null;
+      if (entries === null) {
+        problems.push(`${where}: malformed lines`);
+        continue;
+      }
+      if (linesDigest(lines) !== c.digest) problems.push(`${where}: its lines do not give its digest — the list of sealed events was altered`);
+      if (entries.length !== c.eventCount) problems.push(`${where}: ${entries.length} lines for ${c.eventCount} sealed events`);
+      let last: ReadCursor = c.from;
+      for (const e of entries) {
+        if (compareCursor(e, last) <= 0) {
+          problems.push(`${where}: line ${formatCursor(e)} is out of commit order or outside the range`);
+          break;
+        }
+        last = e;
+      }
+      if (compareCursor(last, c.to) !== 0) problems.push(`${where}: its lines end at ${formatCursor(last)}, not at the range end ${formatCursor(c.to)}`);
+      parsed.set(c.seq, new Set(entries.map((e) => digestLine(e.transactionId, e.position, e.hash))));
+    }
+  }
+  const last = cps[cps.length - 1];
+  head = last && Number.isInteger(last.seq) ? { seq: last.seq, hash: String(last.checkpointHash) } : null;
+
+  // 3. Each event sits, with its hash, in the lines of the checkpoint whose range holds it.
+  for (const e of b.events) {
+    if (!DECIMAL.test(String(e?.position)) || !DECIMAL.test(String(e?.transactionId))) continue;
+    const cursor = { transactionId: e.transactionId, position: e.position };
+    const c = cps.find((x) => isCursor(x?.from) && isCursor(x?.to) && compareCursor(cursor, x.from) > 0 && compareCursor(cursor, x.to) <= 0);
+    if (!c) {
+      if (last && isCursor(last.to) && compareCursor(cursor, last.to) > 0) unsealedEvents++;
+      else problems.push(`event at position ${e.position}: no checkpoint in the bundle covers ${formatCursor(cursor)}`);
+      continue;
+    }
+    const lines = parsed.get(c.seq);
+    if (!lines) {
+      problems.push(`event at position ${e.position}: checkpoint ${c.seq} covers it but its lines are not in the bundle`);
+    } else if (!lines.has(digestLine(e.transactionId, e.position, e.hash))) {
+      problems.push(`event at position ${e.position}: not sealed by checkpoint ${c.seq} with this hash and place — it was altered, moved or added after sealing`);
+    } else {
+      sealedEvents++;
+    }
+  }
+
+  // 4. Anchors obtained elsewhere.
+  for (const a of anchors) {
+    const c = cps.find((x) => x?.seq === a.seq);
+    if (!c) problems.push(`anchor ${a.seq}:${a.hash}: checkpoint ${a.seq} is not in the bundle`);
+    else if (c.checkpointHash !== a.hash) problems.push(`anchor ${a.seq}: the bundle's checkpoint hash ${c.checkpointHash} differs from the anchor ${a.hash}`);
+  }
+  return result();
+}

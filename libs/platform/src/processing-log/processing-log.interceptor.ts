@@ -1,0 +1,111 @@
+import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
+import type { Logger } from 'pino';
+import { from, mergeMap, catchError, type Observable } from 'rxjs';
+import { CLOCK, type Clock } from '../clock.js';
+import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
+import { LOGGER } from '../platform.tokens.js';
+import { processingOf, type ProcessesPersonalDataOptions, type ProcessingRequest } from './processes-personal-data.decorator.js';
+import { PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER } from './processing-log.tokens.js';
+import type { ProcessingLogLine, ProcessingLogWriter } from './processing-log.writer.js';
+import type { SubjectPseudonymizer } from './subject-pseudonymizer.js';
+
+const TRACEPARENT = /^00-[0-9a-f]{32}-([0-9a-f]{16})-[0-9a-f]{2}$/;
+
+type TracedRequest = ProcessingRequest & { traceId?: string; spanId?: string; principal?: { subject: string; role: string } };
+
+/** The log could not be written: the answer is withheld (HTTP 503), since no read may go unrecorded. */
+export class ProcessingLogUnavailableError extends Error {
+  readonly code = 'PROCESSING_LOG.UNAVAILABLE';
+  readonly httpStatus = 503;
+  constructor() {
+    super('The processing log cannot be written right now; try again');
+  }
+}
+
+/**
+ * Writes the processing log for every route marked `@ProcessesPersonalData`: one line per data subject the
+ * call touched (one line without a subject when it touched none), for successful and failed calls alike,
+ * with the request's W3C trace context. The response waits until its lines are committed; if they cannot
+ * be written, a successful answer is replaced by 503 `PROCESSING_LOG.UNAVAILABLE`.
+ */
+@Injectable()
+export class ProcessingLogInterceptor implements NestInterceptor {
+  private readonly problems: ProblemDetailsFilter;
+
+  constructor(
+    @Inject(PROCESSING_LOG_WRITER) private readonly writer: ProcessingLogWriter,
+    @Inject(SUBJECT_PSEUDONYMIZER) private readonly pseudonymizer: SubjectPseudonymizer,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.problems = new ProblemDetailsFilter(logger);
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const spec = processingOf(context.getHandler(), context.getClass());
+    if (!spec) return next.handle();
+    const request = context.switchToHttp().getRequest<TracedRequest>();
+    const startedAt = this.clock().toISOString();
+    const successStatus = (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? (request.method === 'POST' ? 201 : 200);
+    return next.handle().pipe(
+      mergeMap((body) =>
+        from(
+          this.record(spec, request, body, successStatus, startedAt).then(
+            () => body,
+            (error: unknown) => {
+              this.logger.error({ component: 'processing-log', err: error, traceId: request.traceId }, 'processing log write failed; answer withheld');
+              throw new ProcessingLogUnavailableError();
+            },
+          ),
+        ),
+      ),
+      catchError((error: unknown) =>
+        from(
+          this.record(spec, request, undefined, this.problems.toProblem(error).status, startedAt).then(
+            () => {
+              throw error;
+            },
+            (logError: unknown) => {
+              this.logger.error({ component: 'processing-log', err: logError, traceId: request.traceId }, 'processing log write failed for a failed call');
+              throw error;
+            },
+          ),
+        ),
+      ),
+    );
+  }
+
+  private async record(spec: ProcessesPersonalDataOptions, request: TracedRequest, body: unknown, status: number, startedAt: string): Promise<void> {
+    let ids: string[];
+    try {
+      ids = [...new Set(spec.subjects(request, body).filter((id): id is string => typeof id === 'string' && id.length > 0))];
+    } catch {
+      ids = [];
+    }
+    const header = request.headers.traceparent;
+    const parent = typeof header === 'string' ? TRACEPARENT.exec(header.trim())?.[1] ?? null : null;
+    const route = request.routeOptions?.url ?? request.url.split('?')[0]!;
+    const base: Omit<ProcessingLogLine, 'dataSubjectRef'> = {
+      traceId: request.traceId ?? '0'.repeat(32),
+      spanId: request.spanId ?? '0'.repeat(16),
+      parentSpanId: parent,
+      operation: `${request.method} ${route}`,
+      processingActivity: spec.activity,
+      purpose: spec.purpose,
+      legalBasis: spec.legalBasis ?? null,
+      dataSubjectType: spec.subjectType,
+      actorId: request.principal?.subject ?? 'anonymous',
+      actorRole: request.principal?.role ?? 'none',
+      method: request.method,
+      route,
+      statusCode: status,
+      outcome: status < 400 ? 'ok' : 'error',
+      startedAt,
+      endedAt: this.clock().toISOString(),
+    };
+    const lines = ids.length === 0 ? [{ ...base, dataSubjectRef: null }] : ids.map((id) => ({ ...base, dataSubjectRef: this.pseudonymizer.ref(id) }));
+    await this.writer.write(lines);
+  }
+}

@@ -1,0 +1,45 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Pseudonymises data-subject ids for the processing log: HMAC-SHA256 under a secret key, so the log can be
+ * searched by subject (hash the id the same way) without naming anyone. The key comes from
+ * `PROCESSING_LOG_KEY` (hex, at least 32 bytes; every process of a deployment must share it) or, for the
+ * embedded default, from `<data dir>/keys/processing-log.key`, created on first use.
+ */
+export class SubjectPseudonymizer {
+  private constructor(private readonly key: Buffer) {}
+
+  static fromKey(key: Buffer): SubjectPseudonymizer {
+    if (key.length < 32) throw new Error('the processing-log key must be at least 32 bytes');
+    return new SubjectPseudonymizer(key);
+  }
+
+  /** `PROCESSING_LOG_KEY` when given, else the key file in the data folder (created on first use). */
+  static async load(configuredHex: string | undefined, dataDir: string): Promise<SubjectPseudonymizer> {
+    if (configuredHex) return SubjectPseudonymizer.fromKey(Buffer.from(configuredHex, 'hex'));
+    const file = path.join(dataDir, 'keys', 'processing-log.key');
+    try {
+      return SubjectPseudonymizer.fromKey(Buffer.from((await readFile(file, 'utf8')).trim(), 'hex'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    const key = randomBytes(32);
+    try {
+      await writeFile(file, key.toString('hex'), { mode: 0o600, flag: 'wx' });
+      await chmod(file, 0o600);
+      return new SubjectPseudonymizer(key);
+    } catch (error) {
+      // Another process created it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return SubjectPseudonymizer.fromKey(Buffer.from((await readFile(file, 'utf8')).trim(), 'hex'));
+      throw error;
+    }
+  }
+
+  /** The pseudonymous reference of a subject id (hex). */
+  ref(subjectId: string): string {
+    return createHmac('sha256', this.key).update(subjectId, 'utf8').digest('hex');
+  }
+}

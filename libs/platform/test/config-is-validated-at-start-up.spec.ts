@@ -1,0 +1,29 @@
+import { ConfigError, loadConfig } from '#platform';
+
+describe('configuration is validated at start-up', () => {
+  it('uses the defaults when nothing is set (the embedded default)', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', SIGNAALROUTE_DATA_DIR: './.signaalroute', OUTBOX_RELAY_ENABLED: true });
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.KAFKA_BROKERS).toBeUndefined();
+  });
+
+  it('reads optional variables that have no default', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', KAFKA_BROKERS: 'a:9092, b:9093', TABLES_CONFIG_FILE: '/etc/t.json' });
+    expect(c.DATABASE_URL).toBe('postgres://u@h:5432/db');
+    expect(c.KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);
+    expect(c.TABLES_CONFIG_FILE).toBe('/etc/t.json');
+  });
+
+  it('refuses bad values, naming every bad variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', KAFKA_BROKERS: 'no-port', OUTBOX_RELAY_ENABLED: 'maybe' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const names = (error as ConfigError).problems.map((p) => p.split(':')[0]);
+    expect(names.sort()).toEqual(['DATABASE_URL', 'KAFKA_BROKERS', 'OUTBOX_RELAY_ENABLED', 'PORT']);
+  });
+});
