@@ -47,4 +47,17 @@ export class CreateRouterTables1764200001000 implements MigrationInterface {
 }
 
 /** Every table of the router app: the case view and model versions, plus the signals and subjects read models. */
-export const ROUTER_MIGRATIONS: Function[] = [CreateRouterTables1764200001000, ...ROUTER_SIGNALS_MIGRATIONS, ...SUBJECTS_MIGRATIONS];
+/** The hash of the case stream's last event, so a command chains to it without reading the stream head. */
+export class AddCaseViewHeadHash1764200002000 implements MigrationInterface {
+  name = 'AddCaseViewHeadHash1764200002000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE case_view ADD COLUMN head_hash text`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE case_view DROP COLUMN head_hash`);
+  }
+}
+
+export const ROUTER_MIGRATIONS: Function[] = [CreateRouterTables1764200001000, ...ROUTER_SIGNALS_MIGRATIONS, ...SUBJECTS_MIGRATIONS, AddCaseViewHeadHash1764200002000];

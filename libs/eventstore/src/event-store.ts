@@ -26,7 +26,14 @@ export interface AppendOptions {
    * placeholder. They run in the same SQL statement as the events, so a unique violation in any of them
    * aborts the whole append.
    */
-  alsoInsert?: ((param: (value: unknown) => string) => string)[];
+  alsoInsert?: ((param: (value: unknown) => string, appended: readonly Omit<EventEnvelope, 'position'>[]) => string)[];
+  /**
+   * The hash of the stream's event at `expectedVersion`, when the writer keeps it (e.g. in a read model
+   * written in the same statement as the events). Saves reading the stream head; a wrong or stale value
+   * cannot slip through: the version is still enforced by the unique constraint, and a hash that is not
+   * the head's makes the statement fail (checked in SQL).
+   */
+  knownHeadHash?: string;
 }
 
 export type Clock = () => Date;
@@ -59,7 +66,9 @@ export class EventStore {
     if (!Number.isInteger(expectedVersion) || expectedVersion < 0) throw new RangeError('expectedVersion must be a non-negative integer');
     if (events.length === 0) return [];
     let prevHash: string | null = null;
-    if (expectedVersion > 0) {
+    if (expectedVersion > 0 && options.knownHeadHash) {
+      prevHash = options.knownHeadHash;
+    } else if (expectedVersion > 0) {
       const head = await tx.query<{ stream_version: number; hash: string }>(
         'SELECT stream_version, hash FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1',
         [streamId],
@@ -102,7 +111,7 @@ export class EventStore {
       params.push(value);
       return `$${params.length}`;
     };
-    const extras = (options.alsoInsert ?? []).map((build, i) => `x${i} AS (${build(param)} RETURNING 1)`);
+    const extras = (options.alsoInsert ?? []).map((build, i) => `x${i} AS (${build(param, envelopes)} RETURNING 1)`);
     const values = envelopes.map(
       (e) =>
         `(${[e.id, e.streamId, e.streamVersion, e.type, e.version, e.occurredAt, e.recordedAt, e.municipality, e.actor.id, e.actor.role, e.correlationId, e.causationId, e.traceparent, e.processingActivity, e.legalBasis, e.specialCategory, JSON.stringify(e.payload), e.prevHash, e.hash]
@@ -119,11 +128,16 @@ export class EventStore {
       const key = param(streamId);
       ctes.push(`ob AS (INSERT INTO outbox (event_id, topic, message_key, headers) SELECT ev.id, ${topic}, ${key}, jsonb_build_object('event-id', ev.id::text) FROM ev)`);
     }
+    const headCheck =
+      expectedVersion > 0 && options.knownHeadHash
+        ? ` CROSS JOIN (SELECT events_assert_head(${param(streamId)}, ${param(expectedVersion)}, ${param(options.knownHeadHash)}) AS ok) AS head_check`
+        : '';
     let inserted;
     try {
-      inserted = await tx.query<{ id: string; position: string }>(`WITH ${ctes.join(',\n')} SELECT id, position::text AS position FROM ev`, params);
+      inserted = await tx.query<{ id: string; position: string }>(`WITH ${ctes.join(',\n')} SELECT id, position::text AS position${headCheck ? ', head_check.ok' : ''} FROM ev${headCheck}`, params);
     } catch (error) {
-      if (sqlErrorCode(error) === '23505' && sqlConstraint(error) === 'events_stream_version_unique') {
+      const code = sqlErrorCode(error);
+      if ((code === '23505' && sqlConstraint(error) === 'events_stream_version_unique') || code === 'SR409') {
         throw new VersionConflictError(streamId, expectedVersion, -1);
       }
       throw error;

@@ -48,6 +48,26 @@ describe('append with expected version', () => {
   });
 });
 
+describe('append with a known head hash', () => {
+  it('chains to the given head without reading it, and refuses a head hash that is not the stream head', async () => {
+    const stream = `s-${randomUUID()}`;
+    const [first] = await store.append(stream, 0, [anEvent()]);
+    const [second] = await store.appendIn(t.db, stream, 1, [anEvent()], { knownHeadHash: first!.hash });
+    expect(second!.prevHash).toBe(first!.hash);
+    await expect(store.appendIn(t.db, stream, 2, [anEvent()], { knownHeadHash: first!.hash })).rejects.toMatchObject({ code: 'EVENTSTORE.VERSION_CONFLICT' });
+    expect(await store.streamVersion(stream)).toBe(2);
+  });
+
+  it('passes the events being appended to the extra writes, so a read model can keep the new head hash', async () => {
+    const stream = `s-${randomUUID()}`;
+    await t.db.query('CREATE TABLE IF NOT EXISTS heads (stream_id text PRIMARY KEY, hash text)');
+    const [e] = await store.appendIn(t.db, stream, 0, [anEvent()], {
+      alsoInsert: [(param, appended) => `INSERT INTO heads VALUES (${param(stream)}, ${param(appended[appended.length - 1]!.hash)})`],
+    });
+    expect((await t.db.query('SELECT hash FROM heads WHERE stream_id = $1', [stream])).rows).toEqual([{ hash: e!.hash }]);
+  });
+});
+
 describe('hash chain', () => {
   it('seals each event with the hash of its predecessor in the stream', async () => {
     const stream = `s-${randomUUID()}`;

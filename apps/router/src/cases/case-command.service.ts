@@ -69,7 +69,8 @@ export class CaseCommandService implements CaseCommandRunner {
     try {
       await this.store.appendIn(this.db, caseStreamId(caseId), state.version, envelopes, {
         topic: TOPICS.cases,
-        alsoInsert: [(param) => upsertCaseView(param, next, specialCategory, now)],
+        knownHeadHash: stored?.headHash ?? undefined,
+        alsoInsert: [(param, appended) => upsertCaseView(param, next, specialCategory, now, appended[appended.length - 1]!.hash)],
       });
     } catch (error) {
       if (error instanceof VersionConflictError) {
@@ -106,7 +107,7 @@ export class CaseCommandService implements CaseCommandRunner {
 }
 
 /** The `case_view` row after the command, as an upsert for `appendIn`'s `alsoInsert`. */
-function upsertCaseView(param: (value: unknown) => string, next: ExistingCase, specialCategory: boolean, now: Date): string {
+function upsertCaseView(param: (value: unknown) => string, next: ExistingCase, specialCategory: boolean, now: Date, headHash: string): string {
   const values = [
     `${param(next.caseId)}::uuid`,
     param(next.municipality),
@@ -120,10 +121,11 @@ function upsertCaseView(param: (value: unknown) => string, next: ExistingCase, s
     `${param(nextDeadlineAt(next))}::timestamptz`,
     `${param(next.openedAt)}::timestamptz`,
     `${param(now.toISOString())}::timestamptz`,
+    param(headHash),
   ];
-  return `INSERT INTO case_view (case_id, municipality, model_id, model_version, current_state, status, version, special_category, state, next_deadline_at, opened_at, updated_at)
+  return `INSERT INTO case_view (case_id, municipality, model_id, model_version, current_state, status, version, special_category, state, next_deadline_at, opened_at, updated_at, head_hash)
           VALUES (${values.join(', ')})
           ON CONFLICT (case_id) DO UPDATE SET model_id = EXCLUDED.model_id, model_version = EXCLUDED.model_version, current_state = EXCLUDED.current_state,
             status = EXCLUDED.status, version = EXCLUDED.version, special_category = EXCLUDED.special_category, state = EXCLUDED.state,
-            next_deadline_at = EXCLUDED.next_deadline_at, updated_at = EXCLUDED.updated_at`;
+            next_deadline_at = EXCLUDED.next_deadline_at, updated_at = EXCLUDED.updated_at, head_hash = EXCLUDED.head_hash`;
 }

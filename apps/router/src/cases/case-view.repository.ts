@@ -12,6 +12,8 @@ export interface StoredCase {
   specialCategory: boolean;
   nextDeadlineAt: string | null;
   updatedAt: string;
+  /** Hash of the case stream's last event (null for rows written before it was kept). */
+  headHash: string | null;
 }
 
 export interface CaseListItem {
@@ -35,6 +37,7 @@ interface Row {
   status: string;
   version: number;
   special_category: boolean;
+  head_hash?: string | null;
   state: unknown;
   next_deadline_at: Date | string | null;
   opened_at: Date | string;
@@ -50,6 +53,7 @@ function toStored(row: Row): StoredCase {
     specialCategory: row.special_category,
     nextDeadlineAt: row.next_deadline_at === null ? null : iso(row.next_deadline_at),
     updatedAt: iso(row.updated_at),
+    headHash: row.head_hash ?? null,
   };
 }
 
@@ -76,8 +80,8 @@ export class CaseViewRepository {
   async get(caseId: string, scope: MunicipalityScope, tx: SqlExecutor = this.db): Promise<StoredCase | null> {
     const r =
       scope === 'all'
-        ? await tx.query<Row>('SELECT municipality, special_category, state, next_deadline_at, updated_at FROM case_view WHERE case_id = $1', [caseId])
-        : await tx.query<Row>('SELECT municipality, special_category, state, next_deadline_at, updated_at FROM case_view WHERE case_id = $1 AND municipality = ANY($2::text[])', [caseId, scope]);
+        ? await tx.query<Row>('SELECT municipality, special_category, state, next_deadline_at, updated_at, head_hash FROM case_view WHERE case_id = $1', [caseId])
+        : await tx.query<Row>('SELECT municipality, special_category, state, next_deadline_at, updated_at, head_hash FROM case_view WHERE case_id = $1 AND municipality = ANY($2::text[])', [caseId, scope]);
     const row = r.rows[0];
     return row ? toStored(row) : null;
   }

@@ -1,5 +1,6 @@
 import { CreateEventStore1764100000000 } from './1764100000000-create-event-store.js';
 import { CreateLedgerCheckpoints1764300000000 } from './1764300000000-create-ledger-checkpoints.js';
+import { CreateAssertStreamHead1764400000000 } from './1764400000000-create-assert-stream-head.js';
 
 /** Migrations of the event store, in order. */
-export const EVENT_STORE_MIGRATIONS: Function[] = [CreateEventStore1764100000000, CreateLedgerCheckpoints1764300000000];
+export const EVENT_STORE_MIGRATIONS: Function[] = [CreateEventStore1764100000000, CreateLedgerCheckpoints1764300000000, CreateAssertStreamHead1764400000000];
