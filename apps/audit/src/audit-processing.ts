@@ -8,6 +8,10 @@ export const AUDIT_PROCESSING = {
     activity: 'audit-export',
     purpose: 'Verantwoording en toezicht: volledige geschiedenis van een melding of zaak voor onafhankelijke controle',
   },
+  reconstruct: {
+    activity: 'audit-reconstructie',
+    purpose: 'Verantwoording: de stand en besluiten van een zaak op een moment in het verleden reconstrueren',
+  },
   processingLog: {
     activity: 'inzage-verwerkingenlog',
     purpose: 'Toezicht: nagaan wie wiens persoonsgegevens verwerkte, waarom en wanneer',
