@@ -16,7 +16,19 @@ import { ALL_APPS } from '../../signaalroute/src/all-apps.js';
  * `x-processing-activity`). Also: the auditor role is read-only everywhere — every write route refuses it.
  */
 
-const NOT_PERSONAL = [/^\/health(\/|$)/, /^\/docs(\/|$)/, /^\/openapi(-ui)?\.json$/, /^\/v1\/models(\/|$)/, /^\/v1\/audit\/verify$/];
+const NOT_PERSONAL = [
+  /^\/health(\/|$)/,
+  /^\/docs(\/|$)/,
+  /^\/openapi(-ui)?\.json$/,
+  /^\/v1\/models(\/|$)/,
+  /^\/v1\/audit\/verify$/,
+  // Counts only (registrations, unique subjects, dismissed per source and MMA theme for a municipality and
+  // period): no subject, signal or case id and no field of one leaves the route, so no subject to log against.
+  /^\/v1\/statistics\/signals$/,
+  // The configured tables (title, region, topic, deadlines, sharing profile): configuration, no personal data.
+  // Everything under /v1/tables/{table}/... is a referral and is logged.
+  /^\/v1\/tables$/,
+];
 /** Not writes, though sent with POST: they compute an answer and change nothing. */
 const READ_ONLY_POSTS = ['POST /v1/audit/verify'];
 

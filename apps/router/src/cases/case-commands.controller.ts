@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req, Res } fr
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type CaseCommand } from '#domain';
-import { validateDto } from '#platform';
+import { ProcessesPersonalData, validateDto } from '#platform';
 import { CurrentPrincipal, municipalityScope, Roles, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import type { RouterSignalsReader } from '../signals/router-signal.js';
@@ -10,6 +10,7 @@ import { ROUTER_SIGNALS_READER } from '../signals/router-signals.module.js';
 import { CASE_COMMAND_RUNNER, type CaseCommandOptions, type CaseCommandRunner } from './case-command.port.js';
 import { caseIdPipe, parseIfMatch, requestIds, setCaseEtag } from './case-http.js';
 import { presentCase } from './case-presenter.js';
+import { CASE_PROCESSING_ACTIVITY } from './case-processing.js';
 import { signalsForCase } from './signals-for-case.js';
 import { caseNotFound } from './case-not-found.js';
 import { CaseViewRepository } from './case-view.repository.js';
@@ -22,6 +23,8 @@ import { SetPlanRequestDto } from './set-plan.request.dto.js';
 import { TakeTransitionRequestDto } from './take-transition.request.dto.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The case ETag ("<version>") the change is based on; stale → 409 with currentVersion' };
+/** Processing log: one line per call, the case in the path is the subject (also when the command fails). */
+const LOGGED = (purpose: string) => ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose, subjectType: 'case', subjects: (req) => [req.params.id] });
 
 /**
  * Changes to a case. Each validates its body (unknown fields refused), runs one command through the case
@@ -42,6 +45,7 @@ export class CaseCommandsController {
 
   @Post(':id/transitions')
   @HttpCode(200)
+  @LOGGED('Een zaak een stap verder brengen in haar escalatiemodel (casusregie)')
   @ApiOperation({ summary: "Take a transition of the case's model (422 CASE.TRANSITION_NOT_ALLOWED with the allowed list)" })
   @ApiBody({ type: TakeTransitionRequestDto })
   @ApiHeader(IF_MATCH)
@@ -53,6 +57,7 @@ export class CaseCommandsController {
 
   @Post(':id/regie')
   @HttpCode(200)
+  @LOGGED('Overdragen van een verantwoordelijkheid voor een zaak (casusregie)')
   @ApiOperation({ summary: 'Hand over a responsibility (casusregie, procesregie, operationele or bestuurlijke verantwoordelijkheid)' })
   @ApiBody({ type: HandOverRegieRequestDto })
   @ApiHeader(IF_MATCH)
@@ -64,6 +69,7 @@ export class CaseCommandsController {
 
   @Post(':id/notes')
   @HttpCode(200)
+  @LOGGED('Vastleggen van een notitie bij een zaak (casusregie)')
   @ApiOperation({ summary: 'Add a note (intern or deelbaar)' })
   @ApiBody({ type: AddNoteRequestDto })
   @ApiHeader(IF_MATCH)
@@ -74,6 +80,7 @@ export class CaseCommandsController {
 
   @Post(':id/plan')
   @HttpCode(200)
+  @LOGGED('Vastleggen van het plan van aanpak van een zaak (casusregie)')
   @ApiOperation({ summary: 'Set the plan van aanpak (measures: strafrechtelijk, bestuursrechtelijk, fiscaal, zorg)' })
   @ApiBody({ type: SetPlanRequestDto })
   @ApiHeader(IF_MATCH)
@@ -85,6 +92,7 @@ export class CaseCommandsController {
 
   @Post(':id/signals')
   @HttpCode(200)
+  @LOGGED('Toevoegen van een signaal aan een zaak (casusregie)')
   @ApiOperation({ summary: "Add a signal of the case's municipality to the case" })
   @ApiBody({ type: AddSignalRequestDto })
   @ApiHeader(IF_MATCH)
@@ -102,6 +110,7 @@ export class CaseCommandsController {
 
   @Post(':id/model-version')
   @HttpCode(200)
+  @LOGGED('Overzetten van een zaak naar een andere versie van haar model (casusregie)')
   @Roles('coordinator', 'admin')
   @ApiOperation({ summary: 'Move the case to another version of its model, with a state mapping (explicit and recorded)' })
   @ApiBody({ type: MigrateModelVersionRequestDto })
@@ -118,6 +127,7 @@ export class CaseCommandsController {
 
   @Post(':id/referrals')
   @HttpCode(200)
+  @LOGGED('Doorverwijzen van een zaak naar een tafel (casusregie)')
   @ApiOperation({ summary: 'Refer the case to a table its current state allows (CASE.REFERRAL_NOT_ALLOWED otherwise)' })
   @ApiBody({ type: ReferCaseRequestDto })
   @ApiHeader(IF_MATCH)

@@ -2,12 +2,12 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EventStore } from '#eventstore';
-import { EVENT_STORE, validateDto } from '#platform';
+import { EVENT_STORE, ProcessesPersonalData, validateDto } from '#platform';
 import { CurrentPrincipal, municipalityScope, requireMunicipality, Roles, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import { caseIdPipe, setCaseEtag } from './case-http.js';
 import { presentCase } from './case-presenter.js';
-import { caseStreamId } from './case-processing.js';
+import { CASE_PROCESSING_ACTIVITY, caseStreamId } from './case-processing.js';
 import { caseNotFound } from './case-not-found.js';
 import { CaseViewRepository } from './case-view.repository.js';
 import { ListCasesQueryDto } from './list-cases.query.dto.js';
@@ -25,6 +25,7 @@ export class CaseQueriesController {
   ) {}
 
   @Get()
+  @ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose: 'Overzicht van zaken van de eigen gemeenten (casusregie)', subjectType: 'case', subjects: (_req, body) => ((body as { items?: { caseId: string }[] } | undefined)?.items ?? []).map((c) => c.caseId) })
   @ApiOperation({ summary: 'Cases, newest first: filter by municipality, model, state, status, opened between; cursor-paginated' })
   async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListCasesQueryDto, { ...rawQuery });
@@ -33,6 +34,7 @@ export class CaseQueriesController {
   }
 
   @Get(':id')
+  @ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose: 'Inzien van een zaak (casusregie)', subjectType: 'case', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'One case: state, responsibility holders, open deadlines, signals, notes, plan, referrals, and the transitions you may take now (ETag = version)' })
   async get(@Param('id', caseIdPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const stored = await this.cases.get(id, municipalityScope(principal));
@@ -43,6 +45,7 @@ export class CaseQueriesController {
   }
 
   @Get(':id/history')
+  @ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose: 'Inzien van de gebeurtenissen van een zaak (casusregie)', subjectType: 'case', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: "The case's events, oldest first (type, at, actor, payload)" })
   async history(@Param('id', caseIdPipe()) id: string, @CurrentPrincipal() principal: Principal) {
     const stored = await this.cases.get(id, municipalityScope(principal));

@@ -1,11 +1,12 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { validateDto } from '#platform';
+import { ProcessesPersonalData, validateDto } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import { requestIds, setCaseEtag } from './case-http.js';
 import { presentCase } from './case-presenter.js';
+import { CASE_PROCESSING_ACTIVITY } from './case-processing.js';
 import { OpenCaseRequestDto } from './open-case.request.dto.js';
 import { OpenCaseService } from './open-case.service.js';
 
@@ -22,6 +23,7 @@ export class OpenCaseController {
 
   @Post()
   @HttpCode(201)
+  @ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose: 'Openen van een zaak op basis van signalen (casusregie)', subjectType: 'case', subjects: (_req, body) => [(body as { caseId?: string } | undefined)?.caseId] })
   @ApiOperation({ summary: 'Open a case under a model from one or more signals of one municipality (answers the case, ETag = version)' })
   @ApiBody({ type: OpenCaseRequestDto })
   @ApiResponse({ status: 201, description: 'The case; Location /v1/cases/{id}' })

@@ -1,9 +1,11 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { suggestMatches, type MatchReason } from '#domain';
+import { ProcessesPersonalData } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import type { RouterSignalsReader } from '../signals/router-signal.js';
 import { ROUTER_SIGNALS } from '../signals/router-signals.module.js';
+import { TRIAGE_PROCESSING } from '../triage/triage-processing.js';
 import { signalNotFound } from '../signals/signal-not-found.js';
 import { registeredSubjectOf, SubjectsRepository } from './subjects.repository.js';
 
@@ -36,6 +38,8 @@ export class SubjectSuggestionsController {
   ) {}
 
   @Get(':id/subject-suggestions')
+  // The persons shown are the subjects: one line per suggested subject (name, birth date, address are returned).
+  @ProcessesPersonalData({ ...TRIAGE_PROCESSING, purpose: 'Zoeken naar het subject waarover een signaal gaat (kandidaten tonen)', subjectType: 'subject', subjects: (_req, body) => ((body as { suggestions?: { subjectId: string }[] } | undefined)?.suggestions ?? []).map((s) => s.subjectId) })
   @ApiOperation({ summary: "Subjects of the signal's municipality that match its hints (BSN, KvK number, name with birth date, address), best first" })
   async suggestions(
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => signalNotFound() })) id: string,

@@ -2,11 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res }
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, SUBJECT_ERRORS } from '#domain';
-import { validateDto } from '#platform';
+import { ProcessesPersonalData, validateDto } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { RegisterSubjectRequestDto } from './register-subject.request.dto.js';
 import { RegisterSubjectService } from './register-subject.service.js';
 import { requestIds } from './request-ids.js';
+import { SUBJECT_PROCESSING } from './subject-stream.js';
 import { SubjectsRepository, type Subject } from './subjects.repository.js';
 
 /** Same answer for "does not exist" and "not yours": subject ids of other municipalities cannot be probed. */
@@ -25,6 +26,7 @@ export class SubjectsController {
 
   @Post()
   @HttpCode(201)
+  @ProcessesPersonalData({ ...SUBJECT_PROCESSING, purpose: 'Registreren van een subject (persoon, adres, onderneming of jeugdgroep)', subjectType: 'subject', subjects: (_req, body) => [(body as { subjectId?: string } | undefined)?.subjectId] })
   @ApiOperation({ summary: 'Register a subject in a municipality of yours (BSN checked with the 11-proef; one person per BSN: 409 SUBJECT.BSN_CONFLICT)' })
   @ApiBody({ type: RegisterSubjectRequestDto })
   async register(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Subject> {
@@ -35,6 +37,7 @@ export class SubjectsController {
   }
 
   @Get(':id')
+  @ProcessesPersonalData({ ...SUBJECT_PROCESSING, purpose: 'Inzien van een geregistreerd subject', subjectType: 'subject', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'One subject (404 when it is not in one of your municipalities)' })
   async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => subjectNotFound() })) id: string, @CurrentPrincipal() principal: Principal): Promise<Subject> {
     const subject = await this.subjects.get(id, principal.municipalities);

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
 import type { Database } from '#eventstore';
-import { DATABASE } from '#platform';
+import { DATABASE, ProcessesPersonalData } from '#platform';
 import { CurrentPrincipal, municipalityScope, Roles, type Principal } from '#security';
 
 interface Row {
@@ -28,6 +28,7 @@ export class DisclosuresController {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   @Get()
+  @ProcessesPersonalData({ activity: 'verantwoording', purpose: 'Verantwoording van verstrekkingen over een zaak (aan wie, op welke grondslag, welke gegevens)', subjectType: 'case', subjects: (req) => [typeof req.query.caseId === 'string' ? req.query.caseId : undefined] })
   @ApiOperation({ summary: 'Disclosures of a case, oldest first' })
   @ApiQuery({ name: 'caseId', required: true })
   async list(@Query('caseId') caseId: string | undefined, @CurrentPrincipal() principal: Principal) {

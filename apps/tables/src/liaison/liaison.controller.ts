@@ -1,8 +1,9 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { validateDto } from '#platform';
+import { ProcessesPersonalData, validateDto } from '#platform';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
+import { TABLES_PROCESSING } from '../shared/tables-streams.js';
 import { escalationNotFound, EscalationRepository, escalationView } from './escalation.repository.js';
 import { EscalationStepsService } from './escalation-steps.service.js';
 import { LiaisonFeedNotifier } from './liaison-feed.notifier.js';
@@ -12,6 +13,8 @@ import { ListEscalationsQueryDto } from './list-escalations.query.dto.js';
 /** How often a stream looks for steps appended by another process, and how often it says it is alive. */
 const STREAM_POLL_MS = 1000;
 const STREAM_KEEPALIVE_MS = 15_000;
+/** Processing log of the liaison's routes: the escalation is the subject (as on the escalation's events). */
+const LIAISON_PROCESSING = { activity: 'politie-escalatie', legalBasis: TABLES_PROCESSING.legalBasis } as const;
 
 /**
  * The police liaison's side: escalations of the municipalities they serve, as a list, as a server-sent-events
@@ -31,6 +34,7 @@ export class LiaisonController {
 
   @Get()
   @Roles('police-liaison', 'coordinator')
+  @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Overzicht van escalaties naar de politie', subjectType: 'escalation', subjects: (_req, body) => ((body as { items?: { escalationId: string }[] } | undefined)?.items ?? []).map((e) => e.escalationId) })
   @ApiOperation({ summary: 'Escalations of the municipalities you serve, newest first' })
   async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListEscalationsQueryDto, { ...rawQuery });
@@ -41,6 +45,11 @@ export class LiaisonController {
 
   @Get('stream')
   @Roles('police-liaison')
+  // Limitation: the interceptor sees only the connect (the handler returns once the stream is open; events are
+  // written later, straight to the socket). So one line is logged per connection, without a subject: who opened
+  // the stream, when, under which trace. What it delivered is reconstructable (every step of the caller's
+  // municipalities after Last-Event-ID, or after the head at connect time), but is not logged per event.
+  @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Doorlopend ontvangen van escalatiestappen (stream geopend)', subjectType: 'escalation', subjects: () => [] })
   @ApiOperation({ summary: 'Every escalation step as server-sent events (id = event id); resumes after Last-Event-ID' })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event; unknown → 422 LIAISON.LAST_EVENT_ID_UNKNOWN' })
@@ -100,6 +109,7 @@ export class LiaisonController {
 
   @Get(':id')
   @Roles('police-liaison', 'coordinator')
+  @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Inzien van een escalatie naar de politie', subjectType: 'escalation', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'One escalation with its steps' })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const stored = await this.escalations.get(id, principal.municipalities);
@@ -111,6 +121,7 @@ export class LiaisonController {
   @Post(':id/ack')
   @HttpCode(200)
   @Roles('police-liaison')
+  @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Bevestigen van de ontvangst van een escalatie door de politie', subjectType: 'escalation', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'Acknowledge an escalation of a municipality you serve (again: no change); others → 404 ESCALATION.NOT_FOUND' })
   async ack(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
     const stored = await this.steps.acknowledge(id, principal, (req as FastifyRequest & { traceparent?: string }).traceparent ?? null);

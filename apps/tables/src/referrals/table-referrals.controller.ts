@@ -2,9 +2,10 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { REFERRAL_STATUSES, type TablesConfig } from '#domain';
-import { validateDto } from '#platform';
+import { ProcessesPersonalData, validateDto } from '#platform';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
+import { TABLES_PROCESSING } from '../shared/tables-streams.js';
 import { ListReferralsQueryDto } from './list-referrals.query.dto.js';
 import { ReferralDecisionService, requireTableAccess } from './referral-decision.service.js';
 import { referralNotFound, ReferralRegisterRepository, referralView } from './referral-register.repository.js';
@@ -47,6 +48,7 @@ export class TableReferralsController {
 
   @Get(':table/referrals')
   @Roles('table-member', 'coordinator')
+  @ProcessesPersonalData({ ...TABLES_PROCESSING, purpose: 'Overzicht van de verwijzingen aan een tafel', subjectType: 'referral', subjects: (_req, body) => ((body as { items?: { referralId: string }[] } | undefined)?.items ?? []).map((r) => r.referralId) })
   @ApiOperation({ summary: "The table's referrals in your region, newest first (cursor-paginated)" })
   async list(@Param('table') tableId: string, @Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const table = requireTableAccess(this.config, tableId, principal);
@@ -62,6 +64,7 @@ export class TableReferralsController {
 
   @Get(':table/referrals/:id')
   @Roles('table-member', 'coordinator')
+  @ProcessesPersonalData({ ...TABLES_PROCESSING, purpose: 'Inzien van een verwijzing aan een tafel', subjectType: 'referral', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'One referral, as the table received it' })
   async get(@Param('table') tableId: string, @Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const table = requireTableAccess(this.config, tableId, principal);
@@ -74,6 +77,7 @@ export class TableReferralsController {
   @Post(':table/referrals/:id/accept')
   @HttpCode(200)
   @Roles('table-member')
+  @ProcessesPersonalData({ ...TABLES_PROCESSING, purpose: 'Aannemen van een verwijzing door een tafel', subjectType: 'referral', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'Accept: the table takes over what its configuration says (e.g. procesregie); again → no change' })
   async accept(@Param('table') tableId: string, @Param('id') id: string, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
     return referralView(await this.decisions.decide(tableId, id, { outcome: 'accepted' }, principal, traceOf(req)), false);
@@ -82,6 +86,7 @@ export class TableReferralsController {
   @Post(':table/referrals/:id/return')
   @HttpCode(200)
   @Roles('table-member')
+  @ProcessesPersonalData({ ...TABLES_PROCESSING, purpose: 'Teruggeven van een verwijzing door een tafel, met reden', subjectType: 'referral', subjects: (req) => [req.params.id] })
   @ApiBody({ type: ReturnReferralRequestDto })
   @ApiOperation({ summary: 'Return with a reason: the case may be referred again' })
   async return(@Param('table') tableId: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
