@@ -8,13 +8,19 @@
  * the checkpointer, then measures:
  *  - raw read: every row through the same driver and pool, keyset pages of 10,000, default type parsing;
  *  - verify: `LedgerVerifier.verify()` — every chain re-hashed plus every checkpoint digest.
+ *  - replay: `ProjectionReplayer.replay('triage-queue')` — the intake's real apply function over the log in
+ *    commit order into a fresh table (its `SignalReceived` events; the rest of the log is filtered out in
+ *    SQL), reported as events applied per second and as log events covered per second.
  * `--reuse <url>` skips the fill and measures an existing (already sealed) bench database.
  */
+import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { NewEvent } from '#contracts';
-import { EVENT_COLUMNS, EventStore, LedgerCheckpointer, LedgerVerifier, TypeOrmDatabase, type EventRow } from '#eventstore';
+import { EVENT_COLUMNS, EventStore, LedgerCheckpointer, LedgerVerifier, ProjectionReplayer, TypeOrmDatabase, type EventRow } from '#eventstore';
+import { INTAKE_MIGRATIONS } from '../apps/intake/src/intake.migrations.js';
+import { TRIAGE_QUEUE_PROJECTION } from '../apps/intake/src/triage-queue/triage-queue.projection.js';
 import { freshDatabase, machine } from './bench-support.js';
 
 const { values } = parseArgs({
@@ -139,6 +145,16 @@ try {
   console.log(`raw sequential read: ${Math.round(raw).toLocaleString('en')} events/s, ${cpu.raw.toFixed(1)} µs Node CPU per event`);
   console.log(`verify:              ${Math.round(verify).toLocaleString('en')} events/s, ${cpu.verify.toFixed(1)} µs Node CPU per event (ok=${last!.ok}, ${last!.checkpointsChecked} checkpoints, ${last!.streamsChecked.toLocaleString('en')} streams, ${workers} worker thread(s))`);
   console.log(`ratio raw/verify:    ${(raw / verify).toFixed(2)}`);
+
+  // Replay of the triage queue into a fresh table (the live one stays empty here: only the rate counts).
+  const exists = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM pg_tables WHERE tablename = 'triage_queue'`);
+  if (exists.rows[0]!.n === '0') {
+    for (const M of INTAKE_MIGRATIONS) await (new (M as new () => { up(q: unknown): Promise<void> })()).up({ query: (sql: string) => db.query(sql) });
+  }
+  const c0 = process.cpuUsage();
+  const replayed = await new ProjectionReplayer(db, [TRIAGE_QUEUE_PROJECTION]).replay('triage-queue', { batchSize: batch });
+  const applied = replayed.eventsRead;
+  console.log(`replay triage-queue: ${replayed.eventsPerSecond.toLocaleString('en')} events applied/s (${applied.toLocaleString('en')} SignalReceived in ${(replayed.durationMs / 1000).toFixed(1)} s), ${Math.round(count / (replayed.durationMs / 1000)).toLocaleString('en')} log events covered/s, ${cpuMicros(c0) / applied < Infinity ? (cpuMicros(c0) / applied).toFixed(1) : '-'} µs Node CPU per applied event (incl. compare)`);
   if (values.keep && !values.reuse) console.log(`kept database: ${target.url}`);
 } finally {
   await db.close();

@@ -7,20 +7,27 @@
  *       On PostgreSQL the chains are hashed by <n> worker threads (default: one per core).
  *   npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>]... [--json]
  *       Verifies an exported stream bundle offline: no database, no network.
+ *   npm run audit -- replay --projection <name> [--switch] [--keep] [--json] [--max-differences <n>] [--batch <n>]
+ *   npm run audit -- replay --list
+ *       Rebuilds a projection from position 0 into fresh tables and compares them with the live ones
+ *       (counts, canonical-content hash, first differing rows); --switch swaps them in (blue-green).
  *
- * Exit codes: 0 verified, 1 tampering or a broken/forged bundle found (the first break is printed),
- * 2 invalid arguments, 3 could not run (database unreachable, file unreadable).
+ * Exit codes: 0 verified / replay identical (or switched), 1 tampering, a broken/forged bundle or a replay
+ * that differs from the live tables, 2 invalid arguments (also an unknown projection), 3 could not run
+ * (database unreachable, file unreadable).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { LedgerVerifier, TypeOrmDatabase, verifyBundle, type LedgerAnchor, type LedgerBreak } from '#eventstore';
+import { LedgerVerifier, ProjectionReplayer, TypeOrmDatabase, verifyBundle, type LedgerAnchor, type LedgerBreak, type ProjectionDefinition, type ReplayReport } from '#eventstore';
 
 const USAGE = `Usage:
   npm run audit -- verify [--anchor <seq>:<hash>]... [--json] [--batch <rows>] [--workers <n>]
   npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>]... [--json]
+  npm run audit -- replay --projection <name> [--switch] [--keep] [--json] [--max-differences <n>] [--batch <n>]
+  npm run audit -- replay --list
 The database is DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR (default ./.signaalroute).`;
 
 class UsageError extends Error {}
@@ -49,13 +56,8 @@ function describeBreak(b: LedgerBreak): string[] {
   ];
 }
 
-async function verify(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, strict: true, options: { anchor: { type: 'string', multiple: true }, json: { type: 'boolean' }, batch: { type: 'string' }, workers: { type: 'string' } } });
-  const anchors = parseAnchors(values.anchor);
-  const batchSize = values.batch === undefined ? undefined : Number(values.batch);
-  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 100 || batchSize > 100_000)) throw new UsageError('--batch must be an integer in 100..100000');
-  const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers must be an integer in 1..64');
+/** The database in DATABASE_URL, or the embedded one in SIGNAALROUTE_DATA_DIR; it must hold a ledger. */
+async function openLedgerDatabase(): Promise<{ db: TypeOrmDatabase; url: string | undefined }> {
   const url = process.env.DATABASE_URL;
   if (url !== undefined && url !== '' && !/^postgres(ql)?:\/\//.test(url)) throw new UsageError('DATABASE_URL must be a postgres:// URL');
   const dataDir = process.env.SIGNAALROUTE_DATA_DIR || './.signaalroute';
@@ -72,6 +74,17 @@ async function verify(argv: string[]): Promise<number> {
     if (error instanceof CannotRunError) throw error;
     throw new CannotRunError(`cannot open the database: ${(error as Error).message}`);
   }
+  return { db, url };
+}
+
+async function verify(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, strict: true, options: { anchor: { type: 'string', multiple: true }, json: { type: 'boolean' }, batch: { type: 'string' }, workers: { type: 'string' } } });
+  const anchors = parseAnchors(values.anchor);
+  const batchSize = values.batch === undefined ? undefined : Number(values.batch);
+  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 100 || batchSize > 100_000)) throw new UsageError('--batch must be an integer in 100..100000');
+  const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers must be an integer in 1..64');
+  const { db, url } = await openLedgerDatabase();
   const bar = new cliProgress.SingleBar(
     { format: 'verifying |{bar}| {percentage}% | {value}/{total} events | {rate} events/s | {duration_formatted}', hideCursor: true, stream: process.stderr, etaBuffer: 50 },
     cliProgress.Presets.shades_classic,
@@ -142,6 +155,76 @@ async function verifyBundleFile(argv: string[]): Promise<number> {
   return 1;
 }
 
+function describeReplay(report: ReplayReport): string[] {
+  const lines = [`${report.eventsRead.toLocaleString('en')} events replayed in ${report.durationMs} ms (${report.eventsPerSecond.toLocaleString('en')} events/s)`];
+  for (const t of report.tables) {
+    lines.push(`  ${t.identical ? 'identical' : 'DIFFERENT'}  ${t.table}: ${t.liveRows} live rows, ${t.replayRows} replayed; md5 live ${t.liveHash}, replay ${t.replayHash}`);
+    if (Object.keys(t.ignoredColumns).length > 0) lines.push(`    not compared: ${Object.entries(t.ignoredColumns).map(([c, why]) => `${c} (${why})`).join('; ')}`);
+    if (t.differenceCount > 0) lines.push(`    ${t.differenceCount} differing row(s); first ${t.differences.length}:`);
+    for (const d of t.differences) {
+      const detail = d.kind === 'different' ? d.columns.map((c) => `${c}: live ${JSON.stringify(d.live![c])} ≠ replay ${JSON.stringify(d.replay![c])}`).join(', ') : d.kind;
+      lines.push(`      ${JSON.stringify(d.key)}  ${detail}`);
+    }
+  }
+  if (report.keptTables) lines.push(`replay tables kept: ${report.keptTables.join(', ')}`);
+  if (report.switched) {
+    lines.push(`SWITCHED at ${report.switched.at} (${report.switched.eventsCaughtUp} events caught up under the lock); previous tables kept for a rollback:`);
+    for (const [live, previous] of Object.entries(report.switched.previousTables)) lines.push(`  ${live} → ${previous}`);
+  }
+  return lines;
+}
+
+async function replay(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { projection: { type: 'string' }, switch: { type: 'boolean' }, keep: { type: 'boolean' }, json: { type: 'boolean' }, list: { type: 'boolean' }, 'max-differences': { type: 'string' }, batch: { type: 'string' } },
+  });
+  const maxDifferences = values['max-differences'] === undefined ? 20 : Number(values['max-differences']);
+  if (!Number.isInteger(maxDifferences) || maxDifferences < 1 || maxDifferences > 10_000) throw new UsageError('--max-differences must be an integer in 1..10000');
+  const batchSize = values.batch === undefined ? undefined : Number(values.batch);
+  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 100 || batchSize > 100_000)) throw new UsageError('--batch must be an integer in 100..100000');
+  // The composition root knows every app's projections; loaded only for this command (Nest decorators need reflect-metadata).
+  await import('reflect-metadata');
+  const { ALL_APPS } = await import('../apps/signaalroute/src/all-apps.js');
+  const definitions: ProjectionDefinition[] = ALL_APPS.flatMap((a) => [...(a.projections ?? [])]);
+  if (values.list) {
+    for (const d of definitions) out(`${d.name.padEnd(16)} ${d.tables.map((t) => t.name).join(', ').padEnd(40)} ${d.description}`);
+    return 0;
+  }
+  if (!values.projection) throw new UsageError('replay needs --projection <name> (or --list)');
+  const definition = definitions.find((d) => d.name === values.projection);
+  if (!definition) throw new UsageError(`REPLAY.PROJECTION_UNKNOWN: no projection "${values.projection}"; known: ${definitions.map((d) => d.name).join(', ')}`);
+  const { db } = await openLedgerDatabase();
+  const bar = new cliProgress.SingleBar(
+    { format: 'replaying |{bar}| {percentage}% | {value}/{total} events | {rate} events/s | {duration_formatted}', hideCursor: true, stream: process.stderr, etaBuffer: 50 },
+    cliProgress.Presets.shades_classic,
+  );
+  try {
+    const total = Number((await db.query<{ n: string }>('SELECT count(*)::text AS n FROM events WHERE $1::text[] IS NULL OR type = ANY($1::text[])', [definition.eventTypes ? [...definition.eventTypes] : null])).rows[0]!.n);
+    const started = performance.now();
+    bar.start(total, 0, { rate: '0' });
+    const report = await new ProjectionReplayer(db, definitions).replay(definition.name, {
+      switch: values.switch === true,
+      keep: values.keep === true,
+      maxDifferences,
+      batchSize,
+      onProgress: (read) => {
+        if (read > total) bar.setTotal(read);
+        bar.update(read, { rate: Math.round(read / Math.max(0.001, (performance.now() - started) / 1000)).toLocaleString('en') });
+      },
+    });
+    bar.stop();
+    if (values.json) out(JSON.stringify(report, null, 2));
+    err(`${report.identical ? 'replay identical to the live tables' : 'REPLAY DIFFERS from the live tables'}: projection ${report.projection}`);
+    for (const line of describeReplay(report)) err(line);
+    return report.identical || report.switched ? 0 : 1;
+  } finally {
+    bar.stop();
+    await db.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -150,6 +233,8 @@ async function main(argv: string[]): Promise<number> {
         return await verify(rest);
       case 'verify-bundle':
         return await verifyBundleFile(rest);
+      case 'replay':
+        return await replay(rest);
       case undefined:
       case '--help':
       case '-h':

@@ -12,6 +12,10 @@ export const AUDIT_PROCESSING = {
     activity: 'audit-reconstructie',
     purpose: 'Verantwoording: de stand en besluiten van een zaak op een moment in het verleden reconstrueren',
   },
+  replay: {
+    activity: 'audit-herbouw-leesmodel',
+    purpose: 'Verantwoording: aantonen dat een leesmodel precies volgt uit het gebeurtenissenlogboek',
+  },
   processingLog: {
     activity: 'inzage-verwerkingenlog',
     purpose: 'Toezicht: nagaan wie wiens persoonsgegevens verwerkte, waarom en wanneer',

@@ -4,10 +4,12 @@ import { StreamBundleController } from './export/stream-bundle.controller.js';
 import { LedgerCheckpointingService } from './ledger/ledger-checkpointing.service.js';
 import { VerifyLedgerController } from './ledger/verify-ledger.controller.js';
 import { ProcessingLogController } from './processing-log/processing-log.controller.js';
+import { ProjectionReplayController } from './replay/projection-replay.controller.js';
+import { ProjectionReplayService } from './replay/projection-replay.service.js';
 
-/** The auditor's toolkit: ledger checkpoints and verification, stream export, as-of reconstruction, the processing log. All read-only. */
+/** The auditor's toolkit: ledger checkpoints and verification, stream export, as-of reconstruction, projection replay, the processing log. Read-only, except an admin's replay switch. */
 @Module({
-  controllers: [VerifyLedgerController, StreamBundleController, ProcessingLogController, CaseAsOfController],
-  providers: [LedgerCheckpointingService],
+  controllers: [VerifyLedgerController, StreamBundleController, ProcessingLogController, CaseAsOfController, ProjectionReplayController],
+  providers: [LedgerCheckpointingService, ProjectionReplayService],
 })
 export class AuditModule {}

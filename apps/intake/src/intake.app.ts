@@ -2,11 +2,13 @@ import { TOPICS } from '#contracts';
 import { INTAKE_MIGRATIONS } from './intake.migrations.js';
 import { IntakeModule } from './intake.module.js';
 import { INBOUND_TOPICS } from './signals/inbound-signal.consumer.js';
+import { TRIAGE_QUEUE_PROJECTION } from './triage-queue/triage-queue.projection.js';
 
-/** What the intake app contributes to a process: its module, its tables and its topics. */
+/** What the intake app contributes to a process: its module, its tables, its topics and its rebuildable read models. */
 export const INTAKE_APP = {
   name: 'intake',
   module: IntakeModule,
   migrations: INTAKE_MIGRATIONS,
   topics: [TOPICS.signals, TOPICS.cases, ...INBOUND_TOPICS],
+  projections: [TRIAGE_QUEUE_PROJECTION],
 } as const;

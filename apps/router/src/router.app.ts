@@ -1,11 +1,14 @@
 import { REFERRAL_TOPICS, TOPICS } from '#contracts';
 import { ROUTER_MIGRATIONS } from './router.migrations.js';
+import { CASE_VIEW_PROJECTION } from './cases/case-view.projection.js';
 import { RouterModule } from './router.module.js';
+import { ROUTER_SIGNALS_PROJECTION } from './signals/router-signals.projection.js';
 
-/** What the router app contributes to a process: its module, its tables and its topics. */
+/** What the router app contributes to a process: its module, its tables, its topics and its rebuildable read models. */
 export const ROUTER_APP = {
   name: 'router',
   module: RouterModule,
   migrations: ROUTER_MIGRATIONS,
   topics: [TOPICS.cases, TOPICS.signals, REFERRAL_TOPICS.referrals],
+  projections: [CASE_VIEW_PROJECTION, ROUTER_SIGNALS_PROJECTION],
 } as const;

@@ -20,3 +20,5 @@ export * from './ledger/ledger-verifier.js';
 export * from './ledger/ledger-bundle.js';
 export * from './ledger/chain-scan.js';
 export * from './ledger/jsonb-canonical-text.js';
+export * from './projections/projection-definition.js';
+export * from './projections/projection-replayer.js';

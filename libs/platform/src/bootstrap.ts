@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
+import type { ProjectionDefinition } from '#eventstore';
 import { SecurityModule, securityOptionsFromEnv } from '#security';
 import type { Clock } from './clock.js';
 import { loadConfig, type AppConfig } from './config/app.config.js';
@@ -15,6 +16,8 @@ export interface AppDescriptor {
   module: Function;
   migrations: readonly Function[];
   topics: readonly string[];
+  /** Read models the app owns that can be rebuilt from the event log (replayed and compared by the audit app). */
+  projections?: readonly ProjectionDefinition[];
 }
 
 export interface StartOptions {
@@ -46,6 +49,7 @@ class RootModule {
           relay: config.OUTBOX_RELAY_ENABLED,
           migrations: apps.flatMap((a) => [...a.migrations]),
           topics: apps.flatMap((a) => [...a.topics]),
+          projections: apps.flatMap((a) => [...(a.projections ?? [])]),
         }),
         SecurityModule.forRoot({ ...securityOptionsFromEnv(env as NodeJS.ProcessEnv), dataDir: config.SIGNAALROUTE_DATA_DIR }),
         ...apps.map((a) => a.module as never),

@@ -2,12 +2,12 @@ import { Global, Inject, Module, type DynamicModule, type OnApplicationBootstrap
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { TOPICS } from '#contracts';
-import { EventStore, OutboxRelay, TypeOrmDatabase, type Database } from '#eventstore';
+import { EventStore, OutboxRelay, TypeOrmDatabase, type Database, type ProjectionDefinition } from '#eventstore';
 import { createTransport, MESSAGE_TRANSPORT, type MessageTransport, type TopicSpec } from '#messaging';
 import { CLOCK, systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
-import { APP_CONFIG, DATABASE, EVENT_STORE, LOGGER, OUTBOX_RELAY } from './platform.tokens.js';
+import { APP_CONFIG, DATABASE, EVENT_STORE, LOGGER, OUTBOX_RELAY, PROJECTIONS } from './platform.tokens.js';
 import { PLATFORM_MIGRATIONS } from './processing-log/processing-log.migration.js';
 import { ProcessingLogInterceptor } from './processing-log/processing-log.interceptor.js';
 import { PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER } from './processing-log/processing-log.tokens.js';
@@ -24,6 +24,8 @@ export interface PlatformOptions {
   clock?: Clock;
   /** Run the outbox relay in this process (default true). */
   relay?: boolean;
+  /** Rebuildable read models of the apps in this process, provided as `PROJECTIONS`. */
+  projections?: ProjectionDefinition[];
 }
 
 /**
@@ -52,6 +54,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         { provide: LOGGER, useValue: logger },
         { provide: CLOCK, useValue: clock },
         { provide: 'PLATFORM_TOPICS', useValue: topics },
+        { provide: PROJECTIONS, useValue: options.projections ?? [] },
         {
           provide: DATABASE,
           useFactory: async () => {
@@ -95,7 +98,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         { provide: SUBJECT_PSEUDONYMIZER, useFactory: () => SubjectPseudonymizer.load(config.PROCESSING_LOG_KEY, config.SIGNAALROUTE_DATA_DIR) },
         { provide: APP_INTERCEPTOR, useClass: ProcessingLogInterceptor },
       ],
-      exports: [APP_CONFIG, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
+      exports: [APP_CONFIG, PROJECTIONS, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
     };
   }
 

@@ -4,3 +4,5 @@ export const DATABASE = Symbol('DATABASE');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
 export const LOGGER = Symbol('LOGGER');
+/** Every `ProjectionDefinition` of the apps running in this process (`ProjectionDefinition[]`). */
+export const PROJECTIONS = Symbol('PROJECTIONS');

@@ -8,7 +8,7 @@ import {
   type CaseEvent,
   type SignalReceivedPayload,
 } from '#domain';
-import { Inbox, type Database, type SqlExecutor } from '#eventstore';
+import { Inbox, quoteIdent, type Database, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
 
@@ -22,11 +22,16 @@ const QUEUE_EVENT_TYPES: readonly string[] = [SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
+/** The queue's tables at their live names; a replay passes its own (`<table>_replay_<n>`). */
+const LIVE_TABLES: ProjectionTableNames = { triage_queue: 'triage_queue', triage_queue_case_links: 'triage_queue_case_links' };
+const tablesOf = (tables: ProjectionTableNames) => ({ queue: quoteIdent(tables.triage_queue!), links: quoteIdent(tables.triage_queue_case_links!) });
+
 /**
  * Inserts a run of `SignalReceived` events as queue rows in one multi-row statement. A case event that came
  * before its signal (the two topics are not ordered with each other) left a case link; the row starts in it.
  */
-async function insertReceived(tx: SqlExecutor, events: EventEnvelope[]): Promise<void> {
+async function insertReceived(tx: SqlExecutor, events: EventEnvelope[], tables: ProjectionTableNames): Promise<void> {
+  const { queue, links } = tablesOf(tables);
   const params: unknown[] = [];
   const rows = events.map((event) => {
     const p = event.payload as unknown as SignalReceivedPayload;
@@ -44,11 +49,11 @@ async function insertReceived(tx: SqlExecutor, events: EventEnvelope[]): Promise
     return `(${$(0)}::uuid, ${$(1)}, ${$(2)}, ${$(3)}::timestamptz, ${$(4)}::timestamptz, ${$(5)}, ${$(6)}, ${$(7)}, ${$(8)}::boolean, ${$(9)}::boolean, ${$(10)}::jsonb, ${$(11)}::bigint)`;
   });
   await tx.query(
-    `INSERT INTO triage_queue (signal_id, municipality, source, status, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position, case_id)
+    `INSERT INTO ${queue} (signal_id, municipality, source, status, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position, case_id)
      SELECT v.signal_id, v.municipality, v.source, CASE WHEN l.case_id IS NULL THEN 'nieuw' ELSE 'in-behandeling' END, v.received_at, v.recorded_at,
             v.external_ref, v.theme, v.urgency, v.wvggz, v.special_category, v.details, v.event_position, l.case_id
        FROM (VALUES ${rows.join(', ')}) AS v (signal_id, municipality, source, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position)
-       LEFT JOIN triage_queue_case_links l ON l.signal_id = v.signal_id
+       LEFT JOIN ${links} l ON l.signal_id = v.signal_id
      ON CONFLICT (signal_id) DO NOTHING`,
     params,
   );
@@ -59,27 +64,28 @@ async function insertReceived(tx: SqlExecutor, events: EventEnvelope[]): Promise
  * gekoppeld > nieuw (a link does not take a signal out of its case). A case link is also kept apart for a
  * signal that has not arrived yet. Unreadable payloads are ignored.
  */
-async function applyTriageChange(tx: SqlExecutor, event: EventEnvelope): Promise<void> {
+async function applyTriageChange(tx: SqlExecutor, event: EventEnvelope, tables: ProjectionTableNames): Promise<void> {
+  const { queue, links } = tablesOf(tables);
   const p = event.payload as Record<string, unknown>;
   switch (event.type) {
     case SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE:
       if (!isUuid(p.signalId) || !isUuid(p.subjectId)) return;
-      await tx.query(`UPDATE triage_queue SET subject_id = $2::uuid, status = CASE WHEN status = 'nieuw' THEN 'gekoppeld' ELSE status END WHERE signal_id = $1::uuid`, [p.signalId, p.subjectId]);
+      await tx.query(`UPDATE ${queue} SET subject_id = $2::uuid, status = CASE WHEN status = 'nieuw' THEN 'gekoppeld' ELSE status END WHERE signal_id = $1::uuid`, [p.signalId, p.subjectId]);
       return;
     case SIGNAL_DISMISSED_EVENT_TYPE:
       if (!isUuid(p.signalId)) return;
-      await tx.query(`UPDATE triage_queue SET status = 'afgewezen' WHERE signal_id = $1::uuid`, [p.signalId]);
+      await tx.query(`UPDATE ${queue} SET status = 'afgewezen' WHERE signal_id = $1::uuid`, [p.signalId]);
       return;
     case CASE_OPENED:
     case SIGNAL_ADDED_TO_CASE: {
       const signalIds = event.type === CASE_OPENED ? p.signalIds : [p.signalId];
       if (!isUuid(p.caseId) || !Array.isArray(signalIds) || signalIds.length === 0 || !signalIds.every(isUuid)) return;
       await tx.query(
-        `INSERT INTO triage_queue_case_links (signal_id, case_id) SELECT id, $2::uuid FROM unnest($1::uuid[]) AS id ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id`,
+        `INSERT INTO ${links} (signal_id, case_id) SELECT id, $2::uuid FROM unnest($1::uuid[]) AS id ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id`,
         [signalIds, p.caseId],
       );
       await tx.query(
-        `UPDATE triage_queue SET case_id = $2::uuid, status = CASE WHEN status = 'afgewezen' THEN status ELSE 'in-behandeling' END WHERE signal_id = ANY($1::uuid[])`,
+        `UPDATE ${queue} SET case_id = $2::uuid, status = CASE WHEN status = 'afgewezen' THEN status ELSE 'in-behandeling' END WHERE signal_id = ANY($1::uuid[])`,
         [signalIds, p.caseId],
       );
       return;
@@ -98,24 +104,41 @@ export function isTriageQueueEvent(event: EventEnvelope): boolean {
  * Applies events to the triage queue in order, inside the caller's transaction. Consecutive
  * `SignalReceived` events go in as one statement; events the queue does not show are ignored.
  */
-export async function applyToTriageQueue(tx: SqlExecutor, events: EventEnvelope[]): Promise<void> {
+export async function applyToTriageQueue(tx: SqlExecutor, events: readonly EventEnvelope[], tables: ProjectionTableNames = LIVE_TABLES): Promise<void> {
   let received: EventEnvelope[] = [];
   const flush = async () => {
-    if (received.length > 0) await insertReceived(tx, received);
+    if (received.length > 0) await insertReceived(tx, received, tables);
     received = [];
   };
   for (const event of events) {
     switch (event.type) {
       case SIGNAL_RECEIVED_EVENT_TYPE:
         received.push(event);
+        // 12 parameters a row: stay well below PostgreSQL's 65,535 bind parameters (replays pass big batches).
+        if (received.length >= 2000) await flush();
         break;
       default:
         await flush();
-        await applyTriageChange(tx, event);
+        await applyTriageChange(tx, event, tables);
     }
   }
   await flush();
 }
+
+/**
+ * The triage queue as a rebuildable projection (`npm run audit -- replay --projection triage-queue`).
+ * `triage_queue_case_links.created_at` is the wall clock at apply time, so it is left out of the comparison.
+ */
+export const TRIAGE_QUEUE_PROJECTION: ProjectionDefinition = {
+  name: 'triage-queue',
+  description: "Intake: the coordinators' triage queue (signals with their status, subject and case)",
+  tables: [
+    { name: 'triage_queue', primaryKey: ['signal_id'] },
+    { name: 'triage_queue_case_links', primaryKey: ['signal_id'], ignoredColumns: { created_at: 'wall-clock time the link was applied (now()), not part of any event' } },
+  ],
+  eventTypes: QUEUE_EVENT_TYPES,
+  apply: applyToTriageQueue,
+};
 
 /**
  * The coordinators' triage queue: a read model fed from `signaalroute.signals.v1` (and, for the case a

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TOPICS, type NewEvent, type Role } from '#contracts';
 import { CASE_EVENT_VERSION, decideCase, foldCase, NO_CASE, type CaseActor, type CaseCommand, type CaseEvent, type CaseState } from '#domain';
-import { EventStore, OutboxRelay, VersionConflictError, type Database } from '#eventstore';
+import { EventStore, OutboxRelay, quoteIdent, VersionConflictError, type Database } from '#eventstore';
 import { CLOCK, DATABASE, EVENT_STORE, OUTBOX_RELAY, type Clock } from '#platform';
 import { municipalityScope, requireMunicipality, type Principal } from '#security';
 import { nextDeadlineAt } from '../deadlines/next-deadline-at.js';
@@ -106,8 +106,8 @@ export class CaseCommandService implements CaseCommandRunner {
   }
 }
 
-/** The `case_view` row after the command, as an upsert for `appendIn`'s `alsoInsert`. */
-function upsertCaseView(param: (value: unknown) => string, next: ExistingCase, specialCategory: boolean, now: Date, headHash: string): string {
+/** The `case_view` row after the command, as an upsert for `appendIn`'s `alsoInsert` (into `table` for a replay). */
+export function upsertCaseView(param: (value: unknown) => string, next: ExistingCase, specialCategory: boolean, now: Date, headHash: string, table = 'case_view'): string {
   const values = [
     `${param(next.caseId)}::uuid`,
     param(next.municipality),
@@ -123,7 +123,7 @@ function upsertCaseView(param: (value: unknown) => string, next: ExistingCase, s
     `${param(now.toISOString())}::timestamptz`,
     param(headHash),
   ];
-  return `INSERT INTO case_view (case_id, municipality, model_id, model_version, current_state, status, version, special_category, state, next_deadline_at, opened_at, updated_at, head_hash)
+  return `INSERT INTO ${quoteIdent(table)} (case_id, municipality, model_id, model_version, current_state, status, version, special_category, state, next_deadline_at, opened_at, updated_at, head_hash)
           VALUES (${values.join(', ')})
           ON CONFLICT (case_id) DO UPDATE SET model_id = EXCLUDED.model_id, model_version = EXCLUDED.model_version, current_state = EXCLUDED.current_state,
             status = EXCLUDED.status, version = EXCLUDED.version, special_category = EXCLUDED.special_category, state = EXCLUDED.state,

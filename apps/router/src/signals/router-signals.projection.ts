@@ -9,7 +9,7 @@ import {
   type CaseEvent,
   type SignalReceivedPayload,
 } from '#domain';
-import { Inbox, type Database } from '#eventstore';
+import { Inbox, quoteIdent, type Database, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
 import { isUuid } from './signal-stream.js';
@@ -23,12 +23,16 @@ const CASE_OPENED: CaseEvent['type'] = 'CaseOpened';
 const SIGNAL_ADDED_TO_CASE: CaseEvent['type'] = 'SignalAddedToCase';
 const CLAIMED = 'EXISTS (SELECT 1 FROM claimed)';
 
+const ROUTER_SIGNALS_EVENT_TYPES: readonly string[] = [SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE, SIGNAL_DISMISSED_EVENT_TYPE, CASE_OPENED, SIGNAL_ADDED_TO_CASE];
+
 /**
- * The one statement that applies `event` to `router_signals`, for `Inbox.handleOnceInStatement` (guarded
- * by the inbox claim), or null for events the read model does not use and for payloads it cannot read.
+ * The one statement that applies `event` to `router_signals` (or the table named `table`, for a replay),
+ * for `Inbox.handleOnceInStatement` (guarded by the inbox claim), or null for events the read model does
+ * not use and for payloads it cannot read.
  */
-export function routerSignalsEffect(event: EventEnvelope, param: (value: unknown) => string): string | null {
+export function routerSignalsEffect(event: EventEnvelope, param: (value: unknown) => string, table = 'router_signals'): string | null {
   const p = event.payload as Record<string, unknown>;
+  const t = quoteIdent(table);
   switch (event.type) {
     case SIGNAL_RECEIVED_EVENT_TYPE: {
       const s = p as unknown as SignalReceivedPayload;
@@ -39,25 +43,25 @@ export function routerSignalsEffect(event: EventEnvelope, param: (value: unknown
         JSON.stringify(signalSubjectHints(s)), event.position,
       ].map(param);
       // A row a case event left before the signal arrived is filled in; an existing signal is never overwritten.
-      return `INSERT INTO router_signals (signal_id, municipality, source, theme, received_at, reporter_relation, wvggz, hints, received_position)
+      return `INSERT INTO ${t} AS rs (signal_id, municipality, source, theme, received_at, reporter_relation, wvggz, hints, received_position)
               SELECT ${v[0]}::uuid, ${v[1]}, ${v[2]}, ${v[3]}, ${v[4]}::timestamptz, ${v[5]}, ${v[6]}::boolean, ${v[7]}::jsonb, ${v[8]}::bigint WHERE ${CLAIMED}
               ON CONFLICT (signal_id) DO UPDATE SET municipality = EXCLUDED.municipality, source = EXCLUDED.source, theme = EXCLUDED.theme,
                 received_at = EXCLUDED.received_at, reporter_relation = EXCLUDED.reporter_relation, wvggz = EXCLUDED.wvggz, hints = EXCLUDED.hints,
                 received_position = EXCLUDED.received_position, updated_at = now()
-              WHERE router_signals.source IS NULL`;
+              WHERE rs.source IS NULL`;
     }
     case SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE:
       if (!isUuid(p.signalId) || !isUuid(p.subjectId)) return null;
-      return `UPDATE router_signals SET subject_id = ${param(p.subjectId)}::uuid, updated_at = now() WHERE signal_id = ${param(p.signalId)}::uuid AND ${CLAIMED}`;
+      return `UPDATE ${t} SET subject_id = ${param(p.subjectId)}::uuid, updated_at = now() WHERE signal_id = ${param(p.signalId)}::uuid AND ${CLAIMED}`;
     case SIGNAL_DISMISSED_EVENT_TYPE:
       if (!isUuid(p.signalId)) return null;
-      return `UPDATE router_signals SET dismissed = true, updated_at = now() WHERE signal_id = ${param(p.signalId)}::uuid AND ${CLAIMED}`;
+      return `UPDATE ${t} SET dismissed = true, updated_at = now() WHERE signal_id = ${param(p.signalId)}::uuid AND ${CLAIMED}`;
     case CASE_OPENED:
     case SIGNAL_ADDED_TO_CASE: {
       const signalIds = event.type === CASE_OPENED ? p.signalIds : [p.signalId];
       if (!isUuid(p.caseId) || !Array.isArray(signalIds) || signalIds.length === 0 || !signalIds.every(isUuid)) return null;
       // Upsert: the case event may come before the signal (the topics are not ordered with each other).
-      return `INSERT INTO router_signals (signal_id, case_id)
+      return `INSERT INTO ${t} (signal_id, case_id)
               SELECT id, ${param(p.caseId)}::uuid FROM unnest(${param(signalIds)}::uuid[]) AS id WHERE ${CLAIMED}
               ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id, updated_at = now()`;
     }
@@ -65,6 +69,41 @@ export function routerSignalsEffect(event: EventEnvelope, param: (value: unknown
       return null;
   }
 }
+
+/**
+ * Applies events to `router_signals` (or the replay's table) in order, inside the caller's transaction,
+ * without the inbox: a replay reads each event once from the log. Unreadable payloads are skipped, as the
+ * consumer skips them.
+ */
+export async function applyToRouterSignals(tx: SqlExecutor, events: readonly EventEnvelope[], tables: ProjectionTableNames): Promise<void> {
+  for (const event of events) {
+    const params: unknown[] = [];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    let effect: string | null;
+    try {
+      effect = event.payload !== null && typeof event.payload === 'object' ? routerSignalsEffect(event, param, tables.router_signals) : null;
+    } catch {
+      effect = null;
+    }
+    // The effect is guarded by the inbox claim (`claimed`); a replay has nothing to claim.
+    if (effect) await tx.query(`WITH claimed AS (SELECT 1) ${effect}`, params);
+  }
+}
+
+/**
+ * The router's signal read model as a rebuildable projection (`--projection router-signals`).
+ * `updated_at` is the wall clock at apply time (now()), so it is left out of the comparison.
+ */
+export const ROUTER_SIGNALS_PROJECTION: ProjectionDefinition = {
+  name: 'router-signals',
+  description: 'Router: signals with their triage status, subject hints, subject and case (statistics, suggestions)',
+  tables: [{ name: 'router_signals', primaryKey: ['signal_id'], ignoredColumns: { updated_at: 'wall-clock time of the last apply (now()), not part of any event' } }],
+  eventTypes: ROUTER_SIGNALS_EVENT_TYPES,
+  apply: applyToRouterSignals,
+};
 
 /**
  * Feeds `router_signals` from `signaalroute.signals.v1` and `signaalroute.cases.v1`. Each event is

@@ -38,6 +38,8 @@ const EXACT: Record<string, number> = {
   'HTTP.METHOD_NOT_ALLOWED': 405,
   'PRECONDITION.FAILED': 412,
   'PRECONDITION.REQUIRED': 428,
+  'REPLAY.PROJECTION_UNKNOWN': 404,
+  'REPLAY.IN_PROGRESS': 409,
 };
 
 export function httpStatusForCode(code: string): number {

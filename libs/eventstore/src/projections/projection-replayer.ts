@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import type { EventEnvelope } from '#contracts';
+import { DomainError } from '#domain';
+import type { Database, SqlExecutor } from '../database/sql-executor.js';
+import { EVENT_COLUMNS, rowToEnvelope, type EventRow } from '../event-row.js';
+import { START_CURSOR, type ReadCursor } from '../event-store.js';
+import { quoteIdent, type ProjectionDefinition, type ProjectionTable, type ProjectionTableNames } from './projection-definition.js';
+
+/** One row that differs between the live table and its replay (values without the ignored columns). */
+export interface RowDifference {
+  /** Primary key of the row. */
+  key: Record<string, unknown>;
+  kind: 'missing-in-replay' | 'missing-in-live' | 'different';
+  /** Columns whose values differ (all columns for a missing row). */
+  columns: string[];
+  live: Record<string, unknown> | null;
+  replay: Record<string, unknown> | null;
+}
+
+/** The comparison of one live table with its replay. */
+export interface TableComparison {
+  table: string;
+  replayTable: string;
+  liveRows: number;
+  replayRows: number;
+  /** md5 over the table's canonical content: each row's jsonb text without the ignored columns, in primary-key order. */
+  liveHash: string;
+  replayHash: string;
+  identical: boolean;
+  differenceCount: number;
+  /** The first differences in primary-key order (at most `maxDifferences`). */
+  differences: RowDifference[];
+  /** Columns left out of the comparison, with the reason. */
+  ignoredColumns: Record<string, string>;
+}
+
+export interface ReplayReport {
+  projection: string;
+  /** True when every table's replay is hash-identical to the live table. */
+  identical: boolean;
+  /** Events read from the log (only the projection's event types). */
+  eventsRead: number;
+  /** Where the replay stopped in the global commit order. */
+  head: ReadCursor;
+  durationMs: number;
+  eventsPerSecond: number;
+  tables: TableComparison[];
+  /** The replay tables left in the database (`keep`), else null (they were dropped or switched in). */
+  keptTables: string[] | null;
+  /** After a blue-green switch: the former live tables, renamed (kept for a rollback). */
+  switched: { at: string; previousTables: Record<string, string>; eventsCaughtUp: number } | null;
+}
+
+export interface ReplayOptions {
+  /** Switch the replay in as the live tables (blue-green), in one transaction. */
+  switch?: boolean;
+  /** Keep the replay tables after comparing (default: drop them). Ignored with `switch`. */
+  keep?: boolean;
+  /** Differences listed per table (default 20). */
+  maxDifferences?: number;
+  /** Events per read and per apply transaction (default 5000). */
+  batchSize?: number;
+  onProgress?: (eventsRead: number) => void;
+}
+
+/** Raised for a projection name nobody registered. */
+export function projectionUnknown(name: string, known: readonly string[]): DomainError {
+  return new DomainError('REPLAY.PROJECTION_UNKNOWN', `No projection "${name}"; known: ${known.join(', ') || '(none in this process)'}`, { projection: name, known: [...known] });
+}
+
+const suffix = (): string => `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+
+/**
+ * Rebuilds a projection from position 0 into fresh tables (`<table>_replay_<n>`, created `LIKE <table>
+ * INCLUDING ALL`), reading the whole log in global commit order with `EventStore.readAll`'s rule (only
+ * transactions older than the oldest in flight, so no late commit is skipped), then compares each table
+ * with the live one row by row and by a hash of its canonical content. On request it switches the replay in
+ * (blue-green): in one transaction it locks the live tables, applies the events committed since the replay
+ * read its last batch, and renames live → `<table>_previous_<n>`, replay → live.
+ */
+export class ProjectionReplayer {
+  constructor(
+    private readonly db: Database,
+    private readonly definitions: readonly ProjectionDefinition[],
+  ) {}
+
+  /** The registered projections. */
+  list(): { name: string; description: string; tables: string[] }[] {
+    return this.definitions.map((d) => ({ name: d.name, description: d.description, tables: d.tables.map((t) => t.name) }));
+  }
+
+  /** @throws DomainError `REPLAY.PROJECTION_UNKNOWN` */
+  definition(name: string): ProjectionDefinition {
+    const found = this.definitions.find((d) => d.name === name);
+    if (!found) throw projectionUnknown(name, this.definitions.map((d) => d.name));
+    return found;
+  }
+
+  /** @throws DomainError `REPLAY.PROJECTION_UNKNOWN` */
+  async replay(name: string, options: ReplayOptions = {}): Promise<ReplayReport> {
+    const definition = this.definition(name);
+    const started = performance.now();
+    const tag = suffix();
+    const names: ProjectionTableNames = Object.fromEntries(definition.tables.map((t) => [t.name, `${t.name}_replay_${tag}`]));
+    for (const t of definition.tables) {
+      await this.db.query(`CREATE TABLE ${quoteIdent(names[t.name]!)} (LIKE ${quoteIdent(t.name)} INCLUDING ALL)`);
+    }
+    let kept = false;
+    try {
+      const batchSize = options.batchSize ?? 5000;
+      let cursor = START_CURSOR;
+      let eventsRead = 0;
+      for (;;) {
+        const batch = await readBatch(this.db, cursor, batchSize, definition.eventTypes, true);
+        if (batch.events.length === 0) break;
+        await this.db.transaction((tx) => definition.apply(tx, batch.events, names));
+        eventsRead += batch.events.length;
+        cursor = batch.last!;
+        options.onProgress?.(eventsRead);
+      }
+      const durationMs = Math.round(performance.now() - started);
+      let switched: ReplayReport['switched'] = null;
+      let tables: TableComparison[];
+      if (options.switch) {
+        const result = await this.switchIn(definition, names, cursor, tag, batchSize, options.maxDifferences ?? 20);
+        switched = result.switched;
+        tables = result.tables;
+        kept = true; // the replay tables are live now
+      } else {
+        tables = [];
+        for (const t of definition.tables) tables.push(await compareTable(this.db, t, t.name, names[t.name]!, options.maxDifferences ?? 20));
+        kept = options.keep === true;
+      }
+      return {
+        projection: definition.name,
+        identical: tables.every((t) => t.identical),
+        eventsRead,
+        head: cursor,
+        durationMs,
+        eventsPerSecond: Math.round(eventsRead / Math.max(0.001, durationMs / 1000)),
+        tables,
+        keptTables: kept && !switched ? Object.values(names) : null,
+        switched,
+      };
+    } finally {
+      if (!kept) {
+        for (const replayTable of Object.values(names)) await this.db.query(`DROP TABLE IF EXISTS ${quoteIdent(replayTable)}`).catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * Blue-green switch in one transaction. The live tables are locked first, so no live writer can change
+   * them between the catch-up and the rename; writers waiting on the lock resolve the table name again
+   * once it is released and write into the switched-in table. The comparison is made inside the lock,
+   * before the rename, so it shows what the switch replaced.
+   */
+  private async switchIn(definition: ProjectionDefinition, names: ProjectionTableNames, from: ReadCursor, tag: string, batchSize: number, maxDifferences: number) {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`LOCK TABLE ${definition.tables.map((t) => quoteIdent(t.name)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+      // Everything committed by now: a writer of these tables that was in flight has committed (the lock
+      // waited for it); later writers are blocked on the lock and will write into the new tables.
+      let cursor = from;
+      let eventsCaughtUp = 0;
+      for (;;) {
+        const batch = await readBatch(tx, cursor, batchSize, definition.eventTypes, false);
+        if (batch.events.length === 0) break;
+        await definition.apply(tx, batch.events, names);
+        eventsCaughtUp += batch.events.length;
+        cursor = batch.last!;
+      }
+      const tables: TableComparison[] = [];
+      for (const t of definition.tables) tables.push(await compareTable(tx, t, t.name, names[t.name]!, maxDifferences));
+      const previousTables: Record<string, string> = {};
+      for (const t of definition.tables) {
+        const previous = `${t.name}_previous_${tag}`;
+        await tx.query(`ALTER TABLE ${quoteIdent(t.name)} RENAME TO ${quoteIdent(previous)}`);
+        await tx.query(`ALTER TABLE ${quoteIdent(names[t.name]!)} RENAME TO ${quoteIdent(t.name)}`);
+        previousTables[t.name] = previous;
+      }
+      return { tables, switched: { at: new Date().toISOString(), previousTables, eventsCaughtUp } };
+    });
+  }
+}
+
+async function readBatch(db: SqlExecutor, cursor: ReadCursor, limit: number, types: readonly string[] | undefined, oldestInFlightRule: boolean): Promise<{ events: EventEnvelope[]; last: ReadCursor | null }> {
+  const params: unknown[] = [cursor.transactionId, cursor.position, limit];
+  const where = ['(events.transaction_id, events.position) > ($1::xid8, $2::bigint)'];
+  if (oldestInFlightRule) where.push('events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())');
+  if (types) {
+    params.push([...types]);
+    where.push(`events.type = ANY($${params.length}::text[])`);
+  }
+  const r = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY events.transaction_id, events.position LIMIT $3`, params);
+  const lastRow = r.rows[r.rows.length - 1];
+  return { events: r.rows.map(rowToEnvelope), last: lastRow ? { transactionId: lastRow.transaction_id, position: lastRow.position } : null };
+}
+
+const json = (v: unknown): Record<string, unknown> | null => (v === null || v === undefined ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>));
+
+/** Compares a live table with its replay: counts, canonical-content hashes, and the first differing rows. */
+export async function compareTable(db: SqlExecutor, table: ProjectionTable, live: string, replay: string, maxDifferences: number): Promise<TableComparison> {
+  const ignored = Object.keys(table.ignoredColumns ?? {});
+  const pk = table.primaryKey.map(quoteIdent).join(', ');
+  const canonical = `to_jsonb(t) - $1::text[]`;
+  const digest = async (name: string) => {
+    const r = await db.query<{ n: string; h: string }>(
+      `SELECT count(*)::text AS n, md5(coalesce(string_agg((${canonical})::text, E'\\n' ORDER BY ${table.primaryKey.map((c) => `t.${quoteIdent(c)}`).join(', ')}), '')) AS h FROM ${quoteIdent(name)} t`,
+      [ignored],
+    );
+    return { rows: Number(r.rows[0]!.n), hash: r.rows[0]!.h };
+  };
+  const a = await digest(live);
+  const b = await digest(replay);
+  let differences: RowDifference[] = [];
+  let differenceCount = 0;
+  if (a.hash !== b.hash || a.rows !== b.rows) {
+    const r = await db.query<{ live: unknown; replay: unknown; total: string }>(
+      `SELECT l.j AS live, r.j AS replay, count(*) OVER ()::text AS total
+         FROM (SELECT ${pk}, ${canonical} AS j FROM ${quoteIdent(live)} t) l
+         FULL JOIN (SELECT ${pk}, ${canonical} AS j FROM ${quoteIdent(replay)} t) r USING (${pk})
+        WHERE l.j IS DISTINCT FROM r.j
+        ORDER BY ${pk}
+        LIMIT $2`,
+      [ignored, maxDifferences],
+    );
+    differenceCount = Number(r.rows[0]?.total ?? 0);
+    differences = r.rows.map((row) => {
+      const l = json(row.live);
+      const p = json(row.replay);
+      const some = (l ?? p)!;
+      const key = Object.fromEntries(table.primaryKey.map((c) => [c, some[c]]));
+      if (!p) return { key, kind: 'missing-in-replay', columns: Object.keys(l!), live: l, replay: null };
+      if (!l) return { key, kind: 'missing-in-live', columns: Object.keys(p), live: null, replay: p };
+      const columns = [...new Set([...Object.keys(l), ...Object.keys(p)])].filter((c) => JSON.stringify(l[c]) !== JSON.stringify(p[c]));
+      return { key, kind: 'different', columns, live: l, replay: p };
+    });
+  }
+  return {
+    table: live,
+    replayTable: replay,
+    liveRows: a.rows,
+    replayRows: b.rows,
+    liveHash: a.hash,
+    replayHash: b.hash,
+    identical: a.hash === b.hash && a.rows === b.rows,
+    differenceCount,
+    differences,
+    ignoredColumns: { ...(table.ignoredColumns ?? {}) },
+  };
+}
