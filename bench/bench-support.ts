@@ -33,11 +33,17 @@ export function machine(): string {
   return `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 }
 
-/** Starts the compiled product (`npm run build` first) and resolves when /health/ready answers 200. */
-export async function startProduct(env: Record<string, string>): Promise<{ url: string; dataDir: string; child: ChildProcess; stop: () => Promise<void> }> {
+/**
+ * Starts the compiled product (`npm run build` first) and resolves when /health/ready answers 200. `entry`
+ * picks the process: all apps (default) or one app, as deployed in microservice mode.
+ */
+export async function startProduct(
+  env: Record<string, string>,
+  entry = 'dist/apps/signaalroute/src/main.js',
+): Promise<{ url: string; dataDir: string; child: ChildProcess; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sr-bench-'));
   const port = String(20000 + Math.floor(Math.random() * 20000));
-  const child = spawn(process.execPath, ['dist/apps/signaalroute/src/main.js'], {
+  const child = spawn(process.execPath, [entry], {
     env: { ...process.env, LOG_LEVEL: 'warn', PORT: port, HOST: '127.0.0.1', SIGNAALROUTE_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -2,7 +2,7 @@
  * Intake throughput and latency against real PostgreSQL and Kafka, with the raw baseline: a bare `pg`
  * transaction writing one event row and one outbox row at the same concurrency.
  *
- *   npm run build && node dist/bench/intake.bench.js [--duration 15] [--connections 64]
+ *   npm run build && node dist/bench/intake.bench.js [--duration 15] [--connections 64] [--rate 1000] [--process intake|all]
  */
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +11,17 @@ import pg from 'pg';
 import { issueToken, SigningKeys } from '#security';
 import { freshDatabase, KAFKA_BROKERS, machine, startProduct } from './bench-support.js';
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '15' }, connections: { type: 'string', default: '64' }, rate: { type: 'string', default: '1000' } } });
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '15' },
+    connections: { type: 'string', default: '64' },
+    rate: { type: 'string', default: '1000' },
+    // intake: the intake app alone (microservice mode; its triage queue projection included); all: every app in one process
+    process: { type: 'string', default: 'intake' },
+  },
+});
+if (values.process !== 'intake' && values.process !== 'all') throw new Error('--process must be intake or all');
+const entry = values.process === 'intake' ? 'dist/apps/intake/src/main.js' : 'dist/apps/signaalroute/src/main.js';
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const rate = Number(values.rate);
@@ -71,7 +81,7 @@ async function rawBaseline(url: string): Promise<{ perSecond: number; p99: numbe
 }
 
 const db = await freshDatabase();
-const product = await startProduct({ DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_CLIENT_ID: `sr-bench-${randomUUID().slice(0, 8)}`, DATABASE_POOL_SIZE: '20' });
+const product = await startProduct({ DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_CLIENT_ID: `sr-bench-${randomUUID().slice(0, 8)}`, DATABASE_POOL_SIZE: '20' }, entry);
 try {
   const token = await issueToken({ role: 'intake-system', municipalities: ['GM0153'], subject: 'bench' }, await SigningKeys.loadOrCreate(product.dataDir));
   await runAutocannon(product.url, token, { duration: 3 }); // warm-up
@@ -80,6 +90,7 @@ try {
   const raw = await rawBaseline(db.url);
   const result = {
     benchmark: 'intake',
+    process: values.process,
     machine: machine(),
     date: new Date().toISOString(),
     durationSeconds: duration,

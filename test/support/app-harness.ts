@@ -15,6 +15,7 @@ import {
   kafkaProducer,
   startGroupsAtEnd,
   watchKafkaTopics,
+  deleteTopicsWithPrefix,
   watchTransportTopics,
   type GroupTopics,
   type TopicWatcher,
@@ -191,6 +192,7 @@ export async function startApp(options: HarnessOptions): Promise<AppHarness> {
   await stubSwaggerUiAssetsUnderJest();
   const infra = await resolveInfra();
   const clientId = testClientId();
+  const topicPrefix = `${clientId}.`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'sr-test-'));
   const databaseUrl = infra.postgres ? await createPostgresDatabase() : null;
   const brokers = infra.kafka ? kafkaBrokers : null;
@@ -201,6 +203,8 @@ export async function startApp(options: HarnessOptions): Promise<AppHarness> {
     LOG_LEVEL: 'silent',
     TOPIC_PARTITIONS: String(TOPIC_PARTITIONS),
     KAFKA_CLIENT_ID: clientId,
+    // Each test file gets topics of its own: parallel test files never see each other's events.
+    ...(brokers ? { KAFKA_TOPIC_PREFIX: topicPrefix } : {}),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...(brokers ? { KAFKA_BROKERS: brokers.join(',') } : {}),
     ...(options.env ?? {}),
@@ -213,7 +217,9 @@ export async function startApp(options: HarnessOptions): Promise<AppHarness> {
   let running: RunningProcess;
   const positioned = options.consumerGroups?.(clientId) ?? [];
   try {
-    if (brokers) await startGroupsAtEnd(brokers, positioned, TOPIC_PARTITIONS);
+    // With a topic prefix (the default here) the topics are new and empty; a test that sets its own
+    // KAFKA_TOPIC_PREFIX='' shares the product's topics, and its groups start at their end.
+    if (brokers && env.KAFKA_TOPIC_PREFIX === '') await startGroupsAtEnd(brokers, positioned, TOPIC_PARTITIONS);
     running = await startProcess(options.apps, { env, clock: options.clock });
   } catch (error) {
     await cleanup();
@@ -252,19 +258,20 @@ export async function startApp(options: HarnessOptions): Promise<AppHarness> {
     countAllEvents: async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]!.n),
     watch: async (topics) => {
       const groupId = `${clientId}.probe-${++watcherCount}`;
-      const watcher = brokers ? await watchKafkaTopics(brokers, topics, groupId) : await watchTransportTopics(transport, topics, groupId);
+      const watcher = brokers ? await watchKafkaTopics(brokers, topics, groupId, env.KAFKA_TOPIC_PREFIX ?? '') : await watchTransportTopics(transport, topics, groupId);
       watchers.push(watcher);
       return watcher;
     },
     produce: async (topic, messages) => {
       if (!brokers) return transport.publish(topic, messages);
       producer ??= await kafkaProducer(brokers, `${clientId}.producer`);
-      await producer.send(topic, messages);
+      await producer.send(`${env.KAFKA_TOPIC_PREFIX ?? ''}${topic}`, messages);
     },
     stop: async () => {
       await Promise.allSettled(watchers.map((w) => w.stop()));
       await producer?.close().catch(() => undefined);
       await running.app.close();
+      if (brokers && env.KAFKA_TOPIC_PREFIX) await deleteTopicsWithPrefix(brokers, env.KAFKA_TOPIC_PREFIX).catch(() => undefined);
       await cleanup();
     },
   };

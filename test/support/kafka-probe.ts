@@ -82,13 +82,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  * Resolves after its first fetch, when its start offsets (the topics' ends) are fixed: anything published
  * after that is seen.
  */
-export async function watchKafkaTopics(brokers: readonly string[], topics: string[], groupId: string): Promise<TopicWatcher> {
+export async function watchKafkaTopics(brokers: readonly string[], topics: string[], groupId: string, topicPrefix = ''): Promise<TopicWatcher> {
   const watcher = new RecordingWatcher();
   const consumer: Consumer = kafkaClient(brokers, groupId).consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   watcher.stopper = () => consumer.disconnect();
   try {
     await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: false });
+    await consumer.subscribe({ topics: topics.map((t) => `${topicPrefix}${t}`), fromBeginning: false });
     const firstFetch = new Promise<void>((resolve) => {
       const remove = consumer.on(consumer.events.FETCH, () => {
         remove();
@@ -102,7 +102,8 @@ export async function watchKafkaTopics(brokers: readonly string[], topics: strin
           const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
           if (v !== undefined) headers[name] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
         }
-        watcher.record({ topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value ?? Buffer.alloc(0), headers });
+        const logical = topic.startsWith(topicPrefix) ? topic.slice(topicPrefix.length) : topic;
+        watcher.record({ topic: logical, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value ?? Buffer.alloc(0), headers });
       },
     });
     await withTimeout(firstFetch, 30_000, `first fetch of watcher ${groupId}`);
@@ -220,4 +221,16 @@ export async function kafkaProducer(brokers: readonly string[], clientId: string
     },
     close: () => producer.disconnect(),
   };
+}
+
+/** Deletes the topics whose names start with `prefix` (a test run's own namespace). */
+export async function deleteTopicsWithPrefix(brokers: readonly string[], prefix: string): Promise<void> {
+  const admin = kafkaClient(brokers, `${prefix}cleanup`).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 });
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -4,3 +4,4 @@ export { murmur2, partitionForKey } from './murmur2.partitioner.js';
 export { InProcessTransport, type InProcessTransportOptions } from './in-process.transport.js';
 export { KafkaTransport, type KafkaTransportConfig, type KafkaConsumerTuning } from './kafka.transport.js';
 export { createTransport, type TransportFactoryConfig } from './transport.factory.js';
+export { PrefixedTransport } from './prefixed.transport.js';

@@ -3,7 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { TOPICS } from '#contracts';
 import { EventStore, OutboxRelay, TypeOrmDatabase, type Database, type ProjectionDefinition } from '#eventstore';
-import { createTransport, MESSAGE_TRANSPORT, type MessageTransport, type TopicSpec } from '#messaging';
+import { createTransport, MESSAGE_TRANSPORT, PrefixedTransport, type MessageTransport, type TopicSpec } from '#messaging';
 import { CLOCK, systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
@@ -77,8 +77,9 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
               clientId: config.KAFKA_CLIENT_ID,
               logger: (level, message, extra) => logger[level]({ component: 'transport', ...extra }, message),
             });
-            await transport.ensureTopics(topics);
-            return transport;
+            const namespaced = config.KAFKA_TOPIC_PREFIX ? new PrefixedTransport(transport, config.KAFKA_TOPIC_PREFIX) : transport;
+            await namespaced.ensureTopics(topics);
+            return namespaced;
           },
         },
         {

@@ -123,6 +123,12 @@ export class JwtVerifier {
     } catch (error) {
       throw mapJoseError(error);
     }
+    // jose checks `iat` only together with maxTokenAge; a token issued in the future is not valid yet either
+    // (a pre-minted token, or an issuer whose clock runs ahead).
+    const notBeforeMs = Math.max(typeof payload.nbf === 'number' ? payload.nbf : 0, typeof payload.iat === 'number' ? payload.iat : 0) * 1000;
+    if (notBeforeMs > now + this.clockTolerance * 1000) {
+      throw invalid('claim:iat');
+    }
 
     const result = principalFromClaims(payload);
     if (!result.ok) {
@@ -132,7 +138,7 @@ export class JwtVerifier {
     this.verified.set(token, {
       principal: result.principal,
       expMs: Number(payload.exp) * 1000,
-      nbfMs: typeof payload.nbf === 'number' ? payload.nbf * 1000 : 0,
+      nbfMs: notBeforeMs,
     });
     return result.principal;
   }

@@ -44,7 +44,7 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
     if (payload.externalRef) keys.push({ key: `ext:${idempotencyKeyFor(command.source, payload.externalRef, payload.municipality)}`, hash: null });
     if (command.idempotencyKey) {
       const requestHash = createHash('sha256').update(`${command.source}\n${(canonicalize as unknown as (v: unknown) => string)(command.body)}`).digest('hex');
-      keys.push({ key: `idem:${command.actor.id}:${command.idempotencyKey}`, hash: requestHash });
+      keys.push({ key: `idem:${payload.municipality}:${command.actor.id}:${command.idempotencyKey}`, hash: requestHash });
     }
 
     const { specialCategory, ...eventPayload } = payload;

@@ -21,6 +21,8 @@ const SIGNAL_ADDED_TO_CASE: CaseEvent['type'] = 'SignalAddedToCase';
 const QUEUE_EVENT_TYPES: readonly string[] = [SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE, SIGNAL_DISMISSED_EVENT_TYPE, CASE_OPENED, SIGNAL_ADDED_TO_CASE];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+/** Largest batch of new signals applied in one statement (13 values per row, well under the 65,535 bind limit). */
+const RECEIVED_FAST_PATH_MAX = 2000;
 
 /** The queue's tables at their live names; a replay passes its own (`<table>_replay_<n>`). */
 const LIVE_TABLES: ProjectionTableNames = { triage_queue: 'triage_queue', triage_queue_case_links: 'triage_queue_case_links' };
@@ -31,8 +33,16 @@ const tablesOf = (tables: ProjectionTableNames) => ({ queue: quoteIdent(tables.t
  * before its signal (the two topics are not ordered with each other) left a case link; the row starts in it.
  */
 async function insertReceived(tx: SqlExecutor, events: EventEnvelope[], tables: ProjectionTableNames): Promise<void> {
-  const { queue, links } = tablesOf(tables);
   const params: unknown[] = [];
+  await tx.query(insertReceivedSql(events, tables, params), params);
+}
+
+/**
+ * The INSERT of {@link insertReceived}, binding into `params`. With `claimedCte`, only rows whose event id the
+ * named CTE returned (the inbox claim of the same statement) are inserted.
+ */
+function insertReceivedSql(events: EventEnvelope[], tables: ProjectionTableNames, params: unknown[], claimedCte?: string): string {
+  const { queue, links } = tablesOf(tables);
   const rows = events.map((event) => {
     const p = event.payload as unknown as SignalReceivedPayload;
     const { reporterRef: _ref, ...details } = p as typeof p & { reporterRef?: string };
@@ -41,21 +51,21 @@ async function insertReceived(tx: SqlExecutor, events: EventEnvelope[], tables: 
       p.source === 'mma' ? p.theme : null,
       p.source === 'zorgmelding' ? p.urgency : null,
       p.source === 'zorgmelding' ? p.wvggz : null,
-      event.specialCategory, JSON.stringify(details), event.position,
+      event.specialCategory, JSON.stringify(details), event.position, event.id,
     ];
     const at = params.length;
     params.push(...values);
     const $ = (i: number) => `$${at + i + 1}`;
-    return `(${$(0)}::uuid, ${$(1)}, ${$(2)}, ${$(3)}::timestamptz, ${$(4)}::timestamptz, ${$(5)}, ${$(6)}, ${$(7)}, ${$(8)}::boolean, ${$(9)}::boolean, ${$(10)}::jsonb, ${$(11)}::bigint)`;
+    return `(${$(0)}::uuid, ${$(1)}, ${$(2)}, ${$(3)}::timestamptz, ${$(4)}::timestamptz, ${$(5)}, ${$(6)}, ${$(7)}, ${$(8)}::boolean, ${$(9)}::boolean, ${$(10)}::jsonb, ${$(11)}::bigint, ${$(12)}::text)`;
   });
-  await tx.query(
+  return (
     `INSERT INTO ${queue} (signal_id, municipality, source, status, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position, case_id)
      SELECT v.signal_id, v.municipality, v.source, CASE WHEN l.case_id IS NULL THEN 'nieuw' ELSE 'in-behandeling' END, v.received_at, v.recorded_at,
             v.external_ref, v.theme, v.urgency, v.wvggz, v.special_category, v.details, v.event_position, l.case_id
-       FROM (VALUES ${rows.join(', ')}) AS v (signal_id, municipality, source, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position)
+       FROM (VALUES ${rows.join(', ')}) AS v (signal_id, municipality, source, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position, event_id)
        LEFT JOIN ${links} l ON l.signal_id = v.signal_id
-     ON CONFLICT (signal_id) DO NOTHING`,
-    params,
+      ${claimedCte ? `WHERE v.event_id IN (SELECT message_id FROM ${claimedCte})` : ''}
+     ON CONFLICT (signal_id) DO NOTHING`
   );
 }
 
@@ -183,6 +193,13 @@ export class TriageQueueProjection implements OnApplicationBootstrap, OnApplicat
     // Only events the queue shows are claimed: the cases topic carries many it does not (transitions, notes).
     const shown = events.filter((e) => typeof e?.id === 'string' && isTriageQueueEvent(e) && e.payload !== null && typeof e.payload === 'object');
     if (shown.length === 0) return;
+    if (shown.length <= RECEIVED_FAST_PATH_MAX && shown.every((e) => e.type === SIGNAL_RECEIVED_EVENT_TYPE)) {
+      // The common case, new signals only: the inbox claim and the rows in one statement, one round trip.
+      const params: unknown[] = [TRIAGE_QUEUE_CONSUMER, shown.map((e) => e.id)];
+      const insert = insertReceivedSql(shown, LIVE_TABLES, params, 'claimed');
+      await this.db.query(`WITH claimed AS (INSERT INTO inbox (consumer, message_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING message_id) ${insert}`, params);
+      return;
+    }
     await this.db.transaction(async (tx) => {
       const fresh = await this.inbox.claimBatch(tx, shown.map((e) => e.id));
       await applyToTriageQueue(tx, shown.filter((e) => fresh.has(e.id)));

@@ -13,11 +13,14 @@ export interface AllowedTransitionResponse {
 
 /**
  * The case as the API shows it: state, pinned model, responsibility holders, open deadlines, signals,
- * notes (internal ones only for coordinators), plan, referrals, version (also the ETag), and the
- * transitions the caller's role may take now.
+ * notes, plan, referrals, version (also the ETag), and the transitions the caller's role may take now.
+ * Notes, the plan and referral reasons are free text about people: only coordinators see them. Another
+ * role (an administrator moving the case to another model version, for any municipality) gets the state
+ * without that content.
  */
 export function caseResponse(state: ExistingCase, model: ModelDefinition, principal: Principal) {
   const allowed = new Set(allowedTransitions(state, principal.role, model));
+  const content = principal.role === 'coordinator';
   return {
     caseId: state.caseId,
     municipality: state.municipality,
@@ -48,9 +51,9 @@ export function caseResponse(state: ExistingCase, model: ModelDefinition, princi
       approachingRecorded: d.approachingRecorded,
       breachedRecorded: d.breachedRecorded,
     })),
-    notes: state.notes.filter((n) => n.visibility !== 'intern' || principal.role === 'coordinator'),
-    plan: state.plan,
-    referrals: state.referrals.map(({ stateVisit: _visit, ...r }) => r),
+    notes: content ? state.notes : [],
+    plan: content ? state.plan : null,
+    referrals: state.referrals.map(({ stateVisit: _visit, reason, ...r }) => ({ ...r, reason: content ? reason : null })),
     allowedTransitions: model.transitions
       .filter((t) => allowed.has(t.name))
       .map(

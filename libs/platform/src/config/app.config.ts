@@ -84,6 +84,13 @@ export class AppConfig {
   @IsOptional() @Matches(/^(?:[0-9a-fA-F]{2}){32,}$/, { message: 'PROCESSING_LOG_KEY must be at least 32 bytes as hex' })
   PROCESSING_LOG_KEY?: string;
 
+  /**
+   * Namespace for this deployment's Kafka topics (e.g. `acc.`): the broker sees `<prefix>signaalroute.…`.
+   * Lets several deployments, or parallel test runs, share one cluster.
+   */
+  @IsOptional() @Matches(/^[a-z0-9][a-z0-9.\-_]{0,60}$/, { message: 'KAFKA_TOPIC_PREFIX must be lowercase letters, digits, ".", "-" or "_"' })
+  KAFKA_TOPIC_PREFIX?: string;
+
   /** Kafka client id prefix and consumer-group prefix. */
   @IsOptional() @Matches(/^[a-z0-9.\-]+$/)
   KAFKA_CLIENT_ID: string = 'signaalroute';
