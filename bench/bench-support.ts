@@ -44,7 +44,8 @@ export async function startProduct(
   const dataDir = mkdtempSync(join(tmpdir(), 'sr-bench-'));
   const port = String(20000 + Math.floor(Math.random() * 20000));
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, LOG_LEVEL: 'warn', PORT: port, HOST: '127.0.0.1', SIGNAALROUTE_DATA_DIR: dataDir, ...env },
+    // Topics of its own: the run neither replays earlier runs' history nor disturbs anything else on the broker.
+    env: { ...process.env, LOG_LEVEL: 'warn', PORT: port, HOST: '127.0.0.1', SIGNAALROUTE_DATA_DIR: dataDir, KAFKA_TOPIC_PREFIX: `bench-${port}.`, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ReporterVaultController } from './reporter-vault/reporter-vault.controller.js';
 import { InboundSignalConsumer } from './signals/inbound-signal.consumer.js';
+import { IntakeCommitBatcher } from './signals/intake-commit.batcher.js';
 import { ReceiveSignalController } from './signals/receive-signal.controller.js';
 import { ReceiveSignalHandler } from './signals/receive-signal.handler.js';
 import { TriageQueueController } from './triage-queue/triage-queue.controller.js';
@@ -12,6 +13,6 @@ import { TriageQueueRepository } from './triage-queue/triage-queue.repository.js
 @Module({
   imports: [CqrsModule],
   controllers: [ReceiveSignalController, TriageQueueController, ReporterVaultController],
-  providers: [ReceiveSignalHandler, InboundSignalConsumer, TriageQueueProjection, TriageQueueRepository],
+  providers: [IntakeCommitBatcher, ReceiveSignalHandler, InboundSignalConsumer, TriageQueueProjection, TriageQueueRepository],
 })
 export class IntakeModule {}

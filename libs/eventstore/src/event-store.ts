@@ -77,6 +77,37 @@ export class EventStore {
       if (actual !== expectedVersion) throw new VersionConflictError(streamId, expectedVersion, actual);
       prevHash = head.rows[0]!.hash;
     }
+    const envelopes = this.seal(streamId, expectedVersion, prevHash, events);
+    const headCheck = expectedVersion > 0 && options.knownHeadHash ? { streamId, version: expectedVersion, hash: options.knownHeadHash } : null;
+    try {
+      const [stored] = await this.insertStatement(tx, [{ streamId, envelopes, options }], headCheck);
+      return stored!;
+    } catch (error) {
+      const code = sqlErrorCode(error);
+      if ((code === '23505' && sqlConstraint(error) === 'events_stream_version_unique') || code === 'SR409') {
+        throw new VersionConflictError(streamId, expectedVersion, -1);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Starts several new streams (expected version 0 each) in ONE statement: group commit for writers that
+   * create many streams at once, such as intake under load. All or nothing: when any item fails (a unique
+   * violation in its extra writes, a stream that exists), the whole statement fails and nothing is stored;
+   * the caller can retry the items one by one to find the culprit.
+   */
+  async appendNewStreams(tx: SqlExecutor, items: { streamId: string; events: NewEvent[]; options?: AppendOptions }[]): Promise<EventEnvelope[][]> {
+    const sealed = items.map((item) => ({ streamId: item.streamId, envelopes: this.seal(item.streamId, 0, null, item.events), options: item.options ?? {} }));
+    if (sealed.every((i) => i.envelopes.length === 0)) return sealed.map(() => []);
+    return this.insertStatement(tx, sealed.filter((i) => i.envelopes.length > 0), null).then((stored) => {
+      let next = 0;
+      return sealed.map((i) => (i.envelopes.length === 0 ? [] : stored[next++]!));
+    });
+  }
+
+  /** Envelopes with stream versions from `expectedVersion + 1` and the hash chain from `prevHash`. */
+  private seal(streamId: string, expectedVersion: number, prevHash: string | null, events: NewEvent[]): Omit<EventEnvelope, 'position'>[] {
     const recordedAt = this.clock().toISOString();
     const envelopes: Omit<EventEnvelope, 'position'>[] = [];
     for (const [i, e] of events.entries()) {
@@ -103,48 +134,49 @@ export class EventStore {
       envelopes.push({ ...base, hash });
       prevHash = hash;
     }
+    return envelopes;
+  }
 
-    // One statement: the caller's extra inserts, the events and their outbox rows commit or fail together,
-    // in a single round trip (a lone statement is atomic even outside an explicit transaction).
+  /**
+   * One statement: the items' extra writes, their events and outbox rows commit or fail together, in a
+   * single round trip (a lone statement is atomic even outside an explicit transaction).
+   */
+  private async insertStatement(
+    tx: SqlExecutor,
+    items: { streamId: string; envelopes: Omit<EventEnvelope, 'position'>[]; options: AppendOptions }[],
+    headCheck: { streamId: string; version: number; hash: string } | null,
+  ): Promise<EventEnvelope[][]> {
     const params: unknown[] = [];
     const param = (value: unknown): string => {
       params.push(value);
       return `$${params.length}`;
     };
-    const extras = (options.alsoInsert ?? []).map((build, i) => `x${i} AS (${build(param, envelopes)} RETURNING 1)`);
-    const values = envelopes.map(
-      (e) =>
-        `(${[e.id, e.streamId, e.streamVersion, e.type, e.version, e.occurredAt, e.recordedAt, e.municipality, e.actor.id, e.actor.role, e.correlationId, e.causationId, e.traceparent, e.processingActivity, e.legalBasis, e.specialCategory, JSON.stringify(e.payload), e.prevHash, e.hash]
-          .map(param)
-          .join(', ')})`,
+    const extras = items.flatMap((item, i) => (item.options.alsoInsert ?? []).map((build, j) => `x${i}_${j} AS (${build(param, item.envelopes)} RETURNING 1)`));
+    const values = items.flatMap((item) =>
+      item.envelopes.map(
+        (e) =>
+          `(${[e.id, e.streamId, e.streamVersion, e.type, e.version, e.occurredAt, e.recordedAt, e.municipality, e.actor.id, e.actor.role, e.correlationId, e.causationId, e.traceparent, e.processingActivity, e.legalBasis, e.specialCategory, JSON.stringify(e.payload), e.prevHash, e.hash]
+            .map(param)
+            .join(', ')})`,
+      ),
     );
     const ctes = [
       ...extras,
       `ev AS (INSERT INTO events (id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, municipality, actor_id, actor_role, correlation_id, causation_id, traceparent, processing_activity, legal_basis, special_category, payload, prev_hash, hash)
-         VALUES ${values.join(', ')} RETURNING id, position)`,
+         VALUES ${values.join(', ')} RETURNING id, position, stream_id)`,
     ];
-    if (options.topic) {
-      const topic = param(options.topic);
-      const key = param(streamId);
-      ctes.push(`ob AS (INSERT INTO outbox (event_id, topic, message_key, headers) SELECT ev.id, ${topic}, ${key}, jsonb_build_object('event-id', ev.id::text) FROM ev)`);
+    const published = items.filter((item) => item.options.topic);
+    if (published.length > 0) {
+      const routes = published.map((item) => `(${param(item.streamId)}::text, ${param(item.options.topic)}::text)`);
+      ctes.push(`ob AS (INSERT INTO outbox (event_id, topic, message_key, headers)
+        SELECT ev.id, r.topic, ev.stream_id, jsonb_build_object('event-id', ev.id::text) FROM ev JOIN (VALUES ${routes.join(', ')}) AS r (stream_id, topic) ON r.stream_id = ev.stream_id)`);
     }
-    const headCheck =
-      expectedVersion > 0 && options.knownHeadHash
-        ? ` CROSS JOIN (SELECT events_assert_head(${param(streamId)}, ${param(expectedVersion)}, ${param(options.knownHeadHash)}) AS ok) AS head_check`
-        : '';
-    let inserted;
-    try {
-      inserted = await tx.query<{ id: string; position: string }>(`WITH ${ctes.join(',\n')} SELECT id, position::text AS position${headCheck ? ', head_check.ok' : ''} FROM ev${headCheck}`, params);
-    } catch (error) {
-      const code = sqlErrorCode(error);
-      if ((code === '23505' && sqlConstraint(error) === 'events_stream_version_unique') || code === 'SR409') {
-        throw new VersionConflictError(streamId, expectedVersion, -1);
-      }
-      throw error;
-    }
+    const check = headCheck
+      ? ` CROSS JOIN (SELECT events_assert_head(${param(headCheck.streamId)}, ${param(headCheck.version)}, ${param(headCheck.hash)}) AS ok) AS head_check`
+      : '';
+    const inserted = await tx.query<{ id: string; position: string }>(`WITH ${ctes.join(',\n')} SELECT id, position::text AS position${check ? ', head_check.ok' : ''} FROM ev${check}`, params);
     const positions = new Map(inserted.rows.map((r) => [r.id, r.position]));
-    const stored: EventEnvelope[] = envelopes.map((e) => ({ ...e, position: positions.get(e.id)! }));
-    return stored;
+    return items.map((item) => item.envelopes.map((e) => ({ ...e, position: positions.get(e.id)! })));
   }
 
   /** The stream's current version (0 when it does not exist). */

@@ -4,9 +4,10 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import canonicalize from 'canonicalize';
 import { TOPICS } from '#contracts';
 import { decideReceiveSignal, DomainError, idempotencyKeyFor, SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_RECEIVED_EVENT_VERSION } from '#domain';
-import { EventStore, OutboxRelay, sqlConstraint, sqlErrorCode, type Database, type SqlExecutor } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, OUTBOX_RELAY, type Clock } from '#platform';
+import { OutboxRelay, sqlConstraint, sqlErrorCode, type Database, type SqlExecutor } from '#eventstore';
+import { CLOCK, DATABASE, OUTBOX_RELAY, type Clock } from '#platform';
 import { requireMunicipality } from '#security';
+import { IntakeCommitBatcher } from './intake-commit.batcher.js';
 import { parseSignalInput } from './parse-signal-input.js';
 import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.command.js';
 import { INTAKE_PROCESSING, signalStreamId } from './signal-stream.js';
@@ -27,9 +28,9 @@ interface KeyRow {
 export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalCommand, SignalReceipt> {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commits: IntakeCommitBatcher,
   ) {}
 
   async execute(command: ReceiveSignalCommand): Promise<SignalReceipt> {
@@ -59,13 +60,12 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
       );
     }
     try {
-      // One statement: keys, vault entry, event and outbox row commit together. A key that exists already
-      // makes the whole statement fail, so a resend stores nothing and gets the first receipt.
-      await this.store.appendIn(
-        this.db,
-        signalStreamId(payload.signalId),
-        0,
-        [
+      // One statement (shared with other signals arriving at the same moment): keys, vault entry, event and
+      // outbox row commit together. A key that exists already makes it fail, so a resend stores nothing and
+      // gets the first receipt.
+      await this.commits.commit({
+        streamId: signalStreamId(payload.signalId),
+        events: [
           {
             id: randomUUID(),
             type: SIGNAL_RECEIVED_EVENT_TYPE,
@@ -81,8 +81,8 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
             payload: eventPayload as unknown as Record<string, unknown>,
           },
         ],
-        { topic: TOPICS.signals, alsoInsert },
-      );
+        options: { topic: TOPICS.signals, alsoInsert },
+      });
     } catch (error) {
       if (sqlErrorCode(error) === '23505' && sqlConstraint(error) === 'intake_keys_pkey') {
         const first = await this.findEarlier(this.db, keys);

@@ -8,6 +8,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Idle poll interval; appends in this process also nudge the relay directly. */
   pollIntervalMs?: number;
+  /** Shortest time between the starts of two nudged rounds (batches events under load). Default 10 ms. */
+  minRoundIntervalMs?: number;
   /** Attempts after which a message that keeps failing goes to the dead-letter topic and table. */
   maxAttempts?: number;
   /** First retry delay; doubles per attempt up to `maxBackoffMs`. */
@@ -46,6 +48,7 @@ const RELAY_LOCK = 7_318_001;
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly minRoundIntervalMs: number;
   private readonly maxAttempts: number;
   private readonly baseBackoffMs: number;
   private readonly maxBackoffMs: number;
@@ -61,6 +64,7 @@ export class OutboxRelay {
   ) {
     this.batchSize = options.batchSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.minRoundIntervalMs = options.minRoundIntervalMs ?? 10;
     this.maxAttempts = options.maxAttempts ?? 10;
     this.baseBackoffMs = options.baseBackoffMs ?? 200;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
@@ -172,6 +176,7 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     let idleDelay = this.pollIntervalMs;
     while (this.running) {
+      const roundStarted = Date.now();
       let moved = 0;
       try {
         this.pendingNudge = false;
@@ -181,7 +186,14 @@ export class OutboxRelay {
         this.options.onError?.(error, { kind: 'relay-round' });
         idleDelay = Math.min(this.maxBackoffMs, idleDelay * 2);
       }
-      if (moved >= this.batchSize || this.pendingNudge) continue;
+      if (moved >= this.batchSize) continue;
+      if (this.pendingNudge) {
+        // Under load every append nudges: rounds at most every minRoundIntervalMs make batches instead of
+        // a round (and its queries) per event, for a few milliseconds of latency.
+        const wait = this.minRoundIntervalMs - (Date.now() - roundStarted);
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        continue;
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, idleDelay);
         this.wake = () => {
