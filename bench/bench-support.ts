@@ -40,12 +40,13 @@ export function machine(): string {
 export async function startProduct(
   env: Record<string, string>,
   entry = 'dist/apps/signaalroute/src/main.js',
-): Promise<{ url: string; dataDir: string; child: ChildProcess; stop: () => Promise<void> }> {
+): Promise<{ url: string; dataDir: string; topicPrefix: string; child: ChildProcess; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sr-bench-'));
   const port = String(20000 + Math.floor(Math.random() * 20000));
+  const topicPrefix = env.KAFKA_TOPIC_PREFIX ?? `bench-${port}.`;
   const child = spawn(process.execPath, [entry], {
     // Topics of its own: the run neither replays earlier runs' history nor disturbs anything else on the broker.
-    env: { ...process.env, LOG_LEVEL: 'warn', PORT: port, HOST: '127.0.0.1', SIGNAALROUTE_DATA_DIR: dataDir, KAFKA_TOPIC_PREFIX: `bench-${port}.`, ...env },
+    env: { ...process.env, LOG_LEVEL: 'warn', PORT: port, HOST: '127.0.0.1', SIGNAALROUTE_DATA_DIR: dataDir, KAFKA_TOPIC_PREFIX: topicPrefix, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -62,6 +63,7 @@ export async function startProduct(
   return {
     url,
     dataDir,
+    topicPrefix,
     child,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -122,7 +122,7 @@ const consumer = kafka.consumer({ groupId: `${clientId}.probe`, maxWaitTimeInMs:
 try {
   const token = await issueToken({ role: 'coordinator', municipalities: [MUNICIPALITY], subject: 'bench' }, await SigningKeys.loadOrCreate(product.dataDir));
   await consumer.connect();
-  await consumer.subscribe({ topics: [RIEC_TOPIC], fromBeginning: false });
+  await consumer.subscribe({ topics: [`${product.topicPrefix}${RIEC_TOPIC}`], fromBeginning: false });
   const ready = new Promise<void>((resolve) => {
     const remove = consumer.on(consumer.events.FETCH, () => {
       remove();
