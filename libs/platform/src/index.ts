@@ -12,3 +12,4 @@ export * from './platform.tokens.js';
 export * from './platform.module.js';
 export * from './bootstrap.js';
 export * from './processing-log/index.js';
+export * from './http/keyset-cursor.js';

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '#domain';
 import type { Database } from '#eventstore';
-import { DATABASE } from '#platform';
+import { DATABASE, decodeKeysetCursor, encodeKeysetCursor } from '#platform';
 import type { ListSignalsQueryDto } from './list-signals.query.dto.js';
 
 export interface TriageItem {
@@ -35,19 +34,7 @@ const toItem = (r: Row): TriageItem => ({
   subjectId: r.subject_id ?? null, caseId: r.case_id ?? null,
 });
 
-export function encodeCursor(receivedAt: string, signalId: string): string {
-  return Buffer.from(JSON.stringify([receivedAt, signalId])).toString('base64url');
-}
 
-export function decodeCursor(cursor: string): [string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && !Number.isNaN(Date.parse(String(v[0]))) && /^[0-9a-f-]{36}$/.test(String(v[1]))) return [String(v[0]), String(v[1])];
-  } catch {
-    // fall through
-  }
-  throw new DomainError('VALIDATION.CURSOR_INVALID', 'The cursor is not one this API gave out');
-}
 
 /** Queries of the triage queue, always limited to the caller's municipalities. */
 @Injectable()
@@ -64,7 +51,7 @@ export class TriageQueueRepository {
     if (q.receivedFrom) add('received_at >= ?', q.receivedFrom);
     if (q.receivedTo) add('received_at < ?', q.receivedTo);
     if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor);
+      const [at, id] = decodeKeysetCursor(q.cursor);
       params.push(at, id);
       where.push(`(received_at, signal_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
@@ -75,7 +62,7 @@ export class TriageQueueRepository {
     );
     const rows = r.rows.slice(0, limit);
     const last = rows[rows.length - 1];
-    return { items: rows.map(toItem), nextCursor: r.rows.length > limit && last ? encodeCursor(iso(last.received_at), last.signal_id) : null };
+    return { items: rows.map(toItem), nextCursor: r.rows.length > limit && last ? encodeKeysetCursor(iso(last.received_at), last.signal_id) : null };
   }
 
   /** One signal with its details, or null when it does not exist in the caller's municipalities. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type CaseState } from '#domain';
+import type { CaseState } from '#domain';
 import type { Database, SqlExecutor } from '#eventstore';
-import { DATABASE } from '#platform';
+import { DATABASE, decodeKeysetCursor, encodeKeysetCursor } from '#platform';
 import type { MunicipalityScope } from '#security';
 import type { ListCasesQueryDto } from './list-cases.query.dto.js';
 
@@ -57,19 +57,7 @@ function toStored(row: Row): StoredCase {
   };
 }
 
-export function encodeCaseCursor(openedAt: string, caseId: string): string {
-  return Buffer.from(JSON.stringify([openedAt, caseId])).toString('base64url');
-}
 
-export function decodeCaseCursor(cursor: string): [string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && !Number.isNaN(Date.parse(String(v[0]))) && /^[0-9a-f-]{36}$/.test(String(v[1]))) return [String(v[0]), String(v[1])];
-  } catch {
-    // fall through
-  }
-  throw new DomainError('VALIDATION.CURSOR_INVALID', 'The cursor is not one this API gave out');
-}
 
 /** Reads of `case_view`, always limited to a municipality scope. */
 @Injectable()
@@ -109,7 +97,7 @@ export class CaseViewRepository {
     if (q.openedFrom) add('opened_at >= ?::timestamptz', q.openedFrom);
     if (q.openedTo) add('opened_at < ?::timestamptz', q.openedTo);
     if (q.cursor) {
-      const [at, id] = decodeCaseCursor(q.cursor);
+      const [at, id] = decodeKeysetCursor(q.cursor);
       params.push(at, id);
       where.push(`(opened_at, case_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
@@ -134,7 +122,7 @@ export class CaseViewRepository {
         updatedAt: iso(row.updated_at),
         nextDeadlineAt: row.next_deadline_at === null ? null : iso(row.next_deadline_at),
       })),
-      nextCursor: r.rows.length > limit && last ? encodeCaseCursor(iso(last.opened_at), last.case_id) : null,
+      nextCursor: r.rows.length > limit && last ? encodeKeysetCursor(iso(last.opened_at), last.case_id) : null,
     };
   }
 

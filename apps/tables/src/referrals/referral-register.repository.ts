@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, type ReferralLifecycle, type ReferralStatus } from '#domain';
 import type { Database } from '#eventstore';
-import { DATABASE } from '#platform';
+import { DATABASE, decodeKeysetCursor, encodeKeysetCursor } from '#platform';
 
 interface Row {
   referral_id: string;
@@ -98,19 +98,7 @@ export function referralView(r: RegisteredReferral, withCaseId: boolean) {
 
 export const referralNotFound = () => new DomainError('REFERRAL.NOT_FOUND', 'No such referral');
 
-export function encodeCursor(at: string, id: string): string {
-  return Buffer.from(JSON.stringify([at, id])).toString('base64url');
-}
 
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && !Number.isNaN(Date.parse(String(v[0]))) && typeof v[1] === 'string') return [String(v[0]), v[1]];
-  } catch {
-    // fall through
-  }
-  throw new DomainError('VALIDATION.CURSOR_INVALID', 'The cursor is not one this API gave out');
-}
 
 /** Reads of the table register, always limited to one table and the caller's municipalities. */
 @Injectable()
@@ -125,7 +113,7 @@ export class ReferralRegisterRepository {
     const params: unknown[] = [table, municipalities, options.statuses];
     let where = 'table_id = $1 AND municipality = ANY($2::text[]) AND status = ANY($3::text[])';
     if (options.cursor) {
-      const [at, id] = decodeCursor(options.cursor);
+      const [at, id] = decodeKeysetCursor(options.cursor);
       params.push(at, id);
       where += ` AND (referred_at, referral_id) < ($4::timestamptz, $5)`;
     }
@@ -133,7 +121,7 @@ export class ReferralRegisterRepository {
     const r = await this.db.query<Row>(`SELECT * FROM table_referrals WHERE ${where} ORDER BY referred_at DESC, referral_id DESC LIMIT $${params.length}`, params);
     const items = r.rows.slice(0, options.limit).map(toReferral);
     const last = items[items.length - 1];
-    return { items, nextCursor: r.rows.length > options.limit && last ? encodeCursor(last.referredAt, last.referralId) : null };
+    return { items, nextCursor: r.rows.length > options.limit && last ? encodeKeysetCursor(last.referredAt, last.referralId) : null };
   }
 
   async get(table: string, referralId: string, municipalities: readonly string[]): Promise<RegisteredReferral | null> {

@@ -1,0 +1,19 @@
+import { DomainError } from '#domain';
+
+/**
+ * Opaque cursor for keyset pagination on (timestamp, uuid) — newest first lists. Clients pass back what they
+ * were given; anything else is `VALIDATION.CURSOR_INVALID`.
+ */
+export function encodeKeysetCursor(at: string, id: string): string {
+  return Buffer.from(JSON.stringify([at, id])).toString('base64url');
+}
+
+export function decodeKeysetCursor(cursor: string): [at: string, id: string] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2 && !Number.isNaN(Date.parse(String(v[0]))) && /^[0-9a-f-]{36}$/.test(String(v[1]))) return [String(v[0]), String(v[1])];
+  } catch {
+    // fall through
+  }
+  throw new DomainError('VALIDATION.CURSOR_INVALID', 'The cursor is not one this API gave out');
+}
