@@ -230,6 +230,22 @@ describe('reporter vault', () => {
     expect(res.body.reporter).toEqual(zorgReporter);
   });
 
+  it('keeps the reporter sealed at rest: the vault row holds no readable name or contact, and a row moved to another signal does not open', async () => {
+    const zorgReporter = { name: `Melder ${tag()}`, contact: `melder-${tag()}@example.nl`, relation: 'familie' };
+    const first = await h.request('POST', '/v1/signals/zorgmelding', { token: intakeSystem, body: zorgmeldingPayload(home, zorgReporter) });
+    const second = await h.request('POST', '/v1/signals/zorgmelding', { token: intakeSystem, body: zorgmeldingPayload(home) });
+    const rows = await h.query<{ signal_id: string; reporter: unknown }>('SELECT signal_id, reporter FROM reporter_vault WHERE signal_id = ANY($1::uuid[])', [[first.body.signalId, second.body.signalId]]);
+    expect(rows).toHaveLength(2);
+    expect(JSON.stringify(rows)).not.toContain(zorgReporter.name);
+    expect(JSON.stringify(rows)).not.toContain(zorgReporter.contact);
+    // An attacker with database rights copies the first signal's sealed reporter onto the second: it does not open.
+    const sealed = rows.find((r) => r.signal_id === first.body.signalId)!.reporter;
+    await h.query('UPDATE reporter_vault SET reporter = $1 WHERE signal_id = $2', [JSON.stringify(sealed), second.body.signalId]);
+    const res = await h.request('GET', `/v1/signals/${second.body.signalId}/reporter?reason=Contact%20opnemen`, { token: coordinator });
+    expect(res.status).toBe(500);
+    expect(JSON.stringify(res.body)).not.toContain(zorgReporter.name);
+  });
+
   it('refuses without a reason (400) and records nothing', async () => {
     const before = (await streamEvents(signalId)).length;
     expectProblem(await h.request('GET', `/v1/signals/${signalId}/reporter`, { token: coordinator }), 400, 'VALIDATION.REASON_REQUIRED');

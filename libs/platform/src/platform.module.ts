@@ -4,10 +4,11 @@ import type { Logger } from 'pino';
 import { TOPICS } from '#contracts';
 import { EventStore, OutboxRelay, TypeOrmDatabase, type Database, type ProjectionDefinition } from '#eventstore';
 import { createTransport, MESSAGE_TRANSPORT, PrefixedTransport, type MessageTransport, type TopicSpec } from '#messaging';
+import { FieldCipher, loadOrCreateMasterKey } from '#security';
 import { CLOCK, systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
-import { APP_CONFIG, DATABASE, EVENT_STORE, LOGGER, OUTBOX_RELAY, PROJECTIONS } from './platform.tokens.js';
+import { APP_CONFIG, DATABASE, EVENT_STORE, FIELD_CIPHER, LOGGER, OUTBOX_RELAY, PROJECTIONS } from './platform.tokens.js';
 import { PLATFORM_MIGRATIONS } from './processing-log/processing-log.migration.js';
 import { ProcessingLogInterceptor } from './processing-log/processing-log.interceptor.js';
 import { PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER } from './processing-log/processing-log.tokens.js';
@@ -52,6 +53,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
+        { provide: FIELD_CIPHER, useFactory: () => new FieldCipher(loadOrCreateMasterKey(config.SIGNAALROUTE_DATA_DIR, config.SIGNAALROUTE_MASTER_KEY)) },
         { provide: CLOCK, useValue: clock },
         { provide: 'PLATFORM_TOPICS', useValue: topics },
         { provide: PROJECTIONS, useValue: options.projections ?? [] },
@@ -99,7 +101,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         { provide: SUBJECT_PSEUDONYMIZER, useFactory: () => SubjectPseudonymizer.load(config.PROCESSING_LOG_KEY, config.SIGNAALROUTE_DATA_DIR) },
         { provide: APP_INTERCEPTOR, useClass: ProcessingLogInterceptor },
       ],
-      exports: [APP_CONFIG, PROJECTIONS, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
+      exports: [APP_CONFIG, FIELD_CIPHER, PROJECTIONS, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
     };
   }
 

@@ -6,3 +6,5 @@ export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
 export const LOGGER = Symbol('LOGGER');
 /** Every `ProjectionDefinition` of the apps running in this process (`ProjectionDefinition[]`). */
 export const PROJECTIONS = Symbol('PROJECTIONS');
+/** The `FieldCipher` that seals personal fields at rest (reporter vault). */
+export const FIELD_CIPHER = Symbol('FIELD_CIPHER');

@@ -13,3 +13,5 @@ export * from './nest/roles.decorator.js';
 export * from './nest/current-principal.decorator.js';
 export * from './nest/auth.guard.js';
 export * from './nest/security.module.js';
+export * from './crypto/field-cipher.js';
+export * from './crypto/master-key.js';

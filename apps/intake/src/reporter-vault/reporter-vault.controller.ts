@@ -4,8 +4,8 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '#domain';
 import { EventStore, type Database } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, ProcessesPersonalData, type Clock } from '#platform';
-import { CurrentPrincipal, Roles, type Principal } from '#security';
+import { CLOCK, DATABASE, EVENT_STORE, FIELD_CIPHER, ProcessesPersonalData, type Clock } from '#platform';
+import { CurrentPrincipal, FieldCipher, Roles, type Principal } from '#security';
 import { INTAKE_PROCESSING, signalStreamId } from '../signals/signal-stream.js';
 import { notFound } from '../triage-queue/triage-queue.controller.js';
 
@@ -22,6 +22,7 @@ export class ReporterVaultController {
     @Inject(DATABASE) private readonly db: Database,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
   ) {}
 
   @Get(':id/reporter')
@@ -63,6 +64,7 @@ export class ReporterVaultController {
         },
       ]);
     });
-    return { signalId: id, source: row.source, reporter: typeof row.reporter === 'string' ? JSON.parse(row.reporter) : row.reporter };
+    const stored = (typeof row.reporter === 'string' ? JSON.parse(row.reporter) : row.reporter) as { sealed: string };
+    return { signalId: id, source: row.source, reporter: JSON.parse(this.cipher.decrypt(stored.sealed, id)) as unknown };
   }
 }

@@ -5,8 +5,8 @@ import canonicalize from 'canonicalize';
 import { TOPICS } from '#contracts';
 import { decideReceiveSignal, DomainError, idempotencyKeyFor, SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_RECEIVED_EVENT_VERSION } from '#domain';
 import { OutboxRelay, sqlConstraint, sqlErrorCode, type Database, type SqlExecutor } from '#eventstore';
-import { CLOCK, DATABASE, OUTBOX_RELAY, type Clock } from '#platform';
-import { requireMunicipality } from '#security';
+import { CLOCK, DATABASE, FIELD_CIPHER, OUTBOX_RELAY, type Clock } from '#platform';
+import { FieldCipher, requireMunicipality } from '#security';
 import { IntakeCommitBatcher } from './intake-commit.batcher.js';
 import { parseSignalInput } from './parse-signal-input.js';
 import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.command.js';
@@ -30,6 +30,7 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
     @Inject(DATABASE) private readonly db: Database,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
     private readonly commits: IntakeCommitBatcher,
   ) {}
 
@@ -56,7 +57,7 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
     if (vault) {
       alsoInsert.push(
         (param) =>
-          `INSERT INTO reporter_vault (reporter_ref, signal_id, municipality, source, reporter) VALUES (${param(vault.reporterRef)}, ${param(payload.signalId)}, ${param(payload.municipality)}, ${param(vault.source)}, ${param(JSON.stringify(vault.reporter))})`,
+          `INSERT INTO reporter_vault (reporter_ref, signal_id, municipality, source, reporter) VALUES (${param(vault.reporterRef)}, ${param(payload.signalId)}, ${param(payload.municipality)}, ${param(vault.source)}, ${param(JSON.stringify({ sealed: this.cipher.encrypt(JSON.stringify(vault.reporter), payload.signalId) }))})`,
       );
     }
     try {

@@ -91,6 +91,10 @@ export class AppConfig {
   @IsOptional() @Matches(/^[a-z0-9][a-z0-9.\-_]{0,60}$/, { message: 'KAFKA_TOPIC_PREFIX must be lowercase letters, digits, ".", "-" or "_"' })
   KAFKA_TOPIC_PREFIX?: string;
 
+  /** 256-bit key (64 hex) sealing personal fields at rest; the same on every process. Embedded: a key file in the data folder. */
+  @IsOptional() @Matches(/^[0-9a-fA-F]{64}$/, { message: 'SIGNAALROUTE_MASTER_KEY must be 64 hexadecimal characters (256 bits)' })
+  SIGNAALROUTE_MASTER_KEY?: string;
+
   /** Kafka client id prefix and consumer-group prefix. */
   @IsOptional() @Matches(/^[a-z0-9.\-]+$/)
   KAFKA_CLIENT_ID: string = 'signaalroute';

@@ -1,0 +1,44 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+const VERSION = 'v1';
+
+/**
+ * Authenticated encryption of one field (AES-256-GCM, node:crypto): `v1.<iv>.<tag>.<ciphertext>`, base64url.
+ * The associated data binds a ciphertext to its place (e.g. the signal id of its row): moved to another
+ * row it no longer decrypts.
+ */
+export class FieldCipher {
+  constructor(private readonly key: Buffer) {
+    if (key.length !== 32) throw new RangeError('FieldCipher needs a 256-bit key');
+  }
+
+  encrypt(plaintext: string, associatedData: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(associatedData, 'utf8'));
+    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+  }
+
+  /** @throws FieldDecryptionError when the value was altered, moved, or encrypted under another key. */
+  decrypt(sealed: string, associatedData: string): string {
+    const [version, iv, tag, ciphertext] = sealed.split('.');
+    if (version !== VERSION || !iv || !tag || ciphertext === undefined) throw new FieldDecryptionError();
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+      decipher.setAAD(Buffer.from(associatedData, 'utf8'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+    } catch {
+      throw new FieldDecryptionError();
+    }
+  }
+}
+
+export class FieldDecryptionError extends Error {
+  readonly code = 'CRYPTO.DECRYPTION_FAILED';
+  constructor() {
+    super('An encrypted field could not be decrypted: it was altered, moved, or sealed under another key');
+    this.name = 'FieldDecryptionError';
+  }
+}
