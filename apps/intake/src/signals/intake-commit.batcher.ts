@@ -15,9 +15,12 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** Most signals per statement, and most statements in flight at once. */
+/**
+ * Most signals per statement, and most statements in flight at once. One in flight measured best on two
+ * cores (2,784–3,082 signals/s against 2,347 with two): fewer, larger statements.
+ */
 const MAX_BATCH = 100;
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 1;
 
 /**
  * Group commit for intake: signals that arrive while statements are in flight are committed together in
