@@ -199,6 +199,26 @@ describe('idempotent intake', () => {
   });
 });
 
+describe('processing log of intake', () => {
+  it('writes exactly one line per accepted signal, in the same statement as the signal, and one for a resend too', async () => {
+    const body = mmaPayload(home);
+    const first = await h.request('POST', '/v1/signals/mma', { token: intakeSystem, body });
+    expect(first.status).toBe(201);
+    const traceOf = (res: HarnessResponse) => res.headers.get('traceparent')!.split('-')[1]!;
+    const lines = (traceId: string) => h.query<{ status_code: number; outcome: string; data_subject_ref: string | null; processing_activity: string }>('SELECT status_code, outcome, data_subject_ref, processing_activity FROM processing_log WHERE trace_id = $1', [traceId]);
+    const firstLines = await lines(traceOf(first));
+    expect(firstLines).toHaveLength(1);
+    expect(firstLines[0]).toMatchObject({ status_code: 201, outcome: 'ok', processing_activity: 'signaalontvangst' });
+    expect(firstLines[0]!.data_subject_ref).not.toContain(first.body.signalId); // pseudonymised
+
+    const resend = await h.request('POST', '/v1/signals/mma', { token: intakeSystem, body });
+    expect(resend.body.signalId).toBe(first.body.signalId);
+    const resendLines = await lines(traceOf(resend));
+    expect(resendLines).toHaveLength(1);
+    expect(resendLines[0]!.data_subject_ref).toBe(firstLines[0]!.data_subject_ref);
+  });
+});
+
 describe('reporter vault', () => {
   let signalId: string;
   const reporter = { employeeId: `E-${tag()}`, department: `Handhaving-${tag()}` };

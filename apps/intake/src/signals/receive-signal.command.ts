@@ -1,5 +1,6 @@
 import type { Actor } from '#contracts';
 import type { SignalSource } from '#domain';
+import type { InStatementProcessingLog } from '#platform';
 import type { Principal } from '#security';
 
 /** Take in one signal from HTTP or Kafka. `body` is the raw payload; the handler validates it. */
@@ -13,6 +14,8 @@ export class ReceiveSignalCommand {
     readonly idempotencyKey: string | null,
     readonly correlationId: string,
     readonly traceparent: string | null,
+    /** HTTP only: lets the handler write the call's processing-log line in its own statement. */
+    readonly processingLog: InStatementProcessingLog | null = null,
   ) {}
 }
 

@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type SignalSource } from '#domain';
-import { ProcessesPersonalData } from '#platform';
+import { ProcessesPersonalData, type InStatementProcessingLog } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { ReceiveInternMeldpuntSignalRequestDto } from './receive-intern-meldpunt-signal.request.dto.js';
 import { ReceiveMmaSignalRequestDto } from './receive-mma-signal.request.dto.js';
@@ -69,11 +69,11 @@ export class ReceiveSignalController {
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
       throw new DomainError('VALIDATION.IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1–200 visible ASCII characters');
     }
-    const r = req as FastifyRequest & { traceparent?: string };
+    const r = req as FastifyRequest & { traceparent?: string; processingLog?: InStatementProcessingLog };
     const correlation = req.headers['x-correlation-id'];
     const correlationId = typeof correlation === 'string' && UUID.test(correlation) ? correlation : randomUUID();
     const receipt = await this.commands.execute<ReceiveSignalCommand, SignalReceipt>(
-      new ReceiveSignalCommand(source, body, { id: principal.subject, role: principal.role }, principal, key ?? null, correlationId, r.traceparent ?? null),
+      new ReceiveSignalCommand(source, body, { id: principal.subject, role: principal.role }, principal, key ?? null, correlationId, r.traceparent ?? null, r.processingLog ?? null),
     );
     void reply.header('location', `/v1/signals/${receipt.signalId}`);
     if (receipt.replayed) void reply.header('idempotent-replayed', 'true');

@@ -60,6 +60,8 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
           `INSERT INTO reporter_vault (reporter_ref, signal_id, municipality, source, reporter) VALUES (${param(vault.reporterRef)}, ${param(payload.signalId)}, ${param(payload.municipality)}, ${param(vault.source)}, ${param(JSON.stringify({ sealed: this.cipher.encrypt(JSON.stringify(vault.reporter), payload.signalId) }))})`,
       );
     }
+    const processingLog = command.processingLog;
+    if (processingLog) alsoInsert.push((param) => processingLog.sql([payload.signalId], param));
     try {
       // One statement (shared with other signals arriving at the same moment): keys, vault entry, event and
       // outbox row commit together. A key that exists already makes it fail, so a resend stores nothing and
@@ -91,6 +93,7 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
       }
       throw error;
     }
+    if (processingLog) processingLog.written = true;
     this.relay?.nudge();
     return { signalId: payload.signalId, receivedAt: payload.receivedAt, status: 'nieuw', replayed: false };
   }

@@ -12,7 +12,17 @@ import type { SubjectPseudonymizer } from './subject-pseudonymizer.js';
 
 const TRACEPARENT = /^00-[0-9a-f]{32}-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
-type TracedRequest = ProcessingRequest & { traceId?: string; spanId?: string; principal?: { subject: string; role: string } };
+type TracedRequest = ProcessingRequest & { traceId?: string; spanId?: string; principal?: { subject: string; role: string }; processingLog?: InStatementProcessingLog };
+
+/**
+ * Offered to a handler that writes its data in one SQL statement: it adds `sql(subjectIds, param)` (the log
+ * lines of a successful call) to that statement and sets `written` once the statement committed. The
+ * interceptor then writes nothing more; if the statement failed, it logs the call as usual.
+ */
+export interface InStatementProcessingLog {
+  sql(subjectIds: readonly string[], param: (value: unknown) => string): string;
+  written: boolean;
+}
 
 /** The log could not be written: the answer is withheld (HTTP 503), since no read may go unrecorded. */
 export class ProcessingLogUnavailableError extends Error {
@@ -49,10 +59,15 @@ export class ProcessingLogInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<TracedRequest>();
     const startedAt = this.clock().toISOString();
     const successStatus = (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? (request.method === 'POST' ? 201 : 200);
+    const inStatement: InStatementProcessingLog = {
+      sql: (subjectIds, param) => this.writer.insertSql(this.lines(spec, request, subjectIds, successStatus, startedAt), param),
+      written: false,
+    };
+    request.processingLog = inStatement;
     return next.handle().pipe(
       mergeMap((body) =>
         from(
-          this.record(spec, request, body, successStatus, startedAt).then(
+          (inStatement.written ? Promise.resolve() : this.record(spec, request, body, successStatus, startedAt)).then(
             () => body,
             (error: unknown) => {
               this.logger.error({ component: 'processing-log', err: error, traceId: request.traceId }, 'processing log write failed; answer withheld');
@@ -84,6 +99,11 @@ export class ProcessingLogInterceptor implements NestInterceptor {
     } catch {
       ids = [];
     }
+    await this.writer.write(this.lines(spec, request, ids, status, startedAt));
+  }
+
+  /** One line per data subject (or one without a subject), after the Logboek Dataverwerkingen. */
+  private lines(spec: ProcessesPersonalDataOptions, request: TracedRequest, ids: readonly string[], status: number, startedAt: string): ProcessingLogLine[] {
     const header = request.headers.traceparent;
     const parent = typeof header === 'string' ? TRACEPARENT.exec(header.trim())?.[1] ?? null : null;
     const route = request.routeOptions?.url ?? request.url.split('?')[0]!;
@@ -105,7 +125,6 @@ export class ProcessingLogInterceptor implements NestInterceptor {
       startedAt,
       endedAt: this.clock().toISOString(),
     };
-    const lines = ids.length === 0 ? [{ ...base, dataSubjectRef: null }] : ids.map((id) => ({ ...base, dataSubjectRef: this.pseudonymizer.ref(id) }));
-    await this.writer.write(lines);
+    return ids.length === 0 ? [{ ...base, dataSubjectRef: null }] : ids.map((id) => ({ ...base, dataSubjectRef: this.pseudonymizer.ref(id) }));
   }
 }

@@ -91,6 +91,11 @@ export class ProcessingLogWriter implements OnApplicationShutdown {
     }
   }
 
+  /** The INSERT of `lines`, binding through `param`, for a writer that logs inside its own statement. */
+  insertSql(lines: ProcessingLogLine[], param: (value: unknown) => string): string {
+    return `INSERT INTO processing_log (${COLUMNS.join(', ')}) VALUES ${lines.map((line) => `(${valuesOf(line).map(param).join(', ')})`).join(', ')}`;
+  }
+
   private async insert(lines: ProcessingLogLine[]): Promise<void> {
     // A statement binds at most 65,535 values: one request may touch more subjects than one INSERT holds.
     for (let start = 0; start < lines.length; start += ProcessingLogWriter.MAX_LINES) {
