@@ -1,15 +1,12 @@
 import { createHmac, createPublicKey, randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { ModulesContainer } from '@nestjs/core';
+import { routeHandlers } from '../support/route-handlers.js';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { Role } from '#contracts';
 import { isValidBsn } from '#domain';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, ROLES_KEY, SigningKeys, TOKEN_ROLES, type TokenRole } from '#security';
-import { openedCase, productConsumerGroups, walk as walkCase } from '../../apps/router/test/support/router-fixtures.js';
+import { openedCase, walk as walkCase } from '../../apps/router/test/support/router-fixtures.js';
 import { connectSse, type SseConnection } from '../../apps/tables/test/support/sse-client.js';
-import { tablesConsumerGroups } from '../../apps/tables/test/support/tables-fixtures.js';
 import { ALL_APPS } from '../../apps/signaalroute/src/all-apps.js';
 import { startApp, waitFor, type AppHarness } from '../support/app-harness.js';
 
@@ -201,23 +198,8 @@ async function inChunks<T, R>(items: T[], run: (item: T) => Promise<R>): Promise
 /** Every controller method of the running process with its roles, keyed `METHOD /path/{param}` like the OpenAPI document. */
 function rolesByRoute(): Map<string, readonly Role[] | undefined> {
   const found = new Map<string, readonly Role[] | undefined>();
-  const join = (...parts: (string | string[] | undefined)[]) =>
-    '/' + parts.flatMap((p) => (Array.isArray(p) ? p[0] : p) ?? '').map((p) => p.replace(/^\/+|\/+$/g, '')).filter((p) => p.length > 0).join('/');
-  for (const module of h.running.app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as Function | null;
-      if (!controller) continue;
-      const base = Reflect.getMetadata(PATH_METADATA, controller) as string | string[] | undefined;
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = controller.prototype[name] as unknown;
-        if (name === 'constructor' || typeof handler !== 'function') continue;
-        const path = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
-        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-        if (path === undefined || method === undefined) continue;
-        const roles = (Reflect.getMetadata(ROLES_KEY, handler) ?? Reflect.getMetadata(ROLES_KEY, controller)) as readonly Role[] | undefined;
-        found.set(`${RequestMethod[method]} ${join(base, path).replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`, roles);
-      }
-    }
+  for (const [route, { controller, handler }] of routeHandlers(h.running.app)) {
+    found.set(route, (Reflect.getMetadata(ROLES_KEY, handler) ?? Reflect.getMetadata(ROLES_KEY, controller)) as readonly Role[] | undefined);
   }
   return found;
 }
@@ -549,7 +531,7 @@ function idLeaks(text: string, sent: string[]): string[] {
 // ---------------------------------------------------------------------------------------------------------
 
 beforeAll(async () => {
-  h = await startApp({ apps: ALL_APPS, consumerGroups: (id) => [...productConsumerGroups(id), ...tablesConsumerGroups(id)] });
+  h = await startApp({ apps: ALL_APPS });
   coordinatorA = await h.token('coordinator', [A], { subject: 'coordinator-haaksbergen' });
   liaisonA = await h.token('police-liaison', [A], { subject: 'agent-haaksbergen' });
   seed = await seedA();

@@ -11,13 +11,10 @@ import { DATABASE, startProcess, type AppDescriptor, type Clock, type RunningPro
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, issueToken, SigningKeys } from '#security';
 import { createPostgresDatabase, dropPostgresDatabase, fallbackOrFail, kafkaBrokers, kafkaReachable, postgresReachable } from './infra.js';
 import {
-  groupsWithPrefix,
   kafkaProducer,
-  startGroupsAtEnd,
   watchKafkaTopics,
   deleteTopicsWithPrefix,
   watchTransportTopics,
-  type GroupTopics,
   type TopicWatcher,
 } from './kafka-probe.js';
 
@@ -35,11 +32,6 @@ export interface HarnessOptions {
   apps: readonly AppDescriptor[];
   /** Extra environment (wins over the harness' own). */
   env?: Record<string, string>;
-  /**
-   * Consumer groups the apps create, as a function of KAFKA_CLIENT_ID. They are positioned at the current
-   * end of their (shared) topics before the app starts, so it does not replay earlier test runs' messages.
-   */
-  consumerGroups?: (clientId: string) => GroupTopics[];
   /** The process' clock (default: the system clock); tests that move time pass their own. */
   clock?: Clock;
 }
@@ -215,21 +207,11 @@ export async function startApp(options: HarnessOptions): Promise<AppHarness> {
   };
 
   let running: RunningProcess;
-  const positioned = options.consumerGroups?.(clientId) ?? [];
   try {
-    // With a topic prefix (the default here) the topics are new and empty; a test that sets its own
-    // KAFKA_TOPIC_PREFIX='' shares the product's topics, and its groups start at their end.
-    if (brokers && env.KAFKA_TOPIC_PREFIX === '') await startGroupsAtEnd(brokers, positioned, TOPIC_PARTITIONS);
     running = await startProcess(options.apps, { env, clock: options.clock });
   } catch (error) {
     await cleanup();
     throw error;
-  }
-  if (brokers) {
-    // A group the harness did not position would replay the shared topics' history: say so.
-    const groups = await groupsWithPrefix(brokers, `${clientId}.`).catch(() => [] as string[]);
-    const unexpected = groups.filter((g) => !positioned.some((p) => p.groupId === g));
-    if (unexpected.length > 0) process.stderr.write(`[test] consumer groups not positioned at the topics' end (they replay history): ${unexpected.join(', ')}\n`);
   }
 
   const db = running.app.get<symbol, Database>(DATABASE, { strict: false });

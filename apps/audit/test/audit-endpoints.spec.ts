@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { verifyBundle, type LedgerBundle } from '#eventstore';
 import { startApp, waitFor, type AppHarness, type HarnessResponse } from '../../../test/support/app-harness.js';
-import { INTAKE_APP, intakeConsumerGroups, internMeldpuntPayload, mmaPayload, testMunicipality } from '../../intake/test/support/intake-fixtures.js';
+import { INTAKE_APP, internMeldpuntPayload, mmaPayload, testMunicipality } from '../../intake/test/support/intake-fixtures.js';
 import { AUDIT_APP } from '../src/audit.app.js';
 
 /**
@@ -20,7 +20,7 @@ let intakeSystem: string;
 let signalIds: string[] = [];
 
 beforeAll(async () => {
-  h = await startApp({ apps: [INTAKE_APP, AUDIT_APP], consumerGroups: intakeConsumerGroups, env: { LEDGER_CHECKPOINT_EVERY: '3', LEDGER_CHECKPOINT_MAX_DELAY_MS: '200' } });
+  h = await startApp({ apps: [INTAKE_APP, AUDIT_APP], env: { LEDGER_CHECKPOINT_EVERY: '3', LEDGER_CHECKPOINT_MAX_DELAY_MS: '200' } });
   auditor = await h.token('auditor', undefined, { subject: 'auditor-ada' });
   coordinator = await h.token('coordinator', [home], { subject: 'coordinator-anna' });
   intakeSystem = await h.token('intake-system', [home], { subject: 'connector-meldpunt' });

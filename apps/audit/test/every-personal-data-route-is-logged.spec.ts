@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { RequestMethod } from '@nestjs/common';
-import { ModulesContainer } from '@nestjs/core';
+import { routeHandlers } from '../../../test/support/route-handlers.js';
 import { processingOf } from '#platform';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
-import { intakeConsumerGroups } from '../../intake/test/support/intake-fixtures.js';
 import { ALL_APPS } from '../../signaalroute/src/all-apps.js';
 
 /**
@@ -40,7 +37,7 @@ let operations: { method: string; path: string; extension: unknown }[];
 let handlers: Map<string, { controller: Function; handler: Function }>;
 
 beforeAll(async () => {
-  h = await startApp({ apps: ALL_APPS, consumerGroups: intakeConsumerGroups });
+  h = await startApp({ apps: ALL_APPS });
   const doc = await h.request('GET', '/openapi.json');
   expect(doc.status).toBe(200);
   operations = Object.entries(doc.body.paths as Record<string, Record<string, Record<string, unknown>>>).flatMap(([path, ops]) =>
@@ -48,36 +45,13 @@ beforeAll(async () => {
       .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
       .map(([method, op]) => ({ method: method.toUpperCase(), path, extension: op['x-processing-activity'] })),
   );
-  handlers = routeHandlers();
+  handlers = routeHandlers(h.running.app);
 });
 
 afterAll(async () => {
   await h?.stop();
 });
 
-/** Every controller method of the running app, keyed `METHOD /path/{param}` as in the OpenAPI document. */
-function routeHandlers(): Map<string, { controller: Function; handler: Function }> {
-  const found = new Map<string, { controller: Function; handler: Function }>();
-  const join = (...parts: (string | string[] | undefined)[]) =>
-    '/' + parts.flatMap((p) => (Array.isArray(p) ? p[0] : p) ?? '').map((p) => p.replace(/^\/+|\/+$/g, '')).filter((p) => p.length > 0).join('/');
-  for (const module of h.running.app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as Function | null;
-      if (!controller) continue;
-      const base = Reflect.getMetadata(PATH_METADATA, controller) as string | string[] | undefined;
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = controller.prototype[name] as unknown;
-        if (name === 'constructor' || typeof handler !== 'function') continue;
-        const path = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
-        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-        if (path === undefined || method === undefined) continue;
-        const key = `${RequestMethod[method]} ${join(base, path).replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
-        found.set(key, { controller, handler });
-      }
-    }
-  }
-  return found;
-}
 
 describe('the processing log covers every personal-data route', () => {
   it('finds the routes of the product in the OpenAPI document', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApp, waitFor, type AppHarness, type HarnessResponse } from '../../../test/support/app-harness.js';
-import { INTAKE_APP, intakeConsumerGroups, internMeldpuntPayload, mmaPayload, tag, twoMunicipalities, zorgmeldingPayload } from './support/intake-fixtures.js';
+import { INTAKE_APP, internMeldpuntPayload, mmaPayload, tag, twoMunicipalities, zorgmeldingPayload } from './support/intake-fixtures.js';
 
 /**
  * Bad input gets a clear error and changes nothing: for each case the HTTP status, the stable problem
@@ -15,7 +15,7 @@ let elsewhereCoordinator: string;
 let existingSignalId: string;
 
 beforeAll(async () => {
-  h = await startApp({ apps: [INTAKE_APP], consumerGroups: intakeConsumerGroups });
+  h = await startApp({ apps: [INTAKE_APP] });
   coordinator = await h.token('coordinator', [home]);
   intakeSystem = await h.token('intake-system', [home]);
   elsewhereCoordinator = await h.token('coordinator', [elsewhere]);

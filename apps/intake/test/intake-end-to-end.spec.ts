@@ -3,7 +3,7 @@ import { TOPICS } from '#contracts';
 import { eventHash, EVENT_COLUMNS, rowToEnvelope, type EventRow } from '#eventstore';
 import { startApp, waitFor, type AppHarness, type HarnessResponse } from '../../../test/support/app-harness.js';
 import type { TopicWatcher, WatchedMessage } from '../../../test/support/kafka-probe.js';
-import { INTAKE_APP, intakeConsumerGroups, internMeldpuntPayload, mmaPayload, tag, twoMunicipalities, zorgmeldingPayload } from './support/intake-fixtures.js';
+import { INTAKE_APP, internMeldpuntPayload, mmaPayload, tag, twoMunicipalities, zorgmeldingPayload } from './support/intake-fixtures.js';
 
 /**
  * End to end on real PostgreSQL and Kafka: HTTP (and Kafka) intake → `SignalReceived` in the event store →
@@ -19,7 +19,7 @@ let intakeSystem: string;
 let coordinator: string;
 
 beforeAll(async () => {
-  h = await startApp({ apps: [INTAKE_APP], consumerGroups: intakeConsumerGroups });
+  h = await startApp({ apps: [INTAKE_APP] });
   watcher = await h.watch([TOPICS.signals, TOPICS.deadLetter, INBOUND_MMA]);
   intakeSystem = await h.token('intake-system', [home], { subject: 'connector-meldpunt' });
   coordinator = await h.token('coordinator', [home], { subject: 'coordinator-anna' });

@@ -85,7 +85,7 @@ afterAll(async () => {
 
 describe('OUTBOX_RELAY_ENABLED', () => {
   it('=false starts a process without an outbox relay (what pins the kill point below, independent of timing)', async () => {
-    const h = await startApp({ apps: [INTAKE_APP], consumerGroups: intakeConsumerGroups, env: { OUTBOX_RELAY_ENABLED: 'false' } });
+    const h = await startApp({ apps: [INTAKE_APP], env: { OUTBOX_RELAY_ENABLED: 'false' } });
     try {
       expect(h.running.config.OUTBOX_RELAY_ENABLED).toBe(false);
       expect(h.running.app.get(OUTBOX_RELAY, { strict: false })).toBeNull();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
-import { expectRefused, openedCase, PRODUCT_APPS, productConsumerGroups, sendSignal, takeTransition, twoMunicipalities, walk } from './support/router-fixtures.js';
+import { expectRefused, openedCase, PRODUCT_APPS, sendSignal, takeTransition, twoMunicipalities, walk } from './support/router-fixtures.js';
 
 /**
  * Bad input to the case and model API gets a clear error and appends nothing: for each, the HTTP status, the
@@ -25,7 +25,7 @@ let caseId: string;
 let etag: string;
 
 beforeAll(async () => {
-  h = await startApp({ apps: PRODUCT_APPS, consumerGroups: productConsumerGroups });
+  h = await startApp({ apps: PRODUCT_APPS });
   coordinator = await h.token('coordinator', [home]);
   elsewhereCoordinator = await h.token('coordinator', [elsewhere]);
   bothCoordinator = await h.token('coordinator', [home, elsewhere]);

@@ -5,7 +5,7 @@ import { startApp, type AppHarness } from '../../../test/support/app-harness.js'
 import { CaseCommandService } from '../src/cases/case-command.service.js';
 import { CaseViewRepository } from '../src/cases/case-view.repository.js';
 import { ModelRegistry } from '../src/models/model-registry.js';
-import { openedCase, PRODUCT_APPS, productConsumerGroups, sendSignal, takeTransition, testMunicipality } from './support/router-fixtures.js';
+import { openedCase, PRODUCT_APPS, sendSignal, takeTransition, testMunicipality } from './support/router-fixtures.js';
 
 /**
  * Several router processes may work on one case: a command is always decided on the state as stored, and
@@ -16,7 +16,7 @@ const municipality = testMunicipality();
 let coordinator: string;
 
 beforeAll(async () => {
-  h = await startApp({ apps: PRODUCT_APPS, consumerGroups: productConsumerGroups });
+  h = await startApp({ apps: PRODUCT_APPS });
   coordinator = await h.token('coordinator', [municipality]);
 });
 afterAll(async () => h?.stop());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
-import { caseEventTypes, openedCase, PRODUCT_APPS, productConsumerGroups, sendSignal, twoMunicipalities, walk } from './support/router-fixtures.js';
+import { caseEventTypes, openedCase, PRODUCT_APPS, sendSignal, twoMunicipalities, walk } from './support/router-fixtures.js';
 
 /**
  * Over HTTP on real PostgreSQL and Kafka: a coordinator takes a signal from intake to a closed case through
@@ -14,7 +14,7 @@ let coordinator: string;
 let admin: string;
 
 beforeAll(async () => {
-  h = await startApp({ apps: PRODUCT_APPS, consumerGroups: productConsumerGroups });
+  h = await startApp({ apps: PRODUCT_APPS });
   coordinator = await h.token('coordinator', [home], { subject: 'coordinator-anna' });
   admin = await h.token('admin', undefined, { subject: 'beheerder-kees' });
 });

@@ -6,7 +6,6 @@ import {
   caseEventTypes,
   openedCase,
   PRODUCT_APPS,
-  productConsumerGroups,
   sendSignal,
   takeTransition,
   twoMunicipalities,
@@ -26,7 +25,7 @@ let coordinator: string;
 let colleague: string;
 
 beforeAll(async () => {
-  h = await startApp({ apps: PRODUCT_APPS, consumerGroups: productConsumerGroups });
+  h = await startApp({ apps: PRODUCT_APPS });
   watcher = await h.watch([TOPICS.cases]);
   coordinator = await h.token('coordinator', [home], { subject: 'coordinator-anna' });
   colleague = await h.token('coordinator', [home], { subject: 'coordinator-bram' });

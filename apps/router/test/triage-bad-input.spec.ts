@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApp, waitFor, type AppHarness, type HarnessResponse } from '../../../test/support/app-harness.js';
 import { INTAKE_APP, mmaPayload, zorgmeldingPayload } from '../../intake/test/support/intake-fixtures.js';
-import { routerSignalRow, testMunicipalities, TRIAGE_TEST_APP, triageConsumerGroups } from './support/triage-app.js';
+import { routerSignalRow, testMunicipalities, TRIAGE_TEST_APP } from './support/triage-app.js';
 
 /**
  * Bad triage input gets a clear error and changes nothing: for each case the HTTP status, the stable problem
@@ -27,7 +27,7 @@ async function receive(municipality: string, body: unknown, source = 'mma'): Pro
 }
 
 beforeAll(async () => {
-  h = await startApp({ apps: [INTAKE_APP, TRIAGE_TEST_APP], consumerGroups: triageConsumerGroups });
+  h = await startApp({ apps: [INTAKE_APP, TRIAGE_TEST_APP] });
   coordinator = await h.token('coordinator', [home]);
   elsewhereCoordinator = await h.token('coordinator', [elsewhere]);
   intakeSystem = await h.token('intake-system', [home, elsewhere]);

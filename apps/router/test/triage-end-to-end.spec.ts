@@ -7,7 +7,7 @@ import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
 import { INTAKE_APP, internMeldpuntPayload, mmaPayload, zorgmeldingPayload } from '../../intake/test/support/intake-fixtures.js';
 import { TriageQueueProjection } from '../../intake/src/triage-queue/triage-queue.projection.js';
 import { RouterSignalsProjection } from '../src/signals/router-signals.projection.js';
-import { caseOpenedEnvelope, routerSignalRow, signalEvents, testMunicipalities, TRIAGE_TEST_APP, triageConsumerGroups } from './support/triage-app.js';
+import { caseOpenedEnvelope, routerSignalRow, signalEvents, testMunicipalities, TRIAGE_TEST_APP } from './support/triage-app.js';
 
 /**
  * Triage end to end on real PostgreSQL and Kafka: intake → SignalReceived on Kafka → the router's signal read
@@ -25,7 +25,7 @@ let statsCoordinator: string;
 let elsewhereCoordinator: string;
 
 beforeAll(async () => {
-  h = await startApp({ apps: [INTAKE_APP, TRIAGE_TEST_APP], consumerGroups: triageConsumerGroups });
+  h = await startApp({ apps: [INTAKE_APP, TRIAGE_TEST_APP] });
   watcher = await h.watch([TOPICS.signals]);
   intakeSystem = await h.token('intake-system', [home, statsHome, elsewhere], { subject: 'connector' });
   coordinator = await h.token('coordinator', [home], { subject: 'coordinator-anna' });

@@ -3,7 +3,7 @@ import { TOPICS } from '#contracts';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
 import { DeadlineScheduler } from '../src/deadlines/deadline.scheduler.js';
-import { caseEventTypes, DAY_MS, movableClock, openedCase, PRODUCT_APPS, productConsumerGroups, sendSignal, tag, twoMunicipalities, walk } from './support/router-fixtures.js';
+import { caseEventTypes, DAY_MS, movableClock, openedCase, PRODUCT_APPS, sendSignal, tag, twoMunicipalities, walk } from './support/router-fixtures.js';
 
 /**
  * Durable deadlines on real PostgreSQL and Kafka with a clock the test moves: a Wvggz verkennend onderzoek
@@ -20,7 +20,7 @@ let coordinator: string;
 
 beforeAll(async () => {
   // The background round is slowed down so that only the test's ticks run.
-  h = await startApp({ apps: PRODUCT_APPS, consumerGroups: productConsumerGroups, clock: clock.now, env: { DEADLINE_POLL_INTERVAL_MS: '3600000' } });
+  h = await startApp({ apps: PRODUCT_APPS, clock: clock.now, env: { DEADLINE_POLL_INTERVAL_MS: '3600000' } });
   watcher = await h.watch([TOPICS.cases]);
   scheduler = h.running.app.get(DeadlineScheduler, { strict: false });
   coordinator = await h.token('coordinator', [home], { subject: 'coordinator-anna' });

@@ -5,7 +5,7 @@ import { AVE_MODEL, ONDERMIJNING_INTAKE_MODEL, ZEVEN_STAPPENMODEL_MODEL } from '
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
 import { connectSse, type SseConnection } from './support/sse-client.js';
-import { appendSignals, BSN, envelopeOf, expectProblem, rawOf, ScriptedCase, TABLES_APP, TABLES_OUTPUT_TOPICS, tablesConsumerGroups, timersOf } from './support/tables-fixtures.js';
+import { appendSignals, BSN, envelopeOf, expectProblem, rawOf, ScriptedCase, TABLES_APP, TABLES_OUTPUT_TOPICS, timersOf } from './support/tables-fixtures.js';
 
 /**
  * Police liaison escalations on real PostgreSQL and Kafka: AVE 4 (MayorInformed), a configured transition
@@ -24,7 +24,7 @@ let coordinator: string;
 const streams: SseConnection[] = [];
 
 beforeAll(async () => {
-  h = await startApp({ apps: [TABLES_APP], consumerGroups: tablesConsumerGroups });
+  h = await startApp({ apps: [TABLES_APP] });
   watcher = await h.watch(TABLES_OUTPUT_TOPICS);
   liaison = await h.token('police-liaison', [ENSCHEDE], { subject: 'agent-jansen' });
   liaisonHengelo = await h.token('police-liaison', [HENGELO], { subject: 'agent-hengelo' });

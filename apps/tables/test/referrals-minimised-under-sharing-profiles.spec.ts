@@ -3,7 +3,7 @@ import { REFERRAL_TOPICS, TOPICS } from '#contracts';
 import { BUILT_IN_MODELS, BUILT_IN_TABLES_CONFIG, type ModelDefinition } from '#domain';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
-import { appendSignals, BSN, envelopeOf, rawOf, registered, ScriptedCase, streamEvents, TABLES_APP, TABLES_OUTPUT_TOPICS, tablesConsumerGroups, tag } from './support/tables-fixtures.js';
+import { appendSignals, BSN, envelopeOf, rawOf, registered, ScriptedCase, streamEvents, TABLES_APP, TABLES_OUTPUT_TOPICS, tag } from './support/tables-fixtures.js';
 
 /**
  * Referral flow on real PostgreSQL and Kafka, with case events appended the way the router appends them:
@@ -16,7 +16,7 @@ let watcher: TopicWatcher;
 const ENSCHEDE = 'GM0153';
 
 beforeAll(async () => {
-  h = await startApp({ apps: [TABLES_APP], consumerGroups: tablesConsumerGroups });
+  h = await startApp({ apps: [TABLES_APP] });
   watcher = await h.watch(TABLES_OUTPUT_TOPICS);
 });
 

@@ -3,7 +3,7 @@ import { REFERRAL_TOPICS } from '#contracts';
 import { AVE_MODEL, ONDERMIJNING_INTAKE_MODEL } from '#domain';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
-import { appendSignals, envelopeOf, expectProblem, registered, ScriptedCase, streamEvents, TABLES_APP, TABLES_OUTPUT_TOPICS, tablesConsumerGroups, timersOf } from './support/tables-fixtures.js';
+import { appendSignals, envelopeOf, expectProblem, registered, ScriptedCase, streamEvents, TABLES_APP, TABLES_OUTPUT_TOPICS, timersOf } from './support/tables-fixtures.js';
 
 /**
  * Table members work through the register: they see their table's referrals in their region, accept or
@@ -21,7 +21,7 @@ let riecMember: string;
 let coordinator: string;
 
 beforeAll(async () => {
-  h = await startApp({ apps: [TABLES_APP], consumerGroups: tablesConsumerGroups });
+  h = await startApp({ apps: [TABLES_APP] });
   watcher = await h.watch(TABLES_OUTPUT_TOPICS);
   zvhMember = await h.token('table-member', [ENSCHEDE], { subject: 'zvh-petra', tables: ['zvh-casusoverleg'] });
   zvhMemberHengelo = await h.token('table-member', [HENGELO], { subject: 'zvh-hans', tables: ['zvh-casusoverleg'] });

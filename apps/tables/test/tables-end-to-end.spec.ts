@@ -4,9 +4,9 @@ import { BUILT_IN_TABLES_CONFIG } from '#domain';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
 import { mmaPayload, zorgmeldingPayload } from '../../intake/test/support/intake-fixtures.js';
-import { movableClock, openedCase, PRODUCT_APPS, productConsumerGroups, walk } from '../../router/test/support/router-fixtures.js';
+import { movableClock, openedCase, PRODUCT_APPS, walk } from '../../router/test/support/router-fixtures.js';
 import { connectSse, type SseConnection } from './support/sse-client.js';
-import { envelopeOf, rawOf, TABLES_APP, TABLES_OUTPUT_TOPICS, tablesConsumerGroups, tag, timersOf } from './support/tables-fixtures.js';
+import { envelopeOf, rawOf, TABLES_APP, TABLES_OUTPUT_TOPICS, tag, timersOf } from './support/tables-fixtures.js';
 
 /**
  * End to end on real PostgreSQL and Kafka, the whole product in one process: signals enter intake over
@@ -35,7 +35,6 @@ const streams: SseConnection[] = [];
 beforeAll(async () => {
   h = await startApp({
     apps: [...PRODUCT_APPS, TABLES_APP],
-    consumerGroups: (id) => [...productConsumerGroups(id), ...tablesConsumerGroups(id)],
     clock: clock.now,
   });
   watcher = await h.watch(TABLES_OUTPUT_TOPICS);

@@ -168,8 +168,9 @@ export class EventStore {
     const published = items.filter((item) => item.options.topic);
     if (published.length > 0) {
       const routes = published.map((item) => `(${param(item.streamId)}::text, ${param(item.options.topic)}::text)`);
-      ctes.push(`ob AS (INSERT INTO outbox (event_id, topic, message_key, headers)
-        SELECT ev.id, r.topic, ev.stream_id, jsonb_build_object('event-id', ev.id::text) FROM ev JOIN (VALUES ${routes.join(', ')}) AS r (stream_id, topic) ON r.stream_id = ev.stream_id)`);
+      // No message here: the relay builds it (and its headers) from the event row when it publishes.
+      ctes.push(`ob AS (INSERT INTO outbox (event_id, topic, message_key)
+        SELECT ev.id, r.topic, ev.stream_id FROM ev JOIN (VALUES ${routes.join(', ')}) AS r (stream_id, topic) ON r.stream_id = ev.stream_id)`);
     }
     const check = headCheck
       ? ` CROSS JOIN (SELECT events_assert_head(${param(headCheck.streamId)}, ${param(headCheck.version)}, ${param(headCheck.hash)}) AS ok) AS head_check`

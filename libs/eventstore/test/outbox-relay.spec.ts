@@ -107,7 +107,8 @@ describe('transactional outbox', () => {
     const inbox = new Inbox(t.db, 'test-consumer');
     const results = [];
     for (const d of deliveries) {
-      results.push(await inbox.handleOnce(d.message.headers!['event-id']!, async (tx) => { await tx.query('INSERT INTO effects VALUES ($1)', [d.message.headers!['event-id']]); }));
+      const eventId = d.message.headers!['event-id']!;
+      results.push(await inbox.handleOnceInStatement(eventId, (param) => `INSERT INTO effects SELECT ${param(eventId)}::uuid WHERE EXISTS (SELECT 1 FROM claimed)`));
     }
     expect(results).toEqual([true, false]);
     expect((await t.db.query('SELECT * FROM effects WHERE event_id = $1', [event!.id])).rows).toHaveLength(1);

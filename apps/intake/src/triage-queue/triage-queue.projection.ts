@@ -34,14 +34,15 @@ const tablesOf = (tables: ProjectionTableNames) => ({ queue: quoteIdent(tables.t
  */
 async function insertReceived(tx: SqlExecutor, events: EventEnvelope[], tables: ProjectionTableNames): Promise<void> {
   const params: unknown[] = [];
-  await tx.query(insertReceivedSql(events, tables, params), params);
+  const param = (value: unknown): string => `$${params.push(value)}`;
+  await tx.query(insertReceivedSql(events, tables, param), params);
 }
 
 /**
- * The INSERT of {@link insertReceived}, binding into `params`. With `claimedCte`, only rows whose event id the
+ * The INSERT of {@link insertReceived}, binding values through `param`. With `claimedCte`, only rows whose event id the
  * named CTE returned (the inbox claim of the same statement) are inserted.
  */
-function insertReceivedSql(events: EventEnvelope[], tables: ProjectionTableNames, params: unknown[], claimedCte?: string): string {
+function insertReceivedSql(events: EventEnvelope[], tables: ProjectionTableNames, param: (value: unknown) => string, claimedCte?: string): string {
   const { queue, links } = tablesOf(tables);
   const rows = events.map((event) => {
     const p = event.payload as unknown as SignalReceivedPayload;
@@ -53,10 +54,8 @@ function insertReceivedSql(events: EventEnvelope[], tables: ProjectionTableNames
       p.source === 'zorgmelding' ? p.wvggz : null,
       event.specialCategory, JSON.stringify(details), event.position, event.id,
     ];
-    const at = params.length;
-    params.push(...values);
-    const $ = (i: number) => `$${at + i + 1}`;
-    return `(${$(0)}::uuid, ${$(1)}, ${$(2)}, ${$(3)}::timestamptz, ${$(4)}::timestamptz, ${$(5)}, ${$(6)}, ${$(7)}, ${$(8)}::boolean, ${$(9)}::boolean, ${$(10)}::jsonb, ${$(11)}::bigint, ${$(12)}::text)`;
+    const [$0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12] = values.map(param);
+    return `(${$0}::uuid, ${$1}, ${$2}, ${$3}::timestamptz, ${$4}::timestamptz, ${$5}, ${$6}, ${$7}, ${$8}::boolean, ${$9}::boolean, ${$10}::jsonb, ${$11}::bigint, ${$12}::text)`;
   });
   return (
     `INSERT INTO ${queue} (signal_id, municipality, source, status, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position, case_id)
@@ -195,9 +194,7 @@ export class TriageQueueProjection implements OnApplicationBootstrap, OnApplicat
     if (shown.length === 0) return;
     if (shown.length <= RECEIVED_FAST_PATH_MAX && shown.every((e) => e.type === SIGNAL_RECEIVED_EVENT_TYPE)) {
       // The common case, new signals only: the inbox claim and the rows in one statement, one round trip.
-      const params: unknown[] = [TRIAGE_QUEUE_CONSUMER, shown.map((e) => e.id)];
-      const insert = insertReceivedSql(shown, LIVE_TABLES, params, 'claimed');
-      await this.db.query(`WITH claimed AS (INSERT INTO inbox (consumer, message_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING message_id) ${insert}`, params);
+      await this.inbox.handleBatchInStatement(shown.map((e) => e.id), (param) => insertReceivedSql(shown, LIVE_TABLES, param, 'claimed'));
       return;
     }
     await this.db.transaction(async (tx) => {

@@ -1,19 +1,14 @@
 import { expect } from '@jest/globals';
 import type { AppDescriptor } from '#platform';
 import { waitFor, type AppHarness, type HarnessResponse } from '../../../../test/support/app-harness.js';
-import type { GroupTopics } from '../../../../test/support/kafka-probe.js';
-import { INTAKE_APP, intakeConsumerGroups, internMeldpuntPayload, mmaPayload, zorgmeldingPayload } from '../../../intake/test/support/intake-fixtures.js';
+import { INTAKE_APP, internMeldpuntPayload, mmaPayload, zorgmeldingPayload } from '../../../intake/test/support/intake-fixtures.js';
 import { ROUTER_APP } from '../../src/router.app.js';
-import { ROUTER_CONSUMER_GROUPS } from './router-consumer-groups.js';
 
 export { INTAKE_APP, ROUTER_APP };
 export { internMeldpuntPayload, mmaPayload, tag, testMunicipality, twoMunicipalities, zorgmeldingPayload } from '../../../intake/test/support/intake-fixtures.js';
 
 /** Intake and router together: a signal enters over HTTP and reaches the router over the signals topic. */
 export const PRODUCT_APPS: readonly AppDescriptor[] = [INTAKE_APP, ROUTER_APP];
-
-/** Every consumer group of intake + router for a KAFKA_CLIENT_ID, positioned at the topics' end before start. */
-export const productConsumerGroups = (clientId: string): GroupTopics[] => [...intakeConsumerGroups(clientId), ...ROUTER_CONSUMER_GROUPS(clientId)];
 
 export const DAY_MS = 86_400_000;
 

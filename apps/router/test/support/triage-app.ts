@@ -4,11 +4,8 @@ import type { EventEnvelope } from '#contracts';
 import { EVENT_COLUMNS, rowToEnvelope, type EventRow } from '#eventstore';
 import type { AppDescriptor } from '#platform';
 import type { AppHarness } from '../../../../test/support/app-harness.js';
-import type { GroupTopics } from '../../../../test/support/kafka-probe.js';
-import { intakeConsumerGroups } from '../../../intake/test/support/intake-fixtures.js';
 import { ROUTER_SIGNALS_MIGRATIONS } from '../../src/signals/router-signals.migrations.js';
 import { ROUTER_APP } from '../../src/router.app.js';
-import { ROUTER_SIGNALS_CONSUMER, ROUTER_SIGNALS_TOPICS } from '../../src/signals/router-signals.projection.js';
 import { SUBJECTS_MIGRATIONS } from '../../src/subjects/subjects.migrations.js';
 import { TriageModule } from '../../src/triage/triage.module.js';
 
@@ -25,12 +22,6 @@ export const TRIAGE_TEST_APP: AppDescriptor = {
   module: RouterWithTriageTestModule,
   migrations: [...new Set([...ROUTER_APP.migrations, ...ROUTER_SIGNALS_MIGRATIONS, ...SUBJECTS_MIGRATIONS])],
 };
-
-/** Consumer groups of intake + triage for a KAFKA_CLIENT_ID, for the harness to start at the topics' end. */
-export const triageConsumerGroups = (clientId: string): GroupTopics[] => [
-  ...intakeConsumerGroups(clientId),
-  { groupId: `${clientId}.${ROUTER_SIGNALS_CONSUMER}`, topics: ROUTER_SIGNALS_TOPICS },
-];
 
 /** `count` different test municipalities (GM9xxx, no real one), so a test's statistics see only its own signals. */
 export function testMunicipalities(count: number): string[] {

@@ -18,15 +18,11 @@ import {
 import { EVENT_COLUMNS, rowToEnvelope, type EventRow, type EventStore } from '#eventstore';
 import { EVENT_STORE } from '#platform';
 import { waitFor, type AppHarness, type HarnessResponse } from '../../../../test/support/app-harness.js';
-import type { GroupTopics, WatchedMessage } from '../../../../test/support/kafka-probe.js';
-import { CASE_EVENTS_CONSUMER } from '../../src/case-events/case-events.consumer.js';
+import type { WatchedMessage } from '../../../../test/support/kafka-probe.js';
 import { TABLES_APP } from '../../src/tables.app.js';
 import { TablesTimers } from '../../src/timers/tables-timers.js';
 
 export { TABLES_APP };
-
-/** The tables app's consumer group for a KAFKA_CLIENT_ID, positioned at the topics' end before start. */
-export const tablesConsumerGroups = (clientId: string): GroupTopics[] => [{ groupId: `${clientId}.${CASE_EVENTS_CONSUMER}`, topics: [TOPICS.cases, TOPICS.signals] }];
 
 /** Every topic the tables app publishes to. */
 export const TABLES_OUTPUT_TOPICS = [...BUILT_IN_TABLES_CONFIG.tables.map((t) => t.topic), REFERRAL_TOPICS.referrals, REFERRAL_TOPICS.liaisonEscalations];

@@ -10,21 +10,9 @@ export class Inbox {
     private readonly consumer: string,
   ) {}
 
-  /** Runs `effect` unless this consumer already processed `messageId`. Returns false for a duplicate. */
-  async handleOnce(messageId: string, effect: (tx: SqlExecutor) => Promise<void>): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const claimed = await tx.query('INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1 AS claimed', [
-        this.consumer,
-        messageId,
-      ]);
-      if (claimed.rows.length === 0) return false;
-      await effect(tx);
-      return true;
-    });
-  }
-
   /**
-   * The same guarantee in one SQL statement (one round trip): `effect` builds an INSERT/UPDATE that must
+   * Applies `effect` unless this consumer already processed `messageId`, in one SQL statement (one round
+   * trip), and returns false for a duplicate. `effect` builds an INSERT/UPDATE that must
    * only take effect when the claim succeeded — guard it with `WHERE EXISTS (SELECT 1 FROM claimed)`.
    * Values are bound through `param`, which returns the placeholder.
    */
@@ -42,6 +30,21 @@ export class Inbox {
       params,
     );
     return r.rows[0]?.claimed === true;
+  }
+
+  /**
+   * The batch form of {@link handleOnceInStatement}: claims `messageIds` and runs `effect` in one statement.
+   * The claimed ids are the `message_id` column of the CTE `claimed`; guard the effect with
+   * `WHERE <id> IN (SELECT message_id FROM claimed)`.
+   */
+  async handleBatchInStatement(messageIds: readonly string[], effect: (param: (value: unknown) => string) => string): Promise<void> {
+    if (messageIds.length === 0) return;
+    const params: unknown[] = [this.consumer, [...new Set(messageIds)]];
+    const param = (value: unknown): string => `$${params.push(value)}`;
+    await this.db.query(
+      `WITH claimed AS (INSERT INTO inbox (consumer, message_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING message_id) ${effect(param)}`,
+      params,
+    );
   }
 
   /**
