@@ -172,6 +172,34 @@ describe('transactional outbox', () => {
   });
 });
 
+describe('stopping the relay', () => {
+  it('returns promptly when stop() comes while a round is running, even with a long poll interval', async () => {
+    const transport = new RecordingTransport();
+    let releaseRound!: () => void;
+    const roundHeld = new Promise<void>((resolve) => (releaseRound = resolve));
+    let inRound!: () => void;
+    const roundStarted = new Promise<void>((resolve) => (inRound = resolve));
+    transport.failWhen = () => null;
+    const slowTransport = Object.assign(Object.create(transport), {
+      publish: async (topic: string, messages: OutgoingMessage[]) => {
+        inRound();
+        await roundHeld;
+        return transport.publish(topic, messages);
+      },
+    }) as MessageTransport;
+    const relay = new OutboxRelay(t.db, slowTransport, { ...relayOptions, pollIntervalMs: 60_000 });
+    await store.append(`s-${randomUUID()}`, 0, [anEvent()], { topic: 'topic-a' });
+    relay.start();
+    await roundStarted;
+    const stopped = relay.stop();
+    releaseRound();
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([stopped.then(() => 'stopped'), new Promise((r) => (timer = setTimeout(() => r('still waiting'), 5_000)))]);
+    clearTimeout(timer);
+    expect(outcome).toBe('stopped');
+  });
+});
+
 async function waitFor(condition: () => boolean, timeoutMs = 15000): Promise<void> {
   const start = Date.now();
   while (!condition()) {

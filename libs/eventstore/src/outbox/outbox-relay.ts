@@ -194,6 +194,8 @@ export class OutboxRelay {
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         continue;
       }
+      // stop() may have been called while the round ran (it found no wait to cut short): do not start one.
+      if (!this.running) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, idleDelay);
         this.wake = () => {
