@@ -86,13 +86,15 @@ describe('HTTP intake → event in PostgreSQL → message on Kafka → triage qu
     expect(rest).toHaveLength(0);
     expectSignalReceivedEnvelope(row!, { municipality: home, actorId: 'connector-meldpunt', actorRole: 'intake-system', specialCategory: false });
     const payload = rowToEnvelope(row!).payload;
-    expect(payload).toMatchObject({ signalId, source: 'intern-meldpunt', description, reporterRef: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(payload).toMatchObject({ signalId, source: 'intern-meldpunt', description: expect.stringMatching(/^pd1\./), reporterRef: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(payload).not.toHaveProperty('reporter');
     expect(JSON.stringify(payload)).not.toContain(reporter.employeeId);
+    expect(JSON.stringify(payload)).not.toContain(description);
 
     const message = await signalMessage(signalId);
     const raw = Buffer.concat([message.value, Buffer.from(JSON.stringify(message.headers)), Buffer.from(message.key ?? '')]).toString('utf8');
-    expect(raw).toContain(description); // the bytes searched below are the signal's message
+    expect(raw).toContain(signalId); // the bytes searched below are the signal's message
+    expect(raw).not.toContain(description); // sealed under the signal's data key
     expect(raw).not.toContain(reporter.employeeId);
     expect(raw).not.toContain(reporter.department);
     const envelope = JSON.parse(message.value.toString('utf8'));
@@ -117,13 +119,17 @@ describe('HTTP intake → event in PostgreSQL → message on Kafka → triage qu
     const [row] = await streamEvents(signalId);
     expectSignalReceivedEnvelope(row!, { municipality: home, actorId: 'connector-meldpunt', actorRole: 'intake-system', specialCategory: true });
     const payload = rowToEnvelope(row!).payload;
-    expect(payload).toMatchObject({ source: 'zorgmelding', concern, reporterRelation: 'essentiele-naaste', subject: { bsn: '111222333' } });
+    expect(payload).toMatchObject({ source: 'zorgmelding', concern: expect.stringMatching(/^pd1\./), reporterRelation: 'essentiele-naaste', subject: { bsn: expect.stringMatching(/^pd1\./) } });
+    expect(JSON.stringify(payload)).not.toContain(concern);
+    expect(JSON.stringify(payload)).not.toContain('111222333');
     expect(JSON.stringify(payload)).not.toContain(reporter.name);
     expect(JSON.stringify(payload)).not.toContain(reporter.contact);
 
     const message = await signalMessage(signalId);
     const raw = Buffer.concat([message.value, Buffer.from(JSON.stringify(message.headers))]).toString('utf8');
-    expect(raw).toContain(concern);
+    expect(raw).toContain(signalId);
+    expect(raw).not.toContain(concern);
+    expect(raw).not.toContain('111222333');
     expect(raw).not.toContain(reporter.name);
     expect(raw).not.toContain(reporter.contact);
     expect(JSON.parse(message.value.toString('utf8'))).toMatchObject({ id: row!.id, specialCategory: true });
@@ -131,7 +137,8 @@ describe('HTTP intake → event in PostgreSQL → message on Kafka → triage qu
     expect(await inTriageQueue(signalId)).toMatchObject({ source: 'zorgmelding', urgency: 'hoog', wvggz: true, specialCategory: true });
     const detail = await h.request('GET', `/v1/signals/${signalId}`, { token: coordinator });
     expect(detail.status).toBe(200);
-    expect(detail.body.details).toMatchObject({ concern, reporterRelation: 'essentiele-naaste' });
+    expect(detail.body.details).toMatchObject({ concern, reporterRelation: 'essentiele-naaste', subject: { bsn: '111222333' } });
+    expect(detail.body.personalDataErased).toBe(false);
     expect(detail.text).not.toContain(reporter.name);
     expect(detail.text).not.toContain(reporter.contact);
   });

@@ -21,6 +21,7 @@ export * from './signals/receive-signal.command.js';
 export * from './signals/signal-received.event.js';
 export * from './signals/signal-idempotency-key.js';
 export * from './signals/receive-signal.decider.js';
+export * from './signals/signal-personal-data.js';
 
 export * from './models/model-role.js';
 export * from './models/model-definition.js';

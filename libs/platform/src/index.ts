@@ -13,3 +13,4 @@ export * from './platform.module.js';
 export * from './bootstrap.js';
 export * from './processing-log/index.js';
 export * from './http/keyset-cursor.js';
+export * from './keyring/index.js';

@@ -4,11 +4,13 @@ import type { Logger } from 'pino';
 import { TOPICS } from '#contracts';
 import { EventStore, OutboxRelay, TypeOrmDatabase, type Database, type ProjectionDefinition } from '#eventstore';
 import { createTransport, MESSAGE_TRANSPORT, PrefixedTransport, type MessageTransport, type TopicSpec } from '#messaging';
-import { FieldCipher, loadOrCreateMasterKey } from '#security';
+import { BlindIndex, masterKeyProviderFor, type MasterKeyProvider } from '#security';
 import { CLOCK, systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
-import { APP_CONFIG, DATABASE, EVENT_STORE, FIELD_CIPHER, LOGGER, OUTBOX_RELAY, PROJECTIONS } from './platform.tokens.js';
+import { Keyring } from './keyring/keyring.js';
+import { CreateKeyring1764500000000 } from './keyring/keyring.migration.js';
+import { APP_CONFIG, BLIND_INDEX, DATABASE, EVENT_STORE, KEYRING, LOGGER, MASTER_KEY_PROVIDER, OUTBOX_RELAY, PROJECTIONS } from './platform.tokens.js';
 import { PLATFORM_MIGRATIONS } from './processing-log/processing-log.migration.js';
 import { ProcessingLogInterceptor } from './processing-log/processing-log.interceptor.js';
 import { PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER } from './processing-log/processing-log.tokens.js';
@@ -53,7 +55,9 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: FIELD_CIPHER, useFactory: () => new FieldCipher(loadOrCreateMasterKey(config.SIGNAALROUTE_DATA_DIR, config.SIGNAALROUTE_MASTER_KEY)) },
+        { provide: MASTER_KEY_PROVIDER, useFactory: () => masterKeyProviderFor(config.SIGNAALROUTE_DATA_DIR, config.SIGNAALROUTE_MASTER_KEY) },
+        { provide: KEYRING, useFactory: (db: Database, keys: MasterKeyProvider) => new Keyring(db, keys.masterKey()), inject: [DATABASE, MASTER_KEY_PROVIDER] },
+        { provide: BLIND_INDEX, useFactory: (keys: MasterKeyProvider) => new BlindIndex(keys.masterKey()), inject: [MASTER_KEY_PROVIDER] },
         { provide: CLOCK, useValue: clock },
         { provide: 'PLATFORM_TOPICS', useValue: topics },
         { provide: PROJECTIONS, useValue: options.projections ?? [] },
@@ -64,7 +68,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
               databaseUrl: config.DATABASE_URL,
               dataDir: config.DATABASE_URL ? undefined : `${config.SIGNAALROUTE_DATA_DIR}/pgdata`,
               poolSize: config.DATABASE_POOL_SIZE,
-              migrations: [...PLATFORM_MIGRATIONS, ...options.migrations],
+              migrations: [...PLATFORM_MIGRATIONS, CreateKeyring1764500000000, ...options.migrations],
             });
             await db.migrate();
             return db;
@@ -101,7 +105,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         { provide: SUBJECT_PSEUDONYMIZER, useFactory: () => SubjectPseudonymizer.load(config.PROCESSING_LOG_KEY, config.SIGNAALROUTE_DATA_DIR) },
         { provide: APP_INTERCEPTOR, useClass: ProcessingLogInterceptor },
       ],
-      exports: [APP_CONFIG, FIELD_CIPHER, PROJECTIONS, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
+      exports: [APP_CONFIG, MASTER_KEY_PROVIDER, KEYRING, BLIND_INDEX, PROJECTIONS, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
     };
   }
 

@@ -6,5 +6,9 @@ export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
 export const LOGGER = Symbol('LOGGER');
 /** Every `ProjectionDefinition` of the apps running in this process (`ProjectionDefinition[]`). */
 export const PROJECTIONS = Symbol('PROJECTIONS');
-/** The `FieldCipher` that seals personal fields at rest (reporter vault). */
-export const FIELD_CIPHER = Symbol('FIELD_CIPHER');
+/** The `MasterKeyProvider` (#security) the data keys are wrapped under. */
+export const MASTER_KEY_PROVIDER = Symbol('MASTER_KEY_PROVIDER');
+/** The `Keyring`: per-owner data keys, sealing, revealing and crypto-shredding of personal data. */
+export const KEYRING = Symbol('KEYRING');
+/** The `BlindIndex` (#security) that fingerprints identifying values for lookups without storing them. */
+export const BLIND_INDEX = Symbol('BLIND_INDEX');

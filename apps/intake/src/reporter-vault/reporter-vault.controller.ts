@@ -4,14 +4,16 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '#domain';
 import { EventStore, type Database } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, FIELD_CIPHER, ProcessesPersonalData, type Clock } from '#platform';
-import { CurrentPrincipal, FieldCipher, Roles, type Principal } from '#security';
-import { INTAKE_PROCESSING, signalStreamId } from '../signals/signal-stream.js';
+import { CLOCK, DATABASE, EVENT_STORE, KEYRING, ProcessesPersonalData, type Clock, type Keyring } from '#platform';
+import { CurrentPrincipal, Roles, type Principal } from '#security';
+import { INTAKE_PROCESSING, reporterVaultContext, signalStreamId } from '../signals/signal-stream.js';
 import { notFound } from '../triage-queue/triage-queue.controller.js';
 
 /**
  * The reporter of an intern-meldpunt report or zorgmelding, for a coordinator of that municipality who
- * states why. Every access is recorded as an event on the signal's stream (who, when, why).
+ * states why. Every access is recorded as an event on the signal's stream (who, when, why). The entry is
+ * sealed under the signal's data key: once that key is destroyed (erasure, retention) the answer is 410
+ * `PRIVACY.ERASED` and no access is recorded, because nothing was read.
  */
 @ApiTags('triage')
 @ApiBearerAuth()
@@ -22,7 +24,7 @@ export class ReporterVaultController {
     @Inject(DATABASE) private readonly db: Database,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
+    @Inject(KEYRING) private readonly keyring: Keyring,
   ) {}
 
   @Get(':id/reporter')
@@ -44,6 +46,9 @@ export class ReporterVaultController {
     );
     const row = r.rows[0];
     if (!row) throw notFound();
+    const stored = (typeof row.reporter === 'string' ? JSON.parse(row.reporter) : row.reporter) as { sealed: string };
+    const opened = await this.keyring.open(stored.sealed, reporterVaultContext(id));
+    if (opened === null) throw new DomainError('PRIVACY.ERASED', "The reporter's identity was erased (its data key was destroyed)");
     const stream = signalStreamId(id);
     const now = this.clock();
     await this.db.transaction(async (tx) => {
@@ -64,7 +69,6 @@ export class ReporterVaultController {
         },
       ]);
     });
-    const stored = (typeof row.reporter === 'string' ? JSON.parse(row.reporter) : row.reporter) as { sealed: string };
-    return { signalId: id, source: row.source, reporter: JSON.parse(this.cipher.decrypt(stored.sealed, id)) as unknown };
+    return { signalId: id, source: row.source, reporter: JSON.parse(opened) as unknown };
   }
 }

@@ -3,14 +3,14 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import canonicalize from 'canonicalize';
 import { TOPICS } from '#contracts';
-import { decideReceiveSignal, DomainError, idempotencyKeyFor, SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_RECEIVED_EVENT_VERSION } from '#domain';
+import { decideReceiveSignal, DomainError, idempotencyKeyFor, mapSignalPersonalData, SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_RECEIVED_EVENT_VERSION } from '#domain';
 import { OutboxRelay, sqlConstraint, sqlErrorCode, type Database, type SqlExecutor } from '#eventstore';
-import { CLOCK, DATABASE, FIELD_CIPHER, OUTBOX_RELAY, type Clock } from '#platform';
-import { FieldCipher, requireMunicipality } from '#security';
+import { CLOCK, DATABASE, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
+import { requireMunicipality } from '#security';
 import { IntakeCommitBatcher } from './intake-commit.batcher.js';
 import { parseSignalInput } from './parse-signal-input.js';
 import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.command.js';
-import { INTAKE_PROCESSING, signalStreamId } from './signal-stream.js';
+import { INTAKE_PROCESSING, reporterVaultContext, signalStreamId } from './signal-stream.js';
 
 interface KeyRow {
   key: string;
@@ -20,8 +20,9 @@ interface KeyRow {
 }
 
 /**
- * Intake: validate, decide, and commit the `SignalReceived` event, its outbox row, its idempotency keys and
- * the reporter vault entry in one transaction. A resend (same source + externalRef in the municipality, or
+ * Intake: validate, decide, and commit the `SignalReceived` event, its outbox row, its idempotency keys, the
+ * signal's data key and the reporter vault entry in one transaction. The personal fields of the event and the
+ * vault entry are sealed under the signal's own data key (crypto-shredding that key erases them everywhere). A resend (same source + externalRef in the municipality, or
  * the same Idempotency-Key from the same caller) gets the first receipt back and appends nothing.
  */
 @CommandHandler(ReceiveSignalCommand)
@@ -30,7 +31,7 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
     @Inject(DATABASE) private readonly db: Database,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
+    @Inject(KEYRING) private readonly keyring: Keyring,
     private readonly commits: IntakeCommitBatcher,
   ) {}
 
@@ -49,15 +50,20 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
       keys.push({ key: `idem:${payload.municipality}:${command.actor.id}:${command.idempotencyKey}`, hash: requestHash });
     }
 
-    const { specialCategory, ...eventPayload } = payload;
-    const alsoInsert: ((param: (value: unknown) => string) => string)[] = keys.map(
-      (k) => (param) => `INSERT INTO intake_keys (key, signal_id, received_at, request_hash) VALUES (${param(k.key)}, ${param(payload.signalId)}, ${param(payload.receivedAt)}, ${param(k.hash)})`,
-    );
+    const dataKey = this.keyring.newKey(keyOwner.signal(payload.signalId), payload.municipality);
+    const { specialCategory, ...eventPayload } = mapSignalPersonalData(payload, dataKey.seal);
+    const alsoInsert: ((param: (value: unknown) => string) => string)[] = [
+      dataKey.insert,
+      ...keys.map(
+        (k) => (param: (value: unknown) => string) =>
+          `INSERT INTO intake_keys (key, signal_id, received_at, request_hash) VALUES (${param(k.key)}, ${param(payload.signalId)}, ${param(payload.receivedAt)}, ${param(k.hash)})`,
+      ),
+    ];
     const vault = decision.vault;
     if (vault) {
       alsoInsert.push(
         (param) =>
-          `INSERT INTO reporter_vault (reporter_ref, signal_id, municipality, source, reporter) VALUES (${param(vault.reporterRef)}, ${param(payload.signalId)}, ${param(payload.municipality)}, ${param(vault.source)}, ${param(JSON.stringify({ sealed: this.cipher.encrypt(JSON.stringify(vault.reporter), payload.signalId) }))})`,
+          `INSERT INTO reporter_vault (reporter_ref, signal_id, municipality, source, reporter) VALUES (${param(vault.reporterRef)}, ${param(payload.signalId)}, ${param(payload.municipality)}, ${param(vault.source)}, ${param(JSON.stringify({ sealed: dataKey.seal(JSON.stringify(vault.reporter), reporterVaultContext(payload.signalId)) }))})`,
       );
     }
     const processingLog = command.processingLog;

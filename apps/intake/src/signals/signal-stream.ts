@@ -6,3 +6,6 @@ export const INTAKE_PROCESSING = {
   activity: 'signaalontvangst',
   legalBasis: 'AVG art. 6(1)(e) publieke taak; Gemeentewet art. 172 (openbare orde); Wvggz art. 5:1 (zorgmeldingen)',
 } as const;
+
+/** What a reporter-vault entry is sealed to: its own signal (a row moved to another signal does not open). */
+export const reporterVaultContext = (signalId: string): string => `reporter-vault:${signalId}`;

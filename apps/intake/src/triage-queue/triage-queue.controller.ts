@@ -1,7 +1,7 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
-import { ProcessesPersonalData, validateDto } from '#platform';
+import { KEYRING, ProcessesPersonalData, validateDto, type Keyring } from '#platform';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { ListSignalsQueryDto } from './list-signals.query.dto.js';
 import { TriageQueueRepository } from './triage-queue.repository.js';
@@ -12,7 +12,10 @@ import { TriageQueueRepository } from './triage-queue.repository.js';
 @Roles('coordinator')
 @Controller('v1/signals')
 export class TriageQueueController {
-  constructor(private readonly queue: TriageQueueRepository) {}
+  constructor(
+    private readonly queue: TriageQueueRepository,
+    @Inject(KEYRING) private readonly keyring: Keyring,
+  ) {}
 
   @Get()
   @ProcessesPersonalData({ activity: 'signaaltriage', purpose: 'Beoordelen van binnengekomen signalen', subjectType: 'signal', subjects: (_req, body) => ((body as { items?: { signalId: string }[] } | undefined)?.items ?? []).map((i) => i.signalId) })
@@ -26,11 +29,15 @@ export class TriageQueueController {
 
   @Get(':id')
   @ProcessesPersonalData({ activity: 'signaaltriage', purpose: 'Beoordelen van een signaal', subjectType: 'signal', subjects: (req) => [req.params.id] })
-  @ApiOperation({ summary: 'One signal with its details (the reporter is not included)' })
+  @ApiOperation({
+    summary: 'One signal with its details (the reporter is not included)',
+    description: 'Personal fields are stored sealed and opened for this answer. After erasure or retention they are `null` and `personalDataErased` is true.',
+  })
   async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => notFound() })) id: string, @CurrentPrincipal() principal: Principal) {
     const signal = await this.queue.get(principal.municipalities, id);
     if (!signal) throw notFound();
-    return signal;
+    const details = await this.keyring.reveal(signal.details);
+    return { ...signal, details: details.value, personalDataErased: details.erased };
   }
 }
 

@@ -40,6 +40,9 @@ const EXACT: Record<string, number> = {
   'PRECONDITION.REQUIRED': 428,
   'REPLAY.PROJECTION_UNKNOWN': 404,
   'REPLAY.IN_PROGRESS': 409,
+  'PRIVACY.ERASED': 410,
+  'PRIVACY.LEGAL_HOLD': 409,
+  'PRIVACY.ALREADY_ERASED': 409,
 };
 
 export function httpStatusForCode(code: string): number {

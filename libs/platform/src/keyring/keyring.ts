@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { Database, SqlExecutor } from '#eventstore';
+import { DataKeyWrapper, FieldDecryptionError, isSealedValue, openSealedValue, sealedKeyId, sealValue } from '#security';
+
+/** A data key made for a new owner; its row is inserted by the caller, in the statement that first uses it. */
+export interface NewDataKey {
+  readonly keyId: string;
+  /** Seals one value under this key; with `context`, it opens only through {@link Keyring.open} with the same context. */
+  seal(plaintext: string, context?: string): string;
+  /** The INSERT of the wrapped key, for `alsoInsert` (binds values through `param`). */
+  insert(param: (value: unknown) => string): string;
+}
+
+/** A value with its sealed strings opened, and whether any of them belonged to a destroyed key. */
+export interface Revealed<T> {
+  value: T;
+  /** True when at least one sealed value could not be opened because its key was destroyed (crypto-shredded). */
+  erased: boolean;
+}
+
+/** Owner names of data keys: a signal's key (made at intake) and a subject's key (made at registration). */
+export const keyOwner = {
+  signal: (signalId: string) => `signal:${signalId}`,
+  subject: (subjectId: string) => `subject:${subjectId}`,
+};
+
+/**
+ * Per-owner data keys under the master key, and the opening of sealed values for the API. Sealed values
+ * (`pd1.<keyId>.…`) can sit anywhere in an event payload, projection row or Kafka message; `reveal` finds
+ * them in any JSON value, loads their keys in one query, and opens them. A value whose key was destroyed comes
+ * back as `null` and the result says `erased`. Keys are read from the database on every reveal (no cache), so
+ * a destroyed key is unreadable in every process the moment the destruction commits.
+ */
+export class Keyring {
+  private readonly wrapper: DataKeyWrapper;
+
+  constructor(private readonly db: Database, masterKey: Buffer) {
+    this.wrapper = new DataKeyWrapper(masterKey);
+  }
+
+  newKey(owner: string, municipality: string): NewDataKey {
+    const keyId = randomUUID();
+    const key = DataKeyWrapper.generate();
+    const wrapped = this.wrapper.wrap(keyId, key);
+    return {
+      keyId,
+      seal: (plaintext, context) => sealValue(key, keyId, plaintext, context),
+      insert: (param) => `INSERT INTO data_keys (key_id, owner, municipality, wrapped_key) VALUES (${param(keyId)}::uuid, ${param(owner)}, ${param(municipality)}, ${param(wrapped)})`,
+    };
+  }
+
+  /** Opens every sealed string in `value` (a JSON value; not modified). */
+  async reveal<T>(value: T, tx: SqlExecutor = this.db): Promise<Revealed<T>> {
+    const ids = new Set<string>();
+    collectKeyIds(value, ids);
+    if (ids.size === 0) return { value, erased: false };
+    const keys = await this.load([...ids], tx);
+    let erased = false;
+    const open = (sealed: string): string | null => {
+      const key = keys.get(sealedKeyId(sealed)!);
+      if (!key) {
+        erased = true;
+        return null;
+      }
+      return openSealedValue(key, sealed);
+    };
+    return { value: mapSealed(value, open) as T, erased };
+  }
+
+  /**
+   * Opens one value sealed with a context (e.g. a vault row bound to its signal): the plaintext, or null when
+   * its key was destroyed. @throws FieldDecryptionError when it was altered or moved to another context.
+   */
+  async open(sealed: string, context: string, tx: SqlExecutor = this.db): Promise<string | null> {
+    const keyId = sealedKeyId(sealed);
+    if (keyId === null) throw new FieldDecryptionError();
+    const key = (await this.load([keyId], tx)).get(keyId);
+    return key ? openSealedValue(key, sealed, context) : null;
+  }
+
+  /**
+   * Destroys (crypto-shreds) every live key of `owners` inside the caller's transaction, naming the
+   * destruction; returns how many keys were destroyed (0 when they already were: destruction is idempotent).
+   */
+  async destroy(tx: SqlExecutor, owners: readonly string[], destructionId: string, at: Date): Promise<number> {
+    if (owners.length === 0) return 0;
+    const r = await tx.query<{ key_id: string }>(
+      `UPDATE data_keys SET wrapped_key = NULL, destroyed_at = $3::timestamptz, destruction_id = $2::uuid
+        WHERE owner = ANY($1::text[]) AND wrapped_key IS NOT NULL RETURNING key_id`,
+      [owners, destructionId, at.toISOString()],
+    );
+    return r.rows.length;
+  }
+
+  private async load(keyIds: string[], tx: SqlExecutor): Promise<Map<string, Buffer>> {
+    const r = await tx.query<{ key_id: string; wrapped_key: string | null }>('SELECT key_id, wrapped_key FROM data_keys WHERE key_id = ANY($1::uuid[])', [keyIds]);
+    const keys = new Map<string, Buffer>();
+    for (const row of r.rows) {
+      if (row.wrapped_key === null) continue;
+      keys.set(row.key_id, this.wrapper.unwrap(row.key_id, row.wrapped_key));
+    }
+    return keys;
+  }
+}
+
+function collectKeyIds(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') {
+    if (isSealedValue(value)) into.add(sealedKeyId(value)!);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectKeyIds(item, into);
+  } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    for (const item of Object.values(value)) collectKeyIds(item, into);
+  }
+}
+
+function mapSealed(value: unknown, open: (sealed: string) => string | null): unknown {
+  if (typeof value === 'string') return isSealedValue(value) ? open(value) : value;
+  if (Array.isArray(value)) return value.map((item) => mapSealed(item, open));
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapSealed(v, open)]));
+  }
+  return value;
+}
