@@ -10,7 +10,8 @@ import { ALL_APPS } from '../../signaalroute/src/all-apps.js';
  * that touches personal data — everything except health, docs, the OpenAPI document, /v1/models and
  * /v1/audit/verify — whose handler is not marked `@ProcessesPersonalData` (checked on the handler's
  * Reflect metadata, which the processing-log interceptor reads, and on the operation's
- * `x-processing-activity`). Also: the auditor role is read-only everywhere — every write route refuses it.
+ * `x-processing-activity`). Also: the auditor role is read-only everywhere — every write route refuses it,
+ * except the auditor's own verdicts on break-the-glass accesses.
  */
 
 const NOT_PERSONAL = [
@@ -31,6 +32,8 @@ const NOT_PERSONAL = [
 /** Not writes, though sent with POST: they compute an answer and change nothing. */
 // A replay without `switch` only compares (its tables are dropped); `switch` is refused to an auditor (tested in projection-replay-equals-live).
 const READ_ONLY_POSTS = ['POST /v1/audit/verify', 'POST /v1/audit/replay'];
+/** The auditor's own record, not the product's data: the verdict on a break-the-glass access (test/access/break-glass.spec.ts). */
+const AUDITOR_RECORDS = ['POST /v1/audit/break-glass/{id}/review'];
 
 let h: AppHarness;
 let operations: { method: string; path: string; extension: unknown }[];
@@ -82,7 +85,7 @@ describe('the auditor role is read-only everywhere', () => {
   it('is refused with 403 on every write route', async () => {
     const auditor = await h.token('auditor');
     const allowed: string[] = [];
-    for (const op of operations.filter((o) => o.method !== 'GET' && !READ_ONLY_POSTS.includes(`${o.method} ${o.path}`))) {
+    for (const op of operations.filter((o) => o.method !== 'GET' && ![...READ_ONLY_POSTS, ...AUDITOR_RECORDS].includes(`${o.method} ${o.path}`))) {
       const path = op.path.replace(/\{[^}]+\}/g, randomUUID());
       const res = await h.request(op.method, path, { token: auditor, body: {} });
       if (res.status !== 403 || res.body?.code !== 'AUTH.ROLE_NOT_ALLOWED') allowed.push(`${op.method} ${op.path} → ${res.status} ${res.body?.code ?? ''}`);

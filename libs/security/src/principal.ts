@@ -20,6 +20,17 @@ export interface Principal {
   readonly tables: readonly string[];
   /** The token's `jti`, for audit trails. */
   readonly tokenId?: string;
+  /** Set for the one request that broke the glass (`break-glass.ts`); its municipality is then in `municipalities`. */
+  readonly breakGlass?: BreakGlass;
+}
+
+/** One break-the-glass access: what the processing log records on each of its lines. */
+export interface BreakGlass {
+  /** Identifies the access (all log lines of the request) for the review. */
+  readonly id: string;
+  readonly reason: string;
+  /** The municipality entered, outside the token's own. */
+  readonly municipality: string;
 }
 
 /** True when `value` is a syntactically valid CBS municipality code. */

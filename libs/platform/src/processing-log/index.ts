@@ -5,3 +5,4 @@ export * from './processing-log.writer.js';
 export * from './processing-log.query.js';
 export * from './processing-log.tokens.js';
 export * from './processing-log.interceptor.js';
+export * from './break-glass-review.js';

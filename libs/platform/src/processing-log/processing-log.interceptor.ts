@@ -2,6 +2,7 @@ import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestI
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import type { Logger } from 'pino';
 import { from, mergeMap, catchError, type Observable } from 'rxjs';
+import type { Principal } from '#security';
 import { CLOCK, type Clock } from '../clock.js';
 import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { LOGGER } from '../platform.tokens.js';
@@ -12,7 +13,7 @@ import type { SubjectPseudonymizer } from './subject-pseudonymizer.js';
 
 const TRACEPARENT = /^00-[0-9a-f]{32}-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
-type TracedRequest = ProcessingRequest & { traceId?: string; spanId?: string; principal?: { subject: string; role: string }; processingLog?: InStatementProcessingLog };
+type TracedRequest = ProcessingRequest & { traceId?: string; spanId?: string; principal?: Pick<Principal, 'subject' | 'role' | 'breakGlass'>; processingLog?: InStatementProcessingLog };
 
 /**
  * Offered to a handler that writes its data in one SQL statement: it adds `sql(subjectIds, param)` (the log
@@ -36,7 +37,8 @@ export class ProcessingLogUnavailableError extends Error {
 /**
  * Writes the processing log for every route marked `@ProcessesPersonalData`: one line per data subject the
  * call touched (one line without a subject when it touched none), for successful and failed calls alike,
- * with the request's W3C trace context. The response waits until its lines are committed; if they cannot
+ * with the request's W3C trace context and, when the request broke the glass, its access id, reason and the
+ * municipality entered. The response waits until its lines are committed; if they cannot
  * be written, a successful answer is replaced by 503 `PROCESSING_LOG.UNAVAILABLE`.
  */
 @Injectable()
@@ -124,6 +126,7 @@ export class ProcessingLogInterceptor implements NestInterceptor {
       outcome: status < 400 ? 'ok' : 'error',
       startedAt,
       endedAt: this.clock().toISOString(),
+      breakGlass: request.principal?.breakGlass ?? null,
     };
     return ids.length === 0 ? [{ ...base, dataSubjectRef: null }] : ids.map((id) => ({ ...base, dataSubjectRef: this.pseudonymizer.ref(id) }));
   }

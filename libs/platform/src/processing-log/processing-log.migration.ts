@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { AddBreakGlassToProcessingLog1764600000000 } from './break-glass.migration.js';
 
 /**
  * The processing log, shaped after Logius' *Logboek Dataverwerkingen*: one line per processing action and
@@ -54,4 +55,4 @@ export class CreateProcessingLog1764300001000 implements MigrationInterface {
 }
 
 /** Migrations of the platform's own tables. */
-export const PLATFORM_MIGRATIONS: Function[] = [CreateProcessingLog1764300001000];
+export const PLATFORM_MIGRATIONS: Function[] = [CreateProcessingLog1764300001000, AddBreakGlassToProcessingLog1764600000000];

@@ -23,6 +23,7 @@ interface Row {
   id: string; trace_id: string; span_id: string; parent_span_id: string | null; operation: string; processing_activity: string; purpose: string;
   legal_basis: string | null; data_subject_type: string; data_subject_ref: string | null; actor_id: string; actor_role: string; method: string;
   route: string; status_code: number; outcome: 'ok' | 'error'; started_at: Date | string; ended_at: Date | string;
+  break_glass_id: string | null; break_glass_reason: string | null; break_glass_municipality: string | null;
 }
 
 const iso = (v: Date | string) => new Date(v).toISOString();
@@ -47,7 +48,7 @@ export async function queryProcessingLog(db: SqlExecutor, f: ProcessingLogFilter
   if (f.cursor !== undefined) add('id > ?::bigint', decode(f.cursor));
   const r = await db.query<Row>(
     `SELECT id::text AS id, trace_id, span_id, parent_span_id, operation, processing_activity, purpose, legal_basis, data_subject_type, data_subject_ref,
-            actor_id, actor_role, method, route, status_code, outcome, started_at, ended_at
+            actor_id, actor_role, method, route, status_code, outcome, started_at, ended_at, break_glass_id, break_glass_reason, break_glass_municipality
        FROM processing_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY processing_log.id LIMIT $${params.push(limit + 1)}`,
     params,
@@ -57,6 +58,7 @@ export async function queryProcessingLog(db: SqlExecutor, f: ProcessingLogFilter
     id: x.id, traceId: x.trace_id, spanId: x.span_id, parentSpanId: x.parent_span_id, operation: x.operation, processingActivity: x.processing_activity,
     purpose: x.purpose, legalBasis: x.legal_basis, dataSubjectType: x.data_subject_type, dataSubjectRef: x.data_subject_ref, actorId: x.actor_id,
     actorRole: x.actor_role, method: x.method, route: x.route, statusCode: Number(x.status_code), outcome: x.outcome, startedAt: iso(x.started_at), endedAt: iso(x.ended_at),
+    breakGlass: x.break_glass_id === null ? null : { id: x.break_glass_id, reason: x.break_glass_reason!, municipality: x.break_glass_municipality! },
   }));
   return { items, nextCursor: r.rows.length > limit && rows.length > 0 ? encode(rows[rows.length - 1]!.id) : null };
 }

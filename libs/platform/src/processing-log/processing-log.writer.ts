@@ -22,16 +22,20 @@ export interface ProcessingLogLine {
   outcome: 'ok' | 'error';
   startedAt: string;
   endedAt: string;
+  /** Set when the request broke the glass: the access id, the stated reason and the municipality entered. */
+  breakGlass: { id: string; reason: string; municipality: string } | null;
 }
 
 const COLUMNS = [
   'trace_id', 'span_id', 'parent_span_id', 'operation', 'processing_activity', 'purpose', 'legal_basis', 'data_subject_type', 'data_subject_ref',
   'actor_id', 'actor_role', 'method', 'route', 'status_code', 'outcome', 'started_at', 'ended_at',
+  'break_glass_id', 'break_glass_reason', 'break_glass_municipality',
 ] as const;
 
 const valuesOf = (l: ProcessingLogLine): unknown[] => [
   l.traceId, l.spanId, l.parentSpanId, l.operation, l.processingActivity, l.purpose, l.legalBasis, l.dataSubjectType, l.dataSubjectRef,
   l.actorId, l.actorRole, l.method, l.route, l.statusCode, l.outcome, l.startedAt, l.endedAt,
+  l.breakGlass?.id ?? null, l.breakGlass?.reason ?? null, l.breakGlass?.municipality ?? null,
 ];
 
 interface Pending {

@@ -3,6 +3,7 @@ import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Role } from '#contracts';
 import { requireRole } from '../access.js';
+import { breakGlassOf, withBreakGlass } from '../break-glass.js';
 import { JwtVerifier } from '../jwt.verifier.js';
 import { AuthenticationError } from '../security.errors.js';
 import type { AuthenticatedRequest } from './authenticated-request.js';
@@ -11,8 +12,10 @@ import { ROLES_KEY } from './roles.decorator.js';
 
 /**
  * Global guard: every route needs a valid bearer token unless marked `@Public()`; `@Roles(...)` is
- * enforced here. The verified principal is attached as `request.principal`. Errors are thrown as
- * `AuthenticationError` (401) / `ForbiddenError` (403) for the global exception filter to render.
+ * enforced here. The verified principal is attached as `request.principal`; a request that breaks the glass
+ * (`break-glass.ts`) gets it widened by the one municipality it enters, or is refused with `BreakGlassError`.
+ * Errors are thrown as `AuthenticationError` (401) / `ForbiddenError` (403) / `BreakGlassError` (400/403)
+ * for the global exception filter to render.
  * Non-HTTP contexts are denied unless `@Public()`: there is no bearer token to check there.
  */
 @Injectable()
@@ -39,6 +42,8 @@ export class AuthGuard implements CanActivate {
     if (roles !== undefined) {
       requireRole(principal, roles);
     }
+    const breakGlass = breakGlassOf(principal, { method: request.method ?? '', route: request.routeOptions?.url, headers: request.headers });
+    if (breakGlass) request.principal = withBreakGlass(principal, breakGlass);
     return true;
   }
 }

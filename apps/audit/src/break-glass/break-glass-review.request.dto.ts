@@ -1,0 +1,14 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { BREAK_GLASS_VERDICTS, type BreakGlassVerdict } from '#platform';
+
+/** The verdict on one break-the-glass access, with what it rests on. */
+export class BreakGlassReviewRequestDto {
+  @ApiProperty({ enum: BREAK_GLASS_VERDICTS })
+  @IsIn(BREAK_GLASS_VERDICTS)
+  verdict!: BreakGlassVerdict;
+
+  @ApiProperty({ minLength: 10, maxLength: 2000, example: 'Nagevraagd bij de gemeente: acuut risico, toegang terecht' })
+  @IsString() @MinLength(10) @MaxLength(2000)
+  note!: string;
+}
