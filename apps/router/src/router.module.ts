@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CasesModule } from './cases/cases.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
 import { ModelsModule } from './models/models.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { RouterSignalsModule } from './signals/router-signals.module.js';
 import { TriageModule } from './triage/triage.module.js';
@@ -13,6 +14,6 @@ import { TriageModule } from './triage/triage.module.js';
  * on the referrals topic.
  */
 @Module({
-  imports: [ModelsModule, RouterSignalsModule, TriageModule, CasesModule, DeadlinesModule, ReferralsModule],
+  imports: [ModelsModule, RouterSignalsModule, TriageModule, CasesModule, DeadlinesModule, ReferralsModule, PrivacyModule],
 })
 export class RouterModule {}

@@ -54,6 +54,7 @@ export * from './subjects/kvk-number.normalizer.js';
 export * from './subjects/subject-identity.js';
 export * from './subjects/subject-match.js';
 export * from './subjects/subject-registered.event.js';
+export * from './subjects/subject-personal-data.js';
 export * from './subjects/register-subject.decider.js';
 export * from './subjects/signal-subject-hints.js';
 export * from './subjects/signal-triage.event.js';

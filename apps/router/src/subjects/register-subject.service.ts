@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { decideRegisterSubject, DomainError, SUBJECT_ERRORS, SUBJECT_REGISTERED_EVENT_TYPE, SUBJECT_REGISTERED_EVENT_VERSION } from '#domain';
+import { decideRegisterSubject, DomainError, mapSubjectPersonalData, SUBJECT_ERRORS, SUBJECT_REGISTERED_EVENT_TYPE, SUBJECT_REGISTERED_EVENT_VERSION } from '#domain';
 import { EventStore, sqlConstraint, sqlErrorCode, type Database } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, type Clock } from '#platform';
-import { requireMunicipality, type Principal } from '#security';
+import { BLIND_INDEX, CLOCK, DATABASE, EVENT_STORE, KEYRING, keyOwner, type Clock, type Keyring } from '#platform';
+import { requireMunicipality, type BlindIndex, type Principal } from '#security';
 import type { RegisterSubjectRequestDto } from './register-subject.request.dto.js';
 import { SUBJECT_PROCESSING, subjectStreamId } from './subject-stream.js';
 import { subjectRowInsert, SubjectsRepository, type Subject } from './subjects.repository.js';
 
 /**
  * Registers a subject: decide (pure rules), then the `SubjectRegistered` event on `subject-<id>` and the
- * `subjects` row in one statement. A second person with the same BSN in the municipality is refused with
+ * `subjects` row in one statement, with the subject's new data key: its personal values are sealed under
+ * that key in the event and the row (erasure destroys the key). A second person with the same BSN in the municipality is refused with
  * 409 `SUBJECT.BSN_CONFLICT` naming the registered subject, and nothing is appended.
  */
 @Injectable()
@@ -19,6 +20,8 @@ export class RegisterSubjectService {
     @Inject(DATABASE) private readonly db: Database,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(KEYRING) private readonly keyring: Keyring,
+    @Inject(BLIND_INDEX) private readonly index: BlindIndex,
     private readonly subjects: SubjectsRepository,
   ) {}
 
@@ -27,6 +30,8 @@ export class RegisterSubjectService {
     const now = this.clock();
     const payload = decideRegisterSubject({ ...dto }, { now, newSubjectId: randomUUID() });
     const registeredAt = now.toISOString();
+    const dataKey = this.keyring.newKey(keyOwner.subject(payload.subjectId), payload.municipality);
+    const sealed = mapSubjectPersonalData(payload, dataKey.seal);
     try {
       await this.store.appendIn(
         this.db,
@@ -44,10 +49,10 @@ export class RegisterSubjectService {
             traceparent: ids.traceparent,
             processingActivity: SUBJECT_PROCESSING.activity,
             legalBasis: SUBJECT_PROCESSING.legalBasis,
-            payload: payload as unknown as Record<string, unknown>,
+            payload: sealed as unknown as Record<string, unknown>,
           },
         ],
-        { alsoInsert: [subjectRowInsert(payload, registeredAt, principal.subject)] },
+        { alsoInsert: [dataKey.insert, subjectRowInsert(payload, sealed, this.index, registeredAt, principal.subject)] },
       );
     } catch (error) {
       if (payload.bsn && sqlErrorCode(error) === '23505' && sqlConstraint(error) === 'subjects_bsn_unique') {
@@ -68,6 +73,7 @@ export class RegisterSubjectService {
       kvkNumber: payload.kvkNumber ?? null,
       groupName: payload.groupName ?? null,
       registeredAt,
+      personalDataErased: false,
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { suggestMatches, type MatchReason } from '#domain';
-import { ProcessesPersonalData } from '#platform';
+import { KEYRING, ProcessesPersonalData, type Keyring } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import type { RouterSignalsReader } from '../signals/router-signal.js';
 import { ROUTER_SIGNALS } from '../signals/router-signals.module.js';
@@ -35,6 +35,7 @@ export class SubjectSuggestionsController {
   constructor(
     @Inject(ROUTER_SIGNALS) private readonly signals: RouterSignalsReader,
     private readonly subjects: SubjectsRepository,
+    @Inject(KEYRING) private readonly keyring: Keyring,
   ) {}
 
   @Get(':id/subject-suggestions')
@@ -47,9 +48,11 @@ export class SubjectSuggestionsController {
   ): Promise<{ signalId: string; suggestions: SubjectSuggestionItem[] }> {
     const signal = await this.signals.get(id, principal.municipalities);
     if (!signal) throw signalNotFound();
-    const candidates = await this.subjects.candidates(signal.municipality, signal.hints);
+    // The hints are sealed under the signal's data key; an erased signal has none left and matches nothing.
+    const { value: hints } = await this.keyring.reveal(signal.hints);
+    const candidates = await this.subjects.candidates(signal.municipality, hints);
     const byId = new Map(candidates.map((s) => [s.subjectId, s]));
-    const ranked = suggestMatches(signal.hints, candidates.map(registeredSubjectOf)).slice(0, MAX_SUGGESTIONS);
+    const ranked = suggestMatches(hints, candidates.map(registeredSubjectOf)).slice(0, MAX_SUGGESTIONS);
     return {
       signalId: id,
       suggestions: ranked.map((m) => {

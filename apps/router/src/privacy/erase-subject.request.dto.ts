@@ -1,0 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+
+/** `POST /v1/subjects/{id}/erasure`: why the subject's personal data is erased (recorded with the destruction). */
+export class EraseSubjectRequestDto {
+  @ApiProperty({ description: 'Why (e.g. the data subject’s request under AVG art. 17, with its reference); 10–1000 characters', minLength: 10, maxLength: 1000 })
+  @IsString() @Length(10, 1000)
+  reason!: string;
+}

@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, SUBJECT_ERRORS } from '#domain';
+import type { Database } from '#eventstore';
+import { CLOCK, DATABASE, keyOwner, type Clock } from '#platform';
+import { municipalityScope, type Principal } from '#security';
+import { subjectStreamId } from '../subjects/subject-stream.js';
+import { PersonalDataShredder } from './personal-data-shredder.js';
+import { caseOwner } from './privacy-processing.js';
+
+/** What an erasure did. */
+export interface SubjectErasure {
+  subjectId: string;
+  destructionId: string;
+  keysDestroyed: number;
+  /** Signals linked to the subject whose personal data went with it. */
+  signalIds: string[];
+  erasedAt: string;
+}
+
+/** The rule recorded for erasures on request. */
+export const ERASURE_REQUEST_RULE = 'verzoek-tot-wissing';
+
+/**
+ * Erases a subject: crypto-shreds the subject's data key and those of every signal linked to it (their
+ * personal fields, hints and reporter-vault entries), clears the subject's lookup keys so it is never matched
+ * again, and records the destruction — all in one transaction. A legal hold on the subject, one of its
+ * signals or one of their cases refuses it (409 `PRIVACY.LEGAL_HOLD`); nothing left to destroy is 409
+ * `PRIVACY.ALREADY_ERASED` (a second request changes nothing).
+ */
+@Injectable()
+export class SubjectErasureService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly shredder: PersonalDataShredder,
+  ) {}
+
+  async erase(subjectId: string, reason: string, principal: Principal, ids: { correlationId: string; traceparent: string | null }): Promise<SubjectErasure> {
+    const scope = municipalityScope(principal);
+    const at = this.clock();
+    return this.db.transaction(async (tx) => {
+      const subject = await tx.query<{ municipality: string }>('SELECT municipality FROM subjects WHERE subject_id = $1::uuid FOR UPDATE', [subjectId]);
+      const municipality = subject.rows[0]?.municipality;
+      if (!municipality || (scope !== 'all' && !scope.includes(municipality))) throw new DomainError(SUBJECT_ERRORS.NOT_FOUND, 'No such subject');
+      const linked = await tx.query<{ signal_id: string; case_id: string | null }>('SELECT signal_id, case_id FROM router_signals WHERE subject_id = $1::uuid ORDER BY signal_id', [subjectId]);
+      const signalIds = linked.rows.map((r) => r.signal_id);
+      const caseIds = [...new Set(linked.rows.map((r) => r.case_id).filter((c): c is string => c !== null))];
+      const owners = [keyOwner.subject(subjectId), ...signalIds.map(keyOwner.signal)];
+      const result = await this.shredder.shred(tx, {
+        streamId: subjectStreamId(subjectId),
+        owners,
+        holdOwners: [...owners, ...caseIds.map(caseOwner)],
+        municipality,
+        dataClass: 'Identiteit van het subject en de persoonsgegevens in de gekoppelde signalen (incl. melder)',
+        rule: ERASURE_REQUEST_RULE,
+        reason,
+        approvedBy: { id: principal.subject, role: principal.role },
+        at,
+        ...ids,
+      });
+      if (!result) throw new DomainError('PRIVACY.ALREADY_ERASED', "This subject's personal data was erased already");
+      await tx.query(
+        `UPDATE subjects SET name_key = NULL, birth_date_key = NULL, bsn_key = NULL, address_key = NULL, postcode_key = NULL, erased_at = $2::timestamptz
+          WHERE subject_id = $1::uuid`,
+        [subjectId, at.toISOString()],
+      );
+      return { subjectId, destructionId: result.destructionId, keysDestroyed: result.keysDestroyed, signalIds, erasedAt: at.toISOString() };
+    });
+  }
+}
