@@ -1,0 +1,75 @@
+import { DomainError } from '../shared/domain-error.js';
+import { SIGNAL_SOURCES } from '../signals/signal-source.js';
+import { RETENTION_OUTCOME_KINDS, RETENTION_UNITS, type RetentionConfig } from './retention-rule.js';
+
+const KEBAB_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+/** Longest period a rule may name (a typo such as 1000 years is refused rather than meaning "forever"). */
+const MAX_AMOUNT = { days: 36_500, months: 1_200, years: 100 } as const;
+
+/** One thing wrong with a retention configuration: where (e.g. `rules[2].keep.unit`) and what. */
+export interface RetentionConfigProblem {
+  path: string;
+  message: string;
+}
+
+/** Checks a retention configuration and returns every problem (empty when valid). */
+export function validateRetentionConfig(config: unknown): RetentionConfigProblem[] {
+  const problems: RetentionConfigProblem[] = [];
+  const add = (path: string, message: string) => problems.push({ path, message });
+  const rules = (config as RetentionConfig | null)?.rules;
+  if (typeof config !== 'object' || config === null || !Array.isArray(rules)) {
+    add('rules', 'must be a list of retention rules');
+    return problems;
+  }
+  const known = new Set(['rules']);
+  for (const key of Object.keys(config)) if (!known.has(key)) add(key, `unknown setting "${key}"`);
+  const seen = new Set<string>();
+  rules.forEach((r: unknown, i) => {
+    const at = `rules[${i}]`;
+    if (typeof r !== 'object' || r === null) return add(at, 'must be an object');
+    const rule = r as Record<string, unknown>;
+    for (const key of Object.keys(rule)) if (!['id', 'title', 'sources', 'outcome', 'keep'].includes(key)) add(`${at}.${key}`, `unknown field "${key}"`);
+    if (typeof rule.id !== 'string' || !KEBAB_ID.test(rule.id)) add(`${at}.id`, `"${String(rule.id)}" is not a kebab-case rule id`);
+    else if (seen.has(rule.id)) add(`${at}.id`, `rule "${rule.id}" is defined twice`);
+    else seen.add(rule.id);
+    const name = `rule "${String(rule.id)}"`;
+    if (typeof rule.title !== 'string' || rule.title.trim().length < 10) add(`${at}.title`, `${name} needs a title that says what it does (at least 10 characters)`);
+    if (rule.sources !== undefined) {
+      if (!Array.isArray(rule.sources) || rule.sources.length === 0) add(`${at}.sources`, `${name}: sources must be a non-empty list (leave it out for every source)`);
+      else rule.sources.forEach((s, j) => !(SIGNAL_SOURCES as readonly unknown[]).includes(s) && add(`${at}.sources[${j}]`, `${name}: "${String(s)}" is not a source (${SIGNAL_SOURCES.join(', ')})`));
+    }
+    checkOutcome(`${at}.outcome`, name, rule.outcome, add);
+    const keep = rule.keep as { amount?: unknown; unit?: unknown } | null | undefined;
+    if (typeof keep !== 'object' || keep === null || !(RETENTION_UNITS as readonly unknown[]).includes(keep.unit)) {
+      add(`${at}.keep`, `${name}: keep must be { amount, unit: ${RETENTION_UNITS.join(' | ')} }`);
+    } else if (!Number.isSafeInteger(keep.amount) || (keep.amount as number) < 1 || (keep.amount as number) > MAX_AMOUNT[keep.unit as keyof typeof MAX_AMOUNT]) {
+      add(`${at}.keep.amount`, `${name}: amount must be a whole number from 1 to ${MAX_AMOUNT[keep.unit as keyof typeof MAX_AMOUNT]} ${String(keep.unit)}`);
+    }
+  });
+  return problems;
+}
+
+function checkOutcome(at: string, name: string, outcome: unknown, add: (path: string, message: string) => void): void {
+  const o = outcome as Record<string, unknown> | null | undefined;
+  if (typeof o !== 'object' || o === null || !(RETENTION_OUTCOME_KINDS as readonly unknown[]).includes(o.kind)) {
+    return add(`${at}.kind`, `${name}: outcome.kind must be one of ${RETENTION_OUTCOME_KINDS.join(', ')}`);
+  }
+  const allowed = o.kind === 'case-closed' ? ['kind', 'model', 'states'] : ['kind'];
+  for (const key of Object.keys(o)) if (!allowed.includes(key)) add(`${at}.${key}`, `${name}: "${key}" does not apply to outcome ${String(o.kind)}`);
+  if (o.model !== undefined && (typeof o.model !== 'string' || !KEBAB_ID.test(o.model))) add(`${at}.model`, `${name}: model must be a model id`);
+  if (o.states !== undefined) {
+    if (!Array.isArray(o.states) || o.states.length === 0) add(`${at}.states`, `${name}: states must be a non-empty list of state ids (leave it out for every closing state)`);
+    else o.states.forEach((s, j) => (typeof s !== 'string' || !KEBAB_ID.test(s)) && add(`${at}.states[${j}]`, `${name}: "${String(s)}" is not a state id`));
+  }
+}
+
+/**
+ * Throws `RETENTION.CONFIG_INVALID` listing every problem (details.problems) unless the configuration is
+ * valid; the message names each path, so a bad rules file stops the start-up saying what is wrong.
+ */
+export function assertValidRetentionConfig(config: unknown): asserts config is RetentionConfig {
+  const problems = validateRetentionConfig(config);
+  if (problems.length > 0) {
+    throw new DomainError('RETENTION.CONFIG_INVALID', `invalid retention rules:\n  - ${problems.map((p) => `${p.path}: ${p.message}`).join('\n  - ')}`, { problems });
+  }
+}
