@@ -72,3 +72,8 @@ export * from './tables/minimise-case-sheet.js';
 export * from './tables/referral-lifecycle.js';
 export * from './tables/escalation-policy.js';
 export * from './tables/escalation.js';
+
+export * from './privacy/retention-rule.js';
+export * from './privacy/retention-due.js';
+export * from './privacy/built-in-retention-rules.js';
+export * from './privacy/validate-retention-config.js';
