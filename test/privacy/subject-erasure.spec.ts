@@ -33,7 +33,7 @@ beforeAll(async () => {
   watcher = await h.watch([TOPICS.signals, TOPICS.cases]);
   intakeSystem = await h.token('intake-system', [home], { subject: 'connector' });
   coordinator = await h.token('coordinator', [home], { subject: 'coordinator-anna' });
-  admin = await h.token('admin', [], { subject: 'admin-fg' });
+  admin = await h.token('admin', [home], { subject: 'admin-fg' });
   auditor = await h.token('auditor', [], { subject: 'auditor-ad' });
 
   const registered = await h.request('POST', '/v1/subjects', { token: coordinator, body: { kind: 'person', municipality: home, ...person } });
@@ -96,6 +96,13 @@ describe('POST /v1/subjects/{id}/erasure', () => {
     expect(short.status).toBe(400);
     expect(short.body.code).toBe('VALIDATION.FAILED');
     expect((await h.request('POST', `/v1/subjects/${randomUUID()}/erasure`, { token: admin, body: { reason: 'Verzoek van betrokkene' } })).status).toBe(404);
+    // An administrator whose token does not name the subject's municipality cannot erase it, nor tell that it exists.
+    const otherAdmin = await h.token('admin', ['GM0003'], { subject: 'admin-elders' });
+    const crossAdmin = await h.token('admin', [], { subject: 'admin-landelijk' });
+    for (const token of [otherAdmin, crossAdmin]) {
+      const res = await h.request('POST', `/v1/subjects/${subjectId}/erasure`, { token, body: { reason: 'Verzoek van betrokkene' } });
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 404, code: 'SUBJECT.NOT_FOUND' });
+    }
     expect(await h.query('SELECT 1 FROM data_keys WHERE destroyed_at IS NOT NULL AND owner = ANY($1)', [[`subject:${subjectId}`, `signal:${signalId}`]])).toHaveLength(0);
   });
 

@@ -114,7 +114,7 @@ describe('GET /v1/audit/streams/{streamId}/bundle', () => {
 
 describe('tampering, seen through the API', () => {
   it('is reported with the first broken position', async () => {
-    const [row] = await h.query<{ position: string }>('SELECT position::text AS position FROM events WHERE stream_id = $1', [`signal-${signalIds[1]}`]);
+    const [row] = await h.query<{ position: string; description: string }>("SELECT position::text AS position, payload->>'description' AS description FROM events WHERE stream_id = $1", [`signal-${signalIds[1]}`]);
     await h.query('ALTER TABLE events DISABLE TRIGGER events_no_update_delete');
     try {
       await h.query(`UPDATE events SET payload = jsonb_set(payload, '{description}', '"vervalst"') WHERE position = $1`, [row!.position]);
@@ -122,8 +122,8 @@ describe('tampering, seen through the API', () => {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ ok: false, firstBreak: { kind: 'hash-mismatch', position: row!.position, streamId: `signal-${signalIds[1]}` } });
     } finally {
-      // Restore the original text (mmaPayload's description), so the later tests see an intact ledger.
-      await h.query(`UPDATE events SET payload = jsonb_set(payload, '{description}', to_jsonb($2::text)) WHERE position = $1`, [row!.position, mmaPayload(home).description]);
+      // Restore the original (sealed) description, so the later tests see an intact ledger.
+      await h.query(`UPDATE events SET payload = jsonb_set(payload, '{description}', to_jsonb($2::text)) WHERE position = $1`, [row!.position, row!.description]);
       await h.query('ALTER TABLE events ENABLE TRIGGER events_no_update_delete');
     }
     expect((await h.request('POST', '/v1/audit/verify', { token: auditor, body: {} })).body.ok).toBe(true);

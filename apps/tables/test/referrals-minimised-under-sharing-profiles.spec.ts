@@ -3,7 +3,7 @@ import { REFERRAL_TOPICS, TOPICS } from '#contracts';
 import { BUILT_IN_MODELS, BUILT_IN_TABLES_CONFIG, type ModelDefinition } from '#domain';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
-import { appendSignals, BSN, envelopeOf, rawOf, registered, ScriptedCase, streamEvents, TABLES_APP, TABLES_OUTPUT_TOPICS, tag } from './support/tables-fixtures.js';
+import { appendSignals, BSN, draftSignals, envelopeOf, keyringOf, rawOf, registered, ScriptedCase, streamEvents, TABLES_APP, TABLES_OUTPUT_TOPICS, tag } from './support/tables-fixtures.js';
 
 /**
  * Referral flow on real PostgreSQL and Kafka, with case events appended the way the router appends them:
@@ -23,6 +23,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
+
+const keyring = () => keyringOf(h);
 
 /** A case under `model` whose signals carry every shareable fact, a BSN, a reporter reference and notes. */
 async function caseWithEverything(model: ModelDefinition) {
@@ -71,10 +73,14 @@ describe('for each sharing profile and every built-in case type', () => {
       expect(raw).not.toContain(signals.reporterRef);
       expect(raw).not.toContain(c.caseId);
       expect(raw).not.toContain(internal);
-      if (!table.receivesZorg) expect(raw).not.toContain(signals.texts.concern);
-      // The bytes searched are the referral's: a shared field shows up in them.
-      if (allowed.includes('description')) expect(raw).toContain(signals.texts.tip);
-      if (allowed.includes('concern')) expect(raw).toContain(signals.texts.concern);
+      // Personal values travel sealed: neither the tip nor the concern is readable in the message itself.
+      expect(raw).not.toContain(signals.texts.tip);
+      expect(raw).not.toContain(signals.texts.concern);
+      // Opened with the keyring (as the table's API does), a shared field shows up and zorg stays out.
+      const opened = JSON.stringify((await keyring().reveal(published.payload.case)).value);
+      if (!table.receivesZorg) expect(opened).not.toContain(signals.texts.concern);
+      if (allowed.includes('description')) expect(opened).toContain(signals.texts.tip);
+      if (allowed.includes('concern')) expect(opened).toContain(signals.texts.concern);
     }
   });
 });
@@ -133,5 +139,51 @@ describe('a referral goes out once, with its register row and disclosure', () =>
     expect(envelopeOf(message!)).toMatchObject({ type: 'ReferralRejected', payload: { rejection: 'municipality-not-served', caseId: c.caseId } });
     expect(watcher.matching((m) => m.topic === 'signaalroute.tables.riec.v1' && m.key === `referral-${referralId}`)).toEqual([]);
     expect(await h.query('SELECT 1 FROM table_disclosures WHERE case_id = $1', [c.caseId])).toEqual([]);
+  });
+});
+
+describe('a referral whose signal facts have not arrived yet', () => {
+  it('waits without holding up other referrals, and goes out once, with those facts, when the last of them arrives', async () => {
+    const model = BUILT_IN_MODELS.find((m) => m.id === 'ondermijning-intake')!;
+    const late = draftSignals(h, ENSCHEDE);
+    const [first, ...rest] = late.ids;
+    await late.append([first!]);
+    const c = new ScriptedCase(h, ENSCHEDE);
+    await c.open(model, late.ids);
+    await c.walkTo(model, 'riec');
+    const waiting = await c.refer('riec', 'Ondermijning, feiten volgen');
+    await waitFor(async () => (await h.query('SELECT 1 FROM tables_pending_referrals WHERE referral_id = $1', [waiting])).length === 1, { what: 'the referral parked' });
+
+    // Another referral, whose facts are there, goes out meanwhile.
+    const { c: other } = await caseWithEverything(model);
+    await other.walkTo(model, 'riec');
+    const flowing = await other.refer('riec', 'Ondermijning');
+    await watcher.waitFor((m) => m.key === `referral-${flowing}`);
+    expect(watcher.matching((m) => m.key === `referral-${waiting}`)).toEqual([]);
+    expect(await h.query('SELECT 1 FROM table_referrals WHERE referral_id = $1', [waiting])).toEqual([]);
+
+    // One of the two missing signals is not enough; the last one publishes it.
+    await late.append([rest[0]!]);
+    await waitFor(async () => (await h.query<{ waiting_for: string[] }>('SELECT waiting_for FROM tables_pending_referrals WHERE referral_id = $1', [waiting]))[0]?.waiting_for.length === 1, { what: 'one signal struck off' });
+    expect(watcher.matching((m) => m.key === `referral-${waiting}`)).toEqual([]);
+    await late.append([rest[1]!]);
+    const [message] = await watcher.waitFor((m) => m.topic === 'signaalroute.tables.riec.v1' && m.key === `referral-${waiting}`);
+    const published = envelopeOf(message!);
+    // The facts of all three signals are in it (values compared as opaque: counted, not read).
+    const shared = published.payload.case as Record<string, unknown[]>;
+    expect({ sources: shared.signalSources, descriptions: shared.description?.length }).toEqual({ sources: ['mma', 'intern-meldpunt', 'zorgmelding'], descriptions: 2 });
+    expect(rawOf(message!)).not.toContain(BSN);
+    expect(rawOf(message!)).not.toContain(late.reporterRef);
+    expect(await h.query('SELECT 1 FROM tables_pending_referrals WHERE referral_id = $1', [waiting])).toEqual([]);
+
+    // Replaying the case events changes nothing: one referral, one disclosure, one message.
+    await h.produce(TOPICS.cases, c.appended.map((e) => ({ key: `case-${c.caseId}`, value: JSON.stringify(e) })));
+    const marker = `Markering ${tag()}`;
+    await c.note(marker, 'deelbaar');
+    await waitFor(async () => JSON.stringify((await h.query('SELECT sheet FROM tables_case_sheets WHERE case_id = $1', [c.caseId]))[0]?.sheet ?? '').includes(marker), { what: 'the marker note' });
+    expect(await h.query('SELECT 1 FROM table_referrals WHERE referral_id = $1', [waiting])).toHaveLength(1);
+    expect(await h.query('SELECT 1 FROM table_disclosures WHERE subject_ref = $1', [`referral-${waiting}`])).toHaveLength(1);
+    expect((await streamEvents(h, `referral-${waiting}`)).map((e) => e.type)).toEqual(['ReferralPublished']);
+    expect(watcher.matching((m) => m.key === `referral-${waiting}`)).toHaveLength(1);
   });
 });

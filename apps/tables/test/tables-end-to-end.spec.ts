@@ -113,10 +113,15 @@ describe('MMA tip → ondermijning-intake → besluit RIEC → the RIEC receives
     const payload = envelopeOf(message!).payload as Record<string, any>;
     const riec = BUILT_IN_TABLES_CONFIG.tables.find((t) => t.id === 'riec')!;
     expect(Object.keys(payload.case).sort()).toEqual([...riec.profile.fields['ondermijning-intake']!].sort());
-    expect(payload.case).toMatchObject({ theme: ['drugs'], description: [tip.description], signalSources: ['mma'], caseState: 'riec' });
+    // Personal values travel sealed under the signal's data key; the RIEC's members read them through the API.
+    expect(payload.case).toMatchObject({ theme: ['drugs'], description: [expect.stringMatching(/^pd1\./)], signalSources: ['mma'], caseState: 'riec' });
     expect(rawOf(message!)).not.toContain(caseId);
-    const mine = await waitFor(async () => (await h.request('GET', `/v1/tables/riec/referrals/${referralId}`, { token: riecMember })).body?.referralId);
-    expect(mine).toBe(referralId);
+    expect(rawOf(message!)).not.toContain(tip.description);
+    const mine = await waitFor(async () => {
+      const res = await h.request('GET', `/v1/tables/riec/referrals/${referralId}`, { token: riecMember });
+      return res.status === 200 ? res.body : undefined;
+    });
+    expect(mine).toMatchObject({ referralId, personalDataErased: false, case: { description: [tip.description], theme: ['drugs'] } });
   });
 });
 

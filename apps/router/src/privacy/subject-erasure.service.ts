@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, SUBJECT_ERRORS } from '#domain';
 import type { Database } from '#eventstore';
 import { CLOCK, DATABASE, keyOwner, type Clock } from '#platform';
-import { municipalityScope, type Principal } from '#security';
+import type { Principal } from '#security';
 import { subjectStreamId } from '../subjects/subject-stream.js';
 import { PersonalDataShredder } from './personal-data-shredder.js';
 import { caseOwner } from './privacy-processing.js';
@@ -25,7 +25,8 @@ export const ERASURE_REQUEST_RULE = 'verzoek-tot-wissing';
  * personal fields, hints and reporter-vault entries), clears the subject's lookup keys so it is never matched
  * again, and records the destruction — all in one transaction. A legal hold on the subject, one of its
  * signals or one of their cases refuses it (409 `PRIVACY.LEGAL_HOLD`); nothing left to destroy is 409
- * `PRIVACY.ALREADY_ERASED` (a second request changes nothing).
+ * `PRIVACY.ALREADY_ERASED` (a second request changes nothing). Only an administrator of the subject's own
+ * municipality (named in the token) may erase; for anyone else the subject does not exist (404).
  */
 @Injectable()
 export class SubjectErasureService {
@@ -36,12 +37,13 @@ export class SubjectErasureService {
   ) {}
 
   async erase(subjectId: string, reason: string, principal: Principal, ids: { correlationId: string; traceparent: string | null }): Promise<SubjectErasure> {
-    const scope = municipalityScope(principal);
     const at = this.clock();
     return this.db.transaction(async (tx) => {
       const subject = await tx.query<{ municipality: string }>('SELECT municipality FROM subjects WHERE subject_id = $1::uuid FOR UPDATE', [subjectId]);
       const municipality = subject.rows[0]?.municipality;
-      if (!municipality || (scope !== 'all' && !scope.includes(municipality))) throw new DomainError(SUBJECT_ERRORS.NOT_FOUND, 'No such subject');
+      // The municipality is the controller of its data: only an administrator whose token names it erases it
+      // (a cross-municipality admin token without the municipality cannot), and others cannot tell it exists.
+      if (!municipality || !principal.municipalities.includes(municipality)) throw new DomainError(SUBJECT_ERRORS.NOT_FOUND, 'No such subject');
       const linked = await tx.query<{ signal_id: string; case_id: string | null }>('SELECT signal_id, case_id FROM router_signals WHERE subject_id = $1::uuid ORDER BY signal_id', [subjectId]);
       const signalIds = linked.rows.map((r) => r.signal_id);
       const caseIds = [...new Set(linked.rows.map((r) => r.case_id).filter((c): c is string => c !== null))];

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { REFERRAL_STATUSES, type TablesConfig } from '#domain';
-import { ProcessesPersonalData, validateDto } from '#platform';
+import { KEYRING, ProcessesPersonalData, validateDto, type Keyring } from '#platform';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { TABLES_PROCESSING } from '../shared/tables-streams.js';
@@ -16,6 +16,8 @@ const traceOf = (req: FastifyRequest) => (req as FastifyRequest & { traceparent?
 /**
  * A table's register. Table members work on the tables in their token and see referrals of their region
  * only (the municipalities in their token); coordinators see their municipalities' referrals with case ids.
+ * The referral's personal values travel and are stored sealed (`pd1.…`); this API opens them for those who
+ * may see the referral, and shows values whose keys were destroyed as null with `personalDataErased: true`.
  */
 @ApiTags('tables')
 @ApiBearerAuth()
@@ -25,7 +27,13 @@ export class TableReferralsController {
     @Inject(TABLES_CONFIG) private readonly config: TablesConfig,
     private readonly register: ReferralRegisterRepository,
     private readonly decisions: ReferralDecisionService,
+    @Inject(KEYRING) private readonly keyring: Keyring,
   ) {}
+
+  /** Referral views with their sealed personal values opened; erased ones are null and flagged. */
+  private async opened<T extends object>(views: T[]): Promise<(T & { personalDataErased: boolean })[]> {
+    return (await this.keyring.revealEach(views)).map((r) => ({ ...r.value, personalDataErased: r.erased }));
+  }
 
   @Get()
   @Roles('table-member', 'coordinator', 'admin', 'auditor')
@@ -59,7 +67,7 @@ export class TableReferralsController {
     // Rejected referrals never reached the table: its members do not see them.
     const statuses = query.status ? [query.status] : REFERRAL_STATUSES.filter((s) => s !== 'rejected');
     const page = await this.register.list(table.id, municipalities, { statuses: member ? statuses.filter((s) => s !== 'rejected') : statuses, limit: query.limit ?? 50, cursor: query.cursor });
-    return { items: page.items.map((r) => referralView(r, !member)), nextCursor: page.nextCursor };
+    return { items: await this.opened(page.items.map((r) => referralView(r, !member))), nextCursor: page.nextCursor };
   }
 
   @Get(':table/referrals/:id')
@@ -71,7 +79,7 @@ export class TableReferralsController {
     const referral = await this.register.get(table.id, id, principal.municipalities.filter((m) => table.municipalities.includes(m)));
     const member = principal.role === 'table-member';
     if (!referral || (member && referral.status === 'rejected')) throw referralNotFound();
-    return referralView(referral, !member);
+    return (await this.opened([referralView(referral, !member)]))[0];
   }
 
   @Post(':table/referrals/:id/accept')
@@ -80,7 +88,7 @@ export class TableReferralsController {
   @ProcessesPersonalData({ ...TABLES_PROCESSING, purpose: 'Aannemen van een verwijzing door een tafel', subjectType: 'referral', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'Accept: the table takes over what its configuration says (e.g. procesregie); again → no change' })
   async accept(@Param('table') tableId: string, @Param('id') id: string, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
-    return referralView(await this.decisions.decide(tableId, id, { outcome: 'accepted' }, principal, traceOf(req)), false);
+    return (await this.opened([referralView(await this.decisions.decide(tableId, id, { outcome: 'accepted' }, principal, traceOf(req)), false)]))[0];
   }
 
   @Post(':table/referrals/:id/return')
@@ -91,6 +99,6 @@ export class TableReferralsController {
   @ApiOperation({ summary: 'Return with a reason: the case may be referred again' })
   async return(@Param('table') tableId: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
     const dto = validateDto(ReturnReferralRequestDto, body);
-    return referralView(await this.decisions.decide(tableId, id, { outcome: 'returned', reason: dto.reason }, principal, traceOf(req)), false);
+    return (await this.opened([referralView(await this.decisions.decide(tableId, id, { outcome: 'returned', reason: dto.reason }, principal, traceOf(req)), false)]))[0];
   }
 }

@@ -7,6 +7,7 @@ import {
   CASE_EVENT_VERSION,
   decideCase,
   evolveCase,
+  mapSignalPersonalData,
   modelResolverOf,
   NO_CASE,
   type CaseActor,
@@ -14,9 +15,10 @@ import {
   type CaseEvent,
   type CaseState,
   type ModelDefinition,
+  type SignalReceivedPayload,
 } from '#domain';
 import { EVENT_COLUMNS, rowToEnvelope, type EventRow, type EventStore } from '#eventstore';
-import { EVENT_STORE } from '#platform';
+import { EVENT_STORE, KEYRING, keyOwner, type Keyring } from '#platform';
 import { waitFor, type AppHarness, type HarnessResponse } from '../../../../test/support/app-harness.js';
 import type { WatchedMessage } from '../../../../test/support/kafka-probe.js';
 import { TABLES_APP } from '../../src/tables.app.js';
@@ -39,6 +41,13 @@ export const tag = (): string => randomUUID().slice(0, 8);
 
 /** The signals of all three sources as intake records them: reporter references, a BSN, tagged texts. */
 export async function appendSignals(h: AppHarness, municipality: string): Promise<{ ids: string[]; reporterRef: string; texts: Record<string, string> }> {
+  const signals = draftSignals(h, municipality);
+  await signals.append();
+  return signals;
+}
+
+/** Like `appendSignals`, but appended (all, or the ones named) only when `append` is called. */
+export function draftSignals(h: AppHarness, municipality: string): { ids: string[]; reporterRef: string; texts: Record<string, string>; append: (ids?: string[]) => Promise<EventEnvelope[]> } {
   const reporterRef = randomUUID();
   const texts = { tip: `Hennepkwekerij ${tag()}`, report: `Contante betalingen ${tag()}`, concern: `Verward gedrag ${tag()}`, subject: `J. de Vries ${tag()}` };
   const base = (signalId: string) => ({ signalId, receivedAt: new Date(Date.now() - 3_600_000).toISOString(), municipality });
@@ -47,11 +56,21 @@ export async function appendSignals(h: AppHarness, municipality: string): Promis
     { ...base(randomUUID()), source: 'intern-meldpunt', externalRef: null, description: texts.report, indicators: ['contante betalingen'], involved: { kind: 'business', name: 'Snackbar De Hoek', kvkNumber: '12345678' }, location: { municipality, address: 'Marktstraat 1', postcode: '7511 AA' }, reporterRef },
     { ...base(randomUUID()), source: 'zorgmelding', externalRef: null, subject: { name: texts.subject, birthDate: '1980-05-17', bsn: BSN, address: 'Dorpsstraat 2' }, concern: texts.concern, urgency: 'hoog', wvggz: true, reporterRef, reporterRelation: 'familie', location: { municipality } },
   ];
-  for (const payload of payloads) {
-    await storeOf(h).append(`signal-${payload.signalId}`, 0, [envelope('SignalReceived', payload, municipality, payload.source === 'zorgmelding')], { topic: TOPICS.signals });
-  }
-  return { ids: payloads.map((p) => p.signalId), reporterRef, texts };
+  const append = async (ids = payloads.map((p) => p.signalId)): Promise<EventEnvelope[]> => {
+    const appended: EventEnvelope[] = [];
+    for (const payload of payloads.filter((p) => ids.includes(p.signalId))) {
+      // Sealed under the signal's own data key, as intake stores it.
+      const key = keyringOf(h).newKey(keyOwner.signal(payload.signalId), municipality);
+      const sealed = mapSignalPersonalData(payload as unknown as SignalReceivedPayload, key.seal);
+      appended.push(...(await storeOf(h).append(`signal-${payload.signalId}`, 0, [envelope('SignalReceived', sealed, municipality, payload.source === 'zorgmelding')], { topic: TOPICS.signals, alsoInsert: [key.insert] })));
+    }
+    return appended;
+  };
+  return { ids: payloads.map((p) => p.signalId), reporterRef, texts, append };
 }
+
+/** The app's keyring (the tests open sealed values with it the way the tables API does). */
+export const keyringOf = (h: AppHarness): Keyring => h.running.app.get<Keyring>(KEYRING, { strict: false });
 
 function envelope(type: string, payload: object, municipality: string, specialCategory = false, actor: CaseActor = COORDINATOR): NewEvent {
   return {

@@ -51,20 +51,28 @@ export class Keyring {
 
   /** Opens every sealed string in `value` (a JSON value; not modified). */
   async reveal<T>(value: T, tx: SqlExecutor = this.db): Promise<Revealed<T>> {
+    return (await this.revealEach([value], tx))[0]!;
+  }
+
+  /** Like {@link reveal} for each of `values` (e.g. a page of a list), with one key lookup for all. */
+  async revealEach<T>(values: readonly T[], tx: SqlExecutor = this.db): Promise<Revealed<T>[]> {
     const ids = new Set<string>();
-    collectKeyIds(value, ids);
-    if (ids.size === 0) return { value, erased: false };
+    for (const value of values) collectKeyIds(value, ids);
+    if (ids.size === 0) return values.map((value) => ({ value, erased: false }));
     const keys = await this.load([...ids], tx);
-    let erased = false;
-    const open = (sealed: string): string | null => {
-      const key = keys.get(sealedKeyId(sealed)!);
-      if (!key) {
-        erased = true;
-        return null;
-      }
-      return openSealedValue(key, sealed);
-    };
-    return { value: mapSealed(value, open) as T, erased };
+    return values.map((value) => {
+      let erased = false;
+      const open = (sealed: string): string | null => {
+        const key = keys.get(sealedKeyId(sealed)!);
+        if (!key) {
+          erased = true;
+          return null;
+        }
+        return openSealedValue(key, sealed);
+      };
+      const opened = mapSealed(value, open) as T;
+      return { value: opened, erased };
+    });
   }
 
   /**
