@@ -1,7 +1,7 @@
-import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ProcessesPersonalData, validateDto } from '#platform';
+import { KEYRING, ProcessesPersonalData, validateDto, type Keyring } from '#platform';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { TABLES_PROCESSING } from '../shared/tables-streams.js';
 import { escalationNotFound, EscalationRepository, escalationView } from './escalation.repository.js';
@@ -19,7 +19,9 @@ const LIAISON_PROCESSING = { activity: 'politie-escalatie', legalBasis: TABLES_P
 /**
  * The police liaison's side: escalations of the municipalities they serve, as a list, as a server-sent-events
  * stream that resumes from `Last-Event-ID`, and their acknowledgement. Coordinators may read the list (with
- * case ids) to follow up an escalation that reached them.
+ * case ids) to follow up an escalation that reached them. Personal values of the case sheet are stored and
+ * published sealed; every answer here (list, one, acknowledgement, stream) opens them, and shows values whose
+ * keys were destroyed as null with `personalDataErased: true`.
  */
 @ApiTags('liaison')
 @ApiBearerAuth()
@@ -30,7 +32,12 @@ export class LiaisonController {
     private readonly steps: EscalationStepsService,
     private readonly feed: LiaisonFeedRepository,
     private readonly notifier: LiaisonFeedNotifier,
+    @Inject(KEYRING) private readonly keyring: Keyring,
   ) {}
+
+  private async opened<T extends object>(values: T[]): Promise<(T & { personalDataErased: boolean })[]> {
+    return (await this.keyring.revealEach(values)).map((r) => ({ ...r.value, personalDataErased: r.erased }));
+  }
 
   @Get()
   @Roles('police-liaison', 'coordinator')
@@ -40,7 +47,7 @@ export class LiaisonController {
     const query = validateDto(ListEscalationsQueryDto, { ...rawQuery });
     if (query.municipality) requireMunicipality(principal, query.municipality);
     const rows = await this.escalations.list(query.municipality ? [query.municipality] : principal.municipalities, query.status, query.limit ?? 50);
-    return { items: rows.map((e) => escalationView(e, principal.role === 'coordinator')) };
+    return { items: await this.opened(rows.map((e) => escalationView(e, principal.role === 'coordinator'))) };
   }
 
   @Get('stream')
@@ -70,7 +77,7 @@ export class LiaisonController {
     let closed = false;
     let pumping: Promise<void> | null = null;
     let again = false;
-    const write = (item: FeedItem) => raw.write(`id: ${item.eventId}\nevent: ${item.type}\ndata: ${JSON.stringify({ eventId: item.eventId, type: item.type, escalationId: item.escalationId, municipality: item.municipality, at: item.at, ...item.data })}\n\n`);
+    const write = (item: FeedItem, data: object) => raw.write(`id: ${item.eventId}\nevent: ${item.type}\ndata: ${JSON.stringify(data)}\n\n`);
     const pump = (): void => {
       if (closed) return;
       if (pumping) {
@@ -83,7 +90,9 @@ export class LiaisonController {
           for (;;) {
             const items = await this.feed.after(cursor, scope);
             if (closed || items.length === 0) break;
-            for (const item of items) write(item);
+            const data = await this.opened(items.map((item) => ({ eventId: item.eventId, type: item.type, escalationId: item.escalationId, municipality: item.municipality, at: item.at, ...item.data })));
+            if (closed) break;
+            items.forEach((item, i) => write(item, data[i]!));
             cursor = items[items.length - 1]!.cursor;
           }
         } while (again && !closed);
@@ -115,7 +124,8 @@ export class LiaisonController {
     const stored = await this.escalations.get(id, principal.municipalities);
     if (!stored) throw escalationNotFound();
     const steps = await this.feed.ofEscalation(id);
-    return { ...escalationView(stored, principal.role === 'coordinator'), steps: steps.map((s) => ({ eventId: s.eventId, type: s.type, at: s.at, ...s.data })) };
+    const [view] = await this.opened([{ ...escalationView(stored, principal.role === 'coordinator'), steps: steps.map((s) => ({ eventId: s.eventId, type: s.type, at: s.at, ...s.data })) }]);
+    return view;
   }
 
   @Post(':id/ack')
@@ -125,6 +135,6 @@ export class LiaisonController {
   @ApiOperation({ summary: 'Acknowledge an escalation of a municipality you serve (again: no change); others → 404 ESCALATION.NOT_FOUND' })
   async ack(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
     const stored = await this.steps.acknowledge(id, principal, (req as FastifyRequest & { traceparent?: string }).traceparent ?? null);
-    return escalationView(stored, false);
+    return (await this.opened([escalationView(stored, false)]))[0];
   }
 }
