@@ -109,4 +109,30 @@ export class CreateTablesTables1764300001000 implements MigrationInterface {
   }
 }
 
-export const TABLES_MIGRATIONS: Function[] = [CreateTablesTables1764300001000];
+/**
+ * `tables_pending_referrals`: a referral whose signal facts have not arrived yet (they come on another topic).
+ * It waits here with the case sheet as it was when it was referred and the signals it still waits for;
+ * the transaction that records the last of those facts publishes it and deletes the row.
+ */
+export class CreateTablesPendingReferrals1764300002000 implements MigrationInterface {
+  name = 'CreateTablesPendingReferrals1764300002000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE tables_pending_referrals (
+        referral_id text PRIMARY KEY,
+        case_id     text NOT NULL,
+        sheet       jsonb NOT NULL,
+        event       jsonb NOT NULL,
+        waiting_for text[] NOT NULL,
+        parked_at   timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`CREATE INDEX tables_pending_referrals_waiting ON tables_pending_referrals USING gin (waiting_for)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE tables_pending_referrals`);
+  }
+}
+
+export const TABLES_MIGRATIONS: Function[] = [CreateTablesTables1764300001000, CreateTablesPendingReferrals1764300002000];

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CaseEventsConsumer } from './case-events/case-events.consumer.js';
 import { CaseSheetStore } from './case-events/case-sheet.store.js';
+import { PendingReferralStore } from './case-events/pending-referral.store.js';
 import { TABLES_CONFIG_PROVIDERS } from './config/tables-config.provider.js';
 import { DisclosuresController } from './disclosures/disclosures.controller.js';
 import { EscalationRaiser } from './liaison/escalation-raiser.js';
@@ -25,6 +26,7 @@ import { TablesTimers } from './timers/tables-timers.js';
   providers: [
     ...TABLES_CONFIG_PROVIDERS,
     CaseSheetStore,
+    PendingReferralStore,
     CaseEventsConsumer,
     ReferralPublisher,
     ReferralRegisterRepository,

@@ -10,24 +10,19 @@ import { EscalationRaiser } from '../liaison/escalation-raiser.js';
 import { LiaisonFeedNotifier } from '../liaison/liaison-feed.notifier.js';
 import { ReferralPublisher } from '../referrals/referral-publisher.js';
 import { CaseSheetStore } from './case-sheet.store.js';
+import { PendingReferralStore, type PendingReferral } from './pending-referral.store.js';
 
 export const CASE_EVENTS_CONSUMER = 'tables.case-events';
-
-/** Deliveries a referral waits for signal facts that have not arrived yet (another topic) before it goes out without them. */
-const FACTS_WAIT_ATTEMPTS = 3;
-
-class SignalFactsPending extends Error {
-  constructor(readonly referralId: string) {
-    super(`signal facts of referral ${referralId} have not arrived yet`);
-    this.name = 'SignalFactsPending';
-  }
-}
 
 /**
  * The tables app's intake: `signaalroute.signals.v1` (shareable signal facts) and `signaalroute.cases.v1`
  * (case sheets, referrals, escalation triggers), consumed in batches. Each batch claims its message ids in
  * the inbox and applies the new ones in one transaction, so redelivering or replaying an event changes
  * nothing: one referral, one disclosure, one message per table.
+ *
+ * A referral whose signal facts have not arrived yet (they come on the other topic) does not hold up the
+ * consumer: it parks in `tables_pending_referrals`, and the batch that records its last missing fact
+ * publishes it, in that batch's transaction.
  */
 @Injectable()
 export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -42,6 +37,7 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
     @Inject(TABLES_CONFIG) private readonly config: TablesConfig,
     private readonly sheets: CaseSheetStore,
+    private readonly pending: PendingReferralStore,
     private readonly referrals: ReferralPublisher,
     private readonly escalations: EscalationRaiser,
     private readonly feed: LiaisonFeedNotifier,
@@ -61,57 +57,41 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
   }
 
   async handleBatch(batch: IncomingMessage[]): Promise<void> {
-    const items: { event: EventEnvelope; attempt: number }[] = [];
+    const events: EventEnvelope[] = [];
     for (const message of batch) {
       try {
-        items.push({ event: JSON.parse(message.value.toString('utf8')) as EventEnvelope, attempt: message.attempt });
+        events.push(JSON.parse(message.value.toString('utf8')) as EventEnvelope);
       } catch {
         this.logger.error({ component: CASE_EVENTS_CONSUMER, topic: message.topic, offset: message.offset }, 'unreadable event skipped');
       }
     }
-    if (items.length === 0) return;
-    let appended = { referrals: 0, escalations: 0 };
-    try {
-      appended = await this.db.transaction(async (tx) => {
-        const fresh = await this.inbox.claimBatch(tx, items.map((i) => i.event.id));
-        return this.apply(tx, items.filter((i) => fresh.has(i.event.id)));
-      });
-    } catch (error) {
-      if (error instanceof SignalFactsPending) this.logger.info({ component: CASE_EVENTS_CONSUMER, referralId: error.referralId }, 'referral waits for its signal facts');
-      throw error;
-    }
+    if (events.length === 0) return;
+    const appended = await this.db.transaction(async (tx) => {
+      const fresh = await this.inbox.claimBatch(tx, events.map((e) => e.id));
+      return this.apply(tx, events.filter((e) => fresh.has(e.id)));
+    });
     if (appended.referrals + appended.escalations > 0) this.relay?.nudge();
     if (appended.escalations > 0) this.feed.changed();
   }
 
-  private async apply(tx: SqlExecutor, items: { event: EventEnvelope; attempt: number }[]): Promise<{ referrals: number; escalations: number }> {
+  private async apply(tx: SqlExecutor, events: EventEnvelope[]): Promise<{ referrals: number; escalations: number }> {
     const count = { referrals: 0, escalations: 0 };
-    const signals = items.filter((i) => i.event.type === SIGNAL_RECEIVED_EVENT_TYPE);
-    await this.sheets.insertFacts(
-      tx,
-      signals.flatMap(({ event }) => {
-        const facts = signalFactsOf(event.payload);
-        return facts ? [{ facts, municipality: event.municipality, specialCategory: event.specialCategory }] : [];
-      }),
-    );
-    const caseItems = items.filter((i) => i.event.streamId.startsWith('case-') && typeof i.event.payload.caseId === 'string');
-    if (caseItems.length === 0) return count;
+    count.referrals += await this.recordFacts(tx, events.filter((e) => e.type === SIGNAL_RECEIVED_EVENT_TYPE));
+    const caseEvents = events.filter((e) => e.streamId.startsWith('case-') && typeof e.payload.caseId === 'string');
+    if (caseEvents.length === 0) return count;
 
-    const caseIds = caseItems.map((i) => i.event.payload.caseId as string);
-    const sheets = await this.sheets.sheets(tx, caseIds);
+    const sheets = await this.sheets.sheets(tx, caseEvents.map((e) => e.payload.caseId as string));
     // Signal facts are only needed to share something: loaded once, and only for a batch that shares.
     let facts: Map<string, SignalFacts> | null = null;
-    const factsFor = async (sheet: CaseSheet): Promise<SignalFacts[]> => {
-      facts ??= await this.sheets.facts(tx, [...[...sheets.values()].flatMap((s) => s.signalIds), ...caseItems.flatMap(({ event: e }) => (e.type === 'CaseOpened' ? ((e.payload.signalIds as string[]) ?? []) : e.type === 'SignalAddedToCase' ? [e.payload.signalId as string] : []))]);
-      return sheet.signalIds.map((id) => facts!.get(id)).filter((f): f is SignalFacts => f !== undefined);
-    };
+    const loadFacts = async (): Promise<Map<string, SignalFacts>> =>
+      (facts ??= await this.sheets.facts(tx, [...[...sheets.values()].flatMap((s) => s.signalIds), ...caseEvents.flatMap((e) => (e.type === 'CaseOpened' ? ((e.payload.signalIds as string[]) ?? []) : e.type === 'SignalAddedToCase' ? [e.payload.signalId as string] : []))]));
     const changed = new Map<string, CaseSheet>();
+    const referred: PendingReferral[] = [];
 
-    for (const { event, attempt } of caseItems) {
-      const caseEvent = { ...event.payload, type: event.type } as unknown as CaseEvent;
+    for (const event of caseEvents) {
       const caseId = event.payload.caseId as string;
       const before = sheets.get(caseId) ?? null;
-      const sheet = evolveCaseSheet(before, caseEvent);
+      const sheet = evolveCaseSheet(before, { ...event.payload, type: event.type } as unknown as CaseEvent);
       if (!sheet) {
         // Only when the topic is read from the middle (or another deployment's cases): nothing to share from.
         this.logger.warn({ component: CASE_EVENTS_CONSUMER, caseId, type: event.type }, 'event of a case this app does not know skipped');
@@ -122,15 +102,69 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
         changed.set(caseId, sheet);
       }
       if (event.type === 'CaseReferred') {
-        const known = await factsFor(sheet);
-        if (known.length < sheet.signalIds.length && attempt < FACTS_WAIT_ATTEMPTS) throw new SignalFactsPending(caseEvent.type === 'CaseReferred' ? caseEvent.referralId : '');
-        if (await this.referrals.publish(tx, sheet, known, event)) count.referrals++;
+        referred.push({ sheet, event });
         continue;
       }
       const trigger = escalationTriggerOf(this.config.escalation.triggers, { type: event.type, payload: event.payload, modelId: sheet.modelId });
-      if (trigger && (await this.escalations.raise(tx, sheet, await factsFor(sheet), event, trigger))) count.escalations++;
+      if (trigger && (await this.escalations.raise(tx, sheet, knownFacts(sheet, await loadFacts()), event, trigger))) count.escalations++;
     }
     await this.sheets.saveSheets(tx, [...changed.values()]);
+    if (referred.length > 0) count.referrals += await this.publishOrPark(tx, referred, await loadFacts());
     return count;
   }
+
+  /**
+   * Records the shareable facts of new signals and publishes the referrals that waited for them. Returns
+   * how many referrals it published.
+   */
+  private async recordFacts(tx: SqlExecutor, signals: EventEnvelope[]): Promise<number> {
+    const recorded = signals.flatMap((event) => {
+      const facts = signalFactsOf(event.payload);
+      return facts ? [{ facts, municipality: event.municipality, specialCategory: event.specialCategory }] : [];
+    });
+    if (recorded.length === 0) return 0;
+    const arrived = recorded.map((r) => r.facts.signalId);
+    await this.pending.lockSignals(tx, arrived);
+    await this.sheets.insertFacts(tx, recorded);
+    const released = await this.pending.release(tx, arrived);
+    if (released.length === 0) return 0;
+    const facts = await this.sheets.facts(tx, released.flatMap((r) => r.sheet.signalIds));
+    let published = 0;
+    for (const { sheet, event } of released) {
+      this.logger.info({ component: CASE_EVENTS_CONSUMER, referralId: event.payload.referralId }, 'referral published: its signal facts arrived');
+      if (await this.referrals.publish(tx, sheet, knownFacts(sheet, facts), event)) published++;
+    }
+    return published;
+  }
+
+  /**
+   * Publishes each referral whose signal facts are all known, and parks the others until their facts
+   * arrive. Missing facts are looked up once more under the signals' locks, so a fact committed meanwhile
+   * is seen, and one committed after this transaction will find the parked referral. Returns how many it
+   * published.
+   */
+  private async publishOrPark(tx: SqlExecutor, referred: PendingReferral[], facts: Map<string, SignalFacts>): Promise<number> {
+    const missing = [...new Set(referred.flatMap((r) => r.sheet.signalIds.filter((id) => !facts.has(id))))];
+    if (missing.length > 0) {
+      await this.pending.lockSignals(tx, missing);
+      for (const [id, f] of await this.sheets.facts(tx, missing)) facts.set(id, f);
+    }
+    let published = 0;
+    for (const r of referred) {
+      const referralId = r.event.payload.referralId as string;
+      const waitingFor = r.sheet.signalIds.filter((id) => !facts.has(id));
+      if (waitingFor.length > 0) {
+        await this.pending.park(tx, referralId, r, waitingFor);
+        this.logger.info({ component: CASE_EVENTS_CONSUMER, referralId, waitingFor: waitingFor.length }, 'referral waits for its signal facts');
+        continue;
+      }
+      if (await this.referrals.publish(tx, r.sheet, knownFacts(r.sheet, facts), r.event)) published++;
+    }
+    return published;
+  }
+}
+
+/** The facts of the sheet's signals that are known, in the sheet's order. */
+function knownFacts(sheet: CaseSheet, facts: Map<string, SignalFacts>): SignalFacts[] {
+  return sheet.signalIds.map((id) => facts.get(id)).filter((f): f is SignalFacts => f !== undefined);
 }
