@@ -107,13 +107,15 @@ describe('POST /v1/subjects/{id}/erasure', () => {
   });
 
   it('is refused while a legal hold covers the subject, its signals or their cases, and destroys nothing', async () => {
-    const holdId = randomUUID();
-    await h.query(`INSERT INTO legal_holds (hold_id, owner, municipality, reason, placed_by, placed_at) VALUES ($1, $2, $3, 'Lopend strafrechtelijk onderzoek', 'admin-fg', now())`, [holdId, `signal:${signalId}`, home]);
+    const placed = await h.request('POST', '/v1/legal-holds', { token: admin, body: { target: { kind: 'signal', id: signalId }, reason: 'Lopend strafrechtelijk onderzoek' } });
+    expect(placed.status).toBe(201);
     const refused = await h.request('POST', `/v1/subjects/${subjectId}/erasure`, { token: admin, body: { reason: 'Verzoek van betrokkene AVG art. 17' } });
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('PRIVACY.LEGAL_HOLD');
+    expect(refused.body.holds).toEqual([{ holdId: placed.body.holdId, owner: `signal:${signalId}` }]);
     expect(await h.query('SELECT 1 FROM data_keys WHERE destroyed_at IS NOT NULL AND owner = ANY($1)', [[`subject:${subjectId}`, `signal:${signalId}`]])).toHaveLength(0);
-    await h.query(`UPDATE legal_holds SET lifted_at = now(), lifted_by = 'admin-fg', lift_reason = 'Onderzoek afgerond' WHERE hold_id = $1`, [holdId]);
+    const lifted = await h.request('POST', `/v1/legal-holds/${placed.body.holdId}/lift`, { token: admin, body: { reason: 'Onderzoek afgerond' } });
+    expect(lifted.status).toBe(200);
   });
 
   it('destroys the keys of the subject and its linked signals and records who approved it, under which rule and why', async () => {

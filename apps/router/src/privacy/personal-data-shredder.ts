@@ -4,6 +4,7 @@ import type { Actor } from '#contracts';
 import { DomainError } from '#domain';
 import { EventStore, type SqlExecutor } from '#eventstore';
 import { EVENT_STORE, KEYRING, type Keyring } from '#platform';
+import { lockPersonalDataOf } from './privacy-lock.js';
 import { PERSONAL_DATA_SHREDDED_EVENT_TYPE, PRIVACY_PROCESSING } from './privacy-processing.js';
 
 /** One destruction: whose keys, recorded where, under which rule, approved by whom. */
@@ -37,6 +38,9 @@ export interface ShredResult {
  * destruction record and appends `PersonalDataShredded` (no personal data in it) to the stream. Returns null
  * when every key was destroyed already — so running it twice destroys once and records once.
  * The ledger is untouched: events keep their ciphertext and still verify; only the keys are gone.
+ * The municipality's personal-data lock is taken first, so a legal hold placed concurrently is either
+ * seen here or placed after the destruction (never missed), and two processes destroying the same keys
+ * destroy and record once.
  */
 @Injectable()
 export class PersonalDataShredder {
@@ -46,6 +50,7 @@ export class PersonalDataShredder {
   ) {}
 
   async shred(tx: SqlExecutor, request: ShredRequest): Promise<ShredResult | null> {
+    await lockPersonalDataOf(tx, request.municipality);
     const holds = await tx.query<{ hold_id: string; owner: string }>(
       'SELECT hold_id, owner FROM legal_holds WHERE owner = ANY($1::text[]) AND lifted_at IS NULL ORDER BY placed_at',
       [request.holdOwners],

@@ -28,4 +28,32 @@ export class CreateLegalHolds1764500002000 implements MigrationInterface {
   }
 }
 
-export const PRIVACY_MIGRATIONS: Function[] = [CreateLegalHolds1764500002000];
+/**
+ * Retention runs: one row per run of the retention job, with what it did (`summary`). At most one daily
+ * run per Dutch calendar day: the unique index is the claim that lets several router processes poll for
+ * the daily run while only one of them does it. Runs an administrator starts are not limited.
+ */
+export class CreateRetentionRuns1764500003000 implements MigrationInterface {
+  name = 'CreateRetentionRuns1764500003000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE retention_runs (
+        run_id       uuid PRIMARY KEY,
+        run_day      date NOT NULL,
+        trigger      text NOT NULL CHECK (trigger IN ('daily', 'admin')),
+        requested_by text NOT NULL,
+        started_at   timestamptz NOT NULL,
+        finished_at  timestamptz,
+        summary      jsonb
+      )`);
+    await q.query(`CREATE UNIQUE INDEX retention_runs_one_daily ON retention_runs (run_day) WHERE trigger = 'daily'`);
+    await q.query(`CREATE INDEX retention_runs_recent ON retention_runs (started_at DESC, run_id DESC)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE retention_runs`);
+  }
+}
+
+export const PRIVACY_MIGRATIONS: Function[] = [CreateLegalHolds1764500002000, CreateRetentionRuns1764500003000];

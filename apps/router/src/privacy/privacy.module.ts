@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
+import { LegalHoldService } from './legal-holds/legal-hold.service.js';
+import { LegalHoldsController } from './legal-holds/legal-holds.controller.js';
 import { PersonalDataShredder } from './personal-data-shredder.js';
+import { RETENTION_CONFIG_PROVIDER } from './retention/retention-config.provider.js';
+import { RetentionFactsRepository } from './retention/retention-facts.repository.js';
+import { RetentionJob } from './retention/retention-job.js';
+import { RetentionController } from './retention/retention.controller.js';
+import { RetentionScheduler } from './retention/retention.scheduler.js';
 import { SubjectErasureController } from './subject-erasure.controller.js';
 import { SubjectErasureService } from './subject-erasure.service.js';
 
-/** Erasure, retention and legal holds: everything that destroys personal data, through one shredder. */
+/** Erasure, retention and legal holds: everything that destroys personal data, through one shredder, and what stops it. */
 @Module({
-  controllers: [SubjectErasureController],
-  providers: [PersonalDataShredder, SubjectErasureService],
+  controllers: [SubjectErasureController, LegalHoldsController, RetentionController],
+  providers: [PersonalDataShredder, SubjectErasureService, LegalHoldService, RETENTION_CONFIG_PROVIDER, RetentionFactsRepository, RetentionJob, RetentionScheduler],
   exports: [PersonalDataShredder],
 })
 export class PrivacyModule {}

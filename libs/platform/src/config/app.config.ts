@@ -69,6 +69,14 @@ export class AppConfig {
   @IsOptional() @Transform(int) @IsInt() @Min(10) @Max(3_600_000)
   DEADLINE_POLL_INTERVAL_MS: number = 5000;
 
+  /** A JSON file with the retention rules (same shape as the built-in ones, see the README); the built-in rules when unset. */
+  @IsOptional() @IsString()
+  RETENTION_RULES_FILE?: string;
+
+  /** How often the router checks whether today's retention run is still to be done (it runs once per Dutch calendar day). */
+  @IsOptional() @Transform(int) @IsInt() @Min(10) @Max(86_400_000)
+  RETENTION_POLL_INTERVAL_MS: number = 60_000;
+
   /** Events per ledger checkpoint (the checkpoint chain seals the event log in ranges of this size). */
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(1_000_000)
   LEDGER_CHECKPOINT_EVERY: number = 1000;

@@ -43,6 +43,8 @@ const EXACT: Record<string, number> = {
   'PRIVACY.ERASED': 410,
   'PRIVACY.LEGAL_HOLD': 409,
   'PRIVACY.ALREADY_ERASED': 409,
+  'LEGAL_HOLD.TARGET_NOT_FOUND': 404,
+  'LEGAL_HOLD.ALREADY_LIFTED': 409,
 };
 
 export function httpStatusForCode(code: string): number {

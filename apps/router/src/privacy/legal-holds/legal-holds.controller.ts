@@ -1,0 +1,74 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '#domain';
+import { ProcessesPersonalData, validateDto } from '#platform';
+import { CurrentPrincipal, Roles, type Principal } from '#security';
+import { requestIds } from '../../subjects/request-ids.js';
+import { PRIVACY_PROCESSING } from '../privacy-processing.js';
+import { LEGAL_HOLD_ERRORS } from './legal-hold-target.js';
+import { LegalHoldService, type LegalHoldView } from './legal-hold.service.js';
+import { LiftLegalHoldRequestDto } from './lift-legal-hold.request.dto.js';
+import { ListLegalHoldsQueryDto } from './list-legal-holds.query.dto.js';
+import { PlaceLegalHoldRequestDto } from './place-legal-hold.request.dto.js';
+
+const PROCESSING = { ...PRIVACY_PROCESSING, subjectType: 'legal-hold-target' } as const;
+const targetOf = (body: unknown): string | undefined => (body as LegalHoldView | undefined)?.target?.id;
+const holdNotFound = () => new DomainError(LEGAL_HOLD_ERRORS.NOT_FOUND, 'No such legal hold');
+
+/**
+ * Legal holds on a subject, signal or case, in the municipalities named in the caller's token: placed by
+ * administrators and coordinators, lifted by administrators only, with a reason each time.
+ */
+@ApiTags('privacy')
+@ApiBearerAuth()
+@Controller('v1/legal-holds')
+export class LegalHoldsController {
+  constructor(private readonly holds: LegalHoldService) {}
+
+  @Post()
+  @Roles('admin', 'coordinator')
+  @ProcessesPersonalData({
+    ...PROCESSING,
+    purpose: 'Bewaren van persoonsgegevens ondanks bewaartermijn of wisverzoek (legal hold)',
+    subjects: (req, body) => [targetOf(body) ?? (req.body as { target?: { id?: unknown } } | undefined)?.target?.id?.toString()],
+  })
+  @ApiOperation({
+    summary: 'Place a legal hold on a subject, signal or case of your municipality: nothing it covers is destroyed until it is lifted (administrators and coordinators)',
+    description: 'A hold on a case covers its signals; on a subject, its linked signals. 404 LEGAL_HOLD.TARGET_NOT_FOUND for an unknown target or one of another municipality; 400 VALIDATION.FAILED for an unknown kind or a missing or short reason.',
+  })
+  @ApiBody({ type: PlaceLegalHoldRequestDto })
+  async place(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest): Promise<LegalHoldView> {
+    const dto = validateDto(PlaceLegalHoldRequestDto, body);
+    return this.holds.place({ kind: dto.target.kind, id: dto.target.id.toLowerCase() }, dto.reason, principal, requestIds(req));
+  }
+
+  @Get()
+  @Roles('admin', 'coordinator')
+  @ProcessesPersonalData({ ...PROCESSING, purpose: 'Overzicht van actieve legal holds', subjects: (_req, body) => ((body as { items?: LegalHoldView[] } | undefined)?.items ?? []).map((h) => h.target.id) })
+  @ApiOperation({ summary: 'Active legal holds in the municipalities of your token (or one of them), newest first; cursor-paginated' })
+  async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
+    const query = validateDto(ListLegalHoldsQueryDto, { ...rawQuery });
+    const municipalities = query.municipality ? principal.municipalities.filter((m) => m === query.municipality) : principal.municipalities;
+    return this.holds.listActive(municipalities, query);
+  }
+
+  @Post(':id/lift')
+  @HttpCode(200)
+  @Roles('admin')
+  @ProcessesPersonalData({ ...PROCESSING, purpose: 'Opheffen van een legal hold', subjects: (_req, body) => [targetOf(body)] })
+  @ApiOperation({
+    summary: 'Lift a legal hold, with a reason (administrators); destruction under erasure requests and retention rules may then go ahead',
+    description: '404 LEGAL_HOLD.NOT_FOUND; 409 LEGAL_HOLD.ALREADY_LIFTED (nothing changes).',
+  })
+  @ApiBody({ type: LiftLegalHoldRequestDto })
+  async lift(
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: holdNotFound })) id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: FastifyRequest,
+  ): Promise<LegalHoldView> {
+    const dto = validateDto(LiftLegalHoldRequestDto, body);
+    return this.holds.lift(id, dto.reason, principal, requestIds(req));
+  }
+}

@@ -1,0 +1,25 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsDefined, IsIn, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import { LEGAL_HOLD_TARGET_KINDS, type LegalHoldTargetKind } from './legal-hold-target.js';
+
+export class LegalHoldTargetDto {
+  @ApiProperty({ enum: LEGAL_HOLD_TARGET_KINDS, description: 'A hold on a case covers its signals; on a subject, its linked signals' })
+  @IsIn(LEGAL_HOLD_TARGET_KINDS)
+  kind!: LegalHoldTargetKind;
+
+  @ApiProperty({ format: 'uuid', description: 'Id of the subject, signal or case' })
+  @IsUUID()
+  id!: string;
+}
+
+/** `POST /v1/legal-holds`: what is held and why. */
+export class PlaceLegalHoldRequestDto {
+  @ApiProperty({ type: LegalHoldTargetDto })
+  @IsDefined() @ValidateNested() @Type(() => LegalHoldTargetDto)
+  target!: LegalHoldTargetDto;
+
+  @ApiProperty({ description: 'Why the data must be kept (e.g. a criminal investigation, an objection procedure, with its reference; no personal data); 10–1000 characters', minLength: 10, maxLength: 1000 })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @Length(10, 1000)
+  reason!: string;
+}

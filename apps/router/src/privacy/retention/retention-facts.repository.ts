@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SIGNAL_DISMISSED_EVENT_TYPE, SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE, type RetentionFacts, type SignalSource } from '#domain';
+import type { Database, SqlExecutor } from '#eventstore';
+import { DATABASE, keyOwner } from '#platform';
+import type { MunicipalityScope } from '#security';
+import { signalStreamId } from '../../signals/signal-stream.js';
+import { caseOwner } from '../privacy-processing.js';
+
+/** A signal whose personal data still exists, with what the retention rules need and who may hold it. */
+export interface RetentionCandidate {
+  signalId: string;
+  municipality: string;
+  facts: RetentionFacts;
+  /** Owners whose legal hold covers this signal: the signal, its subject and its case. */
+  holdOwners: string[];
+}
+
+interface Row {
+  signal_id: string;
+  municipality: string;
+  source: SignalSource;
+  received_at: Date | string;
+  subject_id: string | null;
+  dismissed_at: Date | string | null;
+  case_id: string | null;
+  model_id: string | null;
+  current_state: string | null;
+  status: 'open' | 'closed' | null;
+  closed_at: string | null;
+}
+
+const iso = (v: Date | string) => new Date(v).toISOString();
+const DISMISSED_AT = `(SELECT min(e.occurred_at) FROM events e WHERE e.stream_id = 'signal-' || rs.signal_id::text AND e.type = '${SIGNAL_DISMISSED_EVENT_TYPE}')`;
+
+function toCandidate(r: Row): RetentionCandidate {
+  // A case the signal points at but that is not (yet) in the case view counts as open: nothing is destroyed.
+  const inCase = r.case_id === null ? null : { model: r.model_id ?? '', state: r.current_state ?? '', closedAt: r.status === 'closed' ? r.closed_at : null };
+  return {
+    signalId: r.signal_id,
+    municipality: r.municipality,
+    facts: { source: r.source, receivedAt: iso(r.received_at), dismissedAt: r.dismissed_at === null ? null : iso(r.dismissed_at), case: inCase },
+    holdOwners: [keyOwner.signal(r.signal_id), ...(r.subject_id ? [keyOwner.subject(r.subject_id)] : []), ...(r.case_id ? [caseOwner(r.case_id)] : [])],
+  };
+}
+
+/**
+ * What the retention job reads: signals whose data key still exists (`data_keys`), with their source and
+ * receipt (`router_signals`), dismissal (the signal's stream) and case (`case_view`: model, state, closing).
+ */
+@Injectable()
+export class RetentionFactsRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /** One page of candidates in signal-id order after `after`, from the read models (cheap; re-checked before destruction). */
+  async page(after: string | null, limit: number, scope: MunicipalityScope): Promise<RetentionCandidate[]> {
+    const params: unknown[] = [after ?? '00000000-0000-0000-0000-000000000000', limit];
+    const inScope = scope === 'all' ? '' : `AND rs.municipality = ANY($${params.push(scope)}::text[])`;
+    const r = await this.db.query<Row>(
+      `SELECT rs.signal_id, rs.municipality, rs.source, rs.received_at, rs.subject_id, ${DISMISSED_AT} AS dismissed_at,
+              rs.case_id, cv.model_id, cv.current_state, cv.status, cv.state->>'closedAt' AS closed_at
+         FROM router_signals rs
+         LEFT JOIN case_view cv ON cv.case_id = rs.case_id
+        WHERE rs.source IS NOT NULL AND rs.signal_id > $1::uuid ${inScope}
+          AND EXISTS (SELECT 1 FROM data_keys dk WHERE dk.owner = 'signal:' || rs.signal_id::text AND dk.wrapped_key IS NOT NULL)
+        ORDER BY rs.signal_id LIMIT $2`,
+      params,
+    );
+    return r.rows.map(toCandidate);
+  }
+
+  /**
+   * The signal as it stands now, inside the destroying transaction, from the sources of record: its subject
+   * from the links on its own stream, its case from the case view (the read model may lag behind both).
+   */
+  async current(tx: SqlExecutor, signalId: string): Promise<RetentionCandidate | null> {
+    const r = await tx.query<Row>(
+      `SELECT rs.signal_id, rs.municipality, rs.source, rs.received_at,
+              COALESCE((SELECT (e.payload->>'subjectId')::uuid FROM events e WHERE e.stream_id = $2 AND e.type = '${SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE}'
+                         ORDER BY e.stream_version DESC LIMIT 1), rs.subject_id) AS subject_id,
+              ${DISMISSED_AT} AS dismissed_at,
+              COALESCE(cv.case_id, rs.case_id) AS case_id, cv.model_id, cv.current_state, cv.status, cv.state->>'closedAt' AS closed_at
+         FROM router_signals rs
+         LEFT JOIN LATERAL (SELECT c.* FROM case_view c WHERE c.case_id = rs.case_id OR c.state->'signalIds' ? rs.signal_id::text
+                             ORDER BY c.opened_at DESC LIMIT 1) cv ON true
+        WHERE rs.signal_id = $1::uuid AND rs.source IS NOT NULL`,
+      [signalId, signalStreamId(signalId)],
+    );
+    const row = r.rows[0];
+    return row ? toCandidate(row) : null;
+  }
+}

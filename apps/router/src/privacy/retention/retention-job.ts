@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { amsterdamDateOf, DomainError, retentionDecision, type RetentionConfig, type RetentionDecision } from '#domain';
+import type { Database } from '#eventstore';
+import { CLOCK, DATABASE, keyOwner, LOGGER, type Clock } from '#platform';
+import type { MunicipalityScope } from '#security';
+import { signalStreamId } from '../../signals/signal-stream.js';
+import { PersonalDataShredder } from '../personal-data-shredder.js';
+import { RETENTION_CONFIG } from './retention-config.provider.js';
+import { RetentionFactsRepository, type RetentionCandidate } from './retention-facts.repository.js';
+import { RETENTION_ACTOR, retentionRunView, type BlockingHold, type DueSignal, type RetentionRunSummary, type RetentionTrigger, type StoredRetentionRun } from './retention-run.js';
+
+/** Signals read per page. */
+const PAGE = 500;
+const DATA_CLASS = 'Persoonsgegevens in het signaal (inhoud, betrokkenen, kenmerken voor koppeling, melder in de kluis)';
+
+/**
+ * The retention job: applies the retention rules (pure, `retentionDecision` in #domain) to every signal
+ * whose personal data still exists, and crypto-shreds each due one through `PersonalDataShredder`: its data
+ * key destroyed, a destruction record (rule id, approved by the system actor) and `PersonalDataShredded` on
+ * the signal's stream, in one transaction per signal. Each due signal is re-checked inside that transaction
+ * on the sources of record (its stream, the case view). A legal hold on the signal, its subject or its case
+ * skips it and the run reports it. Idempotent: a destroyed key is not destroyed or recorded again, so a second
+ * run on the same day (in this process or another one) destroys nothing more.
+ */
+@Injectable()
+export class RetentionJob {
+  /** The run in progress in this process; runs here never overlap. */
+  private current: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RETENTION_CONFIG) private readonly config: RetentionConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly facts: RetentionFactsRepository,
+    private readonly shredder: PersonalDataShredder,
+  ) {}
+
+  /**
+   * Today's daily run, unless a process has claimed it already (one row per Dutch calendar day in
+   * `retention_runs`): null when it was claimed elsewhere or earlier.
+   */
+  runDaily(): Promise<StoredRetentionRun | null> {
+    return this.serialised(async () => {
+      const now = this.clock();
+      const runId = randomUUID();
+      const claimed = await this.db.query(
+        `INSERT INTO retention_runs (run_id, run_day, trigger, requested_by, started_at) VALUES ($1::uuid, $2::date, 'daily', $3, $4::timestamptz)
+         ON CONFLICT (run_day) WHERE trigger = 'daily' DO NOTHING RETURNING run_id`,
+        [runId, amsterdamDateOf(now), RETENTION_ACTOR.id, now.toISOString()],
+      );
+      return claimed.rows.length === 0 ? null : this.execute(runId, 'daily', RETENTION_ACTOR.id, now, 'all');
+    });
+  }
+
+  /** A run now in `municipalities` (the administrator's), whatever ran today already. */
+  runNow(requestedBy: string, municipalities: readonly string[]): Promise<RetentionRunSummary> {
+    return this.serialised(async () => {
+      const now = this.clock();
+      const runId = randomUUID();
+      await this.db.query(
+        `INSERT INTO retention_runs (run_id, run_day, trigger, requested_by, started_at) VALUES ($1::uuid, $2::date, 'admin', $3, $4::timestamptz)`,
+        [runId, amsterdamDateOf(now), requestedBy, now.toISOString()],
+      );
+      return retentionRunView(await this.execute(runId, 'admin', requestedBy, now, [...municipalities]), municipalities);
+    });
+  }
+
+  /** The signals due today (held ones included, with their holds), in signal-id order after `after`. */
+  async due(scope: MunicipalityScope, limit: number, after: string | null): Promise<{ day: string; items: DueSignal[]; nextAfter: string | null }> {
+    const day = amsterdamDateOf(this.clock());
+    const items: { candidate: RetentionCandidate; decision: RetentionDecision }[] = [];
+    let cursor = after;
+    let more = true;
+    while (items.length <= limit && more) {
+      const page = await this.facts.page(cursor, PAGE, scope);
+      more = page.length === PAGE;
+      for (const candidate of page) {
+        cursor = candidate.signalId;
+        const decision = retentionDecision(candidate.facts, this.config.rules, day);
+        if (decision?.due) items.push({ candidate, decision });
+        if (items.length > limit) break;
+      }
+    }
+    const shown = items.slice(0, limit);
+    const holds = await this.activeHolds(shown.flatMap((i) => i.candidate.holdOwners));
+    return {
+      day,
+      items: shown.map(({ candidate, decision }) => ({
+        signalId: candidate.signalId,
+        municipality: candidate.municipality,
+        source: candidate.facts.source,
+        rule: decision.rule.id,
+        from: decision.from,
+        dueOn: decision.dueOn,
+        holds: holds.filter((h) => candidate.holdOwners.includes(h.owner)),
+      })),
+      nextAfter: items.length > limit ? shown[shown.length - 1]!.candidate.signalId : null,
+    };
+  }
+
+  /**
+   * The latest runs that applied the rules in one of `municipalities` (daily runs, and runs requested for
+   * them), newest first, each narrowed to those municipalities; `summary` is null while a run is in progress.
+   */
+  async recentRuns(limit: number, municipalities: readonly string[]): Promise<{ runId: string; trigger: RetentionTrigger; startedAt: string; finishedAt: string | null; summary: RetentionRunSummary | null }[]> {
+    const r = await this.db.query<{ run_id: string; trigger: RetentionTrigger; started_at: Date | string; finished_at: Date | string | null; summary: StoredRetentionRun | string | null }>(
+      `SELECT run_id, trigger, started_at, finished_at, summary FROM retention_runs
+        WHERE trigger = 'daily' OR (summary IS NOT NULL AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(summary->'scope') m WHERE m = ANY($2::text[])))
+        ORDER BY started_at DESC, run_id DESC LIMIT $1`,
+      [limit, municipalities],
+    );
+    return r.rows.map((row) => {
+      const stored = typeof row.summary === 'string' ? (JSON.parse(row.summary) as StoredRetentionRun) : row.summary;
+      return {
+        runId: row.run_id,
+        trigger: row.trigger,
+        startedAt: new Date(row.started_at).toISOString(),
+        finishedAt: row.finished_at === null ? null : new Date(row.finished_at).toISOString(),
+        summary: stored && retentionRunView(stored, municipalities),
+      };
+    });
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.current.catch(() => undefined).then(work);
+    this.current = next;
+    return next;
+  }
+
+  private async execute(runId: string, trigger: RetentionTrigger, requestedBy: string, now: Date, scope: 'all' | string[]): Promise<StoredRetentionRun> {
+    const day = amsterdamDateOf(now);
+    const summary: StoredRetentionRun = { runId, trigger, requestedBy, scope, day, startedAt: now.toISOString(), finishedAt: '', examinedPerMunicipality: {}, shredded: [], held: [], failed: [] };
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.facts.page(after, PAGE, scope);
+      for (const candidate of page) {
+        summary.examinedPerMunicipality[candidate.municipality] = (summary.examinedPerMunicipality[candidate.municipality] ?? 0) + 1;
+        const decision = retentionDecision(candidate.facts, this.config.rules, day);
+        if (decision?.due) await this.destroy(candidate, runId, now, day, summary);
+      }
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.signalId;
+    }
+    summary.finishedAt = this.clock().toISOString();
+    await this.db.query('UPDATE retention_runs SET finished_at = $2::timestamptz, summary = $3::jsonb WHERE run_id = $1::uuid', [runId, summary.finishedAt, JSON.stringify(summary)]);
+    this.logger.info(
+      { component: 'retention', runId, trigger, day, examined: Object.values(summary.examinedPerMunicipality).reduce((a, b) => a + b, 0), shredded: summary.shredded.length, held: summary.held.length, failed: summary.failed.length },
+      'retention run finished',
+    );
+    return summary;
+  }
+
+  /** Destroys one due signal's data in a transaction of its own, after checking on the sources of record that it is still due. */
+  private async destroy(candidate: RetentionCandidate, runId: string, now: Date, day: string, summary: StoredRetentionRun): Promise<void> {
+    const { signalId, municipality } = candidate;
+    let rule = retentionDecision(candidate.facts, this.config.rules, day)!.rule.id;
+    try {
+      const done = await this.db.transaction(async (tx) => {
+        const current = await this.facts.current(tx, signalId);
+        const decision = current && retentionDecision(current.facts, this.config.rules, day);
+        if (!current || !decision?.due) return null;
+        rule = decision.rule.id;
+        return this.shredder.shred(tx, {
+          streamId: signalStreamId(signalId),
+          owners: [keyOwner.signal(signalId)],
+          holdOwners: current.holdOwners,
+          municipality,
+          dataClass: DATA_CLASS,
+          rule,
+          reason: `${decision.rule.title} (termijn vanaf ${decision.from}, vernietigen vanaf ${decision.dueOn})`,
+          approvedBy: RETENTION_ACTOR,
+          at: now,
+          correlationId: runId,
+          traceparent: null,
+        });
+      });
+      if (done) summary.shredded.push({ signalId, municipality, rule, destructionId: done.destructionId, keysDestroyed: done.keysDestroyed });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'PRIVACY.LEGAL_HOLD') {
+        summary.held.push({ signalId, municipality, rule, holds: (error.details as { holds: BlockingHold[] }).holds });
+        return;
+      }
+      this.logger.warn({ component: 'retention', runId, signalId, err: error }, 'retention destruction failed; retried next run');
+      summary.failed.push({ signalId, municipality, rule, error: error instanceof DomainError ? error.code : 'INTERNAL' });
+    }
+  }
+
+  private async activeHolds(owners: string[]): Promise<BlockingHold[]> {
+    if (owners.length === 0) return [];
+    const r = await this.db.query<{ hold_id: string; owner: string }>('SELECT hold_id, owner FROM legal_holds WHERE owner = ANY($1::text[]) AND lifted_at IS NULL ORDER BY placed_at', [owners]);
+    return r.rows.map((h) => ({ holdId: h.hold_id, owner: h.owner }));
+  }
+}
