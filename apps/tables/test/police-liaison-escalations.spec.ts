@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { REFERRAL_TOPICS } from '#contracts';
 import { AVE_MODEL, ONDERMIJNING_INTAKE_MODEL, ZEVEN_STAPPENMODEL_MODEL } from '#domain';
+import { SUBJECT_PSEUDONYMIZER, type SubjectPseudonymizer } from '#platform';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
 import { connectSse, type SseConnection } from './support/sse-client.js';
@@ -66,6 +67,13 @@ describe('AVE 4: tier 1 does not acknowledge, tier 2 gets it after the timeout; 
     const [raised] = await live.waitFor(mine('EscalationRaised'), { what: 'EscalationRaised' });
     expect(raised!.data).toMatchObject({ municipality: ENSCHEDE, caseType: 'ave', trigger: { kind: 'notification', detail: 'MayorInformed', state: 'ave-4' }, policyId: 'twente' });
     expect(raised!.data.case).toMatchObject({ caseState: 'ave-4', subjectName: [signals.texts.subject] });
+    // What the stream delivered is in the processing log: a line for this escalation, for this liaison.
+    const ref = h.running.app.get<SubjectPseudonymizer>(SUBJECT_PSEUDONYMIZER, { strict: false }).ref(id);
+    const delivered = await h.query<{ actor_id: string; data_subject_type: string }>(
+      "SELECT actor_id, data_subject_type FROM processing_log WHERE operation = 'SSE /v1/liaison/escalations/stream' AND data_subject_ref = $1",
+      [ref],
+    );
+    expect(delivered).toContainEqual({ actor_id: 'agent-jansen', data_subject_type: 'escalation' });
     await live.waitFor((e) => mine('EscalationTierNotified')(e) && e.data.tierId === 'dienstdoende-liaison', { what: 'tier 1' });
 
     const list = await h.request('GET', '/v1/liaison/escalations?status=open&limit=200', { token: liaison });

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { KEYRING, ProcessesPersonalData, validateDto, type Keyring } from '#platform';
+import { CLOCK, KEYRING, PROCESSING_LOG_WRITER, ProcessesPersonalData, SUBJECT_PSEUDONYMIZER, validateDto, type Clock, type Keyring, type ProcessingLogWriter, type SubjectPseudonymizer } from '#platform';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { TABLES_PROCESSING } from '../shared/tables-streams.js';
 import { escalationNotFound, EscalationRepository, escalationView } from './escalation.repository.js';
@@ -33,6 +33,9 @@ export class LiaisonController {
     private readonly feed: LiaisonFeedRepository,
     private readonly notifier: LiaisonFeedNotifier,
     @Inject(KEYRING) private readonly keyring: Keyring,
+    @Inject(PROCESSING_LOG_WRITER) private readonly processingLog: ProcessingLogWriter,
+    @Inject(SUBJECT_PSEUDONYMIZER) private readonly pseudonymizer: SubjectPseudonymizer,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   private async opened<T extends object>(values: T[]): Promise<(T & { personalDataErased: boolean })[]> {
@@ -52,10 +55,9 @@ export class LiaisonController {
 
   @Get('stream')
   @Roles('police-liaison')
-  // Limitation: the interceptor sees only the connect (the handler returns once the stream is open; events are
-  // written later, straight to the socket). So one line is logged per connection, without a subject: who opened
-  // the stream, when, under which trace. What it delivered is reconstructable (every step of the caller's
-  // municipalities after Last-Event-ID, or after the head at connect time), but is not logged per event.
+  // The interceptor logs the connect (one line, no subject). What the stream delivers is logged here, before it
+  // is written to the socket: one line per escalation per delivered batch (see `logDelivery`); if those lines
+  // cannot be written, the stream ends instead of delivering unrecorded.
   @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Doorlopend ontvangen van escalatiestappen (stream geopend)', subjectType: 'escalation', subjects: () => [] })
   @ApiOperation({ summary: 'Every escalation step as server-sent events (id = event id); resumes after Last-Event-ID' })
   @ApiProduces('text/event-stream')
@@ -92,12 +94,16 @@ export class LiaisonController {
             if (closed || items.length === 0) break;
             const data = await this.opened(items.map((item) => ({ eventId: item.eventId, type: item.type, escalationId: item.escalationId, municipality: item.municipality, at: item.at, ...item.data })));
             if (closed) break;
+            await this.logDelivery(req, principal, items.map((item) => item.escalationId));
             items.forEach((item, i) => write(item, data[i]!));
             cursor = items[items.length - 1]!.cursor;
           }
         } while (again && !closed);
       })()
-        .catch(() => undefined)
+        .catch(() => {
+          // Opening or logging failed: end the stream (the client resumes from its Last-Event-ID) rather than deliver unrecorded.
+          if (!closed) raw.end();
+        })
         .finally(() => {
           pumping = null;
         });
@@ -114,6 +120,34 @@ export class LiaisonController {
       clearInterval(keepalive);
     });
     pump();
+  }
+
+  /** Processing-log lines for what a stream is about to deliver: one per escalation, in the connect's trace. */
+  private async logDelivery(req: FastifyRequest, principal: Principal, escalationIds: string[]): Promise<void> {
+    const traced = req as FastifyRequest & { traceId?: string; spanId?: string };
+    const at = this.clock().toISOString();
+    await this.processingLog.write(
+      [...new Set(escalationIds)].map((id) => ({
+        traceId: traced.traceId ?? '0'.repeat(32),
+        spanId: traced.spanId ?? '0'.repeat(16),
+        parentSpanId: null,
+        operation: 'SSE /v1/liaison/escalations/stream',
+        processingActivity: LIAISON_PROCESSING.activity,
+        purpose: 'Doorlopend ontvangen van escalatiestappen (afgeleverd)',
+        legalBasis: LIAISON_PROCESSING.legalBasis,
+        dataSubjectType: 'escalation',
+        dataSubjectRef: this.pseudonymizer.ref(id),
+        actorId: principal.subject,
+        actorRole: principal.role,
+        method: 'GET',
+        route: '/v1/liaison/escalations/stream',
+        statusCode: 200,
+        outcome: 'ok' as const,
+        startedAt: at,
+        endedAt: at,
+        breakGlass: null,
+      })),
+    );
   }
 
   @Get(':id')
