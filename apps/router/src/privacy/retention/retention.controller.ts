@@ -35,10 +35,12 @@ export class RetentionController {
   @ProcessesPersonalData({ ...PROCESSING, purpose: 'Vernietigen van persoonsgegevens waarvan de bewaartermijn verstreken is', subjects: (_req, body) => signalsOf(body as RetentionRunSummary | undefined) })
   @ApiOperation({
     summary: 'Run the retention job now for the municipalities of your token and return what it did: signals destroyed (with rule and destruction id), kept by a legal hold, failed (administrators)',
-    description: 'Idempotent per signal: data destroyed earlier is not destroyed or recorded again. The daily run does the same on its own.',
+    description: 'Idempotent per signal: data destroyed earlier is not destroyed or recorded again. The daily run does the same on its own. Who started a run and when: GET /v1/retention/runs.',
   })
-  async run(@CurrentPrincipal() principal: Principal): Promise<RetentionRunSummary> {
-    return this.job.runNow(principal.subject, principal.municipalities);
+  async run(@CurrentPrincipal() principal: Principal): Promise<Omit<RetentionRunSummary, 'requestedBy' | 'startedAt' | 'finishedAt'>> {
+    // The answer is what the run did; who asked and when is in the run's record (GET /v1/retention/runs).
+    const { requestedBy: _requestedBy, startedAt: _startedAt, finishedAt: _finishedAt, ...outcome } = await this.job.runNow(principal.subject, principal.municipalities);
+    return outcome;
   }
 
   @Get('runs')
