@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import {
   addRetentionPeriod,
+  amsterdamDateOf,
   assertValidRetentionConfig,
   BUILT_IN_RETENTION_CONFIG,
   fromDayNumber,
   retentionDecision,
+  retentionReceiptCutoff,
   SIGNAL_SOURCES,
   toDayNumber,
   validateRetentionConfig,
@@ -122,5 +124,24 @@ describe('a retention rules file is validated before anything runs', () => {
     ]);
     expect(() => assertValidRetentionConfig({ rules: [{ id: 'x' }] })).toThrow(/rules\[0\]\.title: rule "x" needs a title/);
     expect(validateRetentionConfig([])).toEqual([{ path: 'rules', message: 'must be a list of retention rules' }]);
+  });
+});
+
+describe('signals received after the retention cut-off cannot be due, so the job need not read them', () => {
+  it('holds around the boundary, for any period and any time of receipt and decision', () => {
+    const period = fc.record({ amount: fc.integer({ min: 1, max: 36 }), unit: fc.constantFrom<RetentionPeriod['unit']>('days', 'months', 'years') });
+    const day = fc.integer({ min: toDayNumber('2000-01-01'), max: toDayNumber('2090-12-31') });
+    fc.assert(
+      fc.property(fc.array(period, { minLength: 1, maxLength: 3 }), day, fc.integer({ min: 0, max: 86_399_999 }), fc.integer({ min: 0, max: 86_400_000 * 2 }), fc.integer({ min: -3, max: 3 }), (keeps, receivedDay, receivedMs, afterMs, delta) => {
+        const list = keeps.map((keep, i) => ({ id: `r${i}`, title: 'Regel voor de eigenschapstest', outcome: { kind: 'dismissed' as const }, keep }));
+        const receivedAt = new Date(receivedDay * 86_400_000 + receivedMs);
+        const dismissedAt = new Date(receivedAt.getTime() + afterMs);
+        const facts: RetentionFacts = { source: 'mma', receivedAt: receivedAt.toISOString(), dismissedAt: dismissedAt.toISOString(), case: null };
+        // Around the day the signal becomes due under the rule that decides for it.
+        const today = fromDayNumber(toDayNumber(addRetentionPeriod(amsterdamDateOf(dismissedAt), keeps[0]!)) + delta);
+        if (amsterdamDateOf(receivedAt) >= retentionReceiptCutoff(list, today)) expect(retentionDecision(facts, list, today)?.due).toBe(false);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

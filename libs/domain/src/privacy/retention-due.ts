@@ -60,3 +60,15 @@ export function retentionDecision(facts: RetentionFacts, rules: readonly Retenti
   }
   return null;
 }
+
+/**
+ * The earliest receipt date from which no signal can be due on `today` under `rules`: every rule's period
+ * starts on or after the signal's receipt (a decision or dismissal follows it; intake refuses a receipt in the
+ * future), and no period is shorter than its lower bound in days (a month ≥ 28, a year ≥ 365 days). Signals
+ * received on or after it need not be examined. One day of margin covers the Amsterdam/UTC date difference.
+ */
+export function retentionReceiptCutoff(rules: readonly RetentionRule[], today: CalendarDate): CalendarDate {
+  const perUnit = { days: 1, months: 28, years: 365 } as const;
+  const shortest = Math.min(...rules.map((r) => r.keep.amount * perUnit[r.keep.unit]));
+  return Number.isFinite(shortest) ? fromDayNumber(toDayNumber(today) - shortest + 2) : today;
+}

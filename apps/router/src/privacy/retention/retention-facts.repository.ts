@@ -51,16 +51,19 @@ function toCandidate(r: Row): RetentionCandidate {
 export class RetentionFactsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  /** One page of candidates in signal-id order after `after`, from the read models (cheap; re-checked before destruction). */
-  async page(after: string | null, limit: number, scope: MunicipalityScope): Promise<RetentionCandidate[]> {
-    const params: unknown[] = [after ?? '00000000-0000-0000-0000-000000000000', limit];
+  /**
+   * One page of candidates received before `receivedBefore` (an instant), in signal-id order after `after`,
+   * from the read models (cheap; re-checked before destruction).
+   */
+  async page(after: string | null, limit: number, scope: MunicipalityScope, receivedBefore: string): Promise<RetentionCandidate[]> {
+    const params: unknown[] = [after ?? '00000000-0000-0000-0000-000000000000', limit, receivedBefore];
     const inScope = scope === 'all' ? '' : `AND rs.municipality = ANY($${params.push(scope)}::text[])`;
     const r = await this.db.query<Row>(
       `SELECT rs.signal_id, rs.municipality, rs.source, rs.received_at, rs.subject_id, ${DISMISSED_AT} AS dismissed_at,
               rs.case_id, cv.model_id, cv.current_state, cv.status, cv.state->>'closedAt' AS closed_at
          FROM router_signals rs
          LEFT JOIN case_view cv ON cv.case_id = rs.case_id
-        WHERE rs.source IS NOT NULL AND rs.signal_id > $1::uuid ${inScope}
+        WHERE rs.source IS NOT NULL AND rs.signal_id > $1::uuid AND rs.received_at < $3::timestamptz ${inScope}
           AND EXISTS (SELECT 1 FROM data_keys dk WHERE dk.owner = 'signal:' || rs.signal_id::text AND dk.wrapped_key IS NOT NULL)
         ORDER BY rs.signal_id LIMIT $2`,
       params,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { amsterdamDateOf, DomainError, retentionDecision, type RetentionConfig, type RetentionDecision } from '#domain';
+import { amsterdamDateOf, DomainError, retentionDecision, retentionReceiptCutoff, type RetentionConfig, type RetentionDecision } from '#domain';
 import type { Database } from '#eventstore';
 import { CLOCK, DATABASE, keyOwner, LOGGER, type Clock } from '#platform';
 import type { MunicipalityScope } from '#security';
@@ -75,7 +75,7 @@ export class RetentionJob {
     let cursor = after;
     let more = true;
     while (items.length <= limit && more) {
-      const page = await this.facts.page(cursor, PAGE, scope);
+      const page = await this.facts.page(cursor, PAGE, scope, this.receivedBefore(day));
       more = page.length === PAGE;
       for (const candidate of page) {
         cursor = candidate.signalId;
@@ -124,6 +124,11 @@ export class RetentionJob {
     });
   }
 
+  /** Signals received from this instant on cannot be due on `day` under any rule (`retentionReceiptCutoff`); UTC midnight is after Amsterdam's, so it errs on reading more. */
+  private receivedBefore(day: string): string {
+    return `${retentionReceiptCutoff(this.config.rules, day)}T00:00:00.000Z`;
+  }
+
   private serialised<T>(work: () => Promise<T>): Promise<T> {
     const next = this.current.catch(() => undefined).then(work);
     this.current = next;
@@ -135,7 +140,7 @@ export class RetentionJob {
     const summary: StoredRetentionRun = { runId, trigger, requestedBy, scope, day, startedAt: now.toISOString(), finishedAt: '', examinedPerMunicipality: {}, shredded: [], held: [], failed: [] };
     let after: string | null = null;
     for (;;) {
-      const page = await this.facts.page(after, PAGE, scope);
+      const page = await this.facts.page(after, PAGE, scope, this.receivedBefore(day));
       for (const candidate of page) {
         summary.examinedPerMunicipality[candidate.municipality] = (summary.examinedPerMunicipality[candidate.municipality] ?? 0) + 1;
         const decision = retentionDecision(candidate.facts, this.config.rules, day);

@@ -23,7 +23,7 @@ export interface RetentionRunSummary {
   day: string;
   startedAt: string;
   finishedAt: string;
-  /** Signals with personal data that the rules were applied to. */
+  /** Signals with personal data that the rules were applied to (signals received too recently to be due under any rule are not read). */
   examined: number;
   /** Destroyed now (a signal destroyed by an earlier run, or by another process meanwhile, is not listed again). */
   shredded: { signalId: string; municipality: string; rule: string; destructionId: string; keysDestroyed: number }[];
