@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { FieldCipher } from './field-cipher.js';
+import { randomBytesPooled } from './random-pool.js';
 
 /**
  * Envelope encryption of data keys: each subject's (or signal's) 256-bit data key is stored wrapped under
@@ -15,7 +15,7 @@ export class DataKeyWrapper {
 
   /** A fresh random data key. */
   static generate(): Buffer {
-    return randomBytes(32);
+    return randomBytesPooled(32);
   }
 
   wrap(keyId: string, dataKey: Buffer): string {

@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { FieldDecryptionError } from './field-cipher.js';
+import { randomBytesPooled } from './random-pool.js';
 
 /**
  * A personal-data value sealed under a data key: `pd1.<keyId>.<iv>.<tag>.<ciphertext>` (AES-256-GCM from
@@ -27,7 +28,7 @@ const aad = (keyId: string, context: string) => Buffer.from(`${SEALED_VALUE_PREF
 
 /** Seals `plaintext` under the 256-bit data key `key` whose id is `keyId`, bound to `context` ('' for none). */
 export function sealValue(key: Buffer, keyId: string, plaintext: string, context = ''): string {
-  const iv = randomBytes(12);
+  const iv = randomBytesPooled(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad(keyId, context));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
