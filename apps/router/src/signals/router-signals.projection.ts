@@ -106,9 +106,10 @@ export const ROUTER_SIGNALS_PROJECTION: ProjectionDefinition = {
 };
 
 /**
- * Feeds `router_signals` from `signaalroute.signals.v1` and `signaalroute.cases.v1`. Each event is
- * applied once (inbox claim and effect in one statement), so redelivery changes nothing; events the read
- * model does not use are skipped without an inbox row.
+ * Feeds `router_signals` from `signaalroute.signals.v1` and `signaalroute.cases.v1`, in batches: each batch
+ * claims the ids of the events the read model uses in the inbox and applies the new ones, in order, in one
+ * transaction (one commit per batch instead of one per event), so redelivery changes nothing; events the
+ * read model does not use are skipped without an inbox row.
  */
 @Injectable()
 export class RouterSignalsProjection implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -116,7 +117,7 @@ export class RouterSignalsProjection implements OnApplicationBootstrap, OnApplic
   private readonly inbox: Inbox;
 
   constructor(
-    @Inject(DATABASE) db: Database,
+    @Inject(DATABASE) private readonly db: Database,
     @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -125,10 +126,10 @@ export class RouterSignalsProjection implements OnApplicationBootstrap, OnApplic
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await this.transport.subscribe(
+    this.subscription = await this.transport.subscribeBatch(
       { groupId: `${this.config.KAFKA_CLIENT_ID}.${ROUTER_SIGNALS_CONSUMER}`, topics: ROUTER_SIGNALS_TOPICS, fromBeginning: true },
-      async (message) => {
-        await this.handle(message);
+      async (batch) => {
+        await this.handleBatch(batch);
       },
     );
   }
@@ -139,27 +140,45 @@ export class RouterSignalsProjection implements OnApplicationBootstrap, OnApplic
 
   /** Applies one message; true when it was applied now (false: a duplicate, or nothing the read model uses). */
   async handle(message: IncomingMessage): Promise<boolean> {
+    return (await this.handleBatch([message])) === 1;
+  }
+
+  /** Applies a batch in one transaction; returns how many events it applied now. */
+  async handleBatch(batch: IncomingMessage[]): Promise<number> {
+    const used = new Map<string, EventEnvelope>();
+    for (const message of batch) {
+      const event = this.usedEvent(message);
+      if (event && !used.has(event.id)) used.set(event.id, event);
+    }
+    if (used.size === 0) return 0;
+    return this.db.transaction(async (tx) => {
+      const fresh = await this.inbox.claimBatch(tx, [...used.keys()]);
+      const apply = [...used.values()].filter((e) => fresh.has(e.id));
+      await applyToRouterSignals(tx, apply, { router_signals: 'router_signals' });
+      return apply.length;
+    });
+  }
+
+  /** The message's event when the read model uses it; null (logged when unreadable) otherwise. */
+  private usedEvent(message: IncomingMessage): EventEnvelope | null {
     let event: EventEnvelope;
     try {
       event = JSON.parse(message.value.toString('utf8')) as EventEnvelope;
     } catch {
       this.logger.error({ component: ROUTER_SIGNALS_CONSUMER, topic: message.topic, offset: message.offset }, 'unreadable event skipped');
-      return false;
+      return null;
     }
     if (typeof event?.id !== 'string' || typeof event.type !== 'string' || event.payload === null || typeof event.payload !== 'object') {
       this.logger.error({ component: ROUTER_SIGNALS_CONSUMER, topic: message.topic, offset: message.offset }, 'event without id, type or payload skipped');
-      return false;
+      return null;
     }
     // Events the read model does not use leave no inbox row (a dry run with a dummy placeholder decides).
     // A payload it cannot read is skipped, not retried forever (it would hold up its partition).
-    let used: boolean;
     try {
-      used = routerSignalsEffect(event, () => '$0') !== null;
+      return routerSignalsEffect(event, () => '$0') !== null ? event : null;
     } catch {
       this.logger.error({ component: ROUTER_SIGNALS_CONSUMER, topic: message.topic, offset: message.offset, eventId: event.id, type: event.type }, 'unreadable event payload skipped');
-      return false;
+      return null;
     }
-    if (!used) return false;
-    return this.inbox.handleOnceInStatement(event.id, (param) => routerSignalsEffect(event, param)!);
   }
 }
