@@ -17,9 +17,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { TOPICS } from '#contracts';
 import { issueToken, SigningKeys } from '#security';
-import { INBOUND_TOPICS } from '../apps/intake/src/signals/inbound-signal.consumer.js';
-import { TRIAGE_QUEUE_CONSUMER, TRIAGE_QUEUE_TOPICS } from '../apps/intake/src/triage-queue/triage-queue.projection.js';
-import { ROUTER_SIGNALS_CONSUMER, ROUTER_SIGNALS_TOPICS } from '../apps/router/src/signals/router-signals.projection.js';
+import { ROUTER_SIGNALS_CONSUMER } from '../apps/router/src/signals/router-signals.projection.js';
 import { CASE_EVENTS_CONSUMER } from '../apps/tables/src/case-events/case-events.consumer.js';
 import { freshDatabase, KAFKA_BROKERS, machine, pct, startProduct } from './bench-support.js';
 
@@ -48,6 +46,47 @@ function arrival(referralId: string, timeoutMs = 60_000): Promise<number> {
   });
 }
 
+/**
+ * Resolves when the router's signal read model has the signal, so the case is opened as soon as it can be.
+ * One query every 5 ms for all flows waiting (instead of every flow retrying `POST /v1/cases`, which at a
+ * lagging router multiplies the request rate and starves the consumers being measured).
+ */
+const knownWaiters = new Map<string, () => void>();
+function routerKnows(signalId: string, timeoutMs = 60_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      knownWaiters.delete(signalId);
+      reject(new Error(`the router did not learn signal ${signalId}`));
+    }, timeoutMs);
+    knownWaiters.set(signalId, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+async function watchRouterSignals(url: string): Promise<() => Promise<void>> {
+  const watchSignals = new pg.Client({ connectionString: url });
+  await watchSignals.connect();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      if (knownWaiters.size > 0) {
+        const r = await watchSignals.query<{ id: string }>('SELECT signal_id::text AS id FROM router_signals WHERE signal_id = ANY($1::uuid[]) AND source IS NOT NULL', [[...knownWaiters.keys()]]);
+        for (const { id } of r.rows) {
+          knownWaiters.get(id)?.();
+          knownWaiters.delete(id);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    await watchSignals.end();
+  };
+}
+
 const STEPS = [
   { transition: 'start-weging' },
   { transition: 'ondermijnend' },
@@ -58,13 +97,23 @@ const STEPS = [
 /** Referral id → when its referral left the bench's own view (the arrival on the RIEC topic). */
 const arrivedAt = (referralId: string) => arrivals.get(referralId);
 
-async function flow(url: string, token: string): Promise<{ total: number; tables: number; referralId: string }> {
+interface FlowTimes {
+  total: number;
+  tables: number;
+  /** intake 201 → the case's 201 (the router's signal read model knows the signal by then). */
+  open: number;
+  signalId: string;
+  referralId: string;
+}
+
+async function flow(url: string, token: string): Promise<FlowTimes> {
   const signal = await post(url, token, '/v1/signals/mma', {
     externalRef: `MMA-${randomUUID()}`, receivedAt: new Date(Date.now() - 60_000).toISOString(), theme: 'drugs',
     description: 'Vermoedelijk hennepkwekerij op zolder; veel stroomverbruik en geur.', location: { municipality: MUNICIPALITY, area: 'Binnenstad' },
   });
   if (signal.status !== 201) throw new Error(`signal: ${signal.status} ${JSON.stringify(signal.body)}`);
   const t0 = Date.now();
+  await routerKnows(signal.body.signalId);
   let opened;
   for (;;) {
     opened = await post(url, token, '/v1/cases', { model: 'ondermijning-intake', signalIds: [signal.body.signalId] });
@@ -72,6 +121,7 @@ async function flow(url: string, token: string): Promise<{ total: number; tables
     if (opened.body?.code !== 'CASE.SIGNAL_UNKNOWN' || Date.now() - t0 > 30_000) throw new Error(`open case: ${opened.status} ${JSON.stringify(opened.body)}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+  const tOpen = Date.now();
   const caseId: string = opened.body.caseId;
   let etag = opened.etag!;
   for (const step of STEPS) {
@@ -84,41 +134,18 @@ async function flow(url: string, token: string): Promise<{ total: number; tables
   const t1 = Date.now();
   const referralId: string = referred.body.referrals.at(-1).referralId;
   const t2 = await arrival(referralId);
-  return { total: t2 - t0, tables: t2 - t1, referralId };
-}
-
-/**
- * The product's consumer groups start at the end of the shared topics: a fresh group would otherwise replay
- * every earlier run's signals and cases before it reaches this run's (minutes on a busy broker).
- */
-async function positionGroupsAtEnd(kafka: Kafka, clientId: string): Promise<void> {
-  const groups = [
-    { groupId: `${clientId}.intake.inbound`, topics: INBOUND_TOPICS },
-    { groupId: `${clientId}.${TRIAGE_QUEUE_CONSUMER}`, topics: TRIAGE_QUEUE_TOPICS },
-    { groupId: `${clientId}.${ROUTER_SIGNALS_CONSUMER}`, topics: ROUTER_SIGNALS_TOPICS },
-    { groupId: `${clientId}.${CASE_EVENTS_CONSUMER}`, topics: [TOPICS.cases, TOPICS.signals] },
-  ];
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    for (const group of groups) {
-      for (const topic of group.topics.filter((t) => existing.has(t))) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        await admin.setOffsets({ groupId: group.groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
-      }
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  return { total: t2 - t0, tables: t2 - t1, open: tOpen - t0, signalId: signal.body.signalId, referralId };
 }
 
 const db = await freshDatabase();
 const clientId = `sr-bench-${randomUUID().slice(0, 8)}`;
 const kafka = new Kafka({ clientId: `${clientId}-bench`, brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-await positionGroupsAtEnd(kafka, clientId);
 const product = await startProduct({ DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_CLIENT_ID: clientId, DATABASE_POOL_SIZE: '20' });
 const consumer = kafka.consumer({ groupId: `${clientId}.probe`, maxWaitTimeInMs: 20 });
+// When each flow's SignalReceived and CaseReferred were sent to Kafka (the relays' part of each hop).
+const sentAt = new Map<string, number>();
+const hops = kafka.consumer({ groupId: `${clientId}.probe-hops`, maxWaitTimeInMs: 20 });
+const stopWatching = await watchRouterSignals(db.url);
 try {
   const token = await issueToken({ role: 'coordinator', municipalities: [MUNICIPALITY], subject: 'bench' }, await SigningKeys.loadOrCreate(product.dataDir));
   await consumer.connect();
@@ -139,13 +166,22 @@ try {
     },
   });
   await ready;
+  await hops.connect();
+  await hops.subscribe({ topics: [TOPICS.signals, TOPICS.cases].map((t) => `${product.topicPrefix}${t}`), fromBeginning: false });
+  await hops.run({
+    eachMessage: async ({ message }) => {
+      const event = JSON.parse(message.value!.toString('utf8')) as { type: string; payload: Record<string, unknown> };
+      if (event.type === 'SignalReceived') sentAt.set(`signal:${event.payload.signalId}`, Number(message.timestamp));
+      if (event.type === 'CaseReferred') sentAt.set(`referral:${event.payload.referralId}`, Number(message.timestamp));
+    },
+  });
 
   // Warm-up: a few flows so connections, plans and consumer groups are in place.
   await Promise.all(Array.from({ length: 10 }, () => flow(product.url, token)));
 
   const total = Math.round(rate * duration);
   const started = Date.now();
-  const flows: Promise<{ total: number; tables: number; referralId: string } | Error>[] = [];
+  const flows: Promise<FlowTimes | Error>[] = [];
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - Date.now();
@@ -154,7 +190,7 @@ try {
   }
   const offeredFor = (Date.now() - started) / 1000;
   const results = await Promise.all(flows);
-  const ok = results.filter((r): r is { total: number; tables: number; referralId: string } => !(r instanceof Error));
+  const ok = results.filter((r): r is FlowTimes => !(r instanceof Error));
   const errors = results.filter((r): r is Error => r instanceof Error);
   const totals = ok.map((r) => r.total).sort((a, b) => a - b);
   const tables = ok.map((r) => r.tables).sort((a, b) => a - b);
@@ -168,7 +204,31 @@ try {
       WHERE p.type = 'ReferralPublished' AND p.payload->>'referralId' = ANY($1::text[])`,
     [ok.map((r) => r.referralId)],
   );
+  // Each consumer's lag behind the commit of the event it applied: its inbox row's processed_at is the
+  // consumer transaction's start.
+  // and the message's Kafka timestamp (when the relay sent it) splits each hop into relay and consumer.
+  const lags = async (consumer: string, type: 'SignalReceived' | 'CaseReferred', ids: string[]) => {
+    const rows = (
+      await client.query<{ id: string; recorded: Date; processed: Date }>(
+        `SELECT e.payload->>$3 AS id, e.recorded_at AS recorded, i.processed_at AS processed
+           FROM events e JOIN inbox i ON i.consumer = $1 AND i.message_id = e.id::text
+          WHERE e.type = $2 AND e.payload->>$3 = ANY($4::text[])`,
+        [consumer, type, type === 'SignalReceived' ? 'signalId' : 'referralId', ids],
+      )
+    ).rows;
+    const sent = (r: (typeof rows)[number]) => sentAt.get(`${type === 'SignalReceived' ? 'signal' : 'referral'}:${r.id}`) ?? NaN;
+    const sorted = (xs: number[]) => xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+    return {
+      total: sorted(rows.map((r) => r.processed.getTime() - r.recorded.getTime())),
+      relay: sorted(rows.map((r) => sent(r) - r.recorded.getTime())),
+      consumer: sorted(rows.map((r) => r.processed.getTime() - sent(r))),
+    };
+  };
+  const routerSignalLag = await lags(ROUTER_SIGNALS_CONSUMER, 'SignalReceived', ok.map((r) => r.signalId));
+  const tablesSignalLag = await lags(CASE_EVENTS_CONSUMER, 'SignalReceived', ok.map((r) => r.signalId));
+  const tablesReferralLag = await lags(CASE_EVENTS_CONSUMER, 'CaseReferred', ok.map((r) => r.referralId));
   await client.end();
+  const opens = ok.map((r) => r.open).sort((a, b) => a - b);
   const consumed = stages.rows.map((r) => r.published.getTime() - r.referred.getTime()).sort((a, b) => a - b);
   const relayed = stages.rows.map((r) => (arrivedAt(r.referral_id) ?? NaN) - r.published.getTime()).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   const line = (name: string, xs: number[]) => `${name.padEnd(44)} p50 ${pct(xs, 50)} ms   p95 ${pct(xs, 95)} ms   p99 ${pct(xs, 99)} ms   max ${xs[xs.length - 1]} ms`;
@@ -178,13 +238,24 @@ try {
       `tables bench — ${machine()}`,
       `offered ${total} flows at ${rate}/s over ${offeredFor.toFixed(1)} s (each: 1 signal + open + 4 transitions + referral = 7 requests); ${ok.length} arrived, ${errors.length} failed${errors[0] ? ` (first: ${errors[0].message})` : ''}`,
       line('intake 201 → referral on the RIEC topic', totals),
+      line('intake 201 → case opened 201', opens),
+      line('  SignalReceived → router signals consumer', routerSignalLag.total),
+      line('    of which intake relay (commit → Kafka)', routerSignalLag.relay),
+      line('    of which Kafka → router consumer', routerSignalLag.consumer),
       line('referral 200 → referral on the RIEC topic', tables),
+      line('  SignalReceived → tables consumer', tablesSignalLag.total),
+      line('    of which Kafka → tables consumer', tablesSignalLag.consumer),
+      line('  CaseReferred → tables consumer', tablesReferralLag.total),
+      line('    of which router relay (commit → Kafka)', tablesReferralLag.relay),
+      line('    of which Kafka → tables consumer', tablesReferralLag.consumer),
       line('  CaseReferred → ReferralPublished (commits)', consumed),
       line('  ReferralPublished → on the RIEC topic', relayed),
       '',
     ].join('\n'),
   );
 } finally {
+  await stopWatching();
+  await hops.disconnect().catch(() => undefined);
   await consumer.disconnect().catch(() => undefined);
   await product.stop();
   await db.drop();
