@@ -3,7 +3,7 @@
  * its outbox row and the case view in one statement) and `GET /v1/cases/{id}` per second, both with p99,
  * against the router running as its own child process (intake in another) on real PostgreSQL and Kafka.
  *
- *   npm run build && node dist/bench/router.bench.js [--duration 15] [--cases 64] [--transition-rate 1500] [--get-rate 5000]
+ *   npm run build && node dist/bench/router.bench.js [--duration 15] [--cases 64] [--transition-rate 1500] [--get-rate 5000] [--router-node-args '--cpu-prof …']
  *
  * Sustained runs use --connections (default 64) to find the maximum; fixed-rate runs offer the target rate
  * over --fixed-connections (default 16) to measure latency at that rate without autocannon's own queueing.
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     'get-rate': { type: 'string', default: '5000' },
     connections: { type: 'string', default: '64' },
     'fixed-connections': { type: 'string', default: '16' },
+    /** Extra node options for the router process, space-separated (e.g. `--import ./profile-hook.mjs` to profile it). */
+    'router-node-args': { type: 'string', default: '' },
   },
 });
 const duration = Number(values.duration);
@@ -135,9 +137,9 @@ function reads(url: string, token: string, cases: { caseId: string }[], opts: Pa
  * The router runs in its own process (microservice mode, as deployed), so what is measured is the router:
  * the all-in-one process would also run every other app's consumers of the case events on the same core.
  */
-async function startAppProcess(entry: string, env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startAppProcess(entry: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = String(20000 + Math.floor(Math.random() * 20000));
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     env: { ...process.env, LOG_LEVEL: 'warn', PORT: port, HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -242,7 +244,8 @@ await startGroupsAtEnd(clientId);
 const dataDir = mkdtempSync(join(tmpdir(), 'sr-bench-'));
 const env = { DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_CLIENT_ID: clientId, DATABASE_POOL_SIZE: '20', SIGNAALROUTE_DATA_DIR: dataDir };
 const intake = await startAppProcess('dist/apps/intake/src/main.js', env);
-const router = await startAppProcess('dist/apps/router/src/main.js', env).catch(async (error: unknown) => {
+const routerNodeArgs = values['router-node-args'].split(' ').filter((a) => a.length > 0);
+const router = await startAppProcess('dist/apps/router/src/main.js', env, routerNodeArgs).catch(async (error: unknown) => {
   await intake.stop();
   throw error;
 });

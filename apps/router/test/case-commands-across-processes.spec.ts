@@ -3,6 +3,8 @@ import type { Database, EventStore } from '#eventstore';
 import { CLOCK, DATABASE, EVENT_STORE, OUTBOX_RELAY } from '#platform';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
 import { CaseCommandService } from '../src/cases/case-command.service.js';
+import { CaseCommitBatcher } from '../src/cases/case-commit.batcher.js';
+import { CaseViewLoader } from '../src/cases/case-view.loader.js';
 import { CaseViewRepository } from '../src/cases/case-view.repository.js';
 import { ModelRegistry } from '../src/models/model-registry.js';
 import { openedCase, PRODUCT_APPS, sendSignal, takeTransition, testMunicipality } from './support/router-fixtures.js';
@@ -30,13 +32,14 @@ it('a command after another process moved the case on is decided on the stored s
 
   // "Another process": its own service instance over the same database.
   const app = h.running.app;
+  const cases = app.get(CaseViewRepository, { strict: false });
   const other = new CaseCommandService(
-    app.get<symbol, Database>(DATABASE, { strict: false }),
-    app.get<symbol, EventStore>(EVENT_STORE, { strict: false }),
     app.get(CLOCK, { strict: false }),
     app.get(OUTBOX_RELAY, { strict: false }),
     app.get(ModelRegistry, { strict: false }),
-    app.get(CaseViewRepository, { strict: false }),
+    cases,
+    new CaseViewLoader(cases),
+    new CaseCommitBatcher(app.get<symbol, Database>(DATABASE, { strict: false }), app.get<symbol, EventStore>(EVENT_STORE, { strict: false })),
   );
   const principal = { subject: 'other-process-user', role: 'coordinator' as const, municipalities: [municipality], tables: [] };
   await other.execute(caseId, { type: 'TakeTransition', transition: 'opschalen-ave-3', reasonCategory: 'complexiteit', reason: 'Meerdere leefgebieden', actor: { id: 'x', role: 'coordinator' } }, { principal });

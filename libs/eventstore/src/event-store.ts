@@ -38,6 +38,24 @@ export interface AppendOptions {
 
 export type Clock = () => Date;
 
+/** One stream's share of a multi-stream append: its own expected version and events. */
+export interface StreamAppend {
+  streamId: string;
+  /** The stream's version the writer decided on (0 = new stream). */
+  expectedVersion: number;
+  events: NewEvent[];
+  options?: AppendOptions;
+}
+
+/** What became of one `StreamAppend`: its stored events, or the conflict that refused it alone. */
+export type StreamAppendResult = { events: EventEnvelope[]; conflict?: undefined } | { events?: undefined; conflict: VersionConflictError };
+
+/** The last event of a stream. */
+export interface StreamHead {
+  version: number;
+  hash: string;
+}
+
 /**
  * Append-only event store on PostgreSQL (or PGlite). Every append writes the events and their outbox
  * rows in one transaction; `(stream_id, stream_version)` is unique, so two writers that read the same
@@ -78,17 +96,85 @@ export class EventStore {
       prevHash = head.rows[0]!.hash;
     }
     const envelopes = this.seal(streamId, expectedVersion, prevHash, events);
-    const headCheck = expectedVersion > 0 && options.knownHeadHash ? { streamId, version: expectedVersion, hash: options.knownHeadHash } : null;
+    const headChecks = expectedVersion > 0 && options.knownHeadHash ? [{ streamId, version: expectedVersion, hash: options.knownHeadHash }] : [];
     try {
-      const [stored] = await this.insertStatement(tx, [{ streamId, envelopes, options }], headCheck);
+      const [stored] = await this.insertStatement(tx, [{ streamId, envelopes, options }], headChecks);
       return stored!;
     } catch (error) {
-      const code = sqlErrorCode(error);
-      if ((code === '23505' && sqlConstraint(error) === 'events_stream_version_unique') || code === 'SR409') {
-        throw new VersionConflictError(streamId, expectedVersion, -1);
-      }
+      if (isVersionConflict(error)) throw new VersionConflictError(streamId, expectedVersion, -1);
       throw error;
     }
+  }
+
+  /**
+   * Appends to several streams in ONE statement (group commit across streams), each stream checked on
+   * its own: its events take the versions after its `expectedVersion` (unique per stream) and chain to its
+   * head, checked in SQL (`knownHeadHash`, else the head is read first). The statement is all or nothing,
+   * but a conflict is answered per stream: when it fails on a version conflict, the heads are read, the
+   * streams that moved on get their `conflict` and the others are appended again, still together.
+   * `db` runs each statement as its own transaction (a failed one must not abort the retry). One item per
+   * stream. Errors other than version conflicts (a unique violation in an item's extra writes) fail the
+   * call as a whole; the caller can retry the items one by one to find the culprit.
+   */
+  async appendToStreams(db: SqlExecutor, items: readonly StreamAppend[]): Promise<StreamAppendResult[]> {
+    if (new Set(items.map((i) => i.streamId)).size !== items.length) throw new RangeError('appendToStreams: one item per stream');
+    for (const i of items) {
+      if (!Number.isInteger(i.expectedVersion) || i.expectedVersion < 0) throw new RangeError('expectedVersion must be a non-negative integer');
+    }
+    const results: StreamAppendResult[] = items.map(() => ({ events: [] }));
+    const unknownHeads = items.filter((i) => i.expectedVersion > 0 && !i.options?.knownHeadHash && i.events.length > 0).map((i) => i.streamId);
+    const readHeads = unknownHeads.length > 0 ? await this.streamHeads(unknownHeads, db) : new Map<string, StreamHead>();
+    let pending: { index: number; prevHash: string | null }[] = [];
+    for (const [index, item] of items.entries()) {
+      if (item.events.length === 0) continue;
+      const known = item.options?.knownHeadHash;
+      const read = readHeads.get(item.streamId);
+      if (item.expectedVersion > 0 && !known && read?.version !== item.expectedVersion) {
+        results[index] = { conflict: new VersionConflictError(item.streamId, item.expectedVersion, read?.version ?? 0) };
+        continue;
+      }
+      pending.push({ index, prevHash: item.expectedVersion === 0 ? null : (known ?? read!.hash) });
+    }
+    while (pending.length > 0) {
+      const batch = pending.map(({ index, prevHash }) => {
+        const item = items[index]!;
+        return { streamId: item.streamId, envelopes: this.seal(item.streamId, item.expectedVersion, prevHash, item.events), options: item.options ?? {} };
+      });
+      const headChecks = pending.filter((p) => p.prevHash !== null).map((p) => ({ streamId: items[p.index]!.streamId, version: items[p.index]!.expectedVersion, hash: p.prevHash! }));
+      try {
+        const stored = await this.insertStatement(db, batch, headChecks);
+        for (const [k, p] of pending.entries()) results[p.index] = { events: stored[k]! };
+        return results;
+      } catch (error) {
+        if (!isVersionConflict(error)) throw error;
+        const heads = await this.streamHeads(pending.map((p) => items[p.index]!.streamId), db);
+        const atHead = (p: { index: number; prevHash: string | null }): boolean => {
+          const head = heads.get(items[p.index]!.streamId);
+          return p.prevHash === null ? head === undefined : head?.version === items[p.index]!.expectedVersion && head.hash === p.prevHash;
+        };
+        const moved = pending.filter((p) => !atHead(p));
+        if (moved.length === 0) {
+          // A conflict none of the heads explains: for one stream it is still that stream's; for several, the caller isolates them.
+          if (pending.length > 1) throw error;
+          moved.push(...pending);
+        }
+        for (const p of moved) {
+          const item = items[p.index]!;
+          results[p.index] = { conflict: new VersionConflictError(item.streamId, item.expectedVersion, heads.get(item.streamId)?.version ?? 0) };
+        }
+        pending = pending.filter((p) => !moved.includes(p));
+      }
+    }
+    return results;
+  }
+
+  /** The last event of each of `streamIds` that has any, in one query. */
+  async streamHeads(streamIds: readonly string[], tx: SqlExecutor = this.db): Promise<Map<string, StreamHead>> {
+    const r = await tx.query<{ stream_id: string; stream_version: number; hash: string }>(
+      `SELECT DISTINCT ON (stream_id) stream_id, stream_version, hash FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version DESC`,
+      [streamIds],
+    );
+    return new Map(r.rows.map((row) => [row.stream_id, { version: Number(row.stream_version), hash: row.hash }]));
   }
 
   /**
@@ -100,7 +186,7 @@ export class EventStore {
   async appendNewStreams(tx: SqlExecutor, items: { streamId: string; events: NewEvent[]; options?: AppendOptions }[]): Promise<EventEnvelope[][]> {
     const sealed = items.map((item) => ({ streamId: item.streamId, envelopes: this.seal(item.streamId, 0, null, item.events), options: item.options ?? {} }));
     if (sealed.every((i) => i.envelopes.length === 0)) return sealed.map(() => []);
-    return this.insertStatement(tx, sealed.filter((i) => i.envelopes.length > 0), null).then((stored) => {
+    return this.insertStatement(tx, sealed.filter((i) => i.envelopes.length > 0), []).then((stored) => {
       let next = 0;
       return sealed.map((i) => (i.envelopes.length === 0 ? [] : stored[next++]!));
     });
@@ -144,7 +230,7 @@ export class EventStore {
   private async insertStatement(
     tx: SqlExecutor,
     items: { streamId: string; envelopes: Omit<EventEnvelope, 'position'>[]; options: AppendOptions }[],
-    headCheck: { streamId: string; version: number; hash: string } | null,
+    headChecks: readonly { streamId: string; version: number; hash: string }[],
   ): Promise<EventEnvelope[][]> {
     const params: unknown[] = [];
     const param = (value: unknown): string => {
@@ -172,9 +258,13 @@ export class EventStore {
       ctes.push(`ob AS (INSERT INTO outbox (event_id, topic, message_key)
         SELECT ev.id, r.topic, ev.stream_id FROM ev JOIN (VALUES ${routes.join(', ')}) AS r (stream_id, topic) ON r.stream_id = ev.stream_id)`);
     }
-    const check = headCheck
-      ? ` CROSS JOIN (SELECT events_assert_head(${param(headCheck.streamId)}, ${param(headCheck.version)}, ${param(headCheck.hash)}) AS ok) AS head_check`
-      : '';
+    // Every stream's predecessor checked (the aggregate evaluates each row); any mismatch fails the statement.
+    const check =
+      headChecks.length === 0
+        ? ''
+        : headChecks.length === 1
+          ? ` CROSS JOIN (SELECT events_assert_head(${param(headChecks[0]!.streamId)}, ${param(headChecks[0]!.version)}, ${param(headChecks[0]!.hash)}) AS ok) AS head_check`
+          : ` CROSS JOIN (SELECT count(events_assert_head(h.stream_id, h.version, h.hash)) AS ok FROM unnest(${param(headChecks.map((h) => h.streamId))}::text[], ${param(headChecks.map((h) => h.version))}::int[], ${param(headChecks.map((h) => h.hash))}::text[]) AS h (stream_id, version, hash)) AS head_check`;
     const inserted = await tx.query<{ id: string; position: string }>(`WITH ${ctes.join(',\n')} SELECT id, position::text AS position${check ? ', head_check.ok' : ''} FROM ev${check}`, params);
     const positions = new Map(inserted.rows.map((r) => [r.id, r.position]));
     return items.map((item) => item.envelopes.map((e) => ({ ...e, position: positions.get(e.id)! })));
@@ -207,4 +297,10 @@ export class EventStore {
     );
     return r.rows.map((row) => ({ ...rowToEnvelope(row), cursor: { transactionId: row.transaction_id, position: row.position } }));
   }
+}
+
+/** A version conflict as the database reports it: the version taken by another writer, or a head that is not the expected one. */
+function isVersionConflict(error: unknown): boolean {
+  const code = sqlErrorCode(error);
+  return (code === '23505' && sqlConstraint(error) === 'events_stream_version_unique') || code === 'SR409';
 }

@@ -1,4 +1,5 @@
 import type { CaseCommand, CaseEvent, CaseState } from '#domain';
+import type { InStatementProcessingLog } from '#platform';
 import type { Principal } from '#security';
 
 export interface CaseCommandResult {
@@ -19,6 +20,8 @@ export interface CaseCommandOptions {
    * every later event of the case is marked `specialCategory`.
    */
   specialCategory?: boolean;
+  /** The request's processing log, written in the command's own statement when it appends (about the case). */
+  processingLog?: InStatementProcessingLog | null;
 }
 
 /**

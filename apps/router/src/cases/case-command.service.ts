@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TOPICS, type NewEvent, type Role } from '#contracts';
 import { CASE_EVENT_VERSION, decideCase, foldCase, NO_CASE, type CaseActor, type CaseCommand, type CaseEvent, type CaseState } from '#domain';
-import { EventStore, OutboxRelay, quoteIdent, VersionConflictError, type Database } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, OUTBOX_RELAY, type Clock } from '#platform';
+import { OutboxRelay, quoteIdent, VersionConflictError, type AppendOptions } from '#eventstore';
+import { CLOCK, OUTBOX_RELAY, type Clock } from '#platform';
 import { municipalityScope, requireMunicipality, type Principal } from '#security';
 import { nextDeadlineAt } from '../deadlines/next-deadline-at.js';
 import { SYSTEM_ACTOR } from '../deadlines/due-deadline-commands.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import type { CaseCommandOptions, CaseCommandResult, CaseCommandRunner } from './case-command.port.js';
 import { CASE_PROCESSING_ACTIVITY, caseLegalBasis, caseStreamId, SPECIAL_CATEGORY_MODELS } from './case-processing.js';
+import { CaseCommitBatcher } from './case-commit.batcher.js';
 import { caseNotFound } from './case-not-found.js';
 import { caseVersionConflict } from './case-version-conflict.js';
+import { CaseViewLoader } from './case-view.loader.js';
 import { CaseViewRepository } from './case-view.repository.js';
 
 type ExistingCase = Exclude<CaseState, { status: 'none' }>;
@@ -19,7 +21,9 @@ type ExistingCase = Exclude<CaseState, { status: 'none' }>;
 /**
  * Load, decide, append: the state comes from `case_view`, the pure decider (`decideCase`) says what
  * happens, and the events go to stream `case-<id>` (published on `signaalroute.cases.v1`, keyed by the
- * stream id) in ONE statement with the upsert of the case's `case_view` row.
+ * stream id) in ONE statement with the upsert of the case's `case_view` row and the request's
+ * processing-log line. Under load, commands on different cases share their reads (`CaseViewLoader`) and
+ * their statements (`CaseCommitBatcher`); each is still checked against its own case's version.
  *
  * The upsert has no `WHERE case_view.version = <loaded>`: the events' unique `(stream_id, stream_version)`
  * in the same statement already lets only one writer per loaded version commit (a second one fails as a
@@ -29,12 +33,12 @@ type ExistingCase = Exclude<CaseState, { status: 'none' }>;
 @Injectable()
 export class CaseCommandService implements CaseCommandRunner {
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
     private readonly registry: ModelRegistry,
     private readonly cases: CaseViewRepository,
+    private readonly loader: CaseViewLoader,
+    private readonly commits: CaseCommitBatcher,
   ) {}
 
   async execute(caseId: string, command: CaseCommand, options: CaseCommandOptions): Promise<CaseCommandResult> {
@@ -42,7 +46,7 @@ export class CaseCommandService implements CaseCommandRunner {
     // The actor is whoever is authenticated, never what a caller put in the command.
     const actor: CaseActor = principal ? { id: principal.subject, role: principal.role as CaseActor['role'] } : SYSTEM_ACTOR;
     const cmd = { ...command, actor } as CaseCommand;
-    const stored = await this.cases.get(caseId, principal ? municipalityScope(principal) : 'all');
+    const stored = await this.loader.get(caseId, principal ? municipalityScope(principal) : 'all');
 
     let state: CaseState;
     if (cmd.type === 'OpenCase') {
@@ -66,11 +70,15 @@ export class CaseCommandService implements CaseCommandRunner {
     const specialCategory = (stored?.specialCategory ?? false) || options.specialCategory === true || SPECIAL_CATEGORY_MODELS.includes(next.model.id);
     const envelopes = this.envelopes(events, next, actor, specialCategory, now, options);
 
+    const alsoInsert: NonNullable<AppendOptions['alsoInsert']> = [(param, appended) => upsertCaseView(param, next, specialCategory, now, appended[appended.length - 1]!.hash)];
+    const processingLog = options.processingLog;
+    if (processingLog) alsoInsert.push((param) => processingLog.sql([caseId], param));
     try {
-      await this.store.appendIn(this.db, caseStreamId(caseId), state.version, envelopes, {
-        topic: TOPICS.cases,
-        knownHeadHash: stored?.headHash ?? undefined,
-        alsoInsert: [(param, appended) => upsertCaseView(param, next, specialCategory, now, appended[appended.length - 1]!.hash)],
+      await this.commits.commit({
+        streamId: caseStreamId(caseId),
+        expectedVersion: state.version,
+        events: envelopes,
+        options: { topic: TOPICS.cases, knownHeadHash: stored?.headHash ?? undefined, alsoInsert },
       });
     } catch (error) {
       if (error instanceof VersionConflictError) {
@@ -79,6 +87,7 @@ export class CaseCommandService implements CaseCommandRunner {
       }
       throw error;
     }
+    if (processingLog) processingLog.written = true;
     this.relay?.nudge();
     return { state: next, events };
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req, Res } fr
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type CaseCommand } from '#domain';
-import { ProcessesPersonalData, validateDto } from '#platform';
+import { ProcessesPersonalData, validateDto, type InStatementProcessingLog } from '#platform';
 import { CurrentPrincipal, municipalityScope, Roles, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import type { RouterSignalsReader } from '../signals/router-signal.js';
@@ -139,7 +139,8 @@ export class CaseCommandsController {
   private async run(id: string, command: CaseCommand, principal: Principal, ifMatch: string | undefined, req: FastifyRequest, reply: FastifyReply, extra: Partial<CaseCommandOptions> = {}) {
     const expectedVersion = parseIfMatch(ifMatch);
     const ids = requestIds(req);
-    const { state } = await this.runner.execute(id, command, { principal, expectedVersion, traceparent: ids.traceparent, correlationId: ids.correlationId, ...extra });
+    const processingLog = (req as FastifyRequest & { processingLog?: InStatementProcessingLog }).processingLog ?? null;
+    const { state } = await this.runner.execute(id, command, { principal, expectedVersion, traceparent: ids.traceparent, correlationId: ids.correlationId, processingLog, ...extra });
     const view = presentCase(state, this.registry, principal);
     setCaseEtag(reply, view.version);
     return view;

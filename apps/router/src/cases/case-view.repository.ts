@@ -57,8 +57,6 @@ function toStored(row: Row): StoredCase {
   };
 }
 
-
-
 /** Reads of `case_view`, always limited to a municipality scope. */
 @Injectable()
 export class CaseViewRepository {
@@ -72,6 +70,15 @@ export class CaseViewRepository {
         : await tx.query<Row>('SELECT municipality, special_category, state, next_deadline_at, updated_at, head_hash FROM case_view WHERE case_id = $1 AND municipality = ANY($2::text[])', [caseId, scope]);
     const row = r.rows[0];
     return row ? toStored(row) : null;
+  }
+
+  /** The cases of `caseIds` that exist, by id, in one query (no scope: the caller applies it). */
+  async getMany(caseIds: readonly string[]): Promise<Map<string, StoredCase>> {
+    const r = await this.db.query<Row>(
+      'SELECT case_id, municipality, special_category, state, next_deadline_at, updated_at, head_hash FROM case_view WHERE case_id = ANY($1::uuid[])',
+      [caseIds],
+    );
+    return new Map(r.rows.map((row) => [row.case_id, toStored(row)]));
   }
 
   /** The case's current version (0 when there is none); for conflict answers. */

@@ -4,8 +4,10 @@ import { RouterSignalsModule } from '../signals/router-signals.module.js';
 import { SubjectsModule } from '../subjects/subjects.module.js';
 import { CASE_COMMAND_RUNNER } from './case-command.port.js';
 import { CaseCommandService } from './case-command.service.js';
+import { CaseCommitBatcher } from './case-commit.batcher.js';
 import { CaseCommandsController } from './case-commands.controller.js';
 import { CaseQueriesController } from './case-queries.controller.js';
+import { CaseViewLoader } from './case-view.loader.js';
 import { CaseViewRepository } from './case-view.repository.js';
 import { OpenCaseController } from './open-case.controller.js';
 import { OpenCaseService } from './open-case.service.js';
@@ -14,7 +16,7 @@ import { OpenCaseService } from './open-case.service.js';
 @Module({
   imports: [ModelsModule, RouterSignalsModule, SubjectsModule],
   controllers: [OpenCaseController, CaseCommandsController, CaseQueriesController],
-  providers: [CaseViewRepository, CaseCommandService, { provide: CASE_COMMAND_RUNNER, useExisting: CaseCommandService }, OpenCaseService],
+  providers: [CaseViewRepository, CaseViewLoader, CaseCommitBatcher, CaseCommandService, { provide: CASE_COMMAND_RUNNER, useExisting: CaseCommandService }, OpenCaseService],
   exports: [CASE_COMMAND_RUNNER, CaseViewRepository],
 })
 export class CasesModule {}

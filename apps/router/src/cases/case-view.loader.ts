@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import type { MunicipalityScope } from '#security';
+import { CaseViewRepository, type StoredCase } from './case-view.repository.js';
+import { StatementBatcher } from './statement-batcher.js';
+
+/** Most case rows per read. */
+const MAX_BATCH = 200;
+
+/**
+ * The `case_view` rows case commands decide on, read with group commit: commands that arrive while a read
+ * runs are read together in the next one (one query, one statement in flight). Each read is sent after
+ * the commands in it arrived, so none decides on a row older than its own arrival.
+ */
+@Injectable()
+export class CaseViewLoader {
+  private readonly reads: StatementBatcher<string, StoredCase | null>;
+
+  constructor(cases: CaseViewRepository) {
+    this.reads = new StatementBatcher(async (caseIds) => {
+      const rows = await cases.getMany([...new Set(caseIds)]);
+      return caseIds.map((id) => ({ ok: true, value: rows.get(id.toLowerCase()) ?? null }));
+    }, MAX_BATCH);
+  }
+
+  /** The case if it exists within `scope`, else null (a case elsewhere looks exactly like no case). */
+  async get(caseId: string, scope: MunicipalityScope): Promise<StoredCase | null> {
+    const stored = await this.reads.submit(caseId);
+    return stored && (scope === 'all' || scope.includes(stored.municipality)) ? stored : null;
+  }
+}
