@@ -7,7 +7,8 @@
  * intake-sized payloads, appended by 16 concurrent writers so commit order interleaves), seals it with
  * the checkpointer, then measures:
  *  - raw read: every row through the same driver and pool, keyset pages of 10,000, default type parsing;
- *  - verify: `LedgerVerifier.verify()` — every chain re-hashed plus every checkpoint digest.
+ *  - raw COPY read: the same rows as one binary `COPY … TO STDOUT` on one connection, split into rows;
+ *  - verify: `LedgerVerifier.verify()` — every event re-hashed, every chain link, every checkpoint digest.
  *  - replay: `ProjectionReplayer.replay('triage-queue')` — the intake's real apply function over the log in
  *    commit order into a fresh table (its `SignalReceived` events; the rest of the log is filtered out in
  *    SQL), reported as events applied per second and as log events covered per second.
@@ -18,7 +19,20 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { NewEvent } from '#contracts';
-import { EVENT_COLUMNS, EventStore, LedgerCheckpointer, LedgerVerifier, ProjectionReplayer, TypeOrmDatabase, type EventRow } from '#eventstore';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import {
+  BINARY_EVENT_COLUMNS,
+  BinaryCopyRows,
+  copyEventsStatement,
+  EVENT_COLUMNS,
+  EventStore,
+  LedgerCheckpointer,
+  LedgerVerifier,
+  ProjectionReplayer,
+  TypeOrmDatabase,
+  type EventRow,
+} from '#eventstore';
 import { INTAKE_MIGRATIONS } from '../apps/intake/src/intake.migrations.js';
 import { TRIAGE_QUEUE_PROJECTION } from '../apps/intake/src/triage-queue/triage-queue.projection.js';
 import { freshDatabase, machine } from './bench-support.js';
@@ -91,6 +105,20 @@ async function fill(db: TypeOrmDatabase): Promise<void> {
   process.stderr.write(`\r  filled ${written.toLocaleString('en')} events in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 
+/** The cheapest read of the same rows: one binary `COPY … TO STDOUT`, split into rows, nothing done with them. */
+async function rawCopyRead(url: string): Promise<{ rows: number; seconds: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const t0 = performance.now();
+  let rows = 0;
+  const split = new BinaryCopyRows(BINARY_EVENT_COLUMNS.length, () => rows++);
+  for await (const chunk of client.query(copyTo(copyEventsStatement({ index: 0, count: 1 })))) split.push(chunk as Buffer);
+  split.end();
+  const seconds = (performance.now() - t0) / 1000;
+  await client.end();
+  return { rows, seconds };
+}
+
 async function rawRead(db: TypeOrmDatabase): Promise<{ rows: number; seconds: number }> {
   const t0 = performance.now();
   let rows = 0;
@@ -122,8 +150,9 @@ try {
   // Warm the cache the same way for both, then take the better of two runs each. Node CPU (all threads)
   // per event is reported too: unlike the rate, it hardly depends on what else the machine is doing.
   const raws: number[] = [];
+  const copies: number[] = [];
   const verifies: number[] = [];
-  const cpu = { raw: Infinity, verify: Infinity };
+  const cpu = { raw: Infinity, copy: Infinity, verify: Infinity };
   const cpuMicros = (since: NodeJS.CpuUsage) => {
     const u = process.cpuUsage(since);
     return u.user + u.system;
@@ -135,6 +164,10 @@ try {
     raws.push(raw.rows / raw.seconds);
     cpu.raw = Math.min(cpu.raw, cpuMicros(c0) / raw.rows);
     c0 = process.cpuUsage();
+    const copied = await rawCopyRead(target.url);
+    copies.push(copied.rows / copied.seconds);
+    cpu.copy = Math.min(cpu.copy, cpuMicros(c0) / copied.rows);
+    c0 = process.cpuUsage();
     const t0 = performance.now();
     last = await new LedgerVerifier(db, { batchSize: batch, parallel: { databaseUrl: target.url, workers } }).verify();
     verifies.push(last.eventsChecked / ((performance.now() - t0) / 1000));
@@ -143,6 +176,7 @@ try {
   const raw = Math.max(...raws);
   const verify = Math.max(...verifies);
   console.log(`raw sequential read: ${Math.round(raw).toLocaleString('en')} events/s, ${cpu.raw.toFixed(1)} µs Node CPU per event`);
+  console.log(`raw COPY read:       ${Math.round(Math.max(...copies)).toLocaleString('en')} events/s, ${cpu.copy.toFixed(1)} µs Node CPU per event (binary COPY split into rows, one connection)`);
   console.log(`verify:              ${Math.round(verify).toLocaleString('en')} events/s, ${cpu.verify.toFixed(1)} µs Node CPU per event (ok=${last!.ok}, ${last!.checkpointsChecked} checkpoints, ${last!.streamsChecked.toLocaleString('en')} streams, ${workers} worker thread(s))`);
   console.log(`ratio raw/verify:    ${(raw / verify).toFixed(2)}`);
 

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import pg from 'pg';
 import type { SqlExecutor } from '../database/sql-executor.js';
-import { scanChains, type ChainFinding, type ChainScanResult, type StreamRange } from './chain-scan.js';
+import { scanChains, type ChainFinding, type ChainScanResult } from './chain-scan.js';
+import { copyScanChains, type StreamPart } from './copy-chain-scan.js';
 import { START_CURSOR, type ReadCursor } from '../event-store.js';
 import type { LedgerAnchor, LedgerBreak, LedgerVerification } from './ledger-break.js';
 import { checkpointHash, digestLine, linesDigest, loadCheckpoints, loadLines, parseLines, type LedgerCheckpoint, type SealedEntry } from './ledger-checkpoint.js';
@@ -18,15 +20,16 @@ export interface LedgerVerifyOptions {
   /** Called after every page with the events checked so far and an estimate of the total. */
   onProgress?: (eventsChecked: number, totalEstimate: number) => void;
   /**
-   * Hash on several cores: the stream chains are split by stream id over `workers` worker threads, each
-   * with a connection of its own to `databaseUrl` (PostgreSQL only; ignored for small ledgers and where
-   * the compiled worker is not available, e.g. under ts-jest).
+   * PostgreSQL only: stream the events with `COPY … TO STDOUT` on connections of their own to
+   * `databaseUrl` (`copyScanChains`), split by stream over `workers` worker threads so hashing runs on
+   * several cores (one pass in this thread for small ledgers, for `workers: 1`, and where the compiled
+   * worker is not available, e.g. under ts-jest). Without it: keyset pages through `db` (`scanChains`).
    */
   parallel?: { databaseUrl: string; workers: number };
 }
 
 /** Runs one chain-scan worker to completion. */
-function runWorker(file: URL, job: { databaseUrl: string; range: StreamRange; batchSize: number }, onProgress: (events: number) => void): Promise<ChainScanResult> {
+function runWorker(file: URL, job: { databaseUrl: string; part: StreamPart }, onProgress: (events: number) => void): Promise<ChainScanResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(file, { workerData: job });
     let result: ChainScanResult | null = null;
@@ -64,10 +67,13 @@ interface RankedBreak {
  *    (transaction id, position, hash) — itself checked against the digest — and that the ledger still
  *    reaches the end of the newest range.
  *
- * Scans 1 and 3 run at once on two connections, in keyset-paginated batches, with the next page requested
- * before the current one is hashed, so PostgreSQL reads while Node hashes; scan 1 can be split over worker
- * threads (`parallel`). The answer names the first break in ledger order: the earliest sealed range with
- * a finding, and in it the lowest position.
+ * Scans 1 and 3 run at once. On PostgreSQL (`parallel`) scan 1 is one binary `COPY … TO STDOUT` pass per
+ * worker thread (`copyScanChains`), and scan 3 is first made by PostgreSQL itself: per range the count,
+ * the sha256 of the current lines and the last cursor, compared with what the checkpoint sealed; only when
+ * something differs are the ranges compared row by row, which names each finding. Elsewhere both scans
+ * read keyset-paginated batches, the next page requested before the current one is hashed. The answer
+ * names the first break in ledger order: the earliest sealed range with a finding, and in it the lowest
+ * position.
  */
 export class LedgerVerifier {
   private readonly batchSize: number;
@@ -181,59 +187,78 @@ export class LedgerVerifier {
     }
   }
 
-  /** The stream chains: in this thread, or split by stream id over worker threads with connections of their own. */
+  /** The stream chains: streamed with COPY (in worker threads or this one) on PostgreSQL, else in keyset pages through `db`. */
   private async scanAllChains(run: VerificationRun, estimate: number): Promise<{ events: number; streams: number }> {
     const progress: number[] = [];
     const report = () => {
       const events = progress.reduce((a, b) => a + b, 0);
       this.options.onProgress?.(events, Math.max(estimate, events));
     };
+    const onProgress = (i: number) => (events: number) => {
+      progress[i] = events;
+      report();
+    };
     const parallel = this.options.parallel;
     const workerFile = new URL('./chain-scan.worker.js', import.meta.url);
     let results: ChainScanResult[];
     if (parallel && parallel.workers > 1 && estimate >= 20_000 && existsSync(fileURLToPath(workerFile))) {
-      const ranges = await this.splitStreams(parallel.workers, estimate);
-      results = await Promise.all(
-        ranges.map((range, i) =>
-          runWorker(workerFile, { databaseUrl: parallel.databaseUrl, range, batchSize: this.batchSize }, (events) => {
-            progress[i] = events;
-            report();
-          }),
-        ),
-      );
+      const count = parallel.workers;
+      results = await Promise.all(Array.from({ length: count }, (_, index) => runWorker(workerFile, { databaseUrl: parallel.databaseUrl, part: { index, count } }, onProgress(index))));
+    } else if (parallel) {
+      const client = new pg.Client({ connectionString: parallel.databaseUrl, application_name: 'signaalroute-ledger-verify' });
+      await client.connect();
+      try {
+        results = [await copyScanChains(client, { index: 0, count: 1 }, onProgress(0))];
+      } finally {
+        await client.end();
+      }
     } else {
-      results = [
-        await scanChains(this.db, { from: null, to: null }, this.batchSize, (events) => {
-          progress[0] = events;
-          report();
-        }),
-      ];
+      results = [await scanChains(this.db, this.batchSize, onProgress(0))];
     }
     for (const r of results) for (const f of r.findings) run.event(f);
     return { events: results.reduce((n, r) => n + r.events, 0), streams: results.reduce((n, r) => n + r.streams, 0) };
   }
 
-  /** Stream ids that cut the (stream_id, stream_version) index into `parts` parts of about equal size. */
-  private async splitStreams(parts: number, estimate: number): Promise<StreamRange[]> {
-    const cuts: string[] = [];
-    for (let i = 1; i < parts; i++) {
-      const r = await this.db.query<{ stream_id: string }>('SELECT stream_id FROM events ORDER BY events.stream_id OFFSET $1 LIMIT 1', [Math.floor((estimate * i) / parts)]);
-      const cut = r.rows[0]?.stream_id;
-      if (cut !== undefined && !cuts.includes(cut)) cuts.push(cut);
-    }
-    const bounds = [null, ...cuts, null];
-    return bounds.slice(0, -1).map((from, i) => ({ from, to: bounds[i + 1]! }));
+  /**
+   * True when every sealed range still holds exactly what it sealed, computed by PostgreSQL: per checkpoint,
+   * the number of events now in its range, the sha256 of their lines, the last event's cursor, and the
+   * sha256 of the stored lines. Equal counts, digests and ends mean the range compares equal row by row
+   * (`compareSealedRanges` would find nothing), without sending a row to Node. Only for an intact
+   * checkpoint chain (contiguous ranges); anything else is left to the row-by-row comparison.
+   */
+  private async sealedRangesIntact(run: VerificationRun): Promise<boolean> {
+    if (run.breakCount > 0) return false;
+    const range = `(e.transaction_id, e.position) > (c.from_transaction_id, c.from_position) AND (e.transaction_id, e.position) <= (c.to_transaction_id, c.to_position)`;
+    const r = await this.db.query<{ seq: string; n: number; digest: string; last_t: string | null; last_p: string | null; lines_digest: string | null }>(
+      `SELECT c.seq::text AS seq, s.n, s.digest, l.t AS last_t, l.p AS last_p, encode(sha256(convert_to(c.lines, 'UTF8')), 'hex') AS lines_digest
+         FROM ledger_checkpoints c
+        CROSS JOIN LATERAL (
+          SELECT count(*)::int AS n,
+                 encode(sha256(convert_to(coalesce(string_agg(e.transaction_id::text || ':' || e.position::text || ':' || e.hash || E'\\n', '' ORDER BY e.transaction_id, e.position), ''), 'UTF8')), 'hex') AS digest
+            FROM events e WHERE ${range}) s
+         LEFT JOIN LATERAL (
+          SELECT e.transaction_id::text AS t, e.position::text AS p FROM events e WHERE ${range} ORDER BY e.transaction_id DESC, e.position DESC LIMIT 1) l ON true
+        ORDER BY c.seq`,
+    );
+    const cps = run.checkpoints;
+    if (r.rows.length !== cps.length) return false;
+    return r.rows.every((row, i) => {
+      const c = cps[i]!;
+      return row.seq === String(c.seq) && row.n === c.eventCount && row.digest === c.digest && row.lines_digest === c.digest && row.last_t === c.to.transactionId && row.last_p === c.to.position;
+    });
   }
 
   /**
    * Compares each sealed range with the events now in it, in commit order, up to the end of the newest
-   * checkpoint. A range whose text equals its stored lines is intact; otherwise the two lists are compared
+   * checkpoint: when PostgreSQL's digests show every range intact, at once (`sealedRangesIntact`); else row
+   * by row. A range whose text equals its stored lines is intact; otherwise the two lists are compared
    * entry by entry to name each deleted, moved, rewritten or inserted event.
    */
   private async scanSealedRanges(run: VerificationRun): Promise<number> {
     const cps = run.checkpoints;
     const head = cps[cps.length - 1];
     if (!head) return 0;
+    if (await this.sealedRangesIntact(run)) return cps.reduce((n, c) => n + c.eventCount, 0);
     const lines = new SealedLines(this.db, cps);
     const page = (after: ReadCursor) => {
       const p = this.db.query<CommitRow>(
