@@ -88,7 +88,7 @@ describe('POST /v1/audit/replay', () => {
   it('lists the projections of the running apps', async () => {
     const res = await h.request('GET', '/v1/audit/projections', { token: auditor });
     expect(res.status).toBe(200);
-    expect(res.body.items.map((p: { name: string }) => p.name).sort()).toEqual(['case-view', 'router-signals', 'triage-queue']);
+    expect(res.body.items.map((p: { name: string }) => p.name).sort()).toEqual(['case-view', 'liaison-feed', 'router-signals', 'table-referrals', 'triage-queue']);
   });
 
   it.each(['triage-queue', 'router-signals', 'case-view'])('rebuilds %s from position 0 hash-identical to the live tables', async (projection) => {
@@ -104,6 +104,12 @@ describe('POST /v1/audit/replay', () => {
     expect(res.body.tables[0].liveRows).toBeGreaterThanOrEqual(2);
     // A comparison leaves nothing behind.
     expect(await h.query("SELECT tablename FROM pg_tables WHERE tablename LIKE '%\\_replay\\_%'")).toEqual([]);
+  });
+
+  it("rebuilds the tables' register from the whole product's log hash-identical to the live register (the RIEC referral)", async () => {
+    const res = await replay({ projection: 'table-referrals' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ projection: 'table-referrals', identical: true, tables: [{ table: 'table_referrals', liveRows: 1, replayRows: 1, differences: [] }] });
   });
 
   it('reports a tampered live row: which row, which column, live and replayed value', async () => {

@@ -1,15 +1,18 @@
 import { REFERRAL_TOPICS, TOPICS } from '#contracts';
 import { BUILT_IN_TABLES_CONFIG } from '#domain';
+import { LIAISON_FEED_PROJECTION } from './liaison/liaison-feed.projection.js';
+import { REFERRAL_REGISTER_PROJECTION } from './referrals/referral-register.projection.js';
 import { TABLES_MIGRATIONS } from './tables.migrations.js';
 import { TablesModule } from './tables.module.js';
 
 /**
- * What the tables app contributes to a process: its module, its tables and its topics (a configuration
- * file with other tables makes sure of its own topics at start-up).
+ * What the tables app contributes to a process: its module, its tables, its topics (a configuration file
+ * with other tables makes sure of its own topics at start-up) and its rebuildable read models.
  */
 export const TABLES_APP = {
   name: 'tables',
   module: TablesModule,
   migrations: TABLES_MIGRATIONS,
   topics: [TOPICS.cases, TOPICS.signals, REFERRAL_TOPICS.referrals, REFERRAL_TOPICS.liaisonEscalations, ...BUILT_IN_TABLES_CONFIG.tables.map((t) => t.topic)],
+  projections: [REFERRAL_REGISTER_PROJECTION, LIAISON_FEED_PROJECTION],
 } as const;
