@@ -144,6 +144,8 @@ const product = await startProduct({ DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_
 const consumer = kafka.consumer({ groupId: `${clientId}.probe`, maxWaitTimeInMs: 20 });
 // When each flow's SignalReceived and CaseReferred were sent to Kafka (the relays' part of each hop).
 const sentAt = new Map<string, number>();
+/** How long the bench's own consumer took to see each CaseReferred after it was sent (the broker's part). */
+const probeLag: number[] = [];
 const hops = kafka.consumer({ groupId: `${clientId}.probe-hops`, maxWaitTimeInMs: 20 });
 const stopWatching = await watchRouterSignals(db.url);
 try {
@@ -172,7 +174,10 @@ try {
     eachMessage: async ({ message }) => {
       const event = JSON.parse(message.value!.toString('utf8')) as { type: string; payload: Record<string, unknown> };
       if (event.type === 'SignalReceived') sentAt.set(`signal:${event.payload.signalId}`, Number(message.timestamp));
-      if (event.type === 'CaseReferred') sentAt.set(`referral:${event.payload.referralId}`, Number(message.timestamp));
+      if (event.type === 'CaseReferred') {
+        sentAt.set(`referral:${event.payload.referralId}`, Number(message.timestamp));
+        probeLag.push(Date.now() - Number(message.timestamp));
+      }
     },
   });
 
@@ -248,6 +253,7 @@ try {
       line('  CaseReferred → tables consumer', tablesReferralLag.total),
       line('    of which router relay (commit → Kafka)', tablesReferralLag.relay),
       line('    of which Kafka → tables consumer', tablesReferralLag.consumer),
+      line('    (Kafka → the bench\'s own consumer)', probeLag.sort((a, b) => a - b)),
       line('  CaseReferred → ReferralPublished (commits)', consumed),
       line('  ReferralPublished → on the RIEC topic', relayed),
       '',
