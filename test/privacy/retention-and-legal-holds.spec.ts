@@ -190,16 +190,18 @@ describe('the retention job with an injected clock', () => {
     const [here, there] = await Promise.all([runNow(), otherProcess.runNow('admin-fg', [home])]);
     const shredded = [...here.shredded, ...there.shredded].filter((s: { signalId: string }) => s.signalId === decided.signalId);
     expect(shredded).toHaveLength(1);
-    expect(shredded[0]).toMatchObject({ rule: 'ondermijning-geen-actie', keysDestroyed: 1 });
+    // The tip was the closed case's only signal: the case's own key (its reasons and notes) goes with it.
+    expect(shredded[0]).toMatchObject({ rule: 'ondermijning-geen-actie', keysDestroyed: 2 });
+    expect(await h.query('SELECT 1 FROM data_keys WHERE owner = $1 AND wrapped_key IS NOT NULL', [`case:${decided.caseId}`])).toHaveLength(0);
     // Both runs saw the tip held by the subject's hold, and each reports it.
     expect([ids(here.held), ids(there.held)]).toEqual([[dismissed.signalId], [dismissed.signalId]]);
     expect(await keyAlive(decided.signalId)).toBe(false);
     expect(await keyAlive(dismissed.signalId)).toBe(true);
 
     const records = await h.query<Record<string, unknown>>('SELECT owner, municipality, rule, approved_by, approved_role, keys_destroyed FROM destruction_records WHERE owner = $1', [`signal-${decided.signalId}`]);
-    expect(records).toEqual([{ owner: `signal-${decided.signalId}`, municipality: home, rule: 'ondermijning-geen-actie', approved_by: 'system', approved_role: 'system', keys_destroyed: 1 }]);
+    expect(records).toEqual([{ owner: `signal-${decided.signalId}`, municipality: home, rule: 'ondermijning-geen-actie', approved_by: 'system', approved_role: 'system', keys_destroyed: 2 }]);
     const shreddedEvents = await h.query<{ actor_id: string; payload: { rule: string } }>("SELECT actor_id, payload FROM events WHERE stream_id = $1 AND type = 'PersonalDataShredded'", [`signal-${decided.signalId}`]);
-    expect(shreddedEvents).toEqual([{ actor_id: 'system', payload: expect.objectContaining({ rule: 'ondermijning-geen-actie', owners: [`signal:${decided.signalId}`] }) }]);
+    expect(shreddedEvents).toEqual([{ actor_id: 'system', payload: expect.objectContaining({ rule: 'ondermijning-geen-actie', owners: [`signal:${decided.signalId}`, `case:${decided.caseId}`] }) }]);
   });
 
   it('a second run on the same day destroys and records nothing more', async () => {

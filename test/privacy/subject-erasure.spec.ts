@@ -25,8 +25,11 @@ const tag = () => randomUUID().slice(0, 8);
 const person = { name: `Erik Wisbaar ${tag()}`, bsn: '111222333', birthDate: '1970-03-04', address: `Wislaan ${Math.floor(Math.random() * 900) + 1}` };
 const concern = `Verward gedrag ${tag()}`;
 const reporter = { name: `Melder Mevrouw ${tag()}`, contact: `melder-${tag()}@example.nl`, relation: 'familie' };
+const noteText = `Gesprek met broer, wil geen hulp ${tag()}`;
+const reasonText = `Hulpverlening stagneert bij Erik ${tag()}`;
 let subjectId: string;
 let signalId: string;
+let caseId: string;
 
 beforeAll(async () => {
   h = await startApp({ apps: ALL_APPS });
@@ -46,6 +49,13 @@ beforeAll(async () => {
   const linked = await h.request('POST', `/v1/signals/${signalId}/subject`, { token: coordinator, body: { subjectId } });
   expect(linked.status).toBe(200);
   await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND subject_id = $2', [signalId, subjectId])).length > 0, { what: 'link in the router' });
+  // A case about the person, with free text written into it: a note and a transition reason.
+  const opened = await h.request('POST', '/v1/cases', { token: coordinator, body: { model: 'ave', signalIds: [signalId], subjectId } });
+  expect(opened.status).toBe(201);
+  caseId = opened.body.caseId;
+  expect((await h.request('POST', `/v1/cases/${caseId}/notes`, { token: coordinator, body: { text: noteText, visibility: 'intern' } })).status).toBe(200);
+  const up = await h.request('POST', `/v1/cases/${caseId}/transitions`, { token: coordinator, body: { transition: 'opschalen-ave-2', reasonCategory: 'stagnatie', reason: reasonText } });
+  expect(up.status).toBe(200);
 }, 120_000);
 
 afterAll(async () => {
@@ -53,7 +63,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const plaintexts = () => [person.name, person.bsn, person.address, concern, reporter.name, reporter.contact];
+const plaintexts = () => [person.name, person.bsn, person.address, concern, reporter.name, reporter.contact, noteText, reasonText];
 
 /** Every text column of the tables that hold events, read models, vault and keys, as one string. */
 async function rawDatabaseText(): Promise<string> {
@@ -86,6 +96,12 @@ describe('personal data at rest and on Kafka', () => {
     const vault = await h.request('GET', `/v1/signals/${signalId}/reporter?reason=Terugkoppeling%20aan%20melder`, { token: coordinator });
     expect(vault.status).toBe(200);
     expect(vault.body.reporter).toMatchObject({ name: reporter.name });
+    const kase = await h.request('GET', `/v1/cases/${caseId}`, { token: coordinator });
+    expect(kase.body).toMatchObject({ notes: [{ text: noteText }], personalDataErased: false });
+    const history = await h.request('GET', `/v1/cases/${caseId}/history`, { token: coordinator });
+    expect(history.text).toContain(reasonText);
+    const trail = await h.request('GET', `/v1/audit/cases/${caseId}`, { token: auditor });
+    expect(trail.text).toContain(reasonText);
   });
 });
 
@@ -123,9 +139,9 @@ describe('POST /v1/subjects/{id}/erasure', () => {
     expect(before.body.ok).toBe(true);
     const res = await h.request('POST', `/v1/subjects/${subjectId}/erasure`, { token: admin, body: { reason: 'Verzoek van betrokkene AVG art. 17, kenmerk W-2026-17' } });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ subjectId, keysDestroyed: 2, signalIds: [signalId], destructionId: expect.any(String) });
+    expect(res.body).toMatchObject({ subjectId, keysDestroyed: 3, signalIds: [signalId], destructionId: expect.any(String) });
     const [record] = await h.query<Record<string, unknown>>('SELECT owner, municipality, rule, reason, approved_by, approved_role, keys_destroyed FROM destruction_records WHERE destruction_id = $1', [res.body.destructionId]);
-    expect(record).toEqual({ owner: `subject-${subjectId}`, municipality: home, rule: 'verzoek-tot-wissing', reason: 'Verzoek van betrokkene AVG art. 17, kenmerk W-2026-17', approved_by: 'admin-fg', approved_role: 'admin', keys_destroyed: 2 });
+    expect(record).toEqual({ owner: `subject-${subjectId}`, municipality: home, rule: 'verzoek-tot-wissing', reason: 'Verzoek van betrokkene AVG art. 17, kenmerk W-2026-17', approved_by: 'admin-fg', approved_role: 'admin', keys_destroyed: 3 });
     const events = await h.query<{ type: string; actor_id: string }>('SELECT type, actor_id FROM events WHERE stream_id = $1 ORDER BY stream_version', [`subject-${subjectId}`]);
     expect(events.map((e) => e.type)).toEqual(['SubjectRegistered', 'PersonalDataShredded']);
   });
@@ -142,7 +158,15 @@ describe('POST /v1/subjects/{id}/erasure', () => {
     expect(vault.body.code).toBe('PRIVACY.ERASED');
     const suggestions = await h.request('GET', `/v1/signals/${signalId}/subject-suggestions`, { token: coordinator });
     expect(suggestions.body.suggestions).toEqual([]);
-    for (const text of [subject.text, signal.text, vault.text, suggestions.text]) for (const value of plaintexts()) expect(text).not.toContain(value);
+    const kase = await h.request('GET', `/v1/cases/${caseId}`, { token: coordinator });
+    expect(kase.body).toMatchObject({ caseId, currentState: 'ave-2', notes: [{ text: null }], personalDataErased: true });
+    const history = await h.request('GET', `/v1/cases/${caseId}/history`, { token: coordinator });
+    expect(history.body.personalDataErased).toBe(true);
+    const trail = await h.request('GET', `/v1/audit/cases/${caseId}`, { token: auditor });
+    expect(trail.body.personalDataErased).toBe(true);
+    const note = await h.request('POST', `/v1/cases/${caseId}/notes`, { token: coordinator, body: { text: 'Nog een notitie over hem', visibility: 'intern' } });
+    expect({ status: note.status, code: note.body.code }).toEqual({ status: 410, code: 'PRIVACY.ERASED' });
+    for (const text of [subject.text, signal.text, vault.text, suggestions.text, kase.text, history.text, trail.text]) for (const value of plaintexts()) expect(text).not.toContain(value);
   });
 
   it('no longer matches the subject for a new signal about the same person', async () => {

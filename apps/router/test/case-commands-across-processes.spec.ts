@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Database, EventStore } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, OUTBOX_RELAY } from '#platform';
+import { CLOCK, DATABASE, KEYRING, EVENT_STORE, OUTBOX_RELAY } from '#platform';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
 import { CaseCommandService } from '../src/cases/case-command.service.js';
 import { CaseCommitBatcher } from '../src/cases/case-commit.batcher.js';
@@ -40,6 +40,7 @@ it('a command after another process moved the case on is decided on the stored s
     cases,
     new CaseViewLoader(cases),
     new CaseCommitBatcher(app.get<symbol, Database>(DATABASE, { strict: false }), app.get<symbol, EventStore>(EVENT_STORE, { strict: false })),
+    app.get(KEYRING, { strict: false }),
   );
   const principal = { subject: 'other-process-user', role: 'coordinator' as const, municipalities: [municipality], tables: [] };
   await other.execute(caseId, { type: 'TakeTransition', transition: 'opschalen-ave-3', reasonCategory: 'complexiteit', reason: 'Meerdere leefgebieden', actor: { id: 'x', role: 'coordinator' } }, { principal });

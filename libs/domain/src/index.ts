@@ -38,6 +38,7 @@ export * from './models/built-in/built-in-models.js';
 export * from './cases/plan-measure.js';
 export * from './cases/case.js';
 export * from './cases/case-command.js';
+export * from './cases/case-command-text.js';
 export * from './cases/case-event.js';
 export * from './cases/case-errors.js';
 export * from './cases/deadline-due.js';

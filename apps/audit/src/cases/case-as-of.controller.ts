@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/co
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainError, parseIsoInstant } from '#domain';
 import { EventStore } from '#eventstore';
-import { CLOCK, EVENT_STORE, ProcessesPersonalData, type Clock } from '#platform';
+import { CLOCK, EVENT_STORE, KEYRING, ProcessesPersonalData, type Clock, type Keyring } from '#platform';
 import { Roles } from '#security';
 import { AUDIT_PROCESSING } from '../audit-processing.js';
 import { caseStreamId, reconstructCase, type CaseAsOf } from './case-as-of.js';
@@ -18,16 +18,20 @@ export class CaseAsOfController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(KEYRING) private readonly keyring: Keyring,
   ) {}
 
   @Get(':id')
   @ApiOperation({ summary: "A case's state, responsibility holders, open deadlines and model version as the system knew them at `asOf`, with its decision trail" })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant with offset; default now' })
   @ProcessesPersonalData({ ...AUDIT_PROCESSING.reconstruct, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'case', subjects: (req) => [req.params.id] })
-  async asOf(@Param('id', new ParseUUIDPipe({ exceptionFactory: notFound })) id: string, @Query('asOf') asOfText: unknown): Promise<CaseAsOf> {
+  async asOf(@Param('id', new ParseUUIDPipe({ exceptionFactory: notFound })) id: string, @Query('asOf') asOfText: unknown): Promise<CaseAsOf & { personalDataErased: boolean }> {
     const now = this.clock();
     const asOf = asOfText === undefined ? now : parseIsoInstant(asOfText);
     if (asOf === null) throw new DomainError('VALIDATION.AS_OF_INVALID', '`asOf` must be an ISO 8601 instant with an offset, e.g. 2026-11-01T12:00:00Z');
-    return reconstructCase(id, await this.store.readStream(caseStreamId(id)), asOf, now);
+    // The decision trail's reasons are sealed under the case's key: opened for the auditor (this read is
+    // logged), null once the case's personal data was erased.
+    const { value, erased } = await this.keyring.reveal(reconstructCase(id, await this.store.readStream(caseStreamId(id)), asOf, now));
+    return { ...value, personalDataErased: erased };
   }
 }

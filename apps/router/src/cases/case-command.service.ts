@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TOPICS, type NewEvent, type Role } from '#contracts';
-import { CASE_EVENT_VERSION, decideCase, foldCase, NO_CASE, type CaseActor, type CaseCommand, type CaseEvent, type CaseState } from '#domain';
+import { CASE_EVENT_VERSION, decideCase, DomainError, foldCase, hasCaseCommandText, mapCaseCommandText, NO_CASE, type CaseActor, type CaseCommand, type CaseEvent, type CaseState } from '#domain';
 import { OutboxRelay, quoteIdent, VersionConflictError, type AppendOptions } from '#eventstore';
-import { CLOCK, OUTBOX_RELAY, type Clock } from '#platform';
+import { CLOCK, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
 import { municipalityScope, requireMunicipality, type Principal } from '#security';
 import { nextDeadlineAt } from '../deadlines/next-deadline-at.js';
 import { SYSTEM_ACTOR } from '../deadlines/due-deadline-commands.js';
@@ -39,7 +39,26 @@ export class CaseCommandService implements CaseCommandRunner {
     private readonly cases: CaseViewRepository,
     private readonly loader: CaseViewLoader,
     private readonly commits: CaseCommitBatcher,
+    @Inject(KEYRING) private readonly keyring: Keyring,
   ) {}
+
+  /**
+   * The command with its free text sealed under the case's data key (see `mapCaseCommandText`). A plan
+   * measure whose text is already in the plan keeps its sealed value, so setting the same plan again is still
+   * no change (sealing the same text twice gives two different ciphertexts).
+   */
+  private async sealText(caseId: string, command: CaseCommand, state: CaseState): Promise<CaseCommand> {
+    if (!hasCaseCommandText(command)) return command;
+    const seal = await this.keyring.sealerFor(keyOwner.case(caseId));
+    if (!seal) throw new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no new text can be added to it");
+    const current = new Map<string, string>();
+    if (command.type === 'SetPlan' && state.status !== 'none' && state.plan) {
+      const sealed = state.plan.measures.map((m) => m.description);
+      const { value: opened } = await this.keyring.reveal(sealed);
+      opened.forEach((text, i) => text !== null && current.set(text, sealed[i]!));
+    }
+    return mapCaseCommandText(command, (text) => current.get(text) ?? seal(text));
+  }
 
   async execute(caseId: string, command: CaseCommand, options: CaseCommandOptions): Promise<CaseCommandResult> {
     const { principal } = options;
@@ -64,7 +83,7 @@ export class CaseCommandService implements CaseCommandRunner {
     }
 
     const now = this.clock();
-    const events = decideCase(cmd, state, { now, newId: randomUUID, models: this.registry.resolve });
+    const events = decideCase(state.status === 'none' ? cmd : await this.sealText(caseId, cmd, state), state, { now, newId: randomUUID, models: this.registry.resolve });
     if (events.length === 0) return { state, events };
     const next = foldCase(events, state) as ExistingCase;
     const specialCategory = (stored?.specialCategory ?? false) || options.specialCategory === true || SPECIAL_CATEGORY_MODELS.includes(next.model.id);
@@ -73,6 +92,7 @@ export class CaseCommandService implements CaseCommandRunner {
     const alsoInsert: NonNullable<AppendOptions['alsoInsert']> = [(param, appended) => upsertCaseView(param, next, specialCategory, now, appended[appended.length - 1]!.hash)];
     const processingLog = options.processingLog;
     if (processingLog) alsoInsert.push((param) => processingLog.sql([caseId], param));
+    alsoInsert.push(...(options.alsoInsert ?? []));
     try {
       await this.commits.commit({
         streamId: caseStreamId(caseId),

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req, Res } fr
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type CaseCommand } from '#domain';
-import { ProcessesPersonalData, validateDto, type InStatementProcessingLog } from '#platform';
+import { KEYRING, ProcessesPersonalData, validateDto, type InStatementProcessingLog, type Keyring } from '#platform';
 import { CurrentPrincipal, municipalityScope, Roles, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import type { RouterSignalsReader } from '../signals/router-signal.js';
@@ -10,6 +10,7 @@ import { ROUTER_SIGNALS_READER } from '../signals/router-signals.module.js';
 import { CASE_COMMAND_RUNNER, type CaseCommandOptions, type CaseCommandRunner } from './case-command.port.js';
 import { caseIdPipe, parseIfMatch, requestIds, setCaseEtag } from './case-http.js';
 import { presentCase } from './case-presenter.js';
+import { openCaseText } from './open-case-text.js';
 import { CASE_PROCESSING_ACTIVITY } from './case-processing.js';
 import { signalsForCase } from './signals-for-case.js';
 import { caseNotFound } from './case-not-found.js';
@@ -41,6 +42,7 @@ export class CaseCommandsController {
     @Inject(ROUTER_SIGNALS_READER) private readonly signals: RouterSignalsReader,
     private readonly registry: ModelRegistry,
     private readonly cases: CaseViewRepository,
+    @Inject(KEYRING) private readonly keyring: Keyring,
   ) {}
 
   @Post(':id/transitions')
@@ -143,7 +145,7 @@ export class CaseCommandsController {
     const { state } = await this.runner.execute(id, command, { principal, expectedVersion, traceparent: ids.traceparent, correlationId: ids.correlationId, processingLog, ...extra });
     const view = presentCase(state, this.registry, principal);
     setCaseEtag(reply, view.version);
-    return view;
+    return openCaseText(this.keyring, view);
   }
 }
 

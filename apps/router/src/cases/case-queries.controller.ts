@@ -2,11 +2,12 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EventStore } from '#eventstore';
-import { EVENT_STORE, ProcessesPersonalData, validateDto } from '#platform';
+import { EVENT_STORE, KEYRING, ProcessesPersonalData, validateDto, type Keyring } from '#platform';
 import { CurrentPrincipal, municipalityScope, requireMunicipality, Roles, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import { caseIdPipe, setCaseEtag } from './case-http.js';
 import { presentCase } from './case-presenter.js';
+import { openCaseText } from './open-case-text.js';
 import { CASE_PROCESSING_ACTIVITY, caseStreamId } from './case-processing.js';
 import { caseNotFound } from './case-not-found.js';
 import { CaseViewRepository } from './case-view.repository.js';
@@ -22,6 +23,7 @@ export class CaseQueriesController {
     private readonly cases: CaseViewRepository,
     private readonly registry: ModelRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(KEYRING) private readonly keyring: Keyring,
   ) {}
 
   @Get()
@@ -41,7 +43,7 @@ export class CaseQueriesController {
     if (!stored) throw caseNotFound();
     await this.registry.ensure(stored.state.model.id, stored.state.model.version);
     setCaseEtag(reply, stored.state.version);
-    return presentCase(stored.state, this.registry, principal);
+    return openCaseText(this.keyring, presentCase(stored.state, this.registry, principal));
   }
 
   @Get(':id/history')
@@ -51,9 +53,9 @@ export class CaseQueriesController {
     const stored = await this.cases.get(id, municipalityScope(principal));
     if (!stored) throw caseNotFound();
     const events = await this.store.readStream(caseStreamId(id));
-    return {
+    return openCaseText(this.keyring, {
       caseId: id,
       items: events.map((e) => ({ version: e.streamVersion, type: e.type, at: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor, payload: e.payload })),
-    };
+    });
   }
 }

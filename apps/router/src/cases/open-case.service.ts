@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, isReporterRelation, type CaseState, type OpenCaseCommand } from '#domain';
+import { KEYRING, keyOwner, type Keyring } from '#platform';
 import type { Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import type { RouterSignalsReader } from '../signals/router-signal.js';
@@ -16,7 +17,8 @@ import type { OpenCaseRequestDto } from './open-case.request.dto.js';
  * from a zorgmelding (an essentiële naaste may hear a Wvggz outcome), is about the subject asked for (422
  * `CASE.SUBJECT_UNKNOWN` when it is not registered there) or else the only subject its signals are linked to,
  * and is pinned to the requested model version or the latest one (404 `MODEL.NOT_FOUND` for an unknown
- * model or version).
+ * model or version). The case gets its own data key in the same statement: the free text written into the
+ * case later (reasons, notes, plan) is sealed under it.
  */
 @Injectable()
 export class OpenCaseService {
@@ -25,6 +27,7 @@ export class OpenCaseService {
     @Inject(ROUTER_SIGNALS_READER) private readonly signals: RouterSignalsReader,
     private readonly registry: ModelRegistry,
     private readonly subjects: SubjectsRepository,
+    @Inject(KEYRING) private readonly keyring: Keyring,
   ) {}
 
   async open(dto: OpenCaseRequestDto, principal: Principal, ids: { traceparent: string | null; correlationId: string }): Promise<CaseState> {
@@ -55,6 +58,7 @@ export class OpenCaseService {
       traceparent: ids.traceparent,
       correlationId: ids.correlationId,
       specialCategory: signals.some((s) => s.source === 'zorgmelding'),
+      alsoInsert: [this.keyring.newKey(keyOwner.case(caseId), municipality).insert],
     });
     return result.state;
   }

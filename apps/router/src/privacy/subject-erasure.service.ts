@@ -21,8 +21,9 @@ export interface SubjectErasure {
 export const ERASURE_REQUEST_RULE = 'verzoek-tot-wissing';
 
 /**
- * Erases a subject: crypto-shreds the subject's data key and those of every signal linked to it (their
- * personal fields, hints and reporter-vault entries), clears the subject's lookup keys so it is never matched
+ * Erases a subject: crypto-shreds the subject's data key, those of every signal linked to it (their
+ * personal fields, hints and reporter-vault entries) and those of the cases about it or its signals (their
+ * reasons, notes and plan), clears the subject's lookup keys so it is never matched
  * again, and records the destruction — all in one transaction. A legal hold on the subject, one of its
  * signals or one of their cases refuses it (409 `PRIVACY.LEGAL_HOLD`); nothing left to destroy is 409
  * `PRIVACY.ALREADY_ERASED` (a second request changes nothing). Only an administrator of the subject's own
@@ -46,14 +47,18 @@ export class SubjectErasureService {
       if (!municipality || !principal.municipalities.includes(municipality)) throw new DomainError(SUBJECT_ERRORS.NOT_FOUND, 'No such subject');
       const linked = await tx.query<{ signal_id: string; case_id: string | null }>('SELECT signal_id, case_id FROM router_signals WHERE subject_id = $1::uuid ORDER BY signal_id', [subjectId]);
       const signalIds = linked.rows.map((r) => r.signal_id);
-      const caseIds = [...new Set(linked.rows.map((r) => r.case_id).filter((c): c is string => c !== null))];
-      const owners = [keyOwner.subject(subjectId), ...signalIds.map(keyOwner.signal)];
+      const about = await tx.query<{ case_id: string }>(
+        `SELECT case_id FROM case_view WHERE state->>'subjectId' = $1 OR state->'signalIds' ?| $2::text[]`,
+        [subjectId, signalIds],
+      );
+      const caseIds = [...new Set([...linked.rows.map((r) => r.case_id).filter((c): c is string => c !== null), ...about.rows.map((r) => r.case_id)])].sort();
+      const owners = [keyOwner.subject(subjectId), ...signalIds.map(keyOwner.signal), ...caseIds.map(keyOwner.case)];
       const result = await this.shredder.shred(tx, {
         streamId: subjectStreamId(subjectId),
         owners,
         holdOwners: [...owners, ...caseIds.map(caseOwner)],
         municipality,
-        dataClass: 'Identiteit van het subject en de persoonsgegevens in de gekoppelde signalen (incl. melder)',
+        dataClass: 'Identiteit van het subject, de persoonsgegevens in de gekoppelde signalen (incl. melder) en de vrije tekst van hun zaken',
         rule: ERASURE_REQUEST_RULE,
         reason,
         approvedBy: { id: principal.subject, role: principal.role },

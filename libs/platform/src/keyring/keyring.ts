@@ -18,10 +18,12 @@ export interface Revealed<T> {
   erased: boolean;
 }
 
-/** Owner names of data keys: a signal's key (made at intake) and a subject's key (made at registration). */
+/** Owner names of data keys: a signal's (made at intake), a subject's (at registration), a case's (when opened). */
 export const keyOwner = {
   signal: (signalId: string) => `signal:${signalId}`,
   subject: (subjectId: string) => `subject:${subjectId}`,
+  /** A case's key seals the free text written into it (reasons, notes, plan). */
+  case: (caseId: string) => `case:${caseId}`,
 };
 
 /**
@@ -33,6 +35,12 @@ export const keyOwner = {
  */
 export class Keyring {
   private readonly wrapper: DataKeyWrapper;
+  /**
+   * Keys this process seals with, by owner (bounded). Safe to keep: a key destroyed meanwhile by another
+   * process only makes what this one seals with it unreadable too — sealing never reveals anything.
+   */
+  private readonly sealing = new Map<string, { keyId: string; key: Buffer }>();
+  private static readonly MAX_SEALING_KEYS = 50_000;
 
   constructor(private readonly db: Database, masterKey: Buffer) {
     this.wrapper = new DataKeyWrapper(masterKey);
@@ -76,6 +84,27 @@ export class Keyring {
   }
 
   /**
+   * A sealer for the owner's live data key (e.g. a case's, made when it was opened), or null when the owner
+   * has none (never made, or destroyed).
+   */
+  async sealerFor(owner: string, tx: SqlExecutor = this.db): Promise<((plaintext: string) => string) | null> {
+    let entry = this.sealing.get(owner);
+    if (!entry) {
+      const r = await tx.query<{ key_id: string; wrapped_key: string }>(
+        'SELECT key_id, wrapped_key FROM data_keys WHERE owner = $1 AND wrapped_key IS NOT NULL ORDER BY created_at, key_id LIMIT 1',
+        [owner],
+      );
+      const row = r.rows[0];
+      if (!row) return null;
+      entry = { keyId: row.key_id, key: this.wrapper.unwrap(row.key_id, row.wrapped_key) };
+      if (this.sealing.size >= Keyring.MAX_SEALING_KEYS) this.sealing.delete(this.sealing.keys().next().value!);
+      this.sealing.set(owner, entry);
+    }
+    const { key, keyId } = entry;
+    return (plaintext) => sealValue(key, keyId, plaintext);
+  }
+
+  /**
    * Opens one value sealed with a context (e.g. a vault row bound to its signal): the plaintext, or null when
    * its key was destroyed. @throws FieldDecryptionError when it was altered or moved to another context.
    */
@@ -92,6 +121,7 @@ export class Keyring {
    */
   async destroy(tx: SqlExecutor, owners: readonly string[], destructionId: string, at: Date): Promise<number> {
     if (owners.length === 0) return 0;
+    for (const owner of owners) this.sealing.delete(owner);
     const r = await tx.query<{ key_id: string }>(
       `UPDATE data_keys SET wrapped_key = NULL, destroyed_at = $3::timestamptz, destruction_id = $2::uuid
         WHERE owner = ANY($1::text[]) AND wrapped_key IS NOT NULL RETURNING key_id`,

@@ -13,6 +13,8 @@ export interface RetentionCandidate {
   facts: RetentionFacts;
   /** Owners whose legal hold covers this signal: the signal, its subject and its case. */
   holdOwners: string[];
+  /** The case the signal is in, if any. */
+  caseId: string | null;
 }
 
 interface Row {
@@ -40,6 +42,7 @@ function toCandidate(r: Row): RetentionCandidate {
     municipality: r.municipality,
     facts: { source: r.source, receivedAt: iso(r.received_at), dismissedAt: r.dismissed_at === null ? null : iso(r.dismissed_at), case: inCase },
     holdOwners: [keyOwner.signal(r.signal_id), ...(r.subject_id ? [keyOwner.subject(r.subject_id)] : []), ...(r.case_id ? [caseOwner(r.case_id)] : [])],
+    caseId: r.case_id,
   };
 }
 
@@ -90,5 +93,21 @@ export class RetentionFactsRepository {
     );
     const row = r.rows[0];
     return row ? toCandidate(row) : null;
+  }
+
+  /**
+   * True when `caseId` is closed and every other signal of it has had its data key destroyed: the case's own
+   * key (its reasons, notes, plan) then goes with this last signal.
+   */
+  async isLastLiveSignalOfClosedCase(tx: SqlExecutor, caseId: string, signalId: string): Promise<boolean> {
+    const r = await tx.query<{ last: boolean }>(
+      `SELECT cv.status = 'closed' AND NOT EXISTS (
+                SELECT 1 FROM jsonb_array_elements_text(cv.state->'signalIds') AS s(id)
+                  JOIN data_keys k ON k.owner = 'signal:' || s.id AND k.wrapped_key IS NOT NULL
+                 WHERE s.id <> $2) AS last
+         FROM case_view cv WHERE cv.case_id = $1::uuid`,
+      [caseId, signalId],
+    );
+    return r.rows[0]?.last === true;
   }
 }

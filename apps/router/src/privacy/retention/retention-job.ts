@@ -13,7 +13,7 @@ import { RETENTION_ACTOR, retentionRunView, type BlockingHold, type DueSignal, t
 
 /** Signals read per page. */
 const PAGE = 500;
-const DATA_CLASS = 'Persoonsgegevens in het signaal (inhoud, betrokkenen, kenmerken voor koppeling, melder in de kluis)';
+const DATA_CLASS = 'Persoonsgegevens in het signaal (inhoud, betrokkenen, kenmerken voor koppeling, melder in de kluis); bij het laatste signaal van een gesloten zaak ook de vrije tekst van die zaak';
 
 /**
  * The retention job: applies the retention rules (pure, `retentionDecision` in #domain) to every signal
@@ -168,9 +168,10 @@ export class RetentionJob {
         const decision = current && retentionDecision(current.facts, this.config.rules, day);
         if (!current || !decision?.due) return null;
         rule = decision.rule.id;
+        const lastOfCase = current.caseId !== null && (await this.facts.isLastLiveSignalOfClosedCase(tx, current.caseId, signalId));
         return this.shredder.shred(tx, {
           streamId: signalStreamId(signalId),
-          owners: [keyOwner.signal(signalId)],
+          owners: [keyOwner.signal(signalId), ...(lastOfCase ? [keyOwner.case(current.caseId!)] : [])],
           holdOwners: current.holdOwners,
           municipality,
           dataClass: DATA_CLASS,
