@@ -15,10 +15,11 @@
  * `--reuse <url>` skips the fill and measures an existing (already sealed) bench database.
  */
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { NewEvent } from '#contracts';
+import { sealValue } from '#security';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import {
@@ -44,6 +45,8 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     batch: { type: 'string', default: '10000' },
     workers: { type: 'string' },
+    /** Store the personal fields in the clear, as before field encryption (to measure what sealing costs). */
+    plaintext: { type: 'boolean', default: false },
   },
 });
 const total = Number(values.events);
@@ -51,6 +54,11 @@ const batch = Number(values.batch);
 const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
 
 const themes = ['drugs', 'mensenhandel', 'witwassen', 'vastgoed', 'horeca'];
+/** The personal fields are sealed as intake seals them (one data key per signal in the product; one here). */
+const benchKey = randomBytes(32);
+const benchKeyId = randomUUID();
+const seal = (value: string) => (values.plaintext ? value : sealValue(benchKey, benchKeyId, value));
+
 function payload(i: number, signalId: string): Record<string, unknown> {
   return {
     signalId,
@@ -59,10 +67,10 @@ function payload(i: number, signalId: string): Record<string, unknown> {
     municipality: 'GM0153',
     externalRef: `EXT-${i}`,
     theme: themes[i % themes.length],
-    description: 'Vermoedelijk een hennepkwekerij op zolder; veel stroomverbruik, afgeplakte ramen en wisselende bezoekers in de avond.',
+    description: seal('Vermoedelijk een hennepkwekerij op zolder; veel stroomverbruik, afgeplakte ramen en wisselende bezoekers in de avond.'),
     indicators: ['contante betalingen', 'wisselende huurders'],
-    location: { municipality: 'GM0153', address: `Marktstraat ${i % 200}`, postcode: '7511 AA', area: 'Binnenstad' },
-    involved: { kind: 'business', name: 'Snackbar De Hoek', kvkNumber: String(10_000_000 + (i % 1000)) },
+    location: { municipality: 'GM0153', address: seal(`Marktstraat ${i % 200}`), postcode: seal('7511 AA'), area: 'Binnenstad' },
+    involved: { kind: 'business', name: seal('Snackbar De Hoek'), kvkNumber: seal(String(10_000_000 + (i % 1000))) },
     n: i,
     specialCategory: false,
   };
