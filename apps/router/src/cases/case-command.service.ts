@@ -47,17 +47,17 @@ export class CaseCommandService implements CaseCommandRunner {
    * measure whose text is already in the plan keeps its sealed value, so setting the same plan again is still
    * no change (sealing the same text twice gives two different ciphertexts).
    */
-  private async sealText(caseId: string, command: CaseCommand, state: CaseState): Promise<CaseCommand> {
-    if (!hasCaseCommandText(command)) return command;
-    const seal = await this.keyring.sealerFor(keyOwner.case(caseId));
-    if (!seal) throw new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no new text can be added to it");
+  private async sealText(caseId: string, municipality: string, command: CaseCommand, state: CaseState): Promise<{ command: CaseCommand; keyInsert: NonNullable<AppendOptions['alsoInsert']> }> {
+    if (!hasCaseCommandText(command)) return { command, keyInsert: [] };
+    const sealer = await this.keyring.sealerFor(keyOwner.case(caseId), municipality);
+    if (sealer === 'destroyed') throw new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no new text can be added to it");
     const current = new Map<string, string>();
     if (command.type === 'SetPlan' && state.status !== 'none' && state.plan) {
       const sealed = state.plan.measures.map((m) => m.description);
       const { value: opened } = await this.keyring.reveal(sealed);
       opened.forEach((text, i) => text !== null && current.set(text, sealed[i]!));
     }
-    return mapCaseCommandText(command, (text) => current.get(text) ?? seal(text));
+    return { command: mapCaseCommandText(command, (text) => current.get(text) ?? sealer.seal(text)), keyInsert: sealer.insert ? [sealer.insert] : [] };
   }
 
   async execute(caseId: string, command: CaseCommand, options: CaseCommandOptions): Promise<CaseCommandResult> {
@@ -83,7 +83,9 @@ export class CaseCommandService implements CaseCommandRunner {
     }
 
     const now = this.clock();
-    const events = decideCase(state.status === 'none' ? cmd : await this.sealText(caseId, cmd, state), state, { now, newId: randomUUID, models: this.registry.resolve });
+    // Free text is sealed under the case's key; a case from before field encryption gets its key now.
+    const sealed = state.status === 'none' ? { command: cmd, keyInsert: [] } : await this.sealText(caseId, state.municipality, cmd, state);
+    const events = decideCase(sealed.command, state, { now, newId: randomUUID, models: this.registry.resolve });
     if (events.length === 0) return { state, events };
     const next = foldCase(events, state) as ExistingCase;
     const specialCategory = (stored?.specialCategory ?? false) || options.specialCategory === true || SPECIAL_CATEGORY_MODELS.includes(next.model.id);
@@ -92,7 +94,7 @@ export class CaseCommandService implements CaseCommandRunner {
     const alsoInsert: NonNullable<AppendOptions['alsoInsert']> = [(param, appended) => upsertCaseView(param, next, specialCategory, now, appended[appended.length - 1]!.hash)];
     const processingLog = options.processingLog;
     if (processingLog) alsoInsert.push((param) => processingLog.sql([caseId], param));
-    alsoInsert.push(...(options.alsoInsert ?? []));
+    alsoInsert.push(...(options.alsoInsert ?? []), ...sealed.keyInsert);
     try {
       await this.commits.commit({
         streamId: caseStreamId(caseId),

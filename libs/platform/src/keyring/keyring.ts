@@ -84,24 +84,29 @@ export class Keyring {
   }
 
   /**
-   * A sealer for the owner's live data key (e.g. a case's, made when it was opened), or null when the owner
-   * has none (never made, or destroyed).
+   * A sealer for the owner's live data key (e.g. a case's, made when it was opened). `destroyed` when the
+   * owner's keys were destroyed (nothing may be added); when the owner never had a key (data from before
+   * field encryption), a new one whose row the caller inserts with what it seals (`insert`).
    */
-  async sealerFor(owner: string, tx: SqlExecutor = this.db): Promise<((plaintext: string) => string) | null> {
+  async sealerFor(owner: string, municipality: string, tx: SqlExecutor = this.db): Promise<{ seal: (plaintext: string) => string; insert: NewDataKey['insert'] | null } | 'destroyed'> {
     let entry = this.sealing.get(owner);
     if (!entry) {
-      const r = await tx.query<{ key_id: string; wrapped_key: string }>(
-        'SELECT key_id, wrapped_key FROM data_keys WHERE owner = $1 AND wrapped_key IS NOT NULL ORDER BY created_at, key_id LIMIT 1',
+      const r = await tx.query<{ key_id: string; wrapped_key: string | null }>(
+        'SELECT key_id, wrapped_key FROM data_keys WHERE owner = $1 ORDER BY (wrapped_key IS NULL), created_at, key_id LIMIT 1',
         [owner],
       );
       const row = r.rows[0];
-      if (!row) return null;
+      if (!row) {
+        const made = this.newKey(owner, municipality);
+        return { seal: (plaintext) => made.seal(plaintext), insert: made.insert };
+      }
+      if (row.wrapped_key === null) return 'destroyed';
       entry = { keyId: row.key_id, key: this.wrapper.unwrap(row.key_id, row.wrapped_key) };
       if (this.sealing.size >= Keyring.MAX_SEALING_KEYS) this.sealing.delete(this.sealing.keys().next().value!);
       this.sealing.set(owner, entry);
     }
     const { key, keyId } = entry;
-    return (plaintext) => sealValue(key, keyId, plaintext);
+    return { seal: (plaintext) => sealValue(key, keyId, plaintext), insert: null };
   }
 
   /**
