@@ -14,3 +14,4 @@ export * from './bootstrap.js';
 export * from './processing-log/index.js';
 export * from './http/keyset-cursor.js';
 export * from './keyring/index.js';
+export * from './scheduling/periodic-task.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DomainError } from '#domain';
-import { APP_CONFIG, CLOCK, LOGGER, type AppConfig, type Clock } from '#platform';
+import { APP_CONFIG, CLOCK, LOGGER, PeriodicTask, type AppConfig, type Clock } from '#platform';
 import { CASE_COMMAND_RUNNER, type CaseCommandRunner } from '../cases/case-command.port.js';
 import { CaseViewRepository } from '../cases/case-view.repository.js';
 import { dueDeadlineCommands } from './due-deadline-commands.js';
@@ -18,46 +18,32 @@ const BATCH = 200;
  */
 @Injectable()
 export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = true;
-  /** The round in progress; rounds never overlap. */
-  private current: Promise<number> = Promise.resolve(0);
+  /** Rounds every DEADLINE_POLL_INTERVAL_MS; they never overlap. */
+  private readonly task: PeriodicTask<[], number>;
 
   constructor(
     @Inject(CASE_COMMAND_RUNNER) private readonly runner: CaseCommandRunner,
     private readonly cases: CaseViewRepository,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(() => this.round(), config.DEADLINE_POLL_INTERVAL_MS, (error) =>
+      this.logger.warn({ component: 'deadline-scheduler', err: error }, 'deadline round failed'),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.stopped = false;
-    this.schedule();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.current.catch(() => undefined);
+    await this.task.stop();
   }
 
   /** Runs one round now (after any round in progress) and resolves with the number of events recorded. */
   tick(): Promise<number> {
-    const next = this.current.catch(() => 0).then(() => this.round());
-    this.current = next;
-    return next;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.tick()
-        .catch((error: unknown) => this.logger.warn({ component: 'deadline-scheduler', err: error }, 'deadline round failed'))
-        .finally(() => this.schedule());
-    }, this.config.DEADLINE_POLL_INTERVAL_MS);
-    this.timer.unref();
+    return this.task.runNow();
   }
 
   private async round(): Promise<number> {

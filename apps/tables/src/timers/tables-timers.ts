@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { REFERRAL_EVENT_TYPES, REFERRAL_TOPICS } from '#contracts';
 import { dueReferralStep, type TablesConfig } from '#domain';
 import { EventStore, OutboxRelay, VersionConflictError, type Database } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, LOGGER, OUTBOX_RELAY, type Clock } from '#platform';
+import { CLOCK, DATABASE, EVENT_STORE, LOGGER, OUTBOX_RELAY, PeriodicTask, type Clock } from '#platform';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { TABLES_SETTINGS, type TablesSettings } from '../config/tables-settings.js';
 import { EscalationStepsService } from '../liaison/escalation-steps.service.js';
@@ -27,9 +27,8 @@ export interface TickResult {
  */
 @Injectable()
 export class TablesTimers implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<TickResult> | null = null;
-  private stopped = false;
+  /** Rounds every `pollIntervalMs`; they never overlap. */
+  private readonly task: PeriodicTask<[now?: Date], TickResult>;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -41,37 +40,23 @@ export class TablesTimers implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(TABLES_SETTINGS) private readonly settings: TablesSettings,
     private readonly register: ReferralRegisterRepository,
     private readonly escalations: EscalationStepsService,
-  ) {}
+  ) {
+    this.task = new PeriodicTask((now?: Date) => this.round(now ?? this.clock()), this.settings.pollIntervalMs, (error) =>
+      this.logger.error({ component: 'tables.timers', err: error }, 'timer round failed'),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.task.stop();
   }
 
   /** One round at `now` (default: the CLOCK). Rounds never overlap: a second call waits for the first. */
-  async tick(now: Date = this.clock()): Promise<TickResult> {
-    while (this.running) await this.running.catch(() => undefined);
-    this.running = this.round(now);
-    try {
-      return await this.running;
-    } finally {
-      this.running = null;
-    }
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.tick()
-        .catch((error: unknown) => this.logger.error({ component: 'tables.timers', err: error }, 'timer round failed'))
-        .finally(() => this.schedule());
-    }, this.settings.pollIntervalMs);
-    this.timer.unref?.();
+  tick(now?: Date): Promise<TickResult> {
+    return this.task.runNow(now);
   }
 
   private async round(now: Date): Promise<TickResult> {

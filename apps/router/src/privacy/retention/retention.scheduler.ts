@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { APP_CONFIG, LOGGER, type AppConfig } from '#platform';
+import { APP_CONFIG, LOGGER, PeriodicTask, type AppConfig } from '#platform';
 import { RetentionJob } from './retention-job.js';
 import type { StoredRetentionRun } from './retention-run.js';
 
@@ -12,42 +12,29 @@ import type { StoredRetentionRun } from './retention-run.js';
  */
 @Injectable()
 export class RetentionScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = true;
-  private current: Promise<unknown> = Promise.resolve();
+  /** Tries to claim the daily run every RETENTION_POLL_INTERVAL_MS; attempts never overlap. */
+  private readonly task: PeriodicTask<[], StoredRetentionRun | null>;
 
   constructor(
     private readonly job: RetentionJob,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(() => this.job.runDaily(), config.RETENTION_POLL_INTERVAL_MS, (error) =>
+      this.logger.warn({ component: 'retention-scheduler', err: error }, 'daily retention run failed'),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.stopped = false;
-    this.schedule();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.current.catch(() => undefined);
+    await this.task.stop();
   }
 
   /** Claims and runs today's daily run now; null when it was claimed already (here or by another process). */
   tick(): Promise<StoredRetentionRun | null> {
-    const next = this.job.runDaily();
-    this.current = next;
-    return next;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.tick()
-        .catch((error: unknown) => this.logger.warn({ component: 'retention-scheduler', err: error }, 'daily retention run failed'))
-        .finally(() => this.schedule());
-    }, this.config.RETENTION_POLL_INTERVAL_MS);
-    this.timer.unref();
+    return this.task.runNow();
   }
 }
