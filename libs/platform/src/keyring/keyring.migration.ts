@@ -1,9 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The keyring: one data key per owner (a signal at intake, a subject at registration, a case when opened),
- * stored wrapped under the master key. The key id is the owner's own id, so the primary key is the only index
- * (one index entry per signal on the intake's hot path). Crypto-shredding clears `wrapped_key` and records which destruction did it; the row stays
+ * The keyring: one data key per owner (a signal at intake, a subject at registration), stored wrapped under
+ * the master key. Crypto-shredding clears `wrapped_key` and records which destruction did it; the row stays
  * so that "this key existed and was destroyed by …" can still be shown. Destruction records keep the data
  * class, the rule, the reason and who approved; they are append-only (UPDATE, DELETE, TRUNCATE refused).
  */
@@ -22,6 +21,7 @@ export class CreateKeyring1764500000000 implements MigrationInterface {
         destruction_id uuid,
         CHECK ((wrapped_key IS NULL) = (destroyed_at IS NOT NULL))
       )`);
+    await q.query(`CREATE INDEX data_keys_owner ON data_keys (owner)`);
     await q.query(`
       CREATE TABLE destruction_records (
         destruction_id uuid PRIMARY KEY,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Database, SqlExecutor } from '#eventstore';
 import { DataKeyWrapper, FieldDecryptionError, isSealedValue, openSealedValue, sealedKeyId, sealValue } from '#security';
 
@@ -15,15 +16,6 @@ export interface Revealed<T> {
   value: T;
   /** True when at least one sealed value could not be opened because its key was destroyed (crypto-shredded). */
   erased: boolean;
-}
-
-const OWNER = /^(signal|subject|case):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
-
-/** The id of an owner's data key: the owner's own id (`signal:<id>` → `<id>`); one key per owner. */
-export function keyIdOf(owner: string): string {
-  const match = OWNER.exec(owner);
-  if (!match) throw new RangeError(`Not a data-key owner: ${owner}`);
-  return match[2]!.toLowerCase();
 }
 
 /** Owner names of data keys: a signal's (made at intake), a subject's (at registration), a case's (when opened). */
@@ -55,7 +47,7 @@ export class Keyring {
   }
 
   newKey(owner: string, municipality: string): NewDataKey {
-    const keyId = keyIdOf(owner);
+    const keyId = randomUUID();
     const key = DataKeyWrapper.generate();
     const wrapped = this.wrapper.wrap(keyId, key);
     return {
@@ -100,8 +92,8 @@ export class Keyring {
     let entry = this.sealing.get(owner);
     if (!entry) {
       const r = await tx.query<{ key_id: string; wrapped_key: string | null }>(
-        'SELECT key_id, wrapped_key FROM data_keys WHERE key_id = $1::uuid',
-        [keyIdOf(owner)],
+        'SELECT key_id, wrapped_key FROM data_keys WHERE owner = $1 ORDER BY (wrapped_key IS NULL), created_at, key_id LIMIT 1',
+        [owner],
       );
       const row = r.rows[0];
       if (!row) {
@@ -137,8 +129,8 @@ export class Keyring {
     for (const owner of owners) this.sealing.delete(owner);
     const r = await tx.query<{ key_id: string }>(
       `UPDATE data_keys SET wrapped_key = NULL, destroyed_at = $3::timestamptz, destruction_id = $2::uuid
-        WHERE key_id = ANY($1::uuid[]) AND wrapped_key IS NOT NULL RETURNING key_id`,
-      [owners.map(keyIdOf), destructionId, at.toISOString()],
+        WHERE owner = ANY($1::text[]) AND wrapped_key IS NOT NULL RETURNING key_id`,
+      [owners, destructionId, at.toISOString()],
     );
     return r.rows.length;
   }

@@ -67,7 +67,7 @@ export class RetentionFactsRepository {
          FROM router_signals rs
          LEFT JOIN case_view cv ON cv.case_id = rs.case_id
         WHERE rs.source IS NOT NULL AND rs.signal_id > $1::uuid AND rs.received_at < $3::timestamptz ${inScope}
-          AND EXISTS (SELECT 1 FROM data_keys dk WHERE dk.key_id = rs.signal_id AND dk.wrapped_key IS NOT NULL)
+          AND EXISTS (SELECT 1 FROM data_keys dk WHERE dk.owner = 'signal:' || rs.signal_id::text AND dk.wrapped_key IS NOT NULL)
         ORDER BY rs.signal_id LIMIT $2`,
       params,
     );
@@ -103,7 +103,7 @@ export class RetentionFactsRepository {
     const r = await tx.query<{ last: boolean }>(
       `SELECT cv.status = 'closed' AND NOT EXISTS (
                 SELECT 1 FROM jsonb_array_elements_text(cv.state->'signalIds') AS s(id)
-                  JOIN data_keys k ON k.key_id = s.id::uuid AND k.wrapped_key IS NOT NULL
+                  JOIN data_keys k ON k.owner = 'signal:' || s.id AND k.wrapped_key IS NOT NULL
                  WHERE s.id <> $2) AS last
          FROM case_view cv WHERE cv.case_id = $1::uuid`,
       [caseId, signalId],
