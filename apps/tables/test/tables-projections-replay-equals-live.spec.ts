@@ -5,7 +5,7 @@ import { DATABASE } from '#platform';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import { LIAISON_FEED_PROJECTION } from '../src/liaison/liaison-feed.projection.js';
 import { REFERRAL_REGISTER_PROJECTION } from '../src/referrals/referral-register.projection.js';
-import { appendSignals, registered, ScriptedCase, TABLES_APP, timersOf } from './support/tables-fixtures.js';
+import { appendSignals, keyringOf, registered, ScriptedCase, TABLES_APP, timersOf } from './support/tables-fixtures.js';
 
 /**
  * The tables' register and the liaison escalations with their feed, rebuilt from position 0 of the event
@@ -94,7 +94,9 @@ describe('replay of the tables projections', () => {
     );
     const by = Object.fromEntries(rows.map((r) => [r.referral_id, r]));
     expect(by[referrals.accepted]).toMatchObject({ status: 'accepted' });
-    expect(by[referrals.returned]).toMatchObject({ status: 'returned', reason: 'Geen zorgvraag' });
+    // The return reason is stored sealed under the case's key; opened, it is what the member wrote.
+    expect(by[referrals.returned]).toMatchObject({ status: 'returned', reason: expect.stringMatching(/^pd1\./) });
+    expect((await keyringOf(h).reveal(by[referrals.returned]!.reason)).value).toBe('Geen zorgvraag');
     expect(by[referrals.open]).toMatchObject({ status: 'open', overdue_at: null });
     expect(by[referrals.overdue]!.overdue_at).not.toBeNull();
     expect(by[referrals.rejected]).toMatchObject({ status: 'rejected', rejection: 'table-unknown' });

@@ -4,7 +4,7 @@ import { TOPICS, type NewEvent, type Role } from '#contracts';
 import { CASE_EVENT_VERSION, decideCase, DomainError, foldCase, hasCaseCommandText, mapCaseCommandText, NO_CASE, type CaseActor, type CaseCommand, type CaseEvent, type CaseState } from '#domain';
 import { OutboxRelay, quoteIdent, VersionConflictError, type AppendOptions } from '#eventstore';
 import { CLOCK, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
-import { municipalityScope, requireMunicipality, type Principal } from '#security';
+import { isSealedValue, municipalityScope, requireMunicipality, type Principal } from '#security';
 import { nextDeadlineAt } from '../deadlines/next-deadline-at.js';
 import { SYSTEM_ACTOR } from '../deadlines/due-deadline-commands.js';
 import { ModelRegistry } from '../models/model-registry.js';
@@ -57,7 +57,9 @@ export class CaseCommandService implements CaseCommandRunner {
       const { value: opened } = await this.keyring.reveal(sealed);
       opened.forEach((text, i) => text !== null && current.set(text, sealed[i]!));
     }
-    return { command: mapCaseCommandText(command, (text) => current.get(text) ?? sealer.seal(text)), keyInsert: sealer.insert ? [sealer.insert] : [] };
+    // Text sealed already (a table's return reason, sealed by the tables app under this case's key) stays as it is.
+    const seal = (text: string) => current.get(text) ?? (isSealedValue(text) ? text : sealer.seal(text));
+    return { command: mapCaseCommandText(command, seal), keyInsert: sealer.insert ? [sealer.insert] : [] };
   }
 
   async execute(caseId: string, command: CaseCommand, options: CaseCommandOptions): Promise<CaseCommandResult> {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { REFERRAL_EVENT_TYPES, REFERRAL_TOPICS, type ReferralAcceptedPayload, type ReferralReturnedPayload } from '#contracts';
 import { decideReferral, DomainError, responsibilitiesTakenOver, tableMemberMayAct, type ReferralDecision, type TableDefinition, type TablesConfig } from '#domain';
 import { EventStore, OutboxRelay, VersionConflictError, type Database } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, OUTBOX_RELAY, type Clock } from '#platform';
+import { CLOCK, DATABASE, EVENT_STORE, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
 import type { Principal } from '#security';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { TableAccessError } from '../shared/table-access.error.js';
@@ -33,6 +33,7 @@ export class ReferralDecisionService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
     @Inject(TABLES_CONFIG) private readonly config: TablesConfig,
+    @Inject(KEYRING) private readonly keyring: Keyring,
     private readonly register: ReferralRegisterRepository,
   ) {}
 
@@ -64,10 +65,12 @@ export class ReferralDecisionService {
     const now = this.clock();
     const at = now.toISOString();
     const decidedBy = { id: principal.subject, role: principal.role };
+    // A return reason is free text about the case: sealed under the case's key (the router keeps it sealed).
+    const sealedReason = decision.outcome === 'returned' ? await this.sealReason(referral, decision.reason) : null;
     const payload: ReferralAcceptedPayload | ReferralReturnedPayload =
       decision.outcome === 'accepted'
         ? { referralId, caseId: referral.caseId, table: table.id, municipality: referral.municipality, responsibilities: { ...responsibilitiesTakenOver(table) } as Record<string, string>, decidedBy, at }
-        : { referralId, caseId: referral.caseId, table: table.id, municipality: referral.municipality, reason: decision.reason, decidedBy, at };
+        : { referralId, caseId: referral.caseId, table: table.id, municipality: referral.municipality, reason: sealedReason!.value, decidedBy, at };
     const event = tablesEvent(decision.outcome === 'accepted' ? REFERRAL_EVENT_TYPES.accepted : REFERRAL_EVENT_TYPES.returned, payload, {
       municipality: referral.municipality,
       actor: { id: principal.subject, role: principal.role },
@@ -80,11 +83,19 @@ export class ReferralDecisionService {
     await this.store.appendIn(this.db, referralStreamId(referralId), referral.version, [event], {
       topic: REFERRAL_TOPICS.referrals,
       alsoInsert: [
+        ...(sealedReason?.keyInsert ? [sealedReason.keyInsert] : []),
         (param) =>
           `UPDATE table_referrals SET status = ${param(decision.outcome)}, decided_at = ${param(at)}::timestamptz, decided_by = ${param(principal.subject)},
-                  reason = ${param(decision.outcome === 'returned' ? decision.reason : null)}, version = ${param(referral.version + 1)}::int
+                  reason = ${param(sealedReason?.value ?? null)}, version = ${param(referral.version + 1)}::int
             WHERE referral_id = ${param(referralId)} AND version = ${param(referral.version)}::int`,
       ],
     });
+  }
+
+  /** The reason sealed under the case's data key (a case from before field encryption gets its key now). */
+  private async sealReason(referral: RegisteredReferral, reason: string) {
+    const sealer = await this.keyring.sealerFor(keyOwner.case(referral.caseId), referral.municipality);
+    if (sealer === 'destroyed') throw new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no reason can be added to it");
+    return { value: sealer.seal(reason), keyInsert: sealer.insert };
   }
 }
