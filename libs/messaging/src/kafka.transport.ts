@@ -167,10 +167,32 @@ export class KafkaTransport implements MessageTransport {
     }
     if (missing.size === 0) return;
     // kafkajs resolves false (no throw) when a concurrent caller created them first.
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [...missing].map(([topic, numPartitions]) => ({ topic, numPartitions })),
-    });
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [...missing].map(([topic, numPartitions]) => ({ topic, numPartitions })),
+      });
+    } catch (error) {
+      // A busy broker can take longer to announce new partitions than kafkajs' own wait allows: the topics are
+      // created, their leaders are not in the metadata yet. Wait for them ourselves, for a bounded time.
+      if (!hasKafkaErrorType(error, 'UNKNOWN_TOPIC_OR_PARTITION') && !hasKafkaErrorType(error, 'LEADER_NOT_AVAILABLE')) throw error;
+      await this.waitForLeaders(admin, [...missing.keys()], error);
+    }
+  }
+
+  /** Polls topic metadata until every partition of `topics` has a leader; rethrows `cause` after {@link TOPIC_READY_TIMEOUT_MS}. */
+  private async waitForLeaders(admin: Admin, topics: string[], cause: unknown): Promise<void> {
+    const deadline = Date.now() + TOPIC_READY_TIMEOUT_MS;
+    for (;;) {
+      try {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+        if (metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (error) {
+        if (!hasKafkaErrorType(error, 'UNKNOWN_TOPIC_OR_PARTITION') && !hasKafkaErrorType(error, 'LEADER_NOT_AVAILABLE')) throw error;
+      }
+      if (Date.now() > deadline) throw cause;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
@@ -468,6 +490,9 @@ function fromKafkaLevel(level: number): TransportLogLevel {
 }
 
 /** True when the error or one of its causes is a Kafka protocol error of the given type. */
+/** How long `ensureTopics` waits for the leaders of topics it created when kafkajs' own wait gave up. */
+const TOPIC_READY_TIMEOUT_MS = 30_000;
+
 function hasKafkaErrorType(error: unknown, type: string): boolean {
   for (let e = error as { type?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 10; depth++) {
     if (e.type === type) return true;
