@@ -31,7 +31,6 @@ export class CaseAsOfController {
     if (asOf === null) throw new DomainError('VALIDATION.AS_OF_INVALID', '`asOf` must be an ISO 8601 instant with an offset, e.g. 2026-11-01T12:00:00Z');
     // The decision trail's reasons are sealed under the case's key: opened for the auditor (this read is
     // logged), null once the case's personal data was erased.
-    const { value, erased } = await this.keyring.reveal(reconstructCase(id, await this.store.readStream(caseStreamId(id)), asOf, now));
-    return { ...value, personalDataErased: erased };
+    return this.keyring.revealAnswer(reconstructCase(id, await this.store.readStream(caseStreamId(id)), asOf, now));
   }
 }

@@ -36,8 +36,7 @@ export class TriageQueueController {
   async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => notFound() })) id: string, @CurrentPrincipal() principal: Principal) {
     const signal = await this.queue.get(principal.municipalities, id);
     if (!signal) throw notFound();
-    const details = await this.keyring.reveal(signal.details);
-    return { ...signal, details: details.value, personalDataErased: details.erased };
+    return this.keyring.revealAnswer(signal);
   }
 }
 

@@ -10,7 +10,6 @@ import { ROUTER_SIGNALS_READER } from '../signals/router-signals.module.js';
 import { CASE_COMMAND_RUNNER, type CaseCommandOptions, type CaseCommandRunner } from './case-command.port.js';
 import { caseIdPipe, parseIfMatch, requestIds, setCaseEtag } from './case-http.js';
 import { presentCase } from './case-presenter.js';
-import { openCaseText } from './open-case-text.js';
 import { CASE_PROCESSING_ACTIVITY } from './case-processing.js';
 import { signalsForCase } from './signals-for-case.js';
 import { caseNotFound } from './case-not-found.js';
@@ -145,7 +144,7 @@ export class CaseCommandsController {
     const { state } = await this.runner.execute(id, command, { principal, expectedVersion, traceparent: ids.traceparent, correlationId: ids.correlationId, processingLog, ...extra });
     const view = presentCase(state, this.registry, principal);
     setCaseEtag(reply, view.version);
-    return openCaseText(this.keyring, view);
+    return this.keyring.revealAnswer(view);
   }
 }
 

@@ -7,7 +7,6 @@ import { CurrentPrincipal, municipalityScope, requireMunicipality, Roles, type P
 import { ModelRegistry } from '../models/model-registry.js';
 import { caseIdPipe, setCaseEtag } from './case-http.js';
 import { presentCase } from './case-presenter.js';
-import { openCaseText } from './open-case-text.js';
 import { CASE_PROCESSING_ACTIVITY, caseStreamId } from './case-processing.js';
 import { caseNotFound } from './case-not-found.js';
 import { CaseViewRepository } from './case-view.repository.js';
@@ -43,7 +42,7 @@ export class CaseQueriesController {
     if (!stored) throw caseNotFound();
     await this.registry.ensure(stored.state.model.id, stored.state.model.version);
     setCaseEtag(reply, stored.state.version);
-    return openCaseText(this.keyring, presentCase(stored.state, this.registry, principal));
+    return this.keyring.revealAnswer(presentCase(stored.state, this.registry, principal));
   }
 
   @Get(':id/history')
@@ -53,7 +52,7 @@ export class CaseQueriesController {
     const stored = await this.cases.get(id, municipalityScope(principal));
     if (!stored) throw caseNotFound();
     const events = await this.store.readStream(caseStreamId(id));
-    return openCaseText(this.keyring, {
+    return this.keyring.revealAnswer({
       caseId: id,
       items: events.map((e) => ({ version: e.streamVersion, type: e.type, at: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor, payload: e.payload })),
     });

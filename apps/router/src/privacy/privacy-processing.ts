@@ -6,6 +6,3 @@ export const PRIVACY_PROCESSING = {
 
 /** Event type of a destruction (crypto-shredding) on the stream of the subject or signal it erased. */
 export const PERSONAL_DATA_SHREDDED_EVENT_TYPE = 'PersonalDataShredded';
-
-/** Owner name of a case in legal holds (subjects and signals use the keyring's owner names). */
-export const caseOwner = (caseId: string): string => `case:${caseId}`;

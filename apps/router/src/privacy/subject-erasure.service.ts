@@ -5,7 +5,6 @@ import { CLOCK, DATABASE, keyOwner, type Clock } from '#platform';
 import type { Principal } from '#security';
 import { subjectStreamId } from '../subjects/subject-stream.js';
 import { PersonalDataShredder } from './personal-data-shredder.js';
-import { caseOwner } from './privacy-processing.js';
 
 /** What an erasure did. */
 export interface SubjectErasure {
@@ -56,7 +55,7 @@ export class SubjectErasureService {
       const result = await this.shredder.shred(tx, {
         streamId: subjectStreamId(subjectId),
         owners,
-        holdOwners: [...owners, ...caseIds.map(caseOwner)],
+        holdOwners: owners,
         municipality,
         dataClass: 'Identiteit van het subject, de persoonsgegevens in de gekoppelde signalen (incl. melder) en de vrije tekst van hun zaken',
         rule: ERASURE_REQUEST_RULE,

@@ -38,10 +38,6 @@ export class LiaisonController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  private async opened<T extends object>(values: T[]): Promise<(T & { personalDataErased: boolean })[]> {
-    return (await this.keyring.revealEach(values)).map((r) => ({ ...r.value, personalDataErased: r.erased }));
-  }
-
   @Get()
   @Roles('police-liaison', 'coordinator')
   @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Overzicht van escalaties naar de politie', subjectType: 'escalation', subjects: (_req, body) => ((body as { items?: { escalationId: string }[] } | undefined)?.items ?? []).map((e) => e.escalationId) })
@@ -50,7 +46,7 @@ export class LiaisonController {
     const query = validateDto(ListEscalationsQueryDto, { ...rawQuery });
     if (query.municipality) requireMunicipality(principal, query.municipality);
     const rows = await this.escalations.list(query.municipality ? [query.municipality] : principal.municipalities, query.status, query.limit ?? 50);
-    return { items: await this.opened(rows.map((e) => escalationView(e, principal.role === 'coordinator'))) };
+    return { items: await this.keyring.revealAnswers(rows.map((e) => escalationView(e, principal.role === 'coordinator'))) };
   }
 
   @Get('stream')
@@ -92,7 +88,7 @@ export class LiaisonController {
           for (;;) {
             const items = await this.feed.after(cursor, scope);
             if (closed || items.length === 0) break;
-            const data = await this.opened(items.map((item) => ({ eventId: item.eventId, type: item.type, escalationId: item.escalationId, municipality: item.municipality, at: item.at, ...item.data })));
+            const data = await this.keyring.revealAnswers(items.map((item) => ({ eventId: item.eventId, type: item.type, escalationId: item.escalationId, municipality: item.municipality, at: item.at, ...item.data })));
             if (closed) break;
             await this.logDelivery(req, principal, items.map((item) => item.escalationId));
             items.forEach((item, i) => write(item, data[i]!));
@@ -158,8 +154,7 @@ export class LiaisonController {
     const stored = await this.escalations.get(id, principal.municipalities);
     if (!stored) throw escalationNotFound();
     const steps = await this.feed.ofEscalation(id);
-    const [view] = await this.opened([{ ...escalationView(stored, principal.role === 'coordinator'), steps: steps.map((s) => ({ eventId: s.eventId, type: s.type, at: s.at, ...s.data })) }]);
-    return view;
+    return this.keyring.revealAnswer({ ...escalationView(stored, principal.role === 'coordinator'), steps: steps.map((s) => ({ eventId: s.eventId, type: s.type, at: s.at, ...s.data })) });
   }
 
   @Post(':id/ack')
@@ -169,6 +164,6 @@ export class LiaisonController {
   @ApiOperation({ summary: 'Acknowledge an escalation of a municipality you serve (again: no change); others → 404 ESCALATION.NOT_FOUND' })
   async ack(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
     const stored = await this.steps.acknowledge(id, principal, (req as FastifyRequest & { traceparent?: string }).traceparent ?? null);
-    return (await this.opened([escalationView(stored, false)]))[0];
+    return this.keyring.revealAnswer(escalationView(stored, false));
   }
 }

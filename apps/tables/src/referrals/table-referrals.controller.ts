@@ -30,11 +30,6 @@ export class TableReferralsController {
     @Inject(KEYRING) private readonly keyring: Keyring,
   ) {}
 
-  /** Referral views with their sealed personal values opened; erased ones are null and flagged. */
-  private async opened<T extends object>(views: T[]): Promise<(T & { personalDataErased: boolean })[]> {
-    return (await this.keyring.revealEach(views)).map((r) => ({ ...r.value, personalDataErased: r.erased }));
-  }
-
   @Get()
   @Roles('table-member', 'coordinator', 'admin', 'auditor')
   @ApiOperation({ summary: 'The configured tables: region, topic, acceptance deadline and sharing profile' })
@@ -67,7 +62,7 @@ export class TableReferralsController {
     // Rejected referrals never reached the table: its members do not see them.
     const statuses = query.status ? [query.status] : REFERRAL_STATUSES.filter((s) => s !== 'rejected');
     const page = await this.register.list(table.id, municipalities, { statuses: member ? statuses.filter((s) => s !== 'rejected') : statuses, limit: query.limit ?? 50, cursor: query.cursor });
-    return { items: await this.opened(page.items.map((r) => referralView(r, !member))), nextCursor: page.nextCursor };
+    return { items: await this.keyring.revealAnswers(page.items.map((r) => referralView(r, !member))), nextCursor: page.nextCursor };
   }
 
   @Get(':table/referrals/:id')
@@ -79,7 +74,7 @@ export class TableReferralsController {
     const referral = await this.register.get(table.id, id, principal.municipalities.filter((m) => table.municipalities.includes(m)));
     const member = principal.role === 'table-member';
     if (!referral || (member && referral.status === 'rejected')) throw referralNotFound();
-    return (await this.opened([referralView(referral, !member)]))[0];
+    return this.keyring.revealAnswer(referralView(referral, !member));
   }
 
   @Post(':table/referrals/:id/accept')
@@ -88,7 +83,7 @@ export class TableReferralsController {
   @ProcessesPersonalData({ ...TABLES_PROCESSING, purpose: 'Aannemen van een verwijzing door een tafel', subjectType: 'referral', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'Accept: the table takes over what its configuration says (e.g. procesregie); again → no change' })
   async accept(@Param('table') tableId: string, @Param('id') id: string, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
-    return (await this.opened([referralView(await this.decisions.decide(tableId, id, { outcome: 'accepted' }, principal, traceOf(req)), false)]))[0];
+    return this.keyring.revealAnswer(referralView(await this.decisions.decide(tableId, id, { outcome: 'accepted' }, principal, traceOf(req)), false));
   }
 
   @Post(':table/referrals/:id/return')
@@ -99,6 +94,6 @@ export class TableReferralsController {
   @ApiOperation({ summary: 'Return with a reason: the case may be referred again' })
   async return(@Param('table') tableId: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
     const dto = validateDto(ReturnReferralRequestDto, body);
-    return (await this.opened([referralView(await this.decisions.decide(tableId, id, { outcome: 'returned', reason: dto.reason }, principal, traceOf(req)), false)]))[0];
+    return this.keyring.revealAnswer(referralView(await this.decisions.decide(tableId, id, { outcome: 'returned', reason: dto.reason }, principal, traceOf(req)), false));
   }
 }

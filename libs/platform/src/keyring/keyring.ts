@@ -84,6 +84,19 @@ export class Keyring {
   }
 
   /**
+   * Each of `values` (answers of an API) with its sealed values opened and `personalDataErased` set when any of
+   * them belonged to a destroyed key: the shape every API that shows personal data answers with.
+   */
+  async revealAnswers<T extends object>(values: readonly T[], tx: SqlExecutor = this.db): Promise<(T & { personalDataErased: boolean })[]> {
+    return (await this.revealEach(values, tx)).map((r) => ({ ...r.value, personalDataErased: r.erased }));
+  }
+
+  /** {@link revealAnswers} for one answer. */
+  async revealAnswer<T extends object>(value: T, tx: SqlExecutor = this.db): Promise<T & { personalDataErased: boolean }> {
+    return (await this.revealAnswers([value], tx))[0]!;
+  }
+
+  /**
    * A sealer for the owner's live data key (e.g. a case's, made when it was opened). `destroyed` when the
    * owner's keys were destroyed (nothing may be added); when the owner never had a key (data from before
    * field encryption), a new one whose row the caller inserts with what it seals (`insert`).

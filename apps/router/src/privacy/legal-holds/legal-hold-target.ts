@@ -1,5 +1,4 @@
 import { keyOwner } from '#platform';
-import { caseOwner } from '../privacy-processing.js';
 
 /** What a legal hold can be placed on. A hold on a case covers the case's signals; one on a subject, its linked signals. */
 export const LEGAL_HOLD_TARGET_KINDS = ['subject', 'signal', 'case'] as const;
@@ -10,7 +9,7 @@ export interface LegalHoldTarget {
   id: string;
 }
 
-/** The owner name a hold is stored under (`legal_holds.owner`): the keyring's names for subjects and signals, `case:<id>` for cases. */
+/** The owner name a hold is stored under (`legal_holds.owner`): the keyring's owner names (`subject:<id>`, `signal:<id>`, `case:<id>`). */
 export function holdOwnerOf(target: LegalHoldTarget): string {
   switch (target.kind) {
     case 'subject':
@@ -18,7 +17,7 @@ export function holdOwnerOf(target: LegalHoldTarget): string {
     case 'signal':
       return keyOwner.signal(target.id);
     case 'case':
-      return caseOwner(target.id);
+      return keyOwner.case(target.id);
   }
 }
 

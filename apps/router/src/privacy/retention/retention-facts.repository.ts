@@ -4,7 +4,6 @@ import type { Database, SqlExecutor } from '#eventstore';
 import { DATABASE, keyOwner } from '#platform';
 import type { MunicipalityScope } from '#security';
 import { signalStreamId } from '../../signals/signal-stream.js';
-import { caseOwner } from '../privacy-processing.js';
 
 /** A signal whose personal data still exists, with what the retention rules need and who may hold it. */
 export interface RetentionCandidate {
@@ -41,7 +40,7 @@ function toCandidate(r: Row): RetentionCandidate {
     signalId: r.signal_id,
     municipality: r.municipality,
     facts: { source: r.source, receivedAt: iso(r.received_at), dismissedAt: r.dismissed_at === null ? null : iso(r.dismissed_at), case: inCase },
-    holdOwners: [keyOwner.signal(r.signal_id), ...(r.subject_id ? [keyOwner.subject(r.subject_id)] : []), ...(r.case_id ? [caseOwner(r.case_id)] : [])],
+    holdOwners: [keyOwner.signal(r.signal_id), ...(r.subject_id ? [keyOwner.subject(r.subject_id)] : []), ...(r.case_id ? [keyOwner.case(r.case_id)] : [])],
     caseId: r.case_id,
   };
 }
