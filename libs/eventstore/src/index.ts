@@ -8,6 +8,7 @@ export * from './event-row.js';
 export * from './outbox/outbox-relay.js';
 export * from './outbox/dead-letter.js';
 export * from './inbox/inbox.js';
+export * from './inbox/read-envelopes.js';
 export * from './projections/checkpoint.store.js';
 export * from './migrations/index.js';
 export * from './ledger/canonical-json.js';

@@ -8,7 +8,7 @@ import {
   type CaseEvent,
   type SignalReceivedPayload,
 } from '#domain';
-import { Inbox, quoteIdent, type Database, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
+import { Inbox, quoteIdent, readEnvelopes, type Database, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
 
@@ -181,14 +181,9 @@ export class TriageQueueProjection implements OnApplicationBootstrap, OnApplicat
   }
 
   async handleBatch(batch: IncomingMessage[]): Promise<void> {
-    const events: EventEnvelope[] = [];
-    for (const message of batch) {
-      try {
-        events.push(JSON.parse(message.value.toString('utf8')) as EventEnvelope);
-      } catch {
-        this.logger.error({ component: TRIAGE_QUEUE_CONSUMER, topic: message.topic, offset: message.offset }, 'unreadable signal event skipped');
-      }
-    }
+    const events = readEnvelopes(batch, (message) =>
+      this.logger.error({ component: TRIAGE_QUEUE_CONSUMER, topic: message.topic, offset: message.offset }, 'unreadable signal event skipped'),
+    );
     // Only events the queue shows are claimed: the cases topic carries many it does not (transitions, notes).
     const shown = events.filter((e) => typeof e?.id === 'string' && isTriageQueueEvent(e) && e.payload !== null && typeof e.payload === 'object');
     if (shown.length === 0) return;

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from 'pino';
 import { TOPICS, type EventEnvelope } from '#contracts';
 import { escalationTriggerOf, evolveCaseSheet, SIGNAL_RECEIVED_EVENT_TYPE, signalFactsOf, type CaseEvent, type CaseSheet, type SignalFacts, type TablesConfig } from '#domain';
-import { Inbox, OutboxRelay, type Database, type SqlExecutor } from '#eventstore';
+import { Inbox, OutboxRelay, readEnvelopes, type Database, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, OUTBOX_RELAY, type AppConfig } from '#platform';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
@@ -57,14 +57,9 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
   }
 
   async handleBatch(batch: IncomingMessage[]): Promise<void> {
-    const events: EventEnvelope[] = [];
-    for (const message of batch) {
-      try {
-        events.push(JSON.parse(message.value.toString('utf8')) as EventEnvelope);
-      } catch {
-        this.logger.error({ component: CASE_EVENTS_CONSUMER, topic: message.topic, offset: message.offset }, 'unreadable event skipped');
-      }
-    }
+    const events = readEnvelopes(batch, (message) =>
+      this.logger.error({ component: CASE_EVENTS_CONSUMER, topic: message.topic, offset: message.offset }, 'unreadable event skipped'),
+    );
     if (events.length === 0) return;
     const appended = await this.db.transaction(async (tx) => {
       const fresh = await this.inbox.claimBatch(tx, events.map((e) => e.id));
