@@ -12,6 +12,7 @@ import { LiaisonFeedNotifier } from './liaison/liaison-feed.notifier.js';
 import { LiaisonFeedRepository } from './liaison/liaison-feed.repository.js';
 import { ReferralDecisionService } from './referrals/referral-decision.service.js';
 import { ReferralPublisher } from './referrals/referral-publisher.js';
+import { CaseMinimiser } from './shared/case-minimiser.js';
 import { ReferralRegisterRepository } from './referrals/referral-register.repository.js';
 import { TableReferralsController } from './referrals/table-referrals.controller.js';
 import { TablesTimers } from './timers/tables-timers.js';
@@ -29,6 +30,7 @@ import { TablesTimers } from './timers/tables-timers.js';
     PendingReferralStore,
     CaseEventsConsumer,
     ReferralPublisher,
+    CaseMinimiser,
     ReferralRegisterRepository,
     ReferralDecisionService,
     EscalationRaiser,

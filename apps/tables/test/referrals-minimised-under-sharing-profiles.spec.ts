@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { REFERRAL_TOPICS, TOPICS } from '#contracts';
-import { BUILT_IN_MODELS, BUILT_IN_TABLES_CONFIG, type ModelDefinition } from '#domain';
+import { BSN_REDACTED, BUILT_IN_MODELS, BUILT_IN_TABLES_CONFIG, type ModelDefinition } from '#domain';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
 import { appendSignals, BSN, draftSignals, envelopeOf, keyringOf, rawOf, registered, ScriptedCase, streamEvents, TABLES_APP, TABLES_OUTPUT_TOPICS, tag } from './support/tables-fixtures.js';
@@ -82,6 +82,24 @@ describe('for each sharing profile and every built-in case type', () => {
       if (allowed.includes('description')) expect(opened).toContain(signals.texts.tip);
       if (allowed.includes('concern')) expect(opened).toContain(signals.texts.concern);
     }
+  });
+});
+
+describe('a BSN typed into sealed free text', () => {
+  it('reaches the table redacted, still sealed under the same key (so erasing the case still shreds it)', async () => {
+    const model = BUILT_IN_MODELS.find((m) => m.id === 'ondermijning-intake')!;
+    const signals = await appendSignals(h, ENSCHEDE);
+    const c = new ScriptedCase(h, ENSCHEDE);
+    await c.open(model, signals.ids);
+    const caseKeyId = await c.sealedNote(`Gesprek gevoerd, bsn ${BSN} gecontroleerd`, 'deelbaar');
+    const referralId = await c.referDirectly('riec', `Reden ${tag()}`);
+    const [message] = await watcher.waitFor((m) => m.topic === 'signaalroute.tables.riec.v1' && m.key === `referral-${referralId}`);
+    const published = envelopeOf(message!);
+    const [note] = (published.payload.case as { sharedNotes: { text: string }[] }).sharedNotes;
+    expect(note!.text.startsWith(`pd1.${caseKeyId}.`)).toBe(true);
+    expect(await keyring().open(note!.text, '')).toBe(`Gesprek gevoerd, bsn ${BSN_REDACTED} gecontroleerd`);
+    // Every other sealed value still opens (a digit run inside a sealed value is never taken for a BSN).
+    expect((await keyring().reveal(published.payload.case)).value).toMatchObject({ description: [signals.texts.tip, signals.texts.report] });
   });
 });
 

@@ -105,6 +105,15 @@ describe('minimisation, for any facts and any profile', () => {
     );
   });
 
+  it('leaves opaque (sealed) strings whole, even when a digit run inside them passes the 11-proef', () => {
+    const sealed = `pd1.0ff006a6-c4af-45fc-bd49-be${BSN}a.w8ZabC3Umf2R1UC3.j25ZHOLv6E9p-yxyw9f4Cw.Yx3u3hZ`;
+    const isOpaque = (text: string) => text.startsWith('pd1.');
+    expect(redactBsnLike({ a: [sealed, `bsn ${BSN}`] }, isOpaque)).toEqual({ a: [sealed, `bsn ${BSN_REDACTED}`] });
+    const riec = BUILT_IN_TABLES_CONFIG.tables.find((t) => t.id === 'riec')!;
+    const m = minimiseCase(caseFactsOf(sheet('ondermijning-intake'), [{ ...facts[0]!, description: sealed }], 'Reden'), allowedFieldsFor(riec, 'ondermijning-intake')!, isOpaque);
+    expect(m.data.description).toEqual([sealed]);
+  });
+
   it('redacts BSN-like numbers written with dots or spaces and leaves other numbers alone', () => {
     expect(redactBsnLike({ a: ['bsn 1112.22.333', 'bsn 111 222 333', 'kvk 12345678', 'tel 0612345678', '123456789'] })).toEqual({
       a: [`bsn ${BSN_REDACTED}`, `bsn ${BSN_REDACTED}`, 'kvk 12345678', 'tel 0612345678', '123456789'],

@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REFERRAL_TOPICS, type EventEnvelope } from '#contracts';
 import {
-  caseFactsOf,
   escalationReason,
   foldEscalation,
-  minimiseCase,
   policyFor,
   raiseEscalation,
   referralDeliverability,
@@ -18,6 +16,7 @@ import { CLOCK, EVENT_STORE, type Clock } from '#platform';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { insertDisclosure } from '../disclosures/disclosure.sql.js';
 import { escalationIdFor, escalationStreamId, TABLES_PROCESSING, TABLES_SYSTEM_ACTOR } from '../shared/tables-streams.js';
+import { CaseMinimiser } from '../shared/case-minimiser.js';
 import { payloadSha256, tablesEvent } from '../shared/tables-event.js';
 import { insertFeedRows } from './escalation-rows.js';
 
@@ -36,6 +35,7 @@ export class EscalationRaiser {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(TABLES_CONFIG) private readonly config: TablesConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly minimiser: CaseMinimiser,
   ) {}
 
   async raise(tx: SqlExecutor, sheet: CaseSheet, facts: readonly SignalFacts[], caused: EventEnvelope, trigger: EscalationTrigger): Promise<boolean> {
@@ -46,7 +46,7 @@ export class EscalationRaiser {
     const at = now.toISOString();
     const police = referralDeliverability(this.config, POLICE_TABLE, sheet.municipality, sheet.modelId);
     // Without a profile for this case the police still gets the escalation, with no case fields.
-    const minimised = minimiseCase(caseFactsOf(sheet, facts, escalationReason(trigger)), police.ok ? police.allowed : []);
+    const minimised = await this.minimiser.minimise(tx, sheet, facts, escalationReason(trigger), police.ok ? police.allowed : []);
     const legalBasis = police.ok ? police.table.profile.legalBasis : TABLES_PROCESSING.legalBasis;
     const processingActivity = police.ok ? police.table.profile.processingActivity : TABLES_PROCESSING.activity;
     const policy = policyFor(this.config, sheet.municipality);

@@ -2,8 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { REFERRAL_EVENT_TYPES, REFERRAL_TOPICS, type Actor, type EventEnvelope, type ReferralRejectedPayload } from '#contracts';
 import {
-  caseFactsOf,
-  minimiseCase,
   referralDeliverability,
   referralTimes,
   type CaseReferred,
@@ -16,6 +14,7 @@ import { CLOCK, EVENT_STORE, LOGGER, type Clock } from '#platform';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { insertDisclosure } from '../disclosures/disclosure.sql.js';
 import { referralStreamId, TABLES_PROCESSING, TABLES_SYSTEM_ACTOR } from '../shared/tables-streams.js';
+import { CaseMinimiser } from '../shared/case-minimiser.js';
 import { payloadSha256, tablesEvent } from '../shared/tables-event.js';
 import { REFERRAL_PUBLISHED, type ReferralPublishedPayload } from './referral-events.js';
 
@@ -33,6 +32,7 @@ export class ReferralPublisher {
     @Inject(TABLES_CONFIG) private readonly config: TablesConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly minimiser: CaseMinimiser,
   ) {}
 
   /** Publishes once: a referral id that is already in the register changes nothing. Returns true when it appended. */
@@ -73,7 +73,7 @@ export class ReferralPublisher {
 
     const { table, allowed } = delivery;
     const times = referralTimes(table, referredAt);
-    const minimised = minimiseCase(caseFactsOf(sheet, facts, referred.reason), allowed);
+    const minimised = await this.minimiser.minimise(tx, sheet, facts, referred.reason, allowed);
     const payload: ReferralPublishedPayload = {
       referralId: referred.referralId,
       table: table.id,

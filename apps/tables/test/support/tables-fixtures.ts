@@ -18,7 +18,7 @@ import {
   type SignalReceivedPayload,
 } from '#domain';
 import { EVENT_COLUMNS, rowToEnvelope, type EventRow, type EventStore } from '#eventstore';
-import { EVENT_STORE, KEYRING, keyOwner, type Keyring } from '#platform';
+import { EVENT_STORE, KEYRING, keyOwner, type Keyring, type NewDataKey } from '#platform';
 import { waitFor, type AppHarness, type HarnessResponse } from '../../../../test/support/app-harness.js';
 import type { WatchedMessage } from '../../../../test/support/kafka-probe.js';
 import { TABLES_APP } from '../../src/tables.app.js';
@@ -102,14 +102,14 @@ export class ScriptedCase {
     readonly municipality: string,
   ) {}
 
-  async run(command: CaseCommand): Promise<CaseEvent[]> {
+  async run(command: CaseCommand, alsoInsert: NewDataKey['insert'][] = []): Promise<CaseEvent[]> {
     const events = decideCase(command, this.state, { now: new Date(), newId: randomUUID, models: MODELS });
     if (events.length === 0) return events;
     const envelopes = events.map((event) => {
       const { type, ...payload } = event;
       return envelope(type, payload, this.municipality);
     });
-    this.appended.push(...(await storeOf(this.h).append(`case-${this.caseId}`, this.state.version, envelopes, { topic: TOPICS.cases })));
+    this.appended.push(...(await storeOf(this.h).append(`case-${this.caseId}`, this.state.version, envelopes, { topic: TOPICS.cases, alsoInsert })));
     this.state = events.reduce(evolveCase, this.state);
     return events;
   }
@@ -152,6 +152,13 @@ export class ScriptedCase {
 
   note(text: string, visibility: 'intern' | 'deelbaar'): Promise<CaseEvent[]> {
     return this.run({ type: 'AddNote', text, visibility, actor: COORDINATOR });
+  }
+
+  /** A note as the router writes it: its text sealed under a data key of the case (inserted with the note); returns the key id. */
+  async sealedNote(text: string, visibility: 'intern' | 'deelbaar'): Promise<string> {
+    const key = keyringOf(this.h).newKey(keyOwner.case(this.caseId), this.municipality);
+    await this.run({ type: 'AddNote', text: key.seal(text), visibility, actor: COORDINATOR }, [key.insert]);
+    return key.keyId;
   }
 }
 

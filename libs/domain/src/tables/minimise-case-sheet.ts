@@ -69,15 +69,19 @@ export function allowedFieldsFor(table: TableDefinition, caseType: string): Shar
   return fields.filter(isShareableField).filter((f) => table.receivesZorg || categoryOf(f) !== 'zorg');
 }
 
+const nothingIsOpaque = (): boolean => false;
+
 /**
  * Data minimisation: exactly the allowed fields, nothing else, with anything in their text that looks like a
  * BSN (9 digits passing the 11-proef) redacted, because free text (notes, descriptions) is typed by people.
+ * Strings `isOpaque` recognises (sealed values) are left as they are: their plaintext is redacted by whoever
+ * can open them, and a digit run inside a ciphertext or key id is not a BSN.
  */
-export function minimiseCase(facts: CaseFacts, allowed: readonly ShareableField[]): MinimisedCase {
+export function minimiseCase(facts: CaseFacts, allowed: readonly ShareableField[], isOpaque: (text: string) => boolean = nothingIsOpaque): MinimisedCase {
   const data: Partial<CaseFacts> = {};
   let specialCategory = false;
   for (const field of allowed) {
-    const value = redactBsnLike(facts[field]);
+    const value = redactBsnLike(facts[field], isOpaque);
     data[field] = value;
     if (categoryOf(field) === 'zorg' && !isEmpty(value)) specialCategory = true;
   }
@@ -86,16 +90,20 @@ export function minimiseCase(facts: CaseFacts, allowed: readonly ShareableField[
 
 export const BSN_REDACTED = '[bsn verwijderd]';
 
-/** Replaces every 9-digit run (also written 1234.56.789 or 123 456 789) that passes the 11-proef, deep in `value`. */
-export function redactBsnLike<T>(value: T): T {
+/**
+ * Replaces every 9-digit run (also written 1234.56.789 or 123 456 789) that passes the 11-proef, deep in
+ * `value`; strings for which `isOpaque` holds are kept whole.
+ */
+export function redactBsnLike<T>(value: T, isOpaque: (text: string) => boolean = nothingIsOpaque): T {
   if (typeof value === 'string') {
+    if (isOpaque(value)) return value;
     return value.replace(/(?<!\d)\d{4}[. ]?\d{2}[. ]?\d{3}(?!\d)|(?<!\d)\d{3}[. ]\d{3}[. ]\d{3}(?!\d)/g, (m) =>
       normalizeBsn(m.replace(/[. ]/g, '')) ? BSN_REDACTED : m,
     ) as T;
   }
-  if (Array.isArray(value)) return value.map((v) => redactBsnLike(v)) as T;
+  if (Array.isArray(value)) return value.map((v) => redactBsnLike(v, isOpaque)) as T;
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactBsnLike(v)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactBsnLike(v, isOpaque)])) as T;
   }
   return value;
 }

@@ -97,6 +97,26 @@ export class Keyring {
   }
 
   /**
+   * `value` with the plaintext of each sealed string passed through `edit` (e.g. a redaction); a value `edit`
+   * changes is sealed again under the SAME key (so destroying that key still shreds it), an unchanged one stays
+   * byte-identical, and one whose key was destroyed stays as it is (nobody can open it).
+   */
+  async editSealed<T>(value: T, edit: (plaintext: string) => string, tx: SqlExecutor = this.db): Promise<T> {
+    const ids = new Set<string>();
+    collectKeyIds(value, ids);
+    if (ids.size === 0) return value;
+    const keys = await this.load([...ids], tx);
+    return mapSealed(value, (sealed) => {
+      const keyId = sealedKeyId(sealed)!;
+      const key = keys.get(keyId);
+      if (!key) return sealed;
+      const plaintext = openSealedValue(key, sealed);
+      const edited = edit(plaintext);
+      return edited === plaintext ? sealed : sealValue(key, keyId, edited);
+    }) as T;
+  }
+
+  /**
    * A sealer for the owner's live data key (e.g. a case's, made when it was opened). `destroyed` when the
    * owner's keys were destroyed (nothing may be added); when the owner never had a key (data from before
    * field encryption), a new one whose row the caller inserts with what it seals (`insert`).
