@@ -10,6 +10,7 @@ import type { AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
 import { Keyring } from './keyring/keyring.js';
 import { CreateKeyring1764500000000 } from './keyring/keyring.migration.js';
+import { DataKeysMasterKeyId1764700000000 } from './keyring/master-key-id.migration.js';
 import { APP_CONFIG, BLIND_INDEX, DATABASE, EVENT_STORE, KEYRING, LOGGER, MASTER_KEY_PROVIDER, OUTBOX_RELAY, PROJECTIONS } from './platform.tokens.js';
 import { PLATFORM_MIGRATIONS } from './processing-log/processing-log.migration.js';
 import { ProcessingLogInterceptor } from './processing-log/processing-log.interceptor.js';
@@ -55,9 +56,16 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: MASTER_KEY_PROVIDER, useFactory: () => masterKeyProviderFor(config.SIGNAALROUTE_DATA_DIR, config.SIGNAALROUTE_MASTER_KEY) },
-        { provide: KEYRING, useFactory: (db: Database, keys: MasterKeyProvider) => new Keyring(db, keys.masterKey()), inject: [DATABASE, MASTER_KEY_PROVIDER] },
-        { provide: BLIND_INDEX, useFactory: (keys: MasterKeyProvider) => new BlindIndex(keys.masterKey()), inject: [MASTER_KEY_PROVIDER] },
+        {
+          provide: MASTER_KEY_PROVIDER,
+          useFactory: () => {
+            const provider = masterKeyProviderFor(config.SIGNAALROUTE_DATA_DIR, config.SIGNAALROUTE_MASTER_KEY, config.SIGNAALROUTE_PREVIOUS_MASTER_KEYS);
+            logger.info({ component: 'keyring' }, `master keys: ${provider.description}`);
+            return provider;
+          },
+        },
+        { provide: KEYRING, useFactory: (db: Database, keys: MasterKeyProvider) => new Keyring(db, keys.masterKeys()), inject: [DATABASE, MASTER_KEY_PROVIDER] },
+        { provide: BLIND_INDEX, useFactory: async (keyring: Keyring) => new BlindIndex(await keyring.blindIndexKey()), inject: [KEYRING] },
         { provide: CLOCK, useValue: clock },
         { provide: 'PLATFORM_TOPICS', useValue: topics },
         { provide: PROJECTIONS, useValue: options.projections ?? [] },
@@ -68,7 +76,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
               databaseUrl: config.DATABASE_URL,
               dataDir: config.DATABASE_URL ? undefined : `${config.SIGNAALROUTE_DATA_DIR}/pgdata`,
               poolSize: config.DATABASE_POOL_SIZE,
-              migrations: [...PLATFORM_MIGRATIONS, CreateKeyring1764500000000, ...options.migrations],
+              migrations: [...PLATFORM_MIGRATIONS, CreateKeyring1764500000000, DataKeysMasterKeyId1764700000000, ...options.migrations],
             });
             await db.migrate();
             return db;

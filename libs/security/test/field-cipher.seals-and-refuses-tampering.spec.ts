@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { FieldCipher, FieldDecryptionError, loadOrCreateMasterKey, MASTER_KEY_FILE } from '#security';
+import { FieldCipher, FieldDecryptionError, loadOrCreateLocalMasterKeys, MASTER_KEY_FILE, masterKeysFromConfig } from '#security';
 import { makeTempDataDir, removeDir } from './support/security-fixtures.js';
 
 const cipher = new FieldCipher(randomBytes(32));
@@ -30,13 +30,13 @@ describe('field encryption (AES-256-GCM)', () => {
   it('keeps the embedded master key in the data folder (0600) and reuses it; a configured key must be 256 bits', () => {
     const dir = makeTempDataDir();
     try {
-      const first = loadOrCreateMasterKey(dir);
-      expect(loadOrCreateMasterKey(dir).equals(first)).toBe(true);
+      const first = loadOrCreateLocalMasterKeys(dir).current.key;
+      expect(loadOrCreateLocalMasterKeys(dir).current.key.equals(first)).toBe(true);
       const file = path.join(dir, 'keys', MASTER_KEY_FILE);
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(readFileSync(file, 'utf8')).toHaveLength(64);
-      expect(loadOrCreateMasterKey(dir, 'ab'.repeat(32)).toString('hex')).toBe('ab'.repeat(32));
-      expect(() => loadOrCreateMasterKey(dir, 'abc')).toThrow(/64 hexadecimal/);
+      expect(masterKeysFromConfig('ab'.repeat(32)).current.key.toString('hex')).toBe('ab'.repeat(32));
+      expect(() => masterKeysFromConfig('abc')).toThrow(/64 hexadecimal/);
     } finally {
       removeDir(dir);
     }

@@ -1,5 +1,31 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate, validateSync, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import { MasterKeyConfigError, masterKeysFromConfig } from '#security';
+
+/** The previous master keys are checked with the current one, by the same rules the key provider applies. */
+@ValidatorConstraint({ name: 'previousMasterKeys' })
+class PreviousMasterKeys implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    return previousMasterKeysProblem(value, args) === null;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return previousMasterKeysProblem(args.value, args) ?? '';
+  }
+}
+
+function previousMasterKeysProblem(value: unknown, args: ValidationArguments): string | null {
+  const current = (args.object as AppConfig).SIGNAALROUTE_MASTER_KEY;
+  if (typeof value !== 'string') return 'SIGNAALROUTE_PREVIOUS_MASTER_KEYS must be comma-separated 64-hex keys';
+  if (!current) return 'SIGNAALROUTE_PREVIOUS_MASTER_KEYS needs SIGNAALROUTE_MASTER_KEY (the key that replaces them)';
+  try {
+    masterKeysFromConfig(current, value);
+    return null;
+  } catch (error) {
+    if (error instanceof MasterKeyConfigError) return error.message;
+    throw error;
+  }
+}
 
 const list = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((s) => s.trim()) : undefined);
 const int = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
@@ -102,6 +128,13 @@ export class AppConfig {
   /** 256-bit key (64 hex) sealing personal fields at rest; the same on every process. Embedded: a key file in the data folder. */
   @IsOptional() @Matches(/^[0-9a-fA-F]{64}$/, { message: 'SIGNAALROUTE_MASTER_KEY must be 64 hexadecimal characters (256 bits)' })
   SIGNAALROUTE_MASTER_KEY?: string;
+
+  /**
+   * Master keys being retired (comma-separated, 64 hex each): they still unwrap the data keys not yet re-wrapped
+   * by `npm run keys -- rotate`; never the current key, each once, only next to SIGNAALROUTE_MASTER_KEY.
+   */
+  @IsOptional() @Validate(PreviousMasterKeys)
+  SIGNAALROUTE_PREVIOUS_MASTER_KEYS?: string;
 
   /** Kafka client id prefix and consumer-group prefix. */
   @IsOptional() @Matches(/^[a-z0-9.\-]+$/)

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, SqlExecutor } from '#eventstore';
-import { DataKeyWrapper, FieldDecryptionError, isSealedValue, openSealedValue, sealedKeyId, sealValue } from '#security';
+import { BlindIndex, DataKeyWrapper, FieldDecryptionError, isSealedValue, openSealedValue, sealedKeyId, sealValue, type MasterKeys } from '#security';
 
 /** A data key made for a new owner; its row is inserted by the caller, in the statement that first uses it. */
 export interface NewDataKey {
@@ -26,6 +26,9 @@ export const keyOwner = {
   case: (caseId: string) => `case:${caseId}`,
 };
 
+/** The blind-index key's row in `data_keys`: a system key, never destroyed, re-wrapped by rotation like any data key. */
+export const BLIND_INDEX_KEY = { keyId: '00000000-0000-4000-8000-000000000b1d', owner: 'system:blind-index', municipality: '*' } as const;
+
 /**
  * Per-owner data keys under the master key, and the opening of sealed values for the API. Sealed values
  * (`pd1.<keyId>.…`) can sit anywhere in an event payload, projection row or Kafka message; `reveal` finds
@@ -42,8 +45,9 @@ export class Keyring {
   private readonly sealing = new Map<string, { keyId: string; key: Buffer }>();
   private static readonly MAX_SEALING_KEYS = 50_000;
 
-  constructor(private readonly db: Database, masterKey: Buffer) {
-    this.wrapper = new DataKeyWrapper(masterKey);
+  /** `masterKeys`: the current master key wraps new keys; the previous ones only unwrap rows not yet rotated. */
+  constructor(private readonly db: Database, private readonly masterKeys: MasterKeys) {
+    this.wrapper = new DataKeyWrapper(masterKeys);
   }
 
   newKey(owner: string, municipality: string): NewDataKey {
@@ -53,7 +57,8 @@ export class Keyring {
     return {
       keyId,
       seal: (plaintext, context) => sealValue(key, keyId, plaintext, context),
-      insert: (param) => `INSERT INTO data_keys (key_id, owner, municipality, wrapped_key) VALUES (${param(keyId)}::uuid, ${param(owner)}, ${param(municipality)}, ${param(wrapped)})`,
+      insert: (param) =>
+        `INSERT INTO data_keys (key_id, owner, municipality, wrapped_key, master_key_id) VALUES (${param(keyId)}::uuid, ${param(owner)}, ${param(municipality)}, ${param(wrapped)}, ${param(this.wrapper.currentMasterKeyId)})`,
     };
   }
 
@@ -124,8 +129,8 @@ export class Keyring {
   async sealerFor(owner: string, municipality: string, tx: SqlExecutor = this.db): Promise<{ seal: (plaintext: string) => string; insert: NewDataKey['insert'] | null } | 'destroyed'> {
     let entry = this.sealing.get(owner);
     if (!entry) {
-      const r = await tx.query<{ key_id: string; wrapped_key: string | null }>(
-        'SELECT key_id, wrapped_key FROM data_keys WHERE owner = $1 ORDER BY (wrapped_key IS NULL), created_at, key_id LIMIT 1',
+      const r = await tx.query<{ key_id: string; wrapped_key: string | null; master_key_id: string | null }>(
+        'SELECT key_id, wrapped_key, master_key_id FROM data_keys WHERE owner = $1 ORDER BY (wrapped_key IS NULL), created_at, key_id LIMIT 1',
         [owner],
       );
       const row = r.rows[0];
@@ -134,7 +139,7 @@ export class Keyring {
         return { seal: (plaintext) => made.seal(plaintext), insert: made.insert };
       }
       if (row.wrapped_key === null) return 'destroyed';
-      entry = { keyId: row.key_id, key: this.wrapper.unwrap(row.key_id, row.wrapped_key) };
+      entry = { keyId: row.key_id, key: this.wrapper.unwrap(row.key_id, row.wrapped_key, row.master_key_id) };
       if (this.sealing.size >= Keyring.MAX_SEALING_KEYS) this.sealing.delete(this.sealing.keys().next().value!);
       this.sealing.set(owner, entry);
     }
@@ -168,12 +173,45 @@ export class Keyring {
     return r.rows.length;
   }
 
+  /**
+   * The key of the blind indexes, kept in `data_keys` ({@link BLIND_INDEX_KEY}) so that rotating the master key
+   * re-wraps it and every fingerprint stays valid. Made once per deployment, from the master key that wrapped
+   * the keys stored before master key ids were recorded (the key every earlier fingerprint was made with), or
+   * from the current one in a new deployment; processes starting together agree (the first insert wins).
+   */
+  async blindIndexKey(tx: SqlExecutor = this.db): Promise<Buffer> {
+    const { keyId, owner, municipality } = BLIND_INDEX_KEY;
+    const exists = await tx.query('SELECT 1 FROM data_keys WHERE key_id = $1::uuid', [keyId]);
+    if (exists.rows.length === 0) {
+      const key = BlindIndex.keyFrom(await this.legacyMasterKey(tx));
+      await tx.query(
+        'INSERT INTO data_keys (key_id, owner, municipality, wrapped_key, master_key_id) VALUES ($1::uuid, $2, $3, $4, $5) ON CONFLICT (key_id) DO NOTHING',
+        [keyId, owner, municipality, this.wrapper.wrap(keyId, key), this.wrapper.currentMasterKeyId],
+      );
+    }
+    const key = (await this.load([keyId], tx)).get(keyId);
+    if (!key) throw new Error(`the blind-index key (data key ${keyId}) was destroyed; subjects can no longer be matched`);
+    return key;
+  }
+
+  /** The configured master key that opens the keys stored before master key ids were recorded; the current one when there are none. */
+  private async legacyMasterKey(tx: SqlExecutor): Promise<Buffer> {
+    const r = await tx.query<{ key_id: string; wrapped_key: string }>('SELECT key_id, wrapped_key FROM data_keys WHERE master_key_id IS NULL AND wrapped_key IS NOT NULL LIMIT 1');
+    const row = r.rows[0];
+    if (!row) return this.masterKeys.current.key;
+    const id = this.wrapper.openingMasterKeyId(row.key_id, row.wrapped_key);
+    return [this.masterKeys.current, ...this.masterKeys.previous].find((k) => k.id === id)!.key;
+  }
+
   private async load(keyIds: string[], tx: SqlExecutor): Promise<Map<string, Buffer>> {
-    const r = await tx.query<{ key_id: string; wrapped_key: string | null }>('SELECT key_id, wrapped_key FROM data_keys WHERE key_id = ANY($1::uuid[])', [keyIds]);
+    const r = await tx.query<{ key_id: string; wrapped_key: string | null; master_key_id: string | null }>(
+      'SELECT key_id, wrapped_key, master_key_id FROM data_keys WHERE key_id = ANY($1::uuid[])',
+      [keyIds],
+    );
     const keys = new Map<string, Buffer>();
     for (const row of r.rows) {
       if (row.wrapped_key === null) continue;
-      keys.set(row.key_id, this.wrapper.unwrap(row.key_id, row.wrapped_key));
+      keys.set(row.key_id, this.wrapper.unwrap(row.key_id, row.wrapped_key, row.master_key_id));
     }
     return keys;
   }

@@ -1,19 +1,26 @@
-import { loadOrCreateMasterKey } from './master-key.js';
+import { loadOrCreateLocalMasterKeys, masterKeysFromConfig, MasterKeyConfigError, PREVIOUS_MASTER_KEYS_DIR, type MasterKeys } from './master-key.js';
 
 /**
- * Where the master key comes from. The product only asks for the key; a deployment chooses the provider:
- * the environment (`SIGNAALROUTE_MASTER_KEY`, e.g. injected from a secrets manager or HSM-backed vault at
- * start-up) or, for the embedded default, a local key file in the data directory.
+ * Where the master keys come from. The product only asks for them; a deployment chooses the provider: the
+ * environment (`SIGNAALROUTE_MASTER_KEY` and, while rotating, `SIGNAALROUTE_PREVIOUS_MASTER_KEYS`, e.g.
+ * injected from a secrets manager or HSM-backed vault at start-up) or, for the embedded default, the key file
+ * set in the data directory.
  */
 export interface MasterKeyProvider {
-  /** The 256-bit master key. */
-  masterKey(): Buffer;
-  /** Where the key came from, for the start-up log (never the key itself). */
+  /** The current master key (wraps every new data key) and the previous ones (still unwrap older rows). */
+  masterKeys(): MasterKeys;
+  /** Where the keys came from and their ids, for the start-up log (never the keys themselves). */
   readonly description: string;
 }
 
-/** Provider for the configured key, or the local key file of the embedded default when none is configured. */
-export function masterKeyProviderFor(dataDir: string, configuredHex?: string): MasterKeyProvider {
-  const key = loadOrCreateMasterKey(dataDir, configuredHex);
-  return { masterKey: () => key, description: configuredHex ? 'SIGNAALROUTE_MASTER_KEY' : `local key file in ${dataDir}/keys` };
+/**
+ * Provider for the configured keys, or the local key file set of the embedded default when none is configured.
+ * @throws MasterKeyConfigError for a bad key, a key listed twice, or previous keys without a current one.
+ */
+export function masterKeyProviderFor(dataDir: string, configuredHex?: string, previousList?: string): MasterKeyProvider {
+  if (!configuredHex && previousList) throw new MasterKeyConfigError('SIGNAALROUTE_PREVIOUS_MASTER_KEYS needs SIGNAALROUTE_MASTER_KEY (the key that replaces them)');
+  const keys = configuredHex ? masterKeysFromConfig(configuredHex, previousList) : loadOrCreateLocalMasterKeys(dataDir);
+  const source = configuredHex ? 'SIGNAALROUTE_MASTER_KEY' : `local key files in ${dataDir}/keys (previous: ${PREVIOUS_MASTER_KEYS_DIR}/)`;
+  const previous = keys.previous.length === 0 ? '' : `, previous ${keys.previous.map((k) => k.id).join(', ')}`;
+  return { masterKeys: () => keys, description: `${source}: current ${keys.current.id}${previous}` };
 }
