@@ -7,6 +7,8 @@ export interface TransportFactoryConfig {
   /** Kafka bootstrap brokers; empty or absent selects the in-process transport. */
   kafkaBrokers?: string[];
   clientId: string;
+  /** Partitions a Kafka consumer works on at once (default 1). */
+  consumerConcurrency?: number;
   /** Optional sink for transport diagnostics (both adapters). */
   logger?: TransportLogger;
 }
@@ -15,7 +17,7 @@ export interface TransportFactoryConfig {
 export function createTransport(config: TransportFactoryConfig): MessageTransport {
   const brokers = (config.kafkaBrokers ?? []).map((b) => b.trim()).filter((b) => b.length > 0);
   if (brokers.length > 0) {
-    return new KafkaTransport({ brokers, clientId: config.clientId, logger: config.logger });
+    return new KafkaTransport({ brokers, clientId: config.clientId, logger: config.logger, consumer: { partitionsConsumedConcurrently: config.consumerConcurrency } });
   }
   return new InProcessTransport({ logger: config.logger });
 }

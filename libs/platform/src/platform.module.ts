@@ -89,6 +89,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
             const transport = createTransport({
               kafkaBrokers: config.KAFKA_BROKERS,
               clientId: config.KAFKA_CLIENT_ID,
+              consumerConcurrency: config.KAFKA_CONSUMER_CONCURRENCY,
               logger: (level, message, extra) => logger[level]({ component: 'transport', ...extra }, message),
             });
             const namespaced = config.KAFKA_TOPIC_PREFIX ? new PrefixedTransport(transport, config.KAFKA_TOPIC_PREFIX) : transport;

@@ -20,3 +20,4 @@ export * from './crypto/sealed-value.js';
 export * from './crypto/data-key.js';
 export * from './crypto/blind-index.js';
 export * from './crypto/master-key-provider.js';
+export * from './crypto/random-pool.js';

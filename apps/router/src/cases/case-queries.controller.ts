@@ -9,6 +9,7 @@ import { caseIdPipe, setCaseEtag } from './case-http.js';
 import { presentCase } from './case-presenter.js';
 import { CASE_PROCESSING_ACTIVITY, caseStreamId } from './case-processing.js';
 import { caseNotFound } from './case-not-found.js';
+import { CaseViewLoader } from './case-view.loader.js';
 import { CaseViewRepository } from './case-view.repository.js';
 import { ListCasesQueryDto } from './list-cases.query.dto.js';
 
@@ -20,6 +21,8 @@ import { ListCasesQueryDto } from './list-cases.query.dto.js';
 export class CaseQueriesController {
   constructor(
     private readonly cases: CaseViewRepository,
+    /** Single-case reads go through the loader: under load, concurrent reads share one query. */
+    private readonly loader: CaseViewLoader,
     private readonly registry: ModelRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(KEYRING) private readonly keyring: Keyring,
@@ -38,7 +41,7 @@ export class CaseQueriesController {
   @ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose: 'Inzien van een zaak (casusregie)', subjectType: 'case', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'One case: state, responsibility holders, open deadlines, signals, notes, plan, referrals, and the transitions you may take now (ETag = version)' })
   async get(@Param('id', caseIdPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
-    const stored = await this.cases.get(id, municipalityScope(principal));
+    const stored = await this.loader.get(id, municipalityScope(principal));
     if (!stored) throw caseNotFound();
     await this.registry.ensure(stored.state.model.id, stored.state.model.version);
     setCaseEtag(reply, stored.state.version);
@@ -49,7 +52,7 @@ export class CaseQueriesController {
   @ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose: 'Inzien van de gebeurtenissen van een zaak (casusregie)', subjectType: 'case', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: "The case's events, oldest first (type, at, actor, payload)" })
   async history(@Param('id', caseIdPipe()) id: string, @CurrentPrincipal() principal: Principal) {
-    const stored = await this.cases.get(id, municipalityScope(principal));
+    const stored = await this.loader.get(id, municipalityScope(principal));
     if (!stored) throw caseNotFound();
     const events = await this.store.readStream(caseStreamId(id));
     return this.keyring.revealAnswer({

@@ -7,9 +7,10 @@ import { StatementBatcher } from './statement-batcher.js';
 const MAX_BATCH = 200;
 
 /**
- * The `case_view` rows case commands decide on, read with group commit: commands that arrive while a read
- * runs are read together in the next one (one query, one statement in flight). Each read is sent after
- * the commands in it arrived, so none decides on a row older than its own arrival.
+ * Single `case_view` rows — the ones case commands decide on, and the ones `GET /v1/cases/{id}` answers
+ * with — read with group commit: requests that arrive while a read runs are read together in the next one
+ * (one query, one statement in flight). Each read is sent after the requests in it arrived, so none sees a
+ * row older than its own arrival (a read after a committed write sees that write).
  */
 @Injectable()
 export class CaseViewLoader {

@@ -66,6 +66,13 @@ export class AppConfig {
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(1000)
   TOPIC_PARTITIONS: number = 6;
 
+  /**
+   * Partitions each Kafka consumer of this process works on at once (kafkajs `partitionsConsumedConcurrently`).
+   * Order within a partition is kept; different partitions run side by side, as they would in more processes.
+   */
+  @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(64)
+  KAFKA_CONSUMER_CONCURRENCY: number = 6;
+
   /** Publication attempts before an outbox message is dead-lettered. */
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(1000)
   OUTBOX_MAX_ATTEMPTS: number = 10;
