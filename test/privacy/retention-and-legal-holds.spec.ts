@@ -8,6 +8,7 @@ import { PersonalDataShredder } from '../../apps/router/src/privacy/personal-dat
 import { RetentionFactsRepository } from '../../apps/router/src/privacy/retention/retention-facts.repository.js';
 import { RetentionJob } from '../../apps/router/src/privacy/retention/retention-job.js';
 import { RetentionScheduler } from '../../apps/router/src/privacy/retention/retention.scheduler.js';
+import { SubjectRetentionFactsRepository } from '../../apps/router/src/privacy/retention/subject-retention-facts.repository.js';
 import { movableClock, openedCase, sendSignal, testMunicipality, walk } from '../../apps/router/test/support/router-fixtures.js';
 import { startApp, waitFor, type AppHarness } from '../support/app-harness.js';
 
@@ -47,7 +48,7 @@ const runNow = async () => {
   expect({ status: res.status, code: res.body?.code }).toEqual({ status: 201, code: undefined });
   return res.body;
 };
-const ids = (items: { signalId: string }[]) => items.map((i) => i.signalId).filter((id) => id === decided.signalId || id === dismissed.signalId).sort();
+const ids = (items: { signalId?: string }[]) => items.map((i) => i.signalId).filter((id) => id === decided.signalId || id === dismissed.signalId).sort();
 
 beforeAll(async () => {
   h = await startApp({ apps: ALL_APPS, clock: clock.now, env: { RETENTION_POLL_INTERVAL_MS: '86400000' } });
@@ -186,7 +187,7 @@ describe('the retention job with an injected clock', () => {
     // "Another process": a job of its own over the same database, running at the same moment.
     const app = h.running.app;
     const db = app.get<symbol, Database>(DATABASE, { strict: false });
-    const otherProcess = new RetentionJob(db, app.get(CLOCK, { strict: false }), BUILT_IN_RETENTION_CONFIG, app.get(LOGGER, { strict: false }), new RetentionFactsRepository(db), app.get(PersonalDataShredder, { strict: false }));
+    const otherProcess = new RetentionJob(db, app.get(CLOCK, { strict: false }), BUILT_IN_RETENTION_CONFIG, app.get(LOGGER, { strict: false }), new RetentionFactsRepository(db), new SubjectRetentionFactsRepository(db), app.get(PersonalDataShredder, { strict: false }));
     const [here, there] = await Promise.all([runNow(), otherProcess.runNow('admin-fg', [home])]);
     const shredded = [...here.shredded, ...there.shredded].filter((s: { signalId: string }) => s.signalId === decided.signalId);
     expect(shredded).toHaveLength(1);
@@ -217,7 +218,7 @@ describe('the retention job with an injected clock', () => {
     const app = h.running.app;
     const scheduler = app.get(RetentionScheduler, { strict: false });
     const otherProcess = new RetentionScheduler(
-      new RetentionJob(app.get(DATABASE, { strict: false }), app.get(CLOCK, { strict: false }), BUILT_IN_RETENTION_CONFIG, app.get(LOGGER, { strict: false }), new RetentionFactsRepository(app.get(DATABASE, { strict: false })), app.get(PersonalDataShredder, { strict: false })),
+      new RetentionJob(app.get(DATABASE, { strict: false }), app.get(CLOCK, { strict: false }), BUILT_IN_RETENTION_CONFIG, app.get(LOGGER, { strict: false }), new RetentionFactsRepository(app.get(DATABASE, { strict: false })), new SubjectRetentionFactsRepository(app.get(DATABASE, { strict: false })), app.get(PersonalDataShredder, { strict: false })),
       { RETENTION_POLL_INTERVAL_MS: 86_400_000 } as never,
       app.get(LOGGER, { strict: false }),
     );
@@ -245,5 +246,8 @@ describe('the retention job with an injected clock', () => {
     const run = await runNow();
     expect(run.shredded.filter((s: { signalId: string }) => s.signalId === dismissed.signalId)).toEqual([expect.objectContaining({ rule: 'signaal-afgewezen' })]);
     expect(await keyAlive(dismissed.signalId)).toBe(false);
+    // It was the address's only tip and no case concerns the address: its identity goes in the same run.
+    expect(run.shredded.filter((s: { subjectId?: string }) => s.subjectId === dismissed.subjectId)).toEqual([expect.objectContaining({ rule: 'subject-signalen-vernietigd', keysDestroyed: 1 })]);
+    expect((await h.request('GET', `/v1/subjects/${dismissed.subjectId}`, { token: coordinator })).body).toMatchObject({ personalDataErased: true, address: null });
   });
 });

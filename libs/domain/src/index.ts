@@ -78,3 +78,4 @@ export * from './privacy/retention-rule.js';
 export * from './privacy/retention-due.js';
 export * from './privacy/built-in-retention-rules.js';
 export * from './privacy/validate-retention-config.js';
+export * from './privacy/subject-retention.js';

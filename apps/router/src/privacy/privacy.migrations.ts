@@ -56,4 +56,21 @@ export class CreateRetentionRuns1764500003000 implements MigrationInterface {
   }
 }
 
-export const PRIVACY_MIGRATIONS: Function[] = [CreateLegalHolds1764500002000, CreateRetentionRuns1764500003000];
+/**
+ * The retention job finds every signal ever linked to a subject from the links on the signals' streams
+ * (`SignalLinkedToSubject`, the source of record); this partial index on the ledger's events lets it read them
+ * by subject instead of scanning every event. An index only: the events and their hashes are untouched.
+ */
+export class IndexSignalLinksBySubject1764650000000 implements MigrationInterface {
+  name = 'IndexSignalLinksBySubject1764650000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE INDEX events_signal_links_by_subject ON events ((payload->>'subjectId')) WHERE type = 'SignalLinkedToSubject'`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX events_signal_links_by_subject`);
+  }
+}
+
+export const PRIVACY_MIGRATIONS: Function[] = [CreateLegalHolds1764500002000, CreateRetentionRuns1764500003000, IndexSignalLinksBySubject1764650000000];

@@ -7,13 +7,14 @@ import { RetentionFactsRepository } from './retention/retention-facts.repository
 import { RetentionJob } from './retention/retention-job.js';
 import { RetentionController } from './retention/retention.controller.js';
 import { RetentionScheduler } from './retention/retention.scheduler.js';
+import { SubjectRetentionFactsRepository } from './retention/subject-retention-facts.repository.js';
 import { SubjectErasureController } from './subject-erasure.controller.js';
 import { SubjectErasureService } from './subject-erasure.service.js';
 
 /** Erasure, retention and legal holds: everything that destroys personal data, through one shredder, and what stops it. */
 @Module({
   controllers: [SubjectErasureController, LegalHoldsController, RetentionController],
-  providers: [PersonalDataShredder, SubjectErasureService, LegalHoldService, RETENTION_CONFIG_PROVIDER, RetentionFactsRepository, RetentionJob, RetentionScheduler],
+  providers: [PersonalDataShredder, SubjectErasureService, LegalHoldService, RETENTION_CONFIG_PROVIDER, RetentionFactsRepository, SubjectRetentionFactsRepository, RetentionJob, RetentionScheduler],
   exports: [PersonalDataShredder],
 })
 export class PrivacyModule {}

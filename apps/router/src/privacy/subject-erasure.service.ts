@@ -3,6 +3,7 @@ import { DomainError, SUBJECT_ERRORS } from '#domain';
 import type { Database } from '#eventstore';
 import { CLOCK, DATABASE, keyOwner, type Clock } from '#platform';
 import type { Principal } from '#security';
+import { markSubjectErased } from '../subjects/mark-subject-erased.js';
 import { subjectStreamId } from '../subjects/subject-stream.js';
 import { PersonalDataShredder } from './personal-data-shredder.js';
 
@@ -65,11 +66,7 @@ export class SubjectErasureService {
         ...ids,
       });
       if (!result) throw new DomainError('PRIVACY.ALREADY_ERASED', "This subject's personal data was erased already");
-      await tx.query(
-        `UPDATE subjects SET name_key = NULL, birth_date_key = NULL, bsn_key = NULL, address_key = NULL, postcode_key = NULL, erased_at = $2::timestamptz
-          WHERE subject_id = $1::uuid`,
-        [subjectId, at.toISOString()],
-      );
+      await markSubjectErased(tx, subjectId, at);
       return { subjectId, destructionId: result.destructionId, keysDestroyed: result.keysDestroyed, signalIds, erasedAt: at.toISOString() };
     });
   }

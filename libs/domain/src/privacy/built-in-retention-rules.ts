@@ -1,10 +1,12 @@
 import type { RetentionConfig } from './retention-rule.js';
+import { BUILT_IN_SUBJECT_RETENTION } from './subject-retention.js';
 
 /**
  * The built-in retention rules (used when no `RETENTION_RULES_FILE` is configured), first match wins.
  * Only the first is from the domain brief (CCV *Modelprotocol ondermijning*: a "no action" undermining
  * signal is kept encrypted for one year, then destroyed); the others are the product's proposals, to be
  * confirmed (or replaced through a rules file) by each municipality — see the README, "Retention and legal holds".
+ * Registered subjects follow `subjectRetentionDecision`, with the built-in period for never-linked subjects.
  */
 export const BUILT_IN_RETENTION_CONFIG: RetentionConfig = Object.freeze({
   rules: Object.freeze([
@@ -48,4 +50,5 @@ export const BUILT_IN_RETENTION_CONFIG: RetentionConfig = Object.freeze({
       keep: { amount: 2, unit: 'years' },
     },
   ]),
+  subjects: BUILT_IN_SUBJECT_RETENTION,
 }) as RetentionConfig;

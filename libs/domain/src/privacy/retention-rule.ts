@@ -37,9 +37,21 @@ export interface RetentionRule {
   readonly keep: RetentionPeriod;
 }
 
-/** The retention configuration: rules in order; the first rule that matches a signal decides for it. */
+/**
+ * How long a registered subject's identity is kept when nothing ever linked a signal or a case to it
+ * (`RETENTION_RULES_FILE`: `"subjects": {"keepNeverLinked": {"amount", "unit"}}`); see `subjectRetentionDecision`.
+ */
+export interface SubjectRetentionConfig {
+  readonly keepNeverLinked: RetentionPeriod;
+}
+
+/**
+ * The retention configuration: rules in order (the first rule that matches a signal decides for it), and
+ * the period for subjects never linked to anything (the built-in one when absent).
+ */
 export interface RetentionConfig {
   readonly rules: readonly RetentionRule[];
+  readonly subjects?: SubjectRetentionConfig;
 }
 
 /** What the rules need to know of a signal. Instants are ISO 8601 strings. */

@@ -21,7 +21,7 @@ export function validateRetentionConfig(config: unknown): RetentionConfigProblem
     add('rules', 'must be a list of retention rules');
     return problems;
   }
-  const known = new Set(['rules']);
+  const known = new Set(['rules', 'subjects']);
   for (const key of Object.keys(config)) if (!known.has(key)) add(key, `unknown setting "${key}"`);
   const seen = new Set<string>();
   rules.forEach((r: unknown, i) => {
@@ -39,14 +39,26 @@ export function validateRetentionConfig(config: unknown): RetentionConfigProblem
       else rule.sources.forEach((s, j) => !(SIGNAL_SOURCES as readonly unknown[]).includes(s) && add(`${at}.sources[${j}]`, `${name}: "${String(s)}" is not a source (${SIGNAL_SOURCES.join(', ')})`));
     }
     checkOutcome(`${at}.outcome`, name, rule.outcome, add);
-    const keep = rule.keep as { amount?: unknown; unit?: unknown } | null | undefined;
-    if (typeof keep !== 'object' || keep === null || !(RETENTION_UNITS as readonly unknown[]).includes(keep.unit)) {
-      add(`${at}.keep`, `${name}: keep must be { amount, unit: ${RETENTION_UNITS.join(' | ')} }`);
-    } else if (!Number.isSafeInteger(keep.amount) || (keep.amount as number) < 1 || (keep.amount as number) > MAX_AMOUNT[keep.unit as keyof typeof MAX_AMOUNT]) {
-      add(`${at}.keep.amount`, `${name}: amount must be a whole number from 1 to ${MAX_AMOUNT[keep.unit as keyof typeof MAX_AMOUNT]} ${String(keep.unit)}`);
-    }
+    checkPeriod(`${at}.keep`, name, 'keep', rule.keep, add);
   });
+  if ('subjects' in config) checkSubjects((config as { subjects: unknown }).subjects, add);
   return problems;
+}
+
+function checkPeriod(at: string, name: string, field: string, period: unknown, add: (path: string, message: string) => void): void {
+  const keep = period as { amount?: unknown; unit?: unknown } | null | undefined;
+  if (typeof keep !== 'object' || keep === null || !(RETENTION_UNITS as readonly unknown[]).includes(keep.unit)) {
+    add(at, `${name}: ${field} must be { amount, unit: ${RETENTION_UNITS.join(' | ')} }`);
+  } else if (!Number.isSafeInteger(keep.amount) || (keep.amount as number) < 1 || (keep.amount as number) > MAX_AMOUNT[keep.unit as keyof typeof MAX_AMOUNT]) {
+    add(`${at}.amount`, `${name}: amount must be a whole number from 1 to ${MAX_AMOUNT[keep.unit as keyof typeof MAX_AMOUNT]} ${String(keep.unit)}`);
+  }
+}
+
+/** `subjects`, when present: `{ keepNeverLinked: { amount, unit } }` (the retention of subjects never linked to anything). */
+function checkSubjects(subjects: unknown, add: (path: string, message: string) => void): void {
+  if (typeof subjects !== 'object' || subjects === null || Array.isArray(subjects)) return add('subjects', 'must be { keepNeverLinked: { amount, unit } }');
+  for (const key of Object.keys(subjects)) if (key !== 'keepNeverLinked') add(`subjects.${key}`, `unknown field "${key}"`);
+  checkPeriod('subjects.keepNeverLinked', 'subjects', 'keepNeverLinked', (subjects as { keepNeverLinked?: unknown }).keepNeverLinked, add);
 }
 
 function checkOutcome(at: string, name: string, outcome: unknown, add: (path: string, message: string) => void): void {

@@ -1,19 +1,45 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { amsterdamDateOf, DomainError, retentionDecision, retentionReceiptCutoff, type RetentionConfig, type RetentionDecision } from '#domain';
+import {
+  amsterdamDateOf,
+  DomainError,
+  retentionDecision,
+  retentionReceiptCutoff,
+  subjectRetentionDecision,
+  subjectRetentionOf,
+  type RetentionConfig,
+  type SubjectRetentionConfig,
+} from '#domain';
 import type { Database } from '#eventstore';
 import { CLOCK, DATABASE, keyOwner, LOGGER, type Clock } from '#platform';
 import type { MunicipalityScope } from '#security';
 import { signalStreamId } from '../../signals/signal-stream.js';
-import { PersonalDataShredder } from '../personal-data-shredder.js';
+import { markSubjectErased } from '../../subjects/mark-subject-erased.js';
+import { subjectStreamId } from '../../subjects/subject-stream.js';
+import { PersonalDataShredder, type ShredResult } from '../personal-data-shredder.js';
 import { RETENTION_CONFIG } from './retention-config.provider.js';
 import { RetentionFactsRepository, type RetentionCandidate } from './retention-facts.repository.js';
-import { RETENTION_ACTOR, retentionRunView, type BlockingHold, type DueSignal, type RetentionRunSummary, type RetentionTrigger, type StoredRetentionRun } from './retention-run.js';
+import {
+  RETENTION_ACTOR,
+  retentionRunView,
+  type BlockingHold,
+  type DueSignal,
+  type DueSubject,
+  type RetentionRunSummary,
+  type RetentionTarget,
+  type RetentionTrigger,
+  type StoredRetentionRun,
+} from './retention-run.js';
+import { SubjectRetentionFactsRepository, type SubjectRetentionCandidate } from './subject-retention-facts.repository.js';
 
-/** Signals read per page. */
+/** Signals or subjects read per page. */
 const PAGE = 500;
 const DATA_CLASS = 'Persoonsgegevens in het signaal (inhoud, betrokkenen, kenmerken voor koppeling, melder in de kluis); bij het laatste signaal van een gesloten zaak ook de vrije tekst van die zaak';
+const SUBJECT_DATA_CLASS = 'Identiteit van het subject (naam, geboortedatum, BSN, adres, postcode); het subject wordt niet meer voorgesteld of gekoppeld';
+
+/** Where a page of the due list starts: after this signal (signals come first), or after this subject. */
+export type DueCursor = { kind: 'signal' | 'subject'; id: string };
 
 /**
  * The retention job: applies the retention rules (pure, `retentionDecision` in #domain) to every signal
@@ -23,11 +49,17 @@ const DATA_CLASS = 'Persoonsgegevens in het signaal (inhoud, betrokkenen, kenmer
  * on the sources of record (its stream, the case view). A legal hold on the signal, its subject or its case
  * skips it and the run reports it. Idempotent: a destroyed key is not destroyed or recorded again, so a second
  * run on the same day (in this process or another one) destroys nothing more.
+ * Then, the same way, registered subjects (pure `subjectRetentionDecision`): a subject nothing justifies
+ * keeping any more loses its identity — its data key destroyed, the record and event on the subject's stream,
+ * and it is marked erased as an erasure on request does (`markSubjectErased`). Subjects come after the
+ * signals, so a subject whose last signal a run destroys goes in the same run.
  */
 @Injectable()
 export class RetentionJob {
   /** The run in progress in this process; runs here never overlap. */
   private current: Promise<unknown> = Promise.resolve();
+  /** The subject rules' configuration (the rules file's, else the built-in one). */
+  private readonly subjectRetention: SubjectRetentionConfig;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -35,8 +67,11 @@ export class RetentionJob {
     @Inject(RETENTION_CONFIG) private readonly config: RetentionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly facts: RetentionFactsRepository,
+    private readonly subjectFacts: SubjectRetentionFactsRepository,
     private readonly shredder: PersonalDataShredder,
-  ) {}
+  ) {
+    this.subjectRetention = subjectRetentionOf(config);
+  }
 
   /**
    * Today's daily run, unless a process has claimed it already (one row per Dutch calendar day in
@@ -68,36 +103,47 @@ export class RetentionJob {
     });
   }
 
-  /** The signals due today (held ones included, with their holds), in signal-id order after `after`. */
-  async due(scope: MunicipalityScope, limit: number, after: string | null): Promise<{ day: string; items: DueSignal[]; nextAfter: string | null }> {
+  /**
+   * What is due today (held ones included, with their holds): signals in signal-id order, then subjects in
+   * subject-id order, from `after` on.
+   */
+  async due(scope: MunicipalityScope, limit: number, after: DueCursor | null): Promise<{ day: string; items: (DueSignal | DueSubject)[]; next: DueCursor | null }> {
     const day = amsterdamDateOf(this.clock());
-    const items: { candidate: RetentionCandidate; decision: RetentionDecision }[] = [];
-    let cursor = after;
-    let more = true;
-    while (items.length <= limit && more) {
-      const page = await this.facts.page(cursor, PAGE, scope, this.receivedBefore(day));
-      more = page.length === PAGE;
-      for (const candidate of page) {
-        cursor = candidate.signalId;
-        const decision = retentionDecision(candidate.facts, this.config.rules, day);
-        if (decision?.due) items.push({ candidate, decision });
-        if (items.length > limit) break;
+    const found: { cursor: DueCursor; holdOwners: string[]; item: Omit<DueSignal, 'holds'> | Omit<DueSubject, 'holds'> }[] = [];
+    if (after?.kind !== 'subject') {
+      let cursor = after?.id ?? null;
+      for (let more = true; found.length <= limit && more; ) {
+        const page = await this.facts.page(cursor, PAGE, scope, this.receivedBefore(day));
+        more = page.length === PAGE;
+        for (const candidate of page) {
+          cursor = candidate.signalId;
+          const decision = retentionDecision(candidate.facts, this.config.rules, day);
+          if (!decision?.due) continue;
+          const { signalId, municipality } = candidate;
+          found.push({ cursor: { kind: 'signal', id: signalId }, holdOwners: candidate.holdOwners, item: { signalId, municipality, source: candidate.facts.source, rule: decision.rule.id, from: decision.from, dueOn: decision.dueOn } });
+          if (found.length > limit) break;
+        }
       }
     }
-    const shown = items.slice(0, limit);
-    const holds = await this.activeHolds(shown.flatMap((i) => i.candidate.holdOwners));
+    let cursor = after?.kind === 'subject' ? after.id : null;
+    for (let more = true; found.length <= limit && more; ) {
+      const page = await this.subjectFacts.page(cursor, PAGE, scope);
+      more = page.length === PAGE;
+      for (const candidate of page) {
+        cursor = candidate.subjectId;
+        const decision = subjectRetentionDecision(candidate.facts, this.subjectRetention, day);
+        if (!decision?.due) continue;
+        const { subjectId, municipality } = candidate;
+        found.push({ cursor: { kind: 'subject', id: subjectId }, holdOwners: candidate.holdOwners, item: { subjectId, municipality, rule: decision.rule.id, from: decision.from, dueOn: decision.dueOn } });
+        if (found.length > limit) break;
+      }
+    }
+    const shown = found.slice(0, limit);
+    const holds = await this.activeHolds(shown.flatMap((f) => f.holdOwners));
     return {
       day,
-      items: shown.map(({ candidate, decision }) => ({
-        signalId: candidate.signalId,
-        municipality: candidate.municipality,
-        source: candidate.facts.source,
-        rule: decision.rule.id,
-        from: decision.from,
-        dueOn: decision.dueOn,
-        holds: holds.filter((h) => candidate.holdOwners.includes(h.owner)),
-      })),
-      nextAfter: items.length > limit ? shown[shown.length - 1]!.candidate.signalId : null,
+      items: shown.map((f) => ({ ...f.item, holds: holds.filter((h) => f.holdOwners.includes(h.owner)) })),
+      next: found.length > limit ? shown[shown.length - 1]!.cursor : null,
     };
   }
 
@@ -138,16 +184,28 @@ export class RetentionJob {
   private async execute(runId: string, trigger: RetentionTrigger, requestedBy: string, now: Date, scope: 'all' | string[]): Promise<StoredRetentionRun> {
     const day = amsterdamDateOf(now);
     const summary: StoredRetentionRun = { runId, trigger, requestedBy, scope, day, startedAt: now.toISOString(), finishedAt: '', examinedPerMunicipality: {}, shredded: [], held: [], failed: [] };
+    const examine = (municipality: string) => (summary.examinedPerMunicipality[municipality] = (summary.examinedPerMunicipality[municipality] ?? 0) + 1);
     let after: string | null = null;
     for (;;) {
       const page = await this.facts.page(after, PAGE, scope, this.receivedBefore(day));
       for (const candidate of page) {
-        summary.examinedPerMunicipality[candidate.municipality] = (summary.examinedPerMunicipality[candidate.municipality] ?? 0) + 1;
+        examine(candidate.municipality);
         const decision = retentionDecision(candidate.facts, this.config.rules, day);
         if (decision?.due) await this.destroy(candidate, runId, now, day, summary);
       }
       if (page.length < PAGE) break;
       after = page[page.length - 1]!.signalId;
+    }
+    after = null;
+    for (;;) {
+      const page = await this.subjectFacts.page(after, PAGE, scope);
+      for (const candidate of page) {
+        examine(candidate.municipality);
+        const decision = subjectRetentionDecision(candidate.facts, this.subjectRetention, day);
+        if (decision?.due) await this.destroySubject(candidate, decision.rule.id, runId, now, day, summary);
+      }
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.subjectId;
     }
     summary.finishedAt = this.clock().toISOString();
     await this.db.query('UPDATE retention_runs SET finished_at = $2::timestamptz, summary = $3::jsonb WHERE run_id = $1::uuid', [runId, summary.finishedAt, JSON.stringify(summary)]);
@@ -162,35 +220,71 @@ export class RetentionJob {
   private async destroy(candidate: RetentionCandidate, runId: string, now: Date, day: string, summary: StoredRetentionRun): Promise<void> {
     const { signalId, municipality } = candidate;
     let rule = retentionDecision(candidate.facts, this.config.rules, day)!.rule.id;
-    try {
-      const done = await this.db.transaction(async (tx) => {
-        const current = await this.facts.current(tx, signalId);
-        const decision = current && retentionDecision(current.facts, this.config.rules, day);
-        if (!current || !decision?.due) return null;
-        rule = decision.rule.id;
-        const lastOfCase = current.caseId !== null && (await this.facts.isLastLiveSignalOfClosedCase(tx, current.caseId, signalId));
-        return this.shredder.shred(tx, {
-          streamId: signalStreamId(signalId),
-          owners: [keyOwner.signal(signalId), ...(lastOfCase ? [keyOwner.case(current.caseId!)] : [])],
-          holdOwners: current.holdOwners,
-          municipality,
-          dataClass: DATA_CLASS,
-          rule,
-          reason: `${decision.rule.title} (termijn vanaf ${decision.from}, vernietigen vanaf ${decision.dueOn})`,
-          approvedBy: RETENTION_ACTOR,
-          at: now,
-          correlationId: runId,
-          traceparent: null,
-        });
+    await this.attempt({ signalId }, municipality, () => rule, runId, summary, () => this.db.transaction(async (tx) => {
+      const current = await this.facts.current(tx, signalId);
+      const decision = current && retentionDecision(current.facts, this.config.rules, day);
+      if (!current || !decision?.due) return null;
+      rule = decision.rule.id;
+      const lastOfCase = current.caseId !== null && (await this.facts.isLastLiveSignalOfClosedCase(tx, current.caseId, signalId));
+      return this.shredder.shred(tx, {
+        streamId: signalStreamId(signalId),
+        owners: [keyOwner.signal(signalId), ...(lastOfCase ? [keyOwner.case(current.caseId!)] : [])],
+        holdOwners: current.holdOwners,
+        municipality,
+        dataClass: DATA_CLASS,
+        rule,
+        reason: `${decision.rule.title} (termijn vanaf ${decision.from}, vernietigen vanaf ${decision.dueOn})`,
+        approvedBy: RETENTION_ACTOR,
+        at: now,
+        correlationId: runId,
+        traceparent: null,
       });
-      if (done) summary.shredded.push({ signalId, municipality, rule, destructionId: done.destructionId, keysDestroyed: done.keysDestroyed });
+    }));
+  }
+
+  /**
+   * Destroys one due subject's identity in a transaction of its own, after checking on the sources of record
+   * (its row locked) that it is still due: its data key, the record and event on its stream, and the subject
+   * marked erased (lookup keys cleared) — as an erasure request does for the subject itself.
+   */
+  private async destroySubject(candidate: SubjectRetentionCandidate, firstRule: string, runId: string, now: Date, day: string, summary: StoredRetentionRun): Promise<void> {
+    const { subjectId, municipality } = candidate;
+    let rule = firstRule;
+    await this.attempt({ subjectId }, municipality, () => rule, runId, summary, () => this.db.transaction(async (tx) => {
+      const current = await this.subjectFacts.current(tx, subjectId);
+      const decision = current && subjectRetentionDecision(current.facts, this.subjectRetention, day);
+      if (!current || !decision?.due) return null;
+      rule = decision.rule.id;
+      const done = await this.shredder.shred(tx, {
+        streamId: subjectStreamId(subjectId),
+        owners: [keyOwner.subject(subjectId)],
+        holdOwners: current.holdOwners,
+        municipality,
+        dataClass: SUBJECT_DATA_CLASS,
+        rule,
+        reason: `${decision.rule.title} (termijn vanaf ${decision.from}, vernietigen vanaf ${decision.dueOn})`,
+        approvedBy: RETENTION_ACTOR,
+        at: now,
+        correlationId: runId,
+        traceparent: null,
+      });
+      if (done) await markSubjectErased(tx, subjectId, now);
+      return done;
+    }));
+  }
+
+  /** Runs one destruction and reports it in the run: destroyed, kept by a legal hold, or failed (retried next run). */
+  private async attempt(target: RetentionTarget, municipality: string, rule: () => string, runId: string, summary: StoredRetentionRun, work: () => Promise<ShredResult | null>): Promise<void> {
+    try {
+      const done = await work();
+      if (done) summary.shredded.push({ ...target, municipality, rule: rule(), destructionId: done.destructionId, keysDestroyed: done.keysDestroyed });
     } catch (error) {
       if (error instanceof DomainError && error.code === 'PRIVACY.LEGAL_HOLD') {
-        summary.held.push({ signalId, municipality, rule, holds: (error.details as { holds: BlockingHold[] }).holds });
+        summary.held.push({ ...target, municipality, rule: rule(), holds: (error.details as { holds: BlockingHold[] }).holds });
         return;
       }
-      this.logger.warn({ component: 'retention', runId, signalId, err: error }, 'retention destruction failed; retried next run');
-      summary.failed.push({ signalId, municipality, rule, error: error instanceof DomainError ? error.code : 'INTERNAL' });
+      this.logger.warn({ component: 'retention', runId, ...target, err: error }, 'retention destruction failed; retried next run');
+      summary.failed.push({ ...target, municipality, rule: rule(), error: error instanceof DomainError ? error.code : 'INTERNAL' });
     }
   }
 

@@ -6,7 +6,13 @@ export const RETENTION_ACTOR: Actor = Object.freeze({ id: 'system', role: 'syste
 /** Who started a run: the daily schedule, or an administrator (`POST /v1/retention/runs`). */
 export type RetentionTrigger = 'daily' | 'admin';
 
-/** A legal hold that kept a signal's data. */
+/** What a retention destruction is about: a signal's personal data, or a registered subject's identity. */
+export type RetentionTarget = { signalId: string; subjectId?: never } | { subjectId: string; signalId?: never };
+
+/** The id of a target (a signal's or a subject's). */
+export const targetId = (target: RetentionTarget): string => target.signalId ?? target.subjectId!;
+
+/** A legal hold that kept a signal's data or a subject's identity. */
 export interface BlockingHold {
   holdId: string;
   owner: string;
@@ -23,17 +29,20 @@ export interface RetentionRunSummary {
   day: string;
   startedAt: string;
   finishedAt: string;
-  /** Signals with personal data that the rules were applied to (signals received too recently to be due under any rule are not read). */
+  /**
+   * Signals with personal data and registered subjects with their identity that the rules were applied to
+   * (signals received too recently to be due under any rule are not read).
+   */
   examined: number;
-  /** Destroyed now (a signal destroyed by an earlier run, or by another process meanwhile, is not listed again). */
-  shredded: { signalId: string; municipality: string; rule: string; destructionId: string; keysDestroyed: number }[];
+  /** Destroyed now (what an earlier run, or another process meanwhile, destroyed is not listed again). Subjects come after the signals. */
+  shredded: (RetentionTarget & { municipality: string; rule: string; destructionId: string; keysDestroyed: number })[];
   /** Due, but kept because a legal hold covers them; they are destroyed by the first run after the hold is lifted. */
-  held: { signalId: string; municipality: string; rule: string; holds: BlockingHold[] }[];
+  held: (RetentionTarget & { municipality: string; rule: string; holds: BlockingHold[] })[];
   /** Due, but the destruction failed (retried by the next run). */
-  failed: { signalId: string; municipality: string; rule: string; error: string }[];
+  failed: (RetentionTarget & { municipality: string; rule: string; error: string })[];
 }
 
-/** A run as stored (`retention_runs.summary`): signals examined are counted per municipality, so a view can be narrowed. */
+/** A run as stored (`retention_runs.summary`): signals and subjects examined are counted per municipality, so a view can be narrowed. */
 export interface StoredRetentionRun extends Omit<RetentionRunSummary, 'examined'> {
   examinedPerMunicipality: Record<string, number>;
 }
@@ -59,6 +68,18 @@ export interface DueSignal {
   source: string;
   rule: string;
   /** When the rule's period started (decision, dismissal or receipt), as a Dutch calendar date. */
+  from: string;
+  dueOn: string;
+  /** Active legal holds that will keep it (empty: the next run destroys it). */
+  holds: BlockingHold[];
+}
+
+/** A registered subject whose identity is due for destruction today (`subjectRetentionDecision` in #domain). */
+export interface DueSubject {
+  subjectId: string;
+  municipality: string;
+  rule: string;
+  /** The last destruction of its signals, or its registration, as a Dutch calendar date. */
   from: string;
   dueOn: string;
   /** Active legal holds that will keep it (empty: the next run destroys it). */

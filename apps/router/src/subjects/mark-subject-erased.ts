@@ -1,0 +1,15 @@
+import type { SqlExecutor } from '#eventstore';
+
+/**
+ * Marks a subject whose data key was destroyed (erasure on request, or retention) as erased, inside the
+ * destroying transaction: its lookup keys (blind indexes) are cleared, so it is never suggested or matched
+ * again and its BSN may be registered anew, and `erased_at` makes the subject APIs answer
+ * `personalDataErased: true`. The first erasure's moment is kept.
+ */
+export async function markSubjectErased(tx: SqlExecutor, subjectId: string, at: Date): Promise<void> {
+  await tx.query(
+    `UPDATE subjects SET name_key = NULL, birth_date_key = NULL, bsn_key = NULL, address_key = NULL, postcode_key = NULL, erased_at = COALESCE(erased_at, $2::timestamptz)
+      WHERE subject_id = $1::uuid`,
+    [subjectId, at.toISOString()],
+  );
+}
