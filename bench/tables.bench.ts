@@ -2,7 +2,11 @@
  * Tables: end-to-end latency at a steady signal rate, intake → case → referral → the table's topic, against
  * the whole product running as a child process on real PostgreSQL and Kafka.
  *
- *   npm run build && node dist/bench/tables.bench.js [--rate 200] [--duration 10]
+ *   npm run build && node dist/bench/tables.bench.js [--rate 200] [--duration 10] [--process all|split]
+ *
+ * `--process all` runs the whole product in one Node process (the embedded default's layout, one core for
+ * all Node work); `split` runs intake, router and tables as three processes on the same database and topics,
+ * as they are deployed.
  *
  * Each flow, started on a fixed schedule (`--rate` per second, open loop): an MMA tip through intake (t0 =
  * its 201), a coordinator opens an `ondermijning-intake` case once the router knows the signal, takes the
@@ -21,7 +25,10 @@ import { ROUTER_SIGNALS_CONSUMER } from '../apps/router/src/signals/router-signa
 import { CASE_EVENTS_CONSUMER } from '../apps/tables/src/case-events/case-events.consumer.js';
 import { freshDatabase, KAFKA_BROKERS, machine, pct, startProduct } from './bench-support.js';
 
-const { values } = parseArgs({ options: { rate: { type: 'string', default: '200' }, duration: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: { rate: { type: 'string', default: '200' }, duration: { type: 'string', default: '10' }, process: { type: 'string', default: 'all' } },
+});
+if (values.process !== 'all' && values.process !== 'split') throw new Error('--process must be all or split');
 const rate = Number(values.rate);
 const duration = Number(values.duration);
 const MUNICIPALITY = 'GM0153';
@@ -106,8 +113,14 @@ interface FlowTimes {
   referralId: string;
 }
 
-async function flow(url: string, token: string): Promise<FlowTimes> {
-  const signal = await post(url, token, '/v1/signals/mma', {
+/** Where the flow sends its requests: intake (signals) and router (cases); the same URL for `--process all`. */
+interface Urls {
+  intake: string;
+  router: string;
+}
+
+async function flow({ intake, router: url }: Urls, token: string): Promise<FlowTimes> {
+  const signal = await post(intake, token, '/v1/signals/mma', {
     externalRef: `MMA-${randomUUID()}`, receivedAt: new Date(Date.now() - 60_000).toISOString(), theme: 'drugs',
     description: 'Vermoedelijk hennepkwekerij op zolder; veel stroomverbruik en geur.', location: { municipality: MUNICIPALITY, area: 'Binnenstad' },
   });
@@ -140,7 +153,17 @@ async function flow(url: string, token: string): Promise<FlowTimes> {
 const db = await freshDatabase();
 const clientId = `sr-bench-${randomUUID().slice(0, 8)}`;
 const kafka = new Kafka({ clientId: `${clientId}-bench`, brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-const product = await startProduct({ DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_CLIENT_ID: clientId, DATABASE_POOL_SIZE: '20' });
+const productEnv = { DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_CLIENT_ID: clientId, DATABASE_POOL_SIZE: '20' };
+const product = await startProduct(productEnv, values.process === 'all' ? undefined : 'dist/apps/intake/src/main.js');
+// Split: router and tables in processes of their own, sharing the first one's data dir (keys) and topics.
+const others =
+  values.process === 'all'
+    ? []
+    : [
+        await startProduct({ ...productEnv, SIGNAALROUTE_DATA_DIR: product.dataDir, KAFKA_TOPIC_PREFIX: product.topicPrefix }, 'dist/apps/router/src/main.js'),
+        await startProduct({ ...productEnv, SIGNAALROUTE_DATA_DIR: product.dataDir, KAFKA_TOPIC_PREFIX: product.topicPrefix }, 'dist/apps/tables/src/main.js'),
+      ];
+const urls: Urls = { intake: product.url, router: others[0]?.url ?? product.url };
 const consumer = kafka.consumer({ groupId: `${clientId}.probe`, maxWaitTimeInMs: 20 });
 // When each flow's SignalReceived and CaseReferred were sent to Kafka (the relays' part of each hop).
 const sentAt = new Map<string, number>();
@@ -182,7 +205,7 @@ try {
   });
 
   // Warm-up: a few flows so connections, plans and consumer groups are in place.
-  await Promise.all(Array.from({ length: 10 }, () => flow(product.url, token)));
+  await Promise.all(Array.from({ length: 10 }, () => flow(urls, token)));
 
   const total = Math.round(rate * duration);
   const started = Date.now();
@@ -191,7 +214,7 @@ try {
     const due = started + (i * 1000) / rate;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    flows.push(flow(product.url, token).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+    flows.push(flow(urls, token).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
   }
   const offeredFor = (Date.now() - started) / 1000;
   const results = await Promise.all(flows);
@@ -240,7 +263,7 @@ try {
   process.stdout.write(
     [
       '',
-      `tables bench — ${machine()}`,
+      `tables bench — ${machine()} — product as ${values.process === 'all' ? 'one process' : 'three processes (intake, router, tables)'}`,
       `offered ${total} flows at ${rate}/s over ${offeredFor.toFixed(1)} s (each: 1 signal + open + 4 transitions + referral = 7 requests); ${ok.length} arrived, ${errors.length} failed${errors[0] ? ` (first: ${errors[0].message})` : ''}`,
       line('intake 201 → referral on the RIEC topic', totals),
       line('intake 201 → case opened 201', opens),
@@ -263,6 +286,7 @@ try {
   await stopWatching();
   await hops.disconnect().catch(() => undefined);
   await consumer.disconnect().catch(() => undefined);
+  for (const other of others.reverse()) await other.stop();
   await product.stop();
   await db.drop();
 }

@@ -172,6 +172,39 @@ describe('transactional outbox', () => {
   });
 });
 
+describe('several relays on one database (one app per process)', () => {
+  it('a nudged relay that finds another relay holding the lock tries again shortly, not a poll interval later', async () => {
+    const transport = new RecordingTransport();
+    const relay = new OutboxRelay(t.db, transport, { ...relayOptions, pollIntervalMs: 60_000 });
+    const stream = `s-${randomUUID()}`;
+    // Another process's relay is in a round (holds the relay lock) when this process appends and nudges.
+    let releaseOther!: () => void;
+    const otherReleased = new Promise<void>((resolve) => (releaseOther = resolve));
+    let otherHolds!: () => void;
+    const otherHolding = new Promise<void>((resolve) => (otherHolds = resolve));
+    const other = t.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7318001)');
+      otherHolds();
+      await otherReleased;
+    });
+    await otherHolding;
+    relay.start();
+    try {
+      await store.append(stream, 0, [anEvent()], { topic: 'topic-a' });
+      relay.nudge();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(transport.published.some((p) => p.message.key === stream)).toBe(false);
+      releaseOther();
+      await other;
+      // The other relay's round ended without this row; with a 60 s poll interval only a retry delivers it now.
+      await waitFor(() => transport.published.some((p) => p.message.key === stream), 5_000);
+    } finally {
+      releaseOther();
+      await relay.stop();
+    }
+  });
+});
+
 describe('stopping the relay', () => {
   it('returns promptly when stop() comes while a round is running, even with a long poll interval', async () => {
     const transport = new RecordingTransport();

@@ -91,9 +91,15 @@ export class OutboxRelay {
 
   /** One round: publishes up to `batchSize` due rows. Returns how many rows left the outbox. */
   async relayOnce(): Promise<number> {
+    const round = await this.round();
+    return round === 'busy' ? 0 : round;
+  }
+
+  /** One round, or `busy` when another relay (another process on this database) holds the relay lock. */
+  private async round(): Promise<number | 'busy'> {
     return this.db.transaction(async (tx) => {
       const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
-      if (!lock.rows[0]?.locked) return 0;
+      if (!lock.rows[0]?.locked) return 'busy' as const;
       const due = await tx.query<OutboxRow>(
         `SELECT o.id::text AS id, o.event_id, o.topic, o.message_key, o.message_value, o.headers, o.attempts,
                 CASE WHEN o.message_value IS NULL THEN to_jsonb(e) - 'transaction_id' END AS event
@@ -179,8 +185,13 @@ export class OutboxRelay {
       const roundStarted = Date.now();
       let moved = 0;
       try {
+        const nudged = this.pendingNudge;
         this.pendingNudge = false;
-        moved = await this.relayOnce();
+        const round = await this.round();
+        // Another process's relay is in a round whose snapshot may predate the rows this nudge is about:
+        // try again shortly rather than a poll interval later.
+        if (round === 'busy' && nudged) this.pendingNudge = true;
+        moved = round === 'busy' ? 0 : round;
         idleDelay = this.pollIntervalMs;
       } catch (error) {
         this.options.onError?.(error, { kind: 'relay-round' });
