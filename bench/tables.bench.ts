@@ -109,6 +109,10 @@ interface FlowTimes {
   tables: number;
   /** intake 201 → the case's 201 (the router's signal read model knows the signal by then). */
   open: number;
+  /** intake 201 → the bench sees the signal in the router's read model. */
+  known: number;
+  /** the case's 201 → the referral's 200: four transitions and the referral, one after another. */
+  requests: number;
   signalId: string;
   referralId: string;
 }
@@ -127,6 +131,7 @@ async function flow({ intake, router: url }: Urls, token: string): Promise<FlowT
   if (signal.status !== 201) throw new Error(`signal: ${signal.status} ${JSON.stringify(signal.body)}`);
   const t0 = Date.now();
   await routerKnows(signal.body.signalId);
+  const tKnown = Date.now();
   let opened;
   for (;;) {
     opened = await post(url, token, '/v1/cases', { model: 'ondermijning-intake', signalIds: [signal.body.signalId] });
@@ -147,7 +152,7 @@ async function flow({ intake, router: url }: Urls, token: string): Promise<FlowT
   const t1 = Date.now();
   const referralId: string = referred.body.referrals.at(-1).referralId;
   const t2 = await arrival(referralId);
-  return { total: t2 - t0, tables: t2 - t1, open: tOpen - t0, signalId: signal.body.signalId, referralId };
+  return { total: t2 - t0, tables: t2 - t1, open: tOpen - t0, known: tKnown - t0, requests: t1 - tOpen, signalId: signal.body.signalId, referralId };
 }
 
 const db = await freshDatabase();
@@ -267,9 +272,11 @@ try {
       `offered ${total} flows at ${rate}/s over ${offeredFor.toFixed(1)} s (each: 1 signal + open + 4 transitions + referral = 7 requests); ${ok.length} arrived, ${errors.length} failed${errors[0] ? ` (first: ${errors[0].message})` : ''}`,
       line('intake 201 → referral on the RIEC topic', totals),
       line('intake 201 → case opened 201', opens),
+      line('  intake 201 → router read model has it', ok.map((r) => r.known).sort((a, b) => a - b)),
       line('  SignalReceived → router signals consumer', routerSignalLag.total),
       line('    of which intake relay (commit → Kafka)', routerSignalLag.relay),
       line('    of which Kafka → router consumer', routerSignalLag.consumer),
+      line('case 201 → referral 200 (5 requests in turn)', ok.map((r) => r.requests).sort((a, b) => a - b)),
       line('referral 200 → referral on the RIEC topic', tables),
       line('  SignalReceived → tables consumer', tablesSignalLag.total),
       line('    of which Kafka → tables consumer', tablesSignalLag.consumer),
