@@ -192,7 +192,7 @@ export async function startApp(options: HarnessOptions): Promise<AppHarness> {
     SIGNAALROUTE_DATA_DIR: dataDir,
     PORT: '0',
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     TOPIC_PARTITIONS: String(TOPIC_PARTITIONS),
     KAFKA_CLIENT_ID: clientId,
     // Each test file gets topics of its own: parallel test files never see each other's events.

@@ -4,6 +4,7 @@ import type { Database } from '#eventstore';
 import { CLOCK, DATABASE, keyOwner, type Clock } from '#platform';
 import type { Principal } from '#security';
 import { markSubjectErased } from '../subjects/mark-subject-erased.js';
+import { signalsLinkedToSubject } from '../subjects/signals-linked-to-subject.js';
 import { subjectStreamId } from '../subjects/subject-stream.js';
 import { PersonalDataShredder } from './personal-data-shredder.js';
 
@@ -45,13 +46,13 @@ export class SubjectErasureService {
       // The municipality is the controller of its data: only an administrator whose token names it erases it
       // (a cross-municipality admin token without the municipality cannot), and others cannot tell it exists.
       if (!municipality || !principal.municipalities.includes(municipality)) throw new DomainError(SUBJECT_ERRORS.NOT_FOUND, 'No such subject');
-      const linked = await tx.query<{ signal_id: string; case_id: string | null }>('SELECT signal_id, case_id FROM router_signals WHERE subject_id = $1::uuid ORDER BY signal_id', [subjectId]);
-      const signalIds = linked.rows.map((r) => r.signal_id);
+      // Read after the subject's row lock: a link committed before it is seen, one after it is refused.
+      const signalIds = await signalsLinkedToSubject(tx, subjectId);
       const about = await tx.query<{ case_id: string }>(
-        `SELECT case_id FROM case_view WHERE state->>'subjectId' = $1 OR state->'signalIds' ?| $2::text[]`,
+        `SELECT case_id::text FROM case_view WHERE state->>'subjectId' = $1 OR state->'signalIds' ?| $2::text[]`,
         [subjectId, signalIds],
       );
-      const caseIds = [...new Set([...linked.rows.map((r) => r.case_id).filter((c): c is string => c !== null), ...about.rows.map((r) => r.case_id)])].sort();
+      const caseIds = [...new Set(about.rows.map((r) => r.case_id))].sort();
       const owners = [keyOwner.subject(subjectId), ...signalIds.map(keyOwner.signal), ...caseIds.map(keyOwner.case)];
       const result = await this.shredder.shred(tx, {
         streamId: subjectStreamId(subjectId),

@@ -20,6 +20,7 @@ import type { RouterSignal, RouterSignalsReader } from '../signals/router-signal
 import { ROUTER_SIGNALS } from '../signals/router-signals.module.js';
 import { signalNotFound } from '../signals/signal-not-found.js';
 import { signalStreamId } from '../signals/signal-stream.js';
+import { lockSubjectForLinking } from '../subjects/lock-subject-for-linking.js';
 import { SubjectsRepository } from '../subjects/subjects.repository.js';
 import { TRIAGE_PROCESSING } from './triage-processing.js';
 
@@ -82,27 +83,32 @@ export class SignalTriageService {
       if (events.length === 0) return result(state, false);
       const now = this.clock().toISOString();
       try {
-        await this.store.appendIn(
-          this.db,
-          stream,
-          version,
-          events.map(({ type, ...payload }) => ({
-            id: randomUUID(),
-            type,
-            version: SIGNAL_TRIAGE_EVENT_VERSION,
-            occurredAt: now,
-            municipality: signal.municipality,
-            actor: { id: principal.subject, role: principal.role },
-            correlationId: ids.correlationId,
-            traceparent: ids.traceparent,
-            processingActivity: TRIAGE_PROCESSING.activity,
-            legalBasis: TRIAGE_PROCESSING.legalBasis,
-            // Linking a person to a care report, or saying why it is dismissed, is health context.
-            specialCategory: signal.source === 'zorgmelding',
-            payload,
-          })),
-          { topic: TOPICS.signals },
-        );
+        await this.db.transaction(async (tx) => {
+          // A link waits for an erasure of its subject in flight and is refused after it (the erasure, which
+          // takes the same row lock, reads the links on the signals' streams: neither misses the other).
+          if (command.type === 'LinkSignalToSubject') await lockSubjectForLinking(tx, command.subjectId);
+          await this.store.appendIn(
+            tx,
+            stream,
+            version,
+            events.map(({ type, ...payload }) => ({
+              id: randomUUID(),
+              type,
+              version: SIGNAL_TRIAGE_EVENT_VERSION,
+              occurredAt: now,
+              municipality: signal.municipality,
+              actor: { id: principal.subject, role: principal.role },
+              correlationId: ids.correlationId,
+              traceparent: ids.traceparent,
+              processingActivity: TRIAGE_PROCESSING.activity,
+              legalBasis: TRIAGE_PROCESSING.legalBasis,
+              // Linking a person to a care report, or saying why it is dismissed, is health context.
+              specialCategory: signal.source === 'zorgmelding',
+              payload,
+            })),
+            { topic: TOPICS.signals },
+          );
+        });
       } catch (error) {
         if (error instanceof VersionConflictError && attempt < MAX_ATTEMPTS) continue;
         throw error;
