@@ -189,7 +189,7 @@ async function replay(argv: string[]): Promise<number> {
   const { ALL_APPS } = await import('../apps/signaalroute/src/all-apps.js');
   const definitions: ProjectionDefinition[] = ALL_APPS.flatMap((a) => [...(a.projections ?? [])]);
   if (values.list) {
-    for (const d of definitions) out(`${d.name.padEnd(16)} ${d.tables.map((t) => t.name).join(', ').padEnd(40)} ${d.description}`);
+    for (const d of definitions) out(`${d.name.padEnd(18)} ${d.tables.map((t) => t.name).join(', ').padEnd(40)} ${d.description}`);
     return 0;
   }
   if (!values.projection) throw new UsageError('replay needs --projection <name> (or --list)');

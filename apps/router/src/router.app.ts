@@ -3,6 +3,7 @@ import { ROUTER_MIGRATIONS } from './router.migrations.js';
 import { CASE_VIEW_PROJECTION } from './cases/case-view.projection.js';
 import { RouterModule } from './router.module.js';
 import { ROUTER_SIGNALS_PROJECTION } from './signals/router-signals.projection.js';
+import { SUBJECT_REGISTRY_PROJECTION } from './subjects/subject-registry.projection.js';
 
 /** What the router app contributes to a process: its module, its tables, its topics and its rebuildable read models. */
 export const ROUTER_APP = {
@@ -10,5 +11,5 @@ export const ROUTER_APP = {
   module: RouterModule,
   migrations: ROUTER_MIGRATIONS,
   topics: [TOPICS.cases, TOPICS.signals, REFERRAL_TOPICS.referrals],
-  projections: [CASE_VIEW_PROJECTION, ROUTER_SIGNALS_PROJECTION],
+  projections: [CASE_VIEW_PROJECTION, ROUTER_SIGNALS_PROJECTION, SUBJECT_REGISTRY_PROJECTION],
 } as const;

@@ -1,5 +1,6 @@
 import { REFERRAL_TOPICS, TOPICS } from '#contracts';
 import { BUILT_IN_TABLES_CONFIG } from '#domain';
+import { DISCLOSURE_REGISTER_PROJECTION } from './disclosures/disclosure-register.projection.js';
 import { LIAISON_FEED_PROJECTION } from './liaison/liaison-feed.projection.js';
 import { REFERRAL_REGISTER_PROJECTION } from './referrals/referral-register.projection.js';
 import { TABLES_MIGRATIONS } from './tables.migrations.js';
@@ -14,5 +15,5 @@ export const TABLES_APP = {
   module: TablesModule,
   migrations: TABLES_MIGRATIONS,
   topics: [TOPICS.cases, TOPICS.signals, REFERRAL_TOPICS.referrals, REFERRAL_TOPICS.liaisonEscalations, ...BUILT_IN_TABLES_CONFIG.tables.map((t) => t.topic)],
-  projections: [REFERRAL_REGISTER_PROJECTION, LIAISON_FEED_PROJECTION],
+  projections: [REFERRAL_REGISTER_PROJECTION, LIAISON_FEED_PROJECTION, DISCLOSURE_REGISTER_PROJECTION],
 } as const;

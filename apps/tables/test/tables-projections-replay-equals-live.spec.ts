@@ -3,16 +3,18 @@ import { AVE_MODEL } from '#domain';
 import { ProjectionReplayer, type Database } from '#eventstore';
 import { DATABASE } from '#platform';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
+import { DISCLOSURE_REGISTER_PROJECTION } from '../src/disclosures/disclosure-register.projection.js';
 import { LIAISON_FEED_PROJECTION } from '../src/liaison/liaison-feed.projection.js';
 import { REFERRAL_REGISTER_PROJECTION } from '../src/referrals/referral-register.projection.js';
 import { appendSignals, keyringOf, registered, ScriptedCase, TABLES_APP, timersOf } from './support/tables-fixtures.js';
 
 /**
- * The tables' register and the liaison escalations with their feed, rebuilt from position 0 of the event
- * log, on real PostgreSQL and Kafka, after a scripted flow: referrals accepted, returned, reminded and
- * overdue, and one rejected (a table nobody configured); an escalation raised, timed out to the next
- * attempt and acknowledged. Each rebuilt table must be hash-identical to the live one; a tampered live row
- * must show up as a difference; a blue-green switch leaves the product writing into the rebuilt register.
+ * The tables' register, the liaison escalations with their feed and the disclosure register, rebuilt from
+ * position 0 of the event log, on real PostgreSQL and Kafka, after a scripted flow: referrals accepted,
+ * returned, reminded and overdue, and one rejected (a table nobody configured); an escalation raised, timed
+ * out to the next attempt and acknowledged. Each rebuilt table must be hash-identical to the live one; a
+ * tampered live row must show up as a difference; a blue-green switch leaves the product writing into the
+ * rebuilt register.
  */
 
 let h: AppHarness;
@@ -38,7 +40,7 @@ const path = (id: string, action: string) => `/v1/tables/zvh-casusoverleg/referr
 
 beforeAll(async () => {
   h = await startApp({ apps: [TABLES_APP] });
-  replayer = new ProjectionReplayer(h.running.app.get<symbol, Database>(DATABASE, { strict: false }), [REFERRAL_REGISTER_PROJECTION, LIAISON_FEED_PROJECTION]);
+  replayer = new ProjectionReplayer(h.running.app.get<symbol, Database>(DATABASE, { strict: false }), [REFERRAL_REGISTER_PROJECTION, LIAISON_FEED_PROJECTION, DISCLOSURE_REGISTER_PROJECTION]);
   zvhMember = await h.token('table-member', [ENSCHEDE], { subject: 'zvh-petra', tables: ['zvh-casusoverleg'] });
   liaison = await h.token('police-liaison', [ENSCHEDE], { subject: 'agent-jansen' });
 
@@ -75,7 +77,7 @@ afterAll(async () => {
 });
 
 describe('replay of the tables projections', () => {
-  it.each([REFERRAL_REGISTER_PROJECTION.name, LIAISON_FEED_PROJECTION.name])('rebuilds %s from position 0 hash-identical to the live tables', async (projection) => {
+  it.each([REFERRAL_REGISTER_PROJECTION.name, LIAISON_FEED_PROJECTION.name, DISCLOSURE_REGISTER_PROJECTION.name])('rebuilds %s from position 0 hash-identical to the live tables', async (projection) => {
     const report = await replayer.replay(projection);
     expect(report.eventsRead).toBeGreaterThan(0);
     for (const table of report.tables) {

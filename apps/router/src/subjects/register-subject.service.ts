@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { decideRegisterSubject, DomainError, mapSubjectPersonalData, SUBJECT_ERRORS, SUBJECT_REGISTERED_EVENT_TYPE, SUBJECT_REGISTERED_EVENT_VERSION } from '#domain';
-import { EventStore, sqlConstraint, sqlErrorCode, type Database } from '#eventstore';
+import { EventStore, sqlErrorCode, type Database } from '#eventstore';
 import { BLIND_INDEX, CLOCK, DATABASE, EVENT_STORE, KEYRING, keyOwner, type Clock, type Keyring } from '#platform';
 import { requireMunicipality, type BlindIndex, type Principal } from '#security';
 import type { RegisterSubjectRequestDto } from './register-subject.request.dto.js';
 import { SUBJECT_PROCESSING, subjectStreamId } from './subject-stream.js';
-import { subjectRowInsert, SubjectsRepository, type Subject } from './subjects.repository.js';
+import { blindKeysOf, subjectRowInsert, SubjectsRepository, type Subject } from './subjects.repository.js';
 
 /**
  * Registers a subject: decide (pure rules), then the `SubjectRegistered` event on `subject-<id>` and the
@@ -52,13 +52,13 @@ export class RegisterSubjectService {
             payload: sealed as unknown as Record<string, unknown>,
           },
         ],
-        { alsoInsert: [dataKey.insert, subjectRowInsert(payload, sealed, this.index, registeredAt, principal.subject)] },
+        { alsoInsert: [dataKey.insert, subjectRowInsert(sealed, blindKeysOf(this.index, payload), registeredAt, principal.subject)] },
       );
     } catch (error) {
-      if (payload.bsn && sqlErrorCode(error) === '23505' && sqlConstraint(error) === 'subjects_bsn_unique') {
-        const existing = await this.subjects.idByBsn(payload.municipality, payload.bsn);
-        throw new DomainError(SUBJECT_ERRORS.BSN_CONFLICT, `A person with this BSN is registered already in this municipality: subject ${existing}`, { subjectId: existing });
-      }
+      // Told by the registered holder rather than by the index's name: a registry rebuilt by a replay and
+      // switched in (blue-green) carries its unique index under the replay table's index name.
+      const existing = payload.bsn && sqlErrorCode(error) === '23505' ? await this.subjects.idByBsn(payload.municipality, payload.bsn) : null;
+      if (existing) throw new DomainError(SUBJECT_ERRORS.BSN_CONFLICT, `A person with this BSN is registered already in this municipality: subject ${existing}`, { subjectId: existing });
       throw error;
     }
     return {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { identityKeys, type RegisteredSubject, type SubjectIdentity, type SubjectKind, type SubjectRegisteredPayload } from '#domain';
-import type { Database } from '#eventstore';
+import { quoteIdent, type Database } from '#eventstore';
 import { BLIND_INDEX, DATABASE, KEYRING, type Keyring } from '#platform';
 import type { BlindIndex } from '#security';
 import { isUuid } from '../signals/signal-stream.js';
@@ -127,18 +127,21 @@ export function registeredSubjectOf(s: Subject): RegisteredSubject {
   };
 }
 
+/** The lookup keys a subject's row holds (blind indexes; null where absent, or once erased). */
+export type SubjectLookupKeys = Pick<ReturnType<typeof blindKeysOf>, 'bsn' | 'name' | 'birthDate' | 'address' | 'postcode'>;
+
 /**
  * The INSERT of a new subject's row, for `EventStore.appendIn`'s `alsoInsert` (same statement as its event):
- * the sealed values of `sealed` and the blind indexes of the plaintext `payload`.
+ * the sealed values of `sealed` (the event's payload) and the lookup keys of its plaintext. The replay of the
+ * `subjects` projection writes its rows with the same statement into `table`.
  */
-export function subjectRowInsert(payload: SubjectRegisteredPayload, sealed: SubjectRegisteredPayload, index: BlindIndex, registeredAt: string, registeredBy: string) {
-  const k = blindKeysOf(index, payload);
+export function subjectRowInsert(sealed: SubjectRegisteredPayload, k: SubjectLookupKeys, registeredAt: string, registeredBy: string, table = 'subjects') {
   return (param: (value: unknown) => string): string => {
     const v = [
       sealed.subjectId, sealed.municipality, sealed.kind, sealed.name ?? null, k.name, sealed.birthDate ?? null, k.birthDate, sealed.bsn ?? null, k.bsn,
       sealed.address ?? null, k.address, sealed.postcode ?? null, k.postcode, sealed.kvkNumber ?? null, sealed.groupName ?? null, registeredAt, registeredBy,
     ].map(param);
-    return `INSERT INTO subjects (subject_id, municipality, kind, name, name_key, birth_date, birth_date_key, bsn, bsn_key, address, address_key, postcode, postcode_key, kvk_number, group_name, registered_at, registered_by)
+    return `INSERT INTO ${quoteIdent(table)} (subject_id, municipality, kind, name, name_key, birth_date, birth_date_key, bsn, bsn_key, address, address_key, postcode, postcode_key, kvk_number, group_name, registered_at, registered_by)
             VALUES (${v[0]}::uuid, ${v.slice(1, 15).join(', ')}, ${v[15]}::timestamptz, ${v[16]})`;
   };
 }
