@@ -9,6 +9,10 @@ import path from 'node:path';
  * embedded default, from `<data dir>/keys/processing-log.key`, created on first use.
  */
 export class SubjectPseudonymizer {
+  /** Recent references by subject id (a case or signal is read again and again): one HMAC per id, not per line. */
+  private readonly recent = new Map<string, string>();
+  private static readonly MAX_RECENT = 10_000;
+
   private constructor(private readonly key: Buffer) {}
 
   static fromKey(key: Buffer): SubjectPseudonymizer {
@@ -40,6 +44,12 @@ export class SubjectPseudonymizer {
 
   /** The pseudonymous reference of a subject id (hex). */
   ref(subjectId: string): string {
-    return createHmac('sha256', this.key).update(subjectId, 'utf8').digest('hex');
+    let ref = this.recent.get(subjectId);
+    if (ref === undefined) {
+      ref = createHmac('sha256', this.key).update(subjectId, 'utf8').digest('hex');
+      if (this.recent.size >= SubjectPseudonymizer.MAX_RECENT) this.recent.delete(this.recent.keys().next().value!);
+      this.recent.set(subjectId, ref);
+    }
+    return ref;
   }
 }
