@@ -54,7 +54,7 @@ const CHUNK = 24;
 const CROSS_MUNICIPALITY: { route: RegExp; roles: Role[]; readsSubjectData: boolean }[] = [
   { route: /^(GET|POST) \/v1\/audit\//, roles: ['auditor'], readsSubjectData: true },
   { route: /^(GET|POST) \/v1\/audit\//, roles: ['admin'], readsSubjectData: false },
-  { route: /^GET \/v1\/statistics\/signals$/, roles: ['auditor', 'admin'], readsSubjectData: false },
+  { route: /^GET \/v1\/statistics\/(signals|cases)$/, roles: ['auditor', 'admin'], readsSubjectData: false },
   { route: /^GET \/v1\/disclosures$/, roles: ['auditor', 'admin'], readsSubjectData: false },
   { route: /^POST \/v1\/cases\/\{id\}\/model-version$/, roles: ['admin'], readsSubjectData: false },
 ];
@@ -65,6 +65,7 @@ const STATIC_ROUTES = [/^GET \/health\//, /^GET \/v1\/tables$/, /^(GET|POST) \/v
 /** Filters some list routes need that the OpenAPI document does not list (their DTOs are read from a raw @Query). */
 const EXTRA_QUERY: Record<string, (v: Values) => Record<string, string>> = {
   'GET /v1/statistics/signals': (v) => ({ municipality: v.municipality }),
+  'GET /v1/statistics/cases': (v) => ({ municipality: v.municipality }),
   'GET /v1/audit/processing-log': (v) => ({ subject: v.signal }),
 };
 

@@ -25,6 +25,9 @@ const NOT_PERSONAL = [
   // Counts only (registrations, unique subjects, dismissed per source and MMA theme for a municipality and
   // period): no subject, signal or case id and no field of one leaves the route, so no subject to log against.
   /^\/v1\/statistics\/signals$/,
+  // Counts only (cases per model and state, referrals per table, pickup against the deadline, 1 to 4 as "<5"):
+  // no subject, case id, free text or field of a case leaves the route.
+  /^\/v1\/statistics\/cases$/,
   // The configured tables (title, region, topic, deadlines, sharing profile): configuration, no personal data.
   // Everything under /v1/tables/{table}/... is a referral and is logged.
   /^\/v1\/tables$/,

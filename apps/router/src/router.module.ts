@@ -5,6 +5,7 @@ import { ModelsModule } from './models/models.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { RouterSignalsModule } from './signals/router-signals.module.js';
+import { StatisticsModule } from './statistics/statistics.module.js';
 import { TriageModule } from './triage/triage.module.js';
 
 /**
@@ -14,6 +15,6 @@ import { TriageModule } from './triage/triage.module.js';
  * on the referrals topic.
  */
 @Module({
-  imports: [ModelsModule, RouterSignalsModule, TriageModule, CasesModule, DeadlinesModule, ReferralsModule, PrivacyModule],
+  imports: [ModelsModule, RouterSignalsModule, TriageModule, CasesModule, DeadlinesModule, ReferralsModule, PrivacyModule, StatisticsModule],
 })
 export class RouterModule {}

@@ -63,6 +63,10 @@ export * from './subjects/signal-triage.command.js';
 export * from './subjects/signal-triage.decider.js';
 export * from './subjects/signal-statistics.js';
 
+export * from './reporting/small-count.js';
+export * from './reporting/pickup-outcome.js';
+export * from './reporting/case-statistics.js';
+
 export * from './tables/shareable-field.js';
 export * from './tables/table-definition.js';
 export * from './tables/validate-tables-config.js';

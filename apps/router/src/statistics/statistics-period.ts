@@ -1,0 +1,41 @@
+import { DomainError, fromDayNumber, isCalendarDate, toDayNumber } from '#domain';
+import { validateDto } from '#platform';
+import { municipalityScope, requireMunicipality, type Principal } from '#security';
+import { amsterdamMidnight } from '../triage/amsterdam-midnight.js';
+import { SignalStatisticsQueryDto } from '../triage/signal-statistics.query.dto.js';
+
+/** The municipality and period a statistics request asks for, checked. */
+export interface StatisticsPeriod {
+  municipality: string;
+  /** The days as asked (null: no bound). */
+  from: string | null;
+  to: string | null;
+  /** The period as instants: [`fromInstant`, `toInstant`), Dutch calendar days with both ends included. */
+  fromInstant: Date | null;
+  toInstant: Date | null;
+}
+
+/**
+ * Reads `municipality`, `from` and `to` of a statistics request: 400 `VALIDATION.FAILED` for a bad code or
+ * a date that does not exist, 400 `VALIDATION.PERIOD_INVALID` when `from` lies after `to`, 403
+ * `AUTH.MUNICIPALITY_NOT_ALLOWED` for a municipality outside the principal's scope.
+ */
+export function readStatisticsPeriod(rawQuery: Record<string, unknown>, principal: Principal): StatisticsPeriod {
+  const query = validateDto(SignalStatisticsQueryDto, { ...rawQuery });
+  const scope = municipalityScope(principal);
+  if (scope !== 'all' && !scope.includes(query.municipality)) requireMunicipality(principal, query.municipality);
+  for (const field of ['from', 'to'] as const) {
+    const value = query[field];
+    if (value !== undefined && !isCalendarDate(value)) throw new DomainError('VALIDATION.FAILED', `${field} is not a real date`, { errors: [{ path: field, constraints: ['isCalendarDate'], message: `${field} must be a date (YYYY-MM-DD)` }] });
+  }
+  if (query.from && query.to && query.from > query.to) {
+    throw new DomainError('VALIDATION.PERIOD_INVALID', 'from lies after to');
+  }
+  return {
+    municipality: query.municipality,
+    from: query.from ?? null,
+    to: query.to ?? null,
+    fromInstant: query.from ? amsterdamMidnight(query.from) : null,
+    toInstant: query.to ? amsterdamMidnight(fromDayNumber(toDayNumber(query.to) + 1)) : null,
+  };
+}

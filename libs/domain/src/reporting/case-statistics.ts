@@ -1,0 +1,118 @@
+import { BUILT_IN_MODELS } from '../models/built-in/built-in-models.js';
+import { pickupOutcome, PICKUP_TERM, type PickupDeadline, type PickupOutcome } from './pickup-outcome.js';
+import { reportCount, type ReportedCount } from './small-count.js';
+
+/** One case as the case statistics need it: no subject, no free text. */
+export interface CaseStatisticsRow {
+  model: string;
+  currentState: string;
+  status: 'open' | 'closed';
+  /** The case's referrals: the table and the table's answer (absent while it has not answered). */
+  referrals: { table: string; outcome?: 'accepted' | 'returned' }[];
+  /** The pickup deadline (cases of `PICKUP_TERM.model` only; null when the case has none). */
+  pickup: PickupDeadline | null;
+}
+
+export interface CaseCounts<C> {
+  total: C;
+  open: C;
+  closed: C;
+}
+
+export interface ReferralCounts<C> {
+  total: C;
+  open: C;
+  accepted: C;
+  returned: C;
+}
+
+/** Case figures for a council report (DOMAIN.md §7), with `C` the type of a count. */
+export interface CaseStatistics<C> {
+  cases: CaseCounts<C>;
+  /** Every built-in model (zeros included) and any other model seen; per model the current states seen. */
+  byModel: ({ model: string; byState: ({ state: string } & CaseCounts<C>)[] } & CaseCounts<C>)[];
+  /** Referrals per table (tables seen only), by the table's answer. */
+  referrals: ReferralCounts<C> & { byTable: ({ table: string } & ReferralCounts<C>)[] };
+  /** Cases of the undermining intake by whether they left `ontvangst` within the pickup deadline. */
+  pickup: { model: string; state: string } & Record<PickupOutcome, C>;
+}
+
+const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort();
+
+function countCases(rows: readonly CaseStatisticsRow[]): CaseCounts<number> {
+  const open = rows.filter((r) => r.status === 'open').length;
+  return { total: rows.length, open, closed: rows.length - open };
+}
+
+function countReferrals(referrals: readonly CaseStatisticsRow['referrals'][number][]): ReferralCounts<number> {
+  const accepted = referrals.filter((r) => r.outcome === 'accepted').length;
+  const returned = referrals.filter((r) => r.outcome === 'returned').length;
+  return { total: referrals.length, open: referrals.length - accepted - returned, accepted, returned };
+}
+
+/**
+ * Counts of cases per model and current state (for `ave` the escalations per AVE phase, for
+ * `7-stappenmodel` the youth groups per step), open and closed; referrals per table and answer; and the
+ * pickup of undermining signals against the deadline. Exact counts: `reportCaseStatistics` is what a report shows.
+ */
+export function summarizeCaseStatistics(rows: readonly CaseStatisticsRow[]): CaseStatistics<number> {
+  const models = [...BUILT_IN_MODELS.map((m) => m.id).sort(), ...sorted(rows.map((r) => r.model)).filter((id) => !BUILT_IN_MODELS.some((m) => m.id === id))];
+  const referrals = rows.flatMap((r) => r.referrals);
+  const outcomes = rows.filter((r) => r.model === PICKUP_TERM.model && r.pickup !== null).map((r) => pickupOutcome(r.pickup!));
+  const pickupCount = (outcome: PickupOutcome) => outcomes.filter((o) => o === outcome).length;
+  return {
+    cases: countCases(rows),
+    byModel: models.map((model) => {
+      const ofModel = rows.filter((r) => r.model === model);
+      return {
+        model,
+        ...countCases(ofModel),
+        byState: sorted(ofModel.map((r) => r.currentState)).map((state) => ({ state, ...countCases(ofModel.filter((r) => r.currentState === state)) })),
+      };
+    }),
+    referrals: {
+      ...countReferrals(referrals),
+      byTable: sorted(referrals.map((r) => r.table)).map((table) => ({ table, ...countReferrals(referrals.filter((r) => r.table === table)) })),
+    },
+    pickup: {
+      model: PICKUP_TERM.model,
+      state: PICKUP_TERM.state,
+      withinDeadline: pickupCount('withinDeadline'),
+      afterDeadline: pickupCount('afterDeadline'),
+      waiting: pickupCount('waiting'),
+    },
+  };
+}
+
+const reportCases = (c: CaseCounts<number>): CaseCounts<ReportedCount> => ({ total: reportCount(c.total), open: reportCount(c.open), closed: reportCount(c.closed) });
+
+const reportReferrals = (c: ReferralCounts<number>): ReferralCounts<ReportedCount> => ({
+  total: reportCount(c.total),
+  open: reportCount(c.open),
+  accepted: reportCount(c.accepted),
+  returned: reportCount(c.returned),
+});
+
+/** The case figures as a report shows them: every count of 1 to 4 as `"<5"` (see `reportCount`); no percentages. */
+export function reportCaseStatistics(rows: readonly CaseStatisticsRow[]): CaseStatistics<ReportedCount> {
+  const exact = summarizeCaseStatistics(rows);
+  return {
+    cases: reportCases(exact.cases),
+    byModel: exact.byModel.map(({ model, byState, ...counts }) => ({
+      model,
+      ...reportCases(counts),
+      byState: byState.map(({ state, ...c }) => ({ state, ...reportCases(c) })),
+    })),
+    referrals: {
+      ...reportReferrals(exact.referrals),
+      byTable: exact.referrals.byTable.map(({ table, ...c }) => ({ table, ...reportReferrals(c) })),
+    },
+    pickup: {
+      model: exact.pickup.model,
+      state: exact.pickup.state,
+      withinDeadline: reportCount(exact.pickup.withinDeadline),
+      afterDeadline: reportCount(exact.pickup.afterDeadline),
+      waiting: reportCount(exact.pickup.waiting),
+    },
+  };
+}
