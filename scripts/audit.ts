@@ -22,6 +22,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { LedgerVerifier, ProjectionReplayer, TypeOrmDatabase, verifyBundle, type LedgerAnchor, type LedgerBreak, type ProjectionDefinition, type ReplayReport } from '#eventstore';
+import { CannotRunError, err, out, runCli, UsageError } from './cli.js';
 
 const USAGE = `Usage:
   npm run audit -- verify [--anchor <seq>:<hash>]... [--json] [--batch <rows>] [--workers <n>]
@@ -29,12 +30,6 @@ const USAGE = `Usage:
   npm run audit -- replay --projection <name> [--switch] [--keep] [--json] [--max-differences <n>] [--batch <n>]
   npm run audit -- replay --list
 The database is DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR (default ./.signaalroute).`;
-
-class UsageError extends Error {}
-class CannotRunError extends Error {}
-
-const err = (line: string) => process.stderr.write(`${line}\n`);
-const out = (line: string) => process.stdout.write(`${line}\n`);
 
 function parseAnchors(values: string[] | undefined): LedgerAnchor[] {
   return (values ?? []).map((v) => {
@@ -225,36 +220,4 @@ async function replay(argv: string[]): Promise<number> {
   }
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    switch (command) {
-      case 'verify':
-        return await verify(rest);
-      case 'verify-bundle':
-        return await verifyBundleFile(rest);
-      case 'replay':
-        return await replay(rest);
-      case undefined:
-      case '--help':
-      case '-h':
-        out(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
-  } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      err(`${(error as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    if (error instanceof CannotRunError) {
-      err(error.message);
-      return 3;
-    }
-    err(`audit failed: ${error instanceof Error ? error.message : String(error)}`);
-    return 3;
-  }
-}
-
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runCli('audit', USAGE, { verify, 'verify-bundle': verifyBundleFile, replay }, process.argv.slice(2));

@@ -22,18 +22,13 @@ import { parseArgs } from 'node:util';
 import { TypeOrmDatabase } from '#eventstore';
 import { MasterKeyRotation, type MasterKeyStatus } from '#platform';
 import { MASTER_KEY_FILE, MasterKeyConfigError, masterKeyProviderFor, UnknownMasterKeyError, type MasterKeys } from '#security';
+import { CannotRunError, err, out, runCli, UsageError } from './cli.js';
 
 const USAGE = `Usage:
   npm run keys -- status [--json] [--database-url <url>]
   npm run keys -- rotate [--batch <rows>] [--json] [--database-url <url>]
 Master keys: SIGNAALROUTE_MASTER_KEY (+ SIGNAALROUTE_PREVIOUS_MASTER_KEYS), or the key files in SIGNAALROUTE_DATA_DIR/keys/.
 The database is --database-url or DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR (default ./.signaalroute).`;
-
-class UsageError extends Error {}
-class CannotRunError extends Error {}
-
-const err = (line: string) => process.stderr.write(`${line}\n`);
-const out = (line: string) => process.stdout.write(`${line}\n`);
 
 const dataDir = () => process.env.SIGNAALROUTE_DATA_DIR || './.signaalroute';
 
@@ -121,34 +116,4 @@ async function rotate(argv: string[]): Promise<number> {
   }
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    switch (command) {
-      case 'status':
-        return await status(rest);
-      case 'rotate':
-        return await rotate(rest);
-      case undefined:
-      case '--help':
-      case '-h':
-        out(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
-  } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      err(`${(error as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    if (error instanceof CannotRunError) {
-      err(error.message);
-      return 3;
-    }
-    err(`keys failed: ${error instanceof Error ? error.message : String(error)}`);
-    return 3;
-  }
-}
-
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runCli('keys', USAGE, { status, rotate }, process.argv.slice(2));
