@@ -54,7 +54,7 @@ const CHUNK = 24;
 const CROSS_MUNICIPALITY: { route: RegExp; roles: Role[]; readsSubjectData: boolean }[] = [
   { route: /^(GET|POST) \/v1\/audit\//, roles: ['auditor'], readsSubjectData: true },
   { route: /^(GET|POST) \/v1\/audit\//, roles: ['admin'], readsSubjectData: false },
-  { route: /^GET \/v1\/statistics\/(signals|cases)$/, roles: ['auditor', 'admin'], readsSubjectData: false },
+  { route: /^GET \/v1\/statistics\/(signals|cases|tables)$/, roles: ['auditor', 'admin'], readsSubjectData: false },
   { route: /^GET \/v1\/disclosures$/, roles: ['auditor', 'admin'], readsSubjectData: false },
   { route: /^POST \/v1\/cases\/\{id\}\/model-version$/, roles: ['admin'], readsSubjectData: false },
 ];
@@ -66,6 +66,7 @@ const STATIC_ROUTES = [/^GET \/health\//, /^GET \/v1\/tables$/, /^(GET|POST) \/v
 const EXTRA_QUERY: Record<string, (v: Values) => Record<string, string>> = {
   'GET /v1/statistics/signals': (v) => ({ municipality: v.municipality }),
   'GET /v1/statistics/cases': (v) => ({ municipality: v.municipality }),
+  'GET /v1/statistics/tables': (v) => ({ municipality: v.municipality }),
   'GET /v1/audit/processing-log': (v) => ({ subject: v.signal }),
 };
 

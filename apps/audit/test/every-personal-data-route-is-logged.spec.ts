@@ -28,6 +28,9 @@ const NOT_PERSONAL = [
   // Counts only (cases per model and state, referrals per table, pickup against the deadline, 1 to 4 as "<5"):
   // no subject, case id, free text or field of a case leaves the route.
   /^\/v1\/statistics\/cases$/,
+  // Counts only (referrals per table by status and against the acceptance deadline, escalations per tier, 1 to 4
+  // as "<5"): no subject, case, referral or escalation id, reason or field of a case leaves the route.
+  /^\/v1\/statistics\/tables$/,
   // The configured tables (title, region, topic, deadlines, sharing profile): configuration, no personal data.
   // Everything under /v1/tables/{table}/... is a referral and is logged.
   /^\/v1\/tables$/,

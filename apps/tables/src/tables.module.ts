@@ -13,6 +13,7 @@ import { LiaisonFeedRepository } from './liaison/liaison-feed.repository.js';
 import { ReferralDecisionService } from './referrals/referral-decision.service.js';
 import { ReferralPublisher } from './referrals/referral-publisher.js';
 import { CaseMinimiser } from './shared/case-minimiser.js';
+import { TableStatisticsModule } from './statistics/table-statistics.module.js';
 import { ReferralRegisterRepository } from './referrals/referral-register.repository.js';
 import { TableReferralsController } from './referrals/table-referrals.controller.js';
 import { TablesTimers } from './timers/tables-timers.js';
@@ -23,6 +24,7 @@ import { TablesTimers } from './timers/tables-timers.js';
  * tier by tier until someone acknowledges.
  */
 @Module({
+  imports: [TableStatisticsModule],
   controllers: [TableReferralsController, LiaisonController, DisclosuresController],
   providers: [
     ...TABLES_CONFIG_PROVIDERS,

@@ -66,6 +66,8 @@ export * from './subjects/signal-statistics.js';
 export * from './reporting/small-count.js';
 export * from './reporting/pickup-outcome.js';
 export * from './reporting/case-statistics.js';
+export * from './reporting/acceptance-outcome.js';
+export * from './reporting/table-statistics.js';
 
 export * from './tables/shareable-field.js';
 export * from './tables/table-definition.js';

@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { reportCaseStatistics, type CaseStatistics, type ReportedCount } from '#domain';
+import { readStatisticsPeriod } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { CaseStatisticsRepository } from './case-statistics.repository.js';
-import { readStatisticsPeriod } from './statistics-period.js';
 
 /** Case statistics for council reports: cases per model and state, referrals per table, pickup (DOMAIN.md §7). */
 @ApiTags('statistics')

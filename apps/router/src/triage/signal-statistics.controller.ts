@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { summarizeSignalStatistics, type SignalStatistics } from '#domain';
+import { readStatisticsPeriod } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
-import { readStatisticsPeriod } from '../statistics/statistics-period.js';
 import { SignalStatisticsRepository } from './signal-statistics.repository.js';
 
 /** Signal statistics for council reports: registrations and unique subjects (DOMAIN.md §7). */

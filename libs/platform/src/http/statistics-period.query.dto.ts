@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 
-/** The municipality and period of the statistics; days are Dutch calendar days, both ends included. */
-export class SignalStatisticsQueryDto {
+/** The municipality and period of a statistics request (signals, cases, tables); days are Dutch calendar days, both ends included. */
+export class StatisticsPeriodQueryDto {
   @ApiProperty({ example: 'GM0153' })
   @Matches(/^GM\d{4}$/)
   municipality: string;

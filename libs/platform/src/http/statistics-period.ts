@@ -1,8 +1,7 @@
-import { DomainError, fromDayNumber, isCalendarDate, toDayNumber } from '#domain';
-import { validateDto } from '#platform';
+import { DomainError, endOfAmsterdamDay, isCalendarDate, startOfAmsterdamDay } from '#domain';
 import { municipalityScope, requireMunicipality, type Principal } from '#security';
-import { amsterdamMidnight } from '../triage/amsterdam-midnight.js';
-import { SignalStatisticsQueryDto } from '../triage/signal-statistics.query.dto.js';
+import { StatisticsPeriodQueryDto } from './statistics-period.query.dto.js';
+import { validateDto } from './validate-dto.js';
 
 /** The municipality and period a statistics request asks for, checked. */
 export interface StatisticsPeriod {
@@ -21,7 +20,7 @@ export interface StatisticsPeriod {
  * `AUTH.MUNICIPALITY_NOT_ALLOWED` for a municipality outside the principal's scope.
  */
 export function readStatisticsPeriod(rawQuery: Record<string, unknown>, principal: Principal): StatisticsPeriod {
-  const query = validateDto(SignalStatisticsQueryDto, { ...rawQuery });
+  const query = validateDto(StatisticsPeriodQueryDto, { ...rawQuery });
   const scope = municipalityScope(principal);
   if (scope !== 'all' && !scope.includes(query.municipality)) requireMunicipality(principal, query.municipality);
   for (const field of ['from', 'to'] as const) {
@@ -35,7 +34,7 @@ export function readStatisticsPeriod(rawQuery: Record<string, unknown>, principa
     municipality: query.municipality,
     from: query.from ?? null,
     to: query.to ?? null,
-    fromInstant: query.from ? amsterdamMidnight(query.from) : null,
-    toInstant: query.to ? amsterdamMidnight(fromDayNumber(toDayNumber(query.to) + 1)) : null,
+    fromInstant: query.from ? startOfAmsterdamDay(query.from) : null,
+    toInstant: query.to ? endOfAmsterdamDay(query.to) : null,
   };
 }
