@@ -34,6 +34,15 @@ import {
 import { SubjectRetentionFactsRepository, type SubjectRetentionCandidate } from './subject-retention-facts.repository.js';
 
 /** Signals or subjects read per page. */
+/** What every retention destruction records besides what it destroys: the rule's reason, the job as approver, the run. */
+const recordedAsRetention = (decision: { rule: { title: string }; from: string; dueOn: string }, now: Date, runId: string) => ({
+  reason: `${decision.rule.title} (termijn vanaf ${decision.from}, vernietigen vanaf ${decision.dueOn})`,
+  approvedBy: RETENTION_ACTOR,
+  at: now,
+  correlationId: runId,
+  traceparent: null,
+});
+
 const PAGE = 500;
 const DATA_CLASS = 'Persoonsgegevens in het signaal (inhoud, betrokkenen, kenmerken voor koppeling, melder in de kluis); bij het laatste signaal van een gesloten zaak ook de vrije tekst van die zaak';
 const SUBJECT_DATA_CLASS = 'Identiteit van het subject (naam, geboortedatum, BSN, adres, postcode); het subject wordt niet meer voorgesteld of gekoppeld';
@@ -233,11 +242,7 @@ export class RetentionJob {
         municipality,
         dataClass: DATA_CLASS,
         rule,
-        reason: `${decision.rule.title} (termijn vanaf ${decision.from}, vernietigen vanaf ${decision.dueOn})`,
-        approvedBy: RETENTION_ACTOR,
-        at: now,
-        correlationId: runId,
-        traceparent: null,
+        ...recordedAsRetention(decision, now, runId),
       });
     }));
   }
@@ -262,11 +267,7 @@ export class RetentionJob {
         municipality,
         dataClass: SUBJECT_DATA_CLASS,
         rule,
-        reason: `${decision.rule.title} (termijn vanaf ${decision.from}, vernietigen vanaf ${decision.dueOn})`,
-        approvedBy: RETENTION_ACTOR,
-        at: now,
-        correlationId: runId,
-        traceparent: null,
+        ...recordedAsRetention(decision, now, runId),
       });
       if (done) await markSubjectErased(tx, subjectId, now);
       return done;
