@@ -117,7 +117,7 @@ describe('subject registry and suggestions', () => {
 });
 
 describe('linking repeats to one subject', () => {
-  it('two zorgmeldingen about one person, linked to one subject: statistics show 2 registrations and 1 unique subject', async () => {
+  it('repeat zorgmeldingen about one person, linked to one subject, count as registrations but once as a subject; small counts show as <5', async () => {
     const person = { name: 'M. Jansen', birthDate: '1975-03-04', bsn: '123456782' };
     const first = await receive('zorgmelding', zorgmelding(statsHome, person));
     const second = await receive('zorgmelding', zorgmelding(statsHome, { name: 'Marietje Jansen' }));
@@ -147,29 +147,53 @@ describe('linking repeats to one subject', () => {
       await waitFor(() => routerSignalRow(h, signalId).then((r) => r?.subject_id === subjectId), { what: 'the link in router_signals' });
       expect(await inQueue(signalId, statsCoordinator, (i) => i.status === 'gekoppeld')).toMatchObject({ subjectId, caseId: null });
     }
+    const small = await h.request('GET', `/v1/statistics/signals?municipality=${statsHome}`, { token: statsCoordinator });
+    expect(small.status).toBe(200);
+    // 3 registrations and 2 subjects so far: counts of 1 to 4 are shown as "<5", zeros as they are.
+    expect(small.body).toEqual({
+      municipality: statsHome,
+      from: null,
+      to: null,
+      total: { registrations: '<5', uniqueSubjects: '<5', dismissed: 0 },
+      bySource: [
+        { source: 'mma', registrations: '<5', uniqueSubjects: '<5', dismissed: 0 },
+        { source: 'intern-meldpunt', registrations: 0, uniqueSubjects: 0, dismissed: 0 },
+        { source: 'zorgmelding', registrations: '<5', uniqueSubjects: '<5', dismissed: 0 },
+      ],
+      byTheme: [{ theme: 'drugs', registrations: '<5', uniqueSubjects: '<5', dismissed: 0 }],
+    });
+
+    // Four more people with two zorgmeldingen each, each pair linked to its person: 10 zorgmeldingen, 5 people.
+    for (let i = 0; i < 4; i++) {
+      const other = await registerSubject(statsCoordinator, { kind: 'person', municipality: statsHome, name: `Persoon ${i} Herhaald`, birthDate: `198${i}-01-02` });
+      for (let n = 0; n < 2; n++) {
+        const signalId = await receive('zorgmelding', zorgmelding(statsHome, { name: `Persoon ${i} Herhaald` }));
+        expect((await h.request('POST', `/v1/signals/${signalId}/subject`, { token: statsCoordinator, body: { subjectId: other } })).status).toBe(200);
+        await waitFor(() => routerSignalRow(h, signalId).then((r) => r?.subject_id === other), { what: 'the link in router_signals' });
+      }
+    }
     const stats = await h.request('GET', `/v1/statistics/signals?municipality=${statsHome}`, { token: statsCoordinator });
-    expect(stats.status).toBe(200);
     expect(stats.body).toEqual({
       municipality: statsHome,
       from: null,
       to: null,
-      total: { registrations: 3, uniqueSubjects: 2, dismissed: 0 },
+      total: { registrations: 11, uniqueSubjects: 6, dismissed: 0 },
       bySource: [
-        { source: 'mma', registrations: 1, uniqueSubjects: 1, dismissed: 0 },
+        { source: 'mma', registrations: '<5', uniqueSubjects: '<5', dismissed: 0 },
         { source: 'intern-meldpunt', registrations: 0, uniqueSubjects: 0, dismissed: 0 },
-        { source: 'zorgmelding', registrations: 2, uniqueSubjects: 1, dismissed: 0 },
+        { source: 'zorgmelding', registrations: 10, uniqueSubjects: 5, dismissed: 0 },
       ],
-      byTheme: [{ theme: 'drugs', registrations: 1, uniqueSubjects: 1, dismissed: 0 }],
+      byTheme: [{ theme: 'drugs', registrations: '<5', uniqueSubjects: '<5', dismissed: 0 }],
     });
 
     // A period is a range of Dutch calendar days, both included.
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
     const inPeriod = await h.request('GET', `/v1/statistics/signals?municipality=${statsHome}&from=${today}&to=${today}`, { token: statsCoordinator });
-    expect(inPeriod.body.total).toEqual({ registrations: 3, uniqueSubjects: 2, dismissed: 0 });
+    expect(inPeriod.body.total).toEqual({ registrations: 11, uniqueSubjects: 6, dismissed: 0 });
     const before2000 = await h.request('GET', `/v1/statistics/signals?municipality=${statsHome}&to=1999-12-31`, { token: statsCoordinator });
     expect(before2000.body.total).toEqual({ registrations: 0, uniqueSubjects: 0, dismissed: 0 });
     const auditor = await h.token('auditor');
-    expect((await h.request('GET', `/v1/statistics/signals?municipality=${statsHome}`, { token: auditor })).body.total).toEqual({ registrations: 3, uniqueSubjects: 2, dismissed: 0 });
+    expect((await h.request('GET', `/v1/statistics/signals?municipality=${statsHome}`, { token: auditor })).body.total).toEqual({ registrations: 11, uniqueSubjects: 6, dismissed: 0 });
   });
 });
 

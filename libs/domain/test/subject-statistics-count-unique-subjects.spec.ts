@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { SIGNAL_SOURCES, subjectKeyOf, summarizeSignalStatistics, type SignalCountGroup, type SignalSource } from '../src/index.js';
+import { reportSignalStatistics, SIGNAL_SOURCES, subjectKeyOf, summarizeSignalStatistics, type ReportedCount, type SignalCountGroup, type SignalCounts, type SignalSource } from '../src/index.js';
 
 /** Repeat reports inflate counts (DOMAIN.md §7): registrations count every signal, unique subjects count once. */
 
@@ -75,6 +75,14 @@ describe('summarizeSignalStatistics', () => {
         expect(stats.byTheme.reduce((n, s) => n + s.registrations, 0)).toBe(list.filter((s) => s.source === 'mma').length);
         const unlinked = summarizeSignalStatistics(groupsOf(list.map((s) => ({ ...s, subjectId: null }))));
         expect(unlinked.total.uniqueSubjects).toBe(list.length);
+        // As reported: every count of 1 to 4 is "<5"; 0 and 5 or more are the exact figure.
+        const reported = reportSignalStatistics(groupsOf(list));
+        const pairs: [SignalCounts, SignalCounts<ReportedCount>][] = [[stats.total, reported.total], ...stats.bySource.map((c, i): [SignalCounts, SignalCounts<ReportedCount>] => [c, reported.bySource[i]!]), ...stats.byTheme.map((c, i): [SignalCounts, SignalCounts<ReportedCount>] => [c, reported.byTheme[i]!])];
+        for (const [exact, shown] of pairs) {
+          for (const key of ['registrations', 'uniqueSubjects', 'dismissed'] as const) {
+            expect(shown[key]).toBe(exact[key] >= 1 && exact[key] <= 4 ? '<5' : exact[key]);
+          }
+        }
       }),
     );
   });

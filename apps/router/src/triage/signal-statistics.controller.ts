@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { summarizeSignalStatistics, type SignalStatistics } from '#domain';
+import { reportSignalStatistics, type ReportedCount, type SignalStatistics } from '#domain';
 import { readStatisticsPeriod } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { SignalStatisticsRepository } from './signal-statistics.repository.js';
@@ -17,11 +17,11 @@ export class SignalStatisticsController {
   @ApiOperation({
     summary: 'Registrations and unique subjects per source (and per theme for MMA) in a municipality and period',
     description:
-      'Every received signal is a registration. Signals linked to the same subject count as one unique subject; a signal linked to no subject counts as a subject of its own.',
+      'Every received signal is a registration. Signals linked to the same subject count as one unique subject; a signal linked to no subject counts as a subject of its own. Small numbers mislead and can point at someone: every count of 1 to 4 is reported as "<5".',
   })
-  async signals(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal): Promise<{ municipality: string; from: string | null; to: string | null } & SignalStatistics> {
+  async signals(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal): Promise<{ municipality: string; from: string | null; to: string | null } & SignalStatistics<ReportedCount>> {
     const period = readStatisticsPeriod(rawQuery, principal);
     const groups = await this.statistics.groups(period.municipality, period.fromInstant, period.toInstant);
-    return { municipality: period.municipality, from: period.from, to: period.to, ...summarizeSignalStatistics(groups) };
+    return { municipality: period.municipality, from: period.from, to: period.to, ...reportSignalStatistics(groups) };
   }
 }

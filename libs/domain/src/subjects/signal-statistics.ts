@@ -1,3 +1,4 @@
+import { reportCount, type ReportedCount } from '../reporting/small-count.js';
 import type { SignalSource } from '../signals/signal-source.js';
 import { SIGNAL_SOURCES } from '../signals/signal-source.js';
 
@@ -16,18 +17,18 @@ export interface SignalCountGroup {
   dismissed: number;
 }
 
-/** Registrations and unique subjects of a set of signals. */
-export interface SignalCounts {
-  registrations: number;
-  uniqueSubjects: number;
-  dismissed: number;
+/** Registrations and unique subjects of a set of signals (exact counts, or as a report shows them). */
+export interface SignalCounts<C = number> {
+  registrations: C;
+  uniqueSubjects: C;
+  dismissed: C;
 }
 
 /** Counts per source (every first-class source, zeros included) and per MMA theme (themes seen only). */
-export interface SignalStatistics {
-  total: SignalCounts;
-  bySource: ({ source: SignalSource } & SignalCounts)[];
-  byTheme: ({ theme: string } & SignalCounts)[];
+export interface SignalStatistics<C = number> {
+  total: SignalCounts<C>;
+  bySource: ({ source: SignalSource } & SignalCounts<C>)[];
+  byTheme: ({ theme: string } & SignalCounts<C>)[];
 }
 
 /** The subject key of a signal: its subject when linked, else the signal itself. */
@@ -51,5 +52,21 @@ export function summarizeSignalStatistics(groups: readonly SignalCountGroup[]): 
     total: count(groups),
     bySource: SIGNAL_SOURCES.map((source) => ({ source, ...count(groups.filter((g) => g.source === source)) })),
     byTheme: themes.map((theme) => ({ theme, ...count(groups.filter((g) => g.source === 'mma' && g.theme === theme)) })),
+  };
+}
+
+const reportSignals = (c: SignalCounts): SignalCounts<ReportedCount> => ({
+  registrations: reportCount(c.registrations),
+  uniqueSubjects: reportCount(c.uniqueSubjects),
+  dismissed: reportCount(c.dismissed),
+});
+
+/** The signal figures as a report shows them: every count of 1 to 4 as `"<5"` (see `reportCount`). */
+export function reportSignalStatistics(groups: readonly SignalCountGroup[]): SignalStatistics<ReportedCount> {
+  const exact = summarizeSignalStatistics(groups);
+  return {
+    total: reportSignals(exact.total),
+    bySource: exact.bySource.map(({ source, ...c }) => ({ source, ...reportSignals(c) })),
+    byTheme: exact.byTheme.map(({ theme, ...c }) => ({ theme, ...reportSignals(c) })),
   };
 }
