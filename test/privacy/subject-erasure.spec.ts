@@ -4,6 +4,7 @@ import { TOPICS } from '#contracts';
 import { ALL_APPS } from '../../apps/signaalroute/src/all-apps.js';
 import { zorgmeldingPayload } from '../../apps/intake/test/support/intake-fixtures.js';
 import { startApp, waitFor, type AppHarness } from '../support/app-harness.js';
+import { replayConverges } from '../support/replay-converges.js';
 import type { TopicWatcher } from '../support/kafka-probe.js';
 
 /**
@@ -189,11 +190,7 @@ describe('POST /v1/subjects/{id}/erasure', () => {
     const verify = await h.request('POST', '/v1/audit/verify', { token: auditor, body: {} });
     expect(verify.status).toBe(200);
     expect(verify.body).toMatchObject({ ok: true, firstBreak: null });
-    for (const projection of ['triage-queue', 'router-signals']) {
-      const replay = await h.request('POST', '/v1/audit/replay', { token: auditor, body: { projection } });
-      expect(replay.status).toBe(200);
-      expect({ projection, identical: replay.body.identical }).toEqual({ projection, identical: true });
-    }
+    for (const projection of ['triage-queue', 'router-signals']) await replayConverges(h, auditor, projection);
     const bundle = await h.request('GET', `/v1/audit/streams/signal-${signalId}/bundle`, { token: auditor });
     expect(bundle.status).toBe(200);
     expect(bundle.text).toContain('SignalReceived');
