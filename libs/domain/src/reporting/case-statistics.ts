@@ -1,6 +1,6 @@
 import { BUILT_IN_MODELS } from '../models/built-in/built-in-models.js';
 import { pickupOutcome, PICKUP_TERM, type PickupDeadline, type PickupOutcome } from './pickup-outcome.js';
-import { reportCount, type ReportedCount } from './small-count.js';
+import { reportCounts, type ReportedCount } from './small-count.js';
 
 /** One case as the case statistics need it: no subject, no free text. */
 export interface CaseStatisticsRow {
@@ -84,35 +84,22 @@ export function summarizeCaseStatistics(rows: readonly CaseStatisticsRow[]): Cas
   };
 }
 
-const reportCases = (c: CaseCounts<number>): CaseCounts<ReportedCount> => ({ total: reportCount(c.total), open: reportCount(c.open), closed: reportCount(c.closed) });
-
-const reportReferrals = (c: ReferralCounts<number>): ReferralCounts<ReportedCount> => ({
-  total: reportCount(c.total),
-  open: reportCount(c.open),
-  accepted: reportCount(c.accepted),
-  returned: reportCount(c.returned),
-});
-
 /** The case figures as a report shows them: every count of 1 to 4 as `"<5"` (see `reportCount`); no percentages. */
 export function reportCaseStatistics(rows: readonly CaseStatisticsRow[]): CaseStatistics<ReportedCount> {
   const exact = summarizeCaseStatistics(rows);
+  const { byTable, ...referralCounts } = exact.referrals;
+  const { model, state, ...pickupCounts } = exact.pickup;
   return {
-    cases: reportCases(exact.cases),
+    cases: reportCounts(exact.cases),
     byModel: exact.byModel.map(({ model, byState, ...counts }) => ({
       model,
-      ...reportCases(counts),
-      byState: byState.map(({ state, ...c }) => ({ state, ...reportCases(c) })),
+      ...reportCounts(counts),
+      byState: byState.map(({ state, ...c }) => ({ state, ...reportCounts(c) })),
     })),
     referrals: {
-      ...reportReferrals(exact.referrals),
-      byTable: exact.referrals.byTable.map(({ table, ...c }) => ({ table, ...reportReferrals(c) })),
+      ...reportCounts(referralCounts),
+      byTable: byTable.map(({ table, ...c }) => ({ table, ...reportCounts(c) })),
     },
-    pickup: {
-      model: exact.pickup.model,
-      state: exact.pickup.state,
-      withinDeadline: reportCount(exact.pickup.withinDeadline),
-      afterDeadline: reportCount(exact.pickup.afterDeadline),
-      waiting: reportCount(exact.pickup.waiting),
-    },
+    pickup: { model, state, ...reportCounts(pickupCounts) },
   };
 }

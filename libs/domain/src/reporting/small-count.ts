@@ -12,3 +12,7 @@ export function reportCount(count: number): ReportedCount {
   if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`Not a count: ${count}`);
   return count >= 1 && count <= 4 ? SMALL_COUNT : count;
 }
+
+/** Every count of `counts` (an object of counts only) as a report shows it (see {@link reportCount}). */
+export const reportCounts = <T extends { [K in keyof T]: number }>(counts: T): { [K in keyof T]: ReportedCount } =>
+  Object.fromEntries(Object.entries<number>(counts).map(([k, v]) => [k, reportCount(v)])) as { [K in keyof T]: ReportedCount };

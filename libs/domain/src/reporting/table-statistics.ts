@@ -1,5 +1,5 @@
 import { acceptanceOutcome, type ReferralAnswer } from './acceptance-outcome.js';
-import { reportCount, type ReportedCount } from './small-count.js';
+import { reportCount, reportCounts, type ReportedCount } from './small-count.js';
 
 /** One referral in a table's register as the table statistics need it: no case, no reason, no person. */
 export interface TableReferralStatisticsRow extends ReferralAnswer {
@@ -100,16 +100,13 @@ export function summarizeTableStatistics(referrals: readonly TableReferralStatis
   };
 }
 
-const reportAll = <T extends object>(counts: T): { [K in keyof T]: ReportedCount } =>
-  Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, reportCount(v as number)])) as { [K in keyof T]: ReportedCount };
-
 /** The table figures as a report shows them: every count of 1 to 4 as `"<5"` (see `reportCount`); no percentages. */
 export function reportTableStatistics(referrals: readonly TableReferralStatisticsRow[], escalations: readonly EscalationStatisticsRow[], now: Date): TableStatistics<ReportedCount> {
   const exact = summarizeTableStatistics(referrals, escalations, now);
   const { byTable, ...referralCounts } = exact.referrals;
   const e = exact.escalations;
   return {
-    referrals: { ...reportAll(referralCounts), byTable: byTable.map(({ table, ...c }) => ({ table, ...reportAll(c) })) },
+    referrals: { ...reportCounts(referralCounts), byTable: byTable.map(({ table, ...c }) => ({ table, ...reportCounts(c) })) },
     escalations: {
       raised: reportCount(e.raised),
       acknowledged: reportCount(e.acknowledged),

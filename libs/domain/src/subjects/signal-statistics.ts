@@ -1,4 +1,4 @@
-import { reportCount, type ReportedCount } from '../reporting/small-count.js';
+import { reportCounts, type ReportedCount } from '../reporting/small-count.js';
 import type { SignalSource } from '../signals/signal-source.js';
 import { SIGNAL_SOURCES } from '../signals/signal-source.js';
 
@@ -55,18 +55,12 @@ export function summarizeSignalStatistics(groups: readonly SignalCountGroup[]): 
   };
 }
 
-const reportSignals = (c: SignalCounts): SignalCounts<ReportedCount> => ({
-  registrations: reportCount(c.registrations),
-  uniqueSubjects: reportCount(c.uniqueSubjects),
-  dismissed: reportCount(c.dismissed),
-});
-
 /** The signal figures as a report shows them: every count of 1 to 4 as `"<5"` (see `reportCount`). */
 export function reportSignalStatistics(groups: readonly SignalCountGroup[]): SignalStatistics<ReportedCount> {
   const exact = summarizeSignalStatistics(groups);
   return {
-    total: reportSignals(exact.total),
-    bySource: exact.bySource.map(({ source, ...c }) => ({ source, ...reportSignals(c) })),
-    byTheme: exact.byTheme.map(({ theme, ...c }) => ({ theme, ...reportSignals(c) })),
+    total: reportCounts(exact.total),
+    bySource: exact.bySource.map(({ source, ...c }) => ({ source, ...reportCounts(c) })),
+    byTheme: exact.byTheme.map(({ theme, ...c }) => ({ theme, ...reportCounts(c) })),
   };
 }
