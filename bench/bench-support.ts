@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -76,4 +76,29 @@ export async function startProduct(
 export function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * CPU time the whole machine spent (user + system + irq, all cores) since boot, in milliseconds, from
+ * /proc/stat; null where there is none. Two readings around a phase give its CPU cost, which varies far
+ * less between runs on a shared VM than a throughput figure does (everything on the box is counted: the
+ * product, PostgreSQL, Kafka and the load generator alike).
+ */
+export function machineCpuMs(): number | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const [user, nice, system, , , irq, softirq] = line.trim().split(/\s+/).slice(1).map(Number);
+    const ticks = user! + nice! + system! + irq! + softirq!;
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `phase` and returns its result with the machine's CPU milliseconds spent meanwhile (null when unknown). */
+export async function withMachineCpu<T>(phase: () => Promise<T>): Promise<{ result: T; cpuMs: number | null }> {
+  const before = machineCpuMs();
+  const result = await phase();
+  const after = machineCpuMs();
+  return { result, cpuMs: before === null || after === null ? null : after - before };
 }

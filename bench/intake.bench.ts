@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { issueToken, SigningKeys } from '#security';
-import { freshDatabase, KAFKA_BROKERS, machine, startProduct } from './bench-support.js';
+import { freshDatabase, KAFKA_BROKERS, machine, startProduct, withMachineCpu } from './bench-support.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,7 +49,7 @@ async function runAutocannon(url: string, token: string, opts: Partial<autocanno
   } as autocannon.Options);
 }
 
-async function rawBaseline(url: string): Promise<{ perSecond: number; p99: number }> {
+async function rawBaseline(url: string): Promise<{ perSecond: number; count: number; p99: number }> {
   const pool = new pg.Pool({ connectionString: url, max: 20 });
   await pool.query(`CREATE TABLE raw_events (position bigserial PRIMARY KEY, id uuid UNIQUE, stream_id text, stream_version int, payload jsonb, hash text, UNIQUE (stream_id, stream_version));
                     CREATE TABLE raw_outbox (id bigserial PRIMARY KEY, event_id uuid, topic text, message_key text, message_value text)`);
@@ -77,7 +77,7 @@ async function rawBaseline(url: string): Promise<{ perSecond: number; p99: numbe
   await Promise.all(Array.from({ length: connections }, worker));
   await pool.end();
   latencies.sort((a, b) => a - b);
-  return { perSecond: done / duration, p99: latencies[Math.floor(latencies.length * 0.99)]! };
+  return { perSecond: done / duration, count: done, p99: latencies[Math.floor(latencies.length * 0.99)]! };
 }
 
 const db = await freshDatabase();
@@ -85,9 +85,11 @@ const product = await startProduct({ DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_
 try {
   const token = await issueToken({ role: 'intake-system', municipalities: ['GM0153'], subject: 'bench' }, await SigningKeys.loadOrCreate(product.dataDir));
   await runAutocannon(product.url, token, { duration: 3 }); // warm-up
-  const max = await runAutocannon(product.url, token, {});
-  const fixed = await runAutocannon(product.url, token, { overallRate: rate, connections: Math.min(connections, 32) });
-  const raw = await rawBaseline(db.url);
+  const { result: max, cpuMs: maxCpu } = await withMachineCpu(() => runAutocannon(product.url, token, {}));
+  const { result: fixed, cpuMs: fixedCpu } = await withMachineCpu(() => runAutocannon(product.url, token, { overallRate: rate, connections: Math.min(connections, 32) }));
+  const { result: raw, cpuMs: rawCpu } = await withMachineCpu(() => rawBaseline(db.url));
+  // Whole-machine CPU per signal (product, PostgreSQL, Kafka, load generator): steadier than throughput on a shared VM.
+  const perSignal = (cpuMs: number | null, count: number) => (cpuMs === null || count === 0 ? null : Number(((cpuMs * 1000) / count).toFixed(0)));
   const result = {
     benchmark: 'intake',
     process: values.process,
@@ -95,9 +97,9 @@ try {
     date: new Date().toISOString(),
     durationSeconds: duration,
     connections,
-    sustained: { acceptedPerSecond: Math.round(max['2xx'] / duration), non2xx: max.non2xx, errors: max.errors, p50ms: max.latency.p50, p99ms: max.latency.p99 },
-    atFixedRate: { targetPerSecond: rate, achievedPerSecond: Math.round(fixed['2xx'] / duration), non2xx: fixed.non2xx, p50ms: fixed.latency.p50, p99ms: fixed.latency.p99 },
-    rawBaseline: { transactionsPerSecond: Math.round(raw.perSecond), p99ms: Number(raw.p99.toFixed(2)) },
+    sustained: { acceptedPerSecond: Math.round(max['2xx'] / duration), non2xx: max.non2xx, errors: max.errors, p50ms: max.latency.p50, p99ms: max.latency.p99, machineCpuMicrosPerSignal: perSignal(maxCpu, max['2xx']) },
+    atFixedRate: { targetPerSecond: rate, achievedPerSecond: Math.round(fixed['2xx'] / duration), non2xx: fixed.non2xx, p50ms: fixed.latency.p50, p99ms: fixed.latency.p99, machineCpuMicrosPerSignal: perSignal(fixedCpu, fixed['2xx']) },
+    rawBaseline: { transactionsPerSecond: Math.round(raw.perSecond), p99ms: Number(raw.p99.toFixed(2)), machineCpuMicrosPerTransaction: perSignal(rawCpu, raw.count) },
     ratioToRaw: Number((max['2xx'] / duration / raw.perSecond).toFixed(2)),
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');

@@ -4,6 +4,7 @@ import { sqlConstraint, sqlErrorCode } from './database/sql-executor.js';
 import { eventHash } from './event-hash.js';
 import { VersionConflictError } from './event-store.errors.js';
 import { EVENT_COLUMNS, rowToEnvelope, type EventRow } from './event-row.js';
+import { groupRowsByTable, insertRowsSql, rowTable, type TableRow } from './table-rows.js';
 
 /** Where a reader stands in the global commit order. */
 export interface ReadCursor {
@@ -27,6 +28,12 @@ export interface AppendOptions {
    * aborts the whole append.
    */
   alsoInsert?: ((param: (value: unknown) => string, appended: readonly Omit<EventEnvelope, 'position'>[]) => string)[];
+  /**
+   * Rows that commit atomically with the events, like `alsoInsert`, but as data: a group-commit statement
+   * writes the rows of all its items as one INSERT per table (see `insertRowsSql`). A function gets the
+   * appended envelopes (e.g. for the new head hash). Prefer this over `alsoInsert` on hot paths.
+   */
+  rows?: readonly TableRow[] | ((appended: readonly Omit<EventEnvelope, 'position'>[]) => readonly TableRow[]);
   /**
    * The hash of the stream's event at `expectedVersion`, when the writer keeps it (e.g. in a read model
    * written in the same statement as the events). Saves reading the stream head; a wrong or stale value
@@ -238,33 +245,27 @@ export class EventStore {
       return `$${params.length}`;
     };
     const extras = items.flatMap((item, i) => (item.options.alsoInsert ?? []).map((build, j) => `x${i}_${j} AS (${build(param, item.envelopes)} RETURNING 1)`));
-    const values = items.flatMap((item) =>
-      item.envelopes.map(
-        (e) =>
-          `(${[e.id, e.streamId, e.streamVersion, e.type, e.version, e.occurredAt, e.recordedAt, e.municipality, e.actor.id, e.actor.role, e.correlationId, e.causationId, e.traceparent, e.processingActivity, e.legalBasis, e.specialCategory, JSON.stringify(e.payload), e.prevHash, e.hash]
-            .map(param)
-            .join(', ')})`,
-      ),
-    );
+    // Rows of every item go in one INSERT per table, events and outbox rows too: the statement's text stays
+    // the same however many items it carries (PostgreSQL's parse and plan of it cost the same).
+    const rows = groupRowsByTable(items.flatMap((item) => rowsOf(item.options, item.envelopes)));
+    const tableRows = [...rows].map(([table, list], k) => `r${k} AS (${insertRowsSql(table, list, param)})`);
+    const envelopes = items.flatMap((item) => item.envelopes);
     const ctes = [
       ...extras,
-      `ev AS (INSERT INTO events (id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, municipality, actor_id, actor_role, correlation_id, causation_id, traceparent, processing_activity, legal_basis, special_category, payload, prev_hash, hash)
-         VALUES ${values.join(', ')} RETURNING id, position, stream_id)`,
+      ...tableRows,
+      `ev AS (${insertRowsSql(EVENTS_TABLE, envelopes.map(eventRow), param)} RETURNING id, position, stream_id)`,
     ];
     const published = items.filter((item) => item.options.topic);
     if (published.length > 0) {
-      const routes = published.map((item) => `(${param(item.streamId)}::text, ${param(item.options.topic)}::text)`);
       // No message here: the relay builds it (and its headers) from the event row when it publishes.
       ctes.push(`ob AS (INSERT INTO outbox (event_id, topic, message_key)
-        SELECT ev.id, r.topic, ev.stream_id FROM ev JOIN (VALUES ${routes.join(', ')}) AS r (stream_id, topic) ON r.stream_id = ev.stream_id)`);
+        SELECT ev.id, r.topic, ev.stream_id FROM ev JOIN unnest(${param(published.map((item) => item.streamId))}::text[], ${param(published.map((item) => item.options.topic))}::text[]) AS r (stream_id, topic) ON r.stream_id = ev.stream_id)`);
     }
     // Every stream's predecessor checked (the aggregate evaluates each row); any mismatch fails the statement.
     const check =
       headChecks.length === 0
         ? ''
-        : headChecks.length === 1
-          ? ` CROSS JOIN (SELECT events_assert_head(${param(headChecks[0]!.streamId)}, ${param(headChecks[0]!.version)}, ${param(headChecks[0]!.hash)}) AS ok) AS head_check`
-          : ` CROSS JOIN (SELECT count(events_assert_head(h.stream_id, h.version, h.hash)) AS ok FROM unnest(${param(headChecks.map((h) => h.streamId))}::text[], ${param(headChecks.map((h) => h.version))}::int[], ${param(headChecks.map((h) => h.hash))}::text[]) AS h (stream_id, version, hash)) AS head_check`;
+        : ` CROSS JOIN (SELECT count(events_assert_head(h.stream_id, h.version, h.hash)) AS ok FROM unnest(${param(headChecks.map((h) => h.streamId))}::text[], ${param(headChecks.map((h) => h.version))}::int[], ${param(headChecks.map((h) => h.hash))}::text[]) AS h (stream_id, version, hash)) AS head_check`;
     const inserted = await tx.query<{ id: string; position: string }>(`WITH ${ctes.join(',\n')} SELECT id, position::text AS position${check ? ', head_check.ok' : ''} FROM ev${check}`, params);
     const positions = new Map(inserted.rows.map((r) => [r.id, r.position]));
     return items.map((item) => item.envelopes.map((e) => ({ ...e, position: positions.get(e.id)! })));
@@ -297,6 +298,29 @@ export class EventStore {
     );
     return r.rows.map((row) => ({ ...rowToEnvelope(row), cursor: { transactionId: row.transaction_id, position: row.position } }));
   }
+}
+
+/** The `events` table as rows of {@link insertRowsSql}; `position` and `transaction_id` are the database's. */
+const EVENTS_TABLE = rowTable('events', {
+  id: 'uuid', stream_id: 'text', stream_version: 'integer', type: 'text', schema_version: 'integer', occurred_at: 'timestamptz', recorded_at: 'timestamptz',
+  municipality: 'text', actor_id: 'text', actor_role: 'text', correlation_id: 'uuid', causation_id: 'uuid', traceparent: 'text',
+  processing_activity: 'text', legal_basis: 'text', special_category: 'boolean', payload: 'jsonb', prev_hash: 'text', hash: 'text',
+});
+
+function eventRow(e: Omit<EventEnvelope, 'position'>): TableRow {
+  return {
+    table: EVENTS_TABLE,
+    values: {
+      id: e.id, stream_id: e.streamId, stream_version: e.streamVersion, type: e.type, schema_version: e.version, occurred_at: e.occurredAt, recorded_at: e.recordedAt,
+      municipality: e.municipality, actor_id: e.actor.id, actor_role: e.actor.role, correlation_id: e.correlationId, causation_id: e.causationId, traceparent: e.traceparent,
+      processing_activity: e.processingActivity, legal_basis: e.legalBasis, special_category: e.specialCategory, payload: JSON.stringify(e.payload), prev_hash: e.prevHash, hash: e.hash,
+    },
+  };
+}
+
+function rowsOf(options: AppendOptions, appended: readonly Omit<EventEnvelope, 'position'>[]): readonly TableRow[] {
+  const rows = options.rows;
+  return rows === undefined ? [] : typeof rows === 'function' ? rows(appended) : rows;
 }
 
 /** A version conflict as the database reports it: the version taken by another writer, or a head that is not the expected one. */

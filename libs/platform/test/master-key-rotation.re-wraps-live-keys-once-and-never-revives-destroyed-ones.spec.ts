@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { insertRowsSql } from '#eventstore';
 import { BLIND_INDEX_KEY, CreateKeyring1764500000000, DataKeysMasterKeyId1764700000000, Keyring, MasterKeyRotation } from '#platform';
 import { BlindIndex, DataKeyWrapper, masterKeysFromConfig, UnknownMasterKeyError, type MasterKeys } from '#security';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/infra.js';
@@ -23,7 +24,7 @@ afterAll(async () => t?.drop());
 async function storeKey(keyring: Keyring, owner: string) {
   const key = keyring.newKey(owner, 'GM0363');
   const params: unknown[] = [];
-  await t.db.query(key.insert((v) => (params.push(v), `$${params.length}`)), params);
+  await t.db.query(insertRowsSql(key.row.table, [key.row], (v) => `$${params.push(v)}`), params);
   return key;
 }
 

@@ -4,7 +4,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import canonicalize from 'canonicalize';
 import { TOPICS } from '#contracts';
 import { decideReceiveSignal, DomainError, idempotencyKeyFor, mapSignalPersonalData, SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_RECEIVED_EVENT_VERSION } from '#domain';
-import { OutboxRelay, sqlConstraint, sqlErrorCode, type Database, type SqlExecutor } from '#eventstore';
+import { OutboxRelay, rowTable, sqlConstraint, sqlErrorCode, type Database, type SqlExecutor, type TableRow } from '#eventstore';
 import { CLOCK, DATABASE, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
 import { requireMunicipality } from '#security';
 import { IntakeCommitBatcher } from './intake-commit.batcher.js';
@@ -18,6 +18,9 @@ interface KeyRow {
   received_at: Date | string;
   request_hash: string | null;
 }
+
+const INTAKE_KEYS_TABLE = rowTable('intake_keys', { key: 'text', signal_id: 'uuid', received_at: 'timestamptz', request_hash: 'text' });
+const REPORTER_VAULT_TABLE = rowTable('reporter_vault', { reporter_ref: 'uuid', signal_id: 'uuid', municipality: 'text', source: 'text', reporter: 'jsonb' });
 
 /**
  * Intake: validate, decide, and commit the `SignalReceived` event, its outbox row, its idempotency keys, the
@@ -52,22 +55,17 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
 
     const dataKey = this.keyring.newKey(keyOwner.signal(payload.signalId), payload.municipality);
     const { specialCategory, ...eventPayload } = mapSignalPersonalData(payload, dataKey.seal);
-    const alsoInsert: ((param: (value: unknown) => string) => string)[] = [
-      dataKey.insert,
-      ...keys.map(
-        (k) => (param: (value: unknown) => string) =>
-          `INSERT INTO intake_keys (key, signal_id, received_at, request_hash) VALUES (${param(k.key)}, ${param(payload.signalId)}, ${param(payload.receivedAt)}, ${param(k.hash)})`,
-      ),
+    const rows: TableRow[] = [
+      dataKey.row,
+      ...keys.map((k) => ({ table: INTAKE_KEYS_TABLE, values: { key: k.key, signal_id: payload.signalId, received_at: payload.receivedAt, request_hash: k.hash } })),
     ];
     const vault = decision.vault;
     if (vault) {
-      alsoInsert.push(
-        (param) =>
-          `INSERT INTO reporter_vault (reporter_ref, signal_id, municipality, source, reporter) VALUES (${param(vault.reporterRef)}, ${param(payload.signalId)}, ${param(payload.municipality)}, ${param(vault.source)}, ${param(JSON.stringify({ sealed: dataKey.seal(JSON.stringify(vault.reporter), reporterVaultContext(payload.signalId)) }))})`,
-      );
+      const reporter = JSON.stringify({ sealed: dataKey.seal(JSON.stringify(vault.reporter), reporterVaultContext(payload.signalId)) });
+      rows.push({ table: REPORTER_VAULT_TABLE, values: { reporter_ref: vault.reporterRef, signal_id: payload.signalId, municipality: payload.municipality, source: vault.source, reporter } });
     }
     const processingLog = command.processingLog;
-    if (processingLog) alsoInsert.push((param) => processingLog.sql([payload.signalId], param));
+    if (processingLog) rows.push(...processingLog.rows([payload.signalId]));
     try {
       // One statement (shared with other signals arriving at the same moment): keys, vault entry, event and
       // outbox row commit together. A key that exists already makes it fail, so a resend stores nothing and
@@ -90,7 +88,7 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
             payload: eventPayload as unknown as Record<string, unknown>,
           },
         ],
-        options: { topic: TOPICS.signals, alsoInsert },
+        options: { topic: TOPICS.signals, rows },
       });
     } catch (error) {
       if (sqlErrorCode(error) === '23505' && sqlConstraint(error) === 'intake_keys_pkey') {

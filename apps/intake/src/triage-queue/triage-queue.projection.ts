@@ -21,7 +21,7 @@ const SIGNAL_ADDED_TO_CASE: CaseEvent['type'] = 'SignalAddedToCase';
 const QUEUE_EVENT_TYPES: readonly string[] = [SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE, SIGNAL_DISMISSED_EVENT_TYPE, CASE_OPENED, SIGNAL_ADDED_TO_CASE];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
-/** Largest batch of new signals applied in one statement (13 values per row, well under the 65,535 bind limit). */
+/** Largest batch of new signals applied in one statement (keeps a statement's arrays to a few megabytes). */
 const RECEIVED_FAST_PATH_MAX = 2000;
 
 /** The queue's tables at their live names; a replay passes its own (`<table>_replay_<n>`). */
@@ -44,24 +44,32 @@ async function insertReceived(tx: SqlExecutor, events: EventEnvelope[], tables: 
  */
 function insertReceivedSql(events: EventEnvelope[], tables: ProjectionTableNames, param: (value: unknown) => string, claimedCte?: string): string {
   const { queue, links } = tablesOf(tables);
-  const rows = events.map((event) => {
-    const p = event.payload as unknown as SignalReceivedPayload;
-    const { reporterRef: _ref, ...details } = p as typeof p & { reporterRef?: string };
-    const values = [
-      p.signalId, p.municipality, p.source, p.receivedAt, event.recordedAt, p.externalRef,
-      p.source === 'mma' ? p.theme : null,
-      p.source === 'zorgmelding' ? p.urgency : null,
-      p.source === 'zorgmelding' ? p.wvggz : null,
-      event.specialCategory, JSON.stringify(details), event.position, event.id,
-    ];
-    const [$0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12] = values.map(param);
-    return `(${$0}::uuid, ${$1}, ${$2}, ${$3}::timestamptz, ${$4}::timestamptz, ${$5}, ${$6}, ${$7}, ${$8}::boolean, ${$9}::boolean, ${$10}::jsonb, ${$11}::bigint, ${$12}::text)`;
-  });
+  const column = (type: string, value: (event: EventEnvelope, p: SignalReceivedPayload) => unknown): string =>
+    `${param(events.map((event) => value(event, event.payload as unknown as SignalReceivedPayload)))}::${type}[]`;
+  // One array per column (unnest): the same statement text for one signal or two thousand.
+  const columns = [
+    column('uuid', (_, p) => p.signalId),
+    column('text', (_, p) => p.municipality),
+    column('text', (_, p) => p.source),
+    column('timestamptz', (_, p) => p.receivedAt),
+    column('timestamptz', (e) => e.recordedAt),
+    column('text', (_, p) => p.externalRef),
+    column('text', (_, p) => (p.source === 'mma' ? p.theme : null)),
+    column('text', (_, p) => (p.source === 'zorgmelding' ? p.urgency : null)),
+    column('boolean', (_, p) => (p.source === 'zorgmelding' ? p.wvggz : null)),
+    column('boolean', (e) => e.specialCategory),
+    column('jsonb', (_, p) => {
+      const { reporterRef: _ref, ...details } = p as typeof p & { reporterRef?: string };
+      return JSON.stringify(details);
+    }),
+    column('bigint', (e) => e.position),
+    column('text', (e) => e.id),
+  ];
   return (
     `INSERT INTO ${queue} (signal_id, municipality, source, status, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position, case_id)
      SELECT v.signal_id, v.municipality, v.source, CASE WHEN l.case_id IS NULL THEN 'nieuw' ELSE 'in-behandeling' END, v.received_at, v.recorded_at,
             v.external_ref, v.theme, v.urgency, v.wvggz, v.special_category, v.details, v.event_position, l.case_id
-       FROM (VALUES ${rows.join(', ')}) AS v (signal_id, municipality, source, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position, event_id)
+       FROM unnest(${columns.join(', ')}) AS v (signal_id, municipality, source, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position, event_id)
        LEFT JOIN ${links} l ON l.signal_id = v.signal_id
       ${claimedCte ? `WHERE v.event_id IN (SELECT message_id FROM ${claimedCte})` : ''}
      ON CONFLICT (signal_id) DO NOTHING`
@@ -123,8 +131,8 @@ export async function applyToTriageQueue(tx: SqlExecutor, events: readonly Event
     switch (event.type) {
       case SIGNAL_RECEIVED_EVENT_TYPE:
         received.push(event);
-        // 12 parameters a row: stay well below PostgreSQL's 65,535 bind parameters (replays pass big batches).
-        if (received.length >= 2000) await flush();
+        // Replays pass big batches: a statement holds at most this many rows.
+        if (received.length >= RECEIVED_FAST_PATH_MAX) await flush();
         break;
       default:
         await flush();

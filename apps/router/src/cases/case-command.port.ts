@@ -1,4 +1,4 @@
-import type { AppendOptions } from '#eventstore';
+import type { TableRow } from '#eventstore';
 import type { CaseCommand, CaseEvent, CaseState } from '#domain';
 import type { InStatementProcessingLog } from '#platform';
 import type { Principal } from '#security';
@@ -23,8 +23,8 @@ export interface CaseCommandOptions {
   specialCategory?: boolean;
   /** The request's processing log, written in the command's own statement when it appends (about the case). */
   processingLog?: InStatementProcessingLog | null;
-  /** More inserts for the command's statement (e.g. the new case's data key), when it appends. */
-  alsoInsert?: NonNullable<AppendOptions['alsoInsert']>;
+  /** More rows for the command's statement (e.g. the new case's data key), when it appends. */
+  rows?: readonly TableRow[];
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TOPICS, type NewEvent, type Role } from '#contracts';
 import { CASE_EVENT_VERSION, decideCase, DomainError, foldCase, hasCaseCommandText, mapCaseCommandText, NO_CASE, type CaseActor, type CaseCommand, type CaseEvent, type CaseState } from '#domain';
-import { OutboxRelay, quoteIdent, VersionConflictError, type AppendOptions } from '#eventstore';
+import { OutboxRelay, rowTable, VersionConflictError, type RowTable, type TableRow } from '#eventstore';
 import { CLOCK, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
 import { isSealedValue, municipalityScope, requireMunicipality, type Principal } from '#security';
 import { nextDeadlineAt } from '../deadlines/next-deadline-at.js';
@@ -47,8 +47,8 @@ export class CaseCommandService implements CaseCommandRunner {
    * measure whose text is already in the plan keeps its sealed value, so setting the same plan again is still
    * no change (sealing the same text twice gives two different ciphertexts).
    */
-  private async sealText(caseId: string, municipality: string, command: CaseCommand, state: CaseState): Promise<{ command: CaseCommand; keyInsert: NonNullable<AppendOptions['alsoInsert']> }> {
-    if (!hasCaseCommandText(command)) return { command, keyInsert: [] };
+  private async sealText(caseId: string, municipality: string, command: CaseCommand, state: CaseState): Promise<{ command: CaseCommand; keyRows: TableRow[] }> {
+    if (!hasCaseCommandText(command)) return { command, keyRows: [] };
     const sealer = await this.keyring.sealerFor(keyOwner.case(caseId), municipality);
     if (sealer === 'destroyed') throw new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no new text can be added to it");
     const current = new Map<string, string>();
@@ -59,7 +59,7 @@ export class CaseCommandService implements CaseCommandRunner {
     }
     // Text sealed already (a table's return reason, sealed by the tables app under this case's key) stays as it is.
     const seal = (text: string) => current.get(text) ?? (isSealedValue(text) ? text : sealer.seal(text));
-    return { command: mapCaseCommandText(command, seal), keyInsert: sealer.insert ? [sealer.insert] : [] };
+    return { command: mapCaseCommandText(command, seal), keyRows: sealer.row ? [sealer.row] : [] };
   }
 
   async execute(caseId: string, command: CaseCommand, options: CaseCommandOptions): Promise<CaseCommandResult> {
@@ -86,23 +86,26 @@ export class CaseCommandService implements CaseCommandRunner {
 
     const now = this.clock();
     // Free text is sealed under the case's key; a case from before field encryption gets its key now.
-    const sealed = state.status === 'none' ? { command: cmd, keyInsert: [] } : await this.sealText(caseId, state.municipality, cmd, state);
+    const sealed = state.status === 'none' ? { command: cmd, keyRows: [] } : await this.sealText(caseId, state.municipality, cmd, state);
     const events = decideCase(sealed.command, state, { now, newId: randomUUID, models: this.registry.resolve });
     if (events.length === 0) return { state, events };
     const next = foldCase(events, state) as ExistingCase;
     const specialCategory = (stored?.specialCategory ?? false) || options.specialCategory === true || SPECIAL_CATEGORY_MODELS.includes(next.model.id);
     const envelopes = this.envelopes(events, next, actor, specialCategory, now, options);
 
-    const alsoInsert: NonNullable<AppendOptions['alsoInsert']> = [(param, appended) => upsertCaseView(param, next, specialCategory, now, appended[appended.length - 1]!.hash)];
     const processingLog = options.processingLog;
-    if (processingLog) alsoInsert.push((param) => processingLog.sql([caseId], param));
-    alsoInsert.push(...(options.alsoInsert ?? []), ...sealed.keyInsert);
+    const rows = (appended: readonly { hash: string }[]): TableRow[] => [
+      caseViewRow(next, specialCategory, now, appended[appended.length - 1]!.hash),
+      ...(processingLog ? processingLog.rows([caseId]) : []),
+      ...(options.rows ?? []),
+      ...sealed.keyRows,
+    ];
     try {
       await this.commits.commit({
         streamId: caseStreamId(caseId),
         expectedVersion: state.version,
         events: envelopes,
-        options: { topic: TOPICS.cases, knownHeadHash: stored?.headHash ?? undefined, alsoInsert },
+        options: { topic: TOPICS.cases, knownHeadHash: stored?.headHash ?? undefined, rows },
       });
     } catch (error) {
       if (error instanceof VersionConflictError) {
@@ -139,26 +142,30 @@ export class CaseCommandService implements CaseCommandRunner {
   }
 }
 
-/** The `case_view` row after the command, as an upsert for `appendIn`'s `alsoInsert` (into `table` for a replay). */
-export function upsertCaseView(param: (value: unknown) => string, next: ExistingCase, specialCategory: boolean, now: Date, headHash: string, table = 'case_view'): string {
-  const values = [
-    `${param(next.caseId)}::uuid`,
-    param(next.municipality),
-    param(next.model.id),
-    `${param(next.model.version)}::int`,
-    param(next.currentState),
-    param(next.status),
-    `${param(next.version)}::int`,
-    `${param(specialCategory)}::boolean`,
-    `${param(JSON.stringify(next))}::jsonb`,
-    `${param(nextDeadlineAt(next))}::timestamptz`,
-    `${param(next.openedAt)}::timestamptz`,
-    `${param(now.toISOString())}::timestamptz`,
-    param(headHash),
-  ];
-  return `INSERT INTO ${quoteIdent(table)} (case_id, municipality, model_id, model_version, current_state, status, version, special_category, state, next_deadline_at, opened_at, updated_at, head_hash)
-          VALUES (${values.join(', ')})
-          ON CONFLICT (case_id) DO UPDATE SET model_id = EXCLUDED.model_id, model_version = EXCLUDED.model_version, current_state = EXCLUDED.current_state,
-            status = EXCLUDED.status, version = EXCLUDED.version, special_category = EXCLUDED.special_category, state = EXCLUDED.state,
-            next_deadline_at = EXCLUDED.next_deadline_at, updated_at = EXCLUDED.updated_at, head_hash = EXCLUDED.head_hash`;
+const CASE_VIEW_COLUMNS = {
+  case_id: 'uuid', municipality: 'text', model_id: 'text', model_version: 'integer', current_state: 'text', status: 'text', version: 'integer',
+  special_category: 'boolean', state: 'jsonb', next_deadline_at: 'timestamptz', opened_at: 'timestamptz', updated_at: 'timestamptz', head_hash: 'text',
+};
+const CASE_VIEW_UPSERT = `ON CONFLICT (case_id) DO UPDATE SET model_id = EXCLUDED.model_id, model_version = EXCLUDED.model_version, current_state = EXCLUDED.current_state,
+  status = EXCLUDED.status, version = EXCLUDED.version, special_category = EXCLUDED.special_category, state = EXCLUDED.state,
+  next_deadline_at = EXCLUDED.next_deadline_at, updated_at = EXCLUDED.updated_at, head_hash = EXCLUDED.head_hash`;
+const caseViewTables = new Map<string, RowTable>();
+
+/** The `case_view` table (or a replay's copy of it) as an upsert of rows. */
+function caseViewTable(name: string): RowTable {
+  let table = caseViewTables.get(name);
+  if (!table) caseViewTables.set(name, (table = rowTable(name, CASE_VIEW_COLUMNS, CASE_VIEW_UPSERT)));
+  return table;
+}
+
+/** The `case_view` row after the command, upserted with its events (into `table` for a replay). */
+export function caseViewRow(next: ExistingCase, specialCategory: boolean, now: Date, headHash: string, table = 'case_view'): TableRow {
+  return {
+    table: caseViewTable(table),
+    values: {
+      case_id: next.caseId, municipality: next.municipality, model_id: next.model.id, model_version: next.model.version, current_state: next.currentState,
+      status: next.status, version: next.version, special_category: specialCategory, state: JSON.stringify(next), next_deadline_at: nextDeadlineAt(next),
+      opened_at: next.openedAt, updated_at: now.toISOString(), head_hash: headHash,
+    },
+  };
 }

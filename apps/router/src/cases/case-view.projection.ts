@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '#contracts';
 import { CASE_EVENT_TYPES, foldCase, NO_CASE, type CaseEvent, type CaseState } from '#domain';
-import { quoteIdent, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
-import { upsertCaseView } from './case-command.service.js';
+import { insertRowsSql, quoteIdent, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor, type TableRow } from '#eventstore';
+import { caseViewRow } from './case-command.service.js';
 
 type ExistingCase = Exclude<CaseState, { status: 'none' }>;
 
@@ -10,7 +10,7 @@ const CASE_STREAM = /^case-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 /**
  * Rebuilds `case_view` rows the way the case command service writes them, from the case streams: each
  * case's events are folded with the domain's `foldCase` (onto the row's state so far, as a command loads
- * it) and the row is upserted with the same statement (`upsertCaseView`). What the command service took
+ * it) and the rows are upserted as the command service writes them (`caseViewRow`), all in one statement. What the command service took
  * from its context is on the events themselves: `updated_at` is the command's clock, which is every
  * event's `occurredAt`; `special_category` is the envelopes' flag (it only ever turns on); `head_hash` is
  * the last event's hash.
@@ -31,6 +31,7 @@ export async function applyToCaseView(tx: SqlExecutor, events: readonly EventEnv
     [[...byCase.keys()]],
   );
   const known = new Map(stored.rows.map((r) => [r.case_id, { state: (typeof r.state === 'string' ? JSON.parse(r.state) : r.state) as CaseState, specialCategory: r.special_category }]));
+  const rows: TableRow[] = [];
   for (const [caseId, list] of byCase) {
     const before = known.get(caseId);
     const next = foldCase(
@@ -39,13 +40,10 @@ export async function applyToCaseView(tx: SqlExecutor, events: readonly EventEnv
     ) as ExistingCase;
     const last = list[list.length - 1]!;
     const specialCategory = (before?.specialCategory ?? false) || list.some((e) => e.specialCategory);
-    const params: unknown[] = [];
-    const param = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    await tx.query(upsertCaseView(param, next, specialCategory, new Date(last.occurredAt), last.hash, table), params);
+    rows.push(caseViewRow(next, specialCategory, new Date(last.occurredAt), last.hash, table));
   }
+  const params: unknown[] = [];
+  await tx.query(insertRowsSql(rows[0]!.table, rows, (value) => `$${params.push(value)}`), params);
 }
 
 /** `case_view` as a rebuildable projection (`--projection case-view`): every column is derived from the case's events. */

@@ -58,7 +58,7 @@ export class OpenCaseService {
       traceparent: ids.traceparent,
       correlationId: ids.correlationId,
       specialCategory: signals.some((s) => s.source === 'zorgmelding'),
-      alsoInsert: [this.keyring.newKey(keyOwner.case(caseId), municipality).insert],
+      rows: [this.keyring.newKey(keyOwner.case(caseId), municipality).row],
     });
     return result.state;
   }

@@ -52,7 +52,7 @@ export class RegisterSubjectService {
             payload: sealed as unknown as Record<string, unknown>,
           },
         ],
-        { alsoInsert: [dataKey.insert, subjectRowInsert(sealed, blindKeysOf(this.index, payload), registeredAt, principal.subject)] },
+        { rows: [dataKey.row], alsoInsert: [subjectRowInsert(sealed, blindKeysOf(this.index, payload), registeredAt, principal.subject)] },
       );
     } catch (error) {
       // Told by the registered holder rather than by the index's name: a registry rebuilt by a replay and

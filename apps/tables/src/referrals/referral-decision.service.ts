@@ -82,8 +82,8 @@ export class ReferralDecisionService {
     });
     await this.store.appendIn(this.db, referralStreamId(referralId), referral.version, [event], {
       topic: REFERRAL_TOPICS.referrals,
+      rows: sealedReason?.keyRow ? [sealedReason.keyRow] : [],
       alsoInsert: [
-        ...(sealedReason?.keyInsert ? [sealedReason.keyInsert] : []),
         (param) =>
           `UPDATE table_referrals SET status = ${param(decision.outcome)}, decided_at = ${param(at)}::timestamptz, decided_by = ${param(principal.subject)},
                   reason = ${param(sealedReason?.value ?? null)}, version = ${param(referral.version + 1)}::int
@@ -96,6 +96,6 @@ export class ReferralDecisionService {
   private async sealReason(referral: RegisteredReferral, reason: string) {
     const sealer = await this.keyring.sealerFor(keyOwner.case(referral.caseId), referral.municipality);
     if (sealer === 'destroyed') throw new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no reason can be added to it");
-    return { value: sealer.seal(reason), keyInsert: sealer.insert };
+    return { value: sealer.seal(reason), keyRow: sealer.row };
   }
 }

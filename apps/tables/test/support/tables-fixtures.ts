@@ -62,7 +62,7 @@ export function draftSignals(h: AppHarness, municipality: string): { ids: string
       // Sealed under the signal's own data key, as intake stores it.
       const key = keyringOf(h).newKey(keyOwner.signal(payload.signalId), municipality);
       const sealed = mapSignalPersonalData(payload as unknown as SignalReceivedPayload, key.seal);
-      appended.push(...(await storeOf(h).append(`signal-${payload.signalId}`, 0, [envelope('SignalReceived', sealed, municipality, payload.source === 'zorgmelding')], { topic: TOPICS.signals, alsoInsert: [key.insert] })));
+      appended.push(...(await storeOf(h).append(`signal-${payload.signalId}`, 0, [envelope('SignalReceived', sealed, municipality, payload.source === 'zorgmelding')], { topic: TOPICS.signals, rows: [key.row] })));
     }
     return appended;
   };
@@ -102,14 +102,14 @@ export class ScriptedCase {
     readonly municipality: string,
   ) {}
 
-  async run(command: CaseCommand, alsoInsert: NewDataKey['insert'][] = []): Promise<CaseEvent[]> {
+  async run(command: CaseCommand, rows: NewDataKey['row'][] = []): Promise<CaseEvent[]> {
     const events = decideCase(command, this.state, { now: new Date(), newId: randomUUID, models: MODELS });
     if (events.length === 0) return events;
     const envelopes = events.map((event) => {
       const { type, ...payload } = event;
       return envelope(type, payload, this.municipality);
     });
-    this.appended.push(...(await storeOf(this.h).append(`case-${this.caseId}`, this.state.version, envelopes, { topic: TOPICS.cases, alsoInsert })));
+    this.appended.push(...(await storeOf(this.h).append(`case-${this.caseId}`, this.state.version, envelopes, { topic: TOPICS.cases, rows })));
     this.state = events.reduce(evolveCase, this.state);
     return events;
   }
@@ -157,7 +157,7 @@ export class ScriptedCase {
   /** A note as the router writes it: its text sealed under a data key of the case (inserted with the note); returns the key id. */
   async sealedNote(text: string, visibility: 'intern' | 'deelbaar'): Promise<string> {
     const key = keyringOf(this.h).newKey(keyOwner.case(this.caseId), this.municipality);
-    await this.run({ type: 'AddNote', text: key.seal(text), visibility, actor: COORDINATOR }, [key.insert]);
+    await this.run({ type: 'AddNote', text: key.seal(text), visibility, actor: COORDINATOR }, [key.row]);
     return key.keyId;
   }
 }

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Database, SqlExecutor } from '#eventstore';
+import { rowTable, type Database, type SqlExecutor, type TableRow } from '#eventstore';
 import { BlindIndex, DataKeyWrapper, FieldDecryptionError, isSealedValue, openSealedValue, sealedKeyId, sealValue, type MasterKeys } from '#security';
+
+const DATA_KEYS_TABLE = rowTable('data_keys', { key_id: 'uuid', owner: 'text', municipality: 'text', wrapped_key: 'text', master_key_id: 'text' });
 
 /** A data key made for a new owner; its row is inserted by the caller, in the statement that first uses it. */
 export interface NewDataKey {
   readonly keyId: string;
   /** Seals one value under this key; with `context`, it opens only through {@link Keyring.open} with the same context. */
   seal(plaintext: string, context?: string): string;
-  /** The INSERT of the wrapped key, for `alsoInsert` (binds values through `param`). */
-  insert(param: (value: unknown) => string): string;
+  /** The wrapped key's `data_keys` row, for an append's `rows` (it commits with the events that use the key). */
+  readonly row: TableRow;
 }
 
 /** A value with its sealed strings opened, and whether any of them belonged to a destroyed key. */
@@ -57,8 +59,7 @@ export class Keyring {
     return {
       keyId,
       seal: (plaintext, context) => sealValue(key, keyId, plaintext, context),
-      insert: (param) =>
-        `INSERT INTO data_keys (key_id, owner, municipality, wrapped_key, master_key_id) VALUES (${param(keyId)}::uuid, ${param(owner)}, ${param(municipality)}, ${param(wrapped)}, ${param(this.wrapper.currentMasterKeyId)})`,
+      row: { table: DATA_KEYS_TABLE, values: { key_id: keyId, owner, municipality, wrapped_key: wrapped, master_key_id: this.wrapper.currentMasterKeyId } },
     };
   }
 
@@ -126,7 +127,7 @@ export class Keyring {
    * owner's keys were destroyed (nothing may be added); when the owner never had a key (data from before
    * field encryption), a new one whose row the caller inserts with what it seals (`insert`).
    */
-  async sealerFor(owner: string, municipality: string, tx: SqlExecutor = this.db): Promise<{ seal: (plaintext: string) => string; insert: NewDataKey['insert'] | null } | 'destroyed'> {
+  async sealerFor(owner: string, municipality: string, tx: SqlExecutor = this.db): Promise<{ seal: (plaintext: string) => string; row: TableRow | null } | 'destroyed'> {
     let entry = this.sealing.get(owner);
     if (!entry) {
       const r = await tx.query<{ key_id: string; wrapped_key: string | null; master_key_id: string | null }>(
@@ -136,7 +137,7 @@ export class Keyring {
       const row = r.rows[0];
       if (!row) {
         const made = this.newKey(owner, municipality);
-        return { seal: (plaintext) => made.seal(plaintext), insert: made.insert };
+        return { seal: (plaintext) => made.seal(plaintext), row: made.row };
       }
       if (row.wrapped_key === null) return 'destroyed';
       entry = { keyId: row.key_id, key: this.wrapper.unwrap(row.key_id, row.wrapped_key, row.master_key_id) };
@@ -144,7 +145,7 @@ export class Keyring {
       this.sealing.set(owner, entry);
     }
     const { key, keyId } = entry;
-    return { seal: (plaintext) => sealValue(key, keyId, plaintext), insert: null };
+    return { seal: (plaintext) => sealValue(key, keyId, plaintext), row: null };
   }
 
   /**

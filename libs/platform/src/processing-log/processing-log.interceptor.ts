@@ -2,13 +2,14 @@ import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestI
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import type { Logger } from 'pino';
 import { from, mergeMap, catchError, type Observable } from 'rxjs';
+import type { TableRow } from '#eventstore';
 import type { Principal } from '#security';
 import { CLOCK, type Clock } from '../clock.js';
 import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { LOGGER } from '../platform.tokens.js';
 import { processingOf, type ProcessesPersonalDataOptions, type ProcessingRequest } from './processes-personal-data.decorator.js';
 import { PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER } from './processing-log.tokens.js';
-import type { ProcessingLogLine, ProcessingLogWriter } from './processing-log.writer.js';
+import { processingLogRow, type ProcessingLogLine, type ProcessingLogWriter } from './processing-log.writer.js';
 import type { SubjectPseudonymizer } from './subject-pseudonymizer.js';
 
 const TRACEPARENT = /^00-[0-9a-f]{32}-([0-9a-f]{16})-[0-9a-f]{2}$/;
@@ -16,12 +17,12 @@ const TRACEPARENT = /^00-[0-9a-f]{32}-([0-9a-f]{16})-[0-9a-f]{2}$/;
 type TracedRequest = ProcessingRequest & { traceId?: string; spanId?: string; principal?: Pick<Principal, 'subject' | 'role' | 'breakGlass'>; processingLog?: InStatementProcessingLog };
 
 /**
- * Offered to a handler that writes its data in one SQL statement: it adds `sql(subjectIds, param)` (the log
+ * Offered to a handler that writes its data in one SQL statement: it adds `rows(subjectIds)` (the log
  * lines of a successful call) to that statement and sets `written` once the statement committed. The
  * interceptor then writes nothing more; if the statement failed, it logs the call as usual.
  */
 export interface InStatementProcessingLog {
-  sql(subjectIds: readonly string[], param: (value: unknown) => string): string;
+  rows(subjectIds: readonly string[]): TableRow[];
   written: boolean;
 }
 
@@ -62,7 +63,7 @@ export class ProcessingLogInterceptor implements NestInterceptor {
     const startedAt = this.clock().toISOString();
     const successStatus = (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? (request.method === 'POST' ? 201 : 200);
     const inStatement: InStatementProcessingLog = {
-      sql: (subjectIds, param) => this.writer.insertSql(this.lines(spec, request, subjectIds, successStatus, startedAt), param),
+      rows: (subjectIds) => this.lines(spec, request, subjectIds, successStatus, startedAt).map(processingLogRow),
       written: false,
     };
     request.processingLog = inStatement;

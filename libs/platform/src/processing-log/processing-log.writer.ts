@@ -1,5 +1,5 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
-import type { SqlExecutor } from '#eventstore';
+import { insertRowsSql, rowTable, type SqlExecutor, type TableRow } from '#eventstore';
 
 /** One line of the processing log: one processing action on one data subject. */
 export interface ProcessingLogLine {
@@ -26,17 +26,24 @@ export interface ProcessingLogLine {
   breakGlass: { id: string; reason: string; municipality: string } | null;
 }
 
-const COLUMNS = [
-  'trace_id', 'span_id', 'parent_span_id', 'operation', 'processing_activity', 'purpose', 'legal_basis', 'data_subject_type', 'data_subject_ref',
-  'actor_id', 'actor_role', 'method', 'route', 'status_code', 'outcome', 'started_at', 'ended_at',
-  'break_glass_id', 'break_glass_reason', 'break_glass_municipality',
-] as const;
+const PROCESSING_LOG_TABLE = rowTable('processing_log', {
+  trace_id: 'text', span_id: 'text', parent_span_id: 'text', operation: 'text', processing_activity: 'text', purpose: 'text', legal_basis: 'text',
+  data_subject_type: 'text', data_subject_ref: 'text', actor_id: 'text', actor_role: 'text', method: 'text', route: 'text', status_code: 'smallint',
+  outcome: 'text', started_at: 'timestamptz', ended_at: 'timestamptz', break_glass_id: 'uuid', break_glass_reason: 'text', break_glass_municipality: 'text',
+});
 
-const valuesOf = (l: ProcessingLogLine): unknown[] => [
-  l.traceId, l.spanId, l.parentSpanId, l.operation, l.processingActivity, l.purpose, l.legalBasis, l.dataSubjectType, l.dataSubjectRef,
-  l.actorId, l.actorRole, l.method, l.route, l.statusCode, l.outcome, l.startedAt, l.endedAt,
-  l.breakGlass?.id ?? null, l.breakGlass?.reason ?? null, l.breakGlass?.municipality ?? null,
-];
+/** A line as a `processing_log` row, for an append's `rows` or the writer's own INSERT. */
+export function processingLogRow(l: ProcessingLogLine): TableRow {
+  return {
+    table: PROCESSING_LOG_TABLE,
+    values: {
+      trace_id: l.traceId, span_id: l.spanId, parent_span_id: l.parentSpanId, operation: l.operation, processing_activity: l.processingActivity, purpose: l.purpose,
+      legal_basis: l.legalBasis, data_subject_type: l.dataSubjectType, data_subject_ref: l.dataSubjectRef, actor_id: l.actorId, actor_role: l.actorRole,
+      method: l.method, route: l.route, status_code: l.statusCode, outcome: l.outcome, started_at: l.startedAt, ended_at: l.endedAt,
+      break_glass_id: l.breakGlass?.id ?? null, break_glass_reason: l.breakGlass?.reason ?? null, break_glass_municipality: l.breakGlass?.municipality ?? null,
+    },
+  };
+}
 
 interface Pending {
   lines: ProcessingLogLine[];
@@ -95,17 +102,9 @@ export class ProcessingLogWriter implements OnApplicationShutdown {
     }
   }
 
-  /** The INSERT of `lines`, binding through `param`, for a writer that logs inside its own statement. */
-  insertSql(lines: ProcessingLogLine[], param: (value: unknown) => string): string {
-    return `INSERT INTO processing_log (${COLUMNS.join(', ')}) VALUES ${lines.map((line) => `(${valuesOf(line).map(param).join(', ')})`).join(', ')}`;
-  }
-
+  /** One INSERT of `lines` (one array per column, so a big batch is not a bigger statement to plan). */
   private async insert(lines: ProcessingLogLine[]): Promise<void> {
-    // A statement binds at most 65,535 values: one request may touch more subjects than one INSERT holds.
-    for (let start = 0; start < lines.length; start += ProcessingLogWriter.MAX_LINES) {
-      const params: unknown[] = [];
-      const rows = lines.slice(start, start + ProcessingLogWriter.MAX_LINES).map((line) => `(${valuesOf(line).map((v) => `$${params.push(v)}`).join(', ')})`);
-      await this.db.query(`INSERT INTO processing_log (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, params);
-    }
+    const params: unknown[] = [];
+    await this.db.query(insertRowsSql(PROCESSING_LOG_TABLE, lines.map(processingLogRow), (v) => `$${params.push(v)}`), params);
   }
 }

@@ -1,0 +1,46 @@
+import { quoteIdent } from './projections/projection-definition.js';
+
+/** A table that rows are written to in the same statement as appended events (keys, read rows, log lines). */
+export interface RowTable {
+  readonly name: string;
+  /** Column names with their PostgreSQL types (the types of the `unnest` arrays). */
+  readonly columns: readonly (readonly [column: string, type: string])[];
+  /** A constant conflict clause, e.g. `ON CONFLICT (case_id) DO UPDATE SET …`; never built from values. */
+  readonly onConflict?: string;
+}
+
+/** One row for a {@link RowTable}, by column name (a column left out is written as NULL). */
+export interface TableRow {
+  readonly table: RowTable;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+/** A {@link RowTable}; `columns` in insert order, as `{ column: 'type' }`. */
+export function rowTable(name: string, columns: Readonly<Record<string, string>>, onConflict?: string): RowTable {
+  for (const type of Object.values(columns)) {
+    if (!/^[a-z][a-z0-9_ ]*$/.test(type)) throw new RangeError(`rowTable ${name}: unsupported column type "${type}"`);
+  }
+  return { name, columns: Object.entries(columns), onConflict };
+}
+
+/**
+ * One INSERT of all `rows` (rows of one table) with one array parameter per column (`unnest`), so the
+ * statement's text — and PostgreSQL's parse and plan of it — is the same for one row or a thousand: a
+ * group-commit statement costs the server no more planning when load makes it bigger.
+ */
+export function insertRowsSql(table: RowTable, rows: readonly TableRow[], param: (value: unknown) => string): string {
+  const names = table.columns.map(([column]) => quoteIdent(column));
+  const arrays = table.columns.map(([column, type]) => `${param(rows.map((row) => row.values[column] ?? null))}::${type}[]`);
+  return `INSERT INTO ${quoteIdent(table.name)} (${names.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})${table.onConflict ? ` ${table.onConflict}` : ''}`;
+}
+
+/** `rows` grouped by table, in the order each table first appears. */
+export function groupRowsByTable(rows: Iterable<TableRow>): Map<RowTable, TableRow[]> {
+  const byTable = new Map<RowTable, TableRow[]>();
+  for (const row of rows) {
+    const list = byTable.get(row.table);
+    if (list) list.push(row);
+    else byTable.set(row.table, [row]);
+  }
+  return byTable;
+}
