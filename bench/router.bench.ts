@@ -21,7 +21,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { TOPICS } from '#contracts';
 import { issueToken, SigningKeys } from '#security';
-import { freshDatabase, KAFKA_BROKERS, machine } from './bench-support.js';
+import { freshDatabase, KAFKA_BROKERS, machine, withMachineCpu } from './bench-support.js';
 
 const { values } = parseArgs({
   options: {
@@ -235,7 +235,7 @@ async function rawBaseline(url: string, writers: number): Promise<{ perSecond: n
   return { perSecond: Math.round(latencies.length / duration), p99ms: Number(latencies[Math.floor(latencies.length * 0.99)]!.toFixed(2)) };
 }
 
-const summary = (r: autocannon.Result) => ({ perSecond: Math.round(r['2xx'] / duration), non2xx: r.non2xx, errors: r.errors, p50ms: r.latency.p50, p99ms: r.latency.p99 });
+const summaryOf = (r: autocannon.Result) => ({ perSecond: Math.round(r['2xx'] / duration), non2xx: r.non2xx, errors: r.errors, p50ms: r.latency.p50, p99ms: r.latency.p99 });
 
 const loadBefore = loadavg()[0]!;
 const db = await freshDatabase();
@@ -255,13 +255,16 @@ try {
 
   await transitions(router.url, token, cases, { duration: 3 }); // warm-up
   await resync(router.url, token, cases);
-  const maxTransitions = await transitions(router.url, token, cases, {});
+  const { result: maxTransitions, cpuMs: maxTransitionsCpu } = await withMachineCpu(() => transitions(router.url, token, cases, {}));
   await resync(router.url, token, cases);
-  const fixedTransitions = await transitions(router.url, token, cases, { overallRate: transitionRate, connections: fixedConnections });
+  const { result: fixedTransitions, cpuMs: fixedTransitionsCpu } = await withMachineCpu(() => transitions(router.url, token, cases, { overallRate: transitionRate, connections: fixedConnections }));
   await reads(router.url, token, cases, { duration: 3 }); // warm-up
-  const maxReads = await reads(router.url, token, cases, {});
-  const fixedReads = await reads(router.url, token, cases, { overallRate: getRate, connections: fixedConnections });
-  const raw = await rawBaseline(db.url, Math.min(connections, caseCount));
+  const { result: maxReads, cpuMs: maxReadsCpu } = await withMachineCpu(() => reads(router.url, token, cases, {}));
+  const { result: fixedReads, cpuMs: fixedReadsCpu } = await withMachineCpu(() => reads(router.url, token, cases, { overallRate: getRate, connections: fixedConnections }));
+  const { result: raw, cpuMs: rawCpu } = await withMachineCpu(() => rawBaseline(db.url, Math.min(connections, caseCount)));
+  // Whole-machine CPU per request (every process on the box): steadier than throughput on a shared VM.
+  const cpuPer = (cpuMs: number | null, count: number) => (cpuMs === null || count === 0 ? null : Number(((cpuMs * 1000) / count).toFixed(0)));
+  const summary = (r: autocannon.Result, cpuMs: number | null) => ({ ...summaryOf(r), machineCpuMicrosPerRequest: cpuPer(cpuMs, r['2xx']) });
 
   const result = {
     benchmark: 'router',
@@ -273,13 +276,13 @@ try {
     cases: caseCount,
     connections: { sustained: connections, atFixedRate: fixedConnections },
     transitions: {
-      sustained: summary(maxTransitions),
-      atFixedRate: { targetPerSecond: transitionRate, ...summary(fixedTransitions) },
-      rawBaseline: raw,
+      sustained: summary(maxTransitions, maxTransitionsCpu),
+      atFixedRate: { targetPerSecond: transitionRate, ...summary(fixedTransitions, fixedTransitionsCpu) },
+      rawBaseline: { ...raw, machineCpuMicrosPerTransaction: cpuPer(rawCpu, raw.perSecond * duration) },
       ratioToRaw: Number((maxTransitions['2xx'] / duration / raw.perSecond).toFixed(2)),
       target: '≥ 1500/s, p99 ≤ 20 ms',
     },
-    getCase: { sustained: summary(maxReads), atFixedRate: { targetPerSecond: getRate, ...summary(fixedReads) }, target: '≥ 5000/s, p99 ≤ 10 ms' },
+    getCase: { sustained: summary(maxReads, maxReadsCpu), atFixedRate: { targetPerSecond: getRate, ...summary(fixedReads, fixedReadsCpu) }, target: '≥ 5000/s, p99 ≤ 10 ms' },
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 } finally {

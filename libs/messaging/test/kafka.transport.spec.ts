@@ -3,6 +3,8 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaTransport, type KafkaTransportConfig } from '../src/kafka.transport.js';
+import { partitionForKey } from '../src/murmur2.partitioner.js';
+import { createTransport } from '../src/transport.factory.js';
 import type { TransportLogLevel } from '../src/transport-logger.port.js';
 import { MessageCollector } from './message.collector.js';
 import { describeTransportContract } from './transport.contract.js';
@@ -115,6 +117,44 @@ describe('KafkaTransport specifics', () => {
       expect(warnings).toEqual([]);
     } finally {
       await quiet.close();
+    }
+  });
+
+  it('works on the partitions of one fetch at once when configured (KAFKA_CONSUMER_CONCURRENCY): each batch in its own handler call at the same time', async () => {
+    // Through the factory, as the platform module builds it from KAFKA_CONSUMER_CONCURRENCY. Both partitions
+    // hold a message before the group starts, so its first fetch returns both; each handler waits until the
+    // other partition's handler has started too. One partition at a time, the first would wait in vain.
+    const concurrent = createTransport({ kafkaBrokers: brokers, clientId: `signaalroute-test-${runId}-concurrency`, consumerConcurrency: 2 });
+    const topic = `${namePrefix}-concurrency`;
+    const keyOn = (partition: number): string => {
+      for (let i = 0; ; i++) if (partitionForKey(`key-${i}`, 2) === partition) return `key-${i}`;
+    };
+    const started = new Set<number>();
+    let bothStarted!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothStarted = resolve));
+    const outcomes: string[] = [];
+    let subscription: Awaited<ReturnType<typeof concurrent.subscribeBatch>> | null = null;
+    try {
+      await concurrent.ensureTopics([{ topic, partitions: 2 }]);
+      await concurrent.publish(topic, [{ key: keyOn(0), value: 'a' }, { key: keyOn(1), value: 'b' }]);
+      subscription = await concurrent.subscribeBatch({ groupId: `${namePrefix}-concurrency-group`, topics: [topic] }, async (batch) => {
+        started.add(batch[0]!.partition);
+        if (started.size === 2) bothStarted();
+        let timer: NodeJS.Timeout | undefined;
+        outcomes.push(
+          await Promise.race([
+            barrier.then(() => `partition ${batch[0]!.partition}: ran alongside the other`),
+            new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`partition ${batch[0]!.partition}: the other never started meanwhile`), 15_000))),
+          ]),
+        );
+        clearTimeout(timer);
+      });
+      for (const end = Date.now() + 40_000; outcomes.length < 2 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+      expect(outcomes.sort()).toEqual(['partition 0: ran alongside the other', 'partition 1: ran alongside the other']);
+    } finally {
+      bothStarted();
+      await subscription?.stop();
+      await concurrent.close();
     }
   });
 

@@ -67,8 +67,8 @@ export class AppConfig {
   TOPIC_PARTITIONS: number = 6;
 
   /**
-   * Partitions each Kafka consumer of this process works on at once (kafkajs `partitionsConsumedConcurrently`).
-   * Order within a partition is kept; different partitions run side by side, as they would in more processes.
+   * Partition batches of one fetch each Kafka consumer of this process works on at once (kafkajs
+   * `partitionsConsumedConcurrently`). Order within a partition is kept; the next fetch waits for all of them.
    */
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(64)
   KAFKA_CONSUMER_CONCURRENCY: number = 6;
