@@ -73,7 +73,7 @@ beforeAll(async () => {
   if (onKafka) await startGroupsAtEnd(kafkaBrokers, intakeConsumerGroups(clientId), TOPIC_PARTITIONS);
   tokens = tokenIssuer(dataDir); // creates the key pair both processes will use
   await tokens.token('coordinator', [municipality]);
-});
+}, 180_000); // compiles the product (tsc over the whole repository), which takes over a minute when the full suite loads both cores
 
 afterAll(async () => {
   await watcher?.stop();

@@ -4,7 +4,7 @@ import { sqlConstraint, sqlErrorCode } from './database/sql-executor.js';
 import { eventHash } from './event-hash.js';
 import { VersionConflictError } from './event-store.errors.js';
 import { EVENT_COLUMNS, rowToEnvelope, type EventRow } from './event-row.js';
-import { groupRowsByTable, insertRowsSql, rowTable, type TableRow } from './table-rows.js';
+import { groupRowsByTable, insertRowsSql, rowTable, VALUES_ROWS_MAX, type TableRow } from './table-rows.js';
 
 /** Where a reader stands in the global commit order. */
 export interface ReadCursor {
@@ -258,14 +258,20 @@ export class EventStore {
     const published = items.filter((item) => item.options.topic);
     if (published.length > 0) {
       // No message here: the relay builds it (and its headers) from the event row when it publishes.
+      const routes =
+        published.length <= VALUES_ROWS_MAX
+          ? `(VALUES ${published.map((item) => `(${param(item.streamId)}::text, ${param(item.options.topic)}::text)`).join(', ')})`
+          : `unnest(${param(published.map((item) => item.streamId))}::text[], ${param(published.map((item) => item.options.topic))}::text[])`;
       ctes.push(`ob AS (INSERT INTO outbox (event_id, topic, message_key)
-        SELECT ev.id, r.topic, ev.stream_id FROM ev JOIN unnest(${param(published.map((item) => item.streamId))}::text[], ${param(published.map((item) => item.options.topic))}::text[]) AS r (stream_id, topic) ON r.stream_id = ev.stream_id)`);
+        SELECT ev.id, r.topic, ev.stream_id FROM ev JOIN ${routes} AS r (stream_id, topic) ON r.stream_id = ev.stream_id)`);
     }
     // Every stream's predecessor checked (the aggregate evaluates each row); any mismatch fails the statement.
     const check =
       headChecks.length === 0
         ? ''
-        : ` CROSS JOIN (SELECT count(events_assert_head(h.stream_id, h.version, h.hash)) AS ok FROM unnest(${param(headChecks.map((h) => h.streamId))}::text[], ${param(headChecks.map((h) => h.version))}::int[], ${param(headChecks.map((h) => h.hash))}::text[]) AS h (stream_id, version, hash)) AS head_check`;
+        : headChecks.length === 1
+          ? ` CROSS JOIN (SELECT events_assert_head(${param(headChecks[0]!.streamId)}, ${param(headChecks[0]!.version)}, ${param(headChecks[0]!.hash)}) AS ok) AS head_check`
+          : ` CROSS JOIN (SELECT count(events_assert_head(h.stream_id, h.version, h.hash)) AS ok FROM unnest(${param(headChecks.map((h) => h.streamId))}::text[], ${param(headChecks.map((h) => h.version))}::int[], ${param(headChecks.map((h) => h.hash))}::text[]) AS h (stream_id, version, hash)) AS head_check`;
     const inserted = await tx.query<{ id: string; position: string }>(`WITH ${ctes.join(',\n')} SELECT id, position::text AS position${check ? ', head_check.ok' : ''} FROM ev${check}`, params);
     const positions = new Map(inserted.rows.map((r) => [r.id, r.position]));
     return items.map((item) => item.envelopes.map((e) => ({ ...e, position: positions.get(e.id)! })));

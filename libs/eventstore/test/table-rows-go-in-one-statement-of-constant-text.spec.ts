@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventStore, insertRowsSql, rowTable, type SqlExecutor, type TableRow } from '#eventstore';
+import { EventStore, insertRowsSql, rowTable, VALUES_ROWS_MAX, type SqlExecutor, type TableRow } from '#eventstore';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/infra.js';
 import { anEvent } from './fixtures.js';
 
@@ -33,13 +33,14 @@ describe.each([
     values: { note_id: randomUUID(), stream_id: streamId, body, data: data === null ? null : JSON.stringify(data), weight, flagged },
   });
 
-  it('keeps every value exactly, whatever an array literal has to escape (and NULL as NULL)', async () => {
+  it('keeps every value exactly, whatever an array literal has to escape (and NULL as NULL), as arrays and as VALUES', async () => {
     const streamId = `s-${randomUUID()}`;
     const rows = [
       ...AWKWARD.map((body, i) => note(streamId, body, { body, nested: { list: [body, null, i] } }, i, i % 2 === 0)),
       note(streamId, null, null, null, null),
     ];
-    await store.append(streamId, 0, [anEvent()], { rows });
+    await store.append(streamId, 0, [anEvent()], { rows: rows.slice(0, -VALUES_ROWS_MAX) });
+    await store.append(`${streamId}-few`, 0, [anEvent()], { rows: rows.slice(-VALUES_ROWS_MAX).map((row) => ({ ...row, values: { ...row.values, stream_id: streamId } })) });
     const stored = await t.db.query<{ note_id: string; body: string | null; data: unknown; weight: number | null; flagged: boolean | null }>(
       'SELECT note_id::text AS note_id, body, data, weight, flagged FROM table_rows_notes WHERE stream_id = $1',
       [streamId],
@@ -58,18 +59,18 @@ describe.each([
     }
   });
 
-  it('sends the same statement text for one stream and for fifty, with one INSERT per table', async () => {
+  it('sends the same statement text for ten streams and for fifty, with one INSERT per table', async () => {
     const items = (n: number) =>
       Array.from({ length: n }, () => {
         const streamId = `s-${randomUUID()}`;
         return { streamId, expectedVersion: 0, events: [anEvent(), anEvent()], options: { topic: 'notes', rows: [note(streamId, 'x', { n }, n, true)] } };
       });
-    const one = recording();
-    await store.appendToStreams(one.db, items(1));
+    const ten = recording();
+    await store.appendToStreams(ten.db, items(10));
     const fifty = recording();
     await store.appendToStreams(fifty.db, items(50));
-    expect(one.statements).toHaveLength(1);
-    expect(fifty.statements).toEqual(one.statements);
+    expect(ten.statements).toHaveLength(1);
+    expect(fifty.statements).toEqual(ten.statements);
     for (const table of ['"table_rows_notes"', '"events"', 'outbox']) expect(fifty.statements[0]!.split(`INSERT INTO ${table} `)).toHaveLength(2);
   });
 
@@ -91,7 +92,15 @@ describe('rowTable', () => {
 
   it('writes a left-out column as NULL', () => {
     const params: unknown[] = [];
-    insertRowsSql(NOTES, [{ table: NOTES, values: { note_id: 'n' } }], (v) => `$${params.push(v)}`);
-    expect(params).toEqual([['n'], [null], [null], [null], [null], [null]]);
+    const rows = Array.from({ length: VALUES_ROWS_MAX + 1 }, () => ({ table: NOTES, values: { note_id: 'n' } }));
+    insertRowsSql(NOTES, rows, (v) => `$${params.push(v)}`);
+    const nulls = rows.map(() => null);
+    expect(params).toEqual([rows.map(() => 'n'), nulls, nulls, nulls, nulls, nulls]);
+  });
+
+  it('binds one or two rows as VALUES and more as one array per column', () => {
+    const sql = (n: number) => insertRowsSql(NOTES, Array.from({ length: n }, () => ({ table: NOTES, values: {} })), () => '$1');
+    expect(sql(VALUES_ROWS_MAX)).toContain(' VALUES ');
+    expect(sql(VALUES_ROWS_MAX + 1)).toContain('unnest(');
   });
 });

@@ -22,37 +22,8 @@ export const ROUTER_SIGNALS_TOPICS = [TOPICS.signals, TOPICS.cases];
 const CASE_OPENED: CaseEvent['type'] = 'CaseOpened';
 const SIGNAL_ADDED_TO_CASE: CaseEvent['type'] = 'SignalAddedToCase';
 const CLAIMED = 'EXISTS (SELECT 1 FROM claimed)';
-/** Most new signals in one statement (replays pass big batches). */
-const RECEIVED_BATCH_MAX = 2000;
 
 const ROUTER_SIGNALS_EVENT_TYPES: readonly string[] = [SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE, SIGNAL_DISMISSED_EVENT_TYPE, CASE_OPENED, SIGNAL_ADDED_TO_CASE];
-
-/**
- * The INSERT of new signals (`SignalReceived` events with valid signal ids, at most one per signal) into
- * `table` (quoted), one array per column: one statement for a whole run of them. A row a case event left
- * before the signal arrived is filled in; an existing signal is never overwritten.
- */
-function receivedSignalsSql(events: readonly EventEnvelope[], param: (value: unknown) => string, table: string): string {
-  const column = (type: string, value: (s: SignalReceivedPayload, event: EventEnvelope) => unknown): string =>
-    `${param(events.map((event) => value(event.payload as unknown as SignalReceivedPayload, event)))}::${type}[]`;
-  const columns = [
-    column('uuid', (s) => s.signalId),
-    column('text', (s) => s.municipality),
-    column('text', (s) => s.source),
-    column('text', (s) => (s.source === 'mma' ? s.theme : null)),
-    column('timestamptz', (s) => s.receivedAt),
-    column('text', (s) => (s.source === 'zorgmelding' ? s.reporterRelation : null)),
-    column('boolean', (s) => (s.source === 'zorgmelding' ? s.wvggz : null)),
-    column('jsonb', (s) => JSON.stringify(signalSubjectHints(s))),
-    column('bigint', (_, event) => event.position),
-  ];
-  return `INSERT INTO ${table} AS rs (signal_id, municipality, source, theme, received_at, reporter_relation, wvggz, hints, received_position)
-          SELECT * FROM unnest(${columns.join(', ')}) WHERE ${CLAIMED}
-          ON CONFLICT (signal_id) DO UPDATE SET municipality = EXCLUDED.municipality, source = EXCLUDED.source, theme = EXCLUDED.theme,
-            received_at = EXCLUDED.received_at, reporter_relation = EXCLUDED.reporter_relation, wvggz = EXCLUDED.wvggz, hints = EXCLUDED.hints,
-            received_position = EXCLUDED.received_position, updated_at = now()
-          WHERE rs.source IS NULL`;
-}
 
 /**
  * The one statement that applies `event` to `router_signals` (or the table named `table`, for a replay),
@@ -63,8 +34,22 @@ export function routerSignalsEffect(event: EventEnvelope, param: (value: unknown
   const p = event.payload as Record<string, unknown>;
   const t = quoteIdent(table);
   switch (event.type) {
-    case SIGNAL_RECEIVED_EVENT_TYPE:
-      return isUuid((p as unknown as SignalReceivedPayload).signalId) ? receivedSignalsSql([event], param, t) : null;
+    case SIGNAL_RECEIVED_EVENT_TYPE: {
+      const s = p as unknown as SignalReceivedPayload;
+      if (!isUuid(s.signalId)) return null;
+      const v = [
+        s.signalId, s.municipality, s.source, s.source === 'mma' ? s.theme : null, s.receivedAt,
+        s.source === 'zorgmelding' ? s.reporterRelation : null, s.source === 'zorgmelding' ? s.wvggz : null,
+        JSON.stringify(signalSubjectHints(s)), event.position,
+      ].map(param);
+      // A row a case event left before the signal arrived is filled in; an existing signal is never overwritten.
+      return `INSERT INTO ${t} AS rs (signal_id, municipality, source, theme, received_at, reporter_relation, wvggz, hints, received_position)
+              SELECT ${v[0]}::uuid, ${v[1]}, ${v[2]}, ${v[3]}, ${v[4]}::timestamptz, ${v[5]}, ${v[6]}::boolean, ${v[7]}::jsonb, ${v[8]}::bigint WHERE ${CLAIMED}
+              ON CONFLICT (signal_id) DO UPDATE SET municipality = EXCLUDED.municipality, source = EXCLUDED.source, theme = EXCLUDED.theme,
+                received_at = EXCLUDED.received_at, reporter_relation = EXCLUDED.reporter_relation, wvggz = EXCLUDED.wvggz, hints = EXCLUDED.hints,
+                received_position = EXCLUDED.received_position, updated_at = now()
+              WHERE rs.source IS NULL`;
+    }
     case SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE:
       if (!isUuid(p.signalId) || !isUuid(p.subjectId)) return null;
       return `UPDATE ${t} SET subject_id = ${param(p.subjectId)}::uuid, updated_at = now() WHERE signal_id = ${param(p.signalId)}::uuid AND ${CLAIMED}`;
@@ -91,36 +76,21 @@ export function routerSignalsEffect(event: EventEnvelope, param: (value: unknown
  * consumer skips them.
  */
 export async function applyToRouterSignals(tx: SqlExecutor, events: readonly EventEnvelope[], tables: ProjectionTableNames): Promise<void> {
-  // Effects are guarded by the inbox claim (`claimed`); a replay has nothing to claim.
-  const run = async (build: (param: (value: unknown) => string) => string | null): Promise<void> => {
+  for (const event of events) {
     const params: unknown[] = [];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
     let effect: string | null;
     try {
-      effect = build((value) => `$${params.push(value)}`);
+      effect = event.payload !== null && typeof event.payload === 'object' ? routerSignalsEffect(event, param, tables.router_signals) : null;
     } catch {
       effect = null;
     }
+    // The effect is guarded by the inbox claim (`claimed`); a replay has nothing to claim.
     if (effect) await tx.query(`WITH claimed AS (SELECT 1) ${effect}`, params);
-  };
-  // Consecutive new signals (one per signal) go in as one statement.
-  let received = new Map<string, EventEnvelope>();
-  const flush = async (): Promise<void> => {
-    const batch = [...received.values()];
-    received = new Map();
-    if (batch.length > 0) await run((param) => receivedSignalsSql(batch, param, quoteIdent(tables.router_signals!)));
-  };
-  for (const event of events) {
-    if (event.payload === null || typeof event.payload !== 'object') continue;
-    const signalId = (event.payload as { signalId?: unknown }).signalId;
-    if (event.type === SIGNAL_RECEIVED_EVENT_TYPE && isUuid(signalId) && !received.has(signalId)) {
-      received.set(signalId, event);
-      if (received.size >= RECEIVED_BATCH_MAX) await flush();
-      continue;
-    }
-    await flush();
-    await run((param) => routerSignalsEffect(event, param, tables.router_signals));
   }
-  await flush();
 }
 
 /**
