@@ -95,6 +95,11 @@ export function machineCpuMs(): number | null {
   }
 }
 
+/** Machine CPU in µs per unit of work (`count` requests, flows…), or null when unknown or nothing was done. */
+export function microsPer(cpuMs: number | null, count: number): number | null {
+  return cpuMs === null || count === 0 ? null : Math.round((cpuMs * 1000) / count);
+}
+
 /** Runs `phase` and returns its result with the machine's CPU milliseconds spent meanwhile (null when unknown). */
 export async function withMachineCpu<T>(phase: () => Promise<T>): Promise<{ result: T; cpuMs: number | null }> {
   const before = machineCpuMs();

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { issueToken, SigningKeys } from '#security';
-import { freshDatabase, KAFKA_BROKERS, machine, startProduct, withMachineCpu } from './bench-support.js';
+import { freshDatabase, KAFKA_BROKERS, machine, microsPer, startProduct, withMachineCpu } from './bench-support.js';
 
 const { values } = parseArgs({
   options: {
@@ -89,7 +89,6 @@ try {
   const { result: fixed, cpuMs: fixedCpu } = await withMachineCpu(() => runAutocannon(product.url, token, { overallRate: rate, connections: Math.min(connections, 32) }));
   const { result: raw, cpuMs: rawCpu } = await withMachineCpu(() => rawBaseline(db.url));
   // Whole-machine CPU per signal (product, PostgreSQL, Kafka, load generator): steadier than throughput on a shared VM.
-  const perSignal = (cpuMs: number | null, count: number) => (cpuMs === null || count === 0 ? null : Number(((cpuMs * 1000) / count).toFixed(0)));
   const result = {
     benchmark: 'intake',
     process: values.process,
@@ -97,9 +96,9 @@ try {
     date: new Date().toISOString(),
     durationSeconds: duration,
     connections,
-    sustained: { acceptedPerSecond: Math.round(max['2xx'] / duration), non2xx: max.non2xx, errors: max.errors, p50ms: max.latency.p50, p99ms: max.latency.p99, machineCpuMicrosPerSignal: perSignal(maxCpu, max['2xx']) },
-    atFixedRate: { targetPerSecond: rate, achievedPerSecond: Math.round(fixed['2xx'] / duration), non2xx: fixed.non2xx, p50ms: fixed.latency.p50, p99ms: fixed.latency.p99, machineCpuMicrosPerSignal: perSignal(fixedCpu, fixed['2xx']) },
-    rawBaseline: { transactionsPerSecond: Math.round(raw.perSecond), p99ms: Number(raw.p99.toFixed(2)), machineCpuMicrosPerTransaction: perSignal(rawCpu, raw.count) },
+    sustained: { acceptedPerSecond: Math.round(max['2xx'] / duration), non2xx: max.non2xx, errors: max.errors, p50ms: max.latency.p50, p99ms: max.latency.p99, machineCpuMicrosPerSignal: microsPer(maxCpu, max['2xx']) },
+    atFixedRate: { targetPerSecond: rate, achievedPerSecond: Math.round(fixed['2xx'] / duration), non2xx: fixed.non2xx, p50ms: fixed.latency.p50, p99ms: fixed.latency.p99, machineCpuMicrosPerSignal: microsPer(fixedCpu, fixed['2xx']) },
+    rawBaseline: { transactionsPerSecond: Math.round(raw.perSecond), p99ms: Number(raw.p99.toFixed(2)), machineCpuMicrosPerTransaction: microsPer(rawCpu, raw.count) },
     ratioToRaw: Number((max['2xx'] / duration / raw.perSecond).toFixed(2)),
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');

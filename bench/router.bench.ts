@@ -21,7 +21,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { TOPICS } from '#contracts';
 import { issueToken, SigningKeys } from '#security';
-import { freshDatabase, KAFKA_BROKERS, machine, withMachineCpu } from './bench-support.js';
+import { freshDatabase, KAFKA_BROKERS, machine, microsPer, withMachineCpu } from './bench-support.js';
 
 const { values } = parseArgs({
   options: {
@@ -263,8 +263,7 @@ try {
   const { result: fixedReads, cpuMs: fixedReadsCpu } = await withMachineCpu(() => reads(router.url, token, cases, { overallRate: getRate, connections: fixedConnections }));
   const { result: raw, cpuMs: rawCpu } = await withMachineCpu(() => rawBaseline(db.url, Math.min(connections, caseCount)));
   // Whole-machine CPU per request (every process on the box): steadier than throughput on a shared VM.
-  const cpuPer = (cpuMs: number | null, count: number) => (cpuMs === null || count === 0 ? null : Number(((cpuMs * 1000) / count).toFixed(0)));
-  const summary = (r: autocannon.Result, cpuMs: number | null) => ({ ...summaryOf(r), machineCpuMicrosPerRequest: cpuPer(cpuMs, r['2xx']) });
+  const summary = (r: autocannon.Result, cpuMs: number | null) => ({ ...summaryOf(r), machineCpuMicrosPerRequest: microsPer(cpuMs, r['2xx']) });
 
   const result = {
     benchmark: 'router',
@@ -278,7 +277,7 @@ try {
     transitions: {
       sustained: summary(maxTransitions, maxTransitionsCpu),
       atFixedRate: { targetPerSecond: transitionRate, ...summary(fixedTransitions, fixedTransitionsCpu) },
-      rawBaseline: { ...raw, machineCpuMicrosPerTransaction: cpuPer(rawCpu, raw.perSecond * duration) },
+      rawBaseline: { ...raw, machineCpuMicrosPerTransaction: microsPer(rawCpu, raw.perSecond * duration) },
       ratioToRaw: Number((maxTransitions['2xx'] / duration / raw.perSecond).toFixed(2)),
       target: '≥ 1500/s, p99 ≤ 20 ms',
     },

@@ -23,7 +23,7 @@ import { TOPICS } from '#contracts';
 import { issueToken, SigningKeys } from '#security';
 import { ROUTER_SIGNALS_CONSUMER } from '../apps/router/src/signals/router-signals.projection.js';
 import { CASE_EVENTS_CONSUMER } from '../apps/tables/src/case-events/case-events.consumer.js';
-import { freshDatabase, KAFKA_BROKERS, machine, machineCpuMs, pct, startProduct } from './bench-support.js';
+import { freshDatabase, KAFKA_BROKERS, machine, machineCpuMs, microsPer, pct, startProduct } from './bench-support.js';
 
 const { values } = parseArgs({
   options: { rate: { type: 'string', default: '200' }, duration: { type: 'string', default: '10' }, process: { type: 'string', default: 'all' } },
@@ -273,7 +273,7 @@ try {
       `tables bench — ${machine()} — product as ${values.process === 'all' ? 'one process' : 'three processes (intake, router, tables)'}`,
       `offered ${total} flows at ${rate}/s over ${offeredFor.toFixed(1)} s (each: 1 signal + open + 4 transitions + referral = 7 requests); ${ok.length} arrived, ${errors.length} failed${errors[0] ? ` (first: ${errors[0].message})` : ''}`,
       // Whole-machine CPU from the first flow until the last one arrived (every process on the box), per flow.
-      `machine CPU per flow: ${cpuBefore === null || cpuAfter === null || ok.length === 0 ? 'unknown' : `${(((cpuAfter - cpuBefore) * 1000) / ok.length).toFixed(0)} µs`}`,
+      `machine CPU per flow: ${microsPer(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, ok.length)?.toString().concat(' µs') ?? 'unknown'}`,
       line('intake 201 → referral on the RIEC topic', totals),
       line('intake 201 → case opened 201', opens),
       line('  intake 201 → router read model has it', ok.map((r) => r.known).sort((a, b) => a - b)),

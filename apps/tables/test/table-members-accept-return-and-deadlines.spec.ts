@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { REFERRAL_TOPICS } from '#contracts';
-import { AVE_MODEL, ONDERMIJNING_INTAKE_MODEL } from '#domain';
+import { ONDERMIJNING_INTAKE_MODEL } from '#domain';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
-import { appendSignals, envelopeOf, expectProblem, rawOf, registered, ScriptedCase, streamEvents, TABLES_APP, TABLES_OUTPUT_TOPICS, timersOf } from './support/tables-fixtures.js';
+import { appendSignals, envelopeOf, expectProblem, rawOf, registered, ScriptedCase, streamEvents, TABLES_APP, TABLES_OUTPUT_TOPICS, timersOf, zvhReferral as referToZvh } from './support/tables-fixtures.js';
 
 /**
  * Table members work through the register: they see their table's referrals in their region, accept or
@@ -33,16 +33,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/** An AVE case in AVE 3, referred to the ZVH casusoverleg; resolves once the register has it. */
-async function zvhReferral(municipality = ENSCHEDE) {
-  const signals = await appendSignals(h, municipality);
-  const c = new ScriptedCase(h, municipality);
-  await c.open(AVE_MODEL, signals.ids);
-  await c.walkTo(AVE_MODEL, 'ave-3');
-  const referralId = await c.refer('zvh-casusoverleg', 'Meerdere leefgebieden');
-  await registered(h, referralId);
-  return { c, referralId };
-}
+const zvhReferral = () => referToZvh(h, ENSCHEDE);
 
 const path = (id: string, action = '') => `/v1/tables/zvh-casusoverleg/referrals/${id}${action}`;
 

@@ -3,7 +3,7 @@ import { AVE_MODEL, summarizeTableStatistics } from '#domain';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import { movableClock } from '../../router/test/support/router-fixtures.js';
 import { TableStatisticsRepository } from '../src/statistics/table-statistics.repository.js';
-import { appendSignals, expectProblem, registered, ScriptedCase, TABLES_APP, timersOf } from './support/tables-fixtures.js';
+import { appendSignals, expectProblem, ScriptedCase, TABLES_APP, timersOf, zvhReferral as referToZvh } from './support/tables-fixtures.js';
 
 /**
  * Statistics of the tables and police liaisons for council reports, end to end on real PostgreSQL and Kafka:
@@ -27,15 +27,7 @@ let today: string;
 const statistics = (query: string, token = coordinator) => h.request('GET', `/v1/statistics/tables?${query}`, { token });
 const referralPath = (id: string, action: string) => `/v1/tables/zvh-casusoverleg/referrals/${id}/${action}`;
 
-async function zvhReferral(municipality = ENSCHEDE): Promise<string> {
-  const signals = await appendSignals(h, municipality);
-  const c = new ScriptedCase(h, municipality);
-  await c.open(AVE_MODEL, signals.ids);
-  await c.walkTo(AVE_MODEL, 'ave-3');
-  const referralId = await c.refer('zvh-casusoverleg', 'Meerdere leefgebieden');
-  await registered(h, referralId);
-  return referralId;
-}
+const zvhReferral = async (municipality = ENSCHEDE): Promise<string> => (await referToZvh(h, municipality)).referralId;
 
 const escalationRow = (id: string) => h.query<Record<string, any>>('SELECT * FROM liaison_escalations WHERE escalation_id = $1', [id]).then((r) => r[0]!);
 

@@ -4,7 +4,7 @@ import { sqlConstraint, sqlErrorCode } from './database/sql-executor.js';
 import { eventHash } from './event-hash.js';
 import { VersionConflictError } from './event-store.errors.js';
 import { EVENT_COLUMNS, rowToEnvelope, type EventRow } from './event-row.js';
-import { groupRowsByTable, insertRowsSql, rowTable, VALUES_ROWS_MAX, type TableRow } from './table-rows.js';
+import { groupRowsByTable, insertRowsSql, rowsSource, rowTable, type RowTable, type TableRow } from './table-rows.js';
 
 /** Where a reader stands in the global commit order. */
 export interface ReadCursor {
@@ -258,10 +258,7 @@ export class EventStore {
     const published = items.filter((item) => item.options.topic);
     if (published.length > 0) {
       // No message here: the relay builds it (and its headers) from the event row when it publishes.
-      const routes =
-        published.length <= VALUES_ROWS_MAX
-          ? `(VALUES ${published.map((item) => `(${param(item.streamId)}::text, ${param(item.options.topic)}::text)`).join(', ')})`
-          : `unnest(${param(published.map((item) => item.streamId))}::text[], ${param(published.map((item) => item.options.topic))}::text[])`;
+      const routes = rowsSource(ROUTE_COLUMNS, published.map((item) => ({ stream_id: item.streamId, topic: item.options.topic })), param);
       ctes.push(`ob AS (INSERT INTO outbox (event_id, topic, message_key)
         SELECT ev.id, r.topic, ev.stream_id FROM ev JOIN ${routes} AS r (stream_id, topic) ON r.stream_id = ev.stream_id)`);
     }
@@ -312,6 +309,9 @@ const EVENTS_TABLE = rowTable('events', {
   municipality: 'text', actor_id: 'text', actor_role: 'text', correlation_id: 'uuid', causation_id: 'uuid', traceparent: 'text',
   processing_activity: 'text', legal_basis: 'text', special_category: 'boolean', payload: 'jsonb', prev_hash: 'text', hash: 'text',
 });
+
+/** Which stream's events go to which topic (the outbox insert joins the events on it). */
+const ROUTE_COLUMNS: RowTable['columns'] = [['stream_id', 'text'], ['topic', 'text']];
 
 function eventRow(e: Omit<EventEnvelope, 'position'>): TableRow {
   return {

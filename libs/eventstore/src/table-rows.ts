@@ -35,13 +35,19 @@ export const VALUES_ROWS_MAX = 2;
  */
 export function insertRowsSql(table: RowTable, rows: readonly TableRow[], param: (value: unknown) => string): string {
   const names = table.columns.map(([column]) => quoteIdent(column));
-  const conflict = table.onConflict ? ` ${table.onConflict}` : '';
+  const source = rowsSource(table.columns, rows.map((row) => row.values), param);
+  return `INSERT INTO ${quoteIdent(table.name)} (${names.join(', ')}) SELECT * FROM ${source} AS r (${names.join(', ')})${table.onConflict ? ` ${table.onConflict}` : ''}`;
+}
+
+/**
+ * `rows` as a FROM item with `columns` (alias it with the column names): a VALUES list for up to
+ * {@link VALUES_ROWS_MAX} rows, else `unnest` over one array parameter per column. A column a row leaves out is NULL.
+ */
+export function rowsSource(columns: RowTable['columns'], rows: readonly Readonly<Record<string, unknown>>[], param: (value: unknown) => string): string {
   if (rows.length <= VALUES_ROWS_MAX) {
-    const tuples = rows.map((row) => `(${table.columns.map(([column, type]) => `${param(row.values[column] ?? null)}::${type}`).join(', ')})`);
-    return `INSERT INTO ${quoteIdent(table.name)} (${names.join(', ')}) VALUES ${tuples.join(', ')}${conflict}`;
+    return `(VALUES ${rows.map((row) => `(${columns.map(([column, type]) => `${param(row[column] ?? null)}::${type}`).join(', ')})`).join(', ')})`;
   }
-  const arrays = table.columns.map(([column, type]) => `${param(rows.map((row) => row.values[column] ?? null))}::${type}[]`);
-  return `INSERT INTO ${quoteIdent(table.name)} (${names.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})${conflict}`;
+  return `unnest(${columns.map(([column, type]) => `${param(rows.map((row) => row[column] ?? null))}::${type}[]`).join(', ')})`;
 }
 
 /** `rows` grouped by table, in the order each table first appears. */

@@ -74,12 +74,12 @@ describe.each([
     for (const table of ['"table_rows_notes"', '"events"', 'outbox']) expect(fifty.statements[0]!.split(`INSERT INTO ${table} `)).toHaveLength(2);
   });
 
-  it('fails the whole statement when one row breaks a constraint: no events, no rows', async () => {
+  it('fails the whole statement when one row of several breaks a constraint: no events, no rows', async () => {
     const taken = note(`s-${randomUUID()}`, 'first', {}, 1, false);
     await store.append(taken.values.stream_id as string, 0, [anEvent()], { rows: [taken] });
     const streamId = `s-${randomUUID()}`;
     const duplicate: TableRow = { table: NOTES, values: { ...taken.values, stream_id: streamId } };
-    await expect(store.append(streamId, 0, [anEvent()], { rows: [note(streamId, 'fine', {}, 2, true), duplicate] })).rejects.toMatchObject({ driverError: { code: '23505' } });
+    await expect(store.append(streamId, 0, [anEvent()], { rows: [note(streamId, 'fine', {}, 2, true), note(streamId, 'also fine', {}, 3, false), duplicate] })).rejects.toMatchObject({ driverError: { code: '23505' } });
     expect((await t.db.query('SELECT 1 FROM events WHERE stream_id = $1', [streamId])).rows).toHaveLength(0);
     expect((await t.db.query('SELECT 1 FROM table_rows_notes WHERE stream_id = $1', [streamId])).rows).toHaveLength(0);
   });
@@ -100,7 +100,7 @@ describe('rowTable', () => {
 
   it('binds one or two rows as VALUES and more as one array per column', () => {
     const sql = (n: number) => insertRowsSql(NOTES, Array.from({ length: n }, () => ({ table: NOTES, values: {} })), () => '$1');
-    expect(sql(VALUES_ROWS_MAX)).toContain(' VALUES ');
+    expect(sql(VALUES_ROWS_MAX)).toContain('(VALUES ');
     expect(sql(VALUES_ROWS_MAX + 1)).toContain('unnest(');
   });
 });

@@ -8,7 +8,7 @@ import {
   type CaseEvent,
   type SignalReceivedPayload,
 } from '#domain';
-import { Inbox, quoteIdent, readEnvelopes, type Database, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
+import { Inbox, quoteIdent, readEnvelopes, rowsSource, type Database, type ProjectionDefinition, type ProjectionTableNames, type RowTable, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
 
@@ -28,6 +28,13 @@ const RECEIVED_FAST_PATH_MAX = 2000;
 const LIVE_TABLES: ProjectionTableNames = { triage_queue: 'triage_queue', triage_queue_case_links: 'triage_queue_case_links' };
 const tablesOf = (tables: ProjectionTableNames) => ({ queue: quoteIdent(tables.triage_queue!), links: quoteIdent(tables.triage_queue_case_links!) });
 
+/** A new signal's queue values, as bound (`rowsSource`: VALUES for one or two, else one array per column). */
+const RECEIVED_COLUMNS: RowTable['columns'] = [
+  ['signal_id', 'uuid'], ['municipality', 'text'], ['source', 'text'], ['received_at', 'timestamptz'], ['recorded_at', 'timestamptz'],
+  ['external_ref', 'text'], ['theme', 'text'], ['urgency', 'text'], ['wvggz', 'boolean'], ['special_category', 'boolean'],
+  ['details', 'jsonb'], ['event_position', 'bigint'], ['event_id', 'text'],
+];
+
 /**
  * Inserts a run of `SignalReceived` events as queue rows in one multi-row statement. A case event that came
  * before its signal (the two topics are not ordered with each other) left a case link; the row starts in it.
@@ -44,32 +51,21 @@ async function insertReceived(tx: SqlExecutor, events: EventEnvelope[], tables: 
  */
 function insertReceivedSql(events: EventEnvelope[], tables: ProjectionTableNames, param: (value: unknown) => string, claimedCte?: string): string {
   const { queue, links } = tablesOf(tables);
-  const column = (type: string, value: (event: EventEnvelope, p: SignalReceivedPayload) => unknown): string =>
-    `${param(events.map((event) => value(event, event.payload as unknown as SignalReceivedPayload)))}::${type}[]`;
-  // One array per column (unnest): the same statement text for one signal or two thousand.
-  const columns = [
-    column('uuid', (_, p) => p.signalId),
-    column('text', (_, p) => p.municipality),
-    column('text', (_, p) => p.source),
-    column('timestamptz', (_, p) => p.receivedAt),
-    column('timestamptz', (e) => e.recordedAt),
-    column('text', (_, p) => p.externalRef),
-    column('text', (_, p) => (p.source === 'mma' ? p.theme : null)),
-    column('text', (_, p) => (p.source === 'zorgmelding' ? p.urgency : null)),
-    column('boolean', (_, p) => (p.source === 'zorgmelding' ? p.wvggz : null)),
-    column('boolean', (e) => e.specialCategory),
-    column('jsonb', (_, p) => {
-      const { reporterRef: _ref, ...details } = p as typeof p & { reporterRef?: string };
-      return JSON.stringify(details);
-    }),
-    column('bigint', (e) => e.position),
-    column('text', (e) => e.id),
-  ];
+  const rows = events.map((event) => {
+    const p = event.payload as unknown as SignalReceivedPayload;
+    const { reporterRef: _ref, ...details } = p as typeof p & { reporterRef?: string };
+    return {
+      signal_id: p.signalId, municipality: p.municipality, source: p.source, received_at: p.receivedAt, recorded_at: event.recordedAt,
+      external_ref: p.externalRef, theme: p.source === 'mma' ? p.theme : null, urgency: p.source === 'zorgmelding' ? p.urgency : null,
+      wvggz: p.source === 'zorgmelding' ? p.wvggz : null, special_category: event.specialCategory, details: JSON.stringify(details),
+      event_position: event.position, event_id: event.id,
+    };
+  });
   return (
     `INSERT INTO ${queue} (signal_id, municipality, source, status, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position, case_id)
      SELECT v.signal_id, v.municipality, v.source, CASE WHEN l.case_id IS NULL THEN 'nieuw' ELSE 'in-behandeling' END, v.received_at, v.recorded_at,
             v.external_ref, v.theme, v.urgency, v.wvggz, v.special_category, v.details, v.event_position, l.case_id
-       FROM unnest(${columns.join(', ')}) AS v (signal_id, municipality, source, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position, event_id)
+       FROM ${rowsSource(RECEIVED_COLUMNS, rows, param)} AS v (${RECEIVED_COLUMNS.map(([column]) => column).join(', ')})
        LEFT JOIN ${links} l ON l.signal_id = v.signal_id
       ${claimedCte ? `WHERE v.event_id IN (SELECT message_id FROM ${claimedCte})` : ''}
      ON CONFLICT (signal_id) DO NOTHING`

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from '@jest/globals';
 import { REFERRAL_TOPICS, TOPICS, type EventEnvelope, type NewEvent } from '#contracts';
 import {
+  AVE_MODEL,
   BUILT_IN_MODELS,
   BUILT_IN_TABLES_CONFIG,
   CASE_EVENT_VERSION,
@@ -183,6 +184,17 @@ function pathTo(model: ModelDefinition, stateId: string) {
 export async function streamEvents(h: AppHarness, streamId: string): Promise<EventEnvelope[]> {
   const rows = await h.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`, [streamId]);
   return rows.map(rowToEnvelope);
+}
+
+/** An AVE case in AVE 3, referred to the ZVH casusoverleg; resolves once the register has the referral. */
+export async function zvhReferral(h: AppHarness, municipality: string): Promise<{ c: ScriptedCase; referralId: string }> {
+  const signals = await appendSignals(h, municipality);
+  const c = new ScriptedCase(h, municipality);
+  await c.open(AVE_MODEL, signals.ids);
+  await c.walkTo(AVE_MODEL, 'ave-3');
+  const referralId = await c.refer('zvh-casusoverleg', 'Meerdere leefgebieden');
+  await registered(h, referralId);
+  return { c, referralId };
 }
 
 /** Waits until the register has the referral and returns its row. */
