@@ -7,6 +7,7 @@ export * from './event-store.errors.js';
 export * from './event-hash.js';
 export * from './event-row.js';
 export * from './outbox/outbox-relay.js';
+export * from './outbox/due-outbox-rows.js';
 export * from './outbox/dead-letter.js';
 export * from './inbox/inbox.js';
 export * from './inbox/read-envelopes.js';

@@ -2,6 +2,7 @@ import type { MessageTransport, OutgoingMessage } from '#messaging';
 import type { Database, SqlExecutor } from '../database/sql-executor.js';
 import { recordDeadLetter } from './dead-letter.js';
 import { rowToEnvelope, type EventRow } from '../event-row.js';
+import { DUE_OUTBOX_ROWS_SQL } from './due-outbox-rows.js';
 
 export interface OutboxRelayOptions {
   /** Rows taken per round. */
@@ -100,16 +101,7 @@ export class OutboxRelay {
     return this.db.transaction(async (tx) => {
       const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
       if (!lock.rows[0]?.locked) return 'busy' as const;
-      const due = await tx.query<OutboxRow>(
-        `SELECT o.id::text AS id, o.event_id, o.topic, o.message_key, o.message_value, o.headers, o.attempts,
-                CASE WHEN o.message_value IS NULL THEN to_jsonb(e) - 'transaction_id' END AS event
-           FROM outbox o LEFT JOIN events e ON o.message_value IS NULL AND e.id = o.event_id
-          WHERE o.next_attempt_at <= now()
-            AND NOT EXISTS (SELECT 1 FROM outbox w WHERE w.message_key = o.message_key AND w.id < o.id AND w.next_attempt_at > now())
-          ORDER BY o.id
-          LIMIT $1`,
-        [this.batchSize],
-      );
+      const due = await tx.query<OutboxRow>(DUE_OUTBOX_ROWS_SQL, [this.batchSize]);
       if (due.rows.length === 0) return 0;
       const byTopic = new Map<string, Outgoing[]>();
       for (const row of due.rows) {
