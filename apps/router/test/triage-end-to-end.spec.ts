@@ -250,7 +250,7 @@ describe('case membership from the cases topic', () => {
     const signalId = randomUUID();
     const caseId = randomUUID();
     const received: EventEnvelope = { ...template, id: randomUUID(), streamId: `signal-${signalId}`, payload: { ...template.payload, signalId, externalRef: `MMA-late-${signalId}` } };
-    const message = (topic: string, envelope: EventEnvelope, offset: string): IncomingMessage => ({ topic, partition: 0, offset, key: envelope.streamId, value: Buffer.from(JSON.stringify(envelope)), headers: {}, attempt: 1 });
+    const message = (topic: string, envelope: EventEnvelope, offset: string): IncomingMessage => ({ topic, partition: 0, offset, key: envelope.streamId, value: Buffer.from(JSON.stringify(envelope)), headers: {}, attempt: 1, publishedAt: Date.now() });
     const caseMessage = message(TOPICS.cases, { ...caseOpenedEnvelope(home, caseId, [signalId], randomUUID()), payload: { caseId, signalId }, type: 'SignalAddedToCase' }, '1');
     const receivedMessage = message(TOPICS.signals, received, '2');
 
@@ -279,7 +279,7 @@ describe('redelivery', () => {
 
     // Directly: the projection says "duplicate" and the row stays as it was.
     const projection = h.running.app.get(RouterSignalsProjection, { strict: false });
-    const asMessage = (e: EventEnvelope): IncomingMessage => ({ topic: TOPICS.signals, partition: 0, offset: '0', key: e.streamId, value: Buffer.from(JSON.stringify(e)), headers: {}, attempt: 2 });
+    const asMessage = (e: EventEnvelope): IncomingMessage => ({ topic: TOPICS.signals, partition: 0, offset: '0', key: e.streamId, value: Buffer.from(JSON.stringify(e)), headers: {}, attempt: 2, publishedAt: Date.now() });
     expect(await projection.handle(asMessage(received!))).toBe(false);
     expect(await projection.handle(asMessage(linked!))).toBe(false);
     expect(await routerSignalRow(h, signalId)).toEqual(row);

@@ -16,6 +16,7 @@ import { CaseMinimiser } from './shared/case-minimiser.js';
 import { TableStatisticsModule } from './statistics/table-statistics.module.js';
 import { ReferralRegisterRepository } from './referrals/referral-register.repository.js';
 import { TableReferralsController } from './referrals/table-referrals.controller.js';
+import { AwaitingAnswerGauges } from './timers/awaiting-answer.gauges.js';
 import { TablesTimers } from './timers/tables-timers.js';
 
 /**
@@ -41,6 +42,7 @@ import { TablesTimers } from './timers/tables-timers.js';
     LiaisonFeedNotifier,
     LiaisonFeedRepository,
     TablesTimers,
+    AwaitingAnswerGauges,
   ],
 })
 export class TablesModule {}

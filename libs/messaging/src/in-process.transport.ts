@@ -32,6 +32,7 @@ interface StoredMessage {
   key: string;
   value: Buffer;
   headers: Record<string, string>;
+  publishedAt: number;
 }
 
 interface Backoff {
@@ -90,10 +91,12 @@ export class InProcessTransport implements MessageTransport {
     this.assertOpen();
     const log = this.requireTopic(topic);
     // Validate and copy everything first so a bad message rejects the whole call, as one Kafka request would.
+    const publishedAt = Date.now();
     const prepared = messages.map((m) => ({
       key: m.key,
       value: typeof m.value === 'string' ? Buffer.from(m.value, 'utf8') : Buffer.from(m.value),
       headers: copyHeaders(m.headers),
+      publishedAt,
     }));
     for (const message of prepared) {
       if (typeof message.key !== 'string') throw new Error(`Message key must be a string (topic "${topic}")`);
@@ -456,6 +459,7 @@ class PartitionWorker {
       value: Buffer.from(stored.value),
       headers: { ...stored.headers },
       attempt,
+      publishedAt: stored.publishedAt,
     };
   }
 

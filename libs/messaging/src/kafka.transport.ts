@@ -419,6 +419,7 @@ class KafkaSubscription implements Subscription {
       value: message.value ?? Buffer.alloc(0),
       headers: headersToStrings(message.headers),
       attempt: (this.failures.get(failureKey(topic, partition, message.offset)) ?? 0) + 1,
+      publishedAt: Number(message.timestamp),
     };
   }
 

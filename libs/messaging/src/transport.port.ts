@@ -23,6 +23,8 @@ export interface IncomingMessage {
   headers: Record<string, string>;
   /** 1 on first delivery; grows on redelivery after a handler error (best effort across restarts). */
   attempt: number;
+  /** When the message was published, in ms since the epoch (Kafka: the record's timestamp). */
+  publishedAt: number;
 }
 
 export type MessageHandler = (message: IncomingMessage) => Promise<void>;

@@ -201,6 +201,19 @@ export function describeTransportContract(
       expect(raw.headers).toEqual({});
     });
 
+    it('says when each message was published (what consumer lag is measured from)', async () => {
+      const topic = await newTopic();
+      const inbox = new MessageCollector();
+      await subscribe({ groupId: unique('group'), topics: [topic] }, inbox.handler());
+      const before = Date.now();
+      await transport.publish(topic, [{ key: 'k', value: 'v' }]);
+      const after = Date.now();
+      await inbox.waitForCount(1);
+      // Kafka stamps the record when the producer builds it: within the publish call (1 ms of rounding allowed).
+      expect(inbox.messages[0]!.publishedAt).toBeGreaterThanOrEqual(before - 1);
+      expect(inbox.messages[0]!.publishedAt).toBeLessThanOrEqual(after + 1);
+    });
+
     it('ensureTopics is idempotent and leaves existing topics as they are', async () => {
       const topic = unique('topic');
       await transport.ensureTopics([{ topic, partitions: 2 }]);

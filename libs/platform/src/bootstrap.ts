@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import { loadConfig, type AppConfig } from './config/app.config.js';
 import { createHttpApp } from './http/create-http-app.js';
 import { createLogger } from './logging/logger.js';
+import { ProcessMetrics } from './metrics/process-metrics.js';
 import { PlatformModule } from './platform.module.js';
 
 /** What an app contributes to a process. A process runs one app, or all of them (the embedded default). */
@@ -37,7 +38,7 @@ export interface RunningProcess {
 
 @Module({})
 class RootModule {
-  static with(apps: readonly AppDescriptor[], config: AppConfig, logger: Logger, env: Record<string, string | undefined>, clock?: Clock): DynamicModule {
+  static with(apps: readonly AppDescriptor[], config: AppConfig, logger: Logger, env: Record<string, string | undefined>, metrics: ProcessMetrics, clock?: Clock): DynamicModule {
     return {
       module: RootModule,
       imports: [
@@ -46,6 +47,7 @@ class RootModule {
           config,
           logger,
           clock,
+          metrics,
           relay: config.OUTBOX_RELAY_ENABLED,
           migrations: apps.flatMap((a) => [...a.migrations]),
           topics: apps.flatMap((a) => [...a.topics]),
@@ -63,7 +65,8 @@ export async function startProcess(apps: readonly AppDescriptor[], options: Star
   const env = options.env ?? process.env;
   const config = loadConfig(env);
   const logger = createLogger(config.LOG_LEVEL, { apps: apps.map((a) => a.name).join(',') });
-  const app = await createHttpApp(RootModule.with(apps, config, logger, env, options.clock), { logger, title: 'Signaalroute API' });
+  const metrics = new ProcessMetrics();
+  const app = await createHttpApp(RootModule.with(apps, config, logger, env, metrics, options.clock), { logger, title: 'Signaalroute API', metrics });
   if (options.listen === false) {
     await app.init();
     return { app, config, logger, url: null };

@@ -17,3 +17,4 @@ export * from './processing-log/index.js';
 export * from './http/keyset-cursor.js';
 export * from './keyring/index.js';
 export * from './scheduling/periodic-task.js';
+export * from './metrics/index.js';

@@ -8,6 +8,11 @@ import { BlindIndex, masterKeyProviderFor, type MasterKeyProvider } from '#secur
 import { CLOCK, systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
+import { MeteredTransport } from './metrics/metered-transport.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { METRICS } from './metrics/metrics.tokens.js';
+import { registerOutboxGauges } from './metrics/outbox-gauges.js';
+import { ProcessMetrics } from './metrics/process-metrics.js';
 import { Keyring } from './keyring/keyring.js';
 import { CreateKeyring1764500000000 } from './keyring/keyring.migration.js';
 import { DataKeysMasterKeyId1764700000000 } from './keyring/master-key-id.migration.js';
@@ -30,6 +35,8 @@ export interface PlatformOptions {
   relay?: boolean;
   /** Rebuildable read models of the apps in this process, provided as `PROJECTIONS`. */
   projections?: ProjectionDefinition[];
+  /** The process's metrics (`GET /metrics`); the HTTP layer records into the same instance. */
+  metrics?: ProcessMetrics;
 }
 
 /**
@@ -50,10 +57,12 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     const { config, logger } = options;
     const clock = options.clock ?? systemClock;
     const topics = [...new Set([...options.topics, TOPICS.deadLetter])].map((topic) => ({ topic, partitions: config.TOPIC_PARTITIONS }));
+    const metrics = options.metrics ?? new ProcessMetrics();
     return {
       module: PlatformModule,
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
+        { provide: METRICS, useValue: metrics },
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         {
@@ -79,6 +88,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
               migrations: [...PLATFORM_MIGRATIONS, CreateKeyring1764500000000, DataKeysMasterKeyId1764700000000, ...options.migrations],
             });
             await db.migrate();
+            registerOutboxGauges(metrics, db);
             return db;
           },
         },
@@ -94,7 +104,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
             });
             const namespaced = config.KAFKA_TOPIC_PREFIX ? new PrefixedTransport(transport, config.KAFKA_TOPIC_PREFIX) : transport;
             await namespaced.ensureTopics(topics);
-            return namespaced;
+            return new MeteredTransport(namespaced, metrics);
           },
         },
         {
@@ -114,7 +124,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         { provide: SUBJECT_PSEUDONYMIZER, useFactory: () => SubjectPseudonymizer.load(config.PROCESSING_LOG_KEY, config.SIGNAALROUTE_DATA_DIR) },
         { provide: APP_INTERCEPTOR, useClass: ProcessingLogInterceptor },
       ],
-      exports: [APP_CONFIG, MASTER_KEY_PROVIDER, KEYRING, BLIND_INDEX, PROJECTIONS, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
+      exports: [METRICS, APP_CONFIG, MASTER_KEY_PROVIDER, KEYRING, BLIND_INDEX, PROJECTIONS, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
     };
   }
 

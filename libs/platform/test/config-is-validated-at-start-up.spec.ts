@@ -26,4 +26,12 @@ describe('configuration is validated at start-up', () => {
     const names = (error as ConfigError).problems.map((p) => p.split(':')[0]);
     expect(names.sort()).toEqual(['DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_CONSUMER_CONCURRENCY', 'OUTBOX_RELAY_ENABLED', 'PORT']);
   });
+
+  it('takes a metrics token of 32 characters or more, and refuses a short or odd one', () => {
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(32) }).METRICS_TOKEN).toBe('a'.repeat(32));
+    expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();
+    for (const bad of ['short', 'a'.repeat(31), `${'a'.repeat(32)} with spaces`, `${'a'.repeat(32)}\n`]) {
+      expect(() => loadConfig({ METRICS_TOKEN: bad })).toThrow(/METRICS_TOKEN/);
+    }
+  });
 });

@@ -143,6 +143,13 @@ export class AppConfig {
   @IsOptional() @Validate(PreviousMasterKeys)
   SIGNAALROUTE_PREVIOUS_MASTER_KEYS?: string;
 
+  /**
+   * Bearer token Prometheus sends to `GET /metrics` (at least 32 characters); without it the endpoint is open
+   * like `/health` (it holds counts and durations only, no municipality, person, case or signal).
+   */
+  @IsOptional() @Matches(/^[A-Za-z0-9._~+\/=-]{32,256}$/, { message: 'METRICS_TOKEN must be 32 to 256 characters of A-Z, a-z, 0-9 and ._~+/=-' })
+  METRICS_TOKEN?: string;
+
   /** Kafka client id prefix and consumer-group prefix. */
   @IsOptional() @Matches(/^[a-z0-9.\-]+$/)
   KAFKA_CLIENT_ID: string = 'signaalroute';

@@ -3,6 +3,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { PinoNestLogger } from '../logging/logger.js';
+import { recordHttpMetrics } from '../metrics/http-metrics.hook.js';
+import type { ProcessMetrics } from '../metrics/process-metrics.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { continueTrace } from './trace-context.js';
 
@@ -12,6 +14,8 @@ export interface HttpAppOptions {
   logger: Logger;
   title: string;
   version?: string;
+  /** Records every HTTP answer (`signaalroute_http_request_duration_seconds`). */
+  metrics?: ProcessMetrics;
 }
 
 /**
@@ -44,6 +48,7 @@ export async function createHttpApp(rootModule: unknown, options: HttpAppOptions
       'request',
     );
   });
+  if (options.metrics) recordHttpMetrics(fastify, options.metrics);
   app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
   app.enableShutdownHooks();
 

@@ -1,0 +1,6 @@
+export * from './process-metrics.js';
+export * from './metered-transport.js';
+export * from './http-metrics.hook.js';
+export * from './outbox-gauges.js';
+export * from './metrics.controller.js';
+export * from './metrics.tokens.js';

@@ -1,0 +1,50 @@
+import { Gauge } from 'prom-client';
+import type { SqlExecutor } from '#eventstore';
+import type { ProcessMetrics } from './process-metrics.js';
+
+/**
+ * Gauges read from the event store's tables when Prometheus scrapes: the outbox backlog and the age of its
+ * oldest row (the relay's delay), and the dead letters a person has to look at. Each scrape costs three
+ * index-backed queries; a failed query reports NaN for its gauge instead of failing the scrape (or
+ * claiming an empty outbox).
+ */
+export function registerOutboxGauges(metrics: ProcessMetrics, db: SqlExecutor): void {
+  const registers = [metrics.registry];
+  new Gauge({
+    name: 'signaalroute_outbox_pending_messages',
+    help: 'Outbox rows not yet published to the transport (all processes on this database)',
+    registers,
+    async collect() {
+      await sample(this, () => db.query<{ n: string }>('SELECT count(*)::text AS n FROM outbox').then((r) => Number(r.rows[0]!.n)));
+    },
+  });
+  new Gauge({
+    name: 'signaalroute_outbox_oldest_pending_seconds',
+    help: 'Age of the oldest outbox row not yet published (0 when the outbox is empty)',
+    registers,
+    async collect() {
+      await sample(this, () =>
+        db
+          .query<{ age: string | null }>('SELECT extract(epoch FROM now() - (SELECT created_at FROM outbox ORDER BY id LIMIT 1))::text AS age')
+          .then((r) => Math.max(0, Number(r.rows[0]!.age ?? 0))),
+      );
+    },
+  });
+  new Gauge({
+    name: 'signaalroute_dead_letters',
+    help: 'Messages in the dead_letters table (publication or consumption failed for good; see the README)',
+    registers,
+    async collect() {
+      await sample(this, () => db.query<{ n: string }>('SELECT count(*)::text AS n FROM dead_letters').then((r) => Number(r.rows[0]!.n)));
+    },
+  });
+}
+
+/** Sets the gauge from `read`, or to NaN (unknown) when the read fails. */
+export async function sample(gauge: Gauge, read: () => Promise<number>): Promise<void> {
+  try {
+    gauge.set(await read());
+  } catch {
+    gauge.set(Number.NaN);
+  }
+}
