@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -106,4 +106,47 @@ export async function withMachineCpu<T>(phase: () => Promise<T>): Promise<{ resu
   const result = await phase();
   const after = machineCpuMs();
   return { result, cpuMs: before === null || after === null ? null : after - before };
+}
+
+/**
+ * CPU milliseconds (user + system, all threads) spent so far by each kind of process on the machine, from
+ * /proc/<pid>/stat: the product processes given (`name → pid`), PostgreSQL (every `postgres` process),
+ * the Kafka broker (the `java` process running kafka) and this bench itself. Two readings around a phase
+ * show where its CPU went; a process that started or ended in between counts from zero or not at all.
+ */
+export function cpuByProcess(product: Record<string, number | undefined>): Record<string, number> {
+  const ms = (pid: number | string): number => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      return 0;
+    }
+  };
+  const out: Record<string, number> = { postgresql: 0, kafka: 0, bench: ms(process.pid) };
+  for (const [name, pid] of Object.entries(product)) out[name] = pid === undefined ? 0 : ms(pid);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmd: string;
+    try {
+      cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (cmd.startsWith('postgres') || cmd.includes('/bin/postgres\0')) out.postgresql! += ms(entry);
+    else if (cmd.startsWith('java\0') || cmd.includes('/java\0')) {
+      if (cmd.includes('kafka')) out.kafka! += ms(entry);
+    }
+  }
+  return out;
+}
+
+/** `after − before` per process kind, as "name 12.3 ms" per unit of work, largest first. */
+export function cpuSplit(before: Record<string, number>, after: Record<string, number>, count: number): string {
+  return Object.keys(after)
+    .map((name) => [name, (after[name]! - (before[name] ?? 0)) / Math.max(1, count)] as const)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, perUnit]) => `${name} ${perUnit.toFixed(1)} ms`)
+    .join(', ');
 }

@@ -23,7 +23,7 @@ import { TOPICS } from '#contracts';
 import { issueToken, SigningKeys } from '#security';
 import { ROUTER_SIGNALS_CONSUMER } from '../apps/router/src/signals/router-signals.projection.js';
 import { CASE_EVENTS_CONSUMER } from '../apps/tables/src/case-events/case-events.consumer.js';
-import { freshDatabase, KAFKA_BROKERS, machine, machineCpuMs, microsPer, pct, startProduct } from './bench-support.js';
+import { cpuByProcess, cpuSplit, freshDatabase, KAFKA_BROKERS, machine, machineCpuMs, microsPer, pct, startProduct } from './bench-support.js';
 
 const { values } = parseArgs({
   options: { rate: { type: 'string', default: '200' }, duration: { type: 'string', default: '10' }, process: { type: 'string', default: 'all' } },
@@ -213,6 +213,9 @@ try {
   await Promise.all(Array.from({ length: 10 }, () => flow(urls, token)));
 
   const total = Math.round(rate * duration);
+  const productPids: Record<string, number | undefined> =
+    values.process === 'all' ? { product: product.child.pid } : { intake: product.child.pid, router: others[0]!.child.pid, tables: others[1]!.child.pid };
+  const split0 = cpuByProcess(productPids);
   const cpuBefore = machineCpuMs();
   const started = Date.now();
   const flows: Promise<FlowTimes | Error>[] = [];
@@ -225,6 +228,7 @@ try {
   const offeredFor = (Date.now() - started) / 1000;
   const results = await Promise.all(flows);
   const cpuAfter = machineCpuMs();
+  const split1 = cpuByProcess(productPids);
   const ok = results.filter((r): r is FlowTimes => !(r instanceof Error));
   const errors = results.filter((r): r is Error => r instanceof Error);
   const totals = ok.map((r) => r.total).sort((a, b) => a - b);
@@ -274,6 +278,8 @@ try {
       `offered ${total} flows at ${rate}/s over ${offeredFor.toFixed(1)} s (each: 1 signal + open + 4 transitions + referral = 7 requests); ${ok.length} arrived, ${errors.length} failed${errors[0] ? ` (first: ${errors[0].message})` : ''}`,
       // Whole-machine CPU from the first flow until the last one arrived (every process on the box), per flow.
       `machine CPU per flow: ${microsPer(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, ok.length)?.toString().concat(' µs') ?? 'unknown'}`,
+      // The same window split by process (the bench's own HTTP client and Kafka consumers included as "bench").
+      `  of which, per flow: ${cpuSplit(split0, split1, ok.length)}`,
       line('intake 201 → referral on the RIEC topic', totals),
       line('intake 201 → case opened 201', opens),
       line('  intake 201 → router read model has it', ok.map((r) => r.known).sort((a, b) => a - b)),
