@@ -5,3 +5,4 @@ export { InProcessTransport, type InProcessTransportOptions } from './in-process
 export { KafkaTransport, type KafkaTransportConfig, type KafkaConsumerTuning } from './kafka.transport.js';
 export { createTransport, type TransportFactoryConfig } from './transport.factory.js';
 export { PrefixedTransport } from './prefixed.transport.js';
+export * from './kafkajs-idle-timer.fix.js';

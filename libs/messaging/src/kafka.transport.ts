@@ -11,6 +11,7 @@ import {
   type LogEntry,
   type Producer,
 } from 'kafkajs';
+import { fixIdleTimerLoop } from './kafkajs-idle-timer.fix.js';
 import { resolveMaxBatchSize } from './max-batch-size.validator.js';
 import { silentTransportLogger, type TransportLogLevel, type TransportLogger } from './transport-logger.port.js';
 import type {
@@ -126,6 +127,8 @@ export class KafkaTransport implements MessageTransport {
   private closing: Promise<void> | undefined;
 
   constructor(config: KafkaTransportConfig) {
+    // kafkajs 2.2.4 spins a 1 ms timer per broker connection when idle; see kafkajs-idle-timer.fix.ts.
+    fixIdleTimerLoop();
     if (config.brokers.length === 0) throw new Error('KafkaTransport needs at least one broker');
     this.logger = config.logger ?? silentTransportLogger;
     this.partitionsDefault = config.partitionsDefault ?? 3;

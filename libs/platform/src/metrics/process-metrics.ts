@@ -59,7 +59,8 @@ export class ProcessMetrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry });
+    // Event-loop lag sampled every 50 ms (the default, 10 ms, wakes an idle process 100 times a second).
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 50 });
   }
 
   /** The Prometheus text exposition of everything registered. */
