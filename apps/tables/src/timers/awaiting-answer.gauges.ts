@@ -12,38 +12,30 @@ import { DATABASE, METRICS, type ProcessMetrics } from '#platform';
 @Injectable()
 export class AwaitingAnswerGauges {
   constructor(@Inject(METRICS) metrics: ProcessMetrics, @Inject(DATABASE) db: Database) {
-    const registers = [metrics.registry];
-    /** Sets both series from one count; NaN (unknown) when the read fails. */
-    const byOverdue = async (gauge: Gauge<'overdue'>, sql: string): Promise<void> => {
-      let waiting = Number.NaN;
-      let overdue = Number.NaN;
-      try {
-        const r = await db.query<{ overdue: string; waiting: string }>(sql);
-        waiting = Number(r.rows[0]!.waiting);
-        overdue = Number(r.rows[0]!.overdue);
-      } catch {
-        // left unknown
-      }
-      gauge.set({ overdue: 'true' }, overdue);
-      gauge.set({ overdue: 'false' }, waiting - overdue);
-    };
-    new Gauge({
-      name: 'signaalroute_liaison_escalations_awaiting_ack',
-      help: 'Police escalations not yet acknowledged, by whether the current tier\'s acknowledgement deadline has passed',
-      labelNames: ['overdue'] as const,
-      registers,
-      async collect() {
-        await byOverdue(this, "SELECT count(*)::text AS waiting, count(*) FILTER (WHERE ack_due_at <= now())::text AS overdue FROM liaison_escalations WHERE status = 'open'");
-      },
-    });
-    new Gauge({
-      name: 'signaalroute_referrals_awaiting_answer',
-      help: 'Referrals a table has not yet accepted or returned, by whether the acceptance deadline has passed',
-      labelNames: ['overdue'] as const,
-      registers,
-      async collect() {
-        await byOverdue(this, "SELECT count(*)::text AS waiting, count(*) FILTER (WHERE accept_by <= now())::text AS overdue FROM table_referrals WHERE status = 'open'");
-      },
-    });
+    /** A gauge with an `overdue="true"` and an `overdue="false"` series from one count; NaN when the read fails. */
+    const awaiting = (name: string, help: string, table: string, deadline: string) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['overdue'] as const,
+        registers: [metrics.registry],
+        async collect() {
+          let waiting = Number.NaN;
+          let overdue = Number.NaN;
+          try {
+            const r = await db.query<{ overdue: string; waiting: string }>(
+              `SELECT count(*)::text AS waiting, count(*) FILTER (WHERE ${deadline} <= now())::text AS overdue FROM ${table} WHERE status = 'open'`,
+            );
+            waiting = Number(r.rows[0]!.waiting);
+            overdue = Number(r.rows[0]!.overdue);
+          } catch {
+            // left unknown
+          }
+          this.set({ overdue: 'true' }, overdue);
+          this.set({ overdue: 'false' }, waiting - overdue);
+        },
+      });
+    awaiting('signaalroute_liaison_escalations_awaiting_ack', "Police escalations not yet acknowledged, by whether the current tier's acknowledgement deadline has passed", 'liaison_escalations', 'ack_due_at');
+    awaiting('signaalroute_referrals_awaiting_answer', 'Referrals a table has not yet accepted or returned, by whether the acceptance deadline has passed', 'table_referrals', 'accept_by');
   }
 }
