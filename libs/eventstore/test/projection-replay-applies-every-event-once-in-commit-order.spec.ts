@@ -55,10 +55,24 @@ describe.each([
   }
 
   const positions = (events: EventEnvelope[]) => events.map((e) => BigInt(e.position));
+
+  /**
+   * Waits until every event committed so far lies below the oldest transaction in flight on the server: a
+   * replay reads only there (so it never skips a late commit), and a long write in another test file's
+   * database can hold that back for a moment.
+   */
+  async function horizonPassesTheLog(): Promise<void> {
+    for (const started = Date.now(); Date.now() - started < 30_000; await new Promise((r) => setTimeout(r, 50))) {
+      const r = await t.db.query<{ passed: boolean }>('SELECT coalesce((SELECT max(transaction_id) FROM events) < pg_snapshot_xmin(pg_current_snapshot()), true) AS passed');
+      if (r.rows[0]!.passed) return;
+    }
+    throw new Error('the oldest-transaction-in-flight horizon did not pass the log within 30 s');
+  }
   const ascending = (xs: bigint[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
 
   it('applies every event of its types once, in commit order, across many small batches', async () => {
     const ids = await appendProbes(12, 20);
+    await horizonPassesTheLog();
     const report = await new ProjectionReplayer(t.db, [counting]).replay('replay-probe', { batchSize: 7 });
     const applied = seen.filter((e) => ids.includes(e.id));
     expect(applied.map((e) => e.id).sort()).toEqual([...ids].sort());
@@ -72,6 +86,7 @@ describe.each([
 
   it('with writers appending during the replay, still applies each event once and in order, and reaches what was committed before it began', async () => {
     const before = await appendProbes(6, 15);
+    await horizonPassesTheLog();
     // A bounded amount of writing while the replay runs (a replay with batches of 5 never ends if the
     // writers outpace it forever).
     const writers = (async () => {
