@@ -29,7 +29,8 @@ describe('metrics for the operator', () => {
   let coordinator: string;
 
   beforeAll(async () => {
-    h = await startApp({ apps: ALL_APPS, env: { METRICS_TOKEN } });
+    // The deadline and tier timers wait an hour: rows a test puts in the read models are only counted, never processed.
+    h = await startApp({ apps: ALL_APPS, env: { METRICS_TOKEN, DEADLINE_POLL_INTERVAL_MS: '3600000', TABLES_POLL_INTERVAL_MS: '3600000' } });
     coordinator = await h.token('coordinator', [MUNICIPALITY]);
   });
   afterAll(async () => h?.stop());
@@ -45,7 +46,9 @@ describe('metrics for the operator', () => {
     const none = await h.request('GET', '/metrics');
     expect({ status: none.status, code: none.body?.code }).toEqual({ status: 401, code: 'AUTH.TOKEN_MISSING' });
     expect(none.contentType).toMatch(/^application\/problem\+json/);
-    const wrong = await h.request('GET', '/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN.slice(0, -1)}x` } });
+    // Same length, last character changed (always a different one: the token is random and may end in any character).
+    const another = `${METRICS_TOKEN.slice(0, -1)}${METRICS_TOKEN.endsWith('A') ? 'B' : 'A'}`;
+    const wrong = await h.request('GET', '/metrics', { headers: { authorization: `Bearer ${another}` } });
     expect({ status: wrong.status, code: wrong.body?.code }).toEqual({ status: 401, code: 'AUTH.TOKEN_INVALID' });
     // A user's API token is not the metrics token either.
     const user = await h.request('GET', '/metrics', { token: coordinator });
@@ -119,6 +122,39 @@ describe('metrics for the operator', () => {
       expect(sampleOf(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     } finally {
       await h.query(`DELETE FROM outbox WHERE message_key = 'metrics-probe'`);
+    }
+  });
+
+  it('counts escalations and referrals awaiting an answer, split by a passed deadline, and deadlines not yet processed', async () => {
+    const [late, onTime, escalation, caseId] = [`metrics-${randomUUID()}`, `metrics-${randomUUID()}`, randomUUID(), randomUUID()];
+    await h.query(
+      `INSERT INTO table_referrals (referral_id, case_id, table_id, municipality, case_type, status, referred_at, published_at, accept_by, version)
+       VALUES ($1, 'case-x', 'riec', $3, 'ave', 'open', now(), now(), now() - interval '1 day', 1),
+              ($2, 'case-x', 'riec', $3, 'ave', 'open', now(), now(), now() + interval '1 day', 1)`,
+      [late, onTime, MUNICIPALITY],
+    );
+    await h.query(
+      `INSERT INTO liaison_escalations (escalation_id, case_id, municipality, case_type, trigger, tiers, status, tier_index, attempt, ack_due_at, raised_at, updated_at, summary, version)
+       VALUES ($1, 'case-x', $2, 'ave', '{}', '[]', 'open', 0, 1, now() - interval '1 minute', now(), now(), '{}', 1)`,
+      [escalation, MUNICIPALITY],
+    );
+    await h.query(
+      `INSERT INTO case_view (case_id, municipality, model_id, model_version, current_state, status, version, state, next_deadline_at, opened_at, updated_at)
+       VALUES ($1, $2, 'ave', 1, 'ave-1', 'open', 1, '{}', now() - interval '1 minute', now(), now())`,
+      [caseId, MUNICIPALITY],
+    );
+    try {
+      const text = await scrape();
+      expect(sampleOf(text, 'signaalroute_referrals_awaiting_answer', { overdue: 'true' })).toBe(1);
+      expect(sampleOf(text, 'signaalroute_referrals_awaiting_answer', { overdue: 'false' })).toBe(1);
+      expect(sampleOf(text, 'signaalroute_liaison_escalations_awaiting_ack', { overdue: 'true' })).toBe(1);
+      expect(sampleOf(text, 'signaalroute_liaison_escalations_awaiting_ack', { overdue: 'false' })).toBe(0);
+      expect(sampleOf(text, 'signaalroute_case_deadlines_due')).toBe(1);
+      for (const id of [late, onTime, escalation, caseId]) expect(text).not.toContain(id);
+    } finally {
+      await h.query('DELETE FROM table_referrals WHERE referral_id = ANY($1)', [[late, onTime]]);
+      await h.query('DELETE FROM liaison_escalations WHERE escalation_id = $1', [escalation]);
+      await h.query('DELETE FROM case_view WHERE case_id = $1', [caseId]);
     }
   });
 });

@@ -6,7 +6,7 @@ import { startApp, waitFor, type AppHarness } from '../../../test/support/app-ha
 import { DISCLOSURE_REGISTER_PROJECTION } from '../src/disclosures/disclosure-register.projection.js';
 import { LIAISON_FEED_PROJECTION } from '../src/liaison/liaison-feed.projection.js';
 import { REFERRAL_REGISTER_PROJECTION } from '../src/referrals/referral-register.projection.js';
-import { appendSignals, keyringOf, registered, ScriptedCase, TABLES_APP, timersOf } from './support/tables-fixtures.js';
+import { appendSignals, keyringOf, registered, ScriptedCase, TABLES_APP, timersOf, zvhReferral } from './support/tables-fixtures.js';
 
 /**
  * The tables' register, the liaison escalations with their feed and the disclosure register, rebuilt from
@@ -25,17 +25,6 @@ let liaison: string;
 const referrals = { accepted: '', returned: '', overdue: '', rejected: '', open: '' };
 let escalationId = '';
 
-/** An AVE case in AVE 3 referred to the ZVH casusoverleg, once the register has it. */
-async function zvhReferral(): Promise<string> {
-  const signals = await appendSignals(h, ENSCHEDE);
-  const c = new ScriptedCase(h, ENSCHEDE);
-  await c.open(AVE_MODEL, signals.ids);
-  await c.walkTo(AVE_MODEL, 'ave-3');
-  const referralId = await c.refer('zvh-casusoverleg', 'Meerdere leefgebieden');
-  await registered(h, referralId);
-  return referralId;
-}
-
 const path = (id: string, action: string) => `/v1/tables/zvh-casusoverleg/referrals/${id}${action}`;
 
 beforeAll(async () => {
@@ -44,17 +33,17 @@ beforeAll(async () => {
   zvhMember = await h.token('table-member', [ENSCHEDE], { subject: 'zvh-petra', tables: ['zvh-casusoverleg'] });
   liaison = await h.token('police-liaison', [ENSCHEDE], { subject: 'agent-jansen' });
 
-  referrals.accepted = await zvhReferral();
+  referrals.accepted = (await zvhReferral(h, ENSCHEDE)).referralId;
   expect((await h.request('POST', path(referrals.accepted, '/accept'), { token: zvhMember })).status).toBe(200);
-  referrals.returned = await zvhReferral();
+  referrals.returned = (await zvhReferral(h, ENSCHEDE)).referralId;
   expect((await h.request('POST', path(referrals.returned, '/return'), { token: zvhMember, body: { reason: 'Geen zorgvraag' } })).status).toBe(200);
-  referrals.overdue = await zvhReferral();
+  referrals.overdue = (await zvhReferral(h, ENSCHEDE)).referralId;
   const due = await registered(h, referrals.overdue);
   const timers = timersOf(h);
   if (due.remind_at) await timers.tick(new Date(due.remind_at));
   await timers.tick(new Date(due.accept_by));
   await waitFor(async () => (await h.query('SELECT 1 FROM table_referrals WHERE referral_id = $1 AND overdue_at IS NOT NULL', [referrals.overdue])).length > 0, { what: 'the overdue notice' });
-  referrals.open = await zvhReferral();
+  referrals.open = (await zvhReferral(h, ENSCHEDE)).referralId;
 
   const rejected = new ScriptedCase(h, ENSCHEDE);
   await rejected.open(AVE_MODEL, (await appendSignals(h, ENSCHEDE)).ids);

@@ -10,7 +10,7 @@ import type { AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
 import { MeteredTransport } from './metrics/metered-transport.js';
 import { MetricsController } from './metrics/metrics.controller.js';
-import { METRICS } from './metrics/metrics.tokens.js';
+import { METRICS, OUTBOX_GAUGES } from './metrics/metrics.tokens.js';
 import { registerOutboxGauges } from './metrics/outbox-gauges.js';
 import { ProcessMetrics } from './metrics/process-metrics.js';
 import { Keyring } from './keyring/keyring.js';
@@ -88,11 +88,11 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
               migrations: [...PLATFORM_MIGRATIONS, CreateKeyring1764500000000, DataKeysMasterKeyId1764700000000, ...options.migrations],
             });
             await db.migrate();
-            registerOutboxGauges(metrics, db);
             return db;
           },
         },
         { provide: EVENT_STORE, useFactory: (db: Database) => new EventStore(db, clock), inject: [DATABASE] },
+        { provide: OUTBOX_GAUGES, useFactory: (db: Database) => registerOutboxGauges(metrics, db), inject: [DATABASE] },
         {
           provide: MESSAGE_TRANSPORT,
           useFactory: async () => {
