@@ -81,6 +81,20 @@ const TO_KAFKAJS_LEVEL = {
  */
 const EXPECTED_PRODUCER_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
 
+/**
+ * kafkajs' text for LEADER_NOT_AVAILABLE. Creating topics, kafkajs waits for their leaders by asking for
+ * metadata until the broker names one, and logs every "not yet" answer at error level before it asks again;
+ * a busy broker gives several. They are part of the wait, not a failure (a wait that gives up throws).
+ */
+const LEADER_NOT_YET_ELECTED = 'There is no leader for this topic-partition as we are in the middle of a leadership election';
+
+/** The level a kafkajs log entry is passed on at: its own, except for the expected messages above (debug). */
+export function transportLevelOf(level: KafkaLogLevel, message: string, extra: Record<string, unknown>): TransportLogLevel {
+  if (message === EXPECTED_PRODUCER_WARNING) return 'debug';
+  if (message.startsWith('Response Metadata(') && extra.error === LEADER_NOT_YET_ELECTED) return 'debug';
+  return fromKafkaLevel(level);
+}
+
 /** Failed-attempt counters kept per subscription; bounded so revoked partitions cannot grow it forever. */
 const MAX_TRACKED_FAILURES = 10_000;
 
@@ -281,7 +295,7 @@ export class KafkaTransport implements MessageTransport {
 
   private log(configured: TransportLogLevel | 'nothing', { namespace, level, log }: LogEntry): void {
     const { message, timestamp: _timestamp, logger: _logger, ...extra } = log;
-    const mapped: TransportLogLevel = message === EXPECTED_PRODUCER_WARNING ? 'debug' : fromKafkaLevel(level);
+    const mapped = transportLevelOf(level, message, extra);
     if (LEVEL_RANK[mapped] > LEVEL_RANK[configured]) return;
     this.logger(mapped, message, { namespace, ...extra });
   }
