@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Consumer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer } from 'kafkajs';
 import type { MessageTransport, Subscription } from '#messaging';
 
 /**
@@ -149,7 +149,7 @@ export async function startGroupsAtEnd(brokers: readonly string[], groups: reado
     for (const group of groups) {
       const ends: { topic: string; partition: number; offset: string }[] = [];
       for (const topic of group.topics) {
-        for (const p of await admin.fetchTopicOffsets(topic)) ends.push({ topic, partition: p.partition, offset: p.high });
+        for (const p of await topicEnds(admin, topic)) ends.push({ topic, partition: p.partition, offset: p.high });
       }
       // kafkajs' admin.setOffsets does this one topic at a time with a 5 s fetch wait each; one short-poll
       // member per group that seeks every partition (seeks are committed) takes a fraction of a second.
@@ -184,6 +184,26 @@ export async function startGroupsAtEnd(brokers: readonly string[], groups: reado
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * `admin.fetchTopicOffsets`, retried while the broker answers with a retriable error. kafkajs retries only an
+ * unknown topic there and gives up at once on "not the leader for that topic-partition", which a KRaft broker
+ * answers for a moment after a topic was created (even with `waitForLeaders`, when another process created
+ * it): CI failed on exactly that.
+ */
+export async function topicEnds(admin: Admin, topic: string): Promise<{ partition: number; high: string }[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      const retriable = (error as { retriable?: unknown }).retriable === true;
+      if (!retriable || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+    }
   }
 }
 

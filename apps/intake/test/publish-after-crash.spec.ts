@@ -8,7 +8,7 @@ import { TypeOrmDatabase } from '#eventstore';
 import { OUTBOX_RELAY } from '#platform';
 import { httpRequest, resolveInfra, startApp, testClientId, tokenIssuer, TOPIC_PARTITIONS, waitFor } from '../../../test/support/app-harness.js';
 import { createPostgresDatabase, dropPostgresDatabase, kafkaBrokers } from '../../../test/support/infra.js';
-import { committedOffset, startGroupsAtEnd, watchKafkaTopics, type TopicWatcher, type WatchedMessage } from '../../../test/support/kafka-probe.js';
+import { committedOffset, startGroupsAtEnd, topicEnds, watchKafkaTopics, type TopicWatcher, type WatchedMessage } from '../../../test/support/kafka-probe.js';
 import { buildProduct, startProductProcess, type ProductBuild, type ProductProcess } from '../../../test/support/product-process.js';
 import { INTAKE_MIGRATIONS } from '../src/intake.migrations.js';
 import { TRIAGE_QUEUE_CONSUMER } from '../src/triage-queue/triage-queue.projection.js';
@@ -200,7 +200,7 @@ async function readToEnd(w: TopicWatcher, message: WatchedMessage): Promise<void
   await admin.connect();
   let end: bigint;
   try {
-    const offsets = await admin.fetchTopicOffsets(message.topic);
+    const offsets = await topicEnds(admin, message.topic);
     end = BigInt(offsets.find((o) => o.partition === message.partition)!.high);
   } finally {
     await admin.disconnect();
