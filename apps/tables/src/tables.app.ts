@@ -1,5 +1,6 @@
 import { REFERRAL_TOPICS, TOPICS } from '#contracts';
 import { BUILT_IN_TABLES_CONFIG } from '#domain';
+import { CASE_EVENTS_CONSUMER, CASE_EVENTS_TOPICS } from './case-events/case-events.consumer.js';
 import { DISCLOSURE_REGISTER_PROJECTION } from './disclosures/disclosure-register.projection.js';
 import { LIAISON_FEED_PROJECTION } from './liaison/liaison-feed.projection.js';
 import { REFERRAL_REGISTER_PROJECTION } from './referrals/referral-register.projection.js';
@@ -16,4 +17,5 @@ export const TABLES_APP = {
   migrations: TABLES_MIGRATIONS,
   topics: [TOPICS.cases, TOPICS.signals, REFERRAL_TOPICS.referrals, REFERRAL_TOPICS.liaisonEscalations, ...BUILT_IN_TABLES_CONFIG.tables.map((t) => t.topic)],
   projections: [REFERRAL_REGISTER_PROJECTION, LIAISON_FEED_PROJECTION, DISCLOSURE_REGISTER_PROJECTION],
+  inboxConsumers: [{ consumer: CASE_EVENTS_CONSUMER, topics: CASE_EVENTS_TOPICS }],
 } as const;

@@ -10,6 +10,7 @@ export * from './outbox/outbox-relay.js';
 export * from './outbox/due-outbox-rows.js';
 export * from './outbox/dead-letter.js';
 export * from './inbox/inbox.js';
+export * from './inbox/inbox-pruning.js';
 export * from './inbox/read-envelopes.js';
 export * from './projections/checkpoint.store.js';
 export * from './migrations/index.js';

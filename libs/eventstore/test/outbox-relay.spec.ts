@@ -27,6 +27,9 @@ class RecordingTransport implements MessageTransport {
   async healthy() {
     return true;
   }
+  async redeliveryHorizon(topics: readonly string[]) {
+    return new Map(topics.map((t) => [t, 0]));
+  }
   async close() {}
 }
 

@@ -22,6 +22,13 @@ export interface InProcessTransportOptions {
    * lags further behind, or a new `fromBeginning` group, skips them. Default 10 000.
    */
   retentionPerPartition?: number;
+  /**
+   * How long a message is kept after publication, in milliseconds; older ones are dropped like the count
+   * above (and like Kafka's `retention.ms`). Default 7 days, Kafka's default.
+   */
+  retentionMs?: number;
+  /** The time messages are published and aged at, in ms since the epoch (tests move it). Default `Date.now`. */
+  now?: () => number;
   /** Backoff before a failed message is redelivered: initial × multiplier^(failures−1), capped. */
   redelivery?: { initialBackoffMs?: number; maxBackoffMs?: number; multiplier?: number };
   logger?: TransportLogger;
@@ -62,14 +69,18 @@ export class InProcessTransport implements MessageTransport {
   private readonly topics = new Map<string, TopicLog>();
   private readonly groups = new Map<string, ConsumerGroup>();
   private readonly partitionsDefault: number;
-  private readonly retention: number;
+  private readonly retention: PartitionRetention;
   private readonly backoff: Backoff;
   private readonly logger: TransportLogger;
   private closed = false;
 
   constructor(options: InProcessTransportOptions = {}) {
     this.partitionsDefault = positiveInteger(options.partitionsDefault ?? 3, 'partitionsDefault');
-    this.retention = positiveInteger(options.retentionPerPartition ?? 10_000, 'retentionPerPartition');
+    this.retention = {
+      messages: positiveInteger(options.retentionPerPartition ?? 10_000, 'retentionPerPartition'),
+      ms: positiveInteger(options.retentionMs ?? DEFAULT_RETENTION_MS, 'retentionMs'),
+      now: options.now ?? Date.now,
+    };
     this.backoff = {
       initialMs: options.redelivery?.initialBackoffMs ?? 50,
       maxMs: options.redelivery?.maxBackoffMs ?? 2_000,
@@ -91,7 +102,7 @@ export class InProcessTransport implements MessageTransport {
     this.assertOpen();
     const log = this.requireTopic(topic);
     // Validate and copy everything first so a bad message rejects the whole call, as one Kafka request would.
-    const publishedAt = Date.now();
+    const publishedAt = this.retention.now();
     const prepared = messages.map((m) => ({
       key: m.key,
       value: typeof m.value === 'string' ? Buffer.from(m.value, 'utf8') : Buffer.from(m.value),
@@ -117,6 +128,12 @@ export class InProcessTransport implements MessageTransport {
 
   async healthy(): Promise<boolean> {
     return !this.closed;
+  }
+
+  /** Every topic keeps its messages `retentionMs`; nothing survives the process anyway. */
+  async redeliveryHorizon(topics: readonly string[]): Promise<Map<string, number | null>> {
+    for (const topic of topics) this.requireTopic(topic);
+    return new Map(topics.map((topic) => [topic, this.retention.ms]));
   }
 
   async close(): Promise<void> {
@@ -153,13 +170,23 @@ export class InProcessTransport implements MessageTransport {
   }
 }
 
+/** Seven days, Kafka's default `retention.ms`. */
+const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
+
+/** How much of its past a partition keeps: at most `messages` messages, none older than `ms`. */
+interface PartitionRetention {
+  messages: number;
+  ms: number;
+  now: () => number;
+}
+
 class TopicLog {
   readonly partitions: PartitionLog[];
 
   constructor(
     readonly name: string,
     partitionCount: number,
-    retention: number,
+    retention: PartitionRetention,
   ) {
     this.partitions = Array.from({ length: partitionCount }, () => new PartitionLog(retention));
   }
@@ -171,7 +198,7 @@ class PartitionLog {
   startOffset = 0;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly retention: number) {}
+  constructor(private readonly retention: PartitionRetention) {}
 
   /** Offset the next appended message gets. */
   get endOffset(): number {
@@ -185,12 +212,23 @@ class PartitionLog {
   append(message: Omit<StoredMessage, 'offset'>): void {
     this.messages.push({ ...message, offset: this.endOffset });
     // Trim in chunks (a quarter of the retention) so dropping old messages stays amortised O(1).
-    if (this.messages.length > this.retention + Math.max(1, this.retention >>> 2)) {
-      const drop = this.messages.length - this.retention;
-      this.messages.splice(0, drop);
-      this.startOffset += drop;
-    }
+    const kept = this.retention.messages;
+    if (this.messages.length > kept + Math.max(1, kept >>> 2)) this.drop(this.messages.length - kept);
+    this.dropExpired();
     for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Drops the messages older than the retention time (they are in publication order). */
+  dropExpired(): void {
+    const cutoff = this.retention.now() - this.retention.ms;
+    let expired = 0;
+    while (expired < this.messages.length && this.messages[expired]!.publishedAt < cutoff) expired++;
+    if (expired > 0) this.drop(expired);
+  }
+
+  private drop(count: number): void {
+    this.messages.splice(0, count);
+    this.startOffset += count;
   }
 
   onAppend(listener: () => void): () => void {
@@ -218,6 +256,7 @@ class ConsumerGroup {
     for (const log of logs) {
       if (!this.offsets.has(log.name)) {
         // No committed offset yet: start at the oldest retained message or at the end, like auto.offset.reset.
+        for (const p of log.partitions) p.dropExpired();
         this.offsets.set(
           log.name,
           log.partitions.map((p) => (fromBeginning ? p.startOffset : p.endOffset)),

@@ -1,4 +1,5 @@
 import {
+  ConfigResourceTypes,
   Kafka,
   Partitioners,
   logLevel as KafkaLogLevel,
@@ -11,6 +12,7 @@ import {
   type LogEntry,
   type Producer,
 } from 'kafkajs';
+import { kafkaRedeliveryHorizon, type KafkaTopicRetentionConfig } from './kafka-redelivery-horizon.js';
 import { fixIdleTimerLoop } from './kafkajs-idle-timer.fix.js';
 import { resolveMaxBatchSize } from './max-batch-size.validator.js';
 import { silentTransportLogger, type TransportLogLevel, type TransportLogger } from './transport-logger.port.js';
@@ -244,6 +246,28 @@ export class KafkaTransport implements MessageTransport {
       return true;
     });
     return withTimeout(probe, this.healthTimeoutMs).catch(() => false);
+  }
+
+  async redeliveryHorizon(topics: readonly string[]): Promise<Map<string, number | null>> {
+    this.assertOpen();
+    const horizons = new Map<string, number | null>();
+    if (topics.length === 0) return horizons;
+    const admin = await this.connectedAdmin();
+    const described = await admin
+      .describeConfigs({
+        includeSynonyms: false,
+        resources: [...new Set(topics)].map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'segment.ms', 'cleanup.policy'] })),
+      })
+      .catch((error: unknown) => {
+        if (!hasKafkaErrorType(error, 'UNKNOWN_TOPIC_OR_PARTITION')) throw error;
+        throw new Error(`cannot read how long ${topics.join(', ')} keep messages: one of them does not exist (${(error as Error).message})`, { cause: error });
+      });
+    for (const resource of described.resources) {
+      if (resource.errorCode !== 0) throw new Error(`topic ${resource.resourceName}: the broker did not describe its configuration (${resource.errorMessage ?? `error ${resource.errorCode}`})`);
+      const config: KafkaTopicRetentionConfig = Object.fromEntries(resource.configEntries.map((e) => [e.configName, e.configValue]));
+      horizons.set(resource.resourceName, kafkaRedeliveryHorizon(resource.resourceName, config));
+    }
+    return horizons;
   }
 
   close(): Promise<void> {

@@ -51,6 +51,11 @@ export class PrefixedTransport implements MessageTransport {
     return this.inner.healthy();
   }
 
+  async redeliveryHorizon(topics: readonly string[]): Promise<Map<string, number | null>> {
+    const physical = await this.inner.redeliveryHorizon(topics.map(this.physical));
+    return new Map(topics.map((topic) => [topic, physical.get(this.physical(topic)) ?? null]));
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

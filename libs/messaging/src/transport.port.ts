@@ -82,6 +82,12 @@ export interface MessageTransport {
   subscribeBatch(options: BatchSubscribeOptions, handler: BatchMessageHandler): Promise<Subscription>;
   /** True when the transport can reach its backend (readiness). */
   healthy(): Promise<boolean>;
+  /**
+   * For each topic: the longest a message may still be delivered after it was published, in milliseconds, or
+   * null when the topic keeps messages without a time limit (Kafka: `retention.ms` -1, or a compacted topic).
+   * A consumer that must recognise a redelivered message (the inbox) has to remember it at least this long.
+   */
+  redeliveryHorizon(topics: readonly string[]): Promise<Map<string, number | null>>;
   close(): Promise<void>;
 }
 

@@ -54,6 +54,38 @@ describe('InProcessTransport specifics', () => {
     }
   });
 
+  it('drops messages older than its retention time, like Kafka\'s retention.ms, and says so as its redelivery horizon', async () => {
+    let now = Date.parse('2026-11-26T12:00:00Z');
+    const transport = new InProcessTransport({ retentionMs: 60_000, now: () => now });
+    try {
+      await transport.ensureTopics([{ topic: 't', partitions: 1 }]);
+      expect(await transport.redeliveryHorizon(['t'])).toEqual(new Map([['t', 60_000]]));
+      for (let seq = 0; seq < 5; seq++) {
+        await transport.publish('t', [{ key: 'k', value: JSON.stringify({ seq }) }]);
+        now += 20_000;
+      }
+      // Now the first two messages are 100 and 80 s old, the third exactly 60 s: a new group starts at the third.
+      const inbox = new MessageCollector();
+      await transport.subscribe({ groupId: 'late', topics: ['t'] }, inbox.handler());
+      await inbox.waitUntil((ms) => ms.some((m) => body(m).seq === 4), 'the newest message');
+      expect(inbox.messages.map((m) => body(m).seq)).toEqual([2, 3, 4]);
+      expect(inbox.messages[0]!.offset).toBe('2');
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it('answers the redelivery horizon only for topics it has', async () => {
+    const transport = new InProcessTransport();
+    try {
+      await transport.ensureTopics([{ topic: 't', partitions: 1 }]);
+      expect(await transport.redeliveryHorizon(['t'])).toEqual(new Map([['t', 7 * 24 * 3_600_000]]));
+      await expect(transport.redeliveryHorizon(['t', 'nope'])).rejects.toThrow(/Topic "nope" does not exist/);
+    } finally {
+      await transport.close();
+    }
+  });
+
   it('rejects invalid partition counts', async () => {
     const transport = new InProcessTransport();
     await expect(transport.ensureTopics([{ topic: 't', partitions: 1.5 }])).rejects.toThrow(/positive integer/);

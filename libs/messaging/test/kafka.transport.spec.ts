@@ -83,6 +83,32 @@ describe('KafkaTransport specifics', () => {
     await transport?.close();
   });
 
+  it('reads each topic\'s redelivery horizon from the broker: retention.ms + segment.ms, none for compacted or unlimited topics', async () => {
+    const topics = { plain: `${namePrefix}-horizon-plain`, short: `${namePrefix}-horizon-short`, compacted: `${namePrefix}-horizon-compact`, forever: `${namePrefix}-horizon-forever` };
+    await transport.ensureTopics([{ topic: topics.plain, partitions: 1 }]);
+    const admin = new Kafka({ clientId: `horizon-${runId}`, brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          { topic: topics.short, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '3600000' }, { name: 'segment.ms', value: '600000' }] },
+          { topic: topics.compacted, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+          { topic: topics.forever, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] },
+        ],
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    const horizons = await transport.redeliveryHorizon(Object.values(topics));
+    // The broker's defaults (scripts/kafka.sh: log.retention.hours=168, segment.ms 7 days).
+    expect(horizons.get(topics.plain)).toBe(14 * 24 * 3_600_000);
+    expect(horizons.get(topics.short)).toBe(4_200_000);
+    expect(horizons.get(topics.compacted)).toBeNull();
+    expect(horizons.get(topics.forever)).toBeNull();
+    await expect(transport.redeliveryHorizon([`${namePrefix}-horizon-missing`])).rejects.toThrow(/horizon-missing/);
+  });
+
   it('does not let a handler error stop the consumer (no crash without restart)', async () => {
     const topic = `${namePrefix}-crash`;
     await transport.ensureTopics([{ topic, partitions: 1 }]);

@@ -9,6 +9,7 @@ import { loadConfig, type AppConfig } from './config/app.config.js';
 import { createHttpApp } from './http/create-http-app.js';
 import { createLogger } from './logging/logger.js';
 import { ProcessMetrics } from './metrics/process-metrics.js';
+import type { InboxConsumer } from './inbox/inbox-retention.rule.js';
 import { PlatformModule } from './platform.module.js';
 
 /** What an app contributes to a process. A process runs one app, or all of them (the embedded default). */
@@ -17,6 +18,8 @@ export interface AppDescriptor {
   module: Function;
   migrations: readonly Function[];
   topics: readonly string[];
+  /** Its consumers that keep inbox rows, with the topics they read (their old rows are pruned). */
+  inboxConsumers?: readonly InboxConsumer[];
   /** Read models the app owns that can be rebuilt from the event log (replayed and compared by the audit app). */
   projections?: readonly ProjectionDefinition[];
 }
@@ -52,6 +55,7 @@ class RootModule {
           migrations: apps.flatMap((a) => [...a.migrations]),
           topics: apps.flatMap((a) => [...a.topics]),
           projections: apps.flatMap((a) => [...(a.projections ?? [])]),
+          inboxConsumers: apps.flatMap((a) => [...(a.inboxConsumers ?? [])]),
         }),
         SecurityModule.forRoot({ ...securityOptionsFromEnv(env as NodeJS.ProcessEnv), dataDir: config.SIGNAALROUTE_DATA_DIR }),
         ...apps.map((a) => a.module as never),
@@ -67,10 +71,14 @@ export async function startProcess(apps: readonly AppDescriptor[], options: Star
   const logger = createLogger(config.LOG_LEVEL, { apps: apps.map((a) => a.name).join(',') });
   const metrics = new ProcessMetrics();
   const app = await createHttpApp(RootModule.with(apps, config, logger, env, metrics, options.clock), { logger, title: 'Signaalroute API', metrics });
-  if (options.listen === false) {
-    await app.init();
-    return { app, config, logger, url: null };
+  try {
+    if (options.listen === false) await app.init();
+    else await app.listen(config.PORT, config.HOST);
+  } catch (error) {
+    // A start-up check failed after the providers were made: close what they opened (database, broker).
+    await app.close().catch(() => undefined);
+    throw error;
   }
-  await app.listen(config.PORT, config.HOST);
+  if (options.listen === false) return { app, config, logger, url: null };
   return { app, config, logger, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }

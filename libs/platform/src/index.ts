@@ -17,4 +17,6 @@ export * from './processing-log/index.js';
 export * from './http/keyset-cursor.js';
 export * from './keyring/index.js';
 export * from './scheduling/periodic-task.js';
+export * from './inbox/inbox-retention.rule.js';
+export * from './inbox/inbox-pruner.js';
 export * from './metrics/index.js';

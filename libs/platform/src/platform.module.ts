@@ -1,4 +1,4 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { TOPICS } from '#contracts';
@@ -8,6 +8,8 @@ import { BlindIndex, masterKeyProviderFor, type MasterKeyProvider } from '#secur
 import { CLOCK, systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
+import { InboxPruner } from './inbox/inbox-pruner.js';
+import type { InboxConsumer } from './inbox/inbox-retention.rule.js';
 import { MeteredTransport } from './metrics/metered-transport.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { METRICS, OUTBOX_GAUGES } from './metrics/metrics.tokens.js';
@@ -16,7 +18,7 @@ import { ProcessMetrics } from './metrics/process-metrics.js';
 import { Keyring } from './keyring/keyring.js';
 import { CreateKeyring1764500000000 } from './keyring/keyring.migration.js';
 import { DataKeysMasterKeyId1764700000000 } from './keyring/master-key-id.migration.js';
-import { APP_CONFIG, BLIND_INDEX, DATABASE, EVENT_STORE, KEYRING, LOGGER, MASTER_KEY_PROVIDER, OUTBOX_RELAY, PROJECTIONS } from './platform.tokens.js';
+import { APP_CONFIG, BLIND_INDEX, DATABASE, EVENT_STORE, INBOX_PRUNER, KEYRING, LOGGER, MASTER_KEY_PROVIDER, OUTBOX_RELAY, PROJECTIONS } from './platform.tokens.js';
 import { PLATFORM_MIGRATIONS } from './processing-log/processing-log.migration.js';
 import { ProcessingLogInterceptor } from './processing-log/processing-log.interceptor.js';
 import { PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER } from './processing-log/processing-log.tokens.js';
@@ -33,6 +35,8 @@ export interface PlatformOptions {
   clock?: Clock;
   /** Run the outbox relay in this process (default true). */
   relay?: boolean;
+  /** Consumers of the apps in this process that keep inbox rows, and the topics they read (for pruning). */
+  inboxConsumers?: InboxConsumer[];
   /** Rebuildable read models of the apps in this process, provided as `PROJECTIONS`. */
   projections?: ProjectionDefinition[];
   /** The process's metrics (`GET /metrics`); the HTTP layer records into the same instance. */
@@ -45,12 +49,13 @@ export interface PlatformOptions {
  */
 @Global()
 @Module({})
-export class PlatformModule implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
     @Inject('PLATFORM_TOPICS') private readonly topics: TopicSpec[],
+    @Inject(INBOX_PRUNER) private readonly inboxPruner: InboxPruner,
   ) {}
 
   static forRoot(options: PlatformOptions): DynamicModule {
@@ -120,19 +125,38 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
                 }),
           inject: [DATABASE, MESSAGE_TRANSPORT],
         },
+        {
+          provide: INBOX_PRUNER,
+          useFactory: (db: Database, transport: MessageTransport) =>
+            new InboxPruner(db, transport, {
+              retentionDays: config.INBOX_RETENTION_DAYS,
+              consumers: options.inboxConsumers ?? [],
+              clock,
+              logger,
+              onPruned: (rows) => metrics.inboxPruned.inc(rows),
+            }),
+          inject: [DATABASE, MESSAGE_TRANSPORT],
+        },
         { provide: PROCESSING_LOG_WRITER, useFactory: (db: Database) => new ProcessingLogWriter(db), inject: [DATABASE] },
         { provide: SUBJECT_PSEUDONYMIZER, useFactory: () => SubjectPseudonymizer.load(config.PROCESSING_LOG_KEY, config.SIGNAALROUTE_DATA_DIR) },
         { provide: APP_INTERCEPTOR, useClass: ProcessingLogInterceptor },
       ],
-      exports: [METRICS, APP_CONFIG, MASTER_KEY_PROVIDER, KEYRING, BLIND_INDEX, PROJECTIONS, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
+      exports: [METRICS, APP_CONFIG, MASTER_KEY_PROVIDER, KEYRING, BLIND_INDEX, PROJECTIONS, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, INBOX_PRUNER, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
     };
+  }
+
+  /** Refuses to start when the inbox would forget messages that can still be delivered (`INBOX_RETENTION_DAYS`). */
+  async onModuleInit(): Promise<void> {
+    await this.inboxPruner.assertSafe();
   }
 
   onApplicationBootstrap(): void {
     this.relay?.start();
+    this.inboxPruner.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.inboxPruner.stop();
     await this.relay?.stop();
     await this.transport.close();
     await this.db.close();

@@ -27,6 +27,15 @@ describe('configuration is validated at start-up', () => {
     expect(names.sort()).toEqual(['DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_CONSUMER_CONCURRENCY', 'OUTBOX_RELAY_ENABLED', 'PORT']);
   });
 
+  it('keeps inbox rows 30 days unless told otherwise (0: forever), and refuses a negative or fractional number of days', () => {
+    expect(loadConfig({}).INBOX_RETENTION_DAYS).toBe(30);
+    expect(loadConfig({ INBOX_RETENTION_DAYS: '0' }).INBOX_RETENTION_DAYS).toBe(0);
+    expect(loadConfig({ INBOX_RETENTION_DAYS: '90' }).INBOX_RETENTION_DAYS).toBe(90);
+    for (const bad of ['-1', '1.5', 'a month', '36501']) {
+      expect(() => loadConfig({ INBOX_RETENTION_DAYS: bad })).toThrow(/INBOX_RETENTION_DAYS/);
+    }
+  });
+
   it('takes a metrics token of 32 characters or more, and refuses a short or odd one', () => {
     expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(32) }).METRICS_TOKEN).toBe('a'.repeat(32));
     expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();

@@ -13,6 +13,8 @@ import { CaseSheetStore } from './case-sheet.store.js';
 import { PendingReferralStore, type PendingReferral } from './pending-referral.store.js';
 
 export const CASE_EVENTS_CONSUMER = 'tables.case-events';
+/** The topics it reads. */
+export const CASE_EVENTS_TOPICS = [TOPICS.cases, TOPICS.signals];
 
 /**
  * The tables app's intake: `signaalroute.signals.v1` (shareable signal facts) and `signaalroute.cases.v1`
@@ -47,7 +49,7 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.transport.subscribeBatch(
-      { groupId: `${this.appConfig.KAFKA_CLIENT_ID}.${CASE_EVENTS_CONSUMER}`, topics: [TOPICS.cases, TOPICS.signals], fromBeginning: true },
+      { groupId: `${this.appConfig.KAFKA_CLIENT_ID}.${CASE_EVENTS_CONSUMER}`, topics: CASE_EVENTS_TOPICS, fromBeginning: true },
       (batch) => this.handleBatch(batch),
     );
   }

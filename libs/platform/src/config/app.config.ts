@@ -87,6 +87,14 @@ export class AppConfig {
   @IsOptional() @Transform(bool) @IsBoolean({ message: 'OUTBOX_RELAY_ENABLED must be true or false' })
   OUTBOX_RELAY_ENABLED: boolean = true;
 
+  /**
+   * Days a consumer remembers a message it processed (its inbox row), to recognise a redelivery; older rows are
+   * pruned hourly. Start-up refuses a value shorter than the consumed topics keep their messages (plus a day).
+   * 0 keeps inbox rows forever.
+   */
+  @IsOptional() @Transform(int) @IsInt() @Min(0) @Max(36_500)
+  INBOX_RETENTION_DAYS: number = 30;
+
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(500)
   DATABASE_POOL_SIZE: number = 20;
 

@@ -58,6 +58,10 @@ export class MeteredTransport implements MessageTransport {
     return this.inner.healthy();
   }
 
+  redeliveryHorizon(topics: readonly string[]): Promise<Map<string, number | null>> {
+    return this.inner.redeliveryHorizon(topics);
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

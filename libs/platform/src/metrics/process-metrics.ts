@@ -33,6 +33,13 @@ export class ProcessMetrics {
     registers: [this.registry],
   });
 
+  /** Inbox rows deleted because their messages can no longer be delivered again (`INBOX_RETENTION_DAYS`). */
+  readonly inboxPruned = new Counter({
+    name: 'signaalroute_inbox_pruned_rows_total',
+    help: 'Inbox rows deleted after INBOX_RETENTION_DAYS (their messages can no longer be redelivered)',
+    registers: [this.registry],
+  });
+
   /** Messages a consumer handled successfully, by consumer group and topic. */
   readonly consumed = new Counter({
     name: 'signaalroute_messages_consumed_total',
