@@ -1,5 +1,4 @@
-import {
-  ConfigResourceTypes,
+import kafkajs, {
   Kafka,
   Partitioners,
   logLevel as KafkaLogLevel,
@@ -256,7 +255,7 @@ export class KafkaTransport implements MessageTransport {
     const described = await admin
       .describeConfigs({
         includeSynonyms: false,
-        resources: [...new Set(topics)].map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'segment.ms', 'cleanup.policy'] })),
+        resources: [...new Set(topics)].map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'segment.ms', 'cleanup.policy'] })),
       })
       .catch((error: unknown) => {
         if (!hasKafkaErrorType(error, 'UNKNOWN_TOPIC_OR_PARTITION')) throw error;
