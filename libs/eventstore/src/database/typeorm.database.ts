@@ -23,6 +23,9 @@ class QueryRunnerExecutor implements SqlExecutor {
   }
 }
 
+/** Advisory lock key the processes of a deployment take turns on to migrate (the relay and checkpointer use 7_318_001/2). */
+const MIGRATIONS_LOCK = 7_318_003;
+
 /**
  * TypeORM-backed database: `pg` against PostgreSQL, or PGlite (Postgres compiled to WASM, in-process)
  * for the embedded default. Both speak the same SQL, so the event store has one code path.
@@ -65,8 +68,27 @@ export class TypeOrmDatabase implements Database {
     return new TypeOrmDatabase(ds, 'pglite');
   }
 
+  /**
+   * Applies pending migrations. On PostgreSQL the processes of a deployment take turns (a session advisory
+   * lock on a connection of its own): processes that start together on a fresh database would otherwise
+   * create the same tables at once, and all but one would fail to start.
+   */
   async migrate(): Promise<void> {
-    await this.serial(() => this.dataSource.runMigrations({ transaction: 'each' }));
+    if (this.kind === 'pglite') {
+      await this.serial(() => this.dataSource.runMigrations({ transaction: 'each' }));
+      return;
+    }
+    const lock = this.dataSource.createQueryRunner();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATIONS_LOCK]);
+      try {
+        await this.dataSource.runMigrations({ transaction: 'each' });
+      } finally {
+        await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATIONS_LOCK]);
+      }
+    } finally {
+      await lock.release();
+    }
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<SqlResult<T>> {
