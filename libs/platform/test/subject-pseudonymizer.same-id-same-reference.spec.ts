@@ -1,4 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { SubjectPseudonymizer } from '#platform';
 
@@ -21,5 +24,19 @@ describe('processing-log subject references', () => {
 
   it('differ per key: another deployment cannot link its log to this one', () => {
     expect(SubjectPseudonymizer.fromKey(randomBytes(32)).ref('s-1')).not.toBe(SubjectPseudonymizer.fromKey(key).ref('s-1'));
+  });
+
+  it('share one key file when processes create it at the same time (workers starting together), mode 0600', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sr-pseudonymizer-'));
+    try {
+      const loaded = await Promise.all(Array.from({ length: 24 }, () => SubjectPseudonymizer.load(undefined, dir)));
+      expect(new Set(loaded.map((p) => p.ref('s-1'))).size).toBe(1);
+      expect(await readdir(path.join(dir, 'keys'))).toEqual(['processing-log.key']);
+      expect((await stat(path.join(dir, 'keys', 'processing-log.key'))).mode & 0o777).toBe(0o600);
+      // Later loads read the same key.
+      expect((await SubjectPseudonymizer.load(undefined, dir)).ref('s-1')).toBe(loaded[0]!.ref('s-1'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

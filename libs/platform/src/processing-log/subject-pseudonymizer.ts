@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -30,16 +30,18 @@ export class SubjectPseudonymizer {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    const key = randomBytes(32);
+    // Written whole to a temporary file and hard-linked into place (a link never overwrites): processes that
+    // start together (workers of one app) end up with one key, and none reads a half-written file.
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(temp, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
     try {
-      await writeFile(file, key.toString('hex'), { mode: 0o600, flag: 'wx' });
-      await chmod(file, 0o600);
-      return new SubjectPseudonymizer(key);
+      await link(temp, file);
     } catch (error) {
-      // Another process created it first: use theirs.
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return SubjectPseudonymizer.fromKey(Buffer.from((await readFile(file, 'utf8')).trim(), 'hex'));
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      await unlink(temp);
     }
+    return SubjectPseudonymizer.fromKey(Buffer.from((await readFile(file, 'utf8')).trim(), 'hex'));
   }
 
   /** The pseudonymous reference of a subject id (hex). */
