@@ -89,10 +89,19 @@ const EXPECTED_PRODUCER_WARNING = 'Limiting retries for the idempotent producer 
  */
 const LEADER_NOT_YET_ELECTED = 'There is no leader for this topic-partition as we are in the middle of a leadership election';
 
-/** The level a kafkajs log entry is passed on at: its own, except for the expected messages above (debug). */
+/**
+ * The broker's answer to a group member's heartbeat while the group rebalances (a member joined or left: another
+ * process or worker started or stopped). kafkajs logs each at error level and then rejoins, as it should.
+ */
+const GROUP_REBALANCING = 'The group is rebalancing, so a rejoin is needed';
+const REJOINING = 'The group is rebalancing, re-joining';
+
+/** The level a kafkajs log entry is passed on at: its own, except for the expected messages above. */
 export function transportLevelOf(level: KafkaLogLevel, message: string, extra: Record<string, unknown>): TransportLogLevel {
   if (message === EXPECTED_PRODUCER_WARNING) return 'debug';
   if (message.startsWith('Response Metadata(') && extra.error === LEADER_NOT_YET_ELECTED) return 'debug';
+  if (message.startsWith('Response Heartbeat(') && extra.error === GROUP_REBALANCING) return 'debug';
+  if (message === REJOINING) return 'info';
   return fromKafkaLevel(level);
 }
 

@@ -20,6 +20,14 @@ describe('kafkajs log levels passed on by the transport', () => {
     expect(transportLevelOf(logLevel.WARN, 'Connection timeout', {})).toBe('warn');
   });
 
+  it('passes a "group is rebalancing" heartbeat answer on as debug and the rejoin as info (another member joined: normal with several processes)', () => {
+    const rebalancing = { error: 'The group is rebalancing, so a rejoin is needed', correlationId: 9, size: 10 };
+    expect(transportLevelOf(logLevel.ERROR, 'Response Heartbeat(key: 12, version: 3)', rebalancing)).toBe('debug');
+    expect(transportLevelOf(logLevel.WARN, 'The group is rebalancing, re-joining', { groupId: 'g', error: rebalancing.error })).toBe('info');
+    expect(transportLevelOf(logLevel.ERROR, 'Response Heartbeat(key: 12, version: 3)', { error: 'The coordinator is not aware of this member' })).toBe('error');
+    expect(transportLevelOf(logLevel.ERROR, 'Response Produce(key: 0, version: 7)', rebalancing)).toBe('error');
+  });
+
   it('passes the expected idempotent-producer warning on as debug', () => {
     expect(transportLevelOf(logLevel.WARN, 'Limiting retries for the idempotent producer may invalidate EoS guarantees', {})).toBe('debug');
   });

@@ -13,6 +13,7 @@ export * from './health/health.controller.js';
 export * from './platform.tokens.js';
 export * from './platform.module.js';
 export * from './bootstrap.js';
+export * from './cluster/serve-apps.js';
 export * from './processing-log/index.js';
 export * from './http/keyset-cursor.js';
 export * from './keyring/index.js';

@@ -62,6 +62,13 @@ export class AppConfig {
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /**
+   * Processes serving the app(s) on this host (node:cluster; they share PORT), so every core serves. Above 1
+   * needs DATABASE_URL and KAFKA_BROKERS. Default 1.
+   */
+  @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(64)
+  WORKERS: number = 1;
+
   /** Partitions of topics this process creates. */
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(1000)
   TOPIC_PARTITIONS: number = 6;
@@ -180,6 +187,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new ConfigError(errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`));
+  }
+  if (config.WORKERS > 1 && (!config.DATABASE_URL || !config.KAFKA_BROKERS)) {
+    throw new ConfigError([
+      `WORKERS: ${config.WORKERS} workers need DATABASE_URL and KAFKA_BROKERS (the embedded database and the in-process transport belong to one process)`,
+    ]);
   }
   return config;
 }

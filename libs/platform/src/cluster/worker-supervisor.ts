@@ -1,0 +1,62 @@
+import cluster from 'node:cluster';
+import type { Logger } from 'pino';
+
+/** More unexpected worker exits than this many per worker within a minute: something is wrong; stop. */
+const RESTARTS_PER_WORKER_PER_MINUTE = 3;
+
+/**
+ * The primary of a server with several worker processes (node:cluster; they share the listening port). Forks
+ * `count` workers of the running main script and resolves with the port once every one of them listens. A
+ * worker that exits before that fails the start-up (its own error is on stderr); one that dies later is
+ * replaced, unless they keep dying. SIGTERM and SIGINT end every worker gracefully, then the primary.
+ */
+export function superviseWorkers(count: number, logger: Logger): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const listening = new Set<number>();
+    const recentExits: number[] = [];
+    let started = false;
+    let stopping = false;
+    let exitCode = 0;
+
+    const living = () => Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && !w.isDead());
+    const stopAll = (code: number) => {
+      exitCode = Math.max(exitCode, code);
+      if (stopping) return;
+      stopping = true;
+      for (const worker of living()) worker!.process.kill('SIGTERM');
+      if (living().length === 0) process.exit(exitCode);
+    };
+
+    cluster.on('listening', (worker, address) => {
+      listening.add(worker.id);
+      if (!started && listening.size === count) {
+        started = true;
+        resolve(address.port);
+      }
+    });
+    cluster.on('exit', (worker, code, signal) => {
+      listening.delete(worker.id);
+      if (stopping) {
+        if (living().length === 0) process.exit(exitCode);
+        return;
+      }
+      if (!started) {
+        stopAll(1);
+        reject(new Error(`worker ${worker.process.pid} exited (${code ?? signal}) before it listened (its error is above)`));
+        return;
+      }
+      const now = Date.now();
+      recentExits.push(now);
+      while (recentExits[0]! < now - 60_000) recentExits.shift();
+      if (recentExits.length > count * RESTARTS_PER_WORKER_PER_MINUTE) {
+        logger.error({ component: 'workers', pid: worker.process.pid, code, signal, exitsLastMinute: recentExits.length }, 'workers keep dying; stopping the server');
+        stopAll(1);
+        return;
+      }
+      logger.error({ component: 'workers', pid: worker.process.pid, code, signal }, 'a worker died; starting a new one');
+      cluster.fork();
+    });
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stopAll(0));
+    for (let i = 0; i < count; i++) cluster.fork();
+  });
+}

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { httpRequest, resolveInfra, testClientId, tokenIssuer, TOPIC_PARTITIONS, waitFor } from '../support/app-harness.js';
+import { createPostgresDatabase, dropPostgresDatabase, kafkaBrokers } from '../support/infra.js';
+import { buildProduct, startProductProcess, type ProductBuild } from '../support/product-process.js';
+import { mmaPayload, testMunicipality } from '../../apps/intake/test/support/intake-fixtures.js';
+
+/**
+ * `WORKERS=n` runs an app in n processes that share its port (node:cluster), so one host's cores all serve.
+ * With real processes of the built product on PostgreSQL and Kafka: both workers run, a worker that dies is
+ * replaced while the others keep serving, and SIGTERM ends them all. Workers need PostgreSQL and Kafka.
+ */
+
+const infra = await resolveInfra();
+if (!infra.postgres || !infra.kafka) throw new Error('workers need PostgreSQL and Kafka; start them (this test never falls back)');
+const municipality = testMunicipality();
+let build: ProductBuild;
+let dataDir: string;
+let databaseUrl: string;
+
+beforeAll(async () => {
+  build = await buildProduct();
+  dataDir = await mkdtemp(path.join(tmpdir(), 'sr-workers-'));
+  databaseUrl = await createPostgresDatabase();
+}, 180_000); // compiles the product (tsc over the whole repository)
+
+afterAll(async () => {
+  if (databaseUrl) await dropPostgresDatabase(databaseUrl);
+  await rm(dataDir, { recursive: true, force: true });
+  await build?.remove();
+});
+
+/** Living processes whose parent is `pid`. */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === pid && fields[0] !== 'Z') children.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children.sort((a, b) => a - b);
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('WORKERS', () => {
+  it('above 1 refuses to start on the embedded default, naming what it needs', async () => {
+    const env = { SIGNAALROUTE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', WORKERS: '2' };
+    await expect(startProductProcess(build.entry('apps/intake/src/main'), env)).rejects.toThrow(
+      /WORKERS: 2 workers need DATABASE_URL and KAFKA_BROKERS \(the embedded database and the in-process transport belong to one process\)/,
+    );
+  });
+
+  it('serves one port from that many processes, replaces a worker that dies, and ends them all on SIGTERM', async () => {
+    const env = {
+      SIGNAALROUTE_DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      WORKERS: '2',
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+      KAFKA_CLIENT_ID: testClientId(),
+      KAFKA_TOPIC_PREFIX: `${testClientId()}.`,
+      TOPIC_PARTITIONS: String(TOPIC_PARTITIONS),
+    };
+    const primary = await startProductProcess(build.entry('apps/intake/src/main'), env);
+    const pid = primary.child.pid!;
+    try {
+      const workers = childrenOf(pid);
+      expect(workers).toHaveLength(2);
+      const token = await tokenIssuer(dataDir).token('coordinator', [municipality]);
+      const post = () => httpRequest(primary.url, 'POST', '/v1/signals/mma', { token, body: mmaPayload(municipality) });
+      expect((await Promise.all(Array.from({ length: 20 }, post))).map((r) => r.status)).toEqual(Array(20).fill(201));
+
+      process.kill(workers[0]!, 'SIGKILL');
+      const replaced = await waitFor(
+        () => {
+          const now = childrenOf(pid);
+          return now.length === 2 && !now.includes(workers[0]!) ? now : undefined;
+        },
+        { what: 'a new worker in place of the killed one', timeoutMs: 60_000 },
+      );
+      expect(replaced).toContain(workers[1]!);
+      // Served again by both (the new one is listening once the primary saw it listen; give it that moment).
+      await waitFor(async () => ((await Promise.all(Array.from({ length: 10 }, post))).every((r) => r.status === 201) ? true : undefined), {
+        what: 'every request answered 201 after the replacement',
+        timeoutMs: 30_000,
+      });
+
+      const exit = await primary.kill('SIGTERM');
+      expect(exit).toEqual({ code: 0, signal: null });
+      await waitFor(() => (replaced.every((w) => !alive(w)) ? true : undefined), { what: 'every worker to end' });
+    } finally {
+      if (alive(pid)) await primary.kill('SIGKILL');
+      for (const worker of childrenOf(pid)) process.kill(worker, 'SIGKILL');
+    }
+  });
+});
