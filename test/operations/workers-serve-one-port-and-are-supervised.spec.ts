@@ -10,8 +10,9 @@ import { mmaPayload, testMunicipality } from '../../apps/intake/test/support/int
 
 /**
  * `WORKERS=n` runs an app in n processes that share its port (node:cluster), so one host's cores all serve.
- * With real processes of the built product on PostgreSQL and Kafka: both workers run, a worker that dies is
- * replaced while the others keep serving, and SIGTERM ends them all. Workers need PostgreSQL and Kafka.
+ * With real processes of the built product on PostgreSQL and Kafka: both workers run, `/metrics` answers for
+ * all of them, a worker that dies is replaced while the others keep serving, and SIGTERM ends them all.
+ * Workers need PostgreSQL and Kafka.
  */
 
 const infra = await resolveInfra();
@@ -86,6 +87,12 @@ describe('WORKERS', () => {
       const token = await tokenIssuer(dataDir).token('coordinator', [municipality]);
       const post = () => httpRequest(primary.url, 'POST', '/v1/signals/mma', { token, body: mmaPayload(municipality) });
       expect((await Promise.all(Array.from({ length: 20 }, post))).map((r) => r.status)).toEqual(Array(20).fill(201));
+      // A scrape reaches one worker, and shows the whole server: the requests of both workers, summed.
+      const scraped = await httpRequest(primary.url, 'GET', '/metrics');
+      expect(scraped.status).toBe(200);
+      expect(scraped.text).toMatch(/^signaalroute_http_request_duration_seconds_count\{method="POST",route="\/v1\/signals\/mma",status="201"\} 20$/m);
+      // A gauge read from the shared database appears once, not once per worker.
+      expect(scraped.text.match(/^signaalroute_outbox_pending_messages /gm)).toHaveLength(1);
 
       process.kill(workers[0]!, 'SIGKILL');
       const replaced = await waitFor(

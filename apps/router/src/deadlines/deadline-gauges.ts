@@ -15,6 +15,7 @@ export class DeadlineGauges {
       name: 'signaalroute_case_deadlines_due',
       help: 'Cases whose next deadline has passed and is not yet recorded as approaching or breached',
       registers: [metrics.registry],
+      aggregator: 'first', // the same database value in every worker: once, not summed
       async collect() {
         await sample(this, () => db.query<{ n: string }>('SELECT count(*)::text AS n FROM case_view WHERE next_deadline_at <= now()').then((r) => Number(r.rows[0]!.n)));
       },

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { startProcess, type AppDescriptor } from '../bootstrap.js';
 import { loadConfig, type AppConfig } from '../config/app.config.js';
 import { createLogger } from '../logging/logger.js';
+import { answerClusterMetricsRequests } from '../metrics/cluster-metrics.js';
 import { superviseWorkers } from './worker-supervisor.js';
 
 export interface ServingProcess {
@@ -26,6 +27,7 @@ export async function serveApps(apps: readonly AppDescriptor[]): Promise<Serving
     return { role: cluster.isWorker ? 'worker' : 'single', url: running.url!, config, logger: running.logger };
   }
   const logger = createLogger(config.LOG_LEVEL, { apps: apps.map((a) => a.name).join(','), role: 'primary' });
+  answerClusterMetricsRequests();
   const port = await superviseWorkers(config.WORKERS, logger);
   return { role: 'primary', url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`, config, logger };
 }

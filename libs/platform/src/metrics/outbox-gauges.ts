@@ -14,6 +14,7 @@ export function registerOutboxGauges(metrics: ProcessMetrics, db: SqlExecutor): 
     name: 'signaalroute_outbox_pending_messages',
     help: 'Outbox rows not yet published to the transport (all processes on this database)',
     registers,
+    aggregator: 'first', // the same database value in every worker: once, not summed
     async collect() {
       await sample(this, () => db.query<{ n: string }>('SELECT count(*)::text AS n FROM outbox').then((r) => Number(r.rows[0]!.n)));
     },
@@ -22,6 +23,7 @@ export function registerOutboxGauges(metrics: ProcessMetrics, db: SqlExecutor): 
     name: 'signaalroute_outbox_oldest_pending_seconds',
     help: 'Age of the oldest outbox row not yet published (0 when the outbox is empty)',
     registers,
+    aggregator: 'first', // the same database value in every worker: once, not summed
     async collect() {
       await sample(this, () =>
         db
@@ -34,6 +36,7 @@ export function registerOutboxGauges(metrics: ProcessMetrics, db: SqlExecutor): 
     name: 'signaalroute_dead_letters',
     help: 'Messages in the dead_letters table (publication or consumption failed for good; see the README)',
     registers,
+    aggregator: 'first', // the same database value in every worker: once, not summed
     async collect() {
       await sample(this, () => db.query<{ n: string }>('SELECT count(*)::text AS n FROM dead_letters').then((r) => Number(r.rows[0]!.n)));
     },

@@ -1,4 +1,6 @@
+import cluster from 'node:cluster';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { clusterMetricsFromPrimary, shareWithPrimary } from './cluster-metrics.js';
 
 /**
  * The process's metrics for Prometheus (`GET /metrics`): its own registry (so several processes in one Node
@@ -68,10 +70,12 @@ export class ProcessMetrics {
   constructor() {
     // Event-loop lag sampled every 50 ms (the default, 10 ms, wakes an idle process 100 times a second).
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 50 });
+    if (cluster.isWorker) shareWithPrimary(this.registry);
   }
 
-  /** The Prometheus text exposition of everything registered. */
+  /** The Prometheus text exposition of everything registered; in a worker, of every worker of the server. */
   async exposition(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const body = cluster.isWorker ? await clusterMetricsFromPrimary() : await this.registry.metrics();
+    return { contentType: this.registry.contentType, body };
   }
 }
