@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { serveApps } from '#platform';
+import { runMain } from '#platform';
 import { ALL_APPS } from './all-apps.js';
 
 /**
@@ -7,23 +7,16 @@ import { ALL_APPS } from './all-apps.js';
  * default (PGlite in SIGNAALROUTE_DATA_DIR, in-process transport); with them, on PostgreSQL and Kafka, where
  * WORKERS=n runs n processes sharing the port.
  */
-try {
-  const serving = await serveApps(ALL_APPS);
-  const { config, url } = serving;
-  if (serving.role !== 'worker') {
-    const mode = `${config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite (${config.SIGNAALROUTE_DATA_DIR})`} + ${config.KAFKA_BROKERS ? 'Kafka' : 'in-process transport'}`;
-    process.stdout.write(
-      [
-        '',
-        `Signaalroute is running on ${mode}${config.WORKERS > 1 ? ` in ${config.WORKERS} worker processes` : ''}`,
-        `  API:      ${url}/v1`,
-        `  API docs: ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
-        `  Token:    npm run token -- --role coordinator --municipality GM0153`,
-        '',
-      ].join('\n') + '\n',
-    );
-  }
-} catch (error) {
-  process.stderr.write(`Signaalroute could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-}
+await runMain('Signaalroute', ALL_APPS, ({ config, url }) => {
+  const mode = `${config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite (${config.SIGNAALROUTE_DATA_DIR})`} + ${config.KAFKA_BROKERS ? 'Kafka' : 'in-process transport'}`;
+  process.stdout.write(
+    [
+      '',
+      `Signaalroute is running on ${mode}${config.WORKERS > 1 ? ` in ${config.WORKERS} worker processes` : ''}`,
+      `  API:      ${url}/v1`,
+      `  API docs: ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
+      `  Token:    npm run token -- --role coordinator --municipality GM0153`,
+      '',
+    ].join('\n') + '\n',
+  );
+});

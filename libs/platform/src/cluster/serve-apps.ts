@@ -31,3 +31,19 @@ export async function serveApps(apps: readonly AppDescriptor[]): Promise<Serving
   const port = await superviseWorkers(config.WORKERS, logger);
   return { role: 'primary', url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`, config, logger };
 }
+
+/**
+ * The whole of an app's `main`: serves `apps`, then announces it once (the primary or the single process, not
+ * every worker; by default a log line with the URL), or prints why it could not start and exits with 1.
+ */
+export async function runMain(label: string, apps: readonly AppDescriptor[], announce?: (serving: ServingProcess) => void): Promise<void> {
+  try {
+    const serving = await serveApps(apps);
+    if (serving.role === 'worker') return;
+    if (announce) announce(serving);
+    else serving.logger.info({ url: serving.url, workers: serving.config.WORKERS }, `${label} listening`);
+  } catch (error) {
+    process.stderr.write(`${label} could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
