@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +43,7 @@ export async function startProduct(
   entry = 'dist/apps/signaalroute/src/main.js',
 ): Promise<{ url: string; dataDir: string; topicPrefix: string; child: ChildProcess; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sr-bench-'));
-  const port = String(20000 + Math.floor(Math.random() * 20000));
+  const port = String(await freePort());
   const topicPrefix = env.KAFKA_TOPIC_PREFIX ?? `bench-${port}.`;
   const child = spawn(process.execPath, [entry], {
     // Topics of its own: the run neither replays earlier runs' history nor disturbs anything else on the broker.
@@ -51,7 +52,9 @@ export async function startProduct(
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${entry} exited (${child.exitCode ?? child.signalCode}) before it was ready; its error is above`);
+    if (Date.now() > deadline) throw new Error(`${entry} was not ready within 60 s`);
     try {
       const r = await fetch(`${url}/health/ready`);
       if (r.ok) break;
@@ -71,6 +74,18 @@ export async function startProduct(
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** A port nothing listens on right now (the OS picks it; a random one could be a client socket's port). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export function pct(sorted: number[], p: number): number {
