@@ -18,6 +18,7 @@ import { mmaPayload, testMunicipality } from '../../apps/intake/test/support/int
 const infra = await resolveInfra();
 if (!infra.postgres || !infra.kafka) throw new Error('workers need PostgreSQL and Kafka; start them (this test never falls back)');
 const municipality = testMunicipality();
+const clientId = testClientId();
 let build: ProductBuild;
 let dataDir: string;
 let databaseUrl: string;
@@ -59,6 +60,19 @@ const alive = (pid: number) => {
   }
 };
 
+/** The environment of a two-worker server on this test's database and topics. */
+const serverEnv = () => ({
+  SIGNAALROUTE_DATA_DIR: dataDir,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  WORKERS: '2',
+  DATABASE_URL: databaseUrl,
+  KAFKA_BROKERS: kafkaBrokers.join(','),
+  KAFKA_CLIENT_ID: clientId,
+  KAFKA_TOPIC_PREFIX: `${clientId}.`,
+  TOPIC_PARTITIONS: String(TOPIC_PARTITIONS),
+});
+
 describe('WORKERS', () => {
   it('above 1 refuses to start on the embedded default, naming what it needs', async () => {
     const env = { SIGNAALROUTE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', WORKERS: '2' };
@@ -67,18 +81,14 @@ describe('WORKERS', () => {
     );
   });
 
+  it('fails the start-up, saying why, when a worker cannot start', async () => {
+    // Every worker refuses this retention (the topics keep messages 14 days): the primary must not hang or restart them.
+    const failing = startProductProcess(build.entry('apps/intake/src/main'), { ...serverEnv(), INBOX_RETENTION_DAYS: '5' });
+    await expect(failing).rejects.toThrow(/process exited \(1\) before listening:[\s\S]*INBOX_RETENTION_DAYS: topic signaalroute\.cases\.v1[\s\S]*Signaalroute intake could not start: worker \d+ exited \(1\) before it listened/);
+  });
+
   it('serves one port from that many processes, replaces a worker that dies, and ends them all on SIGTERM', async () => {
-    const env = {
-      SIGNAALROUTE_DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      WORKERS: '2',
-      DATABASE_URL: databaseUrl,
-      KAFKA_BROKERS: kafkaBrokers.join(','),
-      KAFKA_CLIENT_ID: testClientId(),
-      KAFKA_TOPIC_PREFIX: `${testClientId()}.`,
-      TOPIC_PARTITIONS: String(TOPIC_PARTITIONS),
-    };
+    const env = serverEnv();
     const primary = await startProductProcess(build.entry('apps/intake/src/main'), env);
     const pid = primary.child.pid!;
     try {

@@ -16,15 +16,18 @@ export function superviseWorkers(count: number, logger: Logger): Promise<number>
     const recentExits: number[] = [];
     let started = false;
     let stopping = false;
+    /** A worker died before all listened: the caller reports it and exits, not the supervisor. */
+    let failedToStart = false;
     let exitCode = 0;
 
     const living = () => Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && !w.isDead());
+    /** Ends every worker; the primary exits with `code` once they are gone (unless start-up failed: the caller reports that). */
     const stopAll = (code: number) => {
       exitCode = Math.max(exitCode, code);
       if (stopping) return;
       stopping = true;
       for (const worker of living()) worker!.process.kill('SIGTERM');
-      if (living().length === 0) process.exit(exitCode);
+      if (!failedToStart && living().length === 0) process.exit(exitCode);
     };
 
     cluster.on('listening', (worker, address) => {
@@ -37,10 +40,11 @@ export function superviseWorkers(count: number, logger: Logger): Promise<number>
     cluster.on('exit', (worker, code, signal) => {
       listening.delete(worker.id);
       if (stopping) {
-        if (living().length === 0) process.exit(exitCode);
+        if (!failedToStart && living().length === 0) process.exit(exitCode);
         return;
       }
       if (!started) {
+        failedToStart = true;
         stopAll(1);
         reject(new Error(`worker ${worker.process.pid} exited (${code ?? signal}) before it listened (its error is above)`));
         return;
