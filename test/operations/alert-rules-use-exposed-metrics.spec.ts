@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
+import { EVENT_LOOP_SAMPLING_MS } from '#platform';
 import { ALL_APPS } from '../../apps/signaalroute/src/all-apps.js';
 import { startApp, type AppHarness } from '../support/app-harness.js';
 
@@ -54,6 +55,12 @@ describe('the shipped alert rules', () => {
       expect(['warning', 'critical']).toContain(rule.labels?.severity);
       expect(rule.annotations?.summary?.length ?? 0).toBeGreaterThan(0);
     }
+  });
+
+  it('call a process saturated at 100 ms of event-loop delay beyond the sampling interval that the lag figures include', () => {
+    const rule = rules.find((r) => r.alert === 'SignaalrouteEventLoopSaturated')!;
+    const threshold = Number(/>\s*([0-9.]+)\s*$/.exec(rule.expr)?.[1]);
+    expect(threshold).toBeCloseTo((EVENT_LOOP_SAMPLING_MS + 100) / 1000, 6);
   });
 
   it('use only metrics the product exposes', () => {
