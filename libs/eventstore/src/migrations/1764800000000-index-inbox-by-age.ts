@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * A BRIN index on `inbox.processed_at`, so pruning finds the old inbox rows without reading the whole table.
- * Inbox rows arrive in time order, which is what BRIN summarises well; it costs the consumers' inserts next
- * to nothing (a B-tree would add a second index entry to every claim).
+ * Inbox rows arrive in time order, which is what BRIN summarises well: a summary per range of pages instead of a
+ * second index entry for every claim, as a B-tree would add.
  */
 export class IndexInboxByAge1764800000000 implements MigrationInterface {
   name = 'IndexInboxByAge1764800000000';
