@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { INBOX_PRUNER, type InboxPruner } from '#platform';
 import { INTAKE_APP, mmaPayload, testMunicipality } from '../../apps/intake/test/support/intake-fixtures.js';
@@ -16,9 +17,13 @@ describe('inbox retention', () => {
   it('refuses to start when a consumed topic may deliver a message after its inbox row would be pruned', async () => {
     // Kafka's topics here keep messages up to 14 days (7 days retention + 7 days segment), the in-process transport 7.
     const [days, needed] = (await resolveInfra()).kafka ? [14, 15] : [7, 8];
-    const refused = startApp({ apps: [INTAKE_APP], env: { INBOX_RETENTION_DAYS: String(days) } });
-    await expect(refused).rejects.toThrow(`INBOX_RETENTION_DAYS: topic signaalroute.cases.v1 may deliver a message up to ${days} days after publication (retention.ms + segment.ms), so INBOX_RETENTION_DAYS must be at least ${needed}`);
-    await expect(refused).rejects.toThrow('topic signaalroute.signals.v1 may deliver');
+    // Named as the broker knows them: with the deployment's topic prefix.
+    const prefix = `acc-${randomBytes(4).toString('hex')}.`;
+    const refused = startApp({ apps: [INTAKE_APP], env: { INBOX_RETENTION_DAYS: String(days), KAFKA_TOPIC_PREFIX: prefix } });
+    await expect(refused).rejects.toThrow(
+      `INBOX_RETENTION_DAYS: topic ${prefix}signaalroute.cases.v1 may deliver a message up to ${days} days after publication (retention.ms + segment.ms), so INBOX_RETENTION_DAYS must be at least ${needed}`,
+    );
+    await expect(refused).rejects.toThrow(`topic ${prefix}signaalroute.signals.v1 may deliver`);
     // One more day is enough.
     const h = await startApp({ apps: [INTAKE_APP], env: { INBOX_RETENTION_DAYS: String(needed) } });
     await h.stop();

@@ -134,6 +134,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
               clock,
               logger,
               onPruned: (rows) => metrics.inboxPruned.inc(rows),
+              topicPrefix: config.KAFKA_TOPIC_PREFIX,
             }),
           inject: [DATABASE, MESSAGE_TRANSPORT],
         },

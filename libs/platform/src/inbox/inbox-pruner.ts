@@ -16,6 +16,8 @@ export interface InboxPrunerOptions {
   clock: Clock;
   logger: Logger;
   onPruned?: (rows: number) => void;
+  /** The deployment's `KAFKA_TOPIC_PREFIX`, so a refusal names the topic as the broker knows it. */
+  topicPrefix?: string;
 }
 
 /**
@@ -44,7 +46,9 @@ export class InboxPruner {
   async assertSafe(): Promise<void> {
     if (!this.enabled) return;
     const topics = [...new Set(this.options.consumers.flatMap((c) => c.topics))];
-    const problems = inboxRetentionProblems(this.options.retentionDays, await this.transport.redeliveryHorizon(topics));
+    const horizons = await this.transport.redeliveryHorizon(topics);
+    const prefix = this.options.topicPrefix ?? '';
+    const problems = inboxRetentionProblems(this.options.retentionDays, new Map([...horizons].map(([topic, horizon]) => [`${prefix}${topic}`, horizon])));
     if (problems.length > 0) throw new ConfigError(problems.map((p) => `INBOX_RETENTION_DAYS: ${p}`));
   }
 
