@@ -34,8 +34,8 @@ export function machine(): string {
   return `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 }
 
-/** The Node flags the npm start scripts give the product. */
-const PRODUCT_NODE_FLAGS = ['--max-semi-space-size=64'];
+/** The Node flags the npm start scripts give a process (only the intake alone gets a larger young generation). */
+const nodeFlagsFor = (entry: string): string[] => (entry === 'dist/apps/intake/src/main.js' ? ['--max-semi-space-size=64'] : []);
 
 /**
  * Starts the compiled product (`npm run build` first) and resolves when /health/ready answers 200. `entry`
@@ -48,8 +48,8 @@ export async function startProduct(
   const dataDir = mkdtempSync(join(tmpdir(), 'sr-bench-'));
   const port = String(await freePort());
   const topicPrefix = env.KAFKA_TOPIC_PREFIX ?? `bench-${port}.`;
-  // Node flags as the npm scripts run the product (`--max-semi-space-size=64`: see the README's decisions).
-  const child = spawn(process.execPath, [...PRODUCT_NODE_FLAGS, entry], {
+  // Node flags as the npm scripts run the product (see the README's decisions).
+  const child = spawn(process.execPath, [...nodeFlagsFor(entry), entry], {
     // Topics of its own: the run neither replays earlier runs' history nor disturbs anything else on the broker.
     env: { ...process.env, LOG_LEVEL: 'warn', PORT: port, HOST: '127.0.0.1', SIGNAALROUTE_DATA_DIR: dataDir, KAFKA_TOPIC_PREFIX: topicPrefix, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
