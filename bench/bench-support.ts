@@ -34,8 +34,18 @@ export function machine(): string {
   return `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 }
 
-/** The Node flags the npm start scripts give a process (only the intake alone gets a larger young generation). */
-const nodeFlagsFor = (entry: string): string[] => (entry === 'dist/apps/intake/src/main.js' ? ['--max-semi-space-size=64'] : []);
+/**
+ * The Node flags the npm start script of `entry` gives it (`node <flags> <entry>` in package.json), so a bench
+ * runs each process as it is deployed.
+ */
+function nodeFlagsFor(entry: string): string[] {
+  const { scripts } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+  for (const command of Object.values(scripts)) {
+    const match = /(?:^|&& )node ((?:--\S+ )*)(\S+)$/.exec(command);
+    if (match?.[2] === entry) return match[1]!.trim().split(' ').filter(Boolean);
+  }
+  throw new Error(`no start script in package.json runs ${entry}`);
+}
 
 /**
  * Starts the compiled product (`npm run build` first) and resolves when /health/ready answers 200. `entry`

@@ -19,7 +19,7 @@ export class AwaitingAnswerGauges {
         help,
         labelNames: ['overdue'] as const,
         registers: [metrics.registry],
-        aggregator: 'first', // the same database value in every worker: once, not summed
+        aggregator: 'first', // the same database value in every worker: once, not summed (as registerDatabaseGauge)
         async collect() {
           let waiting = Number.NaN;
           let overdue = Number.NaN;

@@ -4,7 +4,7 @@ import type { MessageTransport } from '#messaging';
 import type { Clock } from '../clock.js';
 import { ConfigError } from '../config/app.config.js';
 import { PeriodicTask } from '../scheduling/periodic-task.js';
-import { inboxRetentionProblems, type InboxConsumer } from './inbox-retention.rule.js';
+import { DAY_MS, inboxRetentionProblems, type InboxConsumer } from './inbox-retention.rule.js';
 
 /** How often the pruner looks for inbox rows past their retention. */
 export const INBOX_PRUNE_INTERVAL_MS = 3_600_000;
@@ -67,7 +67,7 @@ export class InboxPruner {
 
   private async prune(): Promise<number> {
     if (!this.enabled) return 0;
-    const processedBefore = new Date(this.options.clock().getTime() - this.options.retentionDays * 24 * 3_600_000);
+    const processedBefore = new Date(this.options.clock().getTime() - this.options.retentionDays * DAY_MS);
     const pruned = await pruneInbox(this.db, { consumers: this.options.consumers.map((c) => c.consumer), processedBefore });
     if (pruned > 0) this.options.logger.info({ component: 'inbox-pruner', pruned, processedBefore }, 'pruned inbox rows past their retention');
     this.options.onPruned?.(pruned);

@@ -1,4 +1,4 @@
-const DAY_MS = 24 * 3_600_000;
+export const DAY_MS = 24 * 3_600_000;
 
 /**
  * Extra time an inbox row is kept beyond the longest a topic may deliver a message again: Kafka looks for

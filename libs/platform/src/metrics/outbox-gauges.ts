@@ -1,5 +1,5 @@
-import { Gauge } from 'prom-client';
 import type { SqlExecutor } from '#eventstore';
+import { countOf, registerDatabaseGauge } from './database-gauge.js';
 import type { ProcessMetrics } from './process-metrics.js';
 
 /**
@@ -9,45 +9,22 @@ import type { ProcessMetrics } from './process-metrics.js';
  * claiming an empty outbox).
  */
 export function registerOutboxGauges(metrics: ProcessMetrics, db: SqlExecutor): void {
-  const registers = [metrics.registry];
-  new Gauge({
+  registerDatabaseGauge(metrics, {
     name: 'signaalroute_outbox_pending_messages',
     help: 'Outbox rows not yet published to the transport (all processes on this database)',
-    registers,
-    aggregator: 'first', // the same database value in every worker: once, not summed
-    async collect() {
-      await sample(this, () => db.query<{ n: string }>('SELECT count(*)::text AS n FROM outbox').then((r) => Number(r.rows[0]!.n)));
-    },
+    read: async () => countOf((await db.query<{ n: string }>('SELECT count(*)::text AS n FROM outbox')).rows),
   });
-  new Gauge({
+  registerDatabaseGauge(metrics, {
     name: 'signaalroute_outbox_oldest_pending_seconds',
     help: 'Age of the oldest outbox row not yet published (0 when the outbox is empty)',
-    registers,
-    aggregator: 'first', // the same database value in every worker: once, not summed
-    async collect() {
-      await sample(this, () =>
-        db
-          .query<{ age: string | null }>('SELECT extract(epoch FROM now() - (SELECT created_at FROM outbox ORDER BY id LIMIT 1))::text AS age')
-          .then((r) => Math.max(0, Number(r.rows[0]!.age ?? 0))),
-      );
+    read: async () => {
+      const r = await db.query<{ age: string | null }>('SELECT extract(epoch FROM now() - (SELECT created_at FROM outbox ORDER BY id LIMIT 1))::text AS age');
+      return Math.max(0, Number(r.rows[0]!.age ?? 0));
     },
   });
-  new Gauge({
+  registerDatabaseGauge(metrics, {
     name: 'signaalroute_dead_letters',
     help: 'Messages in the dead_letters table (publication or consumption failed for good; see the README)',
-    registers,
-    aggregator: 'first', // the same database value in every worker: once, not summed
-    async collect() {
-      await sample(this, () => db.query<{ n: string }>('SELECT count(*)::text AS n FROM dead_letters').then((r) => Number(r.rows[0]!.n)));
-    },
+    read: async () => countOf((await db.query<{ n: string }>('SELECT count(*)::text AS n FROM dead_letters')).rows),
   });
-}
-
-/** Sets the gauge from `read`, or to NaN (unknown) when the read fails. */
-export async function sample(gauge: Gauge, read: () => Promise<number>): Promise<void> {
-  try {
-    gauge.set(await read());
-  } catch {
-    gauge.set(Number.NaN);
-  }
 }
