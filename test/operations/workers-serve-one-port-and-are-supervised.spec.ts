@@ -128,4 +128,30 @@ describe('WORKERS', () => {
       for (const worker of childrenOf(pid)) process.kill(worker, 'SIGKILL');
     }
   });
+
+  it('stops the server, exit code 1, when workers keep dying (more than three exits per worker within a minute)', async () => {
+    const primary = await startProductProcess(build.entry('apps/intake/src/main'), serverEnv());
+    const pid = primary.child.pid!;
+    let kills = 0;
+    try {
+      while (alive(pid) && kills < 20) {
+        const [victim] = childrenOf(pid);
+        if (victim === undefined) break;
+        process.kill(victim, 'SIGKILL');
+        kills++;
+        // Wait for its replacement, or for the primary to give up.
+        await waitFor(() => (!alive(pid) || (childrenOf(pid).length === 2 && !childrenOf(pid).includes(victim)) ? true : undefined), {
+          what: 'a replacement worker or the end of the server',
+          timeoutMs: 60_000,
+        });
+      }
+      expect(await primary.exited).toEqual({ code: 1, signal: null });
+      // Two workers may exit six times in a minute and be replaced; the seventh exit ends the server.
+      expect(kills).toBe(7);
+      expect(primary.output()).toContain('workers keep dying; stopping the server');
+    } finally {
+      if (alive(pid)) await primary.kill('SIGKILL');
+      for (const worker of childrenOf(pid)) process.kill(worker, 'SIGKILL');
+    }
+  }, 120_000);
 });
