@@ -1,7 +1,7 @@
 /**
  * Ledger verification against a raw sequential read of the same `events` table, on real PostgreSQL.
  *
- *   npm run build && node dist/bench/audit.bench.js [--events 1000000] [--keep] [--reuse <database url>] [--workers <n>]
+ *   npm run build && node dist/bench/audit.bench.js [--events 1000000] [--keep] [--reuse <database url>] [--workers <n>] [--only reads|replay]
  *
  * Fills a fresh database through the EventStore (real hashes and chains; streams of 1–12 events with
  * intake-sized payloads, appended by 16 concurrent writers so commit order interleaves), seals it with
@@ -12,7 +12,9 @@
  *  - replay: `ProjectionReplayer.replay('triage-queue')` — the intake's real apply function over the log in
  *    commit order into a fresh table (its `SignalReceived` events; the rest of the log is filtered out in
  *    SQL), reported as events applied per second and as log events covered per second.
- * `--reuse <url>` skips the fill and measures an existing (already sealed) bench database.
+ * The bench runs under the Node flags of `npm run audit` (it starts itself again with them when they are missing).
+ * `--reuse <url>` skips the fill and measures an existing (already sealed) bench database; `--only reads` measures
+ * the reads and verify without the replay, `--only replay` the replay alone.
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -36,7 +38,10 @@ import {
 } from '#eventstore';
 import { INTAKE_MIGRATIONS } from '../apps/intake/src/intake.migrations.js';
 import { TRIAGE_QUEUE_PROJECTION } from '../apps/intake/src/triage-queue/triage-queue.projection.js';
-import { freshDatabase, machine } from './bench-support.js';
+import { freshDatabase, machine, runWithNodeFlagsOf } from './bench-support.js';
+
+// Verify and replay run in this process: with the Node flags `npm run audit` gives them.
+runWithNodeFlagsOf('dist/scripts/audit.js');
 
 const { values } = parseArgs({
   options: {
@@ -47,8 +52,13 @@ const { values } = parseArgs({
     workers: { type: 'string' },
     /** Store the personal fields in the clear, as before field encryption (to measure what sealing costs). */
     plaintext: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
+if (values.only !== undefined && values.only !== 'reads' && values.only !== 'replay') {
+  console.error(`--only must be "reads" or "replay", not "${values.only}"`);
+  process.exit(2);
+}
 const total = Number(values.events);
 const batch = Number(values.batch);
 const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
@@ -155,16 +165,26 @@ try {
   const count = Number((await db.query<{ n: string }>('SELECT count(*)::text AS n FROM events')).rows[0]!.n);
   console.log(`events: ${count.toLocaleString('en')}`);
 
-  // Warm the cache the same way for both, then take the better of two runs each. Node CPU (all threads)
-  // per event is reported too: unlike the rate, it hardly depends on what else the machine is doing.
+  if (values.only !== 'replay') await measureReads(db, target.url);
+  if (values.only !== 'reads') await measureReplay(db, count);
+  if (values.keep && !values.reuse) console.log(`kept database: ${target.url}`);
+} finally {
+  await db.close();
+  if (!values.keep) await target.drop();
+}
+
+/** Node CPU (all threads) in µs since `since`: unlike a rate, it hardly depends on what else the machine is doing. */
+function cpuMicros(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return u.user + u.system;
+}
+
+/** Raw row read, raw COPY read and verify, each warmed the same way and the better of two runs taken. */
+async function measureReads(db: TypeOrmDatabase, url: string): Promise<void> {
   const raws: number[] = [];
   const copies: number[] = [];
   const verifies: number[] = [];
   const cpu = { raw: Infinity, copy: Infinity, verify: Infinity };
-  const cpuMicros = (since: NodeJS.CpuUsage) => {
-    const u = process.cpuUsage(since);
-    return u.user + u.system;
-  };
   let last;
   for (let round = 0; round < 2; round++) {
     let c0 = process.cpuUsage();
@@ -172,12 +192,12 @@ try {
     raws.push(raw.rows / raw.seconds);
     cpu.raw = Math.min(cpu.raw, cpuMicros(c0) / raw.rows);
     c0 = process.cpuUsage();
-    const copied = await rawCopyRead(target.url);
+    const copied = await rawCopyRead(url);
     copies.push(copied.rows / copied.seconds);
     cpu.copy = Math.min(cpu.copy, cpuMicros(c0) / copied.rows);
     c0 = process.cpuUsage();
     const t0 = performance.now();
-    last = await new LedgerVerifier(db, { batchSize: batch, parallel: { databaseUrl: target.url, workers } }).verify();
+    last = await new LedgerVerifier(db, { batchSize: batch, parallel: { databaseUrl: url, workers } }).verify();
     verifies.push(last.eventsChecked / ((performance.now() - t0) / 1000));
     cpu.verify = Math.min(cpu.verify, cpuMicros(c0) / last.eventsChecked);
   }
@@ -187,7 +207,9 @@ try {
   console.log(`raw COPY read:       ${Math.round(Math.max(...copies)).toLocaleString('en')} events/s, ${cpu.copy.toFixed(1)} µs Node CPU per event (binary COPY split into rows, one connection)`);
   console.log(`verify:              ${Math.round(verify).toLocaleString('en')} events/s, ${cpu.verify.toFixed(1)} µs Node CPU per event (ok=${last!.ok}, ${last!.checkpointsChecked} checkpoints, ${last!.streamsChecked.toLocaleString('en')} streams, ${workers} worker thread(s))`);
   console.log(`ratio raw/verify:    ${(raw / verify).toFixed(2)}`);
+}
 
+async function measureReplay(db: TypeOrmDatabase, count: number): Promise<void> {
   // Replay of the triage queue into a fresh table (the live one stays empty here: only the rate counts).
   const exists = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM pg_tables WHERE tablename = 'triage_queue'`);
   if (exists.rows[0]!.n === '0') {
@@ -197,8 +219,4 @@ try {
   const replayed = await new ProjectionReplayer(db, [TRIAGE_QUEUE_PROJECTION]).replay('triage-queue', { batchSize: batch });
   const applied = replayed.eventsRead;
   console.log(`replay triage-queue: ${replayed.eventsPerSecond.toLocaleString('en')} events applied/s (${applied.toLocaleString('en')} SignalReceived in ${(replayed.durationMs / 1000).toFixed(1)} s), ${Math.round(count / (replayed.durationMs / 1000)).toLocaleString('en')} log events covered/s, ${cpuMicros(c0) / applied < Infinity ? (cpuMicros(c0) / applied).toFixed(1) : '-'} µs Node CPU per applied event (incl. compare)`);
-  if (values.keep && !values.reuse) console.log(`kept database: ${target.url}`);
-} finally {
-  await db.close();
-  if (!values.keep) await target.drop();
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
@@ -38,13 +38,25 @@ export function machine(): string {
  * The Node flags the npm start script of `entry` gives it (`node <flags> <entry>` in package.json), so a bench
  * runs each process as it is deployed.
  */
-function nodeFlagsFor(entry: string): string[] {
+export function nodeFlagsFor(entry: string): string[] {
   const { scripts } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
   for (const command of Object.values(scripts)) {
     const match = /(?:^|&& )node ((?:--\S+ )*)(\S+)$/.exec(command);
     if (match?.[2] === entry) return match[1]!.trim().split(' ').filter(Boolean);
   }
   throw new Error(`no start script in package.json runs ${entry}`);
+}
+
+/**
+ * Makes this bench process run under the Node flags the npm script of `entry` gives it, so code that
+ * the bench runs in-process is measured as users run it: without them, runs the bench again with them
+ * (same arguments, output passed through) and exits with its exit code; with them, returns.
+ */
+export function runWithNodeFlagsOf(entry: string): void {
+  const flags = nodeFlagsFor(entry);
+  if (flags.every((flag) => process.execArgv.includes(flag))) return;
+  const run = spawnSync(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(run.status ?? 1);
 }
 
 /**

@@ -108,4 +108,22 @@ describe.each([
     expect(keys.every((k, i) => i === 0 || keys[i - 1]![0] < k[0] || (keys[i - 1]![0] === k[0] && keys[i - 1]![1] < k[1]))).toBe(true);
     expect(ascending(positions(seen.filter((e) => before.includes(e.id))))).toBe(true);
   }, 60_000);
+
+  it('stops with the error of an apply that fails, while the next batch is being read, and leaves no replay table behind', async () => {
+    await appendProbes(4, 6);
+    await horizonPassesTheLog();
+    let calls = 0;
+    const failing: ProjectionDefinition = {
+      ...counting,
+      name: 'replay-probe-failing',
+      apply: async (tx, events, tables) => {
+        if (++calls === 2) throw new Error('apply failed on the second batch');
+        await counting.apply(tx, events, tables);
+      },
+    };
+    await expect(new ProjectionReplayer(t.db, [failing]).replay('replay-probe-failing', { batchSize: 3 })).rejects.toThrow('apply failed on the second batch');
+    expect(calls).toBe(2);
+    const left = await t.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM pg_tables WHERE tablename LIKE 'replay_probe_replay_%'`);
+    expect(left.rows[0]!.n).toBe('0');
+  });
 });

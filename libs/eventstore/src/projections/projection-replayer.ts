@@ -110,10 +110,19 @@ export class ProjectionReplayer {
       const batchSize = options.batchSize ?? 5000;
       let cursor = START_CURSOR;
       let eventsRead = 0;
+      // The next batch is read while the current one is applied (another connection): PostgreSQL reads
+      // while Node builds the statements, instead of one waiting for the other.
+      let next = readBatch(this.db, cursor, batchSize, definition.eventTypes, true);
       for (;;) {
-        const batch = await readBatch(this.db, cursor, batchSize, definition.eventTypes, true);
+        const batch = await next;
         if (batch.events.length === 0) break;
-        await this.db.transaction((tx) => definition.apply(tx, batch.events, names));
+        next = readBatch(this.db, batch.last!, batchSize, definition.eventTypes, true);
+        try {
+          await this.db.transaction((tx) => definition.apply(tx, batch.events, names));
+        } catch (error) {
+          next.catch(() => undefined);
+          throw error;
+        }
         eventsRead += batch.events.length;
         cursor = batch.last!;
         options.onProgress?.(eventsRead);

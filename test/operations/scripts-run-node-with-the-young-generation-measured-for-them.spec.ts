@@ -2,11 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 
 /**
- * `start:intake` gives V8 a 64 MB young-generation semi-space: at 1,000 signals/s the intake's scavenges (4–7 ms
- * each, 15 a second by default) set its p99; with 64 MB there are a quarter as many. The other processes keep
- * V8's default: the three-process tables flow got slower with it (README, decisions).
+ * `start:intake` and `npm run audit` give V8 a 64 MB young-generation semi-space. At 1,000 signals/s the intake's
+ * scavenges (4–7 ms each, 15 a second by default) set its p99; with 64 MB there are a quarter as many. A projection
+ * replay holds batches of thousands of events while it applies them; with 64 MB it ran about a fifth faster
+ * (bench/RESULTS.md, seventh session). The other processes keep V8's default: the three-process tables flow got
+ * slower with it (README, decisions).
  */
-describe('the start scripts', () => {
+describe('the npm scripts', () => {
   const scripts = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const starts = Object.entries(scripts).filter(([name]) => name === 'start' || name.startsWith('start:'));
 
@@ -17,5 +19,9 @@ describe('the start scripts', () => {
   it.each(starts)('%s runs node with the young generation measured for it', (name, command) => {
     const flags = name === 'start:intake' ? '--max-semi-space-size=64 ' : '';
     expect(command).toMatch(new RegExp(`(^|&& )node ${flags}dist/apps/[a-z]+/src/main\\.js$`));
+  });
+
+  it('npm run audit (verify, replay) runs node with the 64 MB young generation', () => {
+    expect(scripts.audit).toMatch(/(^|&& )node --max-semi-space-size=64 dist\/scripts\/audit\.js$/);
   });
 });
