@@ -61,17 +61,19 @@ export function runWithNodeFlagsOf(entry: string): void {
 
 /**
  * Starts the compiled product (`npm run build` first) and resolves when /health/ready answers 200. `entry`
- * picks the process: all apps (default) or one app, as deployed in microservice mode.
+ * picks the process: all apps (default) or one app, as deployed in microservice mode; `extraNodeArgs` go after
+ * the start script's Node flags (e.g. `--cpu-prof`).
  */
 export async function startProduct(
   env: Record<string, string>,
   entry = 'dist/apps/signaalroute/src/main.js',
+  extraNodeArgs: readonly string[] = [],
 ): Promise<{ url: string; dataDir: string; topicPrefix: string; child: ChildProcess; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sr-bench-'));
   const port = String(await freePort());
   const topicPrefix = env.KAFKA_TOPIC_PREFIX ?? `bench-${port}.`;
   // Node flags as the npm scripts run the product (see the README's decisions).
-  const child = spawn(process.execPath, [...nodeFlagsFor(entry), entry], {
+  const child = spawn(process.execPath, [...nodeFlagsFor(entry), ...extraNodeArgs, entry], {
     // Topics of its own: the run neither replays earlier runs' history nor disturbs anything else on the broker.
     env: { ...process.env, LOG_LEVEL: 'warn', PORT: port, HOST: '127.0.0.1', SIGNAALROUTE_DATA_DIR: dataDir, KAFKA_TOPIC_PREFIX: topicPrefix, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -133,6 +135,27 @@ export function machineCpuMs(): number | null {
     return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
   } catch {
     return null;
+  }
+}
+
+/**
+ * Waits until the machine is quiet — under `busyShare` of all cores busy over half a second — so a phase does not
+ * start while the previous one's work (relay backlog, consumers catching up) still runs. Resolves with the
+ * milliseconds waited; gives up after `maxMs` (and says so on stderr).
+ */
+export async function settle(busyShare = 0.25, maxMs = 30_000): Promise<number> {
+  const started = Date.now();
+  const cores = cpus().length;
+  for (;;) {
+    const before = machineCpuMs();
+    await new Promise((r) => setTimeout(r, 500));
+    const after = machineCpuMs();
+    if (before === null || after === null) return Date.now() - started;
+    if ((after - before) / (500 * cores) < busyShare) return Date.now() - started;
+    if (Date.now() - started > maxMs) {
+      process.stderr.write(`the machine did not quieten within ${maxMs} ms; going on\n`);
+      return Date.now() - started;
+    }
   }
 }
 

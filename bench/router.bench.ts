@@ -3,7 +3,7 @@
  * its outbox row and the case view in one statement) and `GET /v1/cases/{id}` per second, both with p99,
  * against the router running as its own child process (intake in another) on real PostgreSQL and Kafka.
  *
- *   npm run build && node dist/bench/router.bench.js [--duration 15] [--cases 64] [--transition-rate 1500] [--get-rate 5000] [--router-node-args '--cpu-prof …']
+ *   npm run build && node dist/bench/router.bench.js [--duration 15] [--cases 64] [--transition-rate 1500] [--get-rate 5000] [--router-node-args='--cpu-prof …']
  *
  * Sustained runs use --connections (default 64) to find the maximum; fixed-rate runs offer the target rate
  * over --fixed-connections (default 16) to measure latency at that rate without autocannon's own queueing.
@@ -11,17 +11,14 @@
  * the ETag of its previous answer as If-Match (so every transition is a real, conflict-checked write).
  */
 import { parseArgs } from 'node:util';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { TOPICS } from '#contracts';
 import { issueToken, SigningKeys } from '#security';
-import { freshDatabase, KAFKA_BROKERS, machine, microsPer, withMachineCpu } from './bench-support.js';
+import { freshDatabase, KAFKA_BROKERS, machine, microsPer, settle, startProduct, withMachineCpu } from './bench-support.js';
 
 const { values } = parseArgs({
   options: {
@@ -137,64 +134,6 @@ function reads(url: string, token: string, cases: { caseId: string }[], opts: Pa
  * The router runs in its own process (microservice mode, as deployed), so what is measured is the router:
  * the all-in-one process would also run every other app's consumers of the case events on the same core.
  */
-async function startAppProcess(entry: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = String(20000 + Math.floor(Math.random() * 20000));
-  const child = spawn(process.execPath, [...nodeArgs, entry], {
-    env: { ...process.env, LOG_LEVEL: 'warn', PORT: port, HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/health/ready`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${entry} did not become ready`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-/**
- * The broker is shared with test runs, so the signals and cases topics hold a long history. A fresh
- * KAFKA_CLIENT_ID would make every consumer group replay it (and the router would only see the bench's
- * signals after that); the groups are set to the topics' current end before the product starts.
- */
-async function startGroupsAtEnd(clientId: string): Promise<void> {
-  const inbound = ['mma', 'intern-meldpunt', 'zorgmelding'].map((s) => TOPICS.inbound(s));
-  // The consumer groups of the intake and router processes the bench starts.
-  const groups: [string, string[]][] = [
-    [`${clientId}.intake.inbound`, inbound],
-    [`${clientId}.intake.triage-queue`, [TOPICS.signals]],
-    [`${clientId}.router.signals`, [TOPICS.signals, TOPICS.cases]],
-  ];
-  const admin = new Kafka({ clientId: 'sr-bench-offsets', brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = [...new Set(groups.flatMap(([, t]) => t))].filter((t) => !existing.has(t));
-    if (missing.length > 0) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 6 })) });
-    for (const [groupId, topics] of groups) {
-      for (const topic of topics) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
-      }
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /**
  * The floor on this machine at this moment: bare `pg` doing what one transition does in the database (read
  * the view row, read the stream head, then one statement inserting the event and its outbox row and
@@ -239,13 +178,12 @@ const summaryOf = (r: autocannon.Result) => ({ perSecond: Math.round(r['2xx'] / 
 
 const loadBefore = loadavg()[0]!;
 const db = await freshDatabase();
-const clientId = `sr-bench-${randomUUID().slice(0, 8)}`;
-await startGroupsAtEnd(clientId);
 const dataDir = mkdtempSync(join(tmpdir(), 'sr-bench-'));
-const env = { DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_CLIENT_ID: clientId, DATABASE_POOL_SIZE: '20', SIGNAALROUTE_DATA_DIR: dataDir };
-const intake = await startAppProcess('dist/apps/intake/src/main.js', env);
+// Topics of their own for the two processes: nothing of earlier runs to consume first.
+const env = { DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: `bench-router-${randomUUID().slice(0, 8)}.`, DATABASE_POOL_SIZE: '20', SIGNAALROUTE_DATA_DIR: dataDir };
+const intake = await startProduct(env, 'dist/apps/intake/src/main.js');
 const routerNodeArgs = values['router-node-args'].split(' ').filter((a) => a.length > 0);
-const router = await startAppProcess('dist/apps/router/src/main.js', env, routerNodeArgs).catch(async (error: unknown) => {
+const router = await startProduct(env, 'dist/apps/router/src/main.js', routerNodeArgs).catch(async (error: unknown) => {
   await intake.stop();
   throw error;
 });
@@ -253,13 +191,18 @@ try {
   const token = await issueToken({ role: 'coordinator', municipalities: [MUNICIPALITY], subject: 'bench' }, await SigningKeys.loadOrCreate(dataDir));
   const cases = (await openCases(intake.url, router.url, token, caseCount)).map((c) => ({ ...c, up: true }));
 
+  // Before each fixed-rate run the machine is let quieten: the sustained run before it leaves tens of thousands of
+  // events for the relay and the consumers, work that belongs to that run and not to the rate measured next.
+  const settled: number[] = [];
   await transitions(router.url, token, cases, { duration: 3 }); // warm-up
   await resync(router.url, token, cases);
   const { result: maxTransitions, cpuMs: maxTransitionsCpu } = await withMachineCpu(() => transitions(router.url, token, cases, {}));
   await resync(router.url, token, cases);
+  settled.push(await settle());
   const { result: fixedTransitions, cpuMs: fixedTransitionsCpu } = await withMachineCpu(() => transitions(router.url, token, cases, { overallRate: transitionRate, connections: fixedConnections }));
   await reads(router.url, token, cases, { duration: 3 }); // warm-up
   const { result: maxReads, cpuMs: maxReadsCpu } = await withMachineCpu(() => reads(router.url, token, cases, {}));
+  settled.push(await settle());
   const { result: fixedReads, cpuMs: fixedReadsCpu } = await withMachineCpu(() => reads(router.url, token, cases, { overallRate: getRate, connections: fixedConnections }));
   const { result: raw, cpuMs: rawCpu } = await withMachineCpu(() => rawBaseline(db.url, Math.min(connections, caseCount)));
   // Whole-machine CPU per request (every process on the box): steadier than throughput on a shared VM.
@@ -272,6 +215,8 @@ try {
     /** 1-minute load average before and after: the machine is shared, read the figures with it. */
     loadAverage: { before: Number(loadBefore.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) },
     durationSeconds: duration,
+    /** Milliseconds waited for the machine to quieten before each fixed-rate run (transitions, reads). */
+    settledMs: settled,
     cases: caseCount,
     connections: { sustained: connections, atFixedRate: fixedConnections },
     transitions: {
