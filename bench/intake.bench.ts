@@ -2,14 +2,17 @@
  * Intake throughput and latency against real PostgreSQL and Kafka, with the raw baseline: a bare `pg`
  * transaction writing one event row and one outbox row at the same concurrency.
  *
- *   npm run build && node dist/bench/intake.bench.js [--duration 15] [--connections 64] [--rate 1000] [--process intake|all]
+ *   npm run build && node dist/bench/intake.bench.js [--duration 15] [--connections 64] [--rate 1000] [--process intake|all] [--node-args='--cpu-prof …']
+ *
+ * Before the fixed-rate run the machine is let quieten: the sustained run leaves tens of thousands of signals for
+ * the relay and the triage queue, work that belongs to that run and not to the rate measured next.
  */
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { issueToken, SigningKeys } from '#security';
-import { freshDatabase, KAFKA_BROKERS, machine, microsPer, startProduct, withMachineCpu } from './bench-support.js';
+import { freshDatabase, KAFKA_BROKERS, machine, microsPer, settle, startProduct, withMachineCpu } from './bench-support.js';
 
 const { values } = parseArgs({
   options: {
@@ -18,6 +21,8 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1000' },
     // intake: the intake app alone (microservice mode; its triage queue projection included); all: every app in one process
     process: { type: 'string', default: 'intake' },
+    /** Extra node options for the product process, space-separated, after its start script's flags. */
+    'node-args': { type: 'string', default: '' },
   },
 });
 if (values.process !== 'intake' && values.process !== 'all') throw new Error('--process must be intake or all');
@@ -81,11 +86,13 @@ async function rawBaseline(url: string): Promise<{ perSecond: number; count: num
 }
 
 const db = await freshDatabase();
-const product = await startProduct({ DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_CLIENT_ID: `sr-bench-${randomUUID().slice(0, 8)}`, DATABASE_POOL_SIZE: '20' }, entry);
+const nodeArgs = values['node-args'].split(' ').filter((a) => a.length > 0);
+const product = await startProduct({ DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_CLIENT_ID: `sr-bench-${randomUUID().slice(0, 8)}`, DATABASE_POOL_SIZE: '20' }, entry, nodeArgs);
 try {
   const token = await issueToken({ role: 'intake-system', municipalities: ['GM0153'], subject: 'bench' }, await SigningKeys.loadOrCreate(product.dataDir));
   await runAutocannon(product.url, token, { duration: 3 }); // warm-up
   const { result: max, cpuMs: maxCpu } = await withMachineCpu(() => runAutocannon(product.url, token, {}));
+  const settledMs = await settle();
   const { result: fixed, cpuMs: fixedCpu } = await withMachineCpu(() => runAutocannon(product.url, token, { overallRate: rate, connections: Math.min(connections, 32) }));
   const { result: raw, cpuMs: rawCpu } = await withMachineCpu(() => rawBaseline(db.url));
   // Whole-machine CPU per signal (product, PostgreSQL, Kafka, load generator): steadier than throughput on a shared VM.
@@ -97,7 +104,7 @@ try {
     durationSeconds: duration,
     connections,
     sustained: { acceptedPerSecond: Math.round(max['2xx'] / duration), non2xx: max.non2xx, errors: max.errors, p50ms: max.latency.p50, p99ms: max.latency.p99, machineCpuMicrosPerSignal: microsPer(maxCpu, max['2xx']) },
-    atFixedRate: { targetPerSecond: rate, achievedPerSecond: Math.round(fixed['2xx'] / duration), non2xx: fixed.non2xx, p50ms: fixed.latency.p50, p99ms: fixed.latency.p99, machineCpuMicrosPerSignal: microsPer(fixedCpu, fixed['2xx']) },
+    atFixedRate: { settledMsBefore: settledMs, targetPerSecond: rate, achievedPerSecond: Math.round(fixed['2xx'] / duration), non2xx: fixed.non2xx, p50ms: fixed.latency.p50, p99ms: fixed.latency.p99, machineCpuMicrosPerSignal: microsPer(fixedCpu, fixed['2xx']) },
     rawBaseline: { transactionsPerSecond: Math.round(raw.perSecond), p99ms: Number(raw.p99.toFixed(2)), machineCpuMicrosPerTransaction: microsPer(rawCpu, raw.count) },
     ratioToRaw: Number((max['2xx'] / duration / raw.perSecond).toFixed(2)),
   };
