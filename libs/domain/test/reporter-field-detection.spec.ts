@@ -52,6 +52,17 @@ describe('a key names a reporter when it starts with reporter/melder or is a kno
     'location',
     'externalRef',
   ])('%s does not name a reporter', (key) => expect(isReporterFieldName(key)).toBe(false));
+
+  it('gives the same verdicts after more distinct keys than it remembers, asked first or again', () => {
+    const asked = (keys: string[]) => keys.map((key) => isReporterFieldName(key));
+    expect(asked(['melderEmail', 'description'])).toEqual([true, false]);
+    // Far more distinct keys than the verdicts kept: every one still judged on its own.
+    for (let i = 0; i < 3000; i++) {
+      expect(isReporterFieldName(`veld${i}`)).toBe(false);
+      expect(isReporterFieldName(`melder${i}`)).toBe(true);
+    }
+    expect(asked(['melderEmail', 'description', 'tipgeverNaam', 'rookmelder2'])).toEqual([true, false, true, false]);
+  });
 });
 
 describe('reporter fields are found anywhere in the payload, by JSON path', () => {

@@ -38,8 +38,24 @@ export interface ReporterFieldScan {
   depthExceeded: boolean;
 }
 
+/**
+ * Verdicts on keys seen before: payloads reuse a small vocabulary of keys, and working one out (lower-casing,
+ * splitting into words) costs more than the rest of the scan. Bounded, since callers choose the keys: past the
+ * bound new keys are worked out every time.
+ */
+const verdicts = new Map<string, boolean>();
+const VERDICTS_MAX = 1024;
+
 /** True when the object key `key` names a reporter (see module comment). */
 export function isReporterFieldName(key: string): boolean {
+  const known = verdicts.get(key);
+  if (known !== undefined) return known;
+  const verdict = namesReporter(key);
+  if (verdicts.size < VERDICTS_MAX) verdicts.set(key, verdict);
+  return verdict;
+}
+
+function namesReporter(key: string): boolean {
   const whole = key.toLowerCase().replace(/[-_\s]/g, '');
   if (matchesWord(whole)) return true;
   return splitWords(key).some(matchesWord);
