@@ -111,7 +111,9 @@ export class ProjectionReplayer {
       let cursor = START_CURSOR;
       let eventsRead = 0;
       // The next batch is read while the current one is applied (another connection): PostgreSQL reads
-      // while Node builds the statements, instead of one waiting for the other.
+      // while Node builds the statements, instead of one waiting for the other. The apply transaction in
+      // flight meanwhile is newer than every event read so far, so the oldest-in-flight rule still lets
+      // the read-ahead see all that committed before it began.
       let next = readBatch(this.db, cursor, batchSize, definition.eventTypes, true);
       for (;;) {
         const batch = await next;
