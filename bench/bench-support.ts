@@ -35,16 +35,16 @@ export function machine(): string {
 }
 
 /**
- * The Node flags the npm start script of `entry` gives it (`node <flags> <entry>` in package.json), so a bench
+ * The Node flags the npm script that runs `entry` gives it (`node <flags> <entry>` in package.json), so a bench
  * runs each process as it is deployed.
  */
-export function nodeFlagsFor(entry: string): string[] {
+function nodeFlagsFor(entry: string): string[] {
   const { scripts } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
   for (const command of Object.values(scripts)) {
     const match = /(?:^|&& )node ((?:--\S+ )*)(\S+)$/.exec(command);
     if (match?.[2] === entry) return match[1]!.trim().split(' ').filter(Boolean);
   }
-  throw new Error(`no start script in package.json runs ${entry}`);
+  throw new Error(`no npm script in package.json runs ${entry}`);
 }
 
 /**

@@ -3,18 +3,18 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 import { clusterMetricsFromPrimary, shareWithPrimary } from './cluster-metrics.js';
 
 /**
- * The process's metrics for Prometheus (`GET /metrics`): its own registry (so several processes in one Node
- * runtime, as in tests, never share counters), Node's runtime metrics (CPU, memory, event-loop lag, GC), and
- * the instruments every app shares. Labels are bounded and never name a municipality, a person, a case or a
- * signal: route templates, topics and consumer groups only.
- */
-/**
  * How often the event-loop delay is sampled (prom-client's `eventLoopMonitoringPrecision`). Node's lag figures
  * include this interval: an idle process reports about 0.05 s. The default, 10 ms, wakes an idle process 100
  * times a second.
  */
 export const EVENT_LOOP_SAMPLING_MS = 50;
 
+/**
+ * The process's metrics for Prometheus (`GET /metrics`): its own registry (so several processes in one Node
+ * runtime, as in tests, never share counters), Node's runtime metrics (CPU, memory, event-loop lag, GC), and
+ * the instruments every app shares. Labels are bounded and never name a municipality, a person, a case or a
+ * signal: route templates, topics and consumer groups only.
+ */
 export class ProcessMetrics {
   readonly registry = new Registry();
 
