@@ -34,6 +34,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** The process' clock (default: the system clock); tests that move time pass their own. */
   clock?: Clock;
+  /** Rewrites the database URL the product gets (e.g. through a proxy the test can cut); the harness keeps the direct one. */
+  databaseUrlVia?: (url: string) => string;
 }
 
 export interface HarnessResponse<T = any> {
@@ -197,7 +199,7 @@ export async function startApp(options: HarnessOptions): Promise<AppHarness> {
     KAFKA_CLIENT_ID: clientId,
     // Each test file gets topics of its own: parallel test files never see each other's events.
     ...(brokers ? { KAFKA_TOPIC_PREFIX: topicPrefix } : {}),
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(databaseUrl ? { DATABASE_URL: options.databaseUrlVia ? options.databaseUrlVia(databaseUrl) : databaseUrl } : {}),
     ...(brokers ? { KAFKA_BROKERS: brokers.join(',') } : {}),
     ...(options.env ?? {}),
   };

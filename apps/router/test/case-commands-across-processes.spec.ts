@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Database, EventStore } from '#eventstore';
-import { CLOCK, DATABASE, KEYRING, EVENT_STORE, OUTBOX_RELAY } from '#platform';
+import { AdmissionControl, CLOCK, DATABASE, KEYRING, EVENT_STORE, OUTBOX_RELAY, ProcessMetrics } from '#platform';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
 import { CaseCommandService } from '../src/cases/case-command.service.js';
 import { CaseCommitBatcher } from '../src/cases/case-commit.batcher.js';
@@ -33,13 +33,14 @@ it('a command after another process moved the case on is decided on the stored s
   // "Another process": its own service instance over the same database.
   const app = h.running.app;
   const cases = app.get(CaseViewRepository, { strict: false });
+  const admission = new AdmissionControl({ maxLength: 5000, maxWaitMs: 2000 }, new ProcessMetrics());
   const other = new CaseCommandService(
     app.get(CLOCK, { strict: false }),
     app.get(OUTBOX_RELAY, { strict: false }),
     app.get(ModelRegistry, { strict: false }),
     cases,
-    new CaseViewLoader(cases),
-    new CaseCommitBatcher(app.get<symbol, Database>(DATABASE, { strict: false }), app.get<symbol, EventStore>(EVENT_STORE, { strict: false })),
+    new CaseViewLoader(cases, admission),
+    new CaseCommitBatcher(app.get<symbol, Database>(DATABASE, { strict: false }), app.get<symbol, EventStore>(EVENT_STORE, { strict: false }), admission),
     app.get(KEYRING, { strict: false }),
   );
   const principal = { subject: 'other-process-user', role: 'coordinator' as const, municipalities: [municipality], tables: [] };

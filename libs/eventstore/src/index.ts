@@ -1,6 +1,7 @@
 export * from './database/sql-executor.js';
 export * from './database/typeorm.database.js';
 export * from './database/async-mutex.js';
+export * from './database/database-unavailable.js';
 export * from './event-store.js';
 export * from './table-rows.js';
 export * from './event-store.errors.js';

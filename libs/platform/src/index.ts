@@ -21,3 +21,4 @@ export * from './scheduling/periodic-task.js';
 export * from './inbox/inbox-retention.rule.js';
 export * from './inbox/inbox-pruner.js';
 export * from './metrics/index.js';
+export * from './admission/index.js';

@@ -5,6 +5,7 @@ import { TOPICS } from '#contracts';
 import { EventStore, OutboxRelay, TypeOrmDatabase, type Database, type ProjectionDefinition } from '#eventstore';
 import { createTransport, MESSAGE_TRANSPORT, PrefixedTransport, type MessageTransport, type TopicSpec } from '#messaging';
 import { BlindIndex, masterKeyProviderFor, type MasterKeyProvider } from '#security';
+import { AdmissionControl } from './admission/admission-control.js';
 import { CLOCK, systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
@@ -18,7 +19,7 @@ import { ProcessMetrics } from './metrics/process-metrics.js';
 import { Keyring } from './keyring/keyring.js';
 import { CreateKeyring1764500000000 } from './keyring/keyring.migration.js';
 import { DataKeysMasterKeyId1764700000000 } from './keyring/master-key-id.migration.js';
-import { APP_CONFIG, BLIND_INDEX, DATABASE, EVENT_STORE, INBOX_PRUNER, KEYRING, LOGGER, MASTER_KEY_PROVIDER, OUTBOX_RELAY, PROJECTIONS } from './platform.tokens.js';
+import { ADMISSION, APP_CONFIG, BLIND_INDEX, DATABASE, EVENT_STORE, INBOX_PRUNER, KEYRING, LOGGER, MASTER_KEY_PROVIDER, OUTBOX_RELAY, PROJECTIONS } from './platform.tokens.js';
 import { PLATFORM_MIGRATIONS } from './processing-log/processing-log.migration.js';
 import { ProcessingLogInterceptor } from './processing-log/processing-log.interceptor.js';
 import { PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER } from './processing-log/processing-log.tokens.js';
@@ -81,6 +82,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
         { provide: KEYRING, useFactory: (db: Database, keys: MasterKeyProvider) => new Keyring(db, keys.masterKeys()), inject: [DATABASE, MASTER_KEY_PROVIDER] },
         { provide: BLIND_INDEX, useFactory: async (keyring: Keyring) => new BlindIndex(await keyring.blindIndexKey()), inject: [KEYRING] },
         { provide: CLOCK, useValue: clock },
+        { provide: ADMISSION, useValue: new AdmissionControl({ maxLength: config.DATABASE_QUEUE_MAX_LENGTH, maxWaitMs: config.DATABASE_QUEUE_MAX_WAIT_MS }, metrics) },
         { provide: 'PLATFORM_TOPICS', useValue: topics },
         { provide: PROJECTIONS, useValue: options.projections ?? [] },
         {
@@ -90,6 +92,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
               databaseUrl: config.DATABASE_URL,
               dataDir: config.DATABASE_URL ? undefined : `${config.SIGNAALROUTE_DATA_DIR}/pgdata`,
               poolSize: config.DATABASE_POOL_SIZE,
+              connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
               migrations: [...PLATFORM_MIGRATIONS, CreateKeyring1764500000000, DataKeysMasterKeyId1764700000000, ...options.migrations],
             });
             await db.migrate();
@@ -142,7 +145,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
         { provide: SUBJECT_PSEUDONYMIZER, useFactory: () => SubjectPseudonymizer.load(config.PROCESSING_LOG_KEY, config.SIGNAALROUTE_DATA_DIR) },
         { provide: APP_INTERCEPTOR, useClass: ProcessingLogInterceptor },
       ],
-      exports: [METRICS, APP_CONFIG, MASTER_KEY_PROVIDER, KEYRING, BLIND_INDEX, PROJECTIONS, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, INBOX_PRUNER, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
+      exports: [METRICS, ADMISSION, APP_CONFIG, MASTER_KEY_PROVIDER, KEYRING, BLIND_INDEX, PROJECTIONS, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, INBOX_PRUNER, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
     };
   }
 

@@ -3,6 +3,8 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 export const DATABASE = Symbol('DATABASE');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
+/** The `AdmissionControl`: refuses work when a queue in front of the database is full or not moving. */
+export const ADMISSION = Symbol('ADMISSION');
 /** The `InboxPruner`: forgets consumers' inbox rows after `INBOX_RETENTION_DAYS`. */
 export const INBOX_PRUNER = Symbol('INBOX_PRUNER');
 export const LOGGER = Symbol('LOGGER');

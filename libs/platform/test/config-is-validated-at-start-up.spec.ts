@@ -36,6 +36,14 @@ describe('configuration is validated at start-up', () => {
     }
   });
 
+  it('bounds the queues in front of the database (5,000 waiting, 2 s) and the connection wait (5 s) unless told otherwise, and refuses nonsense', () => {
+    expect(loadConfig({})).toMatchObject({ DATABASE_QUEUE_MAX_LENGTH: 5000, DATABASE_QUEUE_MAX_WAIT_MS: 2000, DATABASE_CONNECT_TIMEOUT_MS: 5000 });
+    expect(loadConfig({ DATABASE_QUEUE_MAX_LENGTH: '200', DATABASE_QUEUE_MAX_WAIT_MS: '500', DATABASE_CONNECT_TIMEOUT_MS: '1500' })).toMatchObject({ DATABASE_QUEUE_MAX_LENGTH: 200, DATABASE_QUEUE_MAX_WAIT_MS: 500, DATABASE_CONNECT_TIMEOUT_MS: 1500 });
+    for (const [name, bad] of [['DATABASE_QUEUE_MAX_LENGTH', '0'], ['DATABASE_QUEUE_MAX_LENGTH', 'many'], ['DATABASE_QUEUE_MAX_WAIT_MS', '5'], ['DATABASE_QUEUE_MAX_WAIT_MS', '1.5'], ['DATABASE_CONNECT_TIMEOUT_MS', '-1']] as const) {
+      expect(() => loadConfig({ [name]: bad })).toThrow(new RegExp(name));
+    }
+  });
+
   it('takes a metrics token of 32 characters or more, and refuses a short or odd one', () => {
     expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(32) }).METRICS_TOKEN).toBe('a'.repeat(32));
     expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();

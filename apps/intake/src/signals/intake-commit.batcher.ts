@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NewEvent } from '#contracts';
 import { EventStore, sqlErrorCode, type AppendOptions, type Database } from '#eventstore';
-import { DATABASE, EVENT_STORE } from '#platform';
+import { ADMISSION, DATABASE, EVENT_STORE, type AdmissionControl, type AdmissionGate } from '#platform';
 
 export interface IntakeCommit {
   streamId: string;
@@ -11,6 +11,8 @@ export interface IntakeCommit {
 
 interface Pending {
   item: IntakeCommit;
+  /** When it was queued (`performance.now()`). */
+  since: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -26,21 +28,31 @@ const MAX_IN_FLIGHT = 1;
  * Group commit for intake: signals that arrive while statements are in flight are committed together in
  * the next statement (each signal still gets its 201 only after its own rows are durable). Under load this
  * turns many round trips into few; alone, a signal goes straight through. A batch that fails on a unique
- * violation (a resend among them) is retried one by one, so only the resend gets the error.
+ * violation (a resend among them) is retried one by one, so only the resend gets the error. A signal that
+ * finds the queue full or not moving is refused at once (`SERVICE.OVERLOADED`, nothing stored).
  */
 @Injectable()
 export class IntakeCommitBatcher {
   private queue: Pending[] = [];
   private inFlight = 0;
+  private readonly gate: AdmissionGate;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+    @Inject(ADMISSION) admission: AdmissionControl,
+  ) {
+    this.gate = admission.gate('intake-commit', { waiting: () => this.queue.length, oldestSince: () => this.queue[0]?.since });
+  }
 
   commit(item: IntakeCommit): Promise<void> {
+    try {
+      this.gate.admit();
+    } catch (refusal) {
+      return Promise.reject(refusal);
+    }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, since: performance.now(), resolve, reject });
       this.pump();
     });
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
 import { EventStore, sqlErrorCode, type Database, type StreamAppend } from '#eventstore';
-import { DATABASE, EVENT_STORE } from '#platform';
+import { ADMISSION, DATABASE, EVENT_STORE, type AdmissionControl } from '#platform';
 import { StatementBatcher, type Settled } from './statement-batcher.js';
 
 /** Most case commands per statement. */
@@ -26,8 +26,9 @@ export class CaseCommitBatcher {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(ADMISSION) admission: AdmissionControl,
   ) {
-    this.commits = new StatementBatcher((items) => this.append(items), MAX_BATCH, (item) => item.streamId);
+    this.commits = new StatementBatcher((items) => this.append(items), MAX_BATCH, { key: (item) => item.streamId, gate: (queue) => admission.gate('case-commit', queue) });
   }
 
   /** Resolves with the stored events once they are durable; rejects with `VersionConflictError` when the case moved on. */

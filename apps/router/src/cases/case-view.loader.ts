@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ADMISSION, type AdmissionControl } from '#platform';
 import type { MunicipalityScope } from '#security';
 import { CaseViewRepository, type StoredCase } from './case-view.repository.js';
 import { StatementBatcher } from './statement-batcher.js';
@@ -16,11 +17,11 @@ const MAX_BATCH = 200;
 export class CaseViewLoader {
   private readonly reads: StatementBatcher<string, StoredCase | null>;
 
-  constructor(cases: CaseViewRepository) {
+  constructor(cases: CaseViewRepository, @Inject(ADMISSION) admission: AdmissionControl) {
     this.reads = new StatementBatcher(async (caseIds) => {
       const rows = await cases.getMany([...new Set(caseIds)]);
       return caseIds.map((id) => ({ ok: true, value: rows.get(id.toLowerCase()) ?? null }));
-    }, MAX_BATCH);
+    }, MAX_BATCH, { gate: (queue) => admission.gate('case-read', queue) });
   }
 
   /** The case if it exists within `scope`, else null (a case elsewhere looks exactly like no case). */

@@ -1,8 +1,12 @@
 /** What became of one item of a batch. */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+import type { AdmissionGate, GatedQueue } from '#platform';
+
 interface Pending<I, O> {
   item: I;
+  /** When it was queued (`performance.now()`). */
+  since: number;
   resolve: (value: O) => void;
   reject: (error: unknown) => void;
 }
@@ -11,21 +15,40 @@ interface Pending<I, O> {
  * Group commit with one statement in flight: items that arrive while a statement runs go together in the
  * next one (at most `maxBatch`), so load makes batches bigger instead of adding round trips; alone, an
  * item goes straight through. `run` settles each item on its own. `key` (optional) keeps two items with
- * the same key out of one batch: the later one waits for the next, in arrival order.
+ * the same key out of one batch: the later one waits for the next, in arrival order. `gate` (optional)
+ * admits each new item or refuses it at once, seeing how many wait and since when.
  */
-export class StatementBatcher<I, O> {
+export class StatementBatcher<I, O> implements GatedQueue {
   private queue: Pending<I, O>[] = [];
   private running = false;
+  private readonly key?: (item: I) => string;
+  private readonly admission?: AdmissionGate;
 
   constructor(
     private readonly run: (items: I[]) => Promise<Settled<O>[]>,
     private readonly maxBatch: number,
-    private readonly key?: (item: I) => string,
-  ) {}
+    options: { key?: (item: I) => string; gate?: (queue: GatedQueue) => AdmissionGate } = {},
+  ) {
+    this.key = options.key;
+    this.admission = options.gate?.(this);
+  }
+
+  waiting(): number {
+    return this.queue.length;
+  }
+
+  oldestSince(): number | undefined {
+    return this.queue[0]?.since;
+  }
 
   submit(item: I): Promise<O> {
+    try {
+      this.admission?.admit();
+    } catch (refusal) {
+      return Promise.reject(refusal);
+    }
     return new Promise<O>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, since: performance.now(), resolve, reject });
       this.pump();
     });
   }

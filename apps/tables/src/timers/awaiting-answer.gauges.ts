@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import type { Database } from '#eventstore';
-import { DATABASE, METRICS, type ProcessMetrics } from '#platform';
+import { DATABASE, METRICS, withinDatabaseGaugeTimeout, type ProcessMetrics } from '#platform';
 
 /**
  * What waits for an answer, read when Prometheus scrapes: police escalations not yet acknowledged and
@@ -12,7 +12,7 @@ import { DATABASE, METRICS, type ProcessMetrics } from '#platform';
 @Injectable()
 export class AwaitingAnswerGauges {
   constructor(@Inject(METRICS) metrics: ProcessMetrics, @Inject(DATABASE) db: Database) {
-    /** A gauge with an `overdue="true"` and an `overdue="false"` series from one count; NaN when the read fails. */
+    /** A gauge with an `overdue="true"` and an `overdue="false"` series from one count; NaN when the read fails or times out. */
     const awaiting = (name: string, help: string, table: string, deadline: string) =>
       new Gauge({
         name,
@@ -24,8 +24,8 @@ export class AwaitingAnswerGauges {
           let waiting = Number.NaN;
           let overdue = Number.NaN;
           try {
-            const r = await db.query<{ overdue: string; waiting: string }>(
-              `SELECT count(*)::text AS waiting, count(*) FILTER (WHERE ${deadline} <= now())::text AS overdue FROM ${table} WHERE status = 'open'`,
+            const r = await withinDatabaseGaugeTimeout(
+              db.query<{ overdue: string; waiting: string }>(`SELECT count(*)::text AS waiting, count(*) FILTER (WHERE ${deadline} <= now())::text AS overdue FROM ${table} WHERE status = 'open'`),
             );
             waiting = Number(r.rows[0]!.waiting);
             overdue = Number(r.rows[0]!.overdue);

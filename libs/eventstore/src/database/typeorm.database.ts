@@ -10,6 +10,8 @@ export interface DatabaseConfig {
   dataDir?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** How long a new connection may take before the query that needed it fails (default 5,000 ms). */
+  connectTimeoutMs?: number;
   /** Extra migrations (apps add their read-model tables). */
   migrations?: Function[];
 }
@@ -50,7 +52,9 @@ export class TypeOrmDatabase implements Database {
         migrationsTableName: 'schema_migrations',
         synchronize: false,
         logging: false,
-        extra: { max: config.poolSize ?? 20 },
+        // A database that does not answer fails the query in time instead of holding it (and its caller) forever.
+        connectTimeoutMS: config.connectTimeoutMs ?? 5000,
+        extra: { max: config.poolSize ?? 20, keepAlive: true },
       });
       await ds.initialize();
       return new TypeOrmDatabase(ds, 'postgres');

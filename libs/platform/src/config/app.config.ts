@@ -105,6 +105,21 @@ export class AppConfig {
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(500)
   DATABASE_POOL_SIZE: number = 20;
 
+  /** How long opening a database connection may take before the request that needed it is answered 503. */
+  @IsOptional() @Transform(int) @IsInt() @Min(100) @Max(600_000)
+  DATABASE_CONNECT_TIMEOUT_MS: number = 5000;
+
+  /**
+   * Requests that may wait in one queue in front of the database (the intake's and the router's group
+   * commits, the router's case reads); more are refused at once with 503 SERVICE.OVERLOADED, nothing stored.
+   */
+  @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(1_000_000)
+  DATABASE_QUEUE_MAX_LENGTH: number = 5000;
+
+  /** When the oldest request in such a queue has waited longer than this, new ones are refused the same way. */
+  @IsOptional() @Transform(int) @IsInt() @Min(10) @Max(600_000)
+  DATABASE_QUEUE_MAX_WAIT_MS: number = 2000;
+
   /** A JSON file with the tables configuration (same shape as the built-in one); the built-in one when unset. */
   @IsOptional() @IsString()
   TABLES_CONFIG_FILE?: string;

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nest
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { DomainError } from '#domain';
+import { isDatabaseUnavailable } from '#eventstore';
 import { httpStatusForCode } from './error-status.js';
 import { problem, type Problem } from './problem.js';
 
@@ -26,7 +27,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest & { traceId?: string }>();
     const body = { ...this.toProblem(exception), instance: request.url?.split('?')[0], traceId: request.traceId };
-    if (body.status >= 500) this.logger.error({ err: exception, traceId: request.traceId, route: request.routeOptions?.url }, 'unhandled error');
+    const retryAfter = retryAfterSeconds(exception, body.code);
+    if (body.code === 'SERVICE.UNAVAILABLE') this.logger.warn({ err: { message: (exception as Error)?.message }, traceId: request.traceId, route: request.routeOptions?.url }, 'database unavailable');
+    else if (body.status >= 500 && retryAfter === undefined) this.logger.error({ err: exception, traceId: request.traceId, route: request.routeOptions?.url }, 'unhandled error');
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     void reply.status(body.status).header('content-type', 'application/problem+json').send(body);
   }
 
@@ -54,6 +58,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const code = status === 404 ? 'HTTP.NOT_FOUND' : status === 405 ? 'HTTP.METHOD_NOT_ALLOWED' : `HTTP.${status}`;
       return problem(status, code, status === 404 ? 'No such resource' : exception.message);
     }
+    if (isDatabaseUnavailable(exception)) {
+      return problem(503, 'SERVICE.UNAVAILABLE', 'The database cannot be reached; nothing was stored, try again shortly');
+    }
     if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
       return problem(e.statusCode, `HTTP.${e.statusCode}`, e.message ?? 'Bad request');
     }
@@ -64,3 +71,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 function fastifyProblem(code: unknown): { status: number; code: string; title: string } | undefined {
   return typeof code === 'string' && Object.hasOwn(FASTIFY_CODES, code) ? FASTIFY_CODES[code] : undefined;
 }
+
+/** Seconds a client should wait before sending the request again (`Retry-After`), for answers that mean "not now". */
+function retryAfterSeconds(exception: unknown, code: string): number | undefined {
+  const own = (exception as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (typeof own === 'number') return own;
+  return code === 'SERVICE.UNAVAILABLE' ? DATABASE_RETRY_AFTER_SECONDS : undefined;
+}
+
+/** A database outage is rarely over within a second; five spares it a stampede of retries. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;

@@ -10,7 +10,24 @@ export interface DatabaseGaugeSpec {
 }
 
 /**
- * Registers a gauge read from the database at scrape time. Every worker of a server reads the same value, so
+ * How long a scrape waits for a gauge's query. A database that stalls must not stall `/metrics` too: the
+ * scrape then reports NaN for these gauges and everything else (the queues in front of the database, HTTP,
+ * consumers) as usual — which is when operators need it most.
+ */
+export const DATABASE_GAUGE_TIMEOUT_MS = 1000;
+
+/** `work`, or a rejection once `DATABASE_GAUGE_TIMEOUT_MS` have passed. */
+export function withinDatabaseGaugeTimeout<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('database gauge read timed out')), DATABASE_GAUGE_TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Registers a gauge read from the database at scrape time (NaN when the read fails or takes longer than
+ * `DATABASE_GAUGE_TIMEOUT_MS`). Every worker of a server reads the same value, so
  * the workers' aggregated scrape takes it once (`aggregator: 'first'`) instead of summing it.
  */
 export function registerDatabaseGauge(metrics: ProcessMetrics, spec: DatabaseGaugeSpec): void {
@@ -21,7 +38,7 @@ export function registerDatabaseGauge(metrics: ProcessMetrics, spec: DatabaseGau
     aggregator: 'first',
     async collect() {
       try {
-        this.set(await spec.read());
+        this.set(await withinDatabaseGaugeTimeout(spec.read()));
       } catch {
         this.set(Number.NaN);
       }

@@ -1,9 +1,10 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import type { Logger } from 'pino';
-import { from, mergeMap, catchError, type Observable } from 'rxjs';
+import { from, mergeMap, catchError, throwError, type Observable } from 'rxjs';
 import type { TableRow } from '#eventstore';
 import type { Principal } from '#security';
+import { ServiceOverloadedError } from '../admission/service-overloaded.error.js';
 import { CLOCK, type Clock } from '../clock.js';
 import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { LOGGER } from '../platform.tokens.js';
@@ -80,7 +81,11 @@ export class ProcessingLogInterceptor implements NestInterceptor {
         ),
       ),
       catchError((error: unknown) =>
-        from(
+        // Refused before anything was read or stored: nothing was processed, so there is nothing to log
+        // (and waiting for the log's own statement would hold the quick refusal up behind the same queue).
+        error instanceof ServiceOverloadedError
+          ? throwError(() => error)
+          : from(
           this.record(spec, request, undefined, this.problems.toProblem(error).status, startedAt).then(
             () => {
               throw error;

@@ -1,0 +1,3 @@
+export * from './queue-admission.rule.js';
+export * from './service-overloaded.error.js';
+export * from './admission-control.js';
