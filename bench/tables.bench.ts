@@ -2,7 +2,7 @@
  * Tables: end-to-end latency at a steady signal rate, intake → case → referral → the table's topic, against
  * the whole product running as a child process on real PostgreSQL and Kafka.
  *
- *   npm run build && node dist/bench/tables.bench.js [--rate 200] [--duration 10] [--process all|split]
+ *   npm run build && node dist/bench/tables.bench.js [--rate 200] [--duration 10] [--process all|split] [--node-args='…'] [--idle <seconds>]
  *
  * `--process all` runs the whole product in one Node process (the embedded default's layout, one core for
  * all Node work); `split` runs intake, router and tables as three processes on the same database and topics,
@@ -29,7 +29,7 @@ import { CASE_EVENTS_CONSUMER } from '../apps/tables/src/case-events/case-events
 import { cpuByProcess, cpuSplit, freshDatabase, KAFKA_BROKERS, machine, machineCpuMs, microsPer, pct, startProduct } from './bench-support.js';
 
 const { values } = parseArgs({
-  options: { rate: { type: 'string', default: '200' }, duration: { type: 'string', default: '10' }, process: { type: 'string', default: 'all' } },
+  options: { rate: { type: 'string', default: '200' }, duration: { type: 'string', default: '10' }, process: { type: 'string', default: 'all' }, 'node-args': { type: 'string', default: '' }, idle: { type: 'string', default: '0' } },
 });
 if (values.process !== 'all' && values.process !== 'split') throw new Error('--process must be all or split');
 const rate = Number(values.rate);
@@ -173,14 +173,16 @@ const db = await freshDatabase();
 const clientId = `sr-bench-${randomUUID().slice(0, 8)}`;
 const kafka = new Kafka({ clientId: `${clientId}-bench`, brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
 const productEnv = { DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_CLIENT_ID: clientId, DATABASE_POOL_SIZE: '20' };
-const product = await startProduct(productEnv, values.process === 'all' ? undefined : 'dist/apps/intake/src/main.js');
+/** Extra Node flags for every product process (after its start script's), e.g. `--cpu-prof --cpu-prof-dir=…`. */
+const nodeArgs = values['node-args'].split(' ').filter(Boolean);
+const product = await startProduct(productEnv, values.process === 'all' ? undefined : 'dist/apps/intake/src/main.js', nodeArgs);
 // Split: router and tables in processes of their own, sharing the first one's data dir (keys) and topics.
 const others =
   values.process === 'all'
     ? []
     : [
-        await startProduct({ ...productEnv, SIGNAALROUTE_DATA_DIR: product.dataDir, KAFKA_TOPIC_PREFIX: product.topicPrefix }, 'dist/apps/router/src/main.js'),
-        await startProduct({ ...productEnv, SIGNAALROUTE_DATA_DIR: product.dataDir, KAFKA_TOPIC_PREFIX: product.topicPrefix }, 'dist/apps/tables/src/main.js'),
+        await startProduct({ ...productEnv, SIGNAALROUTE_DATA_DIR: product.dataDir, KAFKA_TOPIC_PREFIX: product.topicPrefix }, 'dist/apps/router/src/main.js', nodeArgs),
+        await startProduct({ ...productEnv, SIGNAALROUTE_DATA_DIR: product.dataDir, KAFKA_TOPIC_PREFIX: product.topicPrefix }, 'dist/apps/tables/src/main.js', nodeArgs),
       ];
 const urls: Urls = { intake: product.url, router: others[0]?.url ?? product.url };
 const consumer = kafka.consumer({ groupId: `${clientId}.probe`, maxWaitTimeInMs: 20 });
@@ -229,6 +231,14 @@ try {
   const total = Math.round(rate * duration);
   const productPids: Record<string, number | undefined> =
     values.process === 'all' ? { product: product.child.pid } : { intake: product.child.pid, router: others[0]!.child.pid, tables: others[1]!.child.pid };
+  // What the product costs with nothing to do (pollers, heartbeats, timers), after the warm-up.
+  let idleLine: string | null = null;
+  if (Number(values.idle) > 0) {
+    await new Promise((r) => setTimeout(r, 2000));
+    const idle0 = cpuByProcess(productPids);
+    await new Promise((r) => setTimeout(r, Number(values.idle) * 1000));
+    idleLine = `idle for ${values.idle} s before the flows, CPU per second: ${cpuSplit(idle0, cpuByProcess(productPids), Number(values.idle))}`;
+  }
   const split0 = cpuByProcess(productPids);
   const cpuBefore = machineCpuMs();
   const started = Date.now();
@@ -294,6 +304,7 @@ try {
       `machine CPU per flow: ${microsPer(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, ok.length)?.toString().concat(' µs') ?? 'unknown'}`,
       // The same window split by process (the bench's own HTTP client and Kafka consumers included as "bench").
       `  of which, per flow: ${cpuSplit(split0, split1, ok.length)}`,
+      ...(idleLine ? [idleLine] : []),
       line('intake 201 → referral on the RIEC topic', totals),
       line('intake 201 → case opened 201', opens),
       line('  intake 201 → router read model has it', ok.map((r) => r.known).sort((a, b) => a - b)),
