@@ -179,11 +179,13 @@ export async function withMachineCpu<T>(phase: () => Promise<T>): Promise<{ resu
  * show where its CPU went; a process that started or ended in between counts from zero or not at all.
  */
 export function cpuByProcess(product: Record<string, number | undefined>): Record<string, number> {
-  const ms = (pid: number | string): number => {
+  /** CPU of a process; with `reaped`, also of its children that have exited (utime + stime + cutime + cstime). */
+  const ms = (pid: number | string, reaped = false): number => {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      const ticks = Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
+      return (ticks * 1000) / 100;
     } catch {
       return 0;
     }
@@ -198,7 +200,8 @@ export function cpuByProcess(product: Record<string, number | undefined>): Recor
     } catch {
       continue;
     }
-    if (cmd.startsWith('postgres') || cmd.includes('/bin/postgres\0')) out.postgresql! += ms(entry);
+    // A backend that exits (a pool closing an idle connection) leaves its CPU in the postmaster's cutime.
+    if (cmd.startsWith('postgres') || cmd.includes('/bin/postgres\0')) out.postgresql! += ms(entry, true);
     else if (cmd.startsWith('java\0') || cmd.includes('/java\0')) {
       if (cmd.includes('kafka')) out.kafka! += ms(entry);
     }

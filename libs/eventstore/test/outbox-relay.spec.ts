@@ -175,6 +175,40 @@ describe('transactional outbox', () => {
   });
 });
 
+describe('the cost of polling', () => {
+  it('an idle relay polls with one statement and opens no transaction; the row it then finds is published', async () => {
+    const statements: string[] = [];
+    let transactions = 0;
+    const counting = {
+      kind: t.db.kind,
+      query: (sql: string, params?: unknown[]) => {
+        statements.push(sql);
+        return t.db.query(sql, params);
+      },
+      migrate: () => t.db.migrate(),
+      close: () => t.db.close(),
+      transaction: (work: (tx: SqlExecutor) => Promise<unknown>) => {
+        transactions++;
+        return t.db.transaction(work);
+      },
+    } as Database;
+    const transport = new RecordingTransport();
+    const relay = new OutboxRelay(counting, transport, { ...relayOptions, pollIntervalMs: 10 });
+    relay.start();
+    try {
+      await waitFor(() => statements.length >= 5);
+      expect(transactions).toBe(0);
+      expect(new Set(statements)).toEqual(new Set(['SELECT EXISTS (SELECT 1 FROM outbox WHERE next_attempt_at <= now()) AS due']));
+      const stream = `s-${randomUUID()}`;
+      await store.append(stream, 0, [anEvent()], { topic: 'topic-a' });
+      await waitFor(() => transport.published.some((p) => p.message.key === stream));
+      expect(transactions).toBeGreaterThan(0);
+    } finally {
+      await relay.stop();
+    }
+  });
+});
+
 describe('several relays on one database (one app per process)', () => {
   it('a nudged relay that finds another relay holding the lock tries again shortly, not a poll interval later', async () => {
     const transport = new RecordingTransport();
