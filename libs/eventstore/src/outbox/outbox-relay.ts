@@ -195,8 +195,8 @@ export class OutboxRelay {
         this.pendingNudge = false;
         // After an append in this process there is work: straight into a round. A poll, or a retry after
         // another relay held the lock (it has often published the rows meanwhile), looks first.
-        const lookFirst = !nudged || lastRoundBusy;
-        const round = lookFirst && !(await this.anyDue()) ? 0 : await this.round();
+        const lookFirst: boolean = !nudged || lastRoundBusy;
+        const round: number | 'busy' = lookFirst && !(await this.anyDue()) ? 0 : await this.round();
         lastRoundBusy = round === 'busy';
         // Another process's relay is in a round whose snapshot may predate the rows this nudge is about:
         // try again shortly rather than a poll interval later.
