@@ -299,7 +299,7 @@ try {
     [
       '',
       `tables bench — ${machine()} — product as ${values.process === 'all' ? 'one process' : 'three processes (intake, router, tables)'}`,
-      `offered ${total} flows at ${rate}/s over ${offeredFor.toFixed(1)} s (each: 1 signal + open + 4 transitions + referral = 7 requests); ${ok.length} arrived, ${errors.length} failed${errors[0] ? ` (first: ${errors[0].message})` : ''}; ${retriedAfter503} requests answered 503 and sent again after Retry-After`,
+      `offered ${total} flows at ${rate}/s over ${offeredFor.toFixed(1)} s (each: 1 signal + open + 4 transitions + referral = 7 requests); ${ok.length} arrived, ${errors.length} failed${errors[0] ? ` (first: ${errors[0].message}${errors[0].cause ? `: ${String((errors[0].cause as Error).message ?? errors[0].cause)}` : ''})` : ''}; ${retriedAfter503} requests answered 503 and sent again after Retry-After`,
       // Whole-machine CPU from the first flow until the last one arrived (every process on the box), per flow.
       `machine CPU per flow: ${microsPer(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, ok.length)?.toString().concat(' µs') ?? 'unknown'}`,
       // The same window split by process (the bench's own HTTP client and Kafka consumers included as "bench").

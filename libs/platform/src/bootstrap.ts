@@ -64,6 +64,9 @@ class RootModule {
   }
 }
 
+/** Pending connections the kernel may hold for the HTTP server. */
+const LISTEN_BACKLOG = 4096;
+
 /** Starts the given apps in this process on the configured database and transport. */
 export async function startProcess(apps: readonly AppDescriptor[], options: StartOptions = {}): Promise<RunningProcess> {
   const env = options.env ?? process.env;
@@ -73,7 +76,9 @@ export async function startProcess(apps: readonly AppDescriptor[], options: Star
   const app = await createHttpApp(RootModule.with(apps, config, logger, env, metrics, options.clock), { logger, title: 'Signaalroute API', metrics });
   try {
     if (options.listen === false) await app.init();
-    else await app.listen(config.PORT, config.HOST);
+    // Listen backlog above Node's 511: connections arriving faster than a busy process accepts them wait in
+    // the kernel's queue (capped by net.core.somaxconn) instead of being dropped and then reset.
+    else await app.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG } as never);
   } catch (error) {
     // A start-up check failed after the providers were made: close what they opened (database, broker).
     await app.close().catch(() => undefined);
