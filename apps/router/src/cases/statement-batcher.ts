@@ -1,7 +1,7 @@
+import type { AdmissionGate, GatedQueue } from '#platform';
+
 /** What became of one item of a batch. */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-import type { AdmissionGate, GatedQueue } from '#platform';
 
 interface Pending<I, O> {
   item: I;
