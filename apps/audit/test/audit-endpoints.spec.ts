@@ -224,7 +224,9 @@ describe('the processing log', () => {
 
     await h.query('ALTER TABLE processing_log RENAME TO processing_log_away');
     try {
-      expectProblem(await h.request('GET', `/v1/signals/${subject}`, { token: coordinator }), 503, 'PROCESSING_LOG.UNAVAILABLE');
+      const withheld = await h.request('GET', `/v1/signals/${subject}`, { token: coordinator });
+      expectProblem(withheld, 503, 'PROCESSING_LOG.UNAVAILABLE');
+      expect(withheld.headers.get('retry-after')).toBe('5');
     } finally {
       await h.query('ALTER TABLE processing_log_away RENAME TO processing_log');
     }

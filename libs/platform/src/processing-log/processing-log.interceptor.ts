@@ -27,10 +27,11 @@ export interface InStatementProcessingLog {
   written: boolean;
 }
 
-/** The log could not be written: the answer is withheld (HTTP 503), since no read may go unrecorded. */
+/** The log could not be written: the answer is withheld (HTTP 503, `Retry-After`), since no read may go unrecorded. */
 export class ProcessingLogUnavailableError extends Error {
   readonly code = 'PROCESSING_LOG.UNAVAILABLE';
   readonly httpStatus = 503;
+  readonly retryAfterSeconds = 5;
   constructor() {
     super('The processing log cannot be written right now; try again');
   }
