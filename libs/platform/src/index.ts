@@ -22,3 +22,4 @@ export * from './inbox/inbox-retention.rule.js';
 export * from './inbox/inbox-pruner.js';
 export * from './metrics/index.js';
 export * from './admission/index.js';
+export * from './database/statement-batcher.js';

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
 import { EventStore, sqlErrorCode, type Database, type StreamAppend } from '#eventstore';
-import { ADMISSION, DATABASE, EVENT_STORE, type AdmissionControl } from '#platform';
-import { StatementBatcher, type Settled } from './statement-batcher.js';
+import { ADMISSION, DATABASE, EVENT_STORE, StatementBatcher, type AdmissionControl, type Settled } from '#platform';
 
 /** Most case commands per statement. */
 const MAX_BATCH = 100;

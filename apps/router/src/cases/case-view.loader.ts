@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ADMISSION, type AdmissionControl } from '#platform';
+import { ADMISSION, StatementBatcher, type AdmissionControl } from '#platform';
 import type { MunicipalityScope } from '#security';
 import { CaseViewRepository, type StoredCase } from './case-view.repository.js';
-import { StatementBatcher } from './statement-batcher.js';
 
 /** Most case rows per read. */
 const MAX_BATCH = 200;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import type { Database } from '#eventstore';
-import { DATABASE, METRICS, withinDatabaseGaugeTimeout, type ProcessMetrics } from '#platform';
+import { DATABASE, METRICS, readForScrape, type ProcessMetrics } from '#platform';
 
 /**
  * What waits for an answer, read when Prometheus scrapes: police escalations not yet acknowledged and
@@ -21,17 +21,11 @@ export class AwaitingAnswerGauges {
         registers: [metrics.registry],
         aggregator: 'first', // the same database value in every worker: once, not summed (as registerDatabaseGauge)
         async collect() {
-          let waiting = Number.NaN;
-          let overdue = Number.NaN;
-          try {
-            const r = await withinDatabaseGaugeTimeout(
-              db.query<{ overdue: string; waiting: string }>(`SELECT count(*)::text AS waiting, count(*) FILTER (WHERE ${deadline} <= now())::text AS overdue FROM ${table} WHERE status = 'open'`),
-            );
-            waiting = Number(r.rows[0]!.waiting);
-            overdue = Number(r.rows[0]!.overdue);
-          } catch {
-            // left unknown
-          }
+          const r = await readForScrape(() =>
+            db.query<{ overdue: string; waiting: string }>(`SELECT count(*)::text AS waiting, count(*) FILTER (WHERE ${deadline} <= now())::text AS overdue FROM ${table} WHERE status = 'open'`),
+          );
+          const waiting = r ? Number(r.rows[0]!.waiting) : Number.NaN;
+          const overdue = r ? Number(r.rows[0]!.overdue) : Number.NaN;
           this.set({ overdue: 'true' }, overdue);
           this.set({ overdue: 'false' }, waiting - overdue);
         },

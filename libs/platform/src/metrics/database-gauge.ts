@@ -16,13 +16,19 @@ export interface DatabaseGaugeSpec {
  */
 export const DATABASE_GAUGE_TIMEOUT_MS = 1000;
 
-/** `work`, or a rejection once `DATABASE_GAUGE_TIMEOUT_MS` have passed. */
-export function withinDatabaseGaugeTimeout<T>(work: Promise<T>): Promise<T> {
+/** What `read` returns, or undefined (unknown) when it fails or takes longer than `DATABASE_GAUGE_TIMEOUT_MS`. */
+export async function readForScrape<T>(read: () => Promise<T>): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('database gauge read timed out')), DATABASE_GAUGE_TIMEOUT_MS);
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), DATABASE_GAUGE_TIMEOUT_MS);
   });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  try {
+    return await Promise.race([read(), timeout]);
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -37,11 +43,7 @@ export function registerDatabaseGauge(metrics: ProcessMetrics, spec: DatabaseGau
     registers: [metrics.registry],
     aggregator: 'first',
     async collect() {
-      try {
-        this.set(await withinDatabaseGaugeTimeout(spec.read()));
-      } catch {
-        this.set(Number.NaN);
-      }
+      this.set((await readForScrape(spec.read)) ?? Number.NaN);
     },
   });
 }

@@ -1,4 +1,4 @@
-import type { AdmissionGate, GatedQueue } from '#platform';
+import type { AdmissionGate, GatedQueue } from '../admission/admission-control.js';
 
 /** What became of one item of a batch. */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
