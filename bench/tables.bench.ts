@@ -26,6 +26,7 @@ import { fixIdleTimerLoop } from '#messaging';
 import { issueToken, SigningKeys } from '#security';
 import { ROUTER_SIGNALS_CONSUMER } from '../apps/router/src/signals/router-signals.projection.js';
 import { CASE_EVENTS_CONSUMER } from '../apps/tables/src/case-events/case-events.consumer.js';
+import { sendJson, header } from './json-client.js';
 import { cpuByProcess, cpuSplit, freshDatabase, KAFKA_BROKERS, machine, machineCpuMs, microsPer, pct, startProduct } from './bench-support.js';
 
 const { values } = parseArgs({
@@ -42,9 +43,9 @@ let retriedAfter503 = 0;
 
 async function post(url: string, token: string, path: string, body: unknown, etag?: string): Promise<{ status: number; body: any; etag: string | null }> {
   for (;;) {
-    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(etag ? { 'if-match': etag } : {}) }, body: JSON.stringify(body) });
-    const answer = { status: res.status, body: await res.json(), etag: res.headers.get('etag') };
-    const retryAfter = Number(res.headers.get('retry-after'));
+    const res = await sendJson('POST', `${url}${path}`, { authorization: `Bearer ${token}`, ...(etag ? { 'if-match': etag } : {}) }, body);
+    const answer = { status: res.status, body: res.body, etag: header(res, 'etag') };
+    const retryAfter = Number(header(res, 'retry-after'));
     if (res.status !== 503 || !(retryAfter > 0)) return answer;
     retriedAfter503++;
     await new Promise((r) => setTimeout(r, retryAfter * 1000));
