@@ -91,8 +91,8 @@ async function applyTriageChange(tx: SqlExecutor, event: EventEnvelope, tables: 
       return;
     case CASE_OPENED:
     case SIGNAL_ADDED_TO_CASE: {
-      const signalIds = event.type === CASE_OPENED ? p.signalIds : [p.signalId];
-      if (!isUuid(p.caseId) || !Array.isArray(signalIds) || signalIds.length === 0 || !signalIds.every(isUuid)) return;
+      const signalIds = caseMembershipOf(event);
+      if (!signalIds) return;
       await tx.query(
         `INSERT INTO ${links} (signal_id, case_id) SELECT id, $2::uuid FROM unnest($1::uuid[]) AS id ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id`,
         [signalIds, p.caseId],
@@ -106,6 +106,57 @@ async function applyTriageChange(tx: SqlExecutor, event: EventEnvelope, tables: 
     default:
       return;
   }
+}
+
+/** The signals a `CaseOpened` or `SignalAddedToCase` puts in its case, or null when its payload is unreadable. */
+function caseMembershipOf(event: EventEnvelope): string[] | null {
+  const p = event.payload as Record<string, unknown>;
+  const signalIds = event.type === CASE_OPENED ? p.signalIds : [p.signalId];
+  if (!isUuid(p.caseId) || !Array.isArray(signalIds) || signalIds.length === 0 || !signalIds.every(isUuid)) return null;
+  return signalIds;
+}
+
+/** One signal put in a case, by the event that says so. */
+interface CaseLink {
+  readonly event_id: string;
+  readonly signal_id: string;
+  readonly case_id: string;
+}
+const CASE_LINK_COLUMNS: RowTable['columns'] = [['event_id', 'text'], ['signal_id', 'uuid'], ['case_id', 'uuid']];
+
+/**
+ * The links of a batch of only case-membership events, for one statement; null when a signal occurs twice
+ * (then the order of the events decides its case, which one statement cannot keep: apply them in turn).
+ * Events with an unreadable payload give no link (they are claimed and ignored, as one at a time).
+ */
+export function caseLinksOf(events: readonly EventEnvelope[]): CaseLink[] | null {
+  const links: CaseLink[] = [];
+  const seen = new Set<string>();
+  for (const event of events) {
+    if (event.type !== CASE_OPENED && event.type !== SIGNAL_ADDED_TO_CASE) return null;
+    for (const signalId of caseMembershipOf(event) ?? []) {
+      const key = signalId.toLowerCase();
+      if (seen.has(key)) return null;
+      seen.add(key);
+      links.push({ event_id: event.id, signal_id: signalId, case_id: (event.payload as Record<string, string>).caseId! });
+    }
+  }
+  return links;
+}
+
+/**
+ * The links (and the queue rows they put in behandeling) as the rest of one statement after the inbox's `claimed`
+ * CTE: only links of claimed events are written. What {@link applyTriageChange} does per event, for a whole batch.
+ */
+function caseLinksSql(links: readonly CaseLink[], tables: ProjectionTableNames, param: (value: unknown) => string, claimedCte: string): string {
+  const { queue, links: linksTable } = tablesOf(tables);
+  return `, v AS (
+       SELECT v.signal_id, v.case_id FROM ${rowsSource(CASE_LINK_COLUMNS, links as unknown as Record<string, unknown>[], param)} AS v (event_id, signal_id, case_id)
+        WHERE v.event_id IN (SELECT message_id FROM ${claimedCte})),
+     linked AS (
+       INSERT INTO ${linksTable} (signal_id, case_id) SELECT signal_id, case_id FROM v ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id)
+     UPDATE ${queue} q SET case_id = v.case_id, status = CASE WHEN q.status = 'afgewezen' THEN q.status ELSE 'in-behandeling' END
+       FROM v WHERE q.signal_id = v.signal_id`;
 }
 
 /** True for the events the triage queue shows (received signals, triage results, case membership). */
@@ -194,6 +245,12 @@ export class TriageQueueProjection implements OnApplicationBootstrap, OnApplicat
     if (shown.length <= RECEIVED_FAST_PATH_MAX && shown.every((e) => e.type === SIGNAL_RECEIVED_EVENT_TYPE)) {
       // The common case, new signals only: the inbox claim and the rows in one statement, one round trip.
       await this.inbox.handleBatchInStatement(shown.map((e) => e.id), (param) => insertReceivedSql(shown, LIVE_TABLES, param, 'claimed'));
+      return;
+    }
+    // The other common case, signals put in cases: likewise one statement (five as a transaction of each event in turn).
+    const links = caseLinksOf(shown);
+    if (links && links.length > 0) {
+      await this.inbox.handleBatchInStatement(shown.map((e) => e.id), (param) => caseLinksSql(links, LIVE_TABLES, param, 'claimed'));
       return;
     }
     await this.db.transaction(async (tx) => {

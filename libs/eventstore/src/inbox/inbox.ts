@@ -35,7 +35,8 @@ export class Inbox {
   /**
    * The batch form of {@link handleOnceInStatement}: claims `messageIds` and runs `effect` in one statement.
    * The claimed ids are the `message_id` column of the CTE `claimed`; guard the effect with
-   * `WHERE <id> IN (SELECT message_id FROM claimed)`.
+   * `WHERE <id> IN (SELECT message_id FROM claimed)`. The effect follows `WITH claimed AS (…)` directly, so it
+   * may begin with more CTEs (`, name AS (…) UPDATE …`).
    */
   async handleBatchInStatement(messageIds: readonly string[], effect: (param: (value: unknown) => string) => string): Promise<void> {
     if (messageIds.length === 0) return;
