@@ -17,6 +17,7 @@
  * with `Retry-After` (the product refusing work its database cannot keep up with) is sent again after it, as
  * a client would, and counted: the flow's latency includes the wait.
  */
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
@@ -168,6 +169,18 @@ async function flow({ intake, router: url }: Urls, token: string): Promise<FlowT
   return { total: t2 - t0, tables: t2 - t1, open: tOpen - t0, known: tKnown - t0, requests: t1 - tOpen, signalId: signal.body.signalId, referralId };
 }
 
+/**
+ * How busy the machine was over the flows' window, and — with --idle — the CPU a flow added to the idle machine.
+ * A machine near 100 % busy is saturated: its CPU per flow is then the window's capacity divided by the flows, not
+ * what a flow costs, and comparing it between runs shows nothing; compare the added CPU at a rate well below that.
+ */
+function machineLoad(before: number | null, after: number | null, windowMs: number, flows: number, idleMsPerSecond: number | null): string {
+  if (before === null || after === null || windowMs <= 0) return '';
+  const busy = (after - before) / (windowMs * cpus().length);
+  const added = idleMsPerSecond === null ? '' : `; over the idle machine, ${microsPer(after - before - (idleMsPerSecond * windowMs) / 1000, flows)} µs per flow`;
+  return ` (the machine ${Math.round(busy * 100)} % busy over the ${(windowMs / 1000).toFixed(1)} s from the first flow to the last arrival${added})`;
+}
+
 // The bench's own kafkajs consumers get the product's fix for kafkajs' idle timer spin (less noise on the box).
 fixIdleTimerLoop();
 const db = await freshDatabase();
@@ -186,12 +199,12 @@ const others =
         await startProduct({ ...productEnv, SIGNAALROUTE_DATA_DIR: product.dataDir, KAFKA_TOPIC_PREFIX: product.topicPrefix }, 'dist/apps/tables/src/main.js', nodeArgs),
       ];
 const urls: Urls = { intake: product.url, router: others[0]?.url ?? product.url };
-const consumer = kafka.consumer({ groupId: `${clientId}.probe`, maxWaitTimeInMs: 20 });
+const consumer = kafka.consumer({ groupId: `${clientId}.probe`, maxWaitTimeInMs: 500 });
 // When each flow's SignalReceived and CaseReferred were sent to Kafka (the relays' part of each hop).
 const sentAt = new Map<string, number>();
 /** How long the bench's own consumer took to see each CaseReferred after it was sent (the broker's part). */
 const probeLag: number[] = [];
-const hops = kafka.consumer({ groupId: `${clientId}.probe-hops`, maxWaitTimeInMs: 20 });
+const hops = kafka.consumer({ groupId: `${clientId}.probe-hops`, maxWaitTimeInMs: 500 });
 const stopWatching = await watchRouterSignals(db.url);
 try {
   const token = await issueToken({ role: 'coordinator', municipalities: [MUNICIPALITY], subject: 'bench' }, await SigningKeys.loadOrCreate(product.dataDir));
@@ -234,10 +247,15 @@ try {
     values.process === 'all' ? { product: product.child.pid } : { intake: product.child.pid, router: others[0]!.child.pid, tables: others[1]!.child.pid };
   // What the product costs with nothing to do (pollers, heartbeats, timers), after the warm-up.
   let idleLine: string | null = null;
+  /** The machine's CPU milliseconds per second with the product idle (null without --idle). */
+  let idleMachineMsPerSecond: number | null = null;
   if (Number(values.idle) > 0) {
     await new Promise((r) => setTimeout(r, 2000));
     const idle0 = cpuByProcess(productPids);
+    const idleMachine0 = machineCpuMs();
     await new Promise((r) => setTimeout(r, Number(values.idle) * 1000));
+    const idleMachine1 = machineCpuMs();
+    if (idleMachine0 !== null && idleMachine1 !== null) idleMachineMsPerSecond = (idleMachine1 - idleMachine0) / Number(values.idle);
     idleLine = `idle for ${values.idle} s before the flows, CPU per second: ${cpuSplit(idle0, cpuByProcess(productPids), Number(values.idle))}`;
   }
   const split0 = cpuByProcess(productPids);
@@ -253,6 +271,7 @@ try {
   const offeredFor = (Date.now() - started) / 1000;
   const results = await Promise.all(flows);
   const cpuAfter = machineCpuMs();
+  const windowMs = Date.now() - started;
   const split1 = cpuByProcess(productPids);
   const ok = results.filter((r): r is FlowTimes => !(r instanceof Error));
   const errors = results.filter((r): r is Error => r instanceof Error);
@@ -302,7 +321,7 @@ try {
       `tables bench — ${machine()} — product as ${values.process === 'all' ? 'one process' : 'three processes (intake, router, tables)'}`,
       `offered ${total} flows at ${rate}/s over ${offeredFor.toFixed(1)} s (each: 1 signal + open + 4 transitions + referral = 7 requests); ${ok.length} arrived, ${errors.length} failed${errors[0] ? ` (first: ${errors[0].message}${errors[0].cause ? `: ${String((errors[0].cause as Error).message ?? errors[0].cause)}` : ''})` : ''}; ${retriedAfter503} requests answered 503 and sent again after Retry-After`,
       // Whole-machine CPU from the first flow until the last one arrived (every process on the box), per flow.
-      `machine CPU per flow: ${microsPer(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, ok.length)?.toString().concat(' µs') ?? 'unknown'}`,
+      `machine CPU per flow: ${microsPer(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, ok.length)?.toString().concat(' µs') ?? 'unknown'}${machineLoad(cpuBefore, cpuAfter, windowMs, ok.length, idleMachineMsPerSecond)}`,
       // The same window split by process (the bench's own HTTP client and Kafka consumers included as "bench").
       `  of which, per flow: ${cpuSplit(split0, split1, ok.length)}`,
       ...(idleLine ? [idleLine] : []),
