@@ -40,6 +40,13 @@ export interface KafkaConsumerTuning {
   /** Partitions handled at the same time by one subscription. Default 1. */
   partitionsConsumedConcurrently?: number;
   /**
+   * How often a batch subscription commits the offsets of the batches it handled (also on stop). kafkajs commits
+   * after every batch: at a few messages a second that is a commit request per message per consumer group. A crash
+   * redelivers at most this long's messages, which the inbox turns into no-ops. 0 commits after every batch.
+   * Default 1 000.
+   */
+  commitIntervalMs?: number;
+  /**
    * Redelivery after a handler error is kafkajs' consumer retry: backoff from `initialRetryTimeMs`
    * doubling up to `maxRetryTimeMs`; after `retries` failures in a row the consumer restarts
    * (rejoins the group) and keeps redelivering. Defaults 100 / 2 000 / 5.
@@ -164,6 +171,7 @@ export class KafkaTransport implements MessageTransport {
       rebalanceTimeoutMs: consumer.rebalanceTimeoutMs ?? 10_000,
       maxWaitTimeMs: consumer.maxWaitTimeMs ?? 500,
       partitionsConsumedConcurrently: consumer.partitionsConsumedConcurrently ?? 1,
+      commitIntervalMs: consumer.commitIntervalMs ?? 1_000,
       retry: {
         initialRetryTimeMs: consumer.retry?.initialRetryTimeMs ?? 100,
         maxRetryTimeMs: consumer.retry?.maxRetryTimeMs ?? 2_000,
@@ -344,6 +352,12 @@ class KafkaSubscription implements Subscription {
   private readonly failures = new Map<string, number>();
   private readonly readyTimeoutMs: number;
   private readonly partitionsConsumedConcurrently: number;
+  private readonly commitIntervalMs: number;
+  /** Batch delivery: the next offset to read per partition, handled but not committed yet. */
+  private readonly handled = new Map<string, { topic: string; partition: number; offset: string }>();
+  /** Commits run one after another, so an older offset never lands after a newer one. */
+  private committing: Promise<void> = Promise.resolve();
+  private commitTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private stopping: Promise<void> | undefined;
 
@@ -357,6 +371,7 @@ class KafkaSubscription implements Subscription {
   ) {
     this.readyTimeoutMs = tuning.sessionTimeoutMs + tuning.rebalanceTimeoutMs;
     this.partitionsConsumedConcurrently = tuning.partitionsConsumedConcurrently;
+    this.commitIntervalMs = tuning.commitIntervalMs;
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
@@ -381,7 +396,8 @@ class KafkaSubscription implements Subscription {
     const ready = this.firstFetch();
     try {
       await this.consumer.run({
-        autoCommit: true,
+        // Batch subscriptions commit on their own timer (commitIntervalMs); message subscriptions after each batch.
+        autoCommit: !this.commitsOnTimer(),
         partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
         ...this.runHandlers(),
       });
@@ -389,20 +405,53 @@ class KafkaSubscription implements Subscription {
       ready.cancel();
       throw error;
     }
+    if (this.commitsOnTimer()) {
+      this.commitTimer = setInterval(() => void this.commitHandled(), this.commitIntervalMs);
+      this.commitTimer.unref();
+    }
     await ready.promise;
   }
 
   stop(): Promise<void> {
-    // consumer.disconnect() waits for the handler call in flight before leaving the group.
+    // consumer.disconnect() waits for the handler call in flight before leaving the group; that call commits
+    // its own offsets (deliverBatch, once stopped), what was handled before it is committed here.
     this.stopping ??= (async () => {
       this.stopped = true;
+      clearInterval(this.commitTimer);
       try {
+        await this.commitHandled();
         await this.consumer.disconnect();
       } finally {
         this.onStopped();
       }
     })();
     return this.stopping;
+  }
+
+  private commitsOnTimer(): boolean {
+    return this.delivery.kind === 'batch' && this.commitIntervalMs > 0;
+  }
+
+  /**
+   * Commits the offsets handled since the last commit. A failed commit (the group is rebalancing, the broker is
+   * away) is logged and dropped: those messages are delivered again, to this member or the partition's new owner.
+   */
+  private commitHandled(): Promise<void> {
+    this.committing = this.committing.then(async () => {
+      if (this.handled.size === 0) return;
+      const offsets = [...this.handled.values()];
+      this.handled.clear();
+      try {
+        await this.consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+      } catch (error) {
+        this.logger('warn', 'Offset commit failed; the messages handled since the last commit will be delivered again', {
+          groupId: this.options.groupId,
+          partitions: offsets.map((o) => `${o.topic}/${o.partition}@${o.offset}`),
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    });
+    return this.committing;
   }
 
   private runHandlers(): Pick<ConsumerRunConfig, 'eachMessage' | 'eachBatch' | 'eachBatchAutoResolve'> {
@@ -453,8 +502,15 @@ class KafkaSubscription implements Subscription {
         throw new HandlerFailedError(error, 'Batch handler');
       }
       for (const message of chunk) this.clearFailure(message);
-      resolveOffset(chunk[chunk.length - 1].offset);
-      await commitOffsetsIfNecessary();
+      const last = chunk[chunk.length - 1].offset;
+      resolveOffset(last);
+      if (this.commitsOnTimer()) {
+        this.handled.set(`${topic}\u0000${partition}`, { topic, partition, offset: (BigInt(last) + 1n).toString() });
+        // Stopping: commit now, while this member is still in the group (it leaves once this call returns).
+        if (this.stopped) await this.commitHandled();
+      } else {
+        await commitOffsetsIfNecessary();
+      }
       await heartbeat();
     }
   }

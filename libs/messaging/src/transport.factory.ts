@@ -9,6 +9,8 @@ export interface TransportFactoryConfig {
   clientId: string;
   /** Partitions a Kafka consumer works on at once (default 1). */
   consumerConcurrency?: number;
+  /** How often batch consumers commit their offsets (default 1 000 ms; 0 after every batch). */
+  commitIntervalMs?: number;
   /** Optional sink for transport diagnostics (both adapters). */
   logger?: TransportLogger;
 }
@@ -17,7 +19,7 @@ export interface TransportFactoryConfig {
 export function createTransport(config: TransportFactoryConfig): MessageTransport {
   const brokers = (config.kafkaBrokers ?? []).map((b) => b.trim()).filter((b) => b.length > 0);
   if (brokers.length > 0) {
-    return new KafkaTransport({ brokers, clientId: config.clientId, logger: config.logger, consumer: { partitionsConsumedConcurrently: config.consumerConcurrency } });
+    return new KafkaTransport({ brokers, clientId: config.clientId, logger: config.logger, consumer: { partitionsConsumedConcurrently: config.consumerConcurrency, commitIntervalMs: config.commitIntervalMs } });
   }
   return new InProcessTransport({ logger: config.logger });
 }

@@ -109,6 +109,59 @@ describe('KafkaTransport specifics', () => {
     await expect(transport.redeliveryHorizon([`${namePrefix}-horizon-missing`])).rejects.toThrow(/horizon-missing/);
   });
 
+  /** The group's committed offset of partition 0 of `topic` (-1 when none). */
+  async function committedOffset(groupId: string, topic: string): Promise<number> {
+    const admin = new Kafka({ clientId: `offsets-${runId}`, brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return Number(entry?.partitions.find((p) => p.partition === 0)?.offset ?? -1);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  it('commits what a batch subscription handled within the commit interval, while it keeps running', async () => {
+    const own = new KafkaTransport(config({ consumer: { commitIntervalMs: 200 } }));
+    const topic = `${namePrefix}-commit-interval`;
+    const groupId = `${namePrefix}-commit-interval-group`;
+    await own.ensureTopics([{ topic, partitions: 1 }]);
+    const inbox = new MessageCollector();
+    const subscription = await own.subscribeBatch({ groupId, topics: [topic], maxBatchSize: 2 }, inbox.batchHandler());
+    try {
+      await own.publish(topic, ['a', 'b', 'c', 'd', 'e'].map((value) => ({ key: 'k', value })));
+      await inbox.waitForCount(5);
+      const deadline = Date.now() + 10_000;
+      while ((await committedOffset(groupId, topic)) !== 5) {
+        if (Date.now() > deadline) throw new Error(`offset not committed within 10 s: ${await committedOffset(groupId, topic)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await subscription.stop();
+      await own.close();
+    }
+  });
+
+  it('commits a batch subscription\'s offsets once per interval rather than per batch, and what it handled on stop', async () => {
+    const own = new KafkaTransport(config({ consumer: { commitIntervalMs: 60_000 } }));
+    const topic = `${namePrefix}-commit-on-stop`;
+    const groupId = `${namePrefix}-commit-on-stop-group`;
+    await own.ensureTopics([{ topic, partitions: 1 }]);
+    const inbox = new MessageCollector();
+    const subscription = await own.subscribeBatch({ groupId, topics: [topic], maxBatchSize: 1 }, inbox.batchHandler());
+    try {
+      await own.publish(topic, ['a', 'b', 'c', 'd'].map((value) => ({ key: 'k', value })));
+      await inbox.waitForCount(4);
+      expect(inbox.batches).toHaveLength(4);
+      // Four batches handled, no interval passed yet: nothing committed.
+      expect(await committedOffset(groupId, topic)).toBe(-1);
+    } finally {
+      await subscription.stop();
+      await own.close();
+    }
+    expect(await committedOffset(groupId, topic)).toBe(4);
+  });
+
   it('does not let a handler error stop the consumer (no crash without restart)', async () => {
     const topic = `${namePrefix}-crash`;
     await transport.ensureTopics([{ topic, partitions: 1 }]);

@@ -108,6 +108,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
               kafkaBrokers: config.KAFKA_BROKERS,
               clientId: config.KAFKA_CLIENT_ID,
               consumerConcurrency: config.KAFKA_CONSUMER_CONCURRENCY,
+              commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
               logger: (level, message, extra) => logger[level]({ component: 'transport', ...extra }, message),
             });
             const namespaced = config.KAFKA_TOPIC_PREFIX ? new PrefixedTransport(transport, config.KAFKA_TOPIC_PREFIX) : transport;

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '#platform';
 describe('configuration is validated at start-up', () => {
   it('uses the defaults when nothing is set (the embedded default)', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', SIGNAALROUTE_DATA_DIR: './.signaalroute', OUTBOX_RELAY_ENABLED: true, KAFKA_CONSUMER_CONCURRENCY: 6 });
+    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', SIGNAALROUTE_DATA_DIR: './.signaalroute', OUTBOX_RELAY_ENABLED: true, KAFKA_CONSUMER_CONCURRENCY: 6, KAFKA_COMMIT_INTERVAL_MS: 1000 });
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.KAFKA_BROKERS).toBeUndefined();
   });
@@ -18,13 +18,13 @@ describe('configuration is validated at start-up', () => {
   it('refuses bad values, naming every bad variable', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', KAFKA_BROKERS: 'no-port', OUTBOX_RELAY_ENABLED: 'maybe', KAFKA_CONSUMER_CONCURRENCY: '0' });
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', KAFKA_BROKERS: 'no-port', OUTBOX_RELAY_ENABLED: 'maybe', KAFKA_CONSUMER_CONCURRENCY: '0', KAFKA_COMMIT_INTERVAL_MS: '-1' });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const names = (error as ConfigError).problems.map((p) => p.split(':')[0]);
-    expect(names.sort()).toEqual(['DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_CONSUMER_CONCURRENCY', 'OUTBOX_RELAY_ENABLED', 'PORT']);
+    expect(names.sort()).toEqual(['DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_COMMIT_INTERVAL_MS', 'KAFKA_CONSUMER_CONCURRENCY', 'OUTBOX_RELAY_ENABLED', 'PORT']);
   });
 
   it('keeps inbox rows 30 days unless told otherwise (0: forever), and refuses a negative or fractional number of days', () => {

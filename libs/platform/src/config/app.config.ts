@@ -80,6 +80,13 @@ export class AppConfig {
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(64)
   KAFKA_CONSUMER_CONCURRENCY: number = 6;
 
+  /**
+   * How often the batch consumers commit the offsets they handled (and on stop); 0 commits after every batch. A
+   * crash redelivers at most this long's messages, which the inbox makes no-ops.
+   */
+  @IsOptional() @Transform(int) @IsInt() @Min(0) @Max(60_000)
+  KAFKA_COMMIT_INTERVAL_MS: number = 1000;
+
   /** Publication attempts before an outbox message is dead-lettered. */
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(1000)
   OUTBOX_MAX_ATTEMPTS: number = 10;
