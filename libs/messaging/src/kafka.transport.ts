@@ -408,6 +408,12 @@ class KafkaSubscription implements Subscription {
     if (this.commitsOnTimer()) {
       this.commitTimer = setInterval(() => void this.commitHandled(), this.commitIntervalMs);
       this.commitTimer.unref();
+      // After a rebalance, offsets of partitions this member no longer owns are its new owner's to commit.
+      this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+        for (const [key, { topic, partition }] of this.handled) {
+          if (!payload.memberAssignment[topic]?.includes(partition)) this.handled.delete(key);
+        }
+      });
     }
     await ready.promise;
   }

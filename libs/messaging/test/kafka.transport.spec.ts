@@ -109,13 +109,13 @@ describe('KafkaTransport specifics', () => {
     await expect(transport.redeliveryHorizon([`${namePrefix}-horizon-missing`])).rejects.toThrow(/horizon-missing/);
   });
 
-  /** The group's committed offset of partition 0 of `topic` (-1 when none). */
-  async function committedOffset(groupId: string, topic: string): Promise<number> {
+  /** The group's committed offset of a partition of `topic` (-1 when none). */
+  async function committedOffset(groupId: string, topic: string, partition = 0): Promise<number> {
     const admin = new Kafka({ clientId: `offsets-${runId}`, brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
       const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      return Number(entry?.partitions.find((p) => p.partition === 0)?.offset ?? -1);
+      return Number(entry?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
     } finally {
       await admin.disconnect();
     }
@@ -160,6 +160,34 @@ describe('KafkaTransport specifics', () => {
       await own.close();
     }
     expect(await committedOffset(groupId, topic)).toBe(4);
+  });
+
+  it('does not commit, on stop, what it handled of a partition a rebalance gave to another member', async () => {
+    const own = new KafkaTransport(config({ consumer: { commitIntervalMs: 60_000 } }));
+    const topic = `${namePrefix}-commit-rebalance`;
+    const groupId = `${namePrefix}-commit-rebalance-group`;
+    await own.ensureTopics([{ topic, partitions: 2 }]);
+    // Keys that land on partition 0 and on partition 1 (murmur2, as the producer partitions them).
+    const keyOn = (partition: number) => Array.from({ length: 100 }, (_, i) => `k${i}`).find((k) => partitionForKey(k, 2) === partition)!;
+    const first = new MessageCollector();
+    const firstSubscription = await own.subscribeBatch({ groupId, topics: [topic] }, first.batchHandler());
+    let second: Awaited<ReturnType<KafkaTransport['subscribeBatch']>> | undefined;
+    try {
+      await own.publish(topic, [0, 1].flatMap((p) => ['a', 'b'].map((value) => ({ key: keyOn(p), value }))));
+      await first.waitForCount(4);
+      const secondInbox = new MessageCollector();
+      second = await own.subscribeBatch({ groupId, topics: [topic] }, secondInbox.batchHandler());
+      // The second member gets one partition and reads it from the start (nothing was committed).
+      await secondInbox.waitForCount(2, 30_000);
+      const moved = secondInbox.messages[0]!.partition;
+      await firstSubscription.stop();
+      expect(await committedOffset(groupId, topic, 1 - moved)).toBe(2);
+      expect(await committedOffset(groupId, topic, moved)).toBe(-1);
+    } finally {
+      await second?.stop();
+      await firstSubscription.stop();
+      await own.close();
+    }
   });
 
   it('does not let a handler error stop the consumer (no crash without restart)', async () => {
