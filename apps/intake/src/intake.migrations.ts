@@ -73,4 +73,43 @@ export class AddTriageLinksToQueue1764100001100 implements MigrationInterface {
   }
 }
 
-export const INTAKE_MIGRATIONS: Function[] = [CreateIntakeTables1764100001000, AddTriageLinksToQueue1764100001100];
+/**
+ * A case link for a signal that has not arrived yet is a placeholder row of `triage_queue` (only `signal_id`,
+ * `status` and `case_id`; no query shows a row without a municipality) instead of a row of a side table. The signal
+ * and the link then write the same row, and the unique index orders two processes that do so at the same moment:
+ * with the side table, a signal inserted while its link committed elsewhere could miss the link for good.
+ */
+export class CaseLinksAsPlaceholderRows1764900001200 implements MigrationInterface {
+  name = 'CaseLinksAsPlaceholderRows1764900001200';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      ALTER TABLE triage_queue
+        ALTER COLUMN municipality DROP NOT NULL, ALTER COLUMN source DROP NOT NULL, ALTER COLUMN received_at DROP NOT NULL,
+        ALTER COLUMN recorded_at DROP NOT NULL, ALTER COLUMN special_category DROP NOT NULL, ALTER COLUMN details DROP NOT NULL,
+        ALTER COLUMN event_position DROP NOT NULL`);
+    await q.query(`
+      INSERT INTO triage_queue (signal_id, status, case_id)
+      SELECT signal_id, 'in-behandeling', case_id FROM triage_queue_case_links
+      ON CONFLICT (signal_id) DO NOTHING`);
+    await q.query(`DROP TABLE triage_queue_case_links`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE triage_queue_case_links (
+        signal_id  uuid PRIMARY KEY,
+        case_id    uuid NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`INSERT INTO triage_queue_case_links (signal_id, case_id) SELECT signal_id, case_id FROM triage_queue WHERE case_id IS NOT NULL`);
+    await q.query(`DELETE FROM triage_queue WHERE source IS NULL`);
+    await q.query(`
+      ALTER TABLE triage_queue
+        ALTER COLUMN municipality SET NOT NULL, ALTER COLUMN source SET NOT NULL, ALTER COLUMN received_at SET NOT NULL,
+        ALTER COLUMN recorded_at SET NOT NULL, ALTER COLUMN special_category SET NOT NULL, ALTER COLUMN details SET NOT NULL,
+        ALTER COLUMN event_position SET NOT NULL`);
+  }
+}
+
+export const INTAKE_MIGRATIONS: Function[] = [CreateIntakeTables1764100001000, AddTriageLinksToQueue1764100001100, CaseLinksAsPlaceholderRows1764900001200];

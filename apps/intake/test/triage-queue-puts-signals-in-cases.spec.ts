@@ -3,14 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TOPICS, type EventEnvelope } from '#contracts';
 import type { IncomingMessage } from '#messaging';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
-import { caseOpenedEnvelope } from '../../router/test/support/triage-app.js';
-import { caseLinksOf, TriageQueueProjection } from '../src/triage-queue/triage-queue.projection.js';
+import { caseOpenedEnvelope, signalEvents } from '../../router/test/support/triage-app.js';
+import { applyToTriageQueue, caseLinksOf, TriageQueueProjection } from '../src/triage-queue/triage-queue.projection.js';
 import { INTAKE_APP, mmaPayload, twoMunicipalities } from './support/intake-fixtures.js';
 
 /**
  * The triage queue learns from the cases topic which signals went into which case. A batch of such events is
  * applied in one statement with its inbox claim; a batch in which one signal changes case twice is applied
- * event by event, so the last event decides. Either way a redelivered batch changes nothing.
+ * event by event, so the last event decides. Either way a redelivered batch changes nothing. A signal and its case
+ * link written at the same moment (two intake processes) both land, in either order.
  */
 
 let h: AppHarness;
@@ -41,8 +42,9 @@ async function queueRow(signalId: string): Promise<{ status: string; case_id: st
   return (await h.query<{ status: string; case_id: string | null }>('SELECT status, case_id FROM triage_queue WHERE signal_id = $1', [signalId]))[0];
 }
 
+/** The case the queue has for a signal, also for one that has not arrived (its placeholder row). */
 async function link(signalId: string): Promise<string | null> {
-  return (await h.query<{ case_id: string }>('SELECT case_id FROM triage_queue_case_links WHERE signal_id = $1', [signalId]))[0]?.case_id ?? null;
+  return (await h.query<{ case_id: string }>('SELECT case_id FROM triage_queue WHERE signal_id = $1', [signalId]))[0]?.case_id ?? null;
 }
 
 let offset = 0;
@@ -92,6 +94,60 @@ describe('signals put in cases, from the cases topic', () => {
     await queue.handleBatch([caseOpenedEnvelope(home, first, [signalId], randomUUID()), signalAdded(second, signalId)].map(message));
     expect(await queueRow(signalId)).toEqual({ status: 'in-behandeling', case_id: second });
     expect(await link(signalId)).toBe(second);
+  });
+});
+
+describe('a signal and its case link written at the same moment', () => {
+  /** A new signal's SignalReceived (a copy of a real one under a new id), and a case that names it. */
+  async function signalAndCase(): Promise<{ signalId: string; caseId: string; received: EventEnvelope; linked: EventEnvelope }> {
+    const template = (await signalEvents(h, await receivedSignal()))[0]!;
+    const signalId = randomUUID();
+    const caseId = randomUUID();
+    const received: EventEnvelope = { ...template, id: randomUUID(), streamId: `signal-${signalId}`, payload: { ...template.payload, signalId, externalRef: `MMA-race-${signalId}` } };
+    return { signalId, caseId, received, linked: caseOpenedEnvelope(home, caseId, [signalId], randomUUID()) };
+  }
+
+  /**
+   * Applies `first` in a transaction that stays open while `second` is applied on another connection, then commits
+   * it: the second writer starts before the first's write is visible, as on two processes.
+   */
+  async function interleaved(first: EventEnvelope, second: EventEnvelope): Promise<void> {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let applied!: () => void;
+    const firstApplied = new Promise<void>((resolve) => (applied = resolve));
+    const firstWriter = h.db.transaction(async (tx) => {
+      await applyToTriageQueue(tx, [first]);
+      applied();
+      await released;
+    });
+    await firstApplied;
+    const secondWriter = applyToTriageQueue(h.db, [second]);
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+    await Promise.all([firstWriter, secondWriter]);
+  }
+
+  it('keeps the case when the link is written first and the signal before the link commits', async () => {
+    const { signalId, caseId, received, linked } = await signalAndCase();
+    await interleaved(linked, received);
+    expect(await queueRow(signalId)).toEqual({ status: 'in-behandeling', case_id: caseId });
+  });
+
+  it('keeps the case when the signal is written first and the link before the signal commits', async () => {
+    const { signalId, caseId, received, linked } = await signalAndCase();
+    await interleaved(received, linked);
+    expect(await queueRow(signalId)).toEqual({ status: 'in-behandeling', case_id: caseId });
+  });
+
+  it('shows no placeholder row of a signal that has not arrived', async () => {
+    const { signalId, linked } = await signalAndCase();
+    await applyToTriageQueue(h.db, [linked]);
+    expect(await link(signalId)).not.toBeNull();
+    const coordinator = await h.token('coordinator', [home], { subject: 'coordinator-anna' });
+    expect((await h.request('GET', `/v1/signals/${signalId}`, { token: coordinator })).status).toBe(404);
+    const listed = await h.request('GET', `/v1/signals?municipality=${home}&limit=200`, { token: coordinator });
+    expect(listed.body.items.map((i: { signalId: string }) => i.signalId)).not.toContain(signalId);
   });
 });
 

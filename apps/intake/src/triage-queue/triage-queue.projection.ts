@@ -24,9 +24,19 @@ const isUuid = (value: unknown): value is string => typeof value === 'string' &&
 /** Largest batch of new signals applied in one statement (keeps a statement's arrays to a few megabytes). */
 const RECEIVED_FAST_PATH_MAX = 2000;
 
-/** The queue's tables at their live names; a replay passes its own (`<table>_replay_<n>`). */
-const LIVE_TABLES: ProjectionTableNames = { triage_queue: 'triage_queue', triage_queue_case_links: 'triage_queue_case_links' };
-const tablesOf = (tables: ProjectionTableNames) => ({ queue: quoteIdent(tables.triage_queue!), links: quoteIdent(tables.triage_queue_case_links!) });
+/** The queue's table at its live name; a replay passes its own (`triage_queue_replay_<n>`). */
+const LIVE_TABLES: ProjectionTableNames = { triage_queue: 'triage_queue' };
+const queueOf = (tables: ProjectionTableNames) => quoteIdent(tables.triage_queue!);
+
+/**
+ * A case event can arrive before the signal it names (the cases and signals topics are not ordered with each other,
+ * and on several intake processes both may be applied at the same moment). So whichever comes first writes the
+ * signal's row: a case link alone makes a placeholder row (no municipality, so no query shows it), the signal fills
+ * it in. Both are upserts on the row's key, so the unique index puts two concurrent writers one after the other and
+ * the second sees the first's row: neither the link nor the signal can be lost.
+ */
+const CASE_LINK_UPSERT = (queue: string) =>
+  `ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id, status = CASE WHEN ${queue}.status = 'afgewezen' THEN ${queue}.status ELSE 'in-behandeling' END`;
 
 /** A new signal's queue values, as bound (`rowsSource`: VALUES for one or two, else one array per column). */
 const RECEIVED_COLUMNS: RowTable['columns'] = [
@@ -37,7 +47,7 @@ const RECEIVED_COLUMNS: RowTable['columns'] = [
 
 /**
  * Inserts a run of `SignalReceived` events as queue rows in one multi-row statement. A case event that came
- * before its signal (the two topics are not ordered with each other) left a case link; the row starts in it.
+ * before its signal left a placeholder row; the signal fills it in and stays in that case.
  */
 async function insertReceived(tx: SqlExecutor, events: EventEnvelope[], tables: ProjectionTableNames): Promise<void> {
   const params: unknown[] = [];
@@ -50,8 +60,10 @@ async function insertReceived(tx: SqlExecutor, events: EventEnvelope[], tables: 
  * named CTE returned (the inbox claim of the same statement) are inserted.
  */
 function insertReceivedSql(events: EventEnvelope[], tables: ProjectionTableNames, param: (value: unknown) => string, claimedCte?: string): string {
-  const { queue, links } = tablesOf(tables);
-  const rows = events.map((event) => {
+  const queue = queueOf(tables);
+  // One row per signal: an upsert may not touch a row twice in one statement.
+  const bySignal = new Map(events.map((event) => [String((event.payload as unknown as SignalReceivedPayload).signalId).toLowerCase(), event]));
+  const rows = [...bySignal.values()].map((event) => {
     const p = event.payload as unknown as SignalReceivedPayload;
     const { reporterRef: _ref, ...details } = p as typeof p & { reporterRef?: string };
     return {
@@ -62,23 +74,25 @@ function insertReceivedSql(events: EventEnvelope[], tables: ProjectionTableNames
     };
   });
   return (
-    `INSERT INTO ${queue} (signal_id, municipality, source, status, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position, case_id)
-     SELECT v.signal_id, v.municipality, v.source, CASE WHEN l.case_id IS NULL THEN 'nieuw' ELSE 'in-behandeling' END, v.received_at, v.recorded_at,
-            v.external_ref, v.theme, v.urgency, v.wvggz, v.special_category, v.details, v.event_position, l.case_id
+    `INSERT INTO ${queue} AS q (signal_id, municipality, source, status, received_at, recorded_at, external_ref, theme, urgency, wvggz, special_category, details, event_position)
+     SELECT v.signal_id, v.municipality, v.source, 'nieuw', v.received_at, v.recorded_at,
+            v.external_ref, v.theme, v.urgency, v.wvggz, v.special_category, v.details, v.event_position
        FROM ${rowsSource(RECEIVED_COLUMNS, rows, param)} AS v (${RECEIVED_COLUMNS.map(([column]) => column).join(', ')})
-       LEFT JOIN ${links} l ON l.signal_id = v.signal_id
       ${claimedCte ? `WHERE v.event_id IN (SELECT message_id FROM ${claimedCte})` : ''}
-     ON CONFLICT (signal_id) DO NOTHING`
+     ON CONFLICT (signal_id) DO UPDATE SET municipality = EXCLUDED.municipality, source = EXCLUDED.source, received_at = EXCLUDED.received_at,
+            recorded_at = EXCLUDED.recorded_at, external_ref = EXCLUDED.external_ref, theme = EXCLUDED.theme, urgency = EXCLUDED.urgency,
+            wvggz = EXCLUDED.wvggz, special_category = EXCLUDED.special_category, details = EXCLUDED.details, event_position = EXCLUDED.event_position
+      WHERE q.source IS NULL`
   );
 }
 
 /**
  * Applies a triage event or case event to the queue. Status precedence: afgewezen > in-behandeling >
- * gekoppeld > nieuw (a link does not take a signal out of its case). A case link is also kept apart for a
- * signal that has not arrived yet. Unreadable payloads are ignored.
+ * gekoppeld > nieuw (a link does not take a signal out of its case). A case link for a signal that has not
+ * arrived yet makes its placeholder row. Unreadable payloads are ignored.
  */
 async function applyTriageChange(tx: SqlExecutor, event: EventEnvelope, tables: ProjectionTableNames): Promise<void> {
-  const { queue, links } = tablesOf(tables);
+  const queue = queueOf(tables);
   const p = event.payload as Record<string, unknown>;
   switch (event.type) {
     case SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE:
@@ -94,11 +108,7 @@ async function applyTriageChange(tx: SqlExecutor, event: EventEnvelope, tables: 
       const signalIds = caseMembershipOf(event);
       if (!signalIds) return;
       await tx.query(
-        `INSERT INTO ${links} (signal_id, case_id) SELECT id, $2::uuid FROM unnest($1::uuid[]) AS id ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id`,
-        [signalIds, p.caseId],
-      );
-      await tx.query(
-        `UPDATE ${queue} SET case_id = $2::uuid, status = CASE WHEN status = 'afgewezen' THEN status ELSE 'in-behandeling' END WHERE signal_id = ANY($1::uuid[])`,
+        `INSERT INTO ${queue} (signal_id, status, case_id) SELECT DISTINCT id, 'in-behandeling', $2::uuid FROM unnest($1::uuid[]) AS id ${CASE_LINK_UPSERT(queue)}`,
         [signalIds, p.caseId],
       );
       return;
@@ -145,18 +155,16 @@ export function caseLinksOf(events: readonly EventEnvelope[]): CaseLink[] | null
 }
 
 /**
- * The links (and the queue rows they put in behandeling) as the rest of one statement after the inbox's `claimed`
- * CTE: only links of claimed events are written. What {@link applyTriageChange} does per event, for a whole batch.
+ * The links as the rest of one statement after the inbox's `claimed` CTE: only links of claimed events are written.
+ * What {@link applyTriageChange} does per event, for a whole batch.
  */
 function caseLinksSql(links: readonly CaseLink[], tables: ProjectionTableNames, param: (value: unknown) => string, claimedCte: string): string {
-  const { queue, links: linksTable } = tablesOf(tables);
-  return `, v AS (
-       SELECT v.signal_id, v.case_id FROM ${rowsSource(CASE_LINK_COLUMNS, links as unknown as Record<string, unknown>[], param)} AS v (event_id, signal_id, case_id)
-        WHERE v.event_id IN (SELECT message_id FROM ${claimedCte})),
-     linked AS (
-       INSERT INTO ${linksTable} (signal_id, case_id) SELECT signal_id, case_id FROM v ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id)
-     UPDATE ${queue} q SET case_id = v.case_id, status = CASE WHEN q.status = 'afgewezen' THEN q.status ELSE 'in-behandeling' END
-       FROM v WHERE q.signal_id = v.signal_id`;
+  const queue = queueOf(tables);
+  return `
+     INSERT INTO ${queue} (signal_id, status, case_id)
+     SELECT v.signal_id, 'in-behandeling', v.case_id FROM ${rowsSource(CASE_LINK_COLUMNS, links as unknown as Record<string, unknown>[], param)} AS v (event_id, signal_id, case_id)
+      WHERE v.event_id IN (SELECT message_id FROM ${claimedCte})
+     ${CASE_LINK_UPSERT(queue)}`;
 }
 
 /** True for the events the triage queue shows (received signals, triage results, case membership). */
@@ -189,17 +197,11 @@ export async function applyToTriageQueue(tx: SqlExecutor, events: readonly Event
   await flush();
 }
 
-/**
- * The triage queue as a rebuildable projection (`npm run audit -- replay --projection triage-queue`).
- * `triage_queue_case_links.created_at` is the wall clock at apply time, so it is left out of the comparison.
- */
+/** The triage queue as a rebuildable projection (`npm run audit -- replay --projection triage-queue`). */
 export const TRIAGE_QUEUE_PROJECTION: ProjectionDefinition = {
   name: 'triage-queue',
   description: "Intake: the coordinators' triage queue (signals with their status, subject and case)",
-  tables: [
-    { name: 'triage_queue', primaryKey: ['signal_id'] },
-    { name: 'triage_queue_case_links', primaryKey: ['signal_id'], ignoredColumns: { created_at: 'wall-clock time the link was applied (now()), not part of any event' } },
-  ],
+  tables: [{ name: 'triage_queue', primaryKey: ['signal_id'] }],
   eventTypes: QUEUE_EVENT_TYPES,
   apply: applyToTriageQueue,
 };
