@@ -49,6 +49,14 @@ export class CreateIntakeTables1764100001000 implements MigrationInterface {
   }
 }
 
+/** The side table of case links (until CaseLinksAsPlaceholderRows, and again when that is undone). */
+const CREATE_CASE_LINKS_TABLE = `
+  CREATE TABLE triage_queue_case_links (
+    signal_id  uuid PRIMARY KEY,
+    case_id    uuid NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`;
+
 /**
  * Triage results in the queue: the subject a signal is linked to and the case it is in. A case event can
  * arrive before the signal it names (the cases and signals topics are not ordered with each other), so case
@@ -59,12 +67,7 @@ export class AddTriageLinksToQueue1764100001100 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE triage_queue ADD COLUMN subject_id uuid, ADD COLUMN case_id uuid`);
-    await q.query(`
-      CREATE TABLE triage_queue_case_links (
-        signal_id  uuid PRIMARY KEY,
-        case_id    uuid NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now()
-      )`);
+    await q.query(CREATE_CASE_LINKS_TABLE);
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -96,12 +99,7 @@ export class CaseLinksAsPlaceholderRows1764900001200 implements MigrationInterfa
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE TABLE triage_queue_case_links (
-        signal_id  uuid PRIMARY KEY,
-        case_id    uuid NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now()
-      )`);
+    await q.query(CREATE_CASE_LINKS_TABLE);
     await q.query(`INSERT INTO triage_queue_case_links (signal_id, case_id) SELECT signal_id, case_id FROM triage_queue WHERE case_id IS NOT NULL`);
     await q.query(`DELETE FROM triage_queue WHERE source IS NULL`);
     await q.query(`
