@@ -105,12 +105,10 @@ async function applyTriageChange(tx: SqlExecutor, event: EventEnvelope, tables: 
       return;
     case CASE_OPENED:
     case SIGNAL_ADDED_TO_CASE: {
-      const signalIds = caseMembershipOf(event);
-      if (!signalIds) return;
-      await tx.query(
-        `INSERT INTO ${queue} (signal_id, status, case_id) SELECT DISTINCT id, 'in-behandeling', $2::uuid FROM unnest($1::uuid[]) AS id ${CASE_LINK_UPSERT(queue)}`,
-        [signalIds, p.caseId],
-      );
+      const links = linksOf(event);
+      if (links.length === 0) return;
+      const params: unknown[] = [];
+      await tx.query(caseLinksSql(links, tables, (value) => `$${params.push(value)}`), params);
       return;
     }
     default:
@@ -134,6 +132,13 @@ interface CaseLink {
 }
 const CASE_LINK_COLUMNS: RowTable['columns'] = [['event_id', 'text'], ['signal_id', 'uuid'], ['case_id', 'uuid']];
 
+/** The links of one case-membership event, a signal named twice once; none when its payload is unreadable. */
+function linksOf(event: EventEnvelope): CaseLink[] {
+  const signalIds = caseMembershipOf(event) ?? [];
+  const caseId = (event.payload as Record<string, string>).caseId!;
+  return [...new Map(signalIds.map((id) => [id.toLowerCase(), id])).values()].map((signal_id) => ({ event_id: event.id, signal_id, case_id: caseId }));
+}
+
 /**
  * The links of a batch of only case-membership events, for one statement; null when a signal occurs twice
  * (then the order of the events decides its case, which one statement cannot keep: apply them in turn).
@@ -144,26 +149,26 @@ export function caseLinksOf(events: readonly EventEnvelope[]): CaseLink[] | null
   const seen = new Set<string>();
   for (const event of events) {
     if (event.type !== CASE_OPENED && event.type !== SIGNAL_ADDED_TO_CASE) return null;
-    for (const signalId of caseMembershipOf(event) ?? []) {
-      const key = signalId.toLowerCase();
+    for (const link of linksOf(event)) {
+      const key = link.signal_id.toLowerCase();
       if (seen.has(key)) return null;
       seen.add(key);
-      links.push({ event_id: event.id, signal_id: signalId, case_id: (event.payload as Record<string, string>).caseId! });
+      links.push(link);
     }
   }
   return links;
 }
 
 /**
- * The links as the rest of one statement after the inbox's `claimed` CTE: only links of claimed events are written.
- * What {@link applyTriageChange} does per event, for a whole batch.
+ * The upsert of `links` (each signal at most once). With `claimedCte`, it is the rest of one statement after the
+ * inbox's claim, and only links of claimed events are written.
  */
-function caseLinksSql(links: readonly CaseLink[], tables: ProjectionTableNames, param: (value: unknown) => string, claimedCte: string): string {
+function caseLinksSql(links: readonly CaseLink[], tables: ProjectionTableNames, param: (value: unknown) => string, claimedCte?: string): string {
   const queue = queueOf(tables);
   return `
      INSERT INTO ${queue} (signal_id, status, case_id)
      SELECT v.signal_id, 'in-behandeling', v.case_id FROM ${rowsSource(CASE_LINK_COLUMNS, links as unknown as Record<string, unknown>[], param)} AS v (event_id, signal_id, case_id)
-      WHERE v.event_id IN (SELECT message_id FROM ${claimedCte})
+      ${claimedCte ? `WHERE v.event_id IN (SELECT message_id FROM ${claimedCte})` : ''}
      ${CASE_LINK_UPSERT(queue)}`;
 }
 
@@ -249,7 +254,7 @@ export class TriageQueueProjection implements OnApplicationBootstrap, OnApplicat
       await this.inbox.handleBatchInStatement(shown.map((e) => e.id), (param) => insertReceivedSql(shown, LIVE_TABLES, param, 'claimed'));
       return;
     }
-    // The other common case, signals put in cases: likewise one statement (five as a transaction of each event in turn).
+    // The other common case, signals put in cases: likewise one statement (four as a transaction).
     const links = caseLinksOf(shown);
     if (links && links.length > 0) {
       await this.inbox.handleBatchInStatement(shown.map((e) => e.id), (param) => caseLinksSql(links, LIVE_TABLES, param, 'claimed'));
