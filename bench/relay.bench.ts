@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { EventStore, OutboxRelay, TypeOrmDatabase } from '#eventstore';
+import { EventStore, OutboxRelay, SOLE_RELAY, TypeOrmDatabase } from '#eventstore';
 import { KafkaTransport } from '#messaging';
 import { freshDatabase, KAFKA_BROKERS, machine, pct } from './bench-support.js';
 
@@ -37,7 +37,7 @@ try {
     await Promise.all(Array.from({ length: 50 }, (_, j) => store.append(`bench-${s + j}`, 0, Array.from({ length: perStream }, (_, i) => event(i)), { topic })));
   }
   const queued = Number((await database.query<{ n: string }>('SELECT count(*) AS n FROM outbox')).rows[0]!.n);
-  const relay = new OutboxRelay(database, transport, { deadLetterTopic: `${topic}.dlq`, batchSize: 2000 });
+  const relay = new OutboxRelay(database, transport, { deadLetterTopic: `${topic}.dlq`, batchSize: 2000, leadership: SOLE_RELAY });
   const t0 = performance.now();
   while ((await relay.relayOnce()) > 0);
   const drainSeconds = (performance.now() - t0) / 1000;
@@ -57,7 +57,7 @@ try {
     },
   });
   await new Promise((r) => setTimeout(r, 3000)); // group join
-  relay.start();
+  await relay.start();
   const end = Date.now() + seconds * 1000;
   let sent = 0;
   const interval = 1000 / rate;

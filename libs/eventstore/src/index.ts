@@ -31,3 +31,5 @@ export * from './ledger/jsonb-canonical-text.js';
 export * from './ledger/jsonb-canonical-bytes.js';
 export * from './projections/projection-definition.js';
 export * from './projections/projection-replayer.js';
+export * from './outbox/relay-leadership.js';
+export * from './outbox/postgres-relay-leadership.js';

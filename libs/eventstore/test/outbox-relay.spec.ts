@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '#contracts';
 import type { BatchMessageHandler, BatchSubscribeOptions, IncomingMessage, MessageHandler, MessageTransport, OutgoingMessage, SubscribeOptions } from '#messaging';
-import { EventStore, Inbox, OutboxRelay, type Database, type SqlExecutor } from '#eventstore';
+import { DUE_OUTBOX_ROWS_SQL, EventStore, Inbox, OutboxRelay, PostgresRelayLeadership, RELAY_LEADER_LOCK, SOLE_RELAY, type Database, type SqlExecutor } from '#eventstore';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/infra.js';
 import { anEvent } from './fixtures.js';
 
@@ -38,22 +38,40 @@ function crashingOnceAfterPublish(db: Database): Database {
   let crashed = false;
   return {
     kind: db.kind,
-    query: (sql, params) => db.query(sql, params),
+    query: async (sql: string, params?: unknown[]) => {
+      if (!crashed && sql.startsWith('DELETE FROM outbox')) {
+        crashed = true;
+        throw new Error('process killed between publish and mark');
+      }
+      return db.query(sql, params);
+    },
     migrate: () => db.migrate(),
     close: () => db.close(),
-    transaction: (work) =>
-      db.transaction((tx) =>
-        work({
-          query: async (sql: string, params?: unknown[]) => {
-            if (!crashed && sql.startsWith('DELETE FROM outbox')) {
-              crashed = true;
-              throw new Error('process killed between publish and mark');
-            }
-            return tx.query(sql, params);
-          },
-        } as SqlExecutor),
-      ),
+    transaction: (work: (tx: SqlExecutor) => Promise<unknown>) => db.transaction(work),
   } as Database;
+}
+
+/** Wraps a database to count the statements and transactions run through it. */
+function counting(db: Database): { db: Database; statements: string[]; transactions: () => number } {
+  const statements: string[] = [];
+  let transactions = 0;
+  return {
+    statements,
+    transactions: () => transactions,
+    db: {
+      kind: db.kind,
+      query: (sql: string, params?: unknown[]) => {
+        statements.push(sql);
+        return db.query(sql, params);
+      },
+      migrate: () => db.migrate(),
+      close: () => db.close(),
+      transaction: (work: (tx: SqlExecutor) => Promise<unknown>) => {
+        transactions++;
+        return db.transaction(work);
+      },
+    } as Database,
+  };
 }
 
 let t: TestDatabase;
@@ -69,7 +87,7 @@ beforeEach(async () => {
   await t.db.query('DELETE FROM dead_letters');
 });
 
-const relayOptions = { deadLetterTopic: 'dlq', baseBackoffMs: 0, maxAttempts: 3 };
+const relayOptions = { deadLetterTopic: 'dlq', baseBackoffMs: 0, maxAttempts: 3, leadership: SOLE_RELAY };
 
 describe('transactional outbox', () => {
   it('writes outbox rows in the same transaction as the events: a rolled-back append leaves neither', async () => {
@@ -163,7 +181,7 @@ describe('transactional outbox', () => {
   it('the running relay delivers promptly after a nudge', async () => {
     const transport = new RecordingTransport();
     const relay = new OutboxRelay(t.db, transport, { ...relayOptions, pollIntervalMs: 60_000 });
-    relay.start();
+    await relay.start();
     try {
       const stream = `s-${randomUUID()}`;
       await store.append(stream, 0, [anEvent()], { topic: 'topic-a' });
@@ -176,68 +194,116 @@ describe('transactional outbox', () => {
 });
 
 describe('the cost of polling', () => {
-  it('an idle relay polls with one statement and opens no transaction; the row it then finds is published', async () => {
-    const statements: string[] = [];
-    let transactions = 0;
-    const counting = {
-      kind: t.db.kind,
-      query: (sql: string, params?: unknown[]) => {
-        statements.push(sql);
-        return t.db.query(sql, params);
-      },
-      migrate: () => t.db.migrate(),
-      close: () => t.db.close(),
-      transaction: (work: (tx: SqlExecutor) => Promise<unknown>) => {
-        transactions++;
-        return t.db.transaction(work);
-      },
-    } as Database;
+  it('an idle relay polls with one statement; a round is two statements (read the due rows, delete the published ones) and no transaction', async () => {
+    const c = counting(t.db);
     const transport = new RecordingTransport();
-    const relay = new OutboxRelay(counting, transport, { ...relayOptions, pollIntervalMs: 10 });
-    relay.start();
+    const relay = new OutboxRelay(c.db, transport, { ...relayOptions, pollIntervalMs: 10 });
+    await relay.start();
     try {
-      await waitFor(() => statements.length >= 5);
-      expect(transactions).toBe(0);
-      expect(new Set(statements)).toEqual(new Set(['SELECT EXISTS (SELECT 1 FROM outbox WHERE next_attempt_at <= now()) AS due']));
+      await waitFor(() => c.statements.length >= 5);
+      expect(new Set(c.statements)).toEqual(new Set(['SELECT EXISTS (SELECT 1 FROM outbox WHERE next_attempt_at <= now()) AS due']));
       const stream = `s-${randomUUID()}`;
       await store.append(stream, 0, [anEvent()], { topic: 'topic-a' });
+      c.statements.length = 0;
+      relay.nudge();
       await waitFor(() => transport.published.some((p) => p.message.key === stream));
-      expect(transactions).toBeGreaterThan(0);
+      await waitFor(() => c.statements.some((sql) => sql.startsWith('DELETE FROM outbox')));
+      expect(c.statements.filter((sql) => !sql.startsWith('SELECT EXISTS'))).toEqual([DUE_OUTBOX_ROWS_SQL, 'DELETE FROM outbox WHERE id = ANY($1::bigint[])']);
+      expect(c.transactions()).toBe(0);
     } finally {
       await relay.stop();
     }
   });
 });
 
-describe('several relays on one database (one app per process)', () => {
-  it('a nudged relay that finds another relay holding the lock tries again shortly, not a poll interval later', async () => {
-    const transport = new RecordingTransport();
-    const relay = new OutboxRelay(t.db, transport, { ...relayOptions, pollIntervalMs: 60_000 });
-    const stream = `s-${randomUUID()}`;
-    // Another process's relay is in a round (holds the relay lock) when this process appends and nudges.
-    let releaseOther!: () => void;
-    const otherReleased = new Promise<void>((resolve) => (releaseOther = resolve));
-    let otherHolds!: () => void;
-    const otherHolding = new Promise<void>((resolve) => (otherHolds = resolve));
-    const other = t.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(7318001)');
-      otherHolds();
-      await otherReleased;
-    });
-    await otherHolding;
-    relay.start();
+describe('one relay per database leads (one app per process)', () => {
+  function relayOn(db: Database, transport: MessageTransport, pollIntervalMs = 60_000, retryMs = 50): OutboxRelay {
+    return new OutboxRelay(db, transport, { ...relayOptions, pollIntervalMs, leadership: new PostgresRelayLeadership({ databaseUrl: t.url!, retryMs }) });
+  }
+
+  it('of two relays on one database one leads; when it stops, the other takes over and publishes what waits', async () => {
+    const first = new RecordingTransport();
+    const second = new RecordingTransport();
+    const a = relayOn(t.db, first, 20);
+    const b = relayOn(t.db, second, 20);
+    await a.start();
+    await b.start();
     try {
-      await store.append(stream, 0, [anEvent()], { topic: 'topic-a' });
-      relay.nudge();
-      await new Promise((r) => setTimeout(r, 100));
-      expect(transport.published.some((p) => p.message.key === stream)).toBe(false);
-      releaseOther();
-      await other;
-      // The other relay's round ended without this row; with a 60 s poll interval only a retry delivers it now.
-      await waitFor(() => transport.published.some((p) => p.message.key === stream), 5_000);
+      expect([a.leading, b.leading]).toEqual([true, false]);
+      const before = `s-${randomUUID()}`;
+      await store.append(before, 0, [anEvent()], { topic: 'topic-a' });
+      await waitFor(() => first.published.some((p) => p.message.key === before));
+      await a.stop();
+      const after = `s-${randomUUID()}`;
+      await store.append(after, 0, [anEvent()], { topic: 'topic-a' });
+      await waitFor(() => b.leading && second.published.some((p) => p.message.key === after));
+      expect(second.published.some((p) => p.message.key === before)).toBe(false);
     } finally {
-      releaseOther();
-      await relay.stop();
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it("a relay that does not lead hands its nudge to the leader, which publishes at once (not at its next poll)", async () => {
+    const leaderTransport = new RecordingTransport();
+    const leader = relayOn(t.db, leaderTransport);
+    const follower = relayOn(t.db, new RecordingTransport());
+    await leader.start();
+    await follower.start();
+    try {
+      expect(follower.leading).toBe(false);
+      const stream = `s-${randomUUID()}`;
+      await store.append(stream, 0, [anEvent()], { topic: 'topic-a' });
+      follower.nudge();
+      // The leader polls once a minute here: only the follower's wake-up can deliver the row in time.
+      await waitFor(() => leaderTransport.published.some((p) => p.message.key === stream), 5_000);
+    } finally {
+      await follower.stop();
+      await leader.stop();
+    }
+  });
+
+  it('a relay that does not lead runs no statement of its own on the pool (no polls, no rounds)', async () => {
+    const leader = relayOn(t.db, new RecordingTransport(), 10);
+    const c = counting(t.db);
+    const follower = relayOn(c.db, new RecordingTransport(), 10);
+    await leader.start();
+    await follower.start();
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect(follower.leading).toBe(false);
+      expect(c.statements).toEqual([]);
+    } finally {
+      await follower.stop();
+      await leader.stop();
+    }
+  });
+
+  it("a leader whose connection breaks stops leading; another relay takes over and publishes", async () => {
+    const first = new RecordingTransport();
+    const second = new RecordingTransport();
+    // The first relay would try to lead again only after a minute: taking over is up to the second.
+    const a = relayOn(t.db, first, 20, 60_000);
+    await a.start();
+    const b = relayOn(t.db, second, 20);
+    await b.start();
+    try {
+      expect(a.leading).toBe(true);
+      const holder = await t.db.query<{ pid: number }>(
+        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        [RELAY_LEADER_LOCK],
+      );
+      expect(holder.rows).toHaveLength(1);
+      await t.db.query('SELECT pg_terminate_backend($1)', [holder.rows[0]!.pid]);
+      await waitFor(() => b.leading, 5_000);
+      expect(a.leading).toBe(false);
+      const stream = `s-${randomUUID()}`;
+      await store.append(stream, 0, [anEvent()], { topic: 'topic-a' });
+      await waitFor(() => second.published.some((p) => p.message.key === stream), 5_000);
+      expect(first.published.some((p) => p.message.key === stream)).toBe(false);
+    } finally {
+      await a.stop();
+      await b.stop();
     }
   });
 });
@@ -259,7 +325,7 @@ describe('stopping the relay', () => {
     }) as MessageTransport;
     const relay = new OutboxRelay(t.db, slowTransport, { ...relayOptions, pollIntervalMs: 60_000 });
     await store.append(`s-${randomUUID()}`, 0, [anEvent()], { topic: 'topic-a' });
-    relay.start();
+    await relay.start();
     await roundStarted;
     const stopped = relay.stop();
     releaseRound();

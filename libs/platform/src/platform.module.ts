@@ -2,7 +2,7 @@ import { Global, Inject, Module, type DynamicModule, type OnApplicationBootstrap
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { TOPICS } from '#contracts';
-import { EventStore, OutboxRelay, TypeOrmDatabase, type Database, type ProjectionDefinition } from '#eventstore';
+import { EventStore, OutboxRelay, PostgresRelayLeadership, SOLE_RELAY, TypeOrmDatabase, type Database, type ProjectionDefinition } from '#eventstore';
 import { createTransport, MESSAGE_TRANSPORT, PrefixedTransport, type MessageTransport, type TopicSpec } from '#messaging';
 import { BlindIndex, masterKeyProviderFor, type MasterKeyProvider } from '#security';
 import { AdmissionControl } from './admission/admission-control.js';
@@ -14,7 +14,7 @@ import type { InboxConsumer } from './inbox/inbox-retention.rule.js';
 import { MeteredTransport } from './metrics/metered-transport.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { METRICS, OUTBOX_GAUGES } from './metrics/metrics.tokens.js';
-import { registerOutboxGauges } from './metrics/outbox-gauges.js';
+import { registerOutboxGauges, registerRelayLeadingGauge } from './metrics/outbox-gauges.js';
 import { ProcessMetrics } from './metrics/process-metrics.js';
 import { Keyring } from './keyring/keyring.js';
 import { CreateKeyring1764500000000 } from './keyring/keyring.migration.js';
@@ -118,15 +118,23 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
         },
         {
           provide: OUTBOX_RELAY,
-          useFactory: (db: Database, transport: MessageTransport) =>
-            options.relay === false
-              ? null
-              : new OutboxRelay(db, transport, {
-                  deadLetterTopic: TOPICS.deadLetter,
-                  maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
-                  pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
-                  onError: (error, context) => logger.warn({ component: 'outbox-relay', err: error, ...context }, 'outbox publication failed'),
-                }),
+          useFactory: (db: Database, transport: MessageTransport) => {
+            if (options.relay === false) return null;
+            const onError = (error: unknown, context: Record<string, unknown>) => logger.warn({ component: 'outbox-relay', err: error, ...context }, 'outbox publication failed');
+            // One relay publishes per database: on PostgreSQL the processes sharing it elect it; PGlite has one process.
+            const leadership = config.DATABASE_URL
+              ? new PostgresRelayLeadership({ databaseUrl: config.DATABASE_URL, connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, onError })
+              : SOLE_RELAY;
+            const relay = new OutboxRelay(db, transport, {
+              deadLetterTopic: TOPICS.deadLetter,
+              maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+              pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+              leadership,
+              onError,
+            });
+            registerRelayLeadingGauge(metrics, relay);
+            return relay;
+          },
           inject: [DATABASE, MESSAGE_TRANSPORT],
         },
         {
@@ -155,8 +163,8 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
     await this.inboxPruner.assertSafe();
   }
 
-  onApplicationBootstrap(): void {
-    this.relay?.start();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.relay?.start();
     this.inboxPruner.start();
   }
 

@@ -1,8 +1,9 @@
 import type { MessageTransport, OutgoingMessage } from '#messaging';
-import type { Database, SqlExecutor } from '../database/sql-executor.js';
+import type { Database } from '../database/sql-executor.js';
 import { recordDeadLetter } from './dead-letter.js';
 import { rowToEnvelope, type EventRow } from '../event-row.js';
 import { DUE_OUTBOX_ROWS_SQL } from './due-outbox-rows.js';
+import type { RelayLeadership } from './relay-leadership.js';
 
 export interface OutboxRelayOptions {
   /** Rows taken per round. */
@@ -17,6 +18,11 @@ export interface OutboxRelayOptions {
   baseBackoffMs?: number;
   maxBackoffMs?: number;
   deadLetterTopic: string;
+  /**
+   * Which relay of the database publishes: `PostgresRelayLeadership` where several processes share one
+   * PostgreSQL database, `SOLE_RELAY` where this is the only relay (the embedded default, a test).
+   */
+  leadership: RelayLeadership;
   onError?: (error: unknown, context: Record<string, unknown>) => void;
 }
 
@@ -37,13 +43,9 @@ interface Outgoing {
   message: OutgoingMessage;
 }
 
-/** Relay lock id: one active relay per database keeps per-key order across relay instances. */
-const RELAY_LOCK = 7_318_001;
-
 /**
- * Whether any outbox row is due: one probe of the `outbox_due` index, outside a transaction. A poll that finds
- * nothing costs this one statement instead of a round's four (begin, lock, read, commit) — with a relay in
- * every process polling every 50 ms, most rounds find nothing.
+ * Whether any outbox row is due: one probe of the `outbox_due` index. A poll that finds nothing costs this one
+ * statement instead of a round's read of the due rows with their events.
  */
 const ANY_DUE_SQL = 'SELECT EXISTS (SELECT 1 FROM outbox WHERE next_attempt_at <= now()) AS due';
 
@@ -52,6 +54,10 @@ const ANY_DUE_SQL = 'SELECT EXISTS (SELECT 1 FROM outbox WHERE next_attempt_at <
  * transport acknowledged them. A crash between publish and delete publishes again; consumers' inboxes
  * make that harmless. A row whose publication keeps failing backs off exponentially (later rows of the
  * same key wait behind it) and, after `maxAttempts`, moves to the dead-letter topic and table.
+ *
+ * Only the leading relay of a database runs rounds (`RelayLeadership`): a round is then two statements outside
+ * a transaction (read the due rows, delete the published ones). A relay that does not lead passes its nudges
+ * on to the leader and polls nothing.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -64,6 +70,7 @@ export class OutboxRelay {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private pendingNudge = false;
+  private readonly leadership: RelayLeadership;
 
   constructor(
     private readonly db: Database,
@@ -76,11 +83,19 @@ export class OutboxRelay {
     this.maxAttempts = options.maxAttempts ?? 10;
     this.baseBackoffMs = options.baseBackoffMs ?? 200;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
+    this.leadership = options.leadership;
   }
 
-  start(): void {
+  /** Whether this relay publishes (it leads its database's relays). */
+  get leading(): boolean {
+    return this.leadership.leading;
+  }
+
+  async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    // Becoming the leader (at start or when the leader went away) is a nudge: rows may be waiting.
+    await this.leadership.start({ onWake: () => this.wakeUp(), onChange: (leading) => leading && this.wakeUp() });
     this.loop = this.run();
   }
 
@@ -89,93 +104,104 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     this.loop = null;
+    await this.leadership.stop();
   }
 
-  /** Tells the relay there is new work (saves a poll interval of latency). */
+  /** Tells the relay there is new work (saves a poll interval of latency); the leader's, when it is in another process. */
   nudge(): void {
+    if (this.leadership.leading) this.wakeUp();
+    else this.leadership.wakeLeader();
+  }
+
+  /** One round: publishes up to `batchSize` due rows. Returns how many rows left the outbox (none when this relay does not lead). */
+  async relayOnce(): Promise<number> {
+    return this.leadership.leading ? this.round() : 0;
+  }
+
+  private wakeUp(): void {
     this.pendingNudge = true;
     this.wake?.();
   }
 
-  /** One round: publishes up to `batchSize` due rows. Returns how many rows left the outbox. */
-  async relayOnce(): Promise<number> {
-    const round = await this.round();
-    return round === 'busy' ? 0 : round;
-  }
-
-  /** One round, or `busy` when another relay (another process on this database) holds the relay lock. */
-  private async round(): Promise<number | 'busy'> {
-    return this.db.transaction(async (tx) => {
-      const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
-      if (!lock.rows[0]?.locked) return 'busy' as const;
-      const due = await tx.query<OutboxRow>(DUE_OUTBOX_ROWS_SQL, [this.batchSize]);
-      if (due.rows.length === 0) return 0;
-      const byTopic = new Map<string, Outgoing[]>();
-      for (const row of due.rows) {
-        const list = byTopic.get(row.topic) ?? [];
-        list.push({ row, message: toMessage(row) });
-        byTopic.set(row.topic, list);
-      }
-      const done: string[] = [];
-      for (const [topic, rows] of byTopic) {
-        try {
-          await this.transport.publish(topic, rows.map((r) => r.message));
-          done.push(...rows.map((r) => r.row.id));
-        } catch (error) {
-          if (isInfrastructureError(error)) {
-            // The broker is away: nothing is wrong with these messages, so they are not charged an attempt.
-            this.options.onError?.(error, { topic, rows: rows.length, kind: 'infrastructure' });
-            break;
-          }
-          done.push(...(await this.publishOneByOne(tx, topic, rows)));
-        }
-      }
-      if (done.length > 0) await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [done]);
-      return done.length;
-    });
-  }
-
-  /** Isolates the message(s) that fail so one bad message does not hold back the rest. */
-  private async publishOneByOne(tx: SqlExecutor, topic: string, rows: Outgoing[]): Promise<string[]> {
+  /** Reads the due rows, publishes them topic by topic and deletes what the transport acknowledged. */
+  private async round(): Promise<number> {
+    const due = await this.db.query<OutboxRow>(DUE_OUTBOX_ROWS_SQL, [this.batchSize]);
+    if (due.rows.length === 0) return 0;
+    const byTopic = new Map<string, Outgoing[]>();
+    for (const row of due.rows) {
+      const list = byTopic.get(row.topic) ?? [];
+      list.push({ row, message: toMessage(row) });
+      byTopic.set(row.topic, list);
+    }
     const done: string[] = [];
+    let deadLettered = 0;
+    for (const [topic, rows] of byTopic) {
+      try {
+        await this.transport.publish(topic, rows.map((r) => r.message));
+        done.push(...rows.map((r) => r.row.id));
+      } catch (error) {
+        if (isInfrastructureError(error)) {
+          // The broker is away: nothing is wrong with these messages, so they are not charged an attempt.
+          this.options.onError?.(error, { topic, rows: rows.length, kind: 'infrastructure' });
+          break;
+        }
+        const isolated = await this.publishOneByOne(topic, rows);
+        done.push(...isolated.published);
+        deadLettered += isolated.deadLettered;
+      }
+    }
+    if (done.length > 0) await this.db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [done]);
+    return done.length + deadLettered;
+  }
+
+  /**
+   * Isolates the message(s) that fail so one bad message does not hold back the rest. A message out of attempts
+   * goes to the dead-letter topic, then its `dead_letters` row and the removal of its outbox row commit together.
+   */
+  private async publishOneByOne(topic: string, rows: Outgoing[]): Promise<{ published: string[]; deadLettered: number }> {
+    const published: string[] = [];
+    let deadLettered = 0;
     const blockedKeys = new Set<string>();
     for (const { row, message: outgoing } of rows) {
       if (blockedKeys.has(row.message_key)) continue;
       try {
         await this.transport.publish(topic, [outgoing]);
-        done.push(row.id);
+        published.push(row.id);
       } catch (error) {
         const attempts = row.attempts + 1;
         const message = error instanceof Error ? error.message : String(error);
         this.options.onError?.(error, { topic, outboxId: row.id, attempts });
         if (attempts >= this.maxAttempts) {
-          await recordDeadLetter(tx, {
-            origin: 'outbox-relay',
-            topic,
-            key: row.message_key,
-            value: String(outgoing.value),
-            headers: outgoing.headers ?? {},
-            errorCode: 'OUTBOX.PUBLISH_FAILED',
-            error: message,
-            attempts,
-          });
           await this.transport
             .publish(this.options.deadLetterTopic, [
               { key: row.message_key, value: outgoing.value.length > 900_000 ? JSON.stringify({ eventId: row.event_id, truncated: true }) : outgoing.value, headers: { ...outgoing.headers, 'dead-letter-origin': 'outbox-relay', 'dead-letter-topic': topic, 'dead-letter-error': message.slice(0, 500) } },
             ])
             .catch((dlqError: unknown) => this.options.onError?.(dlqError, { topic: this.options.deadLetterTopic, outboxId: row.id }));
-          done.push(row.id);
+          await this.db.transaction(async (tx) => {
+            await recordDeadLetter(tx, {
+              origin: 'outbox-relay',
+              topic,
+              key: row.message_key,
+              value: String(outgoing.value),
+              headers: outgoing.headers ?? {},
+              errorCode: 'OUTBOX.PUBLISH_FAILED',
+              error: message,
+              attempts,
+            });
+            await tx.query('DELETE FROM outbox WHERE id = $1', [row.id]);
+          });
+          deadLettered++;
         } else {
           blockedKeys.add(row.message_key);
           const delay = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** (attempts - 1));
-          await tx.query(
+          await this.db.query(
             `UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval WHERE id = $1`,
             [row.id, attempts, message.slice(0, 2000), String(delay)],
           );
         }
       }
     }
-    return done;
+    return { published, deadLettered };
   }
 
   /** True when a round would find something to publish (see `ANY_DUE_SQL`). */
@@ -186,26 +212,20 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     let idleDelay = this.pollIntervalMs;
-    let lastRoundBusy = false;
     while (this.running) {
       const roundStarted = Date.now();
       let moved = 0;
-      try {
-        const nudged = this.pendingNudge;
-        this.pendingNudge = false;
-        // After an append in this process there is work: straight into a round. A poll, or a retry after
-        // another relay held the lock (it has often published the rows meanwhile), looks first.
-        const lookFirst: boolean = !nudged || lastRoundBusy;
-        const round: number | 'busy' = lookFirst && !(await this.anyDue()) ? 0 : await this.round();
-        lastRoundBusy = round === 'busy';
-        // Another process's relay is in a round whose snapshot may predate the rows this nudge is about:
-        // try again shortly rather than a poll interval later.
-        if (round === 'busy' && nudged) this.pendingNudge = true;
-        moved = round === 'busy' ? 0 : round;
-        idleDelay = this.pollIntervalMs;
-      } catch (error) {
-        this.options.onError?.(error, { kind: 'relay-round' });
-        idleDelay = Math.min(this.maxBackoffMs, idleDelay * 2);
+      const nudged = this.pendingNudge;
+      this.pendingNudge = false;
+      if (this.leadership.leading) {
+        try {
+          // After a nudge there is work: straight into a round. A poll looks first.
+          moved = !nudged && !(await this.anyDue()) ? 0 : await this.round();
+          idleDelay = this.pollIntervalMs;
+        } catch (error) {
+          this.options.onError?.(error, { kind: 'relay-round' });
+          idleDelay = Math.min(this.maxBackoffMs, idleDelay * 2);
+        }
       }
       if (moved >= this.batchSize) continue;
       if (this.pendingNudge) {
@@ -217,8 +237,9 @@ export class OutboxRelay {
       }
       // stop() may have been called while the round ran (it found no wait to cut short): do not start one.
       if (!this.running) break;
+      // A relay that does not lead polls nothing: it waits until it leads (or stops).
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, idleDelay);
+        const timer = this.leadership.leading ? setTimeout(resolve, idleDelay) : undefined;
         this.wake = () => {
           clearTimeout(timer);
           resolve();

@@ -1,4 +1,5 @@
-import type { SqlExecutor } from '#eventstore';
+import { Gauge } from 'prom-client';
+import type { OutboxRelay, SqlExecutor } from '#eventstore';
 import { countOf, registerDatabaseGauge } from './database-gauge.js';
 import type { ProcessMetrics } from './process-metrics.js';
 
@@ -26,5 +27,21 @@ export function registerOutboxGauges(metrics: ProcessMetrics, db: SqlExecutor): 
     name: 'signaalroute_dead_letters',
     help: 'Messages in the dead_letters table (publication or consumption failed for good; see the README)',
     read: async () => countOf((await db.query<{ n: string }>('SELECT count(*)::text AS n FROM dead_letters')).rows),
+  });
+}
+
+/**
+ * 1 while this process's outbox relay is the one that publishes for its database, else 0. Summed over the
+ * processes of a database it is 1; 0 for longer than a few seconds means nothing is published (see also
+ * `signaalroute_outbox_oldest_pending_seconds`).
+ */
+export function registerRelayLeadingGauge(metrics: ProcessMetrics, relay: Pick<OutboxRelay, 'leading'>): void {
+  new Gauge({
+    name: 'signaalroute_outbox_relay_leading',
+    help: "1 while this process's outbox relay publishes for its database (one relay per database leads), else 0",
+    registers: [metrics.registry],
+    collect() {
+      this.set(relay.leading ? 1 : 0);
+    },
   });
 }
