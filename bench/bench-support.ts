@@ -164,12 +164,17 @@ export function microsPer(cpuMs: number | null, count: number): number | null {
   return cpuMs === null || count === 0 ? null : Math.round((cpuMs * 1000) / count);
 }
 
-/** Runs `phase` and returns its result with the machine's CPU milliseconds spent meanwhile (null when unknown). */
-export async function withMachineCpu<T>(phase: () => Promise<T>): Promise<{ result: T; cpuMs: number | null }> {
+/**
+ * Runs `phase` and returns its result with the machine's CPU milliseconds spent meanwhile (null when unknown),
+ * and of that the bench process's own (the load generator runs in it, on the same cores as the product).
+ */
+export async function withMachineCpu<T>(phase: () => Promise<T>): Promise<{ result: T; cpuMs: number | null; benchCpuMs: number }> {
   const before = machineCpuMs();
+  const own = process.cpuUsage();
   const result = await phase();
   const after = machineCpuMs();
-  return { result, cpuMs: before === null || after === null ? null : after - before };
+  const used = process.cpuUsage(own);
+  return { result, cpuMs: before === null || after === null ? null : after - before, benchCpuMs: (used.user + used.system) / 1000 };
 }
 
 /**
@@ -216,4 +221,13 @@ export function cpuSplit(before: Record<string, number>, after: Record<string, n
     .sort((a, b) => b[1] - a[1])
     .map(([name, perUnit]) => `${name} ${perUnit.toFixed(1)} ms`)
     .join(', ');
+}
+
+/** `after − before` per process kind in µs per unit of work (a request), largest first, for the JSON results. */
+export function cpuSplitMicros(before: Record<string, number>, after: Record<string, number>, count: number): Record<string, number> {
+  return Object.fromEntries(
+    Object.keys(after)
+      .map((name) => [name, Math.round(((after[name]! - (before[name] ?? 0)) * 1000) / Math.max(1, count))] as const)
+      .sort((a, b) => b[1] - a[1]),
+  );
 }

@@ -4,6 +4,9 @@
  *
  *   npm run build && node dist/bench/intake.bench.js [--duration 15] [--connections 64] [--rate 1000] [--process intake|all] [--node-args='--cpu-prof …']
  *
+ * The sustained run is autocannon (closed loop, --connections); the fixed-rate run sends --rate signals per second
+ * evenly spaced and open loop (`open-loop.ts`, loadtest), so its p99 is the latency at that rate.
+ *
  * Before the fixed-rate run the machine is let quieten: the sustained run leaves tens of thousands of signals for
  * the relay and the triage queue, work that belongs to that run and not to the rate measured next.
  */
@@ -12,7 +15,8 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { issueToken, SigningKeys } from '#security';
-import { freshDatabase, KAFKA_BROKERS, machine, microsPer, settle, startProduct, withMachineCpu } from './bench-support.js';
+import { openLoop } from './open-loop.js';
+import { cpuByProcess, cpuSplitMicros, freshDatabase, KAFKA_BROKERS, machine, microsPer, settle, startProduct, withMachineCpu } from './bench-support.js';
 
 const { values } = parseArgs({
   options: {
@@ -91,9 +95,15 @@ const product = await startProduct({ DATABASE_URL: db.url, KAFKA_BROKERS, KAFKA_
 try {
   const token = await issueToken({ role: 'intake-system', municipalities: ['GM0153'], subject: 'bench' }, await SigningKeys.loadOrCreate(product.dataDir));
   await runAutocannon(product.url, token, { duration: 3 }); // warm-up
-  const { result: max, cpuMs: maxCpu } = await withMachineCpu(() => runAutocannon(product.url, token, {}));
+  const { result: max, cpuMs: maxCpu, benchCpuMs: maxBenchCpu } = await withMachineCpu(() => runAutocannon(product.url, token, {}));
   const settledMs = await settle();
-  const { result: fixed, cpuMs: fixedCpu } = await withMachineCpu(() => runAutocannon(product.url, token, { overallRate: rate, connections: Math.min(connections, 32) }));
+  const pids = { intake: product.child.pid };
+  const beforeFixed = cpuByProcess(pids);
+  const headers = { authorization: `Bearer ${token}` };
+  const { result: fixed, cpuMs: fixedCpu, benchCpuMs: fixedBenchCpu } = await withMachineCpu(() =>
+    openLoop(product.url, { rate, seconds: duration, next: () => ({ method: 'POST', path: '/v1/signals/mma', headers, body: mmaBody() }) }),
+  );
+  const fixedSplit = cpuSplitMicros(beforeFixed, cpuByProcess(pids), fixed.perSecond * duration);
   const { result: raw, cpuMs: rawCpu } = await withMachineCpu(() => rawBaseline(db.url));
   // Whole-machine CPU per signal (product, PostgreSQL, Kafka, load generator): steadier than throughput on a shared VM.
   const result = {
@@ -103,8 +113,16 @@ try {
     date: new Date().toISOString(),
     durationSeconds: duration,
     connections,
-    sustained: { acceptedPerSecond: Math.round(max['2xx'] / duration), non2xx: max.non2xx, errors: max.errors, p50ms: max.latency.p50, p99ms: max.latency.p99, machineCpuMicrosPerSignal: microsPer(maxCpu, max['2xx']) },
-    atFixedRate: { settledMsBefore: settledMs, targetPerSecond: rate, achievedPerSecond: Math.round(fixed['2xx'] / duration), non2xx: fixed.non2xx, p50ms: fixed.latency.p50, p99ms: fixed.latency.p99, machineCpuMicrosPerSignal: microsPer(fixedCpu, fixed['2xx']) },
+    sustained: {
+      acceptedPerSecond: Math.round(max['2xx'] / duration), non2xx: max.non2xx, errors: max.errors, p50ms: max.latency.p50, p99ms: max.latency.p99,
+      machineCpuMicrosPerSignal: microsPer(maxCpu, max['2xx']), generatorCpuMicrosPerSignal: microsPer(maxBenchCpu, max['2xx']),
+    },
+    atFixedRate: {
+      settledMsBefore: settledMs, targetPerSecond: rate, achievedPerSecond: fixed.perSecond, non2xx: fixed.non2xx, errors: fixed.errors,
+      p50ms: fixed.p50ms, p95ms: fixed.p95ms, p99ms: fixed.p99ms, maxMs: fixed.maxMs,
+      machineCpuMicrosPerSignal: microsPer(fixedCpu, fixed.perSecond * duration), generatorCpuMicrosPerSignal: microsPer(fixedBenchCpu, fixed.perSecond * duration),
+      cpuMicrosPerSignalByProcess: fixedSplit,
+    },
     rawBaseline: { transactionsPerSecond: Math.round(raw.perSecond), p99ms: Number(raw.p99.toFixed(2)), machineCpuMicrosPerTransaction: microsPer(rawCpu, raw.count) },
     ratioToRaw: Number((max['2xx'] / duration / raw.perSecond).toFixed(2)),
   };

@@ -263,6 +263,27 @@ describe('one relay per database leads (one app per process)', () => {
     }
   });
 
+  it('a relay that must not publish (OUTBOX_RELAY_ENABLED=false) never leads, even alone, but wakes the leader', async () => {
+    const bystander = new OutboxRelay(t.db, new RecordingTransport(), { ...relayOptions, pollIntervalMs: 10, leadership: new PostgresRelayLeadership({ databaseUrl: t.url!, retryMs: 20, compete: false }) });
+    await bystander.start();
+    const leaderTransport = new RecordingTransport();
+    let leader: OutboxRelay | null = null;
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(bystander.leading).toBe(false);
+      leader = relayOn(t.db, leaderTransport);
+      await leader.start();
+      expect(leader.leading).toBe(true);
+      const stream = `s-${randomUUID()}`;
+      await store.append(stream, 0, [anEvent()], { topic: 'topic-a' });
+      bystander.nudge();
+      await waitFor(() => leaderTransport.published.some((p) => p.message.key === stream), 5_000);
+    } finally {
+      await leader?.stop();
+      await bystander.stop();
+    }
+  });
+
   it('a relay that does not lead runs no statement of its own on the pool (no polls, no rounds)', async () => {
     const leader = relayOn(t.db, new RecordingTransport(), 10);
     const c = counting(t.db);

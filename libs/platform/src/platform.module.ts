@@ -119,11 +119,18 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
         {
           provide: OUTBOX_RELAY,
           useFactory: (db: Database, transport: MessageTransport) => {
-            if (options.relay === false) return null;
+            const publishes = options.relay !== false;
+            if (!publishes && !config.DATABASE_URL) return null;
             const onError = (error: unknown, context: Record<string, unknown>) => logger.warn({ component: 'outbox-relay', err: error, ...context }, 'outbox publication failed');
-            // One relay publishes per database: on PostgreSQL the processes sharing it elect it; PGlite has one process.
+            // One relay publishes per database: on PostgreSQL the processes sharing it elect it (a process with
+            // OUTBOX_RELAY_ENABLED=false never stands, but wakes the one elected); PGlite has one process.
             const leadership = config.DATABASE_URL
-              ? new PostgresRelayLeadership({ databaseUrl: config.DATABASE_URL, connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, onError })
+              ? new PostgresRelayLeadership({
+                  databaseUrl: config.DATABASE_URL,
+                  connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+                  compete: publishes,
+                  onError: (error, context) => logger.warn({ component: 'outbox-relay', err: error, ...context }, 'outbox relay leadership connection failed'),
+                })
               : SOLE_RELAY;
             const relay = new OutboxRelay(db, transport, {
               deadLetterTopic: TOPICS.deadLetter,

@@ -12,6 +12,11 @@ export interface PostgresRelayLeadershipOptions {
   retryMs?: number;
   /** How long connecting may take before the attempt counts as failed. Default 5,000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * False for a process that must never publish (`OUTBOX_RELAY_ENABLED=false`): it never takes the lock, but its
+   * appends still wake the leader. Default true.
+   */
+  compete?: boolean;
   onError?: (error: unknown, context: Record<string, unknown>) => void;
 }
 
@@ -94,6 +99,7 @@ export class PostgresRelayLeadership implements RelayLeadership {
     try {
       const client = this.client ?? (await this.connect());
       if (!client) return;
+      if (this.options.compete === false) return;
       const r = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LEADER_LOCK]);
       if (r.rows[0]?.locked === true && client === this.client) {
         await client.query(`LISTEN ${RELAY_WAKE_CHANNEL}`);
@@ -113,6 +119,7 @@ export class PostgresRelayLeadership implements RelayLeadership {
       connectionString: this.options.databaseUrl,
       application_name: 'signaalroute-outbox-relay',
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       connectionTimeoutMillis: this.options.connectTimeoutMs ?? 5000,
     });
     // Without a listener, a broken connection's 'error' would end the process.
@@ -127,6 +134,9 @@ export class PostgresRelayLeadership implements RelayLeadership {
     });
     try {
       await client.connect();
+      // The server notices a leader whose host went away within about 25 s (by default the operating system's
+      // keepalive would take two hours, holding the lock and so the outbox for as long). Ignored on a Unix socket.
+      await client.query('SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3');
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
