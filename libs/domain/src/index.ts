@@ -75,6 +75,7 @@ export * from './tables/validate-tables-config.js';
 export * from './tables/built-in-tables.config.js';
 export * from './tables/table-directory.js';
 export * from './tables/case-sheet.js';
+export * from './tables/case-sheet-write.js';
 export * from './tables/minimise-case-sheet.js';
 export * from './tables/referral-lifecycle.js';
 export * from './tables/escalation-policy.js';

@@ -151,6 +151,12 @@ export class RouterSignalsProjection implements OnApplicationBootstrap, OnApplic
       if (event && !used.has(event.id)) used.set(event.id, event);
     }
     if (used.size === 0) return 0;
+    // One event, the usual batch at low rates: the inbox claim and the effect in one statement (a transaction
+    // takes four: begin, claim, effect, commit).
+    if (used.size === 1) {
+      const event = [...used.values()][0]!;
+      return (await this.inbox.handleOnceInStatement(event.id, (param) => routerSignalsEffect(event, param)!)) ? 1 : 0;
+    }
     return this.db.transaction(async (tx) => {
       const fresh = await this.inbox.claimBatch(tx, [...used.keys()]);
       const apply = [...used.values()].filter((e) => fresh.has(e.id));

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { CaseSheet, SignalFacts } from '#domain';
+import type { CaseSheet, CaseSheetWrite, SignalFacts } from '#domain';
 import type { SqlExecutor } from '#eventstore';
 
 const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
-/** SQL of the tables app's case sheets and signal facts; every method runs in the caller's transaction. */
+/** SQL of the tables app's case sheets and signal facts; every method runs in the caller's transaction (`writeSql` is a statement's effect). */
 @Injectable()
 export class CaseSheetStore {
   async insertFacts(tx: SqlExecutor, facts: readonly { facts: SignalFacts; municipality: string | null; specialCategory: boolean }[]): Promise<void> {
@@ -28,6 +28,23 @@ export class CaseSheetStore {
     if (caseIds.length === 0) return new Map();
     const r = await tx.query<{ case_id: string; sheet: unknown }>('SELECT case_id, sheet FROM tables_case_sheets WHERE case_id = ANY($1::text[])', [[...new Set(caseIds)]]);
     return new Map(r.rows.map((row) => [row.case_id, parse<CaseSheet>(row.sheet)]));
+  }
+
+  /**
+   * The effect (for `Inbox.handleOnceInStatementReporting`, guarded by its `claimed`) that stores a sheet write
+   * without reading the sheet: the new sheet, or its fields merged into the stored one. Returns a row when it wrote.
+   */
+  writeSql(write: CaseSheetWrite, param: (value: unknown) => string): string {
+    if (write.kind === 'replace') {
+      const s = write.sheet;
+      return `INSERT INTO tables_case_sheets (case_id, municipality, sheet, updated_at)
+              SELECT ${param(s.caseId)}, ${param(s.municipality)}, ${param(JSON.stringify(s))}::jsonb, now() WHERE EXISTS (SELECT 1 FROM claimed)
+              ON CONFLICT (case_id) DO UPDATE SET municipality = EXCLUDED.municipality, sheet = EXCLUDED.sheet, updated_at = EXCLUDED.updated_at
+              RETURNING 1`;
+    }
+    return `UPDATE tables_case_sheets SET sheet = sheet || ${param(JSON.stringify(write.fields))}::jsonb, updated_at = now()
+             WHERE case_id = ${param(write.caseId)} AND EXISTS (SELECT 1 FROM claimed)
+             RETURNING 1`;
   }
 
   /** Writes the sheets in one statement. */

@@ -17,19 +17,31 @@ export class Inbox {
    * Values are bound through `param`, which returns the placeholder.
    */
   async handleOnceInStatement(messageId: string, effect: (param: (value: unknown) => string) => string): Promise<boolean> {
+    return (await this.claimAndApply(messageId, effect, false)).claimed;
+  }
+
+  /**
+   * {@link handleOnceInStatement} for an effect that ends in `RETURNING`: also tells whether it wrote a row (an
+   * `UPDATE` may find none).
+   */
+  async handleOnceInStatementReporting(messageId: string, effect: (param: (value: unknown) => string) => string): Promise<{ claimed: boolean; wrote: boolean }> {
+    return this.claimAndApply(messageId, effect, true);
+  }
+
+  private async claimAndApply(messageId: string, effect: (param: (value: unknown) => string) => string, reportWrite: boolean): Promise<{ claimed: boolean; wrote: boolean }> {
     const params: unknown[] = [this.consumer, messageId];
     const param = (value: unknown): string => {
       params.push(value);
       return `$${params.length}`;
     };
     const effectSql = effect(param);
-    const r = await this.db.query<{ claimed: boolean }>(
+    const r = await this.db.query<{ claimed: boolean; wrote?: boolean }>(
       `WITH claimed AS (INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1),
             effect AS (${effectSql})
-       SELECT EXISTS (SELECT 1 FROM claimed) AS claimed`,
+       SELECT EXISTS (SELECT 1 FROM claimed) AS claimed${reportWrite ? ', EXISTS (SELECT 1 FROM effect) AS wrote' : ''}`,
       params,
     );
-    return r.rows[0]?.claimed === true;
+    return { claimed: r.rows[0]?.claimed === true, wrote: r.rows[0]?.wrote === true };
   }
 
   /**
