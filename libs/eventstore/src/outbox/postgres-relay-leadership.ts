@@ -17,6 +17,7 @@ export interface PostgresRelayLeadershipOptions {
    * appends still wake the leader. Default true.
    */
   compete?: boolean;
+  /** Told of the first failure of a run of them (a database that stays away is not reported every second). */
   onError?: (error: unknown, context: Record<string, unknown>) => void;
 }
 
@@ -40,6 +41,8 @@ export class PostgresRelayLeadership implements RelayLeadership {
   private listener: { onWake: () => void; onChange?: (leading: boolean) => void } | null = null;
   private wakeInFlight = false;
   private wakeAgain = false;
+  /** Whether the last connection attempt or connection failed: only the first failure of a run is reported. */
+  private failing = false;
   private readonly retryMs: number;
 
   constructor(private readonly options: PostgresRelayLeadershipOptions) {
@@ -107,7 +110,7 @@ export class PostgresRelayLeadership implements RelayLeadership {
         return;
       }
     } catch (error) {
-      this.options.onError?.(error, { kind: 'relay-leadership' });
+      this.failed(error);
       this.dropConnection();
     }
     this.scheduleAttempt();
@@ -125,7 +128,7 @@ export class PostgresRelayLeadership implements RelayLeadership {
     // Without a listener, a broken connection's 'error' would end the process.
     client.on('error', (error) => {
       if (this.client !== client) return;
-      this.options.onError?.(error, { kind: 'relay-leadership' });
+      this.failed(error);
       this.lost(client);
     });
     client.on('end', () => this.lost(client));
@@ -146,7 +149,13 @@ export class PostgresRelayLeadership implements RelayLeadership {
       return null;
     }
     this.client = client;
+    this.failing = false;
     return client;
+  }
+
+  private failed(error: unknown): void {
+    if (!this.failing) this.options.onError?.(error, { kind: 'relay-leadership' });
+    this.failing = true;
   }
 
   private lost(client: pg.Client): void {
