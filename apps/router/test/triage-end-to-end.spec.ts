@@ -237,12 +237,16 @@ describe('case membership from the cases topic', () => {
     expect(await inQueue(signalId, coordinator, (i) => i.subjectId === subjectId)).toMatchObject({ status: 'in-behandeling', caseId });
   });
 
-  it('a CaseOpened on the cases topic from elsewhere (another router process) is applied the same way', async () => {
+  it('opening a case puts its signals in behandeling in the case commit itself: the router reads no case events from Kafka', async () => {
     const signalId = await receive('mma', mmaPayload(home));
-    const caseId = randomUUID();
-    await h.produce(TOPICS.cases, [{ key: `case-${caseId}`, value: JSON.stringify(caseOpenedEnvelope(home, caseId, [signalId], randomUUID())) }]);
-    await waitFor(() => routerSignalRow(h, signalId).then((r) => r?.case_id === caseId && r.status === 'in-behandeling'), { what: 'the case in router_signals' });
-    expect(await inQueue(signalId, coordinator, (i) => i.status === 'in-behandeling')).toMatchObject({ caseId });
+    const opened = await h.request('POST', '/v1/cases', { token: coordinator, body: { model: 'ave', signalIds: [signalId] } });
+    expect(opened.status).toBe(201);
+    // No waiting: the row changed in the statement that appended CaseOpened (any router process on this database).
+    expect(await routerSignalRow(h, signalId)).toMatchObject({ case_id: opened.body.caseId, status: 'in-behandeling' });
+    const other = await receive('mma', mmaPayload(home));
+    const added = await h.request('POST', `/v1/cases/${opened.body.caseId}/signals`, { token: coordinator, body: { signalId: other }, headers: { 'if-match': opened.headers.get('etag')! } });
+    expect(added.status).toBe(200);
+    expect(await routerSignalRow(h, other)).toMatchObject({ case_id: opened.body.caseId, status: 'in-behandeling' });
   });
 
   it('a case event that arrives before its signal is kept, and the signal starts in the case', async () => {

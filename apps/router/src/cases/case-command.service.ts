@@ -8,6 +8,7 @@ import { isSealedValue, municipalityScope, requireMunicipality, type Principal }
 import { nextDeadlineAt } from '../deadlines/next-deadline-at.js';
 import { SYSTEM_ACTOR } from '../deadlines/due-deadline-commands.js';
 import { ModelRegistry } from '../models/model-registry.js';
+import { caseLinkRows } from '../signals/router-signal-case-links.js';
 import type { CaseCommandOptions, CaseCommandResult, CaseCommandRunner } from './case-command.port.js';
 import { CASE_PROCESSING_ACTIVITY, caseLegalBasis, caseStreamId, SPECIAL_CATEGORY_MODELS } from './case-processing.js';
 import { CaseCommitBatcher } from './case-commit.batcher.js';
@@ -99,6 +100,7 @@ export class CaseCommandService implements CaseCommandRunner {
       ...(processingLog ? processingLog.rows([caseId]) : []),
       ...(options.rows ?? []),
       ...sealed.keyRows,
+      ...caseLinkRows(events),
     ];
     try {
       await this.commits.commit({

@@ -16,8 +16,11 @@ import { isUuid } from './signal-stream.js';
 
 /** Inbox consumer name; the consumer group is `${KAFKA_CLIENT_ID}.router.signals`. */
 export const ROUTER_SIGNALS_CONSUMER = 'router.signals';
-/** Topics the projection reads. */
-export const ROUTER_SIGNALS_TOPICS = [TOPICS.signals, TOPICS.cases];
+/**
+ * Topics the projection reads live. Not `signaalroute.cases.v1`: the case commit writes the signals' case itself
+ * (`caseLinkRows`); a replay from the event log still applies `CaseOpened` and `SignalAddedToCase` here.
+ */
+export const ROUTER_SIGNALS_TOPICS = [TOPICS.signals];
 
 const CASE_OPENED: CaseEvent['type'] = 'CaseOpened';
 const SIGNAL_ADDED_TO_CASE: CaseEvent['type'] = 'SignalAddedToCase';
@@ -106,7 +109,7 @@ export const ROUTER_SIGNALS_PROJECTION: ProjectionDefinition = {
 };
 
 /**
- * Feeds `router_signals` from `signaalroute.signals.v1` and `signaalroute.cases.v1`, in batches: each batch
+ * Feeds `router_signals` from `signaalroute.signals.v1` (the case a signal went into is written by the case commit), in batches: each batch
  * claims the ids of the events the read model uses in the inbox and applies the new ones, in order, in one
  * transaction (one commit per batch instead of one per event), so redelivery changes nothing; events the
  * read model does not use are skipped without an inbox row.

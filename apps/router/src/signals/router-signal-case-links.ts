@@ -1,0 +1,24 @@
+import type { CaseEvent } from '#domain';
+import { rowTable, type RowTable, type TableRow } from '#eventstore';
+
+/** `router_signals` as the case commit writes it: a signal's case, upserted (the same effect as the projection's for these events). */
+const CASE_LINKS: RowTable = rowTable(
+  'router_signals',
+  { signal_id: 'uuid', case_id: 'uuid' },
+  'ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id, updated_at = now()',
+);
+
+/**
+ * The signals that `events` put in a case, as `router_signals` rows the case commit writes in the statement that
+ * appends the events: the router's read model then shows them in behandeling at once, and the router needs no
+ * consumer of its own case events on Kafka (six messages a flow, of which it used one). A replay applies the same
+ * events through `routerSignalsEffect` to the same end.
+ */
+export function caseLinkRows(events: readonly CaseEvent[]): TableRow[] {
+  const links = new Map<string, string>();
+  for (const event of events) {
+    if (event.type === 'CaseOpened') for (const signalId of event.signalIds) links.set(signalId, event.caseId);
+    if (event.type === 'SignalAddedToCase') links.set(event.signalId, event.caseId);
+  }
+  return [...links].map(([signalId, caseId]) => ({ table: CASE_LINKS, values: { signal_id: signalId, case_id: caseId } }));
+}
