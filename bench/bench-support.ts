@@ -214,20 +214,21 @@ export function cpuByProcess(product: Record<string, number | undefined>): Recor
   return out;
 }
 
-/** `after − before` per process kind, as "name 12.3 ms" per unit of work, largest first. */
-export function cpuSplit(before: Record<string, number>, after: Record<string, number>, count: number): string {
+/** `after − before` per process kind in CPU milliseconds per unit of work, largest first. */
+function cpuPerUnit(before: Record<string, number>, after: Record<string, number>, count: number): (readonly [string, number])[] {
   return Object.keys(after)
     .map((name) => [name, (after[name]! - (before[name] ?? 0)) / Math.max(1, count)] as const)
-    .sort((a, b) => b[1] - a[1])
+    .sort((a, b) => b[1] - a[1]);
+}
+
+/** {@link cpuPerUnit} as "name 12.3 ms, …". */
+export function cpuSplit(before: Record<string, number>, after: Record<string, number>, count: number): string {
+  return cpuPerUnit(before, after, count)
     .map(([name, perUnit]) => `${name} ${perUnit.toFixed(1)} ms`)
     .join(', ');
 }
 
-/** `after − before` per process kind in µs per unit of work (a request), largest first, for the JSON results. */
+/** {@link cpuPerUnit} in whole µs per unit of work (a request), for the JSON results. */
 export function cpuSplitMicros(before: Record<string, number>, after: Record<string, number>, count: number): Record<string, number> {
-  return Object.fromEntries(
-    Object.keys(after)
-      .map((name) => [name, Math.round(((after[name]! - (before[name] ?? 0)) * 1000) / Math.max(1, count))] as const)
-      .sort((a, b) => b[1] - a[1]),
-  );
+  return Object.fromEntries(cpuPerUnit(before, after, count).map(([name, perUnit]) => [name, Math.round(perUnit * 1000)]));
 }

@@ -1,12 +1,14 @@
 import type { CaseEvent } from '#domain';
 import { rowTable, type RowTable, type TableRow } from '#eventstore';
 
-/** `router_signals` as the case commit writes it: a signal's case, upserted (the same effect as the projection's for these events). */
-const CASE_LINKS: RowTable = rowTable(
-  'router_signals',
-  { signal_id: 'uuid', case_id: 'uuid' },
-  'ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id, updated_at = now()',
-);
+/**
+ * How a signal's case goes into `router_signals`: an upsert (a replay may meet the case event before the signal).
+ * The case commit and the projection (`routerSignalsEffect`, for replays) both write it this way.
+ */
+export const CASE_LINK_UPSERT = 'ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id, updated_at = now()';
+
+/** `router_signals` as the case commit writes it: a signal's case. */
+const CASE_LINKS: RowTable = rowTable('router_signals', { signal_id: 'uuid', case_id: 'uuid' }, CASE_LINK_UPSERT);
 
 /**
  * The signals that `events` put in a case, as `router_signals` rows the case commit writes in the statement that

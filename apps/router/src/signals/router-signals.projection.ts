@@ -12,6 +12,7 @@ import {
 import { Inbox, quoteIdent, type Database, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
+import { CASE_LINK_UPSERT } from './router-signal-case-links.js';
 import { isUuid } from './signal-stream.js';
 
 /** Inbox consumer name; the consumer group is `${KAFKA_CLIENT_ID}.router.signals`. */
@@ -66,7 +67,7 @@ export function routerSignalsEffect(event: EventEnvelope, param: (value: unknown
       // Upsert: the case event may come before the signal (the topics are not ordered with each other).
       return `INSERT INTO ${t} (signal_id, case_id)
               SELECT id, ${param(p.caseId)}::uuid FROM unnest(${param(signalIds)}::uuid[]) AS id WHERE ${CLAIMED}
-              ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id, updated_at = now()`;
+              ${CASE_LINK_UPSERT}`;
     }
     default:
       return null;
