@@ -36,7 +36,7 @@ interface LogRow {
   break_glass_municipality: string | null;
 }
 
-const linesOf = (actor: string) => h.query<LogRow>('SELECT id::text AS id, route, method, status_code, data_subject_ref, break_glass_id, break_glass_reason, break_glass_municipality FROM processing_log WHERE actor_id = $1 ORDER BY id', [actor]);
+const linesOf = (actor: string) => h.query<LogRow>('SELECT id::text AS id, route, method, status_code, data_subject_ref, break_glass_id, break_glass_reason, break_glass_municipality FROM processing_log WHERE actor_id = $1 ORDER BY processing_log.id', [actor]);
 const eventCount = async () => Number((await h.query<{ n: string }>('SELECT count(*)::text AS n FROM events WHERE municipality = $1', [ELSEWHERE]))[0]!.n);
 
 function problem(res: HarnessResponse): { status: number; code: unknown; problem: boolean } {

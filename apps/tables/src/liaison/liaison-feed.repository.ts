@@ -32,6 +32,8 @@ interface Row {
 }
 
 /** Only transactions older than the oldest one in flight: a late commit never lands behind a cursor. */
+// The queries hand the cursor out as text under the columns' own names, and ORDER BY takes a bare name for the
+// output column: they order by the qualified columns, or "10" would sort before "9".
 const VISIBLE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
 const toItem = (r: Row): FeedItem => ({
@@ -52,7 +54,7 @@ export class LiaisonFeedRepository {
   /** The cursor right after the newest visible step (a new reader starts here). */
   async head(): Promise<FeedCursor> {
     const r = await this.db.query<{ transaction_id: string; seq: string }>(
-      `SELECT transaction_id::text AS transaction_id, seq::text AS seq FROM liaison_feed WHERE ${VISIBLE} ORDER BY transaction_id DESC, seq DESC LIMIT 1`,
+      `SELECT transaction_id::text AS transaction_id, seq::text AS seq FROM liaison_feed WHERE ${VISIBLE} ORDER BY liaison_feed.transaction_id DESC, liaison_feed.seq DESC LIMIT 1`,
     );
     return r.rows[0] ? { transactionId: r.rows[0].transaction_id, seq: r.rows[0].seq } : { transactionId: '0', seq: '0' };
   }
@@ -80,7 +82,7 @@ export class LiaisonFeedRepository {
       `SELECT event_id, type, escalation_id, municipality, at, data, transaction_id::text AS transaction_id, seq::text AS seq
          FROM liaison_feed
         WHERE (transaction_id, seq) > ($1::xid8, $2::bigint) AND ${VISIBLE} AND municipality = ANY($3::text[])
-        ORDER BY transaction_id, seq
+        ORDER BY liaison_feed.transaction_id, liaison_feed.seq
         LIMIT $4`,
       [cursor.transactionId, cursor.seq, municipalities, limit],
     );
@@ -91,7 +93,7 @@ export class LiaisonFeedRepository {
   async ofEscalation(escalationId: string): Promise<FeedItem[]> {
     const r = await this.db.query<Row>(
       `SELECT event_id, type, escalation_id, municipality, at, data, transaction_id::text AS transaction_id, seq::text AS seq
-         FROM liaison_feed WHERE escalation_id = $1::uuid ORDER BY seq`,
+         FROM liaison_feed WHERE escalation_id = $1::uuid ORDER BY liaison_feed.seq`,
       [escalationId],
     );
     return r.rows.map(toItem);
