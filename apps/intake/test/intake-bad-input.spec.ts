@@ -96,6 +96,26 @@ describe('malformed requests', () => {
   });
 });
 
+describe('text the database cannot store', () => {
+  it.each([
+    ['a NUL character in an intern-meldpunt indicator', '/v1/signals/intern-meldpunt', () => internMeldpuntPayload(home, undefined, { indicators: ['contant', 'a\u0000b'] }), 'indicators.1'],
+    ['an unpaired surrogate in an MMA description', '/v1/signals/mma', () => ({ ...mmaPayload(home), description: 'hennep \ud800 op zolder' }), 'description'],
+    ['a NUL character in a zorgmelding reporter name', '/v1/signals/zorgmelding', () => zorgmeldingPayload(home, { name: 'Piet\u0000', contact: 'piet@example.nl', relation: 'familie' }), 'reporter.name'],
+  ])('refuses %s with 400 VALIDATION.FAILED naming the field', async (_what, path, body, field) => {
+    const res = await expectRefused(() => h.request('POST', path, { token: intakeSystem, body: body() }), 400, 'VALIDATION.FAILED');
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: field, constraints: ['storableText'] })]);
+  });
+
+  it('refuses such a signal alone: the signals sent at the same moment are received', async () => {
+    const bad = internMeldpuntPayload(home, undefined, { indicators: ['\u0000'] });
+    const answers = await Promise.all([
+      h.request('POST', '/v1/signals/intern-meldpunt', { token: intakeSystem, body: bad }),
+      ...Array.from({ length: 10 }, () => h.request('POST', '/v1/signals/mma', { token: intakeSystem, body: mmaPayload(home) })),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([400, ...Array.from({ length: 10 }, () => 201)]);
+  });
+});
+
 describe('MMA tips are anonymous', () => {
   it('refuses a reporter field at the top level with 400 SIGNAL.REPORTER_NOT_ALLOWED without echoing it', async () => {
     const name = `Jan Melder ${tag()}`;

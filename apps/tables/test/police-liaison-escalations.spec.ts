@@ -98,6 +98,10 @@ describe('AVE 4: tier 1 does not acknowledge, tier 2 gets it after the timeout; 
     const before = await h.countEvents();
     expectProblem(await h.request('POST', `/v1/liaison/escalations/${id}/ack`, { token: liaisonHengelo }), 404, 'ESCALATION.NOT_FOUND');
     expectProblem(await h.request('POST', `/v1/liaison/escalations/${id}/ack`, { token: coordinator }), 403, 'AUTH.ROLE_NOT_ALLOWED');
+    // An id of the right length that is no uuid: no such escalation, not a database error.
+    const notAUuid = '-'.repeat(36);
+    expectProblem(await h.request('POST', `/v1/liaison/escalations/${notAUuid}/ack`, { token: liaison }), 404, 'ESCALATION.NOT_FOUND');
+    expectProblem(await h.request('GET', `/v1/liaison/escalations/${notAUuid}`, { token: liaison }), 404, 'ESCALATION.NOT_FOUND');
     expect(await h.countEvents()).toBe(before);
 
     const ack = await h.request('POST', `/v1/liaison/escalations/${id}/ack`, { token: liaison });

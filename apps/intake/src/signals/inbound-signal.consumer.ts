@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
@@ -7,6 +7,7 @@ import { DomainError, scanReporterFields, SIGNAL_ERRORS, SIGNAL_SOURCES, type Si
 import { recordDeadLetter, type Database } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
+import { invalidIdempotencyKey, isValidIdempotencyKey } from './idempotency-key.js';
 import { ReceiveSignalCommand } from './receive-signal.command.js';
 
 export const INBOUND_TOPICS = SIGNAL_SOURCES.map((s) => TOPICS.inbound(s));
@@ -16,7 +17,8 @@ const sourceOf = (topic: string): SignalSource | undefined => SIGNAL_SOURCES.fin
 /**
  * Where a signal enters over Kafka: `signaalroute.inbound.<source>.v1`, the same payloads as HTTP.
  * A message that is invalid goes to the dead-letter topic and table with its validation errors and the
- * partition moves on; a failure of our own (database down) is thrown, so the message is redelivered.
+ * partition moves on; a failure of our own (database down) is thrown, so the message is redelivered. A redelivered
+ * message stores nothing new: the message's own coordinates are one of the signal's idempotency keys.
  */
 @Injectable()
 export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -48,20 +50,23 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
     try {
       body = JSON.parse(message.value.toString('utf8'));
     } catch {
-      // An MMA tip that cannot be parsed cannot be checked for reporter fields either: keep nothing of it.
-      return this.deadLetter(message, 'HTTP.MALFORMED_JSON', 'The message value is not valid JSON', source === 'mma');
+      // A value that cannot be parsed cannot be checked for reporter fields either: keep nothing of it.
+      return this.deadLetter(message, 'HTTP.MALFORMED_JSON', 'The message value is not valid JSON', true);
     }
     const key = message.headers['idempotency-key'] ?? null;
+    if (key !== null && !isValidIdempotencyKey(key)) {
+      const refused = invalidIdempotencyKey();
+      return this.deadLetter(message, refused.code, JSON.stringify({ message: refused.message, details: {} }), keepsNoValue(source, body));
+    }
     const traceparent = message.headers.traceparent ?? null;
+    const delivered = `${message.topic}:${message.partition}:${message.offset}:${createHash('sha256').update(message.value).digest('hex')}`;
     try {
       await this.commands.execute(
-        new ReceiveSignalCommand(source, body, { id: `kafka:${message.topic}`, role: 'intake-system' }, null, key, randomUUID(), traceparent),
+        new ReceiveSignalCommand(source, body, { id: `kafka:${message.topic}`, role: 'intake-system' }, null, key, randomUUID(), traceparent, null, delivered),
       );
     } catch (error) {
       if (error instanceof DomainError) {
-        // A reporter in an MMA payload must not be kept anywhere, not even in the dead-letter store; nor an
-        // MMA payload that nests too deep to be checked for one (it fails on another rule first).
-        const redact = error.code === SIGNAL_ERRORS.REPORTER_NOT_ALLOWED || (source === 'mma' && mayHideReporter(body));
+        const redact = error.code === SIGNAL_ERRORS.REPORTER_NOT_ALLOWED || keepsNoValue(source, body);
         return this.deadLetter(message, error.code, JSON.stringify({ message: error.message, details: error.details ?? {} }), redact);
       }
       throw error;
@@ -79,6 +84,17 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
     });
     this.logger.warn({ component: 'intake.inbound', topic: message.topic, partition: message.partition, offset: message.offset, code }, 'inbound signal dead-lettered');
   }
+}
+
+/**
+ * Whether a dead letter of this message keeps nothing of its value, only the error (field paths and rule names,
+ * never values) and where the message was. Intern-meldpunt reports and zorgmeldingen name their reporter by design,
+ * and a zorgmelding holds health data: the dead-letter table and topic are outside the vault and out of reach of
+ * crypto-shredding, so their values are never kept there (the sender still has the message). An MMA tip is kept for
+ * a person to inspect, unless it has a reporter field or nests too deep to be checked for one.
+ */
+function keepsNoValue(source: SignalSource, body: unknown): boolean {
+  return source !== 'mma' || mayHideReporter(body);
 }
 
 /** True when a reporter field was found, or part of the payload was too deep to look. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NewEvent } from '#contracts';
-import { EventStore, sqlErrorCode, type AppendOptions, type Database } from '#eventstore';
+import { EventStore, isStatementDataError, type AppendOptions, type Database } from '#eventstore';
 import { ADMISSION, DATABASE, EVENT_STORE, StatementBatcher, type AdmissionControl, type Settled } from '#platform';
 
 export interface IntakeCommit {
@@ -18,8 +18,9 @@ const MAX_BATCH = 100;
 /**
  * Group commit for intake: signals that arrive while a statement is in flight are committed together in the
  * next statement (each signal still gets its 201 only after its own rows are durable). Under load this turns
- * many round trips into few; alone, a signal goes straight through. A batch that fails on a unique violation
- * (a resend among them) is retried one by one, so only the resend gets the error. A signal that finds the
+ * many round trips into few; alone, a signal goes straight through. A batch refused for something in its data
+ * (a resend among them: a unique violation; a value the database cannot take) is retried one by one, so only that
+ * signal gets the error. A signal that finds the
  * queue full or not moving is refused at once (`SERVICE.OVERLOADED`, nothing stored).
  */
 @Injectable()
@@ -43,7 +44,7 @@ export class IntakeCommitBatcher {
       await this.store.appendNewStreams(this.db, items);
       return items.map(() => ({ ok: true, value: undefined }));
     } catch (error) {
-      if (items.length === 1 || sqlErrorCode(error) !== '23505') throw error;
+      if (items.length === 1 || !isStatementDataError(error)) throw error;
       const settled: Settled<void>[] = [];
       for (const item of items) settled.push(...(await this.append([item]).catch((e: unknown) => [{ ok: false as const, error: e }])));
       return settled;

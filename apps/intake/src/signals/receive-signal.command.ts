@@ -16,6 +16,12 @@ export class ReceiveSignalCommand {
     readonly traceparent: string | null,
     /** HTTP only: lets the handler write the call's processing-log line in its own statement. */
     readonly processingLog: InStatementProcessingLog | null = null,
+    /**
+     * Kafka only: the delivered message itself (its topic, partition, offset and a hash of its value). A redelivery
+     * of the same message then stores nothing and gets the first receipt, also when the sender gave neither an
+     * `externalRef` nor an `idempotency-key`.
+     */
+    readonly deliveryKey: string | null = null,
   ) {}
 }
 

@@ -12,8 +12,8 @@ import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.comma
 import { ReceiveZorgmeldingSignalRequestDto } from './receive-zorgmelding-signal.request.dto.js';
 import { SignalReceiptResponseDto } from './signal-receipt.response.dto.js';
 import { INTAKE_PROCESSING } from './signal-stream.js';
+import { invalidIdempotencyKey, isValidIdempotencyKey } from './idempotency-key.js';
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Processing log: one line per received signal (the new signal id is the subject). */
 const LOGGED = ProcessesPersonalData({
@@ -66,8 +66,8 @@ export class ReceiveSignalController {
   }
 
   private async receive(source: SignalSource, body: unknown, req: FastifyRequest, reply: FastifyReply, principal: Principal, key: string | undefined): Promise<Omit<SignalReceipt, 'replayed'>> {
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-      throw new DomainError('VALIDATION.IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1–200 visible ASCII characters');
+    if (key !== undefined && !isValidIdempotencyKey(key)) {
+      throw invalidIdempotencyKey();
     }
     const r = req as FastifyRequest & { traceparent?: string; processingLog?: InStatementProcessingLog };
     const correlation = req.headers['x-correlation-id'];

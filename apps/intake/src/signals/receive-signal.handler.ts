@@ -52,6 +52,7 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
       const requestHash = createHash('sha256').update(`${command.source}\n${(canonicalize as unknown as (v: unknown) => string)(command.body)}`).digest('hex');
       keys.push({ key: `idem:${payload.municipality}:${command.actor.id}:${command.idempotencyKey}`, hash: requestHash });
     }
+    if (command.deliveryKey) keys.push({ key: `msg:${command.deliveryKey}`, hash: null });
 
     const dataKey = this.keyring.newKey(keyOwner.signal(payload.signalId), payload.municipality);
     const { specialCategory, ...eventPayload } = mapSignalPersonalData(payload, dataKey.seal);

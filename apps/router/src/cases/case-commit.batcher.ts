@@ -1,13 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
-import { EventStore, sqlErrorCode, type Database, type StreamAppend } from '#eventstore';
+import { EventStore, isStatementDataError, type Database, type StreamAppend } from '#eventstore';
 import { ADMISSION, DATABASE, EVENT_STORE, StatementBatcher, type AdmissionControl, type Settled } from '#platform';
 
 /** Most case commands per statement. */
 const MAX_BATCH = 100;
-
-/** An error caused by one item's data (SQLSTATE classes 22 and 23), as opposed to the database being unavailable. */
-const isDataError = (error: unknown): boolean => /^2[23]/.test(sqlErrorCode(error) ?? '');
 
 /**
  * Group commit for case commands: commands on different cases that arrive while a statement runs are
@@ -40,7 +37,7 @@ export class CaseCommitBatcher {
       const results = await this.store.appendToStreams(this.db, items);
       return results.map((r) => (r.conflict ? { ok: false, error: r.conflict } : { ok: true, value: r.events }));
     } catch (error) {
-      if (items.length === 1 || !isDataError(error)) throw error;
+      if (items.length === 1 || !isStatementDataError(error)) throw error;
       const settled: Settled<EventEnvelope[]>[] = [];
       for (const item of items) settled.push(...(await this.append([item]).catch((e: unknown) => [{ ok: false as const, error: e }])));
       return settled;

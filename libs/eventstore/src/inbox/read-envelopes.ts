@@ -2,17 +2,29 @@ import type { EventEnvelope } from '#contracts';
 import type { IncomingMessage } from '#messaging';
 
 /**
- * The event envelopes of a batch of Kafka messages, in order. A message that is not JSON is skipped and
- * handed to `onUnreadable` (to log it): one bad message must not stop a consumer's partition.
+ * The event envelopes of a batch of Kafka messages, in order. A message that is not JSON, or is JSON but not an
+ * event envelope (no string `id`, `type` and `streamId`, no object `payload`: `{}`, `null`, a foreign producer's
+ * record), is skipped and handed to `onUnreadable` (to log it): one bad message must not stop a consumer's
+ * partition, and consumers may rely on those fields.
  */
 export function readEnvelopes(batch: readonly IncomingMessage[], onUnreadable: (message: IncomingMessage) => void): EventEnvelope[] {
   const events: EventEnvelope[] = [];
   for (const message of batch) {
+    let value: unknown;
     try {
-      events.push(JSON.parse(message.value.toString('utf8')) as EventEnvelope);
+      value = JSON.parse(message.value.toString('utf8'));
     } catch {
       onUnreadable(message);
+      continue;
     }
+    if (isEnvelope(value)) events.push(value);
+    else onUnreadable(message);
   }
   return events;
+}
+
+function isEnvelope(value: unknown): value is EventEnvelope {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.id === 'string' && typeof v.type === 'string' && typeof v.streamId === 'string' && v.payload !== null && typeof v.payload === 'object' && !Array.isArray(v.payload);
 }

@@ -6,6 +6,7 @@ import { PinoNestLogger } from '../logging/logger.js';
 import { recordHttpMetrics } from '../metrics/http-metrics.hook.js';
 import type { ProcessMetrics } from '../metrics/process-metrics.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { StorableTextPipe } from './storable-text.pipe.js';
 import { continueTrace } from './trace-context.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -50,6 +51,7 @@ export async function createHttpApp(rootModule: unknown, options: HttpAppOptions
   });
   if (options.metrics) recordHttpMetrics(fastify, options.metrics);
   app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
+  app.useGlobalPipes(new StorableTextPipe());
   app.enableShutdownHooks();
 
   const doc = SwaggerModule.createDocument(

@@ -1,0 +1,9 @@
+import { DomainError } from '#domain';
+
+/** An idempotency key as senders may give it (HTTP `Idempotency-Key`, Kafka `idempotency-key` header). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+export const isValidIdempotencyKey = (key: string): boolean => IDEMPOTENCY_KEY.test(key);
+
+export const invalidIdempotencyKey = (): DomainError =>
+  new DomainError('VALIDATION.IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1–200 visible ASCII characters');

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TOPICS } from '#contracts';
+import type { IncomingMessage } from '#messaging';
+import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
+import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
+import { InboundSignalConsumer } from '../src/signals/inbound-signal.consumer.js';
+import { INTAKE_APP, internMeldpuntPayload, mmaPayload, tag, twoMunicipalities, zorgmeldingPayload } from './support/intake-fixtures.js';
+
+/**
+ * Signals over Kafka (`signaalroute.inbound.<source>.v1`): a bad message is dead-lettered and the partition moves
+ * on, whatever is wrong with it; the dead letter of a report that names its reporter keeps nothing of its value;
+ * and a redelivered message stores nothing new, also when the sender gave no key of its own.
+ */
+
+let h: AppHarness;
+let watcher: TopicWatcher;
+const [home] = twoMunicipalities();
+const INBOUND_ZORG = TOPICS.inbound('zorgmelding');
+const INBOUND_INTERN = TOPICS.inbound('intern-meldpunt');
+const INBOUND_MMA = TOPICS.inbound('mma');
+
+beforeAll(async () => {
+  h = await startApp({ apps: [INTAKE_APP] });
+  watcher = await h.watch([TOPICS.deadLetter]);
+});
+
+afterAll(async () => {
+  await watcher?.stop();
+  await h?.stop();
+});
+
+async function deadLetters(key: string) {
+  return h.query<{ error_code: string; error: string; message_value: string }>('SELECT error_code, error, message_value FROM dead_letters WHERE message_key = $1 ORDER BY id', [key]);
+}
+
+/** Events of this database's intake whose unsealed indicators hold `marker`. */
+const withIndicator = (marker: string) => h.query<{ id: string }>("SELECT id FROM events WHERE type = 'SignalReceived' AND payload->'indicators' ? $1", [marker]);
+
+describe('a bad message is dead-lettered and the partition moves on', () => {
+  it('keeps nothing of a zorgmelding that fails validation: no reporter, no BSN, no health data, in the table or on the topic', async () => {
+    const key = `zorg-${tag()}`;
+    const reporter = { name: `Melder ${tag()}`, contact: `melder-${tag()}@example.nl`, relation: 'familie' };
+    const body = zorgmeldingPayload(home, reporter, { subject: { name: `Jan Zorg ${tag()}`, bsn: '123456789' } });
+    await h.produce(INBOUND_ZORG, [{ key, value: JSON.stringify(body) }]);
+
+    const [row] = await waitFor(async () => ((await deadLetters(key)).length > 0 ? deadLetters(key) : undefined), { what: 'the dead letter' });
+    expect(row!.error_code).toBe('SIGNAL.BSN_INVALID');
+    const [dlq] = await watcher.waitFor((m) => m.topic === TOPICS.deadLetter && m.key === key, { what: 'the dead-letter message' });
+    for (const kept of [JSON.stringify(row), dlq!.value.toString('utf8'), JSON.stringify(dlq!.headers)]) {
+      for (const secret of [reporter.name, reporter.contact, body.subject.name, '123456789', body.concern]) expect(kept).not.toContain(secret);
+    }
+    expect(JSON.parse(row!.message_value)).toEqual({ redacted: true, reason: 'SIGNAL.BSN_INVALID' });
+  });
+
+  it('dead-letters text the database cannot store, naming the field, and takes the next message of the partition', async () => {
+    const key = `nul-${tag()}`;
+    const marker = `na-nul-${tag()}`;
+    await h.produce(INBOUND_INTERN, [
+      { key, value: JSON.stringify(internMeldpuntPayload(home, undefined, { indicators: ['a\u0000b'] })) },
+      { key, value: JSON.stringify(internMeldpuntPayload(home, undefined, { indicators: [marker] })) },
+    ]);
+    await waitFor(async () => (await withIndicator(marker)).length === 1, { what: 'the message after the bad one' });
+    const [row] = await deadLetters(key);
+    expect(row!.error_code).toBe('VALIDATION.FAILED');
+    expect(JSON.parse(row!.error).details.errors).toEqual([expect.objectContaining({ path: 'indicators.0', constraints: ['storableText'] })]);
+  });
+
+  it('dead-letters an idempotency-key header the HTTP route would refuse', async () => {
+    const key = `long-key-${tag()}`;
+    await h.produce(INBOUND_MMA, [{ key, value: JSON.stringify(mmaPayload(home)), headers: { 'idempotency-key': 'k'.repeat(5000) } }]);
+    const [row] = await waitFor(async () => ((await deadLetters(key)).length > 0 ? deadLetters(key) : undefined), { what: 'the dead letter' });
+    expect(row!.error_code).toBe('VALIDATION.IDEMPOTENCY_KEY_INVALID');
+  });
+});
+
+describe('a redelivered message stores nothing new', () => {
+  it('gives one signal for a message delivered twice without externalRef or idempotency-key', async () => {
+    const consumer = h.running.app.get(InboundSignalConsumer, { strict: false });
+    const marker = `twice-${tag()}`;
+    const message: IncomingMessage = {
+      topic: INBOUND_INTERN, partition: 0, offset: String(Date.now()), key: null, headers: {}, attempt: 1, publishedAt: Date.now(),
+      value: Buffer.from(JSON.stringify(internMeldpuntPayload(home, undefined, { indicators: [marker] }))),
+    };
+    await consumer.handle(message);
+    await consumer.handle({ ...message, attempt: 2 });
+    expect(await withIndicator(marker)).toHaveLength(1);
+
+    // The same content in another message is another signal.
+    await consumer.handle({ ...message, offset: String(Number(message.offset) + 1) });
+    expect(await withIndicator(marker)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,32 @@
+import type { FieldProblem } from './validate-dto.js';
+
+/**
+ * Text PostgreSQL cannot store: the NUL character (refused by `text` and `jsonb`) and UTF-16 surrogates without
+ * their pair (not Unicode, refused by `jsonb`). JSON can carry both (`"\u0000"`, `"\ud800"`), so they pass every
+ * type check and fail only in the statement, as a 500, for every request batched into it.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether `text` can be stored as PostgreSQL text or in jsonb. */
+export const isStorableText = (text: string): boolean => !UNSTORABLE.test(text);
+
+/** Deepest nesting looked into: deeper values are refused by the other rules of an edge (body size, DTO shape). */
+const MAX_DEPTH = 64;
+
+/**
+ * The paths (`indicators.0`, `location.area`) of strings and keys in a parsed JSON value that PostgreSQL cannot
+ * store, as validation problems naming the field, never its value.
+ */
+export function unstorableText(value: unknown, path = '', depth = 0): FieldProblem[] {
+  if (typeof value === 'string') return isStorableText(value) ? [] : [problem(path)];
+  if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return [];
+  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+  return entries.flatMap(([key, v]) => {
+    const at = path === '' ? key : `${path}.${key}`;
+    return isStorableText(key) ? unstorableText(v, at, depth + 1) : [problem(path === '' ? '(key)' : `${path}.(key)`)];
+  });
+}
+
+function problem(path: string): FieldProblem {
+  return { path, constraints: ['storableText'], message: `${path} must not contain the NUL character or an unpaired UTF-16 surrogate` };
+}
