@@ -259,8 +259,10 @@ export class EventStore {
     if (published.length > 0) {
       // No message here: the relay builds it (and its headers) from the event row when it publishes.
       const routes = rowsSource(ROUTE_COLUMNS, published.map((item) => ({ stream_id: item.streamId, topic: item.options.topic })), param);
+      // In position order: the relay publishes by outbox id, and a join's order is the plan's (a merge join sorts
+      // by stream id and loses the version order).
       ctes.push(`ob AS (INSERT INTO outbox (event_id, topic, message_key)
-        SELECT ev.id, r.topic, ev.stream_id FROM ev JOIN ${routes} AS r (stream_id, topic) ON r.stream_id = ev.stream_id)`);
+        SELECT ev.id, r.topic, ev.stream_id FROM ev JOIN ${routes} AS r (stream_id, topic) ON r.stream_id = ev.stream_id ORDER BY ev.position)`);
     }
     // Every stream's predecessor checked (the aggregate evaluates each row); any mismatch fails the statement.
     const check =
