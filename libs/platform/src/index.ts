@@ -6,6 +6,7 @@ export * from './http/problem.js';
 export * from './http/problem-details.filter.js';
 export * from './http/validate-dto.js';
 export * from './http/storable-text.js';
+export * from './http/canonical-uuid.js';
 export * from './http/statistics-period.query.dto.js';
 export * from './http/statistics-period.js';
 export * from './http/trace-context.js';

@@ -1,3 +1,4 @@
+import { CanonicalUuid } from '#platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 
@@ -12,10 +13,10 @@ export class OpenCaseRequestDto {
   modelVersion?: number;
 
   @ApiProperty({ type: [String], format: 'uuid', description: 'Signals from the triage queue, all of one municipality' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  @CanonicalUuid() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
   signalIds: string[];
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The subject (person, address, business, youth group) the case is about' })
-  @IsOptional() @IsUUID('all')
+  @CanonicalUuid() @IsOptional() @IsUUID('all')
   subjectId?: string;
 }

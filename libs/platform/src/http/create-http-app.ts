@@ -7,6 +7,7 @@ import { recordHttpMetrics } from '../metrics/http-metrics.hook.js';
 import type { ProcessMetrics } from '../metrics/process-metrics.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { StorableTextPipe } from './storable-text.pipe.js';
+import { CanonicalUuidParamPipe } from './canonical-uuid.js';
 import { continueTrace } from './trace-context.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -51,7 +52,7 @@ export async function createHttpApp(rootModule: unknown, options: HttpAppOptions
   });
   if (options.metrics) recordHttpMetrics(fastify, options.metrics);
   app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
-  app.useGlobalPipes(new StorableTextPipe());
+  app.useGlobalPipes(new StorableTextPipe(), new CanonicalUuidParamPipe());
   app.enableShutdownHooks();
 
   const doc = SwaggerModule.createDocument(

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { canonicalUuid } from '../http/canonical-uuid.js';
 
 /**
  * Pseudonymises data-subject ids for the processing log: HMAC-SHA256 under a secret key, so the log can be
@@ -44,8 +45,9 @@ export class SubjectPseudonymizer {
     return SubjectPseudonymizer.fromKey(Buffer.from((await readFile(file, 'utf8')).trim(), 'hex'));
   }
 
-  /** The pseudonymous reference of a subject id (hex). */
-  ref(subjectId: string): string {
+  /** The pseudonymous reference of a subject id (hex); a uuid's in either case is its lower-case form's. */
+  ref(id: string): string {
+    const subjectId = canonicalUuid(id);
     let ref = this.recent.get(subjectId);
     if (ref === undefined) {
       ref = createHmac('sha256', this.key).update(subjectId, 'utf8').digest('hex');
