@@ -1,4 +1,4 @@
-import type { FieldProblem } from './validate-dto.js';
+import type { FieldProblem } from './field-problem.js';
 
 /**
  * Text PostgreSQL cannot store: the NUL character (refused by `text` and `jsonb`) and UTF-16 surrogates without

@@ -1,15 +1,10 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { DomainError } from '#domain';
+import type { FieldProblem } from './field-problem.js';
 import { unstorableText } from './storable-text.js';
 
-export interface FieldProblem {
-  /** JSON path of the field, e.g. `location.municipality`. */
-  path: string;
-  /** Names of the failed constraints (e.g. `isNotEmpty`, `whitelistValidation`), never the sent value. */
-  constraints: string[];
-  message: string;
-}
+export type { FieldProblem } from './field-problem.js';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((e) => {
