@@ -233,7 +233,8 @@ export class KafkaTransport implements MessageTransport {
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     this.assertOpen();
     if (messages.length === 0) return;
-    const producer = await this.connectedProducer();
+    const connecting = this.connectedProducer();
+    const producer = await connecting;
     try {
       await producer.send({
         topic,
@@ -241,9 +242,23 @@ export class KafkaTransport implements MessageTransport {
         messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
       });
     } catch (error) {
+      this.discardProducer(connecting);
       if (hasKafkaErrorType(error, 'UNKNOWN_TOPIC_OR_PARTITION')) throw missingTopicError(topic, error);
       throw error;
     }
+  }
+
+  /**
+   * After a failed send the idempotent producer's sequence numbers cannot be trusted: one produce request carries
+   * every partition of the broker, the broker may have written some of them, and kafkajs rolls back the sequence of
+   * all of them (so each later send to a written partition is refused as OUT_OF_ORDER_SEQUENCE_NUMBER, for good).
+   * The next send gets a new producer, with a new producer id and sequences from zero. What the failed send did
+   * write may be sent again under the new id: a duplicate, which consumers' inboxes ignore.
+   */
+  private discardProducer(failed: Promise<Producer>): void {
+    if (this.producer !== failed) return;
+    this.producer = undefined;
+    void failed.then((p) => p.disconnect()).catch(() => undefined);
   }
 
   async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {

@@ -190,6 +190,30 @@ describe('KafkaTransport specifics', () => {
     }
   });
 
+  it('publishes again after a send that one partition refused while the broker wrote the others (a fresh idempotent producer)', async () => {
+    // One produce request carries every partition the broker leads. When one partition refuses its batch, kafkajs
+    // rolls back the sequence numbers of all of them, though the broker wrote the others: every later send to such a
+    // partition was OUT_OF_ORDER_SEQUENCE_NUMBER until the process restarted (and the outbox relay dead-lettered it).
+    const own = new KafkaTransport(config());
+    const topic = `${namePrefix}-partial-send`;
+    await own.ensureTopics([{ topic, partitions: 2 }]);
+    const keyOn = (partition: number) => Array.from({ length: 100 }, (_, i) => `k${i}`).find((k) => partitionForKey(k, 2) === partition)!;
+    const [refused, written] = [keyOn(0), keyOn(1)];
+    const inbox = new MessageCollector();
+    const subscription = await own.subscribe({ groupId: `${namePrefix}-partial-send-group`, topics: [topic], fromBeginning: true }, inbox.handler());
+    try {
+      // Larger than the broker takes (message.max.bytes, about 1 MB).
+      await expect(own.publish(topic, [{ key: refused, value: 'x'.repeat(1_200_000) }, { key: written, value: 'a' }, { key: written, value: 'b' }])).rejects.toThrow();
+      await own.publish(topic, [{ key: written, value: 'c' }]);
+      await own.publish(topic, [{ key: written, value: 'd' }, { key: written, value: 'e' }]);
+      const received = await inbox.waitForCount(5, 30_000);
+      expect(received.map((m) => m.value.toString())).toEqual(['a', 'b', 'c', 'd', 'e']);
+    } finally {
+      await subscription.stop();
+      await own.close();
+    }
+  });
+
   it('does not let a handler error stop the consumer (no crash without restart)', async () => {
     const topic = `${namePrefix}-crash`;
     await transport.ensureTopics([{ topic, partitions: 1 }]);
