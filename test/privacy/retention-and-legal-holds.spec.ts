@@ -250,4 +250,24 @@ describe('the retention job with an injected clock', () => {
     expect(run.shredded.filter((s: { subjectId?: string }) => s.subjectId === dismissed.subjectId)).toEqual([expect.objectContaining({ rule: 'subject-signalen-vernietigd', keysDestroyed: 1 })]);
     expect((await h.request('GET', `/v1/subjects/${dismissed.subjectId}`, { token: coordinator })).body).toMatchObject({ personalDataErased: true, address: null });
   });
+
+  it('keeps a tip that an open case still uses, though its other case, decided later, is due', async () => {
+    const twice = await sendSignal(h, intake, 'mma', home);
+    const ave = await openedCase(h, coordinator, { model: 'ave', signalIds: [twice] });
+    const assessed = await openedCase(h, coordinator, { model: 'ondermijning-intake', signalIds: [twice] });
+    const last = await walk(h, coordinator, assessed.body.caseId, assessed.headers.get('etag')!, [
+      { transition: 'start-weging' },
+      { transition: 'ondermijnend' },
+      { transition: 'gemeentelijke-taak' },
+      { transition: 'besluit-geen-actie', reason: 'Niet concreet genoeg, geen trend' },
+    ]);
+    expect(last.body).toMatchObject({ currentState: 'geen-actie', status: 'closed' });
+    await waitFor(async () => (await h.query('SELECT 1 FROM case_view WHERE case_id = $1 AND status = $2', [assessed.body.caseId, 'closed'])).length > 0, { what: 'the closed case in the case view' });
+
+    setDay(oneYearAfter(last.body.closedAt));
+    const run = await runNow();
+    expect(run.shredded.filter((s: { signalId?: string }) => s.signalId === twice)).toEqual([]);
+    expect(await keyAlive(twice)).toBe(true);
+    expect((await h.request('GET', `/v1/cases/${ave.body.caseId}`, { token: coordinator })).body).toMatchObject({ status: 'open' });
+  });
 });

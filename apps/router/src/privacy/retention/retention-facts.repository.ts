@@ -10,7 +10,7 @@ export interface RetentionCandidate {
   signalId: string;
   municipality: string;
   facts: RetentionFacts;
-  /** Owners whose legal hold covers this signal: the signal, its subject and its case. */
+  /** Owners whose legal hold covers this signal: the signal, its subject and every case it is in. */
   holdOwners: string[];
   /** The case the signal is in, if any. */
   caseId: string | null;
@@ -28,6 +28,8 @@ interface Row {
   current_state: string | null;
   status: 'open' | 'closed' | null;
   closed_at: string | null;
+  /** Every case the signal is in (`current` only; `page` knows the read model's one). */
+  case_ids?: string[] | null;
 }
 
 const iso = (v: Date | string) => new Date(v).toISOString();
@@ -40,7 +42,11 @@ function toCandidate(r: Row): RetentionCandidate {
     signalId: r.signal_id,
     municipality: r.municipality,
     facts: { source: r.source, receivedAt: iso(r.received_at), dismissedAt: r.dismissed_at === null ? null : iso(r.dismissed_at), case: inCase },
-    holdOwners: [keyOwner.signal(r.signal_id), ...(r.subject_id ? [keyOwner.subject(r.subject_id)] : []), ...(r.case_id ? [keyOwner.case(r.case_id)] : [])],
+    holdOwners: [
+      keyOwner.signal(r.signal_id),
+      ...(r.subject_id ? [keyOwner.subject(r.subject_id)] : []),
+      ...[...new Set([...(r.case_id ? [r.case_id] : []), ...(r.case_ids ?? [])])].map((id) => keyOwner.case(id)),
+    ],
     caseId: r.case_id,
   };
 }
@@ -75,7 +81,11 @@ export class RetentionFactsRepository {
 
   /**
    * The signal as it stands now, inside the destroying transaction, from the sources of record: its subject
-   * from the links on its own stream, its case from the case view (the read model may lag behind both).
+   * from the links on its own stream, its case from the case view (the read model may lag behind both). A signal
+   * may be in several cases (an intake assessment, then a case under another model): an open one among them
+   * decides (nothing is destroyed while a case still uses the signal), else the newest, and a hold on any of them
+   * keeps it. Before, the newest case alone decided: a tip in an open AVE case was destroyed under the rule of a
+   * later intake case that had closed.
    */
   async current(tx: SqlExecutor, signalId: string): Promise<RetentionCandidate | null> {
     const r = await tx.query<Row>(
@@ -83,10 +93,11 @@ export class RetentionFactsRepository {
               COALESCE((SELECT (e.payload->>'subjectId')::uuid FROM events e WHERE e.stream_id = $2 AND e.type = '${SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE}'
                          ORDER BY e.stream_version DESC LIMIT 1), rs.subject_id) AS subject_id,
               ${DISMISSED_AT} AS dismissed_at,
-              COALESCE(cv.case_id, rs.case_id) AS case_id, cv.model_id, cv.current_state, cv.status, cv.state->>'closedAt' AS closed_at
+              COALESCE(cv.case_id, rs.case_id) AS case_id, cv.model_id, cv.current_state, cv.status, cv.state->>'closedAt' AS closed_at,
+              ARRAY(SELECT c.case_id::text FROM case_view c WHERE c.case_id = rs.case_id OR c.state->'signalIds' ? rs.signal_id::text) AS case_ids
          FROM router_signals rs
          LEFT JOIN LATERAL (SELECT c.* FROM case_view c WHERE c.case_id = rs.case_id OR c.state->'signalIds' ? rs.signal_id::text
-                             ORDER BY c.opened_at DESC LIMIT 1) cv ON true
+                             ORDER BY (c.status = 'open') DESC, c.opened_at DESC LIMIT 1) cv ON true
         WHERE rs.signal_id = $1::uuid AND rs.source IS NOT NULL`,
       [signalId, signalStreamId(signalId)],
     );
