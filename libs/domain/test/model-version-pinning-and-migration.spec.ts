@@ -1,5 +1,6 @@
 import {
   AVE_MODEL,
+  ONDERMIJNING_INTAKE_MODEL,
   decideCase,
   freezeModel,
   modelResolverOf,
@@ -126,5 +127,41 @@ describe('moving a case to another version is an explicit, recorded command', ()
     const ctx = testContext(BOTH);
     const { state } = caseIn(AVE_MODEL, 'ave-1', ctx);
     expect(refusal(() => decideCase(migrate(overrides), state, ctx)).code).toBe(code);
+  });
+});
+
+describe('a term the new version keeps goes on through the migration', () => {
+  /** Version 2 of the intake protocol, its pickup term unchanged. */
+  const INTAKE_V2: ModelDefinition = freezeModel({ ...structuredClone(ONDERMIJNING_INTAKE_MODEL), version: 2 });
+  /** Version 3: the pickup term lengthened to 10 days. */
+  const INTAKE_V3: ModelDefinition = freezeModel({
+    ...structuredClone(ONDERMIJNING_INTAKE_MODEL),
+    version: 3,
+    deadlines: ONDERMIJNING_INTAKE_MODEL.deadlines.map((d) => ({ ...structuredClone(d), duration: { amount: 10, unit: 'calendar-days' as const } })),
+  });
+  const toIntake = (toModel: ModelDefinition): CaseCommand => ({ type: 'MigrateModelVersion', toModel, stateMapping: {}, reason: 'Nieuwe versie van het protocol', actor: { id: 'admin-1', role: 'admin' } });
+
+  it('keeps a breached term as it was: it is not opened again, and not breached a second time', () => {
+    const ctx = testContext(modelResolverOf([ONDERMIJNING_INTAKE_MODEL, INTAKE_V2]));
+    const { state } = caseIn(ONDERMIJNING_INTAKE_MODEL, 'ontvangst', ctx);
+    const [pickup] = open(state).deadlines;
+    ctx.advance(8 * 86_400_000);
+    const breached = run(state, { type: 'RecordDeadlineBreached', deadlineId: pickup!.deadlineId, actor: { id: 'system', role: 'system' } }, ctx);
+    expect(types(breached.events)).toEqual(['DeadlineBreached']);
+
+    const migrated = run(breached.state, toIntake(INTAKE_V2), ctx);
+    expect(types(migrated.events)).toEqual(['CaseModelMigrated']);
+    expect(open(migrated.state).deadlines).toEqual(open(breached.state).deadlines);
+    expect(decideCase({ type: 'RecordDeadlineBreached', deadlineId: pickup!.deadlineId, actor: { id: 'system', role: 'system' } }, migrated.state, ctx)).toEqual([]);
+  });
+
+  it('ends a term whose length the new version changed and opens the new one, counted from the same start', () => {
+    const ctx = testContext(modelResolverOf([ONDERMIJNING_INTAKE_MODEL, INTAKE_V3]));
+    const { state } = caseIn(ONDERMIJNING_INTAKE_MODEL, 'ontvangst', ctx);
+    const [pickup] = open(state).deadlines;
+    const { events } = run(state, toIntake(INTAKE_V3), ctx);
+    expect(types(events)).toEqual(['CaseModelMigrated', 'DeadlineClosed', 'DeadlineOpened']);
+    expect(events[1]).toMatchObject({ deadlineId: pickup!.deadlineId, reason: 'model-migrated' });
+    expect(events[2]).toMatchObject({ definitionId: 'oppakken', startedAt: pickup!.startedAt });
   });
 });

@@ -364,20 +364,33 @@ function migrateModelVersion(command: MigrateModelVersionCommand, state: OpenCas
     actor: { ...command.actor },
     at,
   };
-  // The old version's terms end; the new version's terms for the mapped state start as if the case had
-  // entered it when it entered the old state. No notifications: nobody new has to be told anything.
-  const closed: DeadlineClosed[] = state.deadlines.map((d) => closeDeadline(state.caseId, d, 'model-migrated', at));
+  // A term the new version keeps as it was (same id, start and length, and it still runs or pauses in the mapped
+  // state) goes on as it is, with what was recorded of it: a breached term is not breached again (which would
+  // escalate to the police a second time), and a paused one stays paused. The old version's other terms end; the
+  // new version's other terms for the mapped state start as if the case had entered it when it entered the old
+  // state. No notifications: nobody new has to be told anything.
+  const carried = state.deadlines.filter((d) => sameTerm(from, to, d.definitionId, target!.id));
+  const closed: DeadlineClosed[] = state.deadlines.filter((d) => !carried.includes(d)).map((d) => closeDeadline(state.caseId, d, 'model-migrated', at));
   const opened = enterState({
     caseId: state.caseId,
     model: to,
     target: target!,
-    existing: [],
+    existing: carried,
     timing: { openedAt: state.openedAt, signalReceivedAt: state.signalReceivedAt, stateEnteredAt: state.stateEnteredAt },
     reporterRelation: state.reporterRelation,
     notify: false,
     ctx,
   });
   return [migrated, ...closed, ...opened];
+}
+
+/** Whether deadline definition `id` is the same term in both versions and still applies in state `stateId` of `to`. */
+function sameTerm(from: ModelDefinition, to: ModelDefinition, id: string, stateId: string): boolean {
+  const before = from.deadlines.find((d) => d.id === id);
+  const after = to.deadlines.find((d) => d.id === id);
+  if (!before || !after) return false;
+  const applies = after.state === stateId || (after.pausedIn ?? []).includes(stateId);
+  return applies && after.startsOn === before.startsOn && after.duration.amount === before.duration.amount && after.duration.unit === before.duration.unit;
 }
 
 function referToTable(command: ReferToTableCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
