@@ -216,6 +216,9 @@ describe('triage queue filters', () => {
     ['status=klaar', 'VALIDATION.FAILED'],
     ['receivedFrom=gisteren', 'VALIDATION.FAILED'],
     ['receivedTo=2026-13-01T00:00:00Z', 'VALIDATION.FAILED'],
+    // Without an offset the database would read it in its own time zone: a window off by an hour or two.
+    ['receivedFrom=2026-11-20', 'VALIDATION.FAILED'],
+    ['receivedFrom=2026-11-20T10:00', 'VALIDATION.FAILED'],
     ['municipality=GM1', 'VALIDATION.FAILED'],
     ['colour=red', 'VALIDATION.FAILED'],
     ['cursor=bm90LWEtY3Vyc29y', 'VALIDATION.CURSOR_INVALID'],
@@ -224,7 +227,7 @@ describe('triage queue filters', () => {
   });
 
   it('accepts valid filters (the refusals above are about the values)', async () => {
-    const res = await h.request('GET', `/v1/signals?limit=10&source=intern-meldpunt&status=nieuw&municipality=${home}&receivedFrom=2020-01-01T00:00:00Z`, { token: coordinator });
+    const res = await h.request('GET', `/v1/signals?limit=10&source=intern-meldpunt&status=nieuw&municipality=${home}&receivedFrom=2020-01-01T00:00:00Z&receivedTo=${encodeURIComponent('2099-01-01T00:00:00+01:00')}`, { token: coordinator });
     expect(res.status).toBe(200);
     expect(Array.isArray(res.body.items)).toBe(true);
   });

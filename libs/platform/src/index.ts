@@ -7,6 +7,7 @@ export * from './http/problem-details.filter.js';
 export * from './http/validate-dto.js';
 export * from './http/storable-text.js';
 export * from './http/canonical-uuid.js';
+export * from './http/is-iso-instant.js';
 export * from './http/statistics-period.query.dto.js';
 export * from './http/statistics-period.js';
 export * from './http/trace-context.js';

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIsoInstant } from '#platform';
 import { Transform } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 /** Who processed whose data: filter by subject (pseudonymised before lookup), actor and time. */
 export class ProcessingLogQueryDto {
@@ -12,10 +13,10 @@ export class ProcessingLogQueryDto {
   @IsOptional() @IsString() @MaxLength(200)
   actor?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsIsoInstant()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsIsoInstant()
   to?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })

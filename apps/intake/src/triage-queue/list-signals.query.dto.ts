@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIsoInstant } from '#platform';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { SIGNAL_SOURCES, SIGNAL_STATUS } from '#domain';
 
 /** Filters and paging of the triage queue. */
@@ -15,10 +16,10 @@ export class ListSignalsQueryDto {
   @ApiPropertyOptional({ enum: SIGNAL_STATUS }) @IsOptional() @IsIn(SIGNAL_STATUS as readonly string[])
   status?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsIsoInstant()
   receivedFrom?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsIsoInstant()
   receivedTo?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
