@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TOPICS } from '#contracts';
 import { ALL_APPS } from '../../apps/signaalroute/src/all-apps.js';
-import { zorgmeldingPayload } from '../../apps/intake/test/support/intake-fixtures.js';
+import { mmaPayload, zorgmeldingPayload } from '../../apps/intake/test/support/intake-fixtures.js';
 import { startApp, waitFor, type AppHarness } from '../support/app-harness.js';
 import { replayConverges } from '../support/replay-converges.js';
 import type { TopicWatcher } from '../support/kafka-probe.js';
@@ -167,6 +167,13 @@ describe('POST /v1/subjects/{id}/erasure', () => {
     expect(trail.body.personalDataErased).toBe(true);
     const note = await h.request('POST', `/v1/cases/${caseId}/notes`, { token: coordinator, body: { text: 'Nog een notitie over hem', visibility: 'intern' } });
     expect({ status: note.status, code: note.body.code }).toEqual({ status: 410, code: 'PRIVACY.ERASED' });
+    // No new case about the erased subject either (as no signal can be linked to it).
+    const fresh = await h.request('POST', '/v1/signals/mma', { token: intakeSystem, body: mmaPayload(home) });
+    expect(fresh.status).toBe(201);
+    await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND source IS NOT NULL', [fresh.body.signalId])).length > 0, { what: 'the tip in the router' });
+    const about = await h.request('POST', '/v1/cases', { token: coordinator, body: { model: 'ave', signalIds: [fresh.body.signalId], subjectId } });
+    expect({ status: about.status, code: about.body.code }).toEqual({ status: 410, code: 'PRIVACY.ERASED' });
+    expect(await h.query("SELECT 1 FROM events WHERE type = 'CaseOpened' AND payload->'signalIds' ? $1", [fresh.body.signalId])).toHaveLength(0);
     for (const text of [subject.text, signal.text, vault.text, suggestions.text, kase.text, history.text, trail.text]) for (const value of plaintexts()) expect(text).not.toContain(value);
   });
 

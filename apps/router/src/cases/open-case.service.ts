@@ -37,9 +37,12 @@ export class OpenCaseService {
     const earliest = signals.map((s) => s.receivedAt).sort((a, b) => Date.parse(a) - Date.parse(b))[0]!;
     const relation = signals.find((s) => s.source === 'zorgmelding' && isReporterRelation(s.reporterRelation))?.reporterRelation;
     const linked = [...new Set(signals.map((s) => s.subjectId).filter((s): s is string => s !== null))];
-    if (dto.subjectId !== undefined && !(await this.subjects.get(dto.subjectId, [municipality]))) {
+    const subject = dto.subjectId === undefined ? null : await this.subjects.get(dto.subjectId, [municipality]);
+    if (dto.subjectId !== undefined && !subject) {
       throw new DomainError('CASE.SUBJECT_UNKNOWN', "Unknown subject: it is not registered in the signals' municipality", { subjectId: dto.subjectId });
     }
+    // As linking a signal to it is refused: a new case about an erased subject would start its personal data anew.
+    if (subject?.personalDataErased) throw new DomainError('PRIVACY.ERASED', "This subject's personal data was erased: no case can be opened about it");
     const caseId = randomUUID();
     const command: OpenCaseCommand = {
       type: 'OpenCase',
