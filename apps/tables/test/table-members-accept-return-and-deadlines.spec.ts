@@ -104,6 +104,22 @@ describe('accept and return', () => {
   });
 });
 
+describe('a municipality the table no longer serves', () => {
+  it("cannot have its open referrals accepted or returned there, as they are no longer listed there", async () => {
+    // As after a configuration change that took the municipality out of the table's region: the register still holds
+    // its open referral, and the member's token still names it.
+    const { referralId } = await zvhReferral();
+    const outside = 'GM0003';
+    await h.query('UPDATE table_referrals SET municipality = $2 WHERE referral_id = $1', [referralId, outside]);
+    const member = await h.token('table-member', [ENSCHEDE, outside], { subject: 'zvh-piet', tables: ['zvh-casusoverleg'] });
+    const before = await h.countEvents();
+    expectProblem(await h.request('GET', path(referralId), { token: member }), 404, 'REFERRAL.NOT_FOUND');
+    expectProblem(await h.request('POST', path(referralId, '/accept'), { token: member }), 404, 'REFERRAL.NOT_FOUND');
+    expectProblem(await h.request('POST', path(referralId, '/return'), { token: member, body: { reason: 'Niet voor ons' } }), 404, 'REFERRAL.NOT_FOUND');
+    expect(await h.countEvents()).toBe(before);
+  });
+});
+
 describe('an unacknowledged referral: reminder, then overdue, each once', () => {
   it('reminds the table before the deadline and tells the municipality at the deadline', async () => {
     const { c, referralId } = await zvhReferral();

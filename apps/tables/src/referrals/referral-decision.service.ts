@@ -45,7 +45,10 @@ export class ReferralDecisionService {
   async decide(tableId: string, referralId: string, decision: ReferralDecision, principal: Principal, traceparent: string | null): Promise<RegisteredReferral> {
     const table = requireTableAccess(this.config, tableId, principal);
     for (let attempt = 1; ; attempt++) {
-      const referral = await this.register.get(table.id, referralId, principal.municipalities);
+      // Only the table's region, as the list and the read show it: a municipality taken out of the table's region
+      // is no longer served by it, and its open referrals can no longer be accepted there (which would move regie).
+      const region = principal.municipalities.filter((m) => table.municipalities.includes(m));
+      const referral = await this.register.get(table.id, referralId, region);
       if (!referral || referral.status === 'rejected' || !tableMemberMayAct(principal, referral)) throw referralNotFound();
       if (!decideReferral(referral, decision)) return referral;
       try {
@@ -56,7 +59,7 @@ export class ReferralDecisionService {
         throw error;
       }
       this.relay?.nudge();
-      return (await this.register.get(table.id, referralId, principal.municipalities))!;
+      return (await this.register.get(table.id, referralId, region))!;
     }
   }
 
