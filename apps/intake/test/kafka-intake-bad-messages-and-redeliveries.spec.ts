@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TOPICS } from '#contracts';
 import type { IncomingMessage } from '#messaging';
+import { SUBJECT_PSEUDONYMIZER, type SubjectPseudonymizer } from '#platform';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
 import { InboundSignalConsumer } from '../src/signals/inbound-signal.consumer.js';
@@ -9,7 +10,8 @@ import { INTAKE_APP, internMeldpuntPayload, mmaPayload, tag, twoMunicipalities, 
 /**
  * Signals over Kafka (`signaalroute.inbound.<source>.v1`): a bad message is dead-lettered and the partition moves
  * on, whatever is wrong with it; the dead letter of a report that names its reporter keeps nothing of its value;
- * and a redelivered message stores nothing new, also when the sender gave no key of its own.
+ * and a redelivered message stores nothing new, also when the sender gave no key of its own. Every message writes a
+ * processing-log line, as an HTTP request does.
  */
 
 let h: AppHarness;
@@ -71,6 +73,16 @@ describe('a bad message is dead-lettered and the partition moves on', () => {
     const [row] = await waitFor(async () => ((await deadLetters(key)).length > 0 ? deadLetters(key) : undefined), { what: 'the dead letter' });
     expect(row!.error_code).toBe('VALIDATION.IDEMPOTENCY_KEY_INVALID');
   });
+
+  it('writes a processing-log line for a refused message too, without a subject', async () => {
+    const traceId = 'ef'.repeat(16);
+    const key = `refused-${tag()}`;
+    await h.produce(INBOUND_MMA, [{ key, value: '{"kapot": ', headers: { traceparent: `00-${traceId}-${'01'.repeat(8)}-01` } }]);
+    await waitFor(async () => (await deadLetters(key)).length > 0, { what: 'the dead letter' });
+    expect(await h.query('SELECT operation, status_code, outcome, data_subject_ref FROM processing_log WHERE trace_id = $1', [traceId])).toEqual([
+      { operation: `CONSUME ${INBOUND_MMA}`, status_code: 400, outcome: 'error', data_subject_ref: null },
+    ]);
+  });
 });
 
 describe('a redelivered message stores nothing new', () => {
@@ -81,12 +93,25 @@ describe('a redelivered message stores nothing new', () => {
       topic: INBOUND_INTERN, partition: 0, offset: String(Date.now()), key: null, headers: {}, attempt: 1, publishedAt: Date.now(),
       value: Buffer.from(JSON.stringify(internMeldpuntPayload(home, undefined, { indicators: [marker] }))),
     };
-    await consumer.handle(message);
-    await consumer.handle({ ...message, attempt: 2 });
+    const traceId = 'ab'.repeat(16);
+    const traced = { ...message, headers: { traceparent: `00-${traceId}-${'cd'.repeat(8)}-01` } };
+    await consumer.handle(traced);
+    await consumer.handle({ ...traced, attempt: 2 });
     expect(await withIndicator(marker)).toHaveLength(1);
 
     // The same content in another message is another signal.
-    await consumer.handle({ ...message, offset: String(Number(message.offset) + 1) });
-    expect(await withIndicator(marker)).toHaveLength(2);
+    await consumer.handle({ ...traced, offset: String(Number(message.offset) + 1) });
+    const signals = await h.query<{ id: string }>("SELECT payload->>'signalId' AS id FROM events WHERE type = 'SignalReceived' AND payload->'indicators' ? $1 ORDER BY events.position", [marker]);
+    expect(signals).toHaveLength(2);
+
+    // Each delivery is processing of personal data: one line each, under the sender's trace, the signal as subject.
+    const pseudonymizer = h.running.app.get<symbol, SubjectPseudonymizer>(SUBJECT_PSEUDONYMIZER, { strict: false });
+    const lines = await h.query<{ operation: string; data_subject_ref: string; actor_id: string; status_code: number; parent_span_id: string }>(
+      'SELECT operation, data_subject_ref, actor_id, status_code, parent_span_id FROM processing_log WHERE trace_id = $1 ORDER BY processing_log.id',
+      [traceId],
+    );
+    expect(lines).toEqual([signals[0], signals[0], signals[1]].map((s) => ({
+      operation: `CONSUME ${INBOUND_INTERN}`, data_subject_ref: pseudonymizer.ref(s!.id), actor_id: `kafka:${INBOUND_INTERN}`, status_code: 201, parent_span_id: 'cd'.repeat(8),
+    })));
   });
 });

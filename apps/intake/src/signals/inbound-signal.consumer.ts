@@ -4,13 +4,34 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { TOPICS } from '#contracts';
 import { DomainError, scanReporterFields, SIGNAL_ERRORS, SIGNAL_SOURCES, type SignalSource } from '#domain';
-import { recordDeadLetter, type Database } from '#eventstore';
+import { insertRowsSql, recordDeadLetter, type Database, type TableRow } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
-import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
+import {
+  APP_CONFIG,
+  CLOCK,
+  continueTrace,
+  DATABASE,
+  httpStatusForCode,
+  LOGGER,
+  messageProcessingLines,
+  PROCESSING_LOG_WRITER,
+  processingLogRow,
+  SUBJECT_PSEUDONYMIZER,
+  type AppConfig,
+  type Clock,
+  type InStatementProcessingLog,
+  type ProcessingLogWriter,
+  type SubjectPseudonymizer,
+} from '#platform';
 import { invalidIdempotencyKey, isValidIdempotencyKey } from './idempotency-key.js';
-import { ReceiveSignalCommand } from './receive-signal.command.js';
+import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.command.js';
+import { INTAKE_PROCESSING } from './signal-stream.js';
 
 export const INBOUND_TOPICS = SIGNAL_SOURCES.map((s) => TOPICS.inbound(s));
+
+/** Processing log of Kafka intake: the same activity and purpose as the HTTP routes, one line per message. */
+const KAFKA_INTAKE_PROCESSING = { activity: INTAKE_PROCESSING.activity, purpose: 'Ontvangen en vastleggen van een signaal', legalBasis: INTAKE_PROCESSING.legalBasis, subjectType: 'signal' };
+const PARENT_SPAN = /^00-[0-9a-f]{32}-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
 const sourceOf = (topic: string): SignalSource | undefined => SIGNAL_SOURCES.find((s) => TOPICS.inbound(s) === topic);
 
@@ -18,7 +39,8 @@ const sourceOf = (topic: string): SignalSource | undefined => SIGNAL_SOURCES.fin
  * Where a signal enters over Kafka: `signaalroute.inbound.<source>.v1`, the same payloads as HTTP.
  * A message that is invalid goes to the dead-letter topic and table with its validation errors and the
  * partition moves on; a failure of our own (database down) is thrown, so the message is redelivered. A redelivered
- * message stores nothing new: the message's own coordinates are one of the signal's idempotency keys.
+ * message stores nothing new: the message's own coordinates are one of the signal's idempotency keys. Each message
+ * writes a processing-log line, as an HTTP request does: `CONSUME <topic>`, the sender's trace, the signal as subject.
  */
 @Injectable()
 export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -30,6 +52,9 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
     @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PROCESSING_LOG_WRITER) private readonly processingLog: ProcessingLogWriter,
+    @Inject(SUBJECT_PSEUDONYMIZER) private readonly pseudonymizer: SubjectPseudonymizer,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,34 +71,46 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
   async handle(message: IncomingMessage): Promise<void> {
     const source = sourceOf(message.topic);
     if (!source) return;
+    const actor = { id: `kafka:${message.topic}`, role: 'intake-system' as const };
+    const startedAt = this.clock().toISOString();
+    const header = message.headers.traceparent;
+    const trace = continueTrace(header);
+    const parentSpanId = header ? (PARENT_SPAN.exec(header.trim())?.[1] ?? null) : null;
+    const logLines = (subjectIds: readonly string[], status: number) =>
+      messageProcessingLines({ processing: KAFKA_INTAKE_PROCESSING, topic: message.topic, trace, parentSpanId, actor, subjectIds, status, startedAt, endedAt: this.clock().toISOString(), pseudonymizer: this.pseudonymizer });
+    const lines = (subjectIds: readonly string[], status: number) => logLines(subjectIds, status).map(processingLogRow);
+
     let body: unknown;
     try {
       body = JSON.parse(message.value.toString('utf8'));
     } catch {
       // A value that cannot be parsed cannot be checked for reporter fields either: keep nothing of it.
-      return this.deadLetter(message, 'HTTP.MALFORMED_JSON', 'The message value is not valid JSON', true);
+      return this.deadLetter(message, 'HTTP.MALFORMED_JSON', 'The message value is not valid JSON', true, lines([], 400));
     }
     const key = message.headers['idempotency-key'] ?? null;
     if (key !== null && !isValidIdempotencyKey(key)) {
       const refused = invalidIdempotencyKey();
-      return this.deadLetter(message, refused.code, JSON.stringify({ message: refused.message, details: {} }), keepsNoValue(source, body));
+      return this.deadLetter(message, refused.code, JSON.stringify({ message: refused.message, details: {} }), keepsNoValue(source, body), lines([], httpStatusForCode(refused.code)));
     }
-    const traceparent = message.headers.traceparent ?? null;
     const delivered = `${message.topic}:${message.partition}:${message.offset}:${createHash('sha256').update(message.value).digest('hex')}`;
+    // The line of a received signal commits in the signal's own statement; a resend's is written after it.
+    const processingLog: InStatementProcessingLog = { rows: (subjectIds) => lines(subjectIds, 201), written: false };
     try {
-      await this.commands.execute(
-        new ReceiveSignalCommand(source, body, { id: `kafka:${message.topic}`, role: 'intake-system' }, null, key, randomUUID(), traceparent, null, delivered),
+      const receipt: SignalReceipt = await this.commands.execute(
+        new ReceiveSignalCommand(source, body, actor, null, key, randomUUID(), trace.traceparent, processingLog, delivered),
       );
+      if (!processingLog.written) await this.processingLog.write(logLines([receipt.signalId], 201));
     } catch (error) {
       if (error instanceof DomainError) {
         const redact = error.code === SIGNAL_ERRORS.REPORTER_NOT_ALLOWED || keepsNoValue(source, body);
-        return this.deadLetter(message, error.code, JSON.stringify({ message: error.message, details: error.details ?? {} }), redact);
+        return this.deadLetter(message, error.code, JSON.stringify({ message: error.message, details: error.details ?? {} }), redact, lines([], httpStatusForCode(error.code)));
       }
       throw error;
     }
   }
 
-  private async deadLetter(message: IncomingMessage, code: string, error: string, redact: boolean): Promise<void> {
+  /** Records the dead letter, its message for the dead-letter topic and the processing-log line of the refusal, together. */
+  private async deadLetter(message: IncomingMessage, code: string, error: string, redact: boolean, logRows: TableRow[]): Promise<void> {
     const value = redact ? JSON.stringify({ redacted: true, reason: code }) : message.value.toString('utf8');
     const headers = { 'dead-letter-origin': 'intake.inbound', 'dead-letter-topic': message.topic, 'dead-letter-partition': String(message.partition), 'dead-letter-offset': message.offset, 'dead-letter-code': code };
     await this.db.transaction(async (tx) => {
@@ -81,6 +118,8 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
       await tx.query('INSERT INTO outbox (event_id, topic, message_key, message_value, headers) VALUES ($1, $2, $3, $4, $5)', [
         randomUUID(), TOPICS.deadLetter, message.key ?? message.topic, JSON.stringify({ code, error: JSON.parse(error.startsWith('{') ? error : JSON.stringify(error)), value: redact ? null : value }), JSON.stringify(headers),
       ]);
+      const params: unknown[] = [];
+      await tx.query(insertRowsSql(logRows[0]!.table, logRows, (v) => `$${params.push(v)}`), params);
     });
     this.logger.warn({ component: 'intake.inbound', topic: message.topic, partition: message.partition, offset: message.offset, code }, 'inbound signal dead-lettered');
   }
