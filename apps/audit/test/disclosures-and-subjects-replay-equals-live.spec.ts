@@ -78,6 +78,13 @@ beforeAll(async () => {
   expect(run.body.shredded.map((s: { subjectId?: string }) => s.subjectId)).toContain(subjects.retained);
   subjects.live = await register({ kind: 'person', name: `Lotte Levend ${tag()}`, bsn: '123456782', birthDate: '1985-05-05', address: 'Levensweg 3', postcode: '7512 CD' });
   subjects.again = await register({ kind: 'person', name: `Erik Opnieuw ${tag()}`, bsn });
+  // A replay reads the log below the oldest transaction in flight (a late commit is never skipped). On a busy
+  // machine a consumer's transaction can still be open here, and the replay would not yet see the last
+  // registrations: wait until every event committed so far is visible to a reader of the log.
+  await waitFor(
+    async () => (await h.query<{ visible: boolean }>('SELECT (SELECT max(transaction_id) FROM events) < pg_snapshot_xmin(pg_current_snapshot()) AS visible'))[0]!.visible,
+    { what: 'every committed event visible to a reader of the log' },
+  );
 }, 180_000);
 
 afterAll(async () => {
