@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/infra.js';
 import { LiaisonFeedRepository } from '../src/liaison/liaison-feed.repository.js';
@@ -61,5 +62,30 @@ describe('the liaison feed in commit order, whatever the number of digits', () =
 
   it("lists an escalation's steps oldest first", async () => {
     expect((await feed.ofEscalation(escalationId)).map((s) => s.eventId)).toEqual(eventIds);
+  });
+});
+
+describe('resuming from a step the stream would not show yet', () => {
+  it('does not skip the steps of an older transaction that commits later', async () => {
+    const insert = (client: { query: (sql: string, params: unknown[]) => Promise<unknown> }, eventId: string) =>
+      client.query(
+        `INSERT INTO liaison_feed (event_id, escalation_id, municipality, type, data, at) VALUES ($1, $2, $3, 'EscalationSent', '{}', now())`,
+        [eventId, randomUUID(), ENSCHEDE],
+      );
+    const [older, newer] = [randomUUID(), randomUUID()];
+    const slow = new pg.Client({ connectionString: t.url! });
+    await slow.connect();
+    try {
+      await slow.query('BEGIN');
+      await insert(slow, older); // in flight
+      await insert(t.db, newer); // commits first, in a later transaction
+      const cursor = await feed.cursorOf(newer, [ENSCHEDE]); // e.g. an id read on the escalation's page
+      await slow.query('COMMIT');
+      const resumed = (await feed.after(cursor, [ENSCHEDE])).map((s) => s.eventId);
+      expect(resumed).toContain(older);
+      expect(resumed).toContain(newer);
+    } finally {
+      await slow.end();
+    }
   });
 });

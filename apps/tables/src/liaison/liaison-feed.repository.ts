@@ -60,14 +60,20 @@ export class LiaisonFeedRepository {
   }
 
   /**
-   * The cursor of the step `eventId`, if it is one the reader may see.
+   * The cursor of the step `eventId`, if it is one the reader may see. A step the stream would not show yet (its
+   * transaction committed while an older one is still in flight; a client can take its id from the escalation's
+   * page) gives the cursor just below the oldest transaction in flight instead: resuming after the step itself would
+   * skip the older transaction's steps when it commits. The stream then sends that step again, at least once.
    * @throws DomainError `LIAISON.LAST_EVENT_ID_UNKNOWN` otherwise (nothing is streamed)
    */
   async cursorOf(eventId: string, municipalities: readonly string[]): Promise<FeedCursor> {
     const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(eventId);
     const r = valid
       ? await this.db.query<{ transaction_id: string; seq: string }>(
-          'SELECT transaction_id::text AS transaction_id, seq::text AS seq FROM liaison_feed WHERE event_id = $1::uuid AND municipality = ANY($2::text[])',
+          `SELECT CASE WHEN f.transaction_id < h.xmin THEN f.transaction_id::text ELSE (h.xmin::text::numeric - 1)::text END AS transaction_id,
+                  CASE WHEN f.transaction_id < h.xmin THEN f.seq::text ELSE '9223372036854775807' END AS seq
+             FROM liaison_feed f, (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) h
+            WHERE f.event_id = $1::uuid AND f.municipality = ANY($2::text[])`,
           [eventId, municipalities],
         )
       : { rows: [] };
