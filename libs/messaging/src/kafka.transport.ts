@@ -457,13 +457,13 @@ class KafkaSubscription implements Subscription {
    * Commits the offsets handled since the last commit. A failed commit (the group is rebalancing, the broker is
    * away) is logged and dropped: those messages are delivered again, to this member or the partition's new owner.
    */
-  private commitHandled(): Promise<void> {
+  private commitHandled(commit: (offsets: { topic: string; partition: number; offset: string }[]) => Promise<void> = (offsets) => this.consumer.commitOffsets(offsets)): Promise<void> {
     this.committing = this.committing.then(async () => {
       if (this.handled.size === 0) return;
       const offsets = [...this.handled.values()];
       this.handled.clear();
       try {
-        await this.consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+        await commit(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
       } catch (error) {
         this.logger('warn', 'Offset commit failed; the messages handled since the last commit will be delivered again', {
           groupId: this.options.groupId,
@@ -527,8 +527,10 @@ class KafkaSubscription implements Subscription {
       resolveOffset(last);
       if (this.commitsOnTimer()) {
         this.handled.set(`${topic}\u0000${partition}`, { topic, partition, offset: (BigInt(last) + 1n).toString() });
-        // Stopping: commit now, while this member is still in the group (it leaves once this call returns).
-        if (this.stopped) await this.commitHandled();
+        // Stopping: commit now, while this member is still in the group (it leaves once this call returns). Through
+        // the batch's own commit: kafkajs has stopped its runner by now, and the consumer's commitOffsets does
+        // nothing on a stopped runner (the batch in flight at stop() was delivered again after every stop).
+        if (this.stopped) await this.commitHandled((offsets) => commitOffsetsIfNecessary({ topics: byTopic(offsets) }));
       } else {
         await commitOffsetsIfNecessary();
       }
@@ -660,4 +662,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Offsets as a commit request lists them: per topic, its partitions. */
+function byTopic(offsets: readonly { topic: string; partition: number; offset: string }[]): { topic: string; partitions: { partition: number; offset: string }[] }[] {
+  const topics = new Map<string, { partition: number; offset: string }[]>();
+  for (const { topic, partition, offset } of offsets) topics.set(topic, [...(topics.get(topic) ?? []), { partition, offset }]);
+  return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
 }
