@@ -54,6 +54,19 @@ describe('a bad message is dead-lettered and the partition moves on', () => {
     expect(JSON.parse(row!.message_value)).toEqual({ redacted: true, reason: 'SIGNAL.BSN_INVALID' });
   });
 
+  it('keeps nothing of an MMA tip whose reporter field no check recognises (it fails as an unknown field)', async () => {
+    const key = `reported-by-${tag()}`;
+    const name = `Jan Tipgever ${tag()}`;
+    await h.produce(INBOUND_MMA, [{ key, value: JSON.stringify({ ...mmaPayload(home), reportedBy: { name, phone: '0612345678' } }) }]);
+    const [row] = await waitFor(async () => ((await deadLetters(key)).length > 0 ? deadLetters(key) : undefined), { what: 'the dead letter' });
+    expect(row!.error_code).toBe('VALIDATION.FAILED');
+    const [dlq] = await watcher.waitFor((m) => m.topic === TOPICS.deadLetter && m.key === key, { what: 'the dead-letter message' });
+    for (const kept of [JSON.stringify(row), dlq!.value.toString('utf8')]) {
+      expect(kept).not.toContain(name);
+      expect(kept).not.toContain('0612345678');
+    }
+  });
+
   it('dead-letters text the database cannot store, naming the field, and takes the next message of the partition', async () => {
     const key = `nul-${tag()}`;
     const marker = `na-nul-${tag()}`;

@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { TOPICS } from '#contracts';
-import { DomainError, scanReporterFields, SIGNAL_ERRORS, SIGNAL_SOURCES, type SignalSource } from '#domain';
+import { DomainError, SIGNAL_SOURCES, type SignalSource } from '#domain';
 import { insertRowsSql, recordDeadLetter, type Database, type TableRow } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import {
@@ -85,12 +85,12 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
       body = JSON.parse(message.value.toString('utf8'));
     } catch {
       // A value that cannot be parsed cannot be checked for reporter fields either: keep nothing of it.
-      return this.deadLetter(message, 'HTTP.MALFORMED_JSON', 'The message value is not valid JSON', true, lines([], 400));
+      return this.deadLetter(message, 'HTTP.MALFORMED_JSON', 'The message value is not valid JSON', lines([], 400));
     }
     const key = message.headers['idempotency-key'] ?? null;
     if (key !== null && !isValidIdempotencyKey(key)) {
       const refused = invalidIdempotencyKey();
-      return this.deadLetter(message, refused.code, JSON.stringify({ message: refused.message, details: {} }), keepsNoValue(source, body), lines([], httpStatusForCode(refused.code)));
+      return this.deadLetter(message, refused.code, JSON.stringify({ message: refused.message, details: {} }), lines([], httpStatusForCode(refused.code)));
     }
     const delivered = `${message.topic}:${message.partition}:${message.offset}:${createHash('sha256').update(message.value).digest('hex')}`;
     // The line of a received signal commits in the signal's own statement; a resend's is written after it.
@@ -102,42 +102,30 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
       if (!processingLog.written) await this.processingLog.write(logLines([receipt.signalId], 201));
     } catch (error) {
       if (error instanceof DomainError) {
-        const redact = error.code === SIGNAL_ERRORS.REPORTER_NOT_ALLOWED || keepsNoValue(source, body);
-        return this.deadLetter(message, error.code, JSON.stringify({ message: error.message, details: error.details ?? {} }), redact, lines([], httpStatusForCode(error.code)));
+        return this.deadLetter(message, error.code, JSON.stringify({ message: error.message, details: error.details ?? {} }), lines([], httpStatusForCode(error.code)));
       }
       throw error;
     }
   }
 
-  /** Records the dead letter, its message for the dead-letter topic and the processing-log line of the refusal, together. */
-  private async deadLetter(message: IncomingMessage, code: string, error: string, redact: boolean, logRows: TableRow[]): Promise<void> {
-    const value = redact ? JSON.stringify({ redacted: true, reason: code }) : message.value.toString('utf8');
+  /**
+   * Records the dead letter, its message for the dead-letter topic and the processing-log line of the refusal,
+   * together. Neither keeps anything of the message's value, only the error (field paths and rule names, never
+   * values) and where the message was: an intern-meldpunt report names its reporter, a zorgmelding holds health
+   * data, and an MMA tip may hide a reporter under a name no check knows, while the dead-letter store is outside the
+   * vault and out of reach of crypto-shredding. The sender still has the message.
+   */
+  private async deadLetter(message: IncomingMessage, code: string, error: string, logRows: TableRow[]): Promise<void> {
+    const value = JSON.stringify({ redacted: true, reason: code });
     const headers = { 'dead-letter-origin': 'intake.inbound', 'dead-letter-topic': message.topic, 'dead-letter-partition': String(message.partition), 'dead-letter-offset': message.offset, 'dead-letter-code': code };
     await this.db.transaction(async (tx) => {
       await recordDeadLetter(tx, { origin: 'intake.inbound', topic: message.topic, key: message.key, value, headers, errorCode: code, error, attempts: message.attempt });
       await tx.query('INSERT INTO outbox (event_id, topic, message_key, message_value, headers) VALUES ($1, $2, $3, $4, $5)', [
-        randomUUID(), TOPICS.deadLetter, message.key ?? message.topic, JSON.stringify({ code, error: JSON.parse(error.startsWith('{') ? error : JSON.stringify(error)), value: redact ? null : value }), JSON.stringify(headers),
+        randomUUID(), TOPICS.deadLetter, message.key ?? message.topic, JSON.stringify({ code, error: JSON.parse(error.startsWith('{') ? error : JSON.stringify(error)), value: null }), JSON.stringify(headers),
       ]);
       const params: unknown[] = [];
       await tx.query(insertRowsSql(logRows[0]!.table, logRows, (v) => `$${params.push(v)}`), params);
     });
     this.logger.warn({ component: 'intake.inbound', topic: message.topic, partition: message.partition, offset: message.offset, code }, 'inbound signal dead-lettered');
   }
-}
-
-/**
- * Whether a dead letter of this message keeps nothing of its value, only the error (field paths and rule names,
- * never values) and where the message was. Intern-meldpunt reports and zorgmeldingen name their reporter by design,
- * and a zorgmelding holds health data: the dead-letter table and topic are outside the vault and out of reach of
- * crypto-shredding, so their values are never kept there (the sender still has the message). An MMA tip is kept for
- * a person to inspect, unless it has a reporter field or nests too deep to be checked for one.
- */
-function keepsNoValue(source: SignalSource, body: unknown): boolean {
-  return source !== 'mma' || mayHideReporter(body);
-}
-
-/** True when a reporter field was found, or part of the payload was too deep to look. */
-function mayHideReporter(body: unknown): boolean {
-  const scan = scanReporterFields(body);
-  return scan.paths.length > 0 || scan.depthExceeded;
 }
