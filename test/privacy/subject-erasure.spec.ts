@@ -174,6 +174,9 @@ describe('POST /v1/subjects/{id}/erasure', () => {
     const about = await h.request('POST', '/v1/cases', { token: coordinator, body: { model: 'ave', signalIds: [fresh.body.signalId], subjectId } });
     expect({ status: about.status, code: about.body.code }).toEqual({ status: 410, code: 'PRIVACY.ERASED' });
     expect(await h.query("SELECT 1 FROM events WHERE type = 'CaseOpened' AND payload->'signalIds' ? $1", [fresh.body.signalId])).toHaveLength(0);
+    // Nor from a signal linked to it, the subject not named.
+    const fromLinked = await h.request('POST', '/v1/cases', { token: coordinator, body: { model: 'ave', signalIds: [signalId] } });
+    expect({ status: fromLinked.status, code: fromLinked.body.code }).toEqual({ status: 410, code: 'PRIVACY.ERASED' });
     for (const text of [subject.text, signal.text, vault.text, suggestions.text, kase.text, history.text, trail.text]) for (const value of plaintexts()) expect(text).not.toContain(value);
   });
 

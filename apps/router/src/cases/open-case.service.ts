@@ -37,11 +37,14 @@ export class OpenCaseService {
     const earliest = signals.map((s) => s.receivedAt).sort((a, b) => Date.parse(a) - Date.parse(b))[0]!;
     const relation = signals.find((s) => s.source === 'zorgmelding' && isReporterRelation(s.reporterRelation))?.reporterRelation;
     const linked = [...new Set(signals.map((s) => s.subjectId).filter((s): s is string => s !== null))];
-    const subject = dto.subjectId === undefined ? null : await this.subjects.get(dto.subjectId, [municipality]);
+    // The subject asked for, else the only subject the signals are linked to (none when they disagree).
+    const subjectId = dto.subjectId ?? (linked.length === 1 ? linked[0] : undefined);
+    const subject = subjectId === undefined ? null : await this.subjects.get(subjectId, [municipality]);
     if (dto.subjectId !== undefined && !subject) {
       throw new DomainError('CASE.SUBJECT_UNKNOWN', "Unknown subject: it is not registered in the signals' municipality", { subjectId: dto.subjectId });
     }
-    // As linking a signal to it is refused: a new case about an erased subject would start its personal data anew.
+    // As linking a signal to it is refused: a new case about an erased subject (named, or the one its signals are
+    // linked to) would start its personal data anew under a fresh key.
     if (subject?.personalDataErased) throw new DomainError('PRIVACY.ERASED', "This subject's personal data was erased: no case can be opened about it");
     const caseId = randomUUID();
     const command: OpenCaseCommand = {
@@ -50,8 +53,7 @@ export class OpenCaseService {
       municipality,
       model: model.definition,
       signalIds: [...dto.signalIds],
-      // The subject asked for, else the only subject the signals are linked to (none when they disagree).
-      subjectId: dto.subjectId ?? (linked.length === 1 ? linked[0] : undefined),
+      subjectId,
       reporterRelation: isReporterRelation(relation) ? relation : undefined,
       signalReceivedAt: new Date(earliest).toISOString(),
       actor: { id: principal.subject, role: 'coordinator' },
