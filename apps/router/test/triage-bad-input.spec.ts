@@ -104,6 +104,9 @@ describe('dismissing a signal', () => {
     expect(first.status).toBe(200);
     await expectRefused(dismiss(id, { reason: 'Nogmaals afgewezen' }), 409, 'SIGNAL.ALREADY_DISMISSED');
     await expectRefused(link(id, { subjectId }), 409, 'SIGNAL.ALREADY_DISMISSED');
+    // Nor put in a case: it would be dismissed and in a case at once.
+    await waitFor(() => routerSignalRow(h, id).then((r) => r?.dismissed === true), { what: 'the dismissal in router_signals' });
+    await expectRefused(() => h.request('POST', '/v1/cases', { token: coordinator, body: { model: 'ondermijning-intake', signalIds: [id] } }), 409, 'SIGNAL.ALREADY_DISMISSED');
   });
 
   it('a signal in a case: 409 SIGNAL.IN_CASE', async () => {

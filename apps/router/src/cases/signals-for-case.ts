@@ -1,4 +1,4 @@
-import { DomainError } from '#domain';
+import { DomainError, TRIAGE_ERRORS } from '#domain';
 import { municipalityScope, type Principal } from '#security';
 import type { RouterSignal, RouterSignalsReader } from '../signals/router-signal.js';
 
@@ -16,6 +16,11 @@ export async function signalsForCase(reader: RouterSignalsReader, signalIds: rea
     throw new DomainError('CASE.SIGNAL_UNKNOWN', 'Unknown signal(s): they do not exist in your municipalities, or have not reached the router yet', { signalIds: unknown });
   }
   const signals = found as RouterSignal[];
+  // As a dismissed signal cannot be linked to a subject: it would be "afgewezen" and in a case at once.
+  const dismissed = signals.filter((s) => s.status === 'afgewezen').map((s) => s.signalId);
+  if (dismissed.length > 0) {
+    throw new DomainError(TRIAGE_ERRORS.ALREADY_DISMISSED, 'Dismissed signal(s) cannot be put in a case', { signalIds: dismissed });
+  }
   const municipalities = [...new Set(signals.map((s) => s.municipality))];
   if (municipalities.length !== 1) {
     throw new DomainError('CASE.SIGNALS_MUNICIPALITY_MIXED', 'A case is about signals of one municipality', { municipalities });
