@@ -180,7 +180,7 @@ describe('other triggers', () => {
     const c = new ScriptedCase(h, ENSCHEDE);
     await c.open(ONDERMIJNING_INTAKE_MODEL, signals.ids);
     const deadline = c.state.status === 'open' ? c.state.deadlines[0]! : null;
-    await c.run({ type: 'RecordDeadlineBreached', deadlineId: deadline!.deadlineId, actor: { id: 'system', role: 'system' } });
+    await c.run({ type: 'RecordDeadlineBreached', deadlineId: deadline!.deadlineId, actor: { id: 'system', role: 'system' } }, [], new Date(deadline!.dueAt));
     const row = await escalationOf(c.caseId);
     expect(row.trigger).toEqual({ kind: 'deadline-breached', detail: 'oppakken', state: 'ontvangst' });
     expect(await h.query('SELECT 1 FROM liaison_escalations WHERE case_id = $1', [c.caseId])).toHaveLength(1);

@@ -29,7 +29,11 @@ import { COORDINATOR, openCommand, SYSTEM, testContext } from './case.fixtures.j
  */
 
 /** A clock tick, a random command, or a "guided" valid transition (the n-th one open from the current state). */
-type Step = { tick: number } | { command: CaseCommand } | { guided: number };
+/**
+ * A step: the clock moves on, a command (random or one the model offers now), or a timer firing as the scheduler
+ * fires it: the clock set to a running term's approaching or due moment, then the command that records it.
+ */
+type Step = { tick: number } | { command: CaseCommand } | { guided: number } | { timer: number };
 
 /** Commands built from the model's own vocabulary plus some that must be refused. */
 function stepArbitrary(model: ModelDefinition): fc.Arbitrary<Step> {
@@ -86,6 +90,7 @@ function stepArbitrary(model: ModelDefinition): fc.Arbitrary<Step> {
     { weight: 5, arbitrary: command.map((c): Step => ({ command: c })) },
     { weight: 5, arbitrary: fc.nat().map((guided): Step => ({ guided })) },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 5 * 86_400_000 }).map((tick): Step => ({ tick })) },
+    { weight: 1, arbitrary: fc.nat().map((timer): Step => ({ timer })) },
   );
   return step;
 }
@@ -104,6 +109,19 @@ function guidedCommand(model: ModelDefinition, state: CaseState, n: number): Cas
     reasonCategory: t.requires?.reasonCategories?.[0],
     fields: Object.fromEntries((t.requires?.fields ?? []).map((f) => [f, 'x'])),
   };
+}
+
+/** The scheduler's command for one of the running terms, chosen by `n`, with the clock set to its moment. */
+function timerCommand(state: CaseState, n: number, ctx: ReturnType<typeof testContext>): CaseCommand | null {
+  if (state.status !== 'open') return null;
+  const running = state.deadlines.filter((d) => d.status === 'running');
+  if (running.length === 0) return null;
+  const d = running[n % running.length]!;
+  const breach = Math.floor(n / running.length) % 2 === 0;
+  const moment = breach ? d.dueAt : d.approachingAt;
+  if (moment === null) return null;
+  if (Date.parse(moment) > ctx.now.getTime()) ctx.set(new Date(moment));
+  return { type: breach ? 'RecordDeadlineBreached' : 'RecordDeadlineApproaching', deadlineId: d.deadlineId, actor: SYSTEM };
 }
 
 interface Outcome {
@@ -125,7 +143,7 @@ function play(model: ModelDefinition, steps: Step[], models: ModelResolver, repo
       ctx.advance(step.tick);
       continue;
     }
-    const command = 'guided' in step ? guidedCommand(model, state, step.guided) : step.command;
+    const command = 'guided' in step ? guidedCommand(model, state, step.guided) : 'timer' in step ? timerCommand(state, step.timer, ctx) : step.command;
     if (!command) continue;
     try {
       const produced = decideCase(command, state, ctx);

@@ -195,6 +195,19 @@ describe('deadlines open on entry, pause and resume, close on leaving, fire once
     state = run(state, take('behandelen'), ctx).state;
     const id = open(state).deadlines[0].deadlineId;
     expect(decideCase({ type: 'RecordDeadlineApproaching', deadlineId: id, actor: SYSTEM }, state, ctx)).toEqual([]);
+    ctx.set(new Date(open(state).deadlines[0].dueAt));
+    expect(decideCase({ type: 'RecordDeadlineApproaching', deadlineId: id, actor: SYSTEM }, state, ctx)).toEqual([]);
     expect(types(decideCase({ type: 'RecordDeadlineBreached', deadlineId: id, actor: SYSTEM }, state, ctx))).toEqual(['DeadlineBreached']);
+  });
+
+  it('records a breach or an approach only from its moment on (a scheduler may act on a snapshot a resume made stale)', () => {
+    const ctx = testContext(modelResolverOf([TERMIJNEN]), start);
+    let { state } = run(NO_CASE, openCommand(TERMIJNEN), ctx);
+    state = run(state, take('behandelen'), ctx).state;
+    const [d] = open(state).deadlines;
+    ctx.set(new Date(Date.parse(d!.dueAt) - 1));
+    expect(decideCase({ type: 'RecordDeadlineBreached', deadlineId: d!.deadlineId, actor: SYSTEM }, state, ctx)).toEqual([]);
+    ctx.set(new Date(d!.dueAt));
+    expect(types(decideCase({ type: 'RecordDeadlineBreached', deadlineId: d!.deadlineId, actor: SYSTEM }, state, ctx))).toEqual(['DeadlineBreached']);
   });
 });

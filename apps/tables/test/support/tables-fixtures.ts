@@ -103,8 +103,9 @@ export class ScriptedCase {
     readonly municipality: string,
   ) {}
 
-  async run(command: CaseCommand, rows: NewDataKey['row'][] = []): Promise<CaseEvent[]> {
-    const events = decideCase(command, this.state, { now: new Date(), newId: randomUUID, models: MODELS });
+  /** Decides `command` at `now` (the wall clock unless given, e.g. a term's due moment) and appends its events. */
+  async run(command: CaseCommand, rows: NewDataKey['row'][] = [], now = new Date()): Promise<CaseEvent[]> {
+    const events = decideCase(command, this.state, { now, newId: randomUUID, models: MODELS });
     if (events.length === 0) return events;
     const envelopes = events.map((event) => {
       const { type, ...payload } = event;

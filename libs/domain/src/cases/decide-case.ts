@@ -489,6 +489,10 @@ function recordDeadline(
   // Timers race with transitions: a deadline already closed, paused or recorded means nothing to do.
   const deadline = state.deadlines.find((d) => d.deadlineId === command.deadlineId);
   if (state.status === 'closed' || !deadline || deadline.status === 'paused' || deadline.breachedRecorded) return [];
+  // A scheduler decides on a snapshot taken at the start of its round: a term paused and resumed since then is due
+  // later than it saw. Only the moment as it stands now counts.
+  const moment = command.type === 'RecordDeadlineBreached' ? deadline.dueAt : deadline.approachingAt;
+  if (moment !== null && ctx.now.getTime() < Date.parse(moment)) return [];
   const common = {
     caseId: state.caseId,
     deadlineId: deadline.deadlineId,
