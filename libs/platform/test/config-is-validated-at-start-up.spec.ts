@@ -27,6 +27,25 @@ describe('configuration is validated at start-up', () => {
     expect(names.sort()).toEqual(['DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_COMMIT_INTERVAL_MS', 'KAFKA_CONSUMER_CONCURRENCY', 'OUTBOX_RELAY_ENABLED', 'PORT']);
   });
 
+  it.each([
+    ['a blank port (it read as 0: a random port)', { PORT: ' ' }, 'PORT'],
+    ['a port in another notation', { PORT: '0x50' }, 'PORT'],
+    ['a broker port out of range', { KAFKA_BROKERS: 'kafka:99999' }, 'KAFKA_BROKERS'],
+    ['a broker on port 0', { KAFKA_BROKERS: 'a:9092,b:0' }, 'KAFKA_BROKERS'],
+    ['no relay on the embedded database (nothing would ever be published)', { OUTBOX_RELAY_ENABLED: 'false' }, 'OUTBOX_RELAY_ENABLED'],
+  ])('refuses %s', (_what, env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual([variable]);
+    }
+  });
+
+  it('takes a process that never publishes when it shares a PostgreSQL database with one that does', () => {
+    expect(loadConfig({ OUTBOX_RELAY_ENABLED: 'false', DATABASE_URL: 'postgres://u@h:5432/db' }).OUTBOX_RELAY_ENABLED).toBe(false);
+  });
+
   it('keeps inbox rows 30 days unless told otherwise (0: forever), and refuses a negative or fractional number of days', () => {
     expect(loadConfig({}).INBOX_RETENTION_DAYS).toBe(30);
     expect(loadConfig({ INBOX_RETENTION_DAYS: '0' }).INBOX_RETENTION_DAYS).toBe(0);

@@ -28,7 +28,8 @@ function previousMasterKeysProblem(value: unknown, args: ValidationArguments): s
 }
 
 const list = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((s) => s.trim()) : undefined);
-const int = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+/** A whole decimal number; anything else (blank, `1e3`, `0x10`) is left as is, so validation names the variable. */
+const int = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value);
 /** `true`/`1` and `false`/`0` only; anything else is left as is, so validation names the variable. */
 const bool = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -210,10 +211,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (errors.length > 0) {
     throw new ConfigError(errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`));
   }
+  const problems: string[] = [];
   if (config.WORKERS > 1 && (!config.DATABASE_URL || !config.KAFKA_BROKERS)) {
-    throw new ConfigError([
-      `WORKERS: ${config.WORKERS} workers need DATABASE_URL and KAFKA_BROKERS (the embedded database and the in-process transport belong to one process)`,
-    ]);
+    problems.push(`WORKERS: ${config.WORKERS} workers need DATABASE_URL and KAFKA_BROKERS (the embedded database and the in-process transport belong to one process)`);
   }
+  if (!config.OUTBOX_RELAY_ENABLED && !config.DATABASE_URL) {
+    problems.push('OUTBOX_RELAY_ENABLED: false needs DATABASE_URL (on the embedded database this process is the only relay; without it no event would ever be published)');
+  }
+  for (const broker of config.KAFKA_BROKERS ?? []) {
+    const port = Number(broker.slice(broker.lastIndexOf(':') + 1));
+    if (port < 1 || port > 65535) problems.push(`KAFKA_BROKERS: "${broker}" has no valid port (1–65535)`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
