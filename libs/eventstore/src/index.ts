@@ -33,3 +33,4 @@ export * from './projections/projection-definition.js';
 export * from './projections/projection-replayer.js';
 export * from './outbox/relay-leadership.js';
 export * from './outbox/postgres-relay-leadership.js';
+export * from './database/embedded-folder-lock.js';

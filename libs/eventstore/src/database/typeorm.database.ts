@@ -1,3 +1,4 @@
+import { lockEmbeddedFolder } from './embedded-folder-lock.js';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { AsyncMutex } from './async-mutex.js';
 import type { Database, SqlExecutor, SqlResult } from './sql-executor.js';
@@ -34,6 +35,8 @@ const MIGRATIONS_LOCK = 7_318_003;
  */
 export class TypeOrmDatabase implements Database {
   private readonly mutex: AsyncMutex | null;
+  /** Lets go of the embedded database's folder (`lockEmbeddedFolder`); nothing for PostgreSQL. */
+  private releaseFolder: () => void = () => undefined;
 
   private constructor(
     readonly dataSource: DataSource,
@@ -60,6 +63,7 @@ export class TypeOrmDatabase implements Database {
       return new TypeOrmDatabase(ds, 'postgres');
     }
     const { PGliteDriver } = await import('typeorm-pglite');
+    const release = config.dataDir ? lockEmbeddedFolder(config.dataDir) : () => undefined;
     const ds = new DataSource({
       type: 'postgres',
       driver: new PGliteDriver(config.dataDir ? { dataDir: config.dataDir } : {}).driver,
@@ -68,8 +72,15 @@ export class TypeOrmDatabase implements Database {
       synchronize: false,
       logging: false,
     } as ConstructorParameters<typeof DataSource>[0]);
-    await ds.initialize();
-    return new TypeOrmDatabase(ds, 'pglite');
+    try {
+      await ds.initialize();
+    } catch (error) {
+      release();
+      throw error;
+    }
+    const db = new TypeOrmDatabase(ds, 'pglite');
+    db.releaseFolder = release;
+    return db;
   }
 
   /**
@@ -126,6 +137,7 @@ export class TypeOrmDatabase implements Database {
 
   async close(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    this.releaseFolder();
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
