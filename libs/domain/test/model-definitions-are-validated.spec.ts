@@ -98,6 +98,13 @@ describe('each malformed model is reported with a problem that names the culprit
     ['guard on an undeclared field', (d) => (d.transitions[0].guard = { fieldEquals: { field: 'x', value: true } }), 'GUARD_INVALID', /transition "naar-b": guard fieldEquals tests field "x"/],
     ['guard of an unknown kind', (d) => (d.transitions[0].guard = { always: true }), 'GUARD_INVALID', /unknown kind "always"/],
     ['model id with spaces', (d) => (d.id = 'mijn model'), 'ID_INVALID', /model id "mijn model"/],
+    // A misspelt field was ignored: the transition then needed no reason, or had no guard.
+    ['a misspelt requires on a transition', (d) => (d.transitions[0].requirements = { reason: true }), 'FIELD_UNKNOWN', /transition "naar-b" has an unknown field "requirements"/],
+    ['a misspelt guard on a transition', (d) => (d.transitions[0].guards = { always: true }), 'FIELD_UNKNOWN', /transition "naar-b" has an unknown field "guards"/],
+    ['a misspelt reason requirement', (d) => (d.transitions[0].requires = { reasons: true }), 'FIELD_UNKNOWN', /transition "naar-b" has an unknown field "reasons"/],
+    ['an unknown field on a state', (d) => (d.states[0].regie = 'x'), 'FIELD_UNKNOWN', /state "a" has an unknown field "regie"/],
+    ['an unknown field on a deadline', (d) => (d.deadlines[0].startsAt = 'case-opened'), 'FIELD_UNKNOWN', /deadline ".*" has an unknown field "startsAt"/],
+    ['an unknown field on the model', (d) => (d.model = 'ave'), 'FIELD_UNKNOWN', /the model has an unknown field "model"/],
   ])('%s', (_name, change, code, message) => {
     const problems = validateModelDefinition(broken(change));
     expect(codes(problems)).toContain(code);

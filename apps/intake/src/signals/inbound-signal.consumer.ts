@@ -30,7 +30,7 @@ import { INTAKE_PROCESSING } from './signal-stream.js';
 export const INBOUND_TOPICS = SIGNAL_SOURCES.map((s) => TOPICS.inbound(s));
 
 /** Processing log of Kafka intake: the same activity and purpose as the HTTP routes, one line per message. */
-const KAFKA_INTAKE_PROCESSING = { activity: INTAKE_PROCESSING.activity, purpose: 'Ontvangen en vastleggen van een signaal', legalBasis: INTAKE_PROCESSING.legalBasis, subjectType: 'signal' };
+const KAFKA_INTAKE_PROCESSING = { activity: INTAKE_PROCESSING.activity, purpose: INTAKE_PROCESSING.purpose, legalBasis: INTAKE_PROCESSING.legalBasis, subjectType: 'signal' };
 const PARENT_SPAN = /^00-[0-9a-f]{32}-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
 const sourceOf = (topic: string): SignalSource | undefined => SIGNAL_SOURCES.find((s) => TOPICS.inbound(s) === topic);

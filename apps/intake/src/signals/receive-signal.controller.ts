@@ -18,7 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Processing log: one line per received signal (the new signal id is the subject). */
 const LOGGED = ProcessesPersonalData({
   activity: INTAKE_PROCESSING.activity,
-  purpose: 'Ontvangen en vastleggen van een signaal',
+  purpose: INTAKE_PROCESSING.purpose,
   legalBasis: INTAKE_PROCESSING.legalBasis,
   subjectType: 'signal',
   subjects: (_req, body) => [(body as { signalId?: string } | undefined)?.signalId],

@@ -4,7 +4,12 @@ import {
   DURATION_UNITS,
   isNotificationType,
   isResponsibilityKind,
+  type ModelDeadline,
   type ModelDefinition,
+  type ModelNotification,
+  type ModelState,
+  type ModelTransition,
+  type TransitionRequirements,
 } from './model-definition.js';
 import { isModelRole } from './model-role.js';
 
@@ -36,8 +41,17 @@ export const MODEL_PROBLEMS = {
   DEADLINE_DURATION_INVALID: 'DEADLINE_DURATION_INVALID',
   STATE_UNREACHABLE: 'STATE_UNREACHABLE',
   STATE_DEAD_END: 'STATE_DEAD_END',
+  FIELD_UNKNOWN: 'FIELD_UNKNOWN',
 } as const;
 export type ModelProblemCode = (typeof MODEL_PROBLEMS)[keyof typeof MODEL_PROBLEMS];
+
+/** The fields each part of a definition may have (`model-definition.ts`); any other is a problem. */
+const MODEL_FIELDS = ['id', 'version', 'title', 'description', 'states', 'initialState', 'transitions', 'deadlines'] as const satisfies readonly (keyof ModelDefinition)[];
+const STATE_FIELDS = ['id', 'title', 'terminal', 'responsibilities', 'referrals', 'notifications', 'retentionClass'] as const satisfies readonly (keyof ModelState)[];
+const NOTIFICATION_FIELDS = ['type', 'audience', 'when'] as const satisfies readonly (keyof ModelNotification)[];
+const TRANSITION_FIELDS = ['name', 'from', 'to', 'rolesAllowed', 'requires', 'optionalFields', 'guard'] as const satisfies readonly (keyof ModelTransition)[];
+const REQUIREMENT_FIELDS = ['reason', 'reasonCategories', 'fields'] as const satisfies readonly (keyof TransitionRequirements)[];
+const DEADLINE_FIELDS = ['id', 'state', 'startsOn', 'duration', 'approachingLeadTime', 'pausedIn'] as const satisfies readonly (keyof ModelDeadline)[];
 
 /** One thing wrong with a model definition. `message` names the state, transition or deadline. */
 export interface ModelProblem {
@@ -70,6 +84,14 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
   for (const key of ['title', 'description'] as const) {
     if (typeof def[key] !== 'string') add('SHAPE_INVALID', key, `${key} must be text`);
   }
+  // A misspelt field (`requirements` for `requires`, `guards` for `guard`) would otherwise be ignored, and the rule
+  // it meant to set would silently not hold.
+  const unknownFields = (value: Record<string, unknown>, allowed: readonly string[], path: string, name: string) => {
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) add('FIELD_UNKNOWN', path === '' ? key : `${path}.${key}`, `${name} has an unknown field "${key}" (known: ${allowed.join(', ')})`);
+    }
+  };
+  unknownFields(def, MODEL_FIELDS, '', 'the model');
   const states = listAt(def, 'states', add);
   const transitions = listAt(def, 'transitions', add);
   const deadlines = listAt(def, 'deadlines', add);
@@ -84,6 +106,7 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       return;
     }
     const name = `state "${state.id}"`;
+    unknownFields(state, STATE_FIELDS, path, name);
     if (!KEBAB_ID.test(state.id)) add('SHAPE_INVALID', `${path}.id`, `${name} id must match ${KEBAB_ID}`);
     if (stateIds.has(state.id)) add('STATE_DUPLICATE', `${path}.id`, `${name} is defined more than once`);
     stateIds.add(state.id);
@@ -124,7 +147,7 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
           const at = `${path}.notifications[${j}]`;
           if (!isRecord(n) || !isNotificationType(n.type) || !isNonBlank(n.audience)) {
             add('NOTIFICATION_INVALID', at, `${name}: notification ${j} needs a known type (MayorInformed, ReporterMayBeInformed) and an audience`);
-          } else if (n.when !== undefined) {
+          } else if (unknownFields(n, NOTIFICATION_FIELDS, at, `${name}: notification ${j}`), n.when !== undefined) {
             const why = guardProblem(n.when, null);
             if (why) add('GUARD_INVALID', `${at}.when`, `${name}: notification ${n.type} ${why}`);
             else if ('fieldEquals' in (n.when as object)) {
@@ -159,6 +182,7 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       return;
     }
     const name = `transition "${t.name}"`;
+    unknownFields(t, TRANSITION_FIELDS, path, name);
     if (!KEBAB_ID.test(t.name)) add('SHAPE_INVALID', `${path}.name`, `${name} name must match ${KEBAB_ID}`);
     if (names.has(t.name)) add('TRANSITION_DUPLICATE', `${path}.name`, `${name} is defined more than once (names must be unique in the model)`);
     names.add(t.name);
@@ -193,6 +217,7 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       const bad = (why: string) => add('TRANSITION_REQUIREMENTS_INVALID', `${path}.requires`, `${name}: ${why}`);
       if (!isRecord(r)) bad('requires must be an object');
       else {
+        unknownFields(r, REQUIREMENT_FIELDS, `${path}.requires`, name);
         if (r.reason !== undefined && typeof r.reason !== 'boolean') bad('requires.reason must be true or false');
         if (r.reasonCategories !== undefined && !isNonEmptyTextList(r.reasonCategories)) {
           bad('requires.reasonCategories must be a non-empty list of texts');
@@ -223,6 +248,7 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       return;
     }
     const name = `deadline "${d.id}"`;
+    unknownFields(d, DEADLINE_FIELDS, path, name);
     if (deadlineIds.has(d.id)) add('DEADLINE_DUPLICATE', `${path}.id`, `${name} is defined more than once`);
     deadlineIds.add(d.id);
     if (typeof d.state !== 'string' || !stateIds.has(d.state)) {
