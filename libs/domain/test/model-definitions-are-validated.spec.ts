@@ -105,6 +105,12 @@ describe('each malformed model is reported with a problem that names the culprit
     ['an unknown field on a state', (d) => (d.states[0].regie = 'x'), 'FIELD_UNKNOWN', /state "a" has an unknown field "regie"/],
     ['an unknown field on a deadline', (d) => (d.deadlines[0].startsAt = 'case-opened'), 'FIELD_UNKNOWN', /deadline ".*" has an unknown field "startsAt"/],
     ['an unknown field on the model', (d) => (d.model = 'ave'), 'FIELD_UNKNOWN', /the model has an unknown field "model"/],
+    [
+      'a notification guarded by a relation no reporter has',
+      (d) => (d.states[1].notifications = [{ type: 'ReporterMayBeInformed', audience: 'melder', when: { reporterRelationIs: 'essentiële-naaste' } }]),
+      'GUARD_INVALID',
+      /reporterRelationIs "essentiële-naaste" is not a reporter relation/,
+    ],
   ])('%s', (_name, change, code, message) => {
     const problems = validateModelDefinition(broken(change));
     expect(codes(problems)).toContain(code);

@@ -42,6 +42,10 @@ describe('configuration is validated at start-up', () => {
     }
   });
 
+  it('trims the data folder as the token CLI does, so both find the same keys', () => {
+    expect(loadConfig({ SIGNAALROUTE_DATA_DIR: ' /var/lib/signaalroute ' }).SIGNAALROUTE_DATA_DIR).toBe('/var/lib/signaalroute');
+  });
+
   it('takes a process that never publishes when it shares a PostgreSQL database with one that does', () => {
     expect(loadConfig({ OUTBOX_RELAY_ENABLED: 'false', DATABASE_URL: 'postgres://u@h:5432/db' }).OUTBOX_RELAY_ENABLED).toBe(false);
   });

@@ -12,6 +12,7 @@ import {
   type TransitionRequirements,
 } from './model-definition.js';
 import { isModelRole } from './model-role.js';
+import { isReporterRelation, REPORTER_RELATIONS } from '../signals/reporter-relation.js';
 
 /** Stable codes of the problems {@link validateModelDefinition} reports. */
 export const MODEL_PROBLEMS = {
@@ -327,7 +328,8 @@ function guardProblem(guard: unknown, declaredFields: ReadonlySet<string> | null
   if (keys.length !== 1) return 'must have exactly one of fieldEquals, reporterRelationIs';
   const g = guard as Partial<Record<string, unknown>>;
   if ('reporterRelationIs' in g) {
-    return isNonBlank(g.reporterRelationIs) ? null : 'reporterRelationIs must be non-blank text';
+    // A relation no reporter can have (`essentiële-naaste`, a typo) would make the guard never hold, unnoticed.
+    return isReporterRelation(g.reporterRelationIs) ? null : `reporterRelationIs ${show(g.reporterRelationIs)} is not a reporter relation (${REPORTER_RELATIONS.join(', ')})`;
   }
   if ('fieldEquals' in g) {
     const fe = g.fieldEquals;

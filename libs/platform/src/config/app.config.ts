@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate, validateSync, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, validateSync, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
 import { MasterKeyConfigError, masterKeysFromConfig } from '#security';
 
 /** The previous master keys are checked with the current one, by the same rules the key provider applies. */
@@ -57,7 +57,8 @@ export class AppConfig {
   @IsOptional() @Transform(list) @Matches(/^[A-Za-z0-9.\-_]+:\d{1,5}$/, { each: true, message: 'KAFKA_BROKERS must be host:port[,host:port]' })
   KAFKA_BROKERS?: string[];
 
-  @IsOptional() @IsString()
+  /** Trimmed, as the token CLI reads it (`securityOptionsFromEnv`): both must find the same keys. */
+  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @MinLength(1)
   SIGNAALROUTE_DATA_DIR: string = './.signaalroute';
 
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
