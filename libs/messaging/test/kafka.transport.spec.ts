@@ -278,7 +278,10 @@ describe('KafkaTransport specifics', () => {
       const topic = `${namePrefix}-quiet`;
       await quiet.ensureTopics([{ topic, partitions: 1 }]);
       await quiet.publish(topic, [{ key: 'k', value: '1' }]);
-      expect(warnings).toEqual([]);
+      // What this is about: the warnings kafkajs gives for its configuration. A busy broker may also answer the
+      // producer's first metadata request for a topic it has just created with a transient error, which kafkajs logs
+      // and retries (seen once in CI under load); that is the broker's timing, not this configuration.
+      expect(warnings.filter((w) => !w.startsWith('error: Response Metadata('))).toEqual([]);
     } finally {
       await quiet.close();
     }
