@@ -8,12 +8,13 @@ import { insertRowsSql, recordDeadLetter, type Database, type TableRow } from '#
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import {
   APP_CONFIG,
+  assertStorableText,
   CLOCK,
   continueTrace,
   DATABASE,
   httpStatusForCode,
   LOGGER,
-  messageProcessingLines,
+  processingLogLines,
   PROCESSING_LOG_WRITER,
   processingLogRow,
   SUBJECT_PSEUDONYMIZER,
@@ -31,7 +32,6 @@ export const INBOUND_TOPICS = SIGNAL_SOURCES.map((s) => TOPICS.inbound(s));
 
 /** Processing log of Kafka intake: the same activity and purpose as the HTTP routes, one line per message. */
 const KAFKA_INTAKE_PROCESSING = { activity: INTAKE_PROCESSING.activity, purpose: INTAKE_PROCESSING.purpose, legalBasis: INTAKE_PROCESSING.legalBasis, subjectType: 'signal' };
-const PARENT_SPAN = /^00-[0-9a-f]{32}-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
 const sourceOf = (topic: string): SignalSource | undefined => SIGNAL_SOURCES.find((s) => TOPICS.inbound(s) === topic);
 
@@ -75,9 +75,8 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
     const startedAt = this.clock().toISOString();
     const header = message.headers.traceparent;
     const trace = continueTrace(header);
-    const parentSpanId = header ? (PARENT_SPAN.exec(header.trim())?.[1] ?? null) : null;
     const logLines = (subjectIds: readonly string[], status: number) =>
-      messageProcessingLines({ processing: KAFKA_INTAKE_PROCESSING, topic: message.topic, trace, parentSpanId, actor, subjectIds, status, startedAt, endedAt: this.clock().toISOString(), pseudonymizer: this.pseudonymizer });
+      processingLogLines({ processing: KAFKA_INTAKE_PROCESSING, trace, traceparent: header, actor, method: 'CONSUME', route: message.topic, status, startedAt, endedAt: this.clock().toISOString(), subjectIds, pseudonymizer: this.pseudonymizer });
     const lines = (subjectIds: readonly string[], status: number) => logLines(subjectIds, status).map(processingLogRow);
 
     let body: unknown;
@@ -96,6 +95,7 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
     // The line of a received signal commits in the signal's own statement; a resend's is written after it.
     const processingLog: InStatementProcessingLog = { rows: (subjectIds) => lines(subjectIds, 201), written: false };
     try {
+      assertStorableText(body);
       const receipt: SignalReceipt = await this.commands.execute(
         new ReceiveSignalCommand(source, body, actor, null, key, randomUUID(), trace.traceparent, processingLog, delivered),
       );

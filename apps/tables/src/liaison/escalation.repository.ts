@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, type EscalationState, type EscalationTier } from '#domain';
 import type { Database, SqlExecutor } from '#eventstore';
-import { DATABASE } from '#platform';
+import { DATABASE, isUuid } from '#platform';
 
 interface Row {
   escalation_id: string;
@@ -93,7 +93,7 @@ export class EscalationRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   async get(escalationId: string, municipalities: readonly string[], tx: SqlExecutor = this.db): Promise<StoredEscalation | null> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(escalationId)) return null; // not a uuid: no such escalation (a 404, not a database error)
+    if (!isUuid(escalationId)) return null; // not a uuid: no such escalation (a 404, not a database error)
     const r = await tx.query<Row>('SELECT * FROM liaison_escalations WHERE escalation_id = $1::uuid AND municipality = ANY($2::text[])', [escalationId, municipalities]);
     return r.rows[0] ? toStored(r.rows[0]) : null;
   }

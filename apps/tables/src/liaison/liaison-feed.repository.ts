@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '#domain';
 import type { Database } from '#eventstore';
-import { DATABASE } from '#platform';
+import { DATABASE, isUuid } from '#platform';
 
 /** Where a reader stands in the feed's commit order. */
 export interface FeedCursor {
@@ -67,8 +67,7 @@ export class LiaisonFeedRepository {
    * @throws DomainError `LIAISON.LAST_EVENT_ID_UNKNOWN` otherwise (nothing is streamed)
    */
   async cursorOf(eventId: string, municipalities: readonly string[]): Promise<FeedCursor> {
-    const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(eventId);
-    const r = valid
+    const r = isUuid(eventId)
       ? await this.db.query<{ transaction_id: string; seq: string }>(
           `SELECT CASE WHEN f.transaction_id < h.xmin THEN f.transaction_id::text ELSE (h.xmin::text::numeric - 1)::text END AS transaction_id,
                   CASE WHEN f.transaction_id < h.xmin THEN f.seq::text ELSE '9223372036854775807' END AS seq

@@ -3,6 +3,9 @@ import { Transform } from 'class-transformer';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `value` is a uuid (either case): checked before a `::uuid` cast, so a malformed id is a 404, not a 500. */
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
 /**
  * A uuid in its canonical form, lower case (RFC 9562: read in either case, written in lower case); anything else as
  * it is. Ids are stored and compared as text in several places (stream ids, key owners, JSON payloads, the
@@ -12,7 +15,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * an auditor's search by the lower-case id did not find.
  */
 export function canonicalUuid<T>(value: T): T {
-  return (typeof value === 'string' && UUID.test(value) ? value.toLowerCase() : value) as T;
+  return (isUuid(value) ? value.toLowerCase() : value) as T;
 }
 
 /** For a DTO field holding a uuid or a list of them: the value as `canonicalUuid` gives it (before validation). */

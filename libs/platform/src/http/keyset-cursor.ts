@@ -1,4 +1,5 @@
 import { DomainError } from '#domain';
+import { isUuid } from './canonical-uuid.js';
 
 /**
  * Opaque cursor for keyset pagination on (timestamp, uuid) — newest first lists. Clients pass back what they
@@ -11,7 +12,7 @@ export function encodeKeysetCursor(at: string, id: string): string {
 export function decodeKeysetCursor(cursor: string): [at: string, id: string] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && !Number.isNaN(Date.parse(String(v[0]))) && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(String(v[1]))) return [String(v[0]), String(v[1])];
+    if (Array.isArray(v) && v.length === 2 && !Number.isNaN(Date.parse(String(v[0]))) && isUuid(v[1])) return [String(v[0]), String(v[1])];
   } catch {
     // fall through
   }

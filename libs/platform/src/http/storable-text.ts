@@ -1,3 +1,4 @@
+import { DomainError } from '#domain';
 import type { FieldProblem } from './field-problem.js';
 
 /**
@@ -29,4 +30,13 @@ export function unstorableText(value: unknown, path = '', depth = 0): FieldProbl
 
 function problem(path: string): FieldProblem {
   return { path, constraints: ['storableText'], message: `${path} must not contain the NUL character or an unpaired UTF-16 surrogate` };
+}
+
+/**
+ * Refuses a parsed request or message holding text PostgreSQL cannot store: 400 `VALIDATION.FAILED` naming the
+ * fields. At the edges: every HTTP route (`StorableTextPipe`) and the Kafka intake.
+ */
+export function assertStorableText(value: unknown, path = ''): void {
+  const problems = unstorableText(value, path);
+  if (problems.length > 0) throw new DomainError('VALIDATION.FAILED', `The request has ${problems.length} invalid field(s)`, { errors: problems });
 }

@@ -2,7 +2,6 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { DomainError } from '#domain';
 import type { FieldProblem } from './field-problem.js';
-import { unstorableText } from './storable-text.js';
 
 export type { FieldProblem } from './field-problem.js';
 
@@ -17,16 +16,12 @@ function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
 }
 
 /**
- * Validates a plain body against a class-validator DTO at an edge (HTTP or Kafka): text PostgreSQL cannot
- * store refused (`unstorableText`), unknown fields refused, nested objects checked. Throws `VALIDATION.FAILED` listing field paths and rule names.
+ * Validates a plain body against a class-validator DTO at an edge (HTTP or Kafka): unknown fields refused, nested
+ * objects checked. Text PostgreSQL cannot store is refused before, at the edge (`assertStorableText`). Throws `VALIDATION.FAILED` listing field paths and rule names.
  */
 export function validateDto<T extends object>(cls: new () => T, plain: unknown): T {
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     throw new DomainError('VALIDATION.FAILED', 'The body must be a JSON object', { errors: [] });
-  }
-  const unstorable = unstorableText(plain);
-  if (unstorable.length > 0) {
-    throw new DomainError('VALIDATION.FAILED', `The body has ${unstorable.length} invalid field(s)`, { errors: unstorable });
   }
   const instance = plainToInstance(cls, plain, { enableImplicitConversion: false });
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, validationError: { target: false, value: false } });

@@ -6,4 +6,4 @@ export * from './processing-log.query.js';
 export * from './processing-log.tokens.js';
 export * from './processing-log.interceptor.js';
 export * from './break-glass-review.js';
-export * from './message-processing-log.js';
+export * from './processing-log-lines.js';

@@ -10,10 +10,10 @@ import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { LOGGER } from '../platform.tokens.js';
 import { processingOf, type ProcessesPersonalDataOptions, type ProcessingRequest } from './processes-personal-data.decorator.js';
 import { PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER } from './processing-log.tokens.js';
+import { processingLogLines } from './processing-log-lines.js';
 import { processingLogRow, type ProcessingLogLine, type ProcessingLogWriter } from './processing-log.writer.js';
 import type { SubjectPseudonymizer } from './subject-pseudonymizer.js';
 
-const TRACEPARENT = /^00-[0-9a-f]{32}-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
 type TracedRequest = ProcessingRequest & { traceId?: string; spanId?: string; principal?: Pick<Principal, 'subject' | 'role' | 'breakGlass'>; processingLog?: InStatementProcessingLog };
 
@@ -113,28 +113,19 @@ export class ProcessingLogInterceptor implements NestInterceptor {
 
   /** One line per data subject (or one without a subject), after the Logboek Dataverwerkingen. */
   private lines(spec: ProcessesPersonalDataOptions, request: TracedRequest, ids: readonly string[], status: number, startedAt: string): ProcessingLogLine[] {
-    const header = request.headers.traceparent;
-    const parent = typeof header === 'string' ? TRACEPARENT.exec(header.trim())?.[1] ?? null : null;
-    const route = request.routeOptions?.url ?? request.url.split('?')[0]!;
-    const base: Omit<ProcessingLogLine, 'dataSubjectRef'> = {
-      traceId: request.traceId ?? '0'.repeat(32),
-      spanId: request.spanId ?? '0'.repeat(16),
-      parentSpanId: parent,
-      operation: `${request.method} ${route}`,
-      processingActivity: spec.activity,
-      purpose: spec.purpose,
-      legalBasis: spec.legalBasis ?? null,
-      dataSubjectType: spec.subjectType,
-      actorId: request.principal?.subject ?? 'anonymous',
-      actorRole: request.principal?.role ?? 'none',
+    return processingLogLines({
+      processing: spec,
+      trace: { traceId: request.traceId ?? '0'.repeat(32), spanId: request.spanId ?? '0'.repeat(16) },
+      traceparent: request.headers.traceparent,
+      actor: { id: request.principal?.subject ?? 'anonymous', role: request.principal?.role ?? 'none' },
       method: request.method,
-      route,
-      statusCode: status,
-      outcome: status < 400 ? 'ok' : 'error',
+      route: request.routeOptions?.url ?? request.url.split('?')[0]!,
+      status,
       startedAt,
       endedAt: this.clock().toISOString(),
       breakGlass: request.principal?.breakGlass ?? null,
-    };
-    return ids.length === 0 ? [{ ...base, dataSubjectRef: null }] : ids.map((id) => ({ ...base, dataSubjectRef: this.pseudonymizer.ref(id) }));
+      subjectIds: ids,
+      pseudonymizer: this.pseudonymizer,
+    });
   }
 }
