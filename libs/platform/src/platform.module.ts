@@ -158,7 +158,11 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
           inject: [DATABASE, MESSAGE_TRANSPORT],
         },
         { provide: PROCESSING_LOG_WRITER, useFactory: (db: Database) => new ProcessingLogWriter(db), inject: [DATABASE] },
-        { provide: SUBJECT_PSEUDONYMIZER, useFactory: () => SubjectPseudonymizer.load(config.PROCESSING_LOG_KEY, config.SIGNAALROUTE_DATA_DIR) },
+        {
+          provide: SUBJECT_PSEUDONYMIZER,
+          useFactory: (keyring: Keyring) => SubjectPseudonymizer.load(keyring, config.PROCESSING_LOG_KEY, config.SIGNAALROUTE_DATA_DIR),
+          inject: [KEYRING],
+        },
         { provide: APP_INTERCEPTOR, useClass: ProcessingLogInterceptor },
       ],
       exports: [METRICS, ADMISSION, APP_CONFIG, MASTER_KEY_PROVIDER, KEYRING, BLIND_INDEX, PROJECTIONS, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, INBOX_PRUNER, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { rowTable, type Database, type SqlExecutor, type TableRow } from '#eventstore';
 import { BlindIndex, DataKeyWrapper, FieldDecryptionError, isSealedValue, openSealedValue, sealedKeyId, sealValue, type MasterKeys } from '#security';
 
@@ -30,6 +30,23 @@ export const keyOwner = {
 
 /** The blind-index key's row in `data_keys`: a system key, never destroyed, re-wrapped by rotation like any data key. */
 export const BLIND_INDEX_KEY = { keyId: '00000000-0000-4000-8000-000000000b1d', owner: 'system:blind-index', municipality: '*' } as const;
+
+/**
+ * The processing log's pseudonymisation key's row in `data_keys`: a system key like the blind-index key, so every
+ * process of a deployment pseudonymises a subject alike and rotation re-wraps it.
+ */
+export const PROCESSING_LOG_KEY_ROW = { keyId: '00000000-0000-4000-8000-00000000010c', owner: 'system:processing-log', municipality: '*' } as const;
+
+/** `PROCESSING_LOG_KEY` names another key than the one the deployment's processing log is pseudonymised with. */
+export class ProcessingLogKeyMismatchError extends Error {
+  constructor() {
+    super(
+      "PROCESSING_LOG_KEY is not the key this deployment's processing log is pseudonymised with (kept in data_keys since the first process started); " +
+        'set the same key on every process, or leave it unset to use the stored one',
+    );
+    this.name = 'ProcessingLogKeyMismatchError';
+  }
+}
 
 /**
  * Per-owner data keys under the master key, and the opening of sealed values for the API. Sealed values
@@ -192,6 +209,31 @@ export class Keyring {
     }
     const key = (await this.load([keyId], tx)).get(keyId);
     if (!key) throw new Error(`the blind-index key (data key ${keyId}) was destroyed; subjects can no longer be matched`);
+    return key;
+  }
+
+  /**
+   * The HMAC key of the processing log's subject references, one per deployment: kept in `data_keys`
+   * ({@link PROCESSING_LOG_KEY_ROW}) under the master key, so processes on other hosts (other data folders)
+   * reference a subject alike and an auditor's query by subject finds every line. The first process makes it:
+   * from `configured` (`PROCESSING_LOG_KEY`), else from `seed` (the key file older versions kept in the data
+   * folder, so lines already written stay findable), else at random; processes starting together agree (the
+   * first insert wins). A configured key must be the stored one.
+   * @throws ProcessingLogKeyMismatchError when `configured` differs from the stored key
+   */
+  async processingLogKey(configured: Buffer | undefined, seed: () => Promise<Buffer | undefined>, tx: SqlExecutor = this.db): Promise<Buffer> {
+    const { keyId, owner, municipality } = PROCESSING_LOG_KEY_ROW;
+    const exists = await tx.query('SELECT 1 FROM data_keys WHERE key_id = $1::uuid', [keyId]);
+    if (exists.rows.length === 0) {
+      const key = configured ?? (await seed()) ?? randomBytes(32);
+      await tx.query(
+        'INSERT INTO data_keys (key_id, owner, municipality, wrapped_key, master_key_id) VALUES ($1::uuid, $2, $3, $4, $5) ON CONFLICT (key_id) DO NOTHING',
+        [keyId, owner, municipality, this.wrapper.wrap(keyId, key), this.wrapper.currentMasterKeyId],
+      );
+    }
+    const key = (await this.load([keyId], tx)).get(keyId);
+    if (!key) throw new Error(`the processing-log key (data key ${keyId}) was destroyed; subject references can no longer be made`);
+    if (configured && !configured.equals(key)) throw new ProcessingLogKeyMismatchError();
     return key;
   }
 

@@ -1,13 +1,13 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { createHmac } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalUuid } from '../http/canonical-uuid.js';
+import type { Keyring } from '../keyring/keyring.js';
 
 /**
  * Pseudonymises data-subject ids for the processing log: HMAC-SHA256 under a secret key, so the log can be
- * searched by subject (hash the id the same way) without naming anyone. The key comes from
- * `PROCESSING_LOG_KEY` (hex, at least 32 bytes; every process of a deployment must share it) or, for the
- * embedded default, from `<data dir>/keys/processing-log.key`, created on first use.
+ * searched by subject (hash the id the same way) without naming anyone. One key per deployment, kept in
+ * `data_keys` under the master key (see {@link SubjectPseudonymizer.load}).
  */
 export class SubjectPseudonymizer {
   /** Recent references by subject id (a case or signal is read again and again): one HMAC per id, not per line. */
@@ -21,28 +21,23 @@ export class SubjectPseudonymizer {
     return new SubjectPseudonymizer(key);
   }
 
-  /** `PROCESSING_LOG_KEY` when given, else the key file in the data folder (created on first use). */
-  static async load(configuredHex: string | undefined, dataDir: string): Promise<SubjectPseudonymizer> {
-    if (configuredHex) return SubjectPseudonymizer.fromKey(Buffer.from(configuredHex, 'hex'));
-    const file = path.join(dataDir, 'keys', 'processing-log.key');
-    try {
-      return SubjectPseudonymizer.fromKey(Buffer.from((await readFile(file, 'utf8')).trim(), 'hex'));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    // Written whole to a temporary file and hard-linked into place (a link never overwrites): processes that
-    // start together (workers of one app) end up with one key, and none reads a half-written file.
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temp, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
-    try {
-      await link(temp, file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      await unlink(temp);
-    }
-    return SubjectPseudonymizer.fromKey(Buffer.from((await readFile(file, 'utf8')).trim(), 'hex'));
+  /**
+   * The deployment's key, kept in `data_keys` ({@link Keyring.processingLogKey}): `PROCESSING_LOG_KEY` when given
+   * (it must be the stored key once there is one), else the stored key; the first process of a deployment
+   * stores the configured key, or the key file an older version kept in `<data dir>/keys/processing-log.key`
+   * (so references already written stay findable), or a new random key.
+   */
+  static async load(keyring: Keyring, configuredHex: string | undefined, dataDir: string): Promise<SubjectPseudonymizer> {
+    const configured = configuredHex ? Buffer.from(configuredHex, 'hex') : undefined;
+    const legacyKeyFile = async (): Promise<Buffer | undefined> => {
+      try {
+        return Buffer.from((await readFile(path.join(dataDir, 'keys', 'processing-log.key'), 'utf8')).trim(), 'hex');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    };
+    return SubjectPseudonymizer.fromKey(await keyring.processingLogKey(configured, legacyKeyFile));
   }
 
   /** The pseudonymous reference of a subject id (hex); a uuid's in either case is its lower-case form's. */
