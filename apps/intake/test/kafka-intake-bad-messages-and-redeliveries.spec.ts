@@ -127,4 +127,23 @@ describe('a redelivered message stores nothing new', () => {
       operation: `CONSUME ${INBOUND_INTERN}`, data_subject_ref: pseudonymizer.ref(s!.id), actor_id: `kafka:${INBOUND_INTERN}`, status_code: 201, parent_span_id: 'cd'.repeat(8),
     })));
   });
+
+  it('gives one dead letter for a bad message delivered twice (its line in the processing log each time)', async () => {
+    const consumer = h.running.app.get(InboundSignalConsumer, { strict: false });
+    const key = `bad-twice-${tag()}`;
+    const traceId = '9a'.repeat(16);
+    const message: IncomingMessage = {
+      topic: INBOUND_MMA, partition: 0, offset: String(Date.now()), key, attempt: 1, publishedAt: Date.now(),
+      headers: { traceparent: `00-${traceId}-${'cd'.repeat(8)}-01` }, value: Buffer.from('{"kapot": '),
+    };
+    await consumer.handle(message);
+    await consumer.handle({ ...message, attempt: 2 });
+    // The dead letter's message for the topic is written with its row: one row, one message.
+    expect(await deadLetters(key)).toHaveLength(1);
+    expect(await h.query('SELECT status_code FROM processing_log WHERE trace_id = $1', [traceId])).toEqual([{ status_code: 400 }, { status_code: 400 }]);
+
+    // Another message with the same content is another dead letter.
+    await consumer.handle({ ...message, offset: String(Number(message.offset) + 1) });
+    expect(await deadLetters(key)).toHaveLength(2);
+  });
 });

@@ -30,6 +30,9 @@ import { INTAKE_PROCESSING } from './signal-stream.js';
 
 export const INBOUND_TOPICS = SIGNAL_SOURCES.map((s) => TOPICS.inbound(s));
 
+/** The inbox consumer whose rows mark the inbound messages already dead-lettered (by `topic:partition:offset:sha256`). */
+export const INBOUND_DEAD_LETTERS_CONSUMER = 'intake.inbound.dead-letters';
+
 /** Processing log of Kafka intake: the same activity and purpose as the HTTP routes, one line per message. */
 const KAFKA_INTAKE_PROCESSING = { activity: INTAKE_PROCESSING.activity, purpose: INTAKE_PROCESSING.purpose, legalBasis: INTAKE_PROCESSING.legalBasis, subjectType: 'signal' };
 
@@ -79,19 +82,20 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
       processingLogLines({ processing: KAFKA_INTAKE_PROCESSING, trace, traceparent: header, actor, method: 'CONSUME', route: message.topic, status, startedAt, endedAt: this.clock().toISOString(), subjectIds, pseudonymizer: this.pseudonymizer });
     const lines = (subjectIds: readonly string[], status: number) => logLines(subjectIds, status).map(processingLogRow);
 
+    // The message's own coordinates and content: a redelivery of it stores nothing new, valid or not.
+    const delivered = `${message.topic}:${message.partition}:${message.offset}:${createHash('sha256').update(message.value).digest('hex')}`;
     let body: unknown;
     try {
       body = JSON.parse(message.value.toString('utf8'));
     } catch {
       // A value that cannot be parsed cannot be checked for reporter fields either: keep nothing of it.
-      return this.deadLetter(message, 'HTTP.MALFORMED_JSON', 'The message value is not valid JSON', lines([], 400));
+      return this.deadLetter(message, delivered, 'HTTP.MALFORMED_JSON', 'The message value is not valid JSON', lines([], 400));
     }
     const key = message.headers['idempotency-key'] ?? null;
     if (key !== null && !isValidIdempotencyKey(key)) {
       const refused = invalidIdempotencyKey();
-      return this.deadLetter(message, refused.code, JSON.stringify({ message: refused.message, details: {} }), lines([], httpStatusForCode(refused.code)));
+      return this.deadLetter(message, delivered, refused.code, JSON.stringify({ message: refused.message, details: {} }), lines([], httpStatusForCode(refused.code)));
     }
-    const delivered = `${message.topic}:${message.partition}:${message.offset}:${createHash('sha256').update(message.value).digest('hex')}`;
     // The line of a received signal commits in the signal's own statement; a resend's is written after it.
     const processingLog: InStatementProcessingLog = { rows: (subjectIds) => lines(subjectIds, 201), written: false };
     try {
@@ -102,7 +106,7 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
       if (!processingLog.written) await this.processingLog.write(logLines([receipt.signalId], 201));
     } catch (error) {
       if (error instanceof DomainError) {
-        return this.deadLetter(message, error.code, JSON.stringify({ message: error.message, details: error.details ?? {} }), lines([], httpStatusForCode(error.code)));
+        return this.deadLetter(message, delivered, error.code, JSON.stringify({ message: error.message, details: error.details ?? {} }), lines([], httpStatusForCode(error.code)));
       }
       throw error;
     }
@@ -115,17 +119,22 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
    * data, and an MMA tip may hide a reporter under a name no check knows, while the dead-letter store is outside the
    * vault and out of reach of crypto-shredding. The sender still has the message.
    */
-  private async deadLetter(message: IncomingMessage, code: string, error: string, logRows: TableRow[]): Promise<void> {
+  private async deadLetter(message: IncomingMessage, delivered: string, code: string, error: string, logRows: TableRow[]): Promise<void> {
     const value = JSON.stringify({ redacted: true, reason: code });
     const headers = { 'dead-letter-origin': 'intake.inbound', 'dead-letter-topic': message.topic, 'dead-letter-partition': String(message.partition), 'dead-letter-offset': message.offset, 'dead-letter-code': code };
-    await this.db.transaction(async (tx) => {
+    const recorded = await this.db.transaction(async (tx) => {
+      const params: unknown[] = [];
+      await tx.query(insertRowsSql(logRows[0]!.table, logRows, (v) => `$${params.push(v)}`), params);
+      // A redelivery (the offset was not committed after the dead letter) is processing again, but not a new dead letter.
+      const claimed = await tx.query('INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [INBOUND_DEAD_LETTERS_CONSUMER, delivered]);
+      if (claimed.rows.length === 0) return false;
       await recordDeadLetter(tx, { origin: 'intake.inbound', topic: message.topic, key: message.key, value, headers, errorCode: code, error, attempts: message.attempt });
       await tx.query('INSERT INTO outbox (event_id, topic, message_key, message_value, headers) VALUES ($1, $2, $3, $4, $5)', [
         randomUUID(), TOPICS.deadLetter, message.key ?? message.topic, JSON.stringify({ code, error: JSON.parse(error.startsWith('{') ? error : JSON.stringify(error)), value: null }), JSON.stringify(headers),
       ]);
-      const params: unknown[] = [];
-      await tx.query(insertRowsSql(logRows[0]!.table, logRows, (v) => `$${params.push(v)}`), params);
+      return true;
     });
+    if (!recorded) return;
     this.logger.warn({ component: 'intake.inbound', topic: message.topic, partition: message.partition, offset: message.offset, code }, 'inbound signal dead-lettered');
   }
 }
