@@ -2,6 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ROUTER_SIGNALS_MIGRATIONS } from './signals/router-signals.migrations.js';
 import { SUBJECTS_MIGRATIONS } from './subjects/subjects.migrations.js';
 import { PRIVACY_MIGRATIONS } from './privacy/privacy.migrations.js';
+import { CreateCaseCommitGuard1764900002000 } from './cases/case-commit-guard.migration.js';
 
 /**
  * The router's own tables (the signals read model and subjects come with their own migrations):
@@ -61,4 +62,4 @@ export class AddCaseViewHeadHash1764200002000 implements MigrationInterface {
   }
 }
 
-export const ROUTER_MIGRATIONS: Function[] = [CreateRouterTables1764200001000, ...ROUTER_SIGNALS_MIGRATIONS, ...SUBJECTS_MIGRATIONS, AddCaseViewHeadHash1764200002000, ...PRIVACY_MIGRATIONS];
+export const ROUTER_MIGRATIONS: Function[] = [CreateRouterTables1764200001000, ...ROUTER_SIGNALS_MIGRATIONS, ...SUBJECTS_MIGRATIONS, AddCaseViewHeadHash1764200002000, ...PRIVACY_MIGRATIONS, CreateCaseCommitGuard1764900002000];

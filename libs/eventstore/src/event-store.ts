@@ -41,6 +41,13 @@ export interface AppendOptions {
    * the head's makes the statement fail (checked in SQL).
    */
   knownHeadHash?: string;
+  /**
+   * SQL expressions of type integer evaluated in the append's statement, each of which raises to refuse the
+   * append (e.g. a function that locks the rows a rule rests on and checks them, so a concurrent writer of those
+   * rows is waited for). Values are bound through `param`. A guard's error fails the whole statement; raise a
+   * data error (SQLSTATE class 23, with a constraint name) so a group commit refuses only the item it guards.
+   */
+  guards?: readonly ((param: (value: unknown) => string) => string)[];
 }
 
 export type Clock = () => Date;
@@ -271,7 +278,12 @@ export class EventStore {
         : headChecks.length === 1
           ? ` CROSS JOIN (SELECT events_assert_head(${param(headChecks[0]!.streamId)}, ${param(headChecks[0]!.version)}, ${param(headChecks[0]!.hash)}) AS ok) AS head_check`
           : ` CROSS JOIN (SELECT count(events_assert_head(h.stream_id, h.version, h.hash)) AS ok FROM unnest(${param(headChecks.map((h) => h.streamId))}::text[], ${param(headChecks.map((h) => h.version))}::int[], ${param(headChecks.map((h) => h.hash))}::text[]) AS h (stream_id, version, hash)) AS head_check`;
-    const inserted = await tx.query<{ id: string; position: string }>(`WITH ${ctes.join(',\n')} SELECT id, position::text AS position${check ? ', head_check.ok' : ''} FROM ev${check}`, params);
+    const guards = items.flatMap((item) => item.options.guards ?? []).map((guard) => `(${guard(param)})`);
+    const guarded = guards.length === 0 ? '' : ` CROSS JOIN (SELECT ${guards.join(' + ')} AS ok) AS guard_check`;
+    const inserted = await tx.query<{ id: string; position: string }>(
+      `WITH ${ctes.join(',\n')} SELECT id, position::text AS position${check ? ', head_check.ok' : ''}${guarded ? ', guard_check.ok AS guarded' : ''} FROM ev${check}${guarded}`,
+      params,
+    );
     const positions = new Map(inserted.rows.map((r) => [r.id, r.position]));
     return items.map((item) => item.envelopes.map((e) => ({ ...e, position: positions.get(e.id)! })));
   }

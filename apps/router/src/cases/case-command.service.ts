@@ -12,6 +12,7 @@ import { caseLinkRows } from '../signals/router-signal-case-links.js';
 import type { CaseCommandOptions, CaseCommandResult, CaseCommandRunner } from './case-command.port.js';
 import { CASE_PROCESSING_ACTIVITY, caseLegalBasis, caseStreamId, SPECIAL_CATEGORY_MODELS } from './case-processing.js';
 import { CaseCommitBatcher } from './case-commit.batcher.js';
+import { caseCommitGuard, caseCommitRefusal } from './case-commit-guard.js';
 import { caseNotFound } from './case-not-found.js';
 import { caseVersionConflict } from './case-version-conflict.js';
 import { CaseViewLoader } from './case-view.loader.js';
@@ -102,14 +103,18 @@ export class CaseCommandService implements CaseCommandRunner {
       ...sealed.keyRows,
       ...caseLinkRows(events),
     ];
+    // Signals put in the case, and its subject, are checked again in the statement (a dismissal or erasure in flight).
+    const guard = caseCommitGuard(events);
     try {
       await this.commits.commit({
         streamId: caseStreamId(caseId),
         expectedVersion: state.version,
         events: envelopes,
-        options: { topic: TOPICS.cases, knownHeadHash: stored?.headHash ?? undefined, rows },
+        options: { topic: TOPICS.cases, knownHeadHash: stored?.headHash ?? undefined, rows, guards: guard ? [guard] : [] },
       });
     } catch (error) {
+      const refused = caseCommitRefusal(error);
+      if (refused) throw refused;
       if (error instanceof VersionConflictError) {
         const actual = Number(error.details?.actualVersion ?? -1);
         throw caseVersionConflict(caseId, state.version, actual >= 0 ? actual : await this.cases.version(caseId));

@@ -21,6 +21,7 @@ import { ROUTER_SIGNALS } from '../signals/router-signals.module.js';
 import { signalNotFound } from '../signals/signal-not-found.js';
 import { signalStreamId } from '../signals/signal-stream.js';
 import { lockSubjectForLinking } from '../subjects/lock-subject-for-linking.js';
+import { lockSignalForDismissal } from './lock-signal-for-dismissal.js';
 import { SubjectsRepository } from '../subjects/subjects.repository.js';
 import { TRIAGE_PROCESSING } from './triage-processing.js';
 
@@ -87,6 +88,8 @@ export class SignalTriageService {
           // A link waits for an erasure of its subject in flight and is refused after it (the erasure, which
           // takes the same row lock, reads the links on the signals' streams: neither misses the other).
           if (command.type === 'LinkSignalToSubject') await lockSubjectForLinking(tx, command.subjectId);
+          // A dismissal and a case commit that puts the signal in a case wait for each other; the later one is refused.
+          if (command.type === 'DismissSignal') await lockSignalForDismissal(tx, signal.signalId);
           await this.store.appendIn(
             tx,
             stream,

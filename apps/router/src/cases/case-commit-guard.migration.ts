@@ -1,0 +1,46 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { CASE_COMMIT_GUARD } from './case-commit-guard.js';
+
+/**
+ * `case_commit_assert_allowed(signals, subject)`, evaluated in the statement of every case commit that puts
+ * signals in a case or names its subject (see `caseCommitGuard`). It locks the rows the rules rest on, so a
+ * dismissal or erasure in flight is waited for, and then checks the source of record with a fresh snapshot:
+ *  - no signal was dismissed (a `SignalDismissed` on its own stream, whether or not the router's read model,
+ *    fed over Kafka, shows it yet) — else `case_signals_not_dismissed`;
+ *  - neither the named subject nor a subject the signals are linked to was erased — else
+ *    `case_subjects_not_erased`.
+ * Both raise check_violation (23514) with that constraint name: a group commit refuses only the guarded command.
+ */
+export class CreateCaseCommitGuard1764900002000 implements MigrationInterface {
+  name = 'CreateCaseCommitGuard1764900002000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE FUNCTION ${CASE_COMMIT_GUARD.fn}(p_signals uuid[], p_subject uuid) RETURNS integer
+      LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE
+        erased boolean;
+      BEGIN
+        -- The dismissal locks the signal's row for update in its transaction: wait for it, then look.
+        PERFORM 1 FROM router_signals WHERE signal_id = ANY(p_signals) FOR SHARE;
+        IF EXISTS (SELECT 1 FROM unnest(p_signals) AS s (id)
+                    WHERE EXISTS (SELECT 1 FROM events WHERE stream_id = 'signal-' || s.id::text AND type = 'SignalDismissed')) THEN
+          RAISE EXCEPTION 'a signal put in the case was dismissed' USING ERRCODE = '23514', CONSTRAINT = '${CASE_COMMIT_GUARD.dismissed}';
+        END IF;
+        -- The erasure locks the subject's row for update in its transaction: wait for it, then look.
+        SELECT bool_or(l.erased_at IS NOT NULL) INTO erased FROM (
+          SELECT erased_at FROM subjects
+           WHERE subject_id = p_subject
+              OR subject_id IN (SELECT subject_id FROM router_signals WHERE signal_id = ANY(p_signals) AND subject_id IS NOT NULL)
+             FOR SHARE) AS l;
+        IF erased THEN
+          RAISE EXCEPTION 'the subject of the case was erased' USING ERRCODE = '23514', CONSTRAINT = '${CASE_COMMIT_GUARD.erased}';
+        END IF;
+        RETURN 1;
+      END $$`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP FUNCTION ${CASE_COMMIT_GUARD.fn}(uuid[], uuid)`);
+  }
+}

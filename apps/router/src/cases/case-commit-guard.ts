@@ -1,0 +1,41 @@
+import { DomainError, TRIAGE_ERRORS, type CaseEvent } from '#domain';
+import { sqlConstraint, type AppendOptions } from '#eventstore';
+
+/** The guard function of case commits and the constraint names it raises with (see the migration). */
+export const CASE_COMMIT_GUARD = {
+  fn: 'case_commit_assert_allowed',
+  dismissed: 'case_signals_not_dismissed',
+  erased: 'case_subjects_not_erased',
+} as const;
+
+/**
+ * The guard for a case commit whose events put signals in a case or name its subject (`CaseOpened`,
+ * `SignalAddedToCase`): the checks made on read models before deciding, made again in the commit's statement
+ * after locking what a concurrent dismissal or erasure locks. Null when the events do neither.
+ */
+export function caseCommitGuard(events: readonly CaseEvent[]): NonNullable<AppendOptions['guards']>[number] | null {
+  const signalIds = new Set<string>();
+  let subjectId: string | null = null;
+  for (const event of events) {
+    if (event.type === 'CaseOpened') {
+      event.signalIds.forEach((id) => signalIds.add(id));
+      subjectId = event.subjectId ?? null;
+    }
+    if (event.type === 'SignalAddedToCase') signalIds.add(event.signalId);
+  }
+  if (signalIds.size === 0 && subjectId === null) return null;
+  const signals = [...signalIds];
+  return (param) => `${CASE_COMMIT_GUARD.fn}(${param(signals)}::uuid[], ${param(subjectId)}::uuid)`;
+}
+
+/** The refusal a case commit's guard raised, as the API answers it; undefined for any other error. */
+export function caseCommitRefusal(error: unknown): DomainError | undefined {
+  const constraint = sqlConstraint(error);
+  if (constraint === CASE_COMMIT_GUARD.dismissed) {
+    return new DomainError(TRIAGE_ERRORS.ALREADY_DISMISSED, 'A signal was dismissed meanwhile: dismissed signals cannot be put in a case');
+  }
+  if (constraint === CASE_COMMIT_GUARD.erased) {
+    return new DomainError('PRIVACY.ERASED', "The subject's personal data was erased meanwhile: no case can be about it");
+  }
+  return undefined;
+}

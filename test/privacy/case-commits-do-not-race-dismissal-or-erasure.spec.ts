@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ALL_APPS } from '../../apps/signaalroute/src/all-apps.js';
+import { zorgmeldingPayload } from '../../apps/intake/test/support/intake-fixtures.js';
+import { startApp, waitFor, type AppHarness, type HarnessResponse } from '../support/app-harness.js';
+
+/**
+ * A case commit and a dismissal or erasure that happen at the same moment never both get their way. The rules
+ * are checked on read models before the commit (a dismissed signal is not put in a case; no case about an erased
+ * subject); these tests hold the race open on purpose: a second connection locks the signal's row of the router's
+ * read model, the case commit waits on it, and the dismissal or erasure is sent meanwhile. Real PostgreSQL and Kafka.
+ */
+
+let h: AppHarness;
+const home = `GM${String(1000 + Math.floor(Math.random() * 8000)).padStart(4, '0')}`;
+let intakeSystem: string;
+let coordinator: string;
+let admin: string;
+const tag = () => randomUUID().slice(0, 8);
+
+beforeAll(async () => {
+  h = await startApp({ apps: ALL_APPS });
+  intakeSystem = await h.token('intake-system', [home], { subject: 'connector' });
+  coordinator = await h.token('coordinator', [home], { subject: 'coordinator-race' });
+  admin = await h.token('admin', [home], { subject: 'admin-race' });
+}, 120_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function signal(): Promise<string> {
+  const res = await h.request('POST', '/v1/signals/zorgmelding', { token: intakeSystem, body: zorgmeldingPayload(home, undefined, { concern: `Zorgen ${tag()}` }) });
+  expect(res.status).toBe(201);
+  const signalId = res.body.signalId as string;
+  await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND source IS NOT NULL', [signalId])).length > 0, { what: 'signal in the router' });
+  return signalId;
+}
+
+async function subject(): Promise<string> {
+  const res = await h.request('POST', '/v1/subjects', { token: coordinator, body: { kind: 'person', municipality: home, name: `Kees Race ${tag()}`, birthDate: '1979-04-05' } });
+  expect(res.status).toBe(201);
+  return res.body.subjectId;
+}
+
+const waitingOnLocks = async () =>
+  Number((await h.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))[0]!.n);
+
+/**
+ * Runs `commit` while a second connection holds the lock of the signal's `router_signals` row, until the commit
+ * waits on it; then runs `meanwhile` (not awaited: it may wait too), releases the lock, and returns both answers.
+ */
+async function raced(signalId: string, commit: () => Promise<HarnessResponse>, meanwhile: () => Promise<HarnessResponse>): Promise<[HarnessResponse, HarnessResponse]> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+  const blocker = h.db.transaction(async (tx) => {
+    await tx.query('SELECT 1 FROM router_signals WHERE signal_id = $1::uuid FOR UPDATE', [signalId]);
+    locked();
+    await released;
+  });
+  await lockTaken;
+  const before = await waitingOnLocks();
+  const first = commit();
+  await waitFor(async () => (await waitingOnLocks()) > before, { what: 'the case commit waiting on the row lock' });
+  let secondAnswered = false;
+  const second = meanwhile().finally(() => (secondAnswered = true));
+  // The second request either waits on a lock too, or is answered.
+  await waitFor(async () => secondAnswered || (await waitingOnLocks()) > before + 1, { what: 'the second request' });
+  release();
+  await blocker;
+  return Promise.all([first, second]);
+}
+
+describe('a case commit racing a dismissal of its signal', () => {
+  it('opening a case and dismissing its signal: one of them is refused, never both done', async () => {
+    const signalId = await signal();
+    const [opened, dismissed] = await raced(
+      signalId,
+      () => h.request('POST', '/v1/cases', { token: coordinator, body: { model: 'ave', signalIds: [signalId] } }),
+      () => h.request('POST', `/v1/signals/${signalId}/dismissal`, { token: coordinator, body: { reason: 'Geen aanleiding, dubbele melding' } }),
+    );
+    const done = [opened.status === 201, dismissed.status === 200].filter(Boolean).length;
+    expect({ done, opened: [opened.status, opened.body.code], dismissed: [dismissed.status, dismissed.body.code] }).toMatchObject({ done: 1 });
+    expect(opened.status === 201 ? [dismissed.status, dismissed.body.code] : [opened.status, opened.body.code]).toEqual(
+      opened.status === 201 ? [409, 'SIGNAL.IN_CASE'] : [409, 'SIGNAL.ALREADY_DISMISSED'],
+    );
+    const stored = await h.query<{ type: string }>("SELECT type FROM events WHERE type IN ('CaseOpened', 'SignalDismissed') AND (stream_id = $1 OR payload->'signalIds' ? $2)", [`signal-${signalId}`, signalId]);
+    expect(stored).toHaveLength(1);
+  });
+
+  it('a dismissal the router read model has not seen yet still keeps the signal out of a case', async () => {
+    const signalId = await signal();
+    expect((await h.request('POST', `/v1/signals/${signalId}/dismissal`, { token: coordinator, body: { reason: 'Geen aanleiding, dubbele melding' } })).status).toBe(200);
+    await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND dismissed', [signalId])).length > 0, { what: 'the dismissal in the router' });
+    // As if the dismissal were still on its way over Kafka.
+    await h.query('UPDATE router_signals SET dismissed = false WHERE signal_id = $1', [signalId]);
+    const opened = await h.request('POST', '/v1/cases', { token: coordinator, body: { model: 'ave', signalIds: [signalId] } });
+    expect([opened.status, opened.body.code]).toEqual([409, 'SIGNAL.ALREADY_DISMISSED']);
+    expect(await h.query("SELECT 1 FROM events WHERE type = 'CaseOpened' AND payload->'signalIds' ? $1", [signalId])).toHaveLength(0);
+  });
+});
+
+describe('a case commit racing an erasure of its subject', () => {
+  it('opening a case about a subject while it is erased: the case is refused, or it is erased with the subject', async () => {
+    const subjectId = await subject();
+    const signalId = await signal();
+    const [opened, erased] = await raced(
+      signalId,
+      () => h.request('POST', '/v1/cases', { token: coordinator, body: { model: 'ave', signalIds: [signalId], subjectId } }),
+      () => h.request('POST', `/v1/subjects/${subjectId}/erasure`, { token: admin, body: { reason: 'Verzoek van betrokkene AVG art. 17' } }),
+    );
+    expect(erased.status).toBe(200);
+    if (opened.status === 201) {
+      // Committed first: the erasure saw the case and destroyed its key, so nothing new can be written into it.
+      const note = await h.request('POST', `/v1/cases/${opened.body.caseId}/notes`, { token: coordinator, body: { text: 'Nog een notitie', visibility: 'intern' } });
+      expect([note.status, note.body.code]).toEqual([410, 'PRIVACY.ERASED']);
+    } else {
+      expect([opened.status, opened.body.code]).toEqual([410, 'PRIVACY.ERASED']);
+      expect(await h.query("SELECT 1 FROM events WHERE type = 'CaseOpened' AND payload->'signalIds' ? $1", [signalId])).toHaveLength(0);
+    }
+  });
+
+  it('adding a signal linked to an erased subject to a case is refused: 410 PRIVACY.ERASED', async () => {
+    const subjectId = await subject();
+    const linkedSignal = await signal();
+    expect((await h.request('POST', `/v1/signals/${linkedSignal}/subject`, { token: coordinator, body: { subjectId } })).status).toBe(200);
+    await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND subject_id = $2', [linkedSignal, subjectId])).length > 0, { what: 'the link in the router' });
+    const other = await signal();
+    const opened = await h.request('POST', '/v1/cases', { token: coordinator, body: { model: 'ave', signalIds: [other] } });
+    expect(opened.status).toBe(201);
+    expect((await h.request('POST', `/v1/subjects/${subjectId}/erasure`, { token: admin, body: { reason: 'Verzoek van betrokkene AVG art. 17' } })).status).toBe(200);
+    const added = await h.request('POST', `/v1/cases/${opened.body.caseId}/signals`, { token: coordinator, body: { signalId: linkedSignal }, headers: { 'if-match': opened.headers.get('etag')! } });
+    expect([added.status, added.body.code]).toEqual([410, 'PRIVACY.ERASED']);
+  });
+});
