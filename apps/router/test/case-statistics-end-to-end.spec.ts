@@ -94,7 +94,8 @@ describe('GET /v1/statistics/cases', () => {
       open: '<5',
       accepted: 0,
       returned: 0,
-      byTable: [{ table: 'zvh-casusoverleg', total: '<5', open: '<5', accepted: 0, returned: 0 }],
+      rejected: 0,
+      byTable: [{ table: 'zvh-casusoverleg', total: '<5', open: '<5', accepted: 0, returned: 0, rejected: 0 }],
     });
     expect(res.body.pickup).toEqual({ model: 'ondermijning-intake', state: 'ontvangst', withinDeadline: '<5', afterDeadline: '<5', waiting: '<5' });
     expect(JSON.stringify(res.body)).not.toMatch(/Complexe casus/);

@@ -159,7 +159,7 @@ describe('bad referrals: a clear code, nothing shared', () => {
     expect(await h.countEvents()).toBe(before);
   });
 
-  it('a table that does not serve the municipality: refused at once, or rejected by the tables app and returned to the case', async () => {
+  it('a table that does not serve the municipality: refused at once, or rejected by the tables app and recorded in the case as rejected', async () => {
     const AMSTERDAM = 'GM0363';
     const amsterdam = await h.token('coordinator', [AMSTERDAM], { subject: 'coordinator-adam' });
     const res = await h.request('POST', '/v1/signals/mma', { token: amsterdam, body: mmaPayload(AMSTERDAM) });
@@ -179,8 +179,8 @@ describe('bad referrals: a clear code, nothing shared', () => {
     expect(envelopeOf(rejected!)).toMatchObject({ type: 'ReferralRejected', payload: { rejection: 'municipality-not-served' } });
     const returned = await waitFor(async () => {
       const c = await h.request('GET', `/v1/cases/${caseId}`, { token: amsterdam });
-      return c.body.referrals.find((r: { referralId: string; outcome?: string }) => r.referralId === referralId && r.outcome === 'returned');
-    }, { what: 'the rejected referral returned to the case' });
+      return c.body.referrals.find((r: { referralId: string; outcome?: string }) => r.referralId === referralId && r.outcome === 'rejected');
+    }, { what: 'the rejected referral in the case' });
     expect(returned).toBeDefined();
     expect(watcher.matching((m) => m.topic === 'signaalroute.tables.riec.v1' && m.key === `referral-${referralId}`)).toEqual([]);
     expect(await h.query('SELECT 1 FROM table_disclosures WHERE case_id = $1', [caseId])).toEqual([]);

@@ -26,7 +26,7 @@ describe('summarizeCaseStatistics', () => {
   it('counts AVE cases per phase, youth groups per step, referrals per table by answer, and pickup of undermining intakes', () => {
     const stats = summarizeCaseStatistics([
       row('ave', 'ave-2'),
-      row('ave', 'ave-3', { referrals: [{ table: 'zvh-casusoverleg', outcome: 'accepted' }, { table: 'zvh-casusoverleg' }] }),
+      row('ave', 'ave-3', { referrals: [{ table: 'zvh-casusoverleg', outcome: 'accepted' }, { table: 'zvh-casusoverleg' }, { table: 'zvh-casusoverleg', outcome: 'rejected' }] }),
       row('ave', 'afgesloten', { status: 'closed' }),
       row('7-stappenmodel', 'stap-2'),
       row('ondermijning-intake', 'ontvangst', { pickup: { dueAt: DUE, leftAt: null } }),
@@ -47,14 +47,16 @@ describe('summarizeCaseStatistics', () => {
       ],
     });
     expect(stats.byModel.find((m) => m.model === 'wvggz-verkennend-onderzoek')).toEqual({ model: 'wvggz-verkennend-onderzoek', total: 0, open: 0, closed: 0, byState: [] });
+    // A rejected referral never reached the table: neither open nor answered by it.
     expect(stats.referrals).toEqual({
-      total: 3,
+      total: 4,
       open: 1,
       accepted: 1,
       returned: 1,
+      rejected: 1,
       byTable: [
-        { table: 'riec', total: 1, open: 0, accepted: 0, returned: 1 },
-        { table: 'zvh-casusoverleg', total: 2, open: 1, accepted: 1, returned: 0 },
+        { table: 'riec', total: 1, open: 0, accepted: 0, returned: 1, rejected: 0 },
+        { table: 'zvh-casusoverleg', total: 3, open: 1, accepted: 1, returned: 0, rejected: 1 },
       ],
     });
     expect(stats.pickup).toEqual({ model: 'ondermijning-intake', state: 'ontvangst', withinDeadline: 1, afterDeadline: 1, waiting: 1 });
@@ -70,7 +72,7 @@ describe('summarizeCaseStatistics', () => {
         model: fc.constantFrom('ave', '7-stappenmodel', 'ondermijning-intake', 'eigen-model'),
         currentState: fc.constantFrom('a', 'b', 'c'),
         status: fc.constantFrom('open' as const, 'closed' as const),
-        referrals: fc.array(fc.record({ table: fc.constantFrom('riec', 'zvh-casusoverleg') }, { requiredKeys: ['table'] }), { maxLength: 3 }),
+        referrals: fc.array(fc.record({ table: fc.constantFrom('riec', 'zvh-casusoverleg'), outcome: fc.constantFrom('accepted' as const, 'returned' as const, 'rejected' as const) }, { requiredKeys: ['table'] }), { maxLength: 3 }),
         pickup: fc.option(fc.record({ dueAt: fc.constant(DUE), leftAt: fc.option(fc.constant('2026-03-05T10:00:00.000Z'), { nil: null }) }), { nil: null }),
       }),
       { maxLength: 40 },
@@ -83,7 +85,8 @@ describe('summarizeCaseStatistics', () => {
         expect(stats.byModel.reduce((n, m) => n + m.total, 0)).toBe(list.length);
         for (const m of stats.byModel) expect(m.byState.reduce((n, s) => n + s.total, 0)).toBe(m.total);
         expect(stats.referrals.byTable.reduce((n, t) => n + t.total, 0)).toBe(stats.referrals.total);
-        expect(stats.referrals.open + stats.referrals.accepted + stats.referrals.returned).toBe(stats.referrals.total);
+        expect(stats.referrals.open + stats.referrals.accepted + stats.referrals.returned + stats.referrals.rejected).toBe(stats.referrals.total);
+        expect(stats.referrals.rejected).toBe(list.flatMap((r) => r.referrals).filter((r) => r.outcome === 'rejected').length);
         const { withinDeadline, afterDeadline, waiting } = stats.pickup;
         expect(withinDeadline + afterDeadline + waiting).toBe(list.filter((r) => r.model === 'ondermijning-intake' && r.pickup !== null).length);
       }),

@@ -88,6 +88,19 @@ describe('ApplyReferralOutcome: a returned referral lets the case be referred ag
     expect(types(decideCase(refer, returned.state, ctx))).toEqual(['CaseReferred']);
   });
 
+  it('a referral the tables app rejected (it never reached the table) is recorded as rejected, not returned, and can be made again', () => {
+    const { ctx, state, referralId } = referredAve3();
+    const rejected = run(state, outcome(referralId, { outcome: 'rejected', reason: 'Tafel bedient deze gemeente niet', decidedBy: SYSTEM }), ctx);
+    expect(rejected.events).toEqual([
+      { type: 'CaseReferralReturned', caseId: 'case-1', referralId, table: 'zvh-casusoverleg', reason: 'Tafel bedient deze gemeente niet', rejected: true, decidedBy: SYSTEM, actor: SYSTEM, at: ctx.now.toISOString() },
+    ]);
+    const after = rejected.state as Extract<CaseState, { status: 'open' }>;
+    expect(after.referrals.find((r) => r.referralId === referralId)?.outcome).toBe('rejected');
+    // Redelivered: nothing new.
+    expect(decideCase(outcome(referralId, { outcome: 'rejected', reason: 'Tafel bedient deze gemeente niet', decidedBy: SYSTEM }), rejected.state, ctx)).toEqual([]);
+    expect(types(decideCase({ type: 'ReferToTable', table: 'zvh-casusoverleg', reason: 'Opnieuw', actor: COORDINATOR }, rejected.state, ctx))).toEqual(['CaseReferred']);
+  });
+
   it('does not change who holds regie', () => {
     const { ctx, state, referralId } = referredAve3();
     const returned = run(state, outcome(referralId, { outcome: 'returned', reason: 'Geen capaciteit' }), ctx).state as Extract<CaseState, { status: 'open' }>;

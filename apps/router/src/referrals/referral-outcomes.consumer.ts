@@ -22,7 +22,7 @@ export function referralOutcomeCommand(event: EventEnvelope): { caseId: string; 
     }
     case REFERRAL_EVENT_TYPES.rejected: {
       const p = event.payload as unknown as ReferralRejectedPayload;
-      return { caseId: p.caseId, command: { type: 'ApplyReferralOutcome', referralId: p.referralId, outcome: 'returned', reason: p.reason, decidedBy: { id: 'system:tables', role: 'system' }, actor: system } };
+      return { caseId: p.caseId, command: { type: 'ApplyReferralOutcome', referralId: p.referralId, outcome: 'rejected', reason: p.reason, decidedBy: { id: 'system:tables', role: 'system' }, actor: system } };
     }
     default:
       return null; // ReferralAcceptanceOverdue and others: information only

@@ -19,7 +19,7 @@ export class CaseStatisticsController {
     description:
       'Counts the cases opened in the period (Dutch calendar days, both ends included): per model, open and closed, and per current state ' +
       '(for `ave` the escalations per AVE phase, for `7-stappenmodel` the youth groups per step); the referrals of those cases per table by ' +
-      "the table's answer (open, accepted, returned); and for `ondermijning-intake` how many cases left `ontvangst` within the pickup " +
+      "the table's answer (open, accepted, returned; rejected: refused by the tables app before the table saw it); and for `ondermijning-intake` how many cases left `ontvangst` within the pickup " +
       'deadline, after it, or are still waiting. Small-number protection: every count from 1 to 4 is reported as the string "<5" ' +
       '(0 and 5 or more as numbers), and no percentages are given, since small numbers make them misleading.',
   })

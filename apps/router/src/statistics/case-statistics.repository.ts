@@ -7,7 +7,7 @@ interface Row {
   model_id: string;
   current_state: string;
   status: 'open' | 'closed';
-  referrals: { table: string; outcome: 'accepted' | 'returned' | null }[] | string;
+  referrals: { table: string; outcome: 'accepted' | 'returned' | 'rejected' | null }[] | string;
   due_at: string | null;
   left_at: string | null;
 }
@@ -51,7 +51,7 @@ export class CaseStatisticsRepository {
       model: row.model_id,
       currentState: row.current_state,
       status: row.status,
-      referrals: (typeof row.referrals === 'string' ? JSON.parse(row.referrals) : row.referrals).map((ref: { table: string; outcome: 'accepted' | 'returned' | null }) =>
+      referrals: (typeof row.referrals === 'string' ? JSON.parse(row.referrals) : row.referrals).map((ref: { table: string; outcome: 'accepted' | 'returned' | 'rejected' | null }) =>
         ref.outcome ? { table: ref.table, outcome: ref.outcome } : { table: ref.table },
       ),
       pickup: row.due_at === null ? null : { dueAt: row.due_at, leftAt: row.left_at },

@@ -100,10 +100,11 @@ export interface RecordDeadlineBreachedCommand extends CaseCommandBase {
 export interface ApplyReferralOutcomeCommand extends CaseCommandBase {
   type: 'ApplyReferralOutcome';
   referralId: string;
-  outcome: 'accepted' | 'returned';
+  /** `rejected`: the tables app's `ReferralRejected` (the referral never reached the table). */
+  outcome: 'accepted' | 'returned' | 'rejected';
   /** Accepted only: what the table takes over, per its configuration (`{ procesregie: 'zvh' }`). */
   responsibilities?: Responsibilities;
-  /** Returned only: why (required). */
+  /** Returned or rejected only: why (required). */
   reason?: string;
   /** The table member who decided (the command's `actor` is whoever applies it, usually `system`). */
   decidedBy: CaseActor;

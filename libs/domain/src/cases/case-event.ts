@@ -200,6 +200,8 @@ export interface CaseReferralReturned {
   referralId: string;
   table: string;
   reason: string;
+  /** The tables app rejected the referral before it reached the table: not the table's answer (absent otherwise). */
+  rejected?: true;
   decidedBy: CaseActor;
   actor: CaseActor;
   at: string;

@@ -61,8 +61,12 @@ export interface CaseReferral {
   at: string;
   /** `stateEnteredAtVersion` at the time: tells repeated referrals within one stay in a state apart. */
   stateVisit: number;
-  /** Set once the table decided (absent while it has not): a returned referral may be made again. */
-  outcome?: 'accepted' | 'returned';
+  /**
+   * Set once the table decided (absent while it has not): a returned referral may be made again. `rejected`: the
+   * tables app refused it before it reached the table (e.g. the table does not serve the municipality); it may be
+   * made again too.
+   */
+  outcome?: 'accepted' | 'returned' | 'rejected';
 }
 
 /** What an open or closed case knows. Rebuilt from events by `evolveCase`; JSON-safe (no Dates). */

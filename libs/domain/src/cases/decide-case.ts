@@ -415,7 +415,7 @@ function referToTable(command: ReferToTableCommand, state: OpenCaseState, ctx: C
     }
   }
   // A referral the table returned does not count: the case may go to it again.
-  const already = state.referrals.some((r) => r.table === table && r.stateVisit === state.stateEnteredAtVersion && r.outcome !== 'returned');
+  const already = state.referrals.some((r) => r.table === table && r.stateVisit === state.stateEnteredAtVersion && r.outcome !== 'returned' && r.outcome !== 'rejected');
   if (already) return [];
   const reason = requireReason(command.reason);
   return [
@@ -436,7 +436,7 @@ function applyReferralOutcome(command: ApplyReferralOutcomeCommand, state: OpenC
   const referralId = requireText('referralId', command.referralId);
   const referral = state.referrals.find((r) => r.referralId === referralId);
   if (!referral) throw new DomainError(CASE_ERRORS.REFERRAL_NOT_FOUND, `the case has no referral ${referralId}`, { referralId });
-  if (command.outcome !== 'accepted' && command.outcome !== 'returned') fieldInvalid('outcome', 'must be accepted or returned');
+  if (command.outcome !== 'accepted' && command.outcome !== 'returned' && command.outcome !== 'rejected') fieldInvalid('outcome', 'must be accepted, returned or rejected');
   if (typeof command.decidedBy !== 'object' || command.decidedBy === null) fieldInvalid('decidedBy', 'must name who decided');
   if (!isModelRole(command.decidedBy.role)) fieldInvalid('decidedBy.role', 'is not a known role');
   const decidedBy = { id: requireText('decidedBy.id', command.decidedBy.id), role: command.decidedBy.role };
@@ -450,9 +450,10 @@ function applyReferralOutcome(command: ApplyReferralOutcomeCommand, state: OpenC
   }
   const at = ctx.now.toISOString();
   const actor = { ...command.actor };
-  if (command.outcome === 'returned') {
+  if (command.outcome === 'returned' || command.outcome === 'rejected') {
     const reason = requireReason(command.reason);
-    return [{ type: 'CaseReferralReturned', caseId: state.caseId, referralId, table: referral.table, reason, decidedBy, actor, at }];
+    const rejected = command.outcome === 'rejected' ? { rejected: true as const } : {};
+    return [{ type: 'CaseReferralReturned', caseId: state.caseId, referralId, table: referral.table, reason, ...rejected, decidedBy, actor, at }];
   }
   const given = command.responsibilities ?? {};
   if (typeof given !== 'object' || given === null || Array.isArray(given)) fieldInvalid('responsibilities', 'must be an object');

@@ -138,7 +138,7 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
     case 'CaseReferralAccepted':
     case 'CaseReferralReturned': {
       const open = requireOpen(state, event);
-      const outcome = event.type === 'CaseReferralAccepted' ? 'accepted' : 'returned';
+      const outcome = event.type === 'CaseReferralAccepted' ? 'accepted' : event.rejected ? 'rejected' : 'returned';
       if (!open.referrals.some((r) => r.referralId === event.referralId)) {
         throw new RangeError(`${event.type}: case ${open.caseId} has no referral ${event.referralId}`);
       }

@@ -8,7 +8,7 @@ export interface CaseStatisticsRow {
   currentState: string;
   status: 'open' | 'closed';
   /** The case's referrals: the table and the table's answer (absent while it has not answered). */
-  referrals: { table: string; outcome?: 'accepted' | 'returned' }[];
+  referrals: { table: string; outcome?: 'accepted' | 'returned' | 'rejected' }[];
   /** The pickup deadline (cases of `PICKUP_TERM.model` only; null when the case has none). */
   pickup: PickupDeadline | null;
 }
@@ -24,6 +24,8 @@ export interface ReferralCounts<C> {
   open: C;
   accepted: C;
   returned: C;
+  /** Refused by the tables app before the table saw them (neither open nor answered by the table). */
+  rejected: C;
 }
 
 /** Case figures for a council report (DOMAIN.md §7), with `C` the type of a count. */
@@ -47,7 +49,8 @@ function countCases(rows: readonly CaseStatisticsRow[]): CaseCounts<number> {
 function countReferrals(referrals: readonly CaseStatisticsRow['referrals'][number][]): ReferralCounts<number> {
   const accepted = referrals.filter((r) => r.outcome === 'accepted').length;
   const returned = referrals.filter((r) => r.outcome === 'returned').length;
-  return { total: referrals.length, open: referrals.length - accepted - returned, accepted, returned };
+  const rejected = referrals.filter((r) => r.outcome === 'rejected').length;
+  return { total: referrals.length, open: referrals.length - accepted - returned - rejected, accepted, returned, rejected };
 }
 
 /**
