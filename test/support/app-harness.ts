@@ -176,7 +176,7 @@ export function tokenIssuer(dataDir: string) {
  * Nest's package loader then calls process.exit. A stub plugin in Nest's package cache keeps the app
  * starting; tests only miss the /docs assets (the OpenAPI JSON is still served).
  */
-async function stubSwaggerUiAssetsUnderJest(): Promise<void> {
+export async function stubSwaggerUiAssetsUnderJest(): Promise<void> {
   const { loadPackage } = await import('@nestjs/common/utils/load-package.util.js');
   await loadPackage('@fastify/static', 'SwaggerModule', async () => ({ default: async () => undefined }));
 }

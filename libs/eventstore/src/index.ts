@@ -34,3 +34,4 @@ export * from './projections/projection-replayer.js';
 export * from './outbox/relay-leadership.js';
 export * from './outbox/postgres-relay-leadership.js';
 export * from './database/embedded-folder-lock.js';
+export * from './transport-log/embedded-message-store.js';

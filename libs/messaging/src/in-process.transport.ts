@@ -1,3 +1,4 @@
+import type { InProcessMessageStore, StoredInProcessMessage } from './in-process-message-store.port.js';
 import { resolveMaxBatchSize } from './max-batch-size.validator.js';
 import { partitionForKey } from './murmur2.partitioner.js';
 import { silentTransportLogger, type TransportLogger } from './transport-logger.port.js';
@@ -32,6 +33,14 @@ export interface InProcessTransportOptions {
   /** Backoff before a failed message is redelivered: initial × multiplier^(failures−1), capped. */
   redelivery?: { initialBackoffMs?: number; maxBackoffMs?: number; multiplier?: number };
   logger?: TransportLogger;
+  /**
+   * Keeps the log and the groups' offsets, so that what was published and not yet consumed survives the process
+   * (the embedded default: its database). A publish resolves once its messages are stored; committed offsets and
+   * retention are saved every `storeFlushMs` and on close (a crash in between redelivers, at least once).
+   */
+  store?: InProcessMessageStore;
+  /** How often committed offsets are saved to the store, in ms. Default 200. */
+  storeFlushMs?: number;
 }
 
 interface StoredMessage {
@@ -60,8 +69,8 @@ type Delivery =
  * Batch subscribers get up to `maxBatchSize` queued messages of one partition per call.
  *
  * Differences from Kafka worth knowing: partitions of one group are delivered concurrently (a
- * failing message only holds back its own partition), nothing survives the process, and
- * `publish`/`subscribe` on a topic that `ensureTopics` did not create throw (auto-create off).
+ * failing message only holds back its own partition), nothing survives the process unless a `store` keeps
+ * it, and `publish`/`subscribe` on a topic that `ensureTopics` did not create throw (auto-create off).
  */
 export class InProcessTransport implements MessageTransport {
   readonly kind = 'in-process' as const;
@@ -72,6 +81,14 @@ export class InProcessTransport implements MessageTransport {
   private readonly retention: PartitionRetention;
   private readonly backoff: Backoff;
   private readonly logger: TransportLogger;
+  private readonly store: InProcessMessageStore | undefined;
+  private readonly storeFlushMs: number;
+  /** Publications to the store, one after another: each takes the offsets after the one before. */
+  private publishing: Promise<void> = Promise.resolve();
+  private readonly unsavedCommits = new Map<string, { groupId: string; topic: string; partition: number; nextOffset: number }>();
+  private readonly unsavedStarts = new Map<string, { topic: string; partition: number; startOffset: number }>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(options: InProcessTransportOptions = {}) {
@@ -87,14 +104,22 @@ export class InProcessTransport implements MessageTransport {
       multiplier: options.redelivery?.multiplier ?? 2,
     };
     this.logger = options.logger ?? silentTransportLogger;
+    this.store = options.store;
+    this.storeFlushMs = positiveInteger(options.storeFlushMs ?? 200, 'storeFlushMs');
   }
 
   async ensureTopics(specs: TopicSpec[]): Promise<void> {
     this.assertOpen();
     for (const spec of specs) {
       if (this.topics.has(spec.topic)) continue;
-      const partitions = positiveInteger(spec.partitions || this.partitionsDefault, `partitions of ${spec.topic}`);
-      this.topics.set(spec.topic, new TopicLog(spec.topic, partitions, this.retention));
+      let partitions = positiveInteger(spec.partitions || this.partitionsDefault, `partitions of ${spec.topic}`);
+      const kept = this.store ? await this.store.load(spec.topic) : [];
+      if (this.topics.has(spec.topic)) continue;
+      for (const message of kept) partitions = Math.max(partitions, message.partition + 1);
+      const log = new TopicLog(spec.topic, partitions, this.retention, (partition, startOffset) => this.retained(spec.topic, partition, startOffset));
+      for (const message of kept) log.partitions[message.partition]!.restore(message);
+      for (const partition of log.partitions) partition.dropExpired();
+      this.topics.set(spec.topic, log);
     }
   }
 
@@ -112,9 +137,25 @@ export class InProcessTransport implements MessageTransport {
     for (const message of prepared) {
       if (typeof message.key !== 'string') throw new Error(`Message key must be a string (topic "${topic}")`);
     }
-    for (const message of prepared) {
-      log.partitions[partitionForKey(message.key, log.partitions.length)].append(message);
+    const store = this.store;
+    if (!store) {
+      for (const message of prepared) log.partitions[partitionForKey(message.key, log.partitions.length)]!.append(message);
+      return;
     }
+    // Stored first, then delivered: a consumer never sees a message that a crash could take back.
+    const publication = this.publishing.then(async () => {
+      const next = new Map<number, number>();
+      const stored: StoredInProcessMessage[] = prepared.map((message) => {
+        const partition = partitionForKey(message.key, log.partitions.length);
+        const offset = next.get(partition) ?? log.partitions[partition]!.endOffset;
+        next.set(partition, offset + 1);
+        return { partition, offset, ...message };
+      });
+      await store.append(topic, stored);
+      for (const message of stored) log.partitions[message.partition]!.append(message);
+    });
+    this.publishing = publication.catch(() => undefined);
+    return publication;
   }
 
   async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
@@ -140,19 +181,66 @@ export class InProcessTransport implements MessageTransport {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.groups.values()].map((group) => group.close()));
+    await this.publishing;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    await this.flush();
   }
 
-  private join(options: SubscribeOptions, delivery: Delivery): Subscription {
+  private async join(options: SubscribeOptions, delivery: Delivery): Promise<Subscription> {
     this.assertOpen();
     if (options.topics.length === 0) throw new Error('subscribe needs at least one topic');
     const logs = options.topics.map((topic) => this.requireTopic(topic));
+    // A group's offsets as it committed them before the process stopped (the store's), for the topics it has none of yet.
+    const committed = new Map<string, Map<number, number>>();
+    if (this.store) {
+      for (const log of logs) {
+        if (!this.groups.get(options.groupId)?.hasOffsets(log.name)) committed.set(log.name, await this.store.committedOffsets(options.groupId, log.name));
+      }
+      this.assertOpen();
+    }
     let group = this.groups.get(options.groupId);
     if (!group) {
-      group = new ConsumerGroup(options.groupId, this.backoff, this.logger);
+      group = new ConsumerGroup(options.groupId, this.backoff, this.logger, (topic, partition, nextOffset) => this.committed(options.groupId, topic, partition, nextOffset));
       this.groups.set(options.groupId, group);
     }
-    const member = group.join(logs, options.fromBeginning ?? true, delivery);
+    const member = group.join(logs, options.fromBeginning ?? true, delivery, committed);
     return { stop: () => member.stop() };
+  }
+
+  private committed(groupId: string, topic: string, partition: number, nextOffset: number): void {
+    if (!this.store) return;
+    this.unsavedCommits.set(`${groupId}\u0000${topic}\u0000${partition}`, { groupId, topic, partition, nextOffset });
+    this.scheduleFlush();
+  }
+
+  private retained(topic: string, partition: number, startOffset: number): void {
+    if (!this.store) return;
+    this.unsavedStarts.set(`${topic}\u0000${partition}`, { topic, partition, startOffset });
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.closed) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flush();
+    }, this.storeFlushMs);
+    this.flushTimer.unref();
+  }
+
+  /** Saves the offsets committed and the retention moved since the last save; a failed save is logged (redelivery covers it). */
+  private flush(): Promise<void> {
+    const store = this.store;
+    if (!store || (this.unsavedCommits.size === 0 && this.unsavedStarts.size === 0)) return this.saving;
+    const commits = [...this.unsavedCommits.values()];
+    const starts = [...this.unsavedStarts.values()];
+    this.unsavedCommits.clear();
+    this.unsavedStarts.clear();
+    this.saving = this.saving
+      .then(() => store.save(commits, starts))
+      .catch((error: unknown) => this.logger('warn', 'Saving consumer offsets failed; messages after the last saved offset are delivered again after a restart', { error }));
+    return this.saving;
   }
 
   private requireTopic(topic: string): TopicLog {
@@ -187,8 +275,9 @@ class TopicLog {
     readonly name: string,
     partitionCount: number,
     retention: PartitionRetention,
+    onRetained?: (partition: number, startOffset: number) => void,
   ) {
-    this.partitions = Array.from({ length: partitionCount }, () => new PartitionLog(retention));
+    this.partitions = Array.from({ length: partitionCount }, (_, partition) => new PartitionLog(retention, onRetained && ((startOffset) => onRetained(partition, startOffset))));
   }
 }
 
@@ -198,7 +287,10 @@ class PartitionLog {
   startOffset = 0;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly retention: PartitionRetention) {}
+  constructor(
+    private readonly retention: PartitionRetention,
+    private readonly onRetained?: (startOffset: number) => void,
+  ) {}
 
   /** Offset the next appended message gets. */
   get endOffset(): number {
@@ -207,6 +299,15 @@ class PartitionLog {
 
   get(offset: number): StoredMessage | undefined {
     return this.messages[offset - this.startOffset];
+  }
+
+  /** Puts back a message the store kept (in offset order); a gap starts the partition anew at it. */
+  restore(message: StoredInProcessMessage): void {
+    if (message.offset !== this.endOffset || this.messages.length === 0) {
+      this.messages.length = 0;
+      this.startOffset = message.offset;
+    }
+    this.messages.push({ offset: message.offset, key: message.key, value: message.value, headers: message.headers, publishedAt: message.publishedAt });
   }
 
   append(message: Omit<StoredMessage, 'offset'>): void {
@@ -229,6 +330,7 @@ class PartitionLog {
   private drop(count: number): void {
     this.messages.splice(0, count);
     this.startOffset += count;
+    this.onRetained?.(this.startOffset);
   }
 
   onAppend(listener: () => void): () => void {
@@ -250,16 +352,27 @@ class ConsumerGroup {
     readonly id: string,
     private readonly backoff: Backoff,
     private readonly logger: TransportLogger,
+    private readonly onCommit?: (topic: string, partition: number, nextOffset: number) => void,
   ) {}
 
-  join(logs: TopicLog[], fromBeginning: boolean, delivery: Delivery): GroupMember {
+  hasOffsets(topic: string): boolean {
+    return this.offsets.has(topic);
+  }
+
+  /** `committed`: offsets the group committed in an earlier process (from the store), per topic and partition. */
+  join(logs: TopicLog[], fromBeginning: boolean, delivery: Delivery, committed: ReadonlyMap<string, ReadonlyMap<number, number>> = new Map()): GroupMember {
     for (const log of logs) {
       if (!this.offsets.has(log.name)) {
         // No committed offset yet: start at the oldest retained message or at the end, like auto.offset.reset.
         for (const p of log.partitions) p.dropExpired();
+        const before = committed.get(log.name);
         this.offsets.set(
           log.name,
-          log.partitions.map((p) => (fromBeginning ? p.startOffset : p.endOffset)),
+          log.partitions.map((p, partition) => {
+            const offset = before?.get(partition);
+            if (offset === undefined) return fromBeginning ? p.startOffset : p.endOffset;
+            return Math.min(offset, p.endOffset);
+          }),
         );
       }
     }
@@ -290,6 +403,7 @@ class ConsumerGroup {
   /** Marks `firstOffset..lastOffset` handled: the group continues after `lastOffset`. */
   commit(topic: string, partition: number, lastOffset: number, firstOffset = lastOffset): void {
     this.offsets.get(topic)![partition] = lastOffset + 1;
+    this.onCommit?.(topic, partition, lastOffset + 1);
     if (this.failures.size === 0) return;
     for (let offset = firstOffset; offset <= lastOffset; offset++) this.failures.delete(`${topic}/${partition}/${offset}`);
   }

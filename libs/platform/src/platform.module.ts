@@ -2,7 +2,7 @@ import { Global, Inject, Module, type DynamicModule, type OnApplicationBootstrap
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { TOPICS } from '#contracts';
-import { EventStore, OutboxRelay, PostgresRelayLeadership, SOLE_RELAY, TypeOrmDatabase, type Database, type ProjectionDefinition } from '#eventstore';
+import { EmbeddedMessageStore, EventStore, OutboxRelay, PostgresRelayLeadership, SOLE_RELAY, TypeOrmDatabase, type Database, type ProjectionDefinition } from '#eventstore';
 import { createTransport, MESSAGE_TRANSPORT, PrefixedTransport, type MessageTransport, type TopicSpec } from '#messaging';
 import { BlindIndex, masterKeyProviderFor, type MasterKeyProvider } from '#security';
 import { AdmissionControl } from './admission/admission-control.js';
@@ -103,18 +103,21 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
         { provide: OUTBOX_GAUGES, useFactory: (db: Database) => registerOutboxGauges(metrics, db), inject: [DATABASE] },
         {
           provide: MESSAGE_TRANSPORT,
-          useFactory: async () => {
+          useFactory: async (db: Database) => {
             const transport = createTransport({
               kafkaBrokers: config.KAFKA_BROKERS,
               clientId: config.KAFKA_CLIENT_ID,
               consumerConcurrency: config.KAFKA_CONSUMER_CONCURRENCY,
               commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
               logger: (level, message, extra) => logger[level]({ component: 'transport', ...extra }, message),
+              // Without Kafka, messages and offsets are kept in the database: published and not yet consumed survives a stop.
+              inProcessStore: new EmbeddedMessageStore(db),
             });
             const namespaced = config.KAFKA_TOPIC_PREFIX ? new PrefixedTransport(transport, config.KAFKA_TOPIC_PREFIX) : transport;
             await namespaced.ensureTopics(topics);
             return new MeteredTransport(namespaced, metrics);
           },
+          inject: [DATABASE],
         },
         {
           provide: OUTBOX_RELAY,

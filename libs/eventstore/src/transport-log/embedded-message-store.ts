@@ -1,0 +1,78 @@
+import type { InProcessMessageStore, StoredInProcessMessage } from '#messaging';
+import type { Database } from '../database/sql-executor.js';
+
+/**
+ * The in-process transport's store in the product's own database (`transport_messages`,
+ * `transport_group_offsets`): the embedded default keeps what was published and not yet consumed across a stop
+ * or a crash, as Kafka would. Values are kept as bytes (base64 on the wire, so PGlite and `pg` bind them alike).
+ */
+export class EmbeddedMessageStore implements InProcessMessageStore {
+  constructor(private readonly db: Database) {}
+
+  async load(topic: string): Promise<StoredInProcessMessage[]> {
+    const r = await this.db.query<{ partition: number; offset: string; message_key: string; value: string; headers: Record<string, string> | string; published_at: string }>(
+      `SELECT partition, "offset"::text AS offset, message_key, encode(value, 'base64') AS value, headers, (extract(epoch FROM published_at) * 1000)::bigint::text AS published_at
+         FROM transport_messages WHERE topic = $1 ORDER BY partition, "offset"`,
+      [topic],
+    );
+    return r.rows.map((row) => ({
+      partition: row.partition,
+      offset: Number(row.offset),
+      key: row.message_key,
+      value: Buffer.from(row.value, 'base64'),
+      headers: typeof row.headers === 'string' ? (JSON.parse(row.headers) as Record<string, string>) : row.headers,
+      publishedAt: Number(row.published_at),
+    }));
+  }
+
+  async append(topic: string, messages: readonly StoredInProcessMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.db.query(
+      `INSERT INTO transport_messages (topic, partition, "offset", message_key, value, headers, published_at)
+       SELECT $1, m.partition, m.offset, m.message_key, decode(m.value, 'base64'), m.headers, to_timestamp(m.published_at / 1000.0)
+         FROM unnest($2::int[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::bigint[]) AS m (partition, "offset", message_key, value, headers, published_at)`,
+      [
+        topic,
+        messages.map((m) => m.partition),
+        messages.map((m) => m.offset),
+        messages.map((m) => m.key),
+        messages.map((m) => m.value.toString('base64')),
+        messages.map((m) => JSON.stringify(m.headers)),
+        messages.map((m) => m.publishedAt),
+      ],
+    );
+  }
+
+  async committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
+    const r = await this.db.query<{ partition: number; next_offset: string }>(
+      'SELECT partition, next_offset::text AS next_offset FROM transport_group_offsets WHERE group_id = $1 AND topic = $2',
+      [groupId, topic],
+    );
+    return new Map(r.rows.map((row) => [row.partition, Number(row.next_offset)]));
+  }
+
+  async save(
+    commits: readonly { groupId: string; topic: string; partition: number; nextOffset: number }[],
+    retentionStarts: readonly { topic: string; partition: number; startOffset: number }[],
+  ): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (commits.length > 0) {
+        await tx.query(
+          `INSERT INTO transport_group_offsets (group_id, topic, partition, next_offset)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[])
+           ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`,
+          [commits.map((c) => c.groupId), commits.map((c) => c.topic), commits.map((c) => c.partition), commits.map((c) => c.nextOffset)],
+        );
+      }
+      if (retentionStarts.length > 0) {
+        // The newest message of a partition stays, whatever its age: it tells the next process where the partition ends.
+        await tx.query(
+          `DELETE FROM transport_messages t USING unnest($1::text[], $2::int[], $3::bigint[]) AS s (topic, partition, start_offset)
+            WHERE t.topic = s.topic AND t.partition = s.partition AND t."offset" < s.start_offset
+              AND t."offset" < (SELECT max(n."offset") FROM transport_messages n WHERE n.topic = s.topic AND n.partition = s.partition)`,
+          [retentionStarts.map((s) => s.topic), retentionStarts.map((s) => s.partition), retentionStarts.map((s) => s.startOffset)],
+        );
+      }
+    });
+  }
+}

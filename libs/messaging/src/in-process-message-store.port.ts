@@ -1,0 +1,26 @@
+/** A message of the in-process transport as its store keeps it. */
+export interface StoredInProcessMessage {
+  partition: number;
+  offset: number;
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+  /** ms since the epoch. */
+  publishedAt: number;
+}
+
+/**
+ * Where the in-process transport keeps its log and its groups' offsets, so that what was published and not
+ * yet consumed survives a stop or a crash of the process (the embedded default keeps them in its database).
+ * Without a store the transport keeps everything in memory only.
+ */
+export interface InProcessMessageStore {
+  /** The kept messages of a topic, per partition in offset order (the newest of each partition always among them). */
+  load(topic: string): Promise<StoredInProcessMessage[]>;
+  /** Stores published messages; resolves once they are durable. */
+  append(topic: string, messages: readonly StoredInProcessMessage[]): Promise<void>;
+  /** A group's committed offsets (the next offset to consume) per partition of a topic. */
+  committedOffsets(groupId: string, topic: string): Promise<Map<number, number>>;
+  /** Records committed offsets (the next offset to consume), and forgets messages older than each partition's retention start. */
+  save(commits: readonly { groupId: string; topic: string; partition: number; nextOffset: number }[], retentionStarts: readonly { topic: string; partition: number; startOffset: number }[]): Promise<void>;
+}
