@@ -122,6 +122,18 @@ describe('a case commit racing an erasure of its subject', () => {
     }
   });
 
+  it('a case from a signal whose link to an erased subject the router read model has not seen yet is refused', async () => {
+    const subjectId = await subject();
+    const signalId = await signal();
+    expect((await h.request('POST', `/v1/signals/${signalId}/subject`, { token: coordinator, body: { subjectId } })).status).toBe(200);
+    await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND subject_id = $2', [signalId, subjectId])).length > 0, { what: 'the link in the router' });
+    // As if the link were still on its way over Kafka.
+    await h.query('UPDATE router_signals SET subject_id = NULL WHERE signal_id = $1', [signalId]);
+    expect((await h.request('POST', `/v1/subjects/${subjectId}/erasure`, { token: admin, body: { reason: 'Verzoek van betrokkene AVG art. 17' } })).status).toBe(200);
+    const opened = await h.request('POST', '/v1/cases', { token: coordinator, body: { model: 'ave', signalIds: [signalId] } });
+    expect([opened.status, opened.body.code]).toEqual([410, 'PRIVACY.ERASED']);
+  });
+
   it('adding a signal linked to an erased subject to a case is refused: 410 PRIVACY.ERASED', async () => {
     const subjectId = await subject();
     const linkedSignal = await signal();

@@ -7,8 +7,8 @@ import { CASE_COMMIT_GUARD } from './case-commit-guard.js';
  * dismissal or erasure in flight is waited for, and then checks the source of record with a fresh snapshot:
  *  - no signal was dismissed (a `SignalDismissed` on its own stream, whether or not the router's read model,
  *    fed over Kafka, shows it yet) — else `case_signals_not_dismissed`;
- *  - neither the named subject nor a subject the signals are linked to was erased — else
- *    `case_subjects_not_erased`.
+ *  - neither the named subject nor a subject the signals are linked to (the latest link on each signal's stream)
+ *    was erased — else `case_subjects_not_erased`.
  * Both raise check_violation (23514) with that constraint name: a group commit refuses only the guarded command.
  */
 export class CreateCaseCommitGuard1764900002000 implements MigrationInterface {
@@ -28,10 +28,15 @@ export class CreateCaseCommitGuard1764900002000 implements MigrationInterface {
           RAISE EXCEPTION 'a signal put in the case was dismissed' USING ERRCODE = '23514', CONSTRAINT = '${CASE_COMMIT_GUARD.dismissed}';
         END IF;
         -- The erasure locks the subject's row for update in its transaction: wait for it, then look.
+        -- The subjects the signals are linked to now: the latest link on each signal's own stream (the router's
+        -- read model may not show it yet), as the erasure reads them.
         SELECT bool_or(l.erased_at IS NOT NULL) INTO erased FROM (
           SELECT erased_at FROM subjects
            WHERE subject_id = p_subject
-              OR subject_id IN (SELECT subject_id FROM router_signals WHERE signal_id = ANY(p_signals) AND subject_id IS NOT NULL)
+              OR subject_id IN (SELECT (SELECT (e.payload->>'subjectId')::uuid FROM events e
+                                         WHERE e.stream_id = 'signal-' || s.id::text AND e.type = 'SignalLinkedToSubject'
+                                         ORDER BY e.stream_version DESC LIMIT 1)
+                                  FROM unnest(p_signals) AS s (id))
              FOR SHARE) AS l;
         IF erased THEN
           RAISE EXCEPTION 'the subject of the case was erased' USING ERRCODE = '23514', CONSTRAINT = '${CASE_COMMIT_GUARD.erased}';
