@@ -101,6 +101,12 @@ describe('ApplyReferralOutcome: a returned referral lets the case be referred ag
     expect(types(decideCase({ type: 'ReferToTable', table: 'zvh-casusoverleg', reason: 'Opnieuw', actor: COORDINATOR }, rejected.state, ctx))).toEqual(['CaseReferred']);
   });
 
+  it('a rejection delivered again after it was recorded as a return (before rejections had their own outcome) changes nothing', () => {
+    const { ctx, state, referralId } = referredAve3();
+    const recordedAsReturn = run(state, outcome(referralId, { outcome: 'returned', reason: 'Tafel bedient deze gemeente niet', decidedBy: SYSTEM }), ctx).state;
+    expect(decideCase(outcome(referralId, { outcome: 'rejected', reason: 'Tafel bedient deze gemeente niet', decidedBy: SYSTEM }), recordedAsReturn, ctx)).toEqual([]);
+  });
+
   it('does not change who holds regie', () => {
     const { ctx, state, referralId } = referredAve3();
     const returned = run(state, outcome(referralId, { outcome: 'returned', reason: 'Geen capaciteit' }), ctx).state as Extract<CaseState, { status: 'open' }>;

@@ -107,6 +107,52 @@ describe.each([
     await next.close();
   });
 
+  it('a store append that failed after all kept its messages: they are delivered, and the next publication does not collide', async () => {
+    const topic = unique('topic');
+    const store = new EmbeddedMessageStore(t.db);
+    let failNext = true;
+    const flaky = new InProcessTransport({
+      store: {
+        ensureTopic: (name, partitions) => store.ensureTopic(name, partitions),
+        load: (name) => store.load(name),
+        committedOffsets: (group, name) => store.committedOffsets(group, name),
+        save: (commits, starts) => store.save(commits, starts),
+        append: async (name, messages) => {
+          await store.append(name, messages);
+          if (failNext) {
+            failNext = false;
+            throw new Error('Connection terminated unexpectedly');
+          }
+        },
+      },
+    });
+    await flaky.ensureTopics([{ topic, partitions: 1 }]);
+    const { seen } = await collect(flaky, 'router', topic);
+    const failed = await flaky.publish(topic, [{ key: 'k', value: 'first' }]).then(() => null, (error: unknown) => error);
+    expect(failed).toMatchObject({ transient: true });
+    await flaky.publish(topic, [{ key: 'k', value: 'first' }, { key: 'k', value: 'second' }]); // the publisher tries again
+    await until(() => seen.length === 3, 'three deliveries');
+    expect(seen).toEqual(['first', 'first', 'second']); // at least once, in order
+    await flaky.close();
+  });
+
+  it('keeps the partition count of a topic when the configured count changes (a key stays on its partition, in order)', async () => {
+    const topic = unique('topic');
+    const first = transport();
+    await first.ensureTopics([{ topic, partitions: 2 }]);
+    await first.publish(topic, [{ key: 'case-7', value: 'pending' }]);
+    await first.close();
+
+    const second = transport();
+    await second.ensureTopics([{ topic, partitions: 12 }]);
+    await second.publish(topic, [{ key: 'case-7', value: 'next' }]);
+    const { seen } = await collect(second, 'tables', topic);
+    await until(() => seen.length === 2, 'both messages');
+    expect(seen).toEqual(['pending', 'next']);
+    expect((await t.db.query<{ partition: number }>('SELECT DISTINCT partition FROM transport_messages WHERE topic = $1', [topic])).rows).toHaveLength(1);
+    await second.close();
+  });
+
   it('forgets messages past retention but keeps counting offsets where it left off', async () => {
     const topic = unique('topic');
     const first = transport({ retentionPerPartition: 2, storeFlushMs: 10 });

@@ -15,6 +15,11 @@ export interface StoredInProcessMessage {
  * Without a store the transport keeps everything in memory only.
  */
 export interface InProcessMessageStore {
+  /**
+   * Creates the topic with `partitions` unless it exists, and answers with the partition count it has (an existing
+   * topic keeps its own, as on Kafka: another count would move keys to other partitions and break their order).
+   */
+  ensureTopic(topic: string, partitions: number): Promise<number>;
   /** The kept messages of a topic, per partition in offset order (the newest of each partition always among them). */
   load(topic: string): Promise<StoredInProcessMessage[]>;
   /** Stores published messages; resolves once they are durable. */

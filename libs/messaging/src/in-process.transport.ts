@@ -113,11 +113,11 @@ export class InProcessTransport implements MessageTransport {
     for (const spec of specs) {
       if (this.topics.has(spec.topic)) continue;
       let partitions = positiveInteger(spec.partitions || this.partitionsDefault, `partitions of ${spec.topic}`);
+      if (this.store) partitions = await this.store.ensureTopic(spec.topic, partitions);
       const kept = this.store ? await this.store.load(spec.topic) : [];
       if (this.topics.has(spec.topic)) continue;
-      for (const message of kept) partitions = Math.max(partitions, message.partition + 1);
       const log = new TopicLog(spec.topic, partitions, this.retention, (partition, startOffset) => this.retained(spec.topic, partition, startOffset));
-      for (const message of kept) log.partitions[message.partition]!.restore(message);
+      for (const message of kept) log.partitions[message.partition]?.restore(message);
       for (const partition of log.partitions) partition.dropExpired();
       this.topics.set(spec.topic, log);
     }
@@ -151,7 +151,15 @@ export class InProcessTransport implements MessageTransport {
         next.set(partition, offset + 1);
         return { partition, offset, ...message };
       });
-      await store.append(topic, stored);
+      try {
+        await store.append(topic, stored);
+      } catch (error) {
+        // The store may have kept them after all (a connection lost during the commit): take up whatever it holds
+        // past what this process knows, so the next publication does not collide with it.
+        await this.takeUpStored(topic, log).catch(() => undefined);
+        // Nothing is wrong with the messages: the publisher should try again without charging them an attempt.
+        throw Object.assign(new Error(`Storing the published messages failed: ${(error as Error).message}`, { cause: error }), { transient: true });
+      }
       for (const message of stored) log.partitions[message.partition]!.append(message);
     });
     this.publishing = publication.catch(() => undefined);
@@ -206,6 +214,14 @@ export class InProcessTransport implements MessageTransport {
     }
     const member = group.join(logs, options.fromBeginning ?? true, delivery, committed);
     return { stop: () => member.stop() };
+  }
+
+  /** Appends in memory the stored messages of `topic` this process has not got (after a failed store append). */
+  private async takeUpStored(topic: string, log: TopicLog): Promise<void> {
+    for (const message of await this.store!.load(topic)) {
+      const partition = log.partitions[message.partition];
+      if (partition && message.offset === partition.endOffset) partition.append(message);
+    }
   }
 
   private committed(groupId: string, topic: string, partition: number, nextOffset: number): void {

@@ -65,6 +65,12 @@ describe('processing-log subject references', () => {
       expect(elsewhere.ref('s-1')).toBe(expected('s-1'));
     });
 
+    it('refuse a key file that holds no key of at least 32 bytes, and store nothing', async () => {
+      await expect(SubjectPseudonymizer.load(keyring(), undefined, await dataDir('not-hex'))).rejects.toThrow('processing-log.key does not hold a key of at least 32 bytes');
+      await expect(SubjectPseudonymizer.load(keyring(), undefined, await dataDir('ab'.repeat(16)))).rejects.toThrow('at least 32 bytes');
+      expect((await t.db.query('SELECT 1 FROM data_keys WHERE key_id = $1', [PROCESSING_LOG_KEY_ROW.keyId])).rows).toHaveLength(0);
+    });
+
     it('follow PROCESSING_LOG_KEY, and a process configured with another key than the stored one does not start', async () => {
       const configured = await SubjectPseudonymizer.load(keyring(), key.toString('hex'), await dataDir(randomBytes(32).toString('hex')));
       expect(configured.ref('s-1')).toBe(expected('s-1'));

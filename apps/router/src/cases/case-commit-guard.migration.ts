@@ -21,8 +21,10 @@ export class CreateCaseCommitGuard1764900002000 implements MigrationInterface {
       DECLARE
         erased boolean;
       BEGIN
-        -- The dismissal locks the signal's row for update in its transaction: wait for it, then look.
-        PERFORM 1 FROM router_signals WHERE signal_id = ANY(p_signals) FOR SHARE;
+        -- The dismissal locks the signal's row for update in its transaction: wait for it, then look. Locked as the
+        -- commit's own write of the row will lock it (and in one order), so two commits of one signal queue here
+        -- instead of deadlocking on the upgrade from a shared lock.
+        PERFORM 1 FROM router_signals WHERE signal_id = ANY(p_signals) ORDER BY signal_id FOR NO KEY UPDATE;
         IF EXISTS (SELECT 1 FROM unnest(p_signals) AS s (id)
                     WHERE EXISTS (SELECT 1 FROM events WHERE stream_id = 'signal-' || s.id::text AND type = 'SignalDismissed')) THEN
           RAISE EXCEPTION 'a signal put in the case was dismissed' USING ERRCODE = '23514', CONSTRAINT = '${CASE_COMMIT_GUARD.dismissed}';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
-import { EventStore, isStatementDataError, type Database, type StreamAppend } from '#eventstore';
+import { EventStore, isStatementDataError, sqlErrorCode, type Database, type StreamAppend } from '#eventstore';
 import { ADMISSION, DATABASE, EVENT_STORE, StatementBatcher, type AdmissionControl, type Settled } from '#platform';
 
 /** Most case commands per statement. */
@@ -12,8 +12,8 @@ const MAX_BATCH = 100;
  * expected version and head check, events + outbox + `case_view` + processing-log lines). A version
  * conflict refuses only its own command (the store reads the heads and appends the others again); two
  * commands on the same case never share a statement (the later one goes in the next, where the store
- * decides it on what the first left). Any other data error in a batch is isolated by retrying its
- * commands one by one, so only the culprit fails.
+ * decides it on what the first left). Any other data error in a batch, or a deadlock, is isolated by retrying
+ * its commands one by one, so only the culprit fails.
  */
 @Injectable()
 export class CaseCommitBatcher {
@@ -37,7 +37,8 @@ export class CaseCommitBatcher {
       const results = await this.store.appendToStreams(this.db, items);
       return results.map((r) => (r.conflict ? { ok: false, error: r.conflict } : { ok: true, value: r.events }));
     } catch (error) {
-      if (items.length === 1 || !isStatementDataError(error)) throw error;
+      // A data error or a deadlock (two statements locking rows of the same signals) is isolated: one by one.
+      if (items.length === 1 || !(isStatementDataError(error) || sqlErrorCode(error) === '40P01')) throw error;
       const settled: Settled<EventEnvelope[]>[] = [];
       for (const item of items) settled.push(...(await this.append([item]).catch((e: unknown) => [{ ok: false as const, error: e }])));
       return settled;

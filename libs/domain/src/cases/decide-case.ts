@@ -440,8 +440,9 @@ function applyReferralOutcome(command: ApplyReferralOutcomeCommand, state: OpenC
   if (typeof command.decidedBy !== 'object' || command.decidedBy === null) fieldInvalid('decidedBy', 'must name who decided');
   if (!isModelRole(command.decidedBy.role)) fieldInvalid('decidedBy.role', 'is not a known role');
   const decidedBy = { id: requireText('decidedBy.id', command.decidedBy.id), role: command.decidedBy.role };
-  // Redelivery of the same outcome changes nothing; the table cannot change its mind afterwards.
-  if (referral.outcome === command.outcome) return [];
+  // Redelivery of the same outcome changes nothing; the table cannot change its mind afterwards. A rejection
+  // recorded before rejections had their own outcome reads as a return: the same answer.
+  if (referral.outcome === command.outcome || (command.outcome === 'rejected' && referral.outcome === 'returned')) return [];
   if (referral.outcome !== undefined) {
     throw new DomainError(CASE_ERRORS.REFERRAL_ALREADY_DECIDED, `referral ${referralId} was ${referral.outcome} already`, {
       referralId,

@@ -9,6 +9,7 @@ export class CreateTransportLog1764900003000 implements MigrationInterface {
   name = 'CreateTransportLog1764900003000';
 
   async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE transport_topics (topic text PRIMARY KEY, partitions integer NOT NULL CHECK (partitions > 0))`);
     await q.query(`
       CREATE TABLE transport_messages (
         topic        text NOT NULL,
@@ -31,6 +32,6 @@ export class CreateTransportLog1764900003000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE transport_group_offsets, transport_messages');
+    await q.query('DROP TABLE transport_group_offsets, transport_messages, transport_topics');
   }
 }

@@ -2,12 +2,18 @@ import type { InProcessMessageStore, StoredInProcessMessage } from '#messaging';
 import type { Database } from '../database/sql-executor.js';
 
 /**
- * The in-process transport's store in the product's own database (`transport_messages`,
+ * The in-process transport's store in the product's own database (`transport_topics`, `transport_messages`,
  * `transport_group_offsets`): the embedded default keeps what was published and not yet consumed across a stop
  * or a crash, as Kafka would. Values are kept as bytes (base64 on the wire, so PGlite and `pg` bind them alike).
  */
 export class EmbeddedMessageStore implements InProcessMessageStore {
   constructor(private readonly db: Database) {}
+
+  async ensureTopic(topic: string, partitions: number): Promise<number> {
+    await this.db.query('INSERT INTO transport_topics (topic, partitions) VALUES ($1, $2) ON CONFLICT (topic) DO NOTHING', [topic, partitions]);
+    const r = await this.db.query<{ partitions: number }>('SELECT partitions FROM transport_topics WHERE topic = $1', [topic]);
+    return r.rows[0]!.partitions;
+  }
 
   async load(topic: string): Promise<StoredInProcessMessage[]> {
     const r = await this.db.query<{ partition: number; offset: string; message_key: string; value: string; headers: Record<string, string> | string; published_at: string }>(

@@ -30,12 +30,17 @@ export class SubjectPseudonymizer {
   static async load(keyring: Keyring, configuredHex: string | undefined, dataDir: string): Promise<SubjectPseudonymizer> {
     const configured = configuredHex ? Buffer.from(configuredHex, 'hex') : undefined;
     const legacyKeyFile = async (): Promise<Buffer | undefined> => {
+      const file = path.join(dataDir, 'keys', 'processing-log.key');
+      let text: string;
       try {
-        return Buffer.from((await readFile(path.join(dataDir, 'keys', 'processing-log.key'), 'utf8')).trim(), 'hex');
+        text = (await readFile(file, 'utf8')).trim();
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
       }
+      // Checked as PROCESSING_LOG_KEY is: a broken file must not become the deployment's key for good.
+      if (!/^(?:[0-9a-fA-F]{2}){32,}$/.test(text)) throw new Error(`${file} does not hold a key of at least 32 bytes as hex; fix or remove it`);
+      return Buffer.from(text, 'hex');
     };
     return SubjectPseudonymizer.fromKey(await keyring.processingLogKey(configured, legacyKeyFile));
   }
