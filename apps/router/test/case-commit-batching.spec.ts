@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
 import type { NewEvent } from '#contracts';
-import { VersionConflictError, type EventStore, type StreamAppend } from '#eventstore';
+import { rowTable, VersionConflictError, type EventStore, type StreamAppend } from '#eventstore';
 import { EVENT_STORE, PROCESSING_LOG_WRITER, type ProcessingLogWriter } from '#platform';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
 import { CaseCommitBatcher } from '../src/cases/case-commit.batcher.js';
@@ -87,6 +87,16 @@ it('a command whose writes fail does not fail its neighbours in the batch', asyn
   expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: '22P02' });
   expect([await store.streamVersion(b.streamId), await store.streamVersion(bad.streamId), await store.streamVersion(c.streamId)]).toEqual([2, 1, 2]);
+});
+
+it('two commands in one batch that write the same row of a table (two cases taking one signal) both commit, one after the other', async () => {
+  const signalId = randomUUID();
+  const links = rowTable('router_signals', { signal_id: 'uuid', case_id: 'uuid' }, 'ON CONFLICT (signal_id) DO UPDATE SET case_id = EXCLUDED.case_id');
+  const [a, b] = [await nextOf(), await nextOf()];
+  const linking = (item: StreamAppend): StreamAppend => ({ ...item, options: { ...item.options, rows: [{ table: links, values: { signal_id: signalId, case_id: randomUUID() } }] } });
+  const settled = await behindOne(() => [batcher.commit(linking(a)), batcher.commit(linking(b))]);
+  expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled']);
+  expect([await store.streamVersion(a.streamId), await store.streamVersion(b.streamId)]).toEqual([2, 2]);
 });
 
 it('over HTTP: concurrent transitions on several cases all commit, two on one case with the same If-Match give one 200 and one 409, and every request has one processing-log line (a committed one written in its own statement)', async () => {

@@ -19,6 +19,7 @@ export * from './bootstrap.js';
 export * from './cluster/serve-apps.js';
 export * from './processing-log/index.js';
 export * from './http/keyset-cursor.js';
+export * from './http/idempotency-key.js';
 export * from './keyring/index.js';
 export * from './scheduling/periodic-task.js';
 export * from './inbox/inbox-retention.rule.js';

@@ -13,6 +13,8 @@ import {
   continueTrace,
   DATABASE,
   httpStatusForCode,
+  invalidIdempotencyKey,
+  isValidIdempotencyKey,
   LOGGER,
   processingLogLines,
   PROCESSING_LOG_WRITER,
@@ -24,7 +26,6 @@ import {
   type ProcessingLogWriter,
   type SubjectPseudonymizer,
 } from '#platform';
-import { invalidIdempotencyKey, isValidIdempotencyKey } from './idempotency-key.js';
 import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.command.js';
 import { INTAKE_PROCESSING } from './signal-stream.js';
 

@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type SignalSource } from '#domain';
-import { ProcessesPersonalData, type InStatementProcessingLog } from '#platform';
+import { invalidIdempotencyKey, isValidIdempotencyKey, ProcessesPersonalData, type InStatementProcessingLog } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { ReceiveInternMeldpuntSignalRequestDto } from './receive-intern-meldpunt-signal.request.dto.js';
 import { ReceiveMmaSignalRequestDto } from './receive-mma-signal.request.dto.js';
@@ -12,7 +12,6 @@ import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.comma
 import { ReceiveZorgmeldingSignalRequestDto } from './receive-zorgmelding-signal.request.dto.js';
 import { SignalReceiptResponseDto } from './signal-receipt.response.dto.js';
 import { INTAKE_PROCESSING } from './signal-stream.js';
-import { invalidIdempotencyKey, isValidIdempotencyKey } from './idempotency-key.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Processing log: one line per received signal (the new signal id is the subject). */

@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ProcessesPersonalData, validateDto } from '#platform';
+import { invalidIdempotencyKey, isValidIdempotencyKey, ProcessesPersonalData, validateDto } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import { requestIds, setCaseEtag } from './case-http.js';
@@ -26,12 +26,15 @@ export class OpenCaseController {
   @ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose: 'Openen van een zaak op basis van signalen (casusregie)', subjectType: 'case', subjects: (_req, body) => [(body as { caseId?: string } | undefined)?.caseId] })
   @ApiOperation({ summary: 'Open a case under a model from one or more signals of one municipality (answers the case, ETag = version)' })
   @ApiBody({ type: OpenCaseRequestDto })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Sent again with the same request: the case the first opened (header idempotent-replayed: true); with another request: 422 IDEMPOTENCY.KEY_REUSED' })
   @ApiResponse({ status: 201, description: 'The case; Location /v1/cases/{id}' })
-  async open(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async open(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Headers('idempotency-key') key?: string) {
+    if (key !== undefined && !isValidIdempotencyKey(key)) throw invalidIdempotencyKey();
     const dto = validateDto(OpenCaseRequestDto, body);
-    const state = await this.opener.open(dto, principal, requestIds(req));
+    const { state, replayed } = await this.opener.open(dto, principal, requestIds(req), key);
     const view = presentCase(state, this.registry, principal);
     void reply.header('location', `/v1/cases/${view.caseId}`);
+    if (replayed) void reply.header('idempotent-replayed', 'true');
     setCaseEtag(reply, view.version);
     return view;
   }

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, isReporterRelation, type CaseState, type OpenCaseCommand } from '#domain';
-import { KEYRING, keyOwner, type Keyring } from '#platform';
-import type { Principal } from '#security';
+import type { Database } from '#eventstore';
+import { DATABASE, KEYRING, keyOwner, type Keyring } from '#platform';
+import { municipalityScope, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import type { RouterSignalsReader } from '../signals/router-signal.js';
 import { ROUTER_SIGNALS_READER } from '../signals/router-signals.module.js';
 import { SubjectsRepository } from '../subjects/subjects.repository.js';
 import { CASE_COMMAND_RUNNER, type CaseCommandRunner } from './case-command.port.js';
+import { caseNotFound } from './case-not-found.js';
+import { caseOpenedBefore, caseRequestKey, caseRequestKeyRow, isCaseRequestKeyTaken, type CaseRequestKey } from './case-request-key.js';
+import { CaseViewRepository } from './case-view.repository.js';
 import { signalsForCase } from './signals-for-case.js';
 import type { OpenCaseRequestDto } from './open-case.request.dto.js';
 
@@ -18,7 +22,9 @@ import type { OpenCaseRequestDto } from './open-case.request.dto.js';
  * `CASE.SUBJECT_UNKNOWN` when it is not registered there) or else the only subject its signals are linked to,
  * and is pinned to the requested model version or the latest one (404 `MODEL.NOT_FOUND` for an unknown
  * model or version). The case gets its own data key in the same statement: the free text written into the
- * case later (reasons, notes, plan) is sealed under it.
+ * case later (reasons, notes, plan) is sealed under it. With an `Idempotency-Key` (the caller's own), a request
+ * sent again answers the case the first one opened, and the same key with another request is refused (422
+ * `IDEMPOTENCY.KEY_REUSED`): the key is recorded in the statement that opens the case.
  */
 @Injectable()
 export class OpenCaseService {
@@ -28,9 +34,14 @@ export class OpenCaseService {
     private readonly registry: ModelRegistry,
     private readonly subjects: SubjectsRepository,
     @Inject(KEYRING) private readonly keyring: Keyring,
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly cases: CaseViewRepository,
   ) {}
 
-  async open(dto: OpenCaseRequestDto, principal: Principal, ids: { traceparent: string | null; correlationId: string }): Promise<CaseState> {
+  async open(dto: OpenCaseRequestDto, principal: Principal, ids: { traceparent: string | null; correlationId: string }, idempotencyKey?: string): Promise<{ state: CaseState; replayed: boolean }> {
+    const key = idempotencyKey === undefined ? null : caseRequestKey(principal.subject, idempotencyKey, JSON.parse(JSON.stringify(dto)));
+    const earlier = key && (await caseOpenedBefore(this.db, key));
+    if (earlier) return this.openedBefore(earlier, principal);
     const model = dto.modelVersion === undefined ? await this.registry.latest(dto.model) : await this.registry.ensure(dto.model, dto.modelVersion);
     if (!model) throw new DomainError('MODEL.NOT_FOUND', 'No such model (version)', { model: dto.model, version: dto.modelVersion ?? null });
     const { signals, municipality } = await signalsForCase(this.signals, dto.signalIds, principal);
@@ -58,13 +69,26 @@ export class OpenCaseService {
       signalReceivedAt: new Date(earliest).toISOString(),
       actor: { id: principal.subject, role: 'coordinator' },
     };
-    const result = await this.runner.execute(caseId, command, {
-      principal,
-      traceparent: ids.traceparent,
-      correlationId: ids.correlationId,
-      specialCategory: signals.some((s) => s.source === 'zorgmelding'),
-      rows: [this.keyring.newKey(keyOwner.case(caseId), municipality).row],
-    });
-    return result.state;
+    try {
+      const result = await this.runner.execute(caseId, command, {
+        principal,
+        traceparent: ids.traceparent,
+        correlationId: ids.correlationId,
+        specialCategory: signals.some((s) => s.source === 'zorgmelding'),
+        rows: [this.keyring.newKey(keyOwner.case(caseId), municipality).row, ...(key ? [caseRequestKeyRow(key, caseId)] : [])],
+      });
+      return { state: result.state, replayed: false };
+    } catch (error) {
+      // The same request at the same moment recorded the key first: answer its case.
+      const first = key && isCaseRequestKeyTaken(error) ? await caseOpenedBefore(this.db, key) : null;
+      if (first) return this.openedBefore(first, principal);
+      throw error;
+    }
+  }
+
+  private async openedBefore(caseId: string, principal: Principal): Promise<{ state: CaseState; replayed: boolean }> {
+    const stored = await this.cases.get(caseId, municipalityScope(principal));
+    if (!stored) throw caseNotFound();
+    return { state: stored.state, replayed: true };
   }
 }

@@ -26,13 +26,14 @@ export function sqlErrorCode(error: unknown): string | undefined {
 }
 
 /**
- * Whether a statement was refused for something in its data rather than for the database's state: a data exception
- * (SQLSTATE class 22, e.g. text with a NUL character), an integrity constraint (23, e.g. a duplicate key) or a program
+ * Whether a statement was refused for something in its data rather than for the database's state: a cardinality
+ * violation (SQLSTATE class 21: one upsert meeting the same row twice, as when two items of a batch write one row), a
+ * data exception (22, e.g. text with a NUL character), an integrity constraint (23, e.g. a duplicate key) or a program
  * limit (54, e.g. a value too large to index). A batched statement refused so is worth retrying item by item (the
  * others can go through); one that failed otherwise (connection lost, database shutting down) fails every item.
  */
 export function isStatementDataError(error: unknown): boolean {
-  return /^(22|23|54)/.test(sqlErrorCode(error) ?? '');
+  return /^(21|22|23|54)/.test(sqlErrorCode(error) ?? '');
 }
 
 /** Name of the violated constraint of a failed query, if any. */

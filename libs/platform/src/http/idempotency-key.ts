@@ -1,6 +1,6 @@
 import { DomainError } from '#domain';
 
-/** An idempotency key as senders may give it (HTTP `Idempotency-Key`, Kafka `idempotency-key` header). */
+/** An idempotency key as clients may give it (HTTP `Idempotency-Key`, Kafka `idempotency-key` header). */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export const isValidIdempotencyKey = (key: string): boolean => IDEMPOTENCY_KEY.test(key);
