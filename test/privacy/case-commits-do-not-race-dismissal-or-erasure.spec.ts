@@ -147,3 +147,34 @@ describe('a case commit racing an erasure of its subject', () => {
     expect([added.status, added.body.code]).toEqual([410, 'PRIVACY.ERASED']);
   });
 });
+
+describe('a case commit racing the destruction of the case key', () => {
+  it('a note written while an erasure destroys the case key is refused (410), never stored under the destroyed key', async () => {
+    const signalId = await signal();
+    const opened = await h.request('POST', '/v1/cases', { token: coordinator, body: { model: 'ave', signalIds: [signalId] } });
+    expect(opened.status).toBe(201);
+    const caseId: string = opened.body.caseId;
+    const note = (text: string) => h.request('POST', `/v1/cases/${caseId}/notes`, { token: coordinator, body: { text, visibility: 'intern' } });
+    expect((await note('Eerste notitie')).status).toBe(200); // this process now seals with the case key it keeps
+
+    // An erasure in flight: it has destroyed the case key and not committed yet.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let destroyed!: () => void;
+    const keyDestroyed = new Promise<void>((resolve) => (destroyed = resolve));
+    const erasure = h.db.transaction(async (tx) => {
+      await tx.query("UPDATE data_keys SET wrapped_key = NULL, destroyed_at = now() WHERE owner = $1", [`case:${caseId}`]);
+      destroyed();
+      await released;
+    });
+    await keyDestroyed;
+    const before = await waitingOnLocks();
+    let answered = false;
+    const second = note('Tweede notitie').finally(() => (answered = true));
+    await waitFor(async () => answered || (await waitingOnLocks()) > before, { what: 'the note waiting on the key, or answered' });
+    release();
+    await erasure;
+    const res = await second;
+    expect([res.status, res.body.code]).toEqual([410, 'PRIVACY.ERASED']);
+  });
+});

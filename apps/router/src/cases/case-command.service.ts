@@ -12,7 +12,7 @@ import { caseLinkRows } from '../signals/router-signal-case-links.js';
 import type { CaseCommandOptions, CaseCommandResult, CaseCommandRunner } from './case-command.port.js';
 import { CASE_PROCESSING_ACTIVITY, caseLegalBasis, caseStreamId, SPECIAL_CATEGORY_MODELS } from './case-processing.js';
 import { CaseCommitBatcher } from './case-commit.batcher.js';
-import { caseCommitGuard, caseCommitRefusal } from './case-commit-guard.js';
+import { caseCommitGuard, caseCommitRefusal, caseKeyGuard } from './case-commit-guard.js';
 import { caseNotFound } from './case-not-found.js';
 import { caseVersionConflict } from './case-version-conflict.js';
 import { CaseViewLoader } from './case-view.loader.js';
@@ -49,8 +49,8 @@ export class CaseCommandService implements CaseCommandRunner {
    * measure whose text is already in the plan keeps its sealed value, so setting the same plan again is still
    * no change (sealing the same text twice gives two different ciphertexts).
    */
-  private async sealText(caseId: string, municipality: string, command: CaseCommand, state: CaseState): Promise<{ command: CaseCommand; keyRows: TableRow[] }> {
-    if (!hasCaseCommandText(command)) return { command, keyRows: [] };
+  private async sealText(caseId: string, municipality: string, command: CaseCommand, state: CaseState): Promise<{ command: CaseCommand; keyRows: TableRow[]; sealedWith: string | null }> {
+    if (!hasCaseCommandText(command)) return { command, keyRows: [], sealedWith: null };
     const sealer = await this.keyring.sealerFor(keyOwner.case(caseId), municipality);
     if (sealer === 'destroyed') throw new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no new text can be added to it");
     const current = new Map<string, string>();
@@ -61,7 +61,8 @@ export class CaseCommandService implements CaseCommandRunner {
     }
     // Text sealed already (a table's return reason, sealed by the tables app under this case's key) stays as it is.
     const seal = (text: string) => current.get(text) ?? (isSealedValue(text) ? text : sealer.seal(text));
-    return { command: mapCaseCommandText(command, seal), keyRows: sealer.row ? [sealer.row] : [] };
+    // A key this statement inserts needs no check; a stored one (perhaps kept by this process) must still be live.
+    return { command: mapCaseCommandText(command, seal), keyRows: sealer.row ? [sealer.row] : [], sealedWith: sealer.row ? null : sealer.keyId };
   }
 
   async execute(caseId: string, command: CaseCommand, options: CaseCommandOptions): Promise<CaseCommandResult> {
@@ -88,7 +89,7 @@ export class CaseCommandService implements CaseCommandRunner {
 
     const now = this.clock();
     // Free text is sealed under the case's key; a case from before field encryption gets its key now.
-    const sealed = state.status === 'none' ? { command: cmd, keyRows: [] } : await this.sealText(caseId, state.municipality, cmd, state);
+    const sealed = state.status === 'none' ? { command: cmd, keyRows: [], sealedWith: null } : await this.sealText(caseId, state.municipality, cmd, state);
     const events = decideCase(sealed.command, state, { now, newId: randomUUID, models: this.registry.resolve });
     if (events.length === 0) return { state, events };
     const next = foldCase(events, state) as ExistingCase;
@@ -103,14 +104,15 @@ export class CaseCommandService implements CaseCommandRunner {
       ...sealed.keyRows,
       ...caseLinkRows(events),
     ];
-    // Signals put in the case, and its subject, are checked again in the statement (a dismissal or erasure in flight).
-    const guard = caseCommitGuard(events);
+    // Signals put in the case, and its subject, are checked again in the statement (a dismissal or erasure in flight),
+    // and so is the key new text was sealed with (an erasure in flight may be destroying it).
+    const guards = [caseCommitGuard(events), sealed.sealedWith === null ? null : caseKeyGuard(sealed.sealedWith)].filter((g) => g !== null);
     try {
       await this.commits.commit({
         streamId: caseStreamId(caseId),
         expectedVersion: state.version,
         events: envelopes,
-        options: { topic: TOPICS.cases, knownHeadHash: stored?.headHash ?? undefined, rows, guards: guard ? [guard] : [] },
+        options: { topic: TOPICS.cases, knownHeadHash: stored?.headHash ?? undefined, rows, guards },
       });
     } catch (error) {
       const refused = caseCommitRefusal(error);

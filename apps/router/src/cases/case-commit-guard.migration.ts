@@ -9,7 +9,9 @@ import { CASE_COMMIT_GUARD } from './case-commit-guard.js';
  *    fed over Kafka, shows it yet) — else `case_signals_not_dismissed`;
  *  - neither the named subject nor a subject the signals are linked to (the latest link on each signal's stream)
  *    was erased — else `case_subjects_not_erased`.
- * Both raise check_violation (23514) with that constraint name: a group commit refuses only the guarded command.
+ * And `case_key_assert_live(key)` for a commit with text sealed under a stored key: not destroyed meanwhile — else
+ * `case_key_destroyed`.
+ * All raise check_violation (23514) with that constraint name: a group commit refuses only the guarded command.
  */
 export class CreateCaseCommitGuard1764900002000 implements MigrationInterface {
   name = 'CreateCaseCommitGuard1764900002000';
@@ -45,9 +47,20 @@ export class CreateCaseCommitGuard1764900002000 implements MigrationInterface {
         END IF;
         RETURN 1;
       END $$`);
+    // Erasure destroys a key by updating its row: wait for one in flight, then look.
+    await q.query(`
+      CREATE FUNCTION ${CASE_COMMIT_GUARD.keyFn}(p_key uuid) RETURNS integer
+      LANGUAGE plpgsql VOLATILE AS $$
+      BEGIN
+        IF NOT EXISTS (SELECT 1 FROM (SELECT wrapped_key FROM data_keys WHERE key_id = p_key FOR SHARE) AS k WHERE k.wrapped_key IS NOT NULL) THEN
+          RAISE EXCEPTION 'the data key of the case was destroyed' USING ERRCODE = '23514', CONSTRAINT = '${CASE_COMMIT_GUARD.keyDestroyed}';
+        END IF;
+        RETURN 1;
+      END $$`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP FUNCTION ${CASE_COMMIT_GUARD.keyFn}(uuid)`);
     await q.query(`DROP FUNCTION ${CASE_COMMIT_GUARD.fn}(uuid[], uuid)`);
   }
 }

@@ -6,6 +6,8 @@ export const CASE_COMMIT_GUARD = {
   fn: 'case_commit_assert_allowed',
   dismissed: 'case_signals_not_dismissed',
   erased: 'case_subjects_not_erased',
+  keyFn: 'case_key_assert_live',
+  keyDestroyed: 'case_key_destroyed',
 } as const;
 
 /**
@@ -28,6 +30,14 @@ export function caseCommitGuard(events: readonly CaseEvent[]): NonNullable<Appen
   return (param) => `${CASE_COMMIT_GUARD.fn}(${param(signals)}::uuid[], ${param(subjectId)}::uuid)`;
 }
 
+/**
+ * The guard for a case commit with text sealed under a stored data key: the key must still be live when the
+ * statement runs (an erasure in flight is waited for), or the text would be written under a destroyed key.
+ */
+export function caseKeyGuard(keyId: string): NonNullable<AppendOptions['guards']>[number] {
+  return (param) => `${CASE_COMMIT_GUARD.keyFn}(${param(keyId)}::uuid)`;
+}
+
 /** The refusal a case commit's guard raised, as the API answers it; undefined for any other error. */
 export function caseCommitRefusal(error: unknown): DomainError | undefined {
   const constraint = sqlConstraint(error);
@@ -36,6 +46,9 @@ export function caseCommitRefusal(error: unknown): DomainError | undefined {
   }
   if (constraint === CASE_COMMIT_GUARD.erased) {
     return new DomainError('PRIVACY.ERASED', "The subject's personal data was erased meanwhile: no case can be about it");
+  }
+  if (constraint === CASE_COMMIT_GUARD.keyDestroyed) {
+    return new DomainError('PRIVACY.ERASED', "This case's personal data was erased meanwhile: no new text can be added to it");
   }
   return undefined;
 }

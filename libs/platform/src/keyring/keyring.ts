@@ -144,7 +144,7 @@ export class Keyring {
    * owner's keys were destroyed (nothing may be added); when the owner never had a key (data from before
    * field encryption), a new one whose row the caller inserts with what it seals (`insert`).
    */
-  async sealerFor(owner: string, municipality: string, tx: SqlExecutor = this.db): Promise<{ seal: (plaintext: string) => string; row: TableRow | null } | 'destroyed'> {
+  async sealerFor(owner: string, municipality: string, tx: SqlExecutor = this.db): Promise<{ keyId: string; seal: (plaintext: string) => string; row: TableRow | null } | 'destroyed'> {
     let entry = this.sealing.get(owner);
     if (!entry) {
       const r = await tx.query<{ key_id: string; wrapped_key: string | null; master_key_id: string | null }>(
@@ -154,7 +154,7 @@ export class Keyring {
       const row = r.rows[0];
       if (!row) {
         const made = this.newKey(owner, municipality);
-        return { seal: (plaintext) => made.seal(plaintext), row: made.row };
+        return { keyId: made.keyId, seal: (plaintext) => made.seal(plaintext), row: made.row };
       }
       if (row.wrapped_key === null) return 'destroyed';
       entry = { keyId: row.key_id, key: this.wrapper.unwrap(row.key_id, row.wrapped_key, row.master_key_id) };
@@ -162,7 +162,7 @@ export class Keyring {
       this.sealing.set(owner, entry);
     }
     const { key, keyId } = entry;
-    return { seal: (plaintext) => sealValue(key, keyId, plaintext), row: null };
+    return { keyId, seal: (plaintext) => sealValue(key, keyId, plaintext), row: null };
   }
 
   /**
