@@ -135,10 +135,16 @@ describe('ApplyReferralOutcome refuses with exact codes', () => {
     expect(error.details).toEqual({ referralId, outcome: 'accepted' });
   });
 
-  it('a closed case: CASE.CLOSED', () => {
+  it('a case closed before the table answered: the answer is recorded (the referral is no longer open) and nobody takes over anything', () => {
     const { ctx, state, referralId } = referredAve3();
     const closed = run(state, { type: 'TakeTransition', transition: 'afsluiten', reason: 'Klaar', actor: COORDINATOR }, ctx).state;
-    expect(refusal(() => decideCase(outcome(referralId, {}), closed, ctx)).code).toBe('CASE.CLOSED');
+    const answered = run(closed, outcome(referralId, { responsibilities: { procesregie: 'zvh' } }), ctx);
+    expect(types(answered.events)).toEqual(['CaseReferralAccepted']);
+    const after = answered.state as Extract<CaseState, { status: 'closed' }>;
+    expect(after.status).toBe('closed');
+    expect(after.referrals.find((r) => r.referralId === referralId)?.outcome).toBe('accepted');
+    expect(after.responsibilities).toEqual((closed as Extract<CaseState, { status: 'closed' }>).responsibilities);
+    expect(decideCase(outcome(referralId, { responsibilities: { procesregie: 'zvh' } }), answered.state, ctx)).toEqual([]);
   });
 });
 

@@ -32,7 +32,8 @@ export function referralOutcomeCommand(event: EventEnvelope): { caseId: string; 
 /**
  * Applies the tables app's referral outcomes (signaalroute.referrals.v1) to the case through the domain
  * command `ApplyReferralOutcome`. No inbox needed: the command is idempotent (the same outcome again appends
- * nothing). Business refusals (unknown case/referral, closed case, the table decided the other way) are
+ * nothing; on a case closed before the table answered, the answer is recorded and nothing is handed over).
+ * Business refusals (unknown case/referral, the table decided the other way) are
  * logged and skipped, never retried forever; a version conflict is redelivered and decided again.
  */
 @Injectable()

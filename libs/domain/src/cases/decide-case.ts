@@ -84,7 +84,7 @@ export function decideCase(command: CaseCommand, state: CaseState, ctx: CaseDeci
     case 'RecordDeadlineBreached':
       return recordDeadline(command, requireExisting(state), ctx);
     case 'ApplyReferralOutcome':
-      return applyReferralOutcome(command, requireOpen(state), ctx);
+      return applyReferralOutcome(command, requireExisting(state), ctx);
     default:
       return assertNever(command);
   }
@@ -432,7 +432,11 @@ function referToTable(command: ReferToTableCommand, state: OpenCaseState, ctx: C
   ];
 }
 
-function applyReferralOutcome(command: ApplyReferralOutcomeCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
+/**
+ * A table's answer to a referral. On a case closed before the table answered, the answer is still recorded (the
+ * referral is then no longer open), but nobody takes over anything from a closed case.
+ */
+function applyReferralOutcome(command: ApplyReferralOutcomeCommand, state: OpenCaseState | ClosedCaseState, ctx: CaseDecisionContext): CaseEvent[] {
   const referralId = requireText('referralId', command.referralId);
   const referral = state.referrals.find((r) => r.referralId === referralId);
   if (!referral) throw new DomainError(CASE_ERRORS.REFERRAL_NOT_FOUND, `the case has no referral ${referralId}`, { referralId });
@@ -466,6 +470,7 @@ function applyReferralOutcome(command: ApplyReferralOutcomeCommand, state: OpenC
   const events: CaseEvent[] = [
     { type: 'CaseReferralAccepted', caseId: state.caseId, referralId, table: referral.table, responsibilities: { ...responsibilities }, decidedBy, actor, at },
   ];
+  if (state.status === 'closed') return events;
   for (const [kind, holder] of Object.entries(responsibilities) as [ResponsibilityKind, string][]) {
     const current = state.responsibilities[kind] ?? null;
     if (current === holder) continue;

@@ -137,7 +137,8 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
       return updateDeadline(requireOpen(state, event), event, version, (d) => ({ ...d, breachedRecorded: true }));
     case 'CaseReferralAccepted':
     case 'CaseReferralReturned': {
-      const open = requireOpen(state, event);
+      // A table may answer after the case was closed: the answer is recorded on the closed case too.
+      const open = requireExisting(state, event);
       const outcome = event.type === 'CaseReferralAccepted' ? 'accepted' : event.rejected ? 'rejected' : 'returned';
       if (!open.referrals.some((r) => r.referralId === event.referralId)) {
         throw new RangeError(`${event.type}: case ${open.caseId} has no referral ${event.referralId}`);
@@ -176,8 +177,13 @@ export function foldCase(events: Iterable<CaseEvent>, from: CaseState = NO_CASE)
 }
 
 function requireOpen(state: CaseState, event: CaseEvent): OpenCaseState {
-  // The decider emits CaseClosed last in its batch, so nothing ever applies to a closed case.
+  // The decider emits CaseClosed last in its batch; after it only a table's answer to a referral applies.
   if (state.status !== 'open') corrupt(event, state);
+  return state;
+}
+
+function requireExisting(state: CaseState, event: CaseEvent): Exclude<CaseState, { status: 'none' }> {
+  if (state.status === 'none') corrupt(event, state);
   return state;
 }
 
