@@ -96,13 +96,18 @@ export class LiaisonController {
           }
         } while (again && !closed);
       })()
-        .catch(() => {
-          // Opening or logging failed: end the stream (the client resumes from its Last-Event-ID) rather than deliver unrecorded.
-          if (!closed) raw.end();
-        })
-        .finally(() => {
-          pumping = null;
-        });
+        .then(
+          () => {
+            pumping = null;
+            // A wake-up that came after the loop's last look and before this: look again now, not at the next poll.
+            if (again) pump();
+          },
+          () => {
+            pumping = null;
+            // Opening or logging failed: end the stream (the client resumes from its Last-Event-ID) rather than deliver unrecorded.
+            if (!closed) raw.end();
+          },
+        );
     };
     const unsubscribe = this.notifier.subscribe(pump);
     const untrack = this.notifier.track(() => raw.end());
