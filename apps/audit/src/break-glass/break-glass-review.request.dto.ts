@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { BREAK_GLASS_VERDICTS, type BreakGlassVerdict } from '#platform';
 
@@ -9,6 +10,6 @@ export class BreakGlassReviewRequestDto {
   verdict!: BreakGlassVerdict;
 
   @ApiProperty({ minLength: 10, maxLength: 2000, example: 'Nagevraagd bij de gemeente: acuut risico, toegang terecht' })
-  @IsString() @MinLength(10) @MaxLength(2000)
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @MinLength(10) @MaxLength(2000)
   note!: string;
 }

@@ -41,7 +41,7 @@ export class BreakGlassController {
     const dto = validateDto(BreakGlassReviewRequestDto, body);
     const review = await recordBreakGlassReview(this.db, id, {
       verdict: dto.verdict,
-      note: dto.note.trim(),
+      note: dto.note,
       reviewerId: principal.subject,
       reviewerRole: principal.role,
       reviewedAt: this.clock().toISOString(),

@@ -32,6 +32,6 @@ export class SubjectErasureController {
     @Req() req: FastifyRequest,
   ): Promise<SubjectErasure> {
     const dto = validateDto(EraseSubjectRequestDto, body);
-    return this.erasure.erase(id, dto.reason.trim(), principal, requestIds(req));
+    return this.erasure.erase(id, dto.reason, principal, requestIds(req));
   }
 }

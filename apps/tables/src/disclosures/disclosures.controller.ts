@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
 import type { Database } from '#eventstore';
-import { DATABASE, ProcessesPersonalData } from '#platform';
+import { canonicalUuid, DATABASE, isUuid, ProcessesPersonalData } from '#platform';
 import { CurrentPrincipal, municipalityScope, Roles, type Principal } from '#security';
 
 interface Row {
@@ -32,7 +32,8 @@ export class DisclosuresController {
   @ApiOperation({ summary: 'Disclosures of a case, oldest first' })
   @ApiQuery({ name: 'caseId', required: true })
   async list(@Query('caseId') caseId: string | undefined, @CurrentPrincipal() principal: Principal) {
-    if (typeof caseId !== 'string' || caseId.trim() === '' || caseId.length > 100) throw new DomainError('VALIDATION.FAILED', 'caseId is required', { errors: [{ path: 'caseId', constraints: ['isNotEmpty'], message: 'caseId is required' }] });
+    if (!isUuid(caseId)) throw new DomainError('VALIDATION.FAILED', 'caseId must be a case id (uuid)', { errors: [{ path: 'caseId', constraints: ['isUuid'], message: 'caseId must be a uuid' }] });
+    caseId = canonicalUuid(caseId);
     const scope = municipalityScope(principal);
     const r = await this.db.query<Row>(
       `SELECT * FROM table_disclosures WHERE case_id = $1 AND ($2::text[] IS NULL OR municipality = ANY($2::text[])) ORDER BY disclosed_at, disclosure_id`,

@@ -202,7 +202,9 @@ function takeTransition(command: TakeTransitionCommand, state: OpenCaseState, ct
       });
     }
   }
-  for (const field of Object.keys(fields)) {
+  for (const [field, value] of Object.entries(fields)) {
+    // A field is a short text the model names (a department, a decision): stored in the event and shown to people.
+    if (typeof value !== 'string' || value.length > MAX_FIELD_LENGTH) fieldInvalid(`fields.${field}`, `must be text of at most ${MAX_FIELD_LENGTH} characters`);
     if (!declared.includes(field)) {
       throw new DomainError(CASE_ERRORS.FIELD_UNKNOWN, `transition "${transition.name}" does not take field "${field}"`, {
         transition: transition.name,
@@ -669,6 +671,9 @@ function requireText(field: string, value: unknown): string {
   }
   return value;
 }
+
+/** The longest value of a transition's field. */
+const MAX_FIELD_LENGTH = 500;
 
 function fieldInvalid(field: string, why: string): never {
   throw new DomainError(CASE_ERRORS.FIELD_INVALID, `${field} ${why}`, { field });

@@ -223,6 +223,9 @@ function readLocation(location: SignalLocationInput | undefined): SignalLocation
   });
 }
 
+/** No signal was received before 1900; an earlier date is a typing error (and year 0000 cannot even be stored). */
+const EARLIEST_RECEIVED_AT = Date.UTC(1900, 0, 1);
+
 function readReceivedAt(value: string | undefined, now: Date): string {
   if (value === undefined || value === null) return now.toISOString();
   const instant = parseIsoInstant(value);
@@ -233,6 +236,9 @@ function readReceivedAt(value: string | undefined, now: Date): string {
   }
   if (instant.getTime() > now.getTime()) {
     throw new DomainError(SIGNAL_ERRORS.DATE_IN_FUTURE, 'receivedAt lies in the future', { field: 'receivedAt' });
+  }
+  if (instant.getTime() < EARLIEST_RECEIVED_AT) {
+    throw new DomainError(SIGNAL_ERRORS.DATE_INVALID, 'receivedAt lies before 1900', { field: 'receivedAt' });
   }
   return instant.toISOString();
 }

@@ -1,4 +1,4 @@
-import { DomainError } from '#domain';
+import { DomainError, parseIsoInstant } from '#domain';
 import { isUuid } from './canonical-uuid.js';
 
 /**
@@ -12,7 +12,8 @@ export function encodeKeysetCursor(at: string, id: string): string {
 export function decodeKeysetCursor(cursor: string): [at: string, id: string] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && !Number.isNaN(Date.parse(String(v[0]))) && isUuid(v[1])) return [String(v[0]), String(v[1])];
+    // Strictly an instant PostgreSQL takes (Date.parse also takes '2026-02-30' and '1'), and a uuid.
+    if (Array.isArray(v) && v.length === 2 && parseIsoInstant(v[0]) !== null && isUuid(v[1])) return [String(v[0]), String(v[1])];
   } catch {
     // fall through
   }

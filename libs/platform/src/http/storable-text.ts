@@ -11,8 +11,11 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 /** Whether `text` can be stored as PostgreSQL text or in jsonb. */
 export const isStorableText = (text: string): boolean => !UNSTORABLE.test(text);
 
-/** Deepest nesting looked into: deeper values are refused by the other rules of an edge (body size, DTO shape). */
-const MAX_DEPTH = 64;
+/**
+ * Deepest nesting accepted. Deeper values are refused: their text could not be checked, and validating them
+ * (class-transformer recurses) would overflow the stack, a 500 for a 4 KB body.
+ */
+const MAX_DEPTH = 128;
 
 /**
  * The paths (`indicators.0`, `location.area`) of strings and keys in a parsed JSON value that PostgreSQL cannot
@@ -20,7 +23,8 @@ const MAX_DEPTH = 64;
  */
 export function unstorableText(value: unknown, path = '', depth = 0): FieldProblem[] {
   if (typeof value === 'string') return isStorableText(value) ? [] : [problem(path)];
-  if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return [];
+  if (value === null || typeof value !== 'object') return [];
+  if (depth >= MAX_DEPTH) return [{ path, constraints: ['maxDepth'], message: `${path === '' ? 'The value' : path} nests deeper than ${MAX_DEPTH} levels` }];
   const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
   return entries.flatMap(([key, v]) => {
     const at = path === '' ? key : `${path}.${key}`;

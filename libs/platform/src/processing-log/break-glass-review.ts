@@ -67,7 +67,7 @@ interface Row {
 const iso = (v: Date | string) => new Date(v).toISOString();
 const encode = (id: string) => Buffer.from(`bg:${id}`).toString('base64url');
 function decode(cursor: string): string {
-  const m = /^bg:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const m = /^bg:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8')); // bigint ids: 19 digits may not fit
   if (!m) throw new DomainError('VALIDATION.CURSOR_INVALID', 'The cursor is not one this API gave out');
   return m[1]!;
 }

@@ -30,7 +30,7 @@ const iso = (v: Date | string) => new Date(v).toISOString();
 const encode = (id: string) => Buffer.from(`pl:${id}`).toString('base64url');
 function decode(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const m = /^pl:(\d{1,19})$/.exec(text);
+  const m = /^pl:(\d{1,18})$/.exec(text); // line ids are bigints: 19 digits may not fit
   if (!m) throw new DomainError('VALIDATION.CURSOR_INVALID', 'The cursor is not one this API gave out');
   return m[1]!;
 }

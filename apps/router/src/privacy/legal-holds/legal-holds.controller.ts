@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '#domain';
 import { ProcessesPersonalData, validateDto } from '#platform';
-import { CurrentPrincipal, Roles, type Principal } from '#security';
+import { CurrentPrincipal, ForbiddenError, Roles, type Principal } from '#security';
 import { requestIds } from '../../subjects/request-ids.js';
 import { PRIVACY_PROCESSING } from '../privacy-processing.js';
 import { LEGAL_HOLD_ERRORS } from './legal-hold-target.js';
@@ -49,7 +49,10 @@ export class LegalHoldsController {
   @ApiOperation({ summary: 'Active legal holds in the municipalities of your token (or one of them), newest first; cursor-paginated' })
   async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListLegalHoldsQueryDto, { ...rawQuery });
-    const municipalities = query.municipality ? principal.municipalities.filter((m) => m === query.municipality) : principal.municipalities;
+    // Only the municipalities the token names (an administrator's included); another is refused, as the other lists
+    // refuse it, rather than answered with nothing.
+    if (query.municipality && !principal.municipalities.includes(query.municipality)) throw new ForbiddenError('AUTH.MUNICIPALITY_NOT_ALLOWED', 'Not allowed for this municipality');
+    const municipalities = query.municipality ? [query.municipality] : principal.municipalities;
     return this.holds.listActive(municipalities, query);
   }
 

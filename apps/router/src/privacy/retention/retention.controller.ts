@@ -2,7 +2,7 @@ import { Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
 import { ProcessesPersonalData, validateDto } from '#platform';
-import { CurrentPrincipal, Roles, type Principal } from '#security';
+import { CurrentPrincipal, ForbiddenError, Roles, type Principal } from '#security';
 import { isUuid } from '../../signals/signal-stream.js';
 import { PRIVACY_PROCESSING } from '../privacy-processing.js';
 import { ListDueQueryDto, ListRunsQueryDto } from './list-due.query.dto.js';
@@ -63,7 +63,10 @@ export class RetentionController {
   })
   async due(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListDueQueryDto, { ...rawQuery });
-    const municipalities = query.municipality ? principal.municipalities.filter((m) => m === query.municipality) : principal.municipalities;
+    // Only the municipalities the token names (an administrator's included); another is refused, as the other lists
+    // refuse it, rather than answered with nothing.
+    if (query.municipality && !principal.municipalities.includes(query.municipality)) throw new ForbiddenError('AUTH.MUNICIPALITY_NOT_ALLOWED', 'Not allowed for this municipality');
+    const municipalities = query.municipality ? [query.municipality] : principal.municipalities;
     const page = await this.job.due(municipalities, query.limit ?? 100, query.cursor ? decodeCursor(query.cursor) : null);
     return { day: page.day, items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) };
   }
