@@ -105,10 +105,11 @@ describe.each(rows.map((r) => [label(r), r] as const))('%s', (_label, { model, t
     for (const field of transition.requires?.fields ?? []) {
       const fields = { ...validTransition(transition).fields, [field]: '' };
       expect(attempt({ fields })).toBe('CASE.FIELD_REQUIRED');
-      // A field is short text: no objects, numbers or pages of text stored in the event.
+      // A field is a short text, a yes/no, a number or a short list of texts: no objects or pages of text in the event.
       expect(attempt({ fields: { ...validTransition(transition).fields, [field]: { x: [1] } } })).toBe('CASE.FIELD_INVALID');
-      expect(attempt({ fields: { ...validTransition(transition).fields, [field]: 42 } })).toBe('CASE.FIELD_INVALID');
       expect(attempt({ fields: { ...validTransition(transition).fields, [field]: 'x'.repeat(501) } })).toBe('CASE.FIELD_INVALID');
+      expect(attempt({ fields: { ...validTransition(transition).fields, [field]: Array.from({ length: 51 }, () => 'a') } })).toBe('CASE.FIELD_INVALID');
+      expect(attempt({ fields: { ...validTransition(transition).fields, [field]: [{ x: 1 }] } })).toBe('CASE.FIELD_INVALID');
     }
     expect(attempt({ fields: { ...validTransition(transition).fields, bsn: '123456782' } })).toBe('CASE.FIELD_UNKNOWN');
   });

@@ -203,8 +203,8 @@ function takeTransition(command: TakeTransitionCommand, state: OpenCaseState, ct
     }
   }
   for (const [field, value] of Object.entries(fields)) {
-    // A field is a short text the model names (a department, a decision): stored in the event and shown to people.
-    if (typeof value !== 'string' || value.length > MAX_FIELD_LENGTH) fieldInvalid(`fields.${field}`, `must be text of at most ${MAX_FIELD_LENGTH} characters`);
+    // Stored in the event and shown to people: a short text, a yes/no, a number, or a short list of texts.
+    if (!isFieldValue(value)) fieldInvalid(`fields.${field}`, `must be text of at most ${MAX_FIELD_LENGTH} characters, true/false, a number, or a list of at most ${MAX_FIELD_ITEMS} such texts`);
     if (!declared.includes(field)) {
       throw new DomainError(CASE_ERRORS.FIELD_UNKNOWN, `transition "${transition.name}" does not take field "${field}"`, {
         transition: transition.name,
@@ -672,8 +672,15 @@ function requireText(field: string, value: unknown): string {
   return value;
 }
 
-/** The longest value of a transition's field. */
+/** The longest text of a transition's field, and the most texts in a list. */
 const MAX_FIELD_LENGTH = 500;
+const MAX_FIELD_ITEMS = 50;
+
+function isFieldValue(value: unknown): boolean {
+  const isText = (v: unknown) => typeof v === 'string' && v.length <= MAX_FIELD_LENGTH;
+  if (isText(value) || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return true;
+  return Array.isArray(value) && value.length <= MAX_FIELD_ITEMS && value.every(isText);
+}
 
 function fieldInvalid(field: string, why: string): never {
   throw new DomainError(CASE_ERRORS.FIELD_INVALID, `${field} ${why}`, { field });
