@@ -107,6 +107,11 @@ describe('bodies and parameters', () => {
     await refused(() => h.request('GET', '/v1/disclosures?caseId=not-a-case', { token: coordinator }), 400, 'VALIDATION.FAILED');
   });
 
+  it('a misspelt query parameter is refused, not ignored: as_of for asOf gave the case as it is now', async () => {
+    await refused(() => h.request('GET', `/v1/audit/cases/${randomUUID()}?as_of=2026-01-01T00:00:00Z`, { token: auditor }), 400, 'VALIDATION.FAILED');
+    await refused(() => h.request('GET', `/v1/disclosures?caseId=${randomUUID()}&case=1`, { token: coordinator }), 400, 'VALIDATION.FAILED');
+  });
+
   it('a list asked for a municipality outside the token: 403, as every other list answers', async () => {
     await refused(() => h.request('GET', `/v1/legal-holds?municipality=${elsewhere}`, { token: admin }), 403, 'AUTH.MUNICIPALITY_NOT_ALLOWED');
     await refused(() => h.request('GET', `/v1/retention/due?municipality=${elsewhere}`, { token: admin }), 403, 'AUTH.MUNICIPALITY_NOT_ALLOWED');

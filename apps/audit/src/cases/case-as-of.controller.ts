@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/co
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainError, parseIsoInstant } from '#domain';
 import { EventStore } from '#eventstore';
-import { CLOCK, EVENT_STORE, KEYRING, ProcessesPersonalData, type Clock, type Keyring } from '#platform';
+import { CLOCK, EVENT_STORE, KEYRING, onlyQueryParameters, ProcessesPersonalData, type Clock, type Keyring } from '#platform';
 import { Roles } from '#security';
 import { AUDIT_PROCESSING } from '../audit-processing.js';
 import { caseStreamId, reconstructCase, type CaseAsOf } from './case-as-of.js';
@@ -25,8 +25,9 @@ export class CaseAsOfController {
   @ApiOperation({ summary: "A case's state, responsibility holders, open deadlines and model version as the system knew them at `asOf`, with its decision trail" })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant with offset; default now' })
   @ProcessesPersonalData({ ...AUDIT_PROCESSING.reconstruct, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'case', subjects: (req) => [req.params.id] })
-  async asOf(@Param('id', new ParseUUIDPipe({ exceptionFactory: notFound })) id: string, @Query('asOf') asOfText: unknown): Promise<CaseAsOf & { personalDataErased: boolean }> {
+  async asOf(@Param('id', new ParseUUIDPipe({ exceptionFactory: notFound })) id: string, @Query() query: Record<string, unknown>): Promise<CaseAsOf & { personalDataErased: boolean }> {
     const now = this.clock();
+    const asOfText = onlyQueryParameters(query, ['asOf']).asOf;
     const asOf = asOfText === undefined ? now : parseIsoInstant(asOfText);
     if (asOf === null) throw new DomainError('VALIDATION.AS_OF_INVALID', '`asOf` must be an ISO 8601 instant with an offset, e.g. 2026-11-01T12:00:00Z');
     // The decision trail's reasons are sealed under the case's key: opened for the auditor (this read is

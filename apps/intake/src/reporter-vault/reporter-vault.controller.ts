@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '#domain';
 import { EventStore, type Database } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, KEYRING, ProcessesPersonalData, type Clock, type Keyring } from '#platform';
+import { CLOCK, DATABASE, EVENT_STORE, KEYRING, onlyQueryParameters, ProcessesPersonalData, type Clock, type Keyring } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { INTAKE_PROCESSING, reporterVaultContext, signalStreamId } from '../signals/signal-stream.js';
 import { notFound } from '../triage-queue/triage-queue.controller.js';
@@ -33,10 +33,11 @@ export class ReporterVaultController {
   @ApiQuery({ name: 'reason', required: true, description: 'Why you need the identity (recorded)' })
   async reporter(
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => notFound() })) id: string,
-    @Query('reason') reason: unknown,
+    @Query() query: Record<string, unknown>,
     @CurrentPrincipal() principal: Principal,
     @Req() req: FastifyRequest,
   ) {
+    const { reason } = onlyQueryParameters(query, ['reason']);
     if (typeof reason !== 'string' || reason.trim().length < 5 || reason.length > 500) {
       throw new DomainError('VALIDATION.REASON_REQUIRED', 'State a reason (5–500 characters) for reading the reporter');
     }

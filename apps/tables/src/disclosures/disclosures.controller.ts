@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
 import type { Database } from '#eventstore';
-import { canonicalUuid, DATABASE, isUuid, ProcessesPersonalData } from '#platform';
+import { canonicalUuid, DATABASE, isUuid, onlyQueryParameters, ProcessesPersonalData } from '#platform';
 import { CurrentPrincipal, municipalityScope, Roles, type Principal } from '#security';
 
 interface Row {
@@ -31,9 +31,10 @@ export class DisclosuresController {
   @ProcessesPersonalData({ activity: 'verantwoording', purpose: 'Verantwoording van verstrekkingen over een zaak (aan wie, op welke grondslag, welke gegevens)', subjectType: 'case', subjects: (req) => [typeof req.query.caseId === 'string' ? req.query.caseId : undefined] })
   @ApiOperation({ summary: 'Disclosures of a case, oldest first' })
   @ApiQuery({ name: 'caseId', required: true })
-  async list(@Query('caseId') caseId: string | undefined, @CurrentPrincipal() principal: Principal) {
-    if (!isUuid(caseId)) throw new DomainError('VALIDATION.FAILED', 'caseId must be a case id (uuid)', { errors: [{ path: 'caseId', constraints: ['isUuid'], message: 'caseId must be a uuid' }] });
-    caseId = canonicalUuid(caseId);
+  async list(@Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
+    const asked = onlyQueryParameters(query, ['caseId']).caseId;
+    if (!isUuid(asked)) throw new DomainError('VALIDATION.FAILED', 'caseId must be a case id (uuid)', { errors: [{ path: 'caseId', constraints: ['isUuid'], message: 'caseId must be a uuid' }] });
+    const caseId = canonicalUuid(asked);
     const scope = municipalityScope(principal);
     const r = await this.db.query<Row>(
       `SELECT * FROM table_disclosures WHERE case_id = $1 AND ($2::text[] IS NULL OR municipality = ANY($2::text[])) ORDER BY disclosed_at, disclosure_id`,
