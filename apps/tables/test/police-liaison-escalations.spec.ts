@@ -199,3 +199,20 @@ describe('other triggers', () => {
     expect(await h.query('SELECT 1 FROM liaison_escalations WHERE case_id = $1', [c.caseId])).toEqual([]);
   });
 });
+
+describe('the escalation list', () => {
+  it('pages through every escalation with nextCursor, each once, newest first', async () => {
+    const all = await h.request('GET', '/v1/liaison/escalations?limit=200', { token: coordinator });
+    expect(all.body.items.length).toBeGreaterThanOrEqual(2);
+    expect(all.body.nextCursor).toBeNull();
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: { escalationId: string }[]; nextCursor: string | null } } = await h.request('GET', `/v1/liaison/escalations?limit=1${cursor ? `&cursor=${cursor}` : ''}`, { token: coordinator });
+      expect(page.status).toBe(200);
+      paged.push(...page.body.items.map((i) => i.escalationId));
+      cursor = page.body.nextCursor;
+    } while (cursor !== null);
+    expect(paged).toEqual(all.body.items.map((i: { escalationId: string }) => i.escalationId));
+  });
+});

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, type EscalationState, type EscalationTier } from '#domain';
 import type { Database, SqlExecutor } from '#eventstore';
-import { DATABASE, isUuid } from '#platform';
+import { DATABASE, decodeKeysetCursor, encodeKeysetCursor, isUuid } from '#platform';
 
 interface Row {
   escalation_id: string;
@@ -98,13 +98,18 @@ export class EscalationRepository {
     return r.rows[0] ? toStored(r.rows[0]) : null;
   }
 
-  async list(municipalities: readonly string[], status: string | undefined, limit: number): Promise<StoredEscalation[]> {
+  /** A page of escalations, newest first, after `cursor` (from the previous page's `nextCursor`). */
+  async list(municipalities: readonly string[], status: string | undefined, limit: number, cursor?: string): Promise<{ items: StoredEscalation[]; nextCursor: string | null }> {
+    const after = cursor === undefined ? null : decodeKeysetCursor(cursor);
     const r = await this.db.query<Row>(
       `SELECT * FROM liaison_escalations WHERE municipality = ANY($1::text[]) AND ($2::text IS NULL OR status = $2)
-        ORDER BY raised_at DESC, escalation_id DESC LIMIT $3`,
-      [municipalities, status ?? null, limit],
+          AND ($3::timestamptz IS NULL OR (raised_at, escalation_id) < ($3::timestamptz, $4::uuid))
+        ORDER BY raised_at DESC, escalation_id DESC LIMIT $5`,
+      [municipalities, status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
-    return r.rows.map(toStored);
+    const items = r.rows.slice(0, limit).map(toStored);
+    const last = items[items.length - 1];
+    return { items, nextCursor: r.rows.length > limit && last ? encodeKeysetCursor(last.raisedAt, last.state.escalationId) : null };
   }
 
   /** Open escalations whose tier ran out of time at `now`. */

@@ -41,12 +41,12 @@ export class LiaisonController {
   @Get()
   @Roles('police-liaison', 'coordinator')
   @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Overzicht van escalaties naar de politie', subjectType: 'escalation', subjects: (_req, body) => ((body as { items?: { escalationId: string }[] } | undefined)?.items ?? []).map((e) => e.escalationId) })
-  @ApiOperation({ summary: 'Escalations of the municipalities you serve, newest first' })
+  @ApiOperation({ summary: 'Escalations of the municipalities you serve, newest first; cursor-paginated (nextCursor)' })
   async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListEscalationsQueryDto, { ...rawQuery });
     if (query.municipality) requireMunicipality(principal, query.municipality);
-    const rows = await this.escalations.list(query.municipality ? [query.municipality] : principal.municipalities, query.status, query.limit ?? 50);
-    return { items: await this.keyring.revealAnswers(rows.map((e) => escalationView(e, principal.role === 'coordinator'))) };
+    const page = await this.escalations.list(query.municipality ? [query.municipality] : principal.municipalities, query.status, query.limit ?? 50, query.cursor);
+    return { items: await this.keyring.revealAnswers(page.items.map((e) => escalationView(e, principal.role === 'coordinator'))), nextCursor: page.nextCursor };
   }
 
   @Get('stream')

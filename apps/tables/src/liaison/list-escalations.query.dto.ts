@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** Filters of the escalation list. */
 export class ListEscalationsQueryDto {
@@ -15,4 +15,8 @@ export class ListEscalationsQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional() @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)) @IsInt() @Min(1) @Max(200)
   limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page (nextCursor)' })
+  @IsOptional() @IsString() @MaxLength(200)
+  cursor?: string;
 }
