@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ALL_APPS } from '../../apps/signaalroute/src/all-apps.js';
-import { zorgmeldingPayload } from '../../apps/intake/test/support/intake-fixtures.js';
 import { startApp, waitFor, type AppHarness, type HarnessResponse } from '../support/app-harness.js';
+import { privacyActors, registeredSubject, signalInRouter, waitingOnLocks as waitingOnLocksOf, type PrivacyActors } from './support/privacy-actors.js';
 
 /**
  * A case commit and a dismissal or erasure that happen at the same moment never both get their way. The rules
@@ -12,39 +11,23 @@ import { startApp, waitFor, type AppHarness, type HarnessResponse } from '../sup
  */
 
 let h: AppHarness;
-const home = `GM${String(1000 + Math.floor(Math.random() * 8000)).padStart(4, '0')}`;
-let intakeSystem: string;
+let actors: PrivacyActors;
 let coordinator: string;
 let admin: string;
-const tag = () => randomUUID().slice(0, 8);
 
 beforeAll(async () => {
   h = await startApp({ apps: ALL_APPS });
-  intakeSystem = await h.token('intake-system', [home], { subject: 'connector' });
-  coordinator = await h.token('coordinator', [home], { subject: 'coordinator-race' });
-  admin = await h.token('admin', [home], { subject: 'admin-race' });
+  actors = await privacyActors(h, { coordinator: 'coordinator-race', admin: 'admin-race' });
+  ({ coordinator, admin } = actors);
 }, 120_000);
 
 afterAll(async () => {
   await h?.stop();
 });
 
-async function signal(): Promise<string> {
-  const res = await h.request('POST', '/v1/signals/zorgmelding', { token: intakeSystem, body: zorgmeldingPayload(home, undefined, { concern: `Zorgen ${tag()}` }) });
-  expect(res.status).toBe(201);
-  const signalId = res.body.signalId as string;
-  await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND source IS NOT NULL', [signalId])).length > 0, { what: 'signal in the router' });
-  return signalId;
-}
-
-async function subject(): Promise<string> {
-  const res = await h.request('POST', '/v1/subjects', { token: coordinator, body: { kind: 'person', municipality: home, name: `Kees Race ${tag()}`, birthDate: '1979-04-05' } });
-  expect(res.status).toBe(201);
-  return res.body.subjectId;
-}
-
-const waitingOnLocks = async () =>
-  Number((await h.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))[0]!.n);
+const signal = () => signalInRouter(actors);
+const subject = () => registeredSubject(actors, 'Kees Race');
+const waitingOnLocks = () => waitingOnLocksOf(h);
 
 /**
  * Runs `commit` while a second connection holds the lock of the signal's `router_signals` row, until the commit

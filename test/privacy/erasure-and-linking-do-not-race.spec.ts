@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ALL_APPS } from '../../apps/signaalroute/src/all-apps.js';
-import { zorgmeldingPayload } from '../../apps/intake/test/support/intake-fixtures.js';
 import { startApp, waitFor, type AppHarness } from '../support/app-harness.js';
+import { privacyActors, registeredSubject, signalInRouter, type PrivacyActors } from './support/privacy-actors.js';
 
 /**
  * Erasing a subject and linking a signal to it never miss each other: erasure reads the links on the signals'
@@ -11,8 +11,7 @@ import { startApp, waitFor, type AppHarness } from '../support/app-harness.js';
  */
 
 let h: AppHarness;
-const home = `GM${String(1000 + Math.floor(Math.random() * 8000)).padStart(4, '0')}`;
-let intakeSystem: string;
+let actors: PrivacyActors;
 let coordinator: string;
 let admin: string;
 const tag = () => randomUUID().slice(0, 8);
@@ -20,29 +19,16 @@ const reporter = { name: `Melder ${tag()}`, contact: `melder-${tag()}@example.nl
 
 beforeAll(async () => {
   h = await startApp({ apps: ALL_APPS });
-  intakeSystem = await h.token('intake-system', [home], { subject: 'connector' });
-  coordinator = await h.token('coordinator', [home], { subject: 'coordinator-bo' });
-  admin = await h.token('admin', [home], { subject: 'admin-fg' });
+  actors = await privacyActors(h, { coordinator: 'coordinator-bo', admin: 'admin-fg' });
+  ({ coordinator, admin } = actors);
 }, 120_000);
 
 afterAll(async () => {
   await h?.stop();
 });
 
-async function subject(): Promise<string> {
-  const res = await h.request('POST', '/v1/subjects', { token: coordinator, body: { kind: 'person', municipality: home, name: `Pieter Race ${tag()}`, birthDate: '1981-02-03' } });
-  expect(res.status).toBe(201);
-  return res.body.subjectId;
-}
-
-/** A zorgmelding the router knows (its read model has the signal). */
-async function signal(): Promise<string> {
-  const res = await h.request('POST', '/v1/signals/zorgmelding', { token: intakeSystem, body: zorgmeldingPayload(home, reporter, { concern: `Zorgen ${tag()}` }) });
-  expect(res.status).toBe(201);
-  const signalId = res.body.signalId as string;
-  await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND source IS NOT NULL', [signalId])).length > 0, { what: 'signal in the router' });
-  return signalId;
-}
+const subject = () => registeredSubject(actors, 'Pieter Race', '1981-02-03');
+const signal = () => signalInRouter(actors, reporter);
 
 const erase = (subjectId: string) => h.request('POST', `/v1/subjects/${subjectId}/erasure`, { token: admin, body: { reason: 'Verzoek van betrokkene AVG art. 17' } });
 const link = (signalId: string, subjectId: string) => h.request('POST', `/v1/signals/${signalId}/subject`, { token: coordinator, body: { subjectId } });
