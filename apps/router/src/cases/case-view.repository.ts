@@ -3,6 +3,7 @@ import type { CaseState } from '#domain';
 import type { Database, SqlExecutor } from '#eventstore';
 import { DATABASE, decodeKeysetCursor, encodeKeysetCursor } from '#platform';
 import type { MunicipalityScope } from '#security';
+import type { DueCase, DueCursor } from '../deadlines/record-due-deadlines.js';
 import type { ListCasesQueryDto } from './list-cases.query.dto.js';
 
 /** A `case_view` row as the service uses it. */
@@ -134,8 +135,14 @@ export class CaseViewRepository {
   }
 
   /** Cases whose durable timer has run out at `now`, earliest first. */
-  async dueForDeadlines(now: Date, limit: number): Promise<{ caseId: string; state: StoredCase['state'] }[]> {
-    const r = await this.db.query<Row>('SELECT case_id, state FROM case_view WHERE next_deadline_at <= $1::timestamptz ORDER BY next_deadline_at LIMIT $2', [now.toISOString(), limit]);
-    return r.rows.map((row) => ({ caseId: row.case_id, state: (typeof row.state === 'string' ? JSON.parse(row.state) : row.state) as StoredCase['state'] }));
+  /** Up to `limit` cases with a deadline moment at or before `now`, by (moment, case id), after `cursor`. */
+  async dueForDeadlines(now: Date, limit: number, cursor: DueCursor = null): Promise<DueCase[]> {
+    const r = await this.db.query<Row & { next_deadline: string }>(
+      `SELECT case_id, state, to_char(next_deadline_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS next_deadline FROM case_view
+        WHERE next_deadline_at <= $1::timestamptz AND ($3::timestamptz IS NULL OR (next_deadline_at, case_id) > ($3::timestamptz, $4::uuid))
+        ORDER BY next_deadline_at, case_id LIMIT $2`,
+      [now.toISOString(), limit, cursor?.nextDeadlineAt ?? null, cursor?.caseId ?? null],
+    );
+    return r.rows.map((row) => ({ caseId: row.case_id, nextDeadlineAt: row.next_deadline, state: (typeof row.state === 'string' ? JSON.parse(row.state) : row.state) as StoredCase['state'] }));
   }
 }

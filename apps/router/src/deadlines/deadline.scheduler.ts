@@ -5,9 +5,10 @@ import { APP_CONFIG, CLOCK, LOGGER, PeriodicTask, type AppConfig, type Clock } f
 import { CASE_COMMAND_RUNNER, type CaseCommandRunner } from '../cases/case-command.port.js';
 import { CaseViewRepository } from '../cases/case-view.repository.js';
 import { dueDeadlineCommands } from './due-deadline-commands.js';
+import { recordDueDeadlines } from './record-due-deadlines.js';
 
-/** Cases handled per round; the next round picks up the rest. */
-const BATCH = 200;
+/** Cases read per page; a round reads page after page until everything due has had its turn. */
+const PAGE = 200;
 
 /**
  * Durable deadline timers: `case_view.next_deadline_at` is the timer, so deadlines survive restarts. Every
@@ -46,23 +47,22 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
     return this.task.runNow();
   }
 
-  private async round(): Promise<number> {
+  private round(): Promise<number> {
     const now = this.clock();
-    let recorded = 0;
-    for (const { caseId, state } of await this.cases.dueForDeadlines(now, BATCH)) {
-      for (const command of dueDeadlineCommands(state, now)) {
-        try {
-          recorded += (await this.runner.execute(caseId, command, { principal: null })).events.length;
-        } catch (error) {
+    return recordDueDeadlines(
+      {
+        page: (cursor, limit) => this.cases.dueForDeadlines(now, limit, cursor),
+        commands: (state) => dueDeadlineCommands(state, now),
+        run: async (caseId, command) => (await this.runner.execute(caseId, command, { principal: null })).events.length,
+        failed: (caseId, error) => {
           if (error instanceof DomainError && error.code === 'EVENTSTORE.VERSION_CONFLICT') {
             this.logger.debug({ component: 'deadline-scheduler', caseId }, 'case changed meanwhile; retried next round');
           } else {
             this.logger.warn({ component: 'deadline-scheduler', caseId, err: error }, 'deadline could not be recorded');
           }
-          break;
-        }
-      }
-    }
-    return recorded;
+        },
+      },
+      PAGE,
+    );
   }
 }
