@@ -86,7 +86,8 @@ const TERMIJNEN: ModelDefinition = {
       approachingLeadTime: { amount: 1, unit: 'working-days' },
       pausedIn: ['wacht-op-info'],
     },
-    { id: 'doorlooptijd', state: 'behandeling', startsOn: 'case-opened', duration: { amount: 48, unit: 'hours' } },
+    // Counted from the opening, it must not close and open again (a second breach): back in intake it pauses.
+    { id: 'doorlooptijd', state: 'behandeling', startsOn: 'case-opened', duration: { amount: 48, unit: 'hours' }, pausedIn: ['intake', 'wacht-op-info'] },
   ],
 };
 const take = (transition: string): CaseCommand => ({ type: 'TakeTransition', transition, actor: COORDINATOR });
@@ -121,7 +122,7 @@ describe('deadlines open on entry, pause and resume, close on leaving, fire once
     // `case-opened` counts from the opening, not from entering behandeling.
     expect(events[2]).toMatchObject({ definitionId: 'doorlooptijd', startedAt: start.toISOString(), dueAt: '2025-12-26T09:00:00.000Z' });
     ({ state, events } = run(state, take('terug'), ctx));
-    expect(open(state).deadlines.map((d) => [d.deadlineId, d.definitionId])).toEqual([['id-3', 'triage']]);
+    expect(open(state).deadlines.map((d) => [d.deadlineId, d.definitionId, d.status])).toEqual([['id-2', 'doorlooptijd', 'paused'], ['id-3', 'triage', 'running']]);
     // A timer for the old instance finds nothing to do.
     expect(decideCase({ type: 'RecordDeadlineBreached', deadlineId: 'id-1', actor: SYSTEM }, state, ctx)).toEqual([]);
   });

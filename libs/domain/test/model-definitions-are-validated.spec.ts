@@ -105,6 +105,17 @@ describe('each malformed model is reported with a problem that names the culprit
     ['an unknown field on a state', (d) => (d.states[0].regie = 'x'), 'FIELD_UNKNOWN', /state "a" has an unknown field "regie"/],
     ['an unknown field on a deadline', (d) => (d.deadlines[0].startsAt = 'case-opened'), 'FIELD_UNKNOWN', /deadline ".*" has an unknown field "startsAt"/],
     ['an unknown field on the model', (d) => (d.model = 'ave'), 'FIELD_UNKNOWN', /the model has an unknown field "model"/],
+    // Back in a state through one that closes it, a term counted from the opening opens again with the same due moment:
+    // once breached, it would be breached (and escalated to the police) a second time.
+    [
+      'a term counted from the opening on a state the case can leave and come back to',
+      (d) => {
+        d.deadlines[0].startsOn = 'case-opened';
+        d.transitions.push({ name: 'terug', from: ['b'], to: 'a', rolesAllowed: ['coordinator'] });
+      },
+      'DEADLINE_REOPENED',
+      /deadline "oppakken" counts from case-opened, but the case can leave state "a" for "b" and come back/,
+    ],
     [
       'a notification guarded by a relation no reporter has',
       (d) => (d.states[1].notifications = [{ type: 'ReporterMayBeInformed', audience: 'melder', when: { reporterRelationIs: 'essentiële-naaste' } }]),
@@ -115,6 +126,16 @@ describe('each malformed model is reported with a problem that names the culprit
     const problems = validateModelDefinition(broken(change));
     expect(codes(problems)).toContain(code);
     expect(problems.find((p) => p.code === code)!.message).toMatch(message);
+  });
+
+  it('a term counted from the opening may sit on a state the case comes back to when it pauses on the way (it is never closed)', () => {
+    const def = tiny();
+    const valid: ModelDefinition = {
+      ...def,
+      deadlines: [{ ...def.deadlines[0]!, startsOn: 'case-opened', pausedIn: ['b'] }],
+      transitions: [...def.transitions, { name: 'terug', from: ['b'], to: 'a', rolesAllowed: ['coordinator'] }],
+    };
+    expect(validateModelDefinition(valid)).toEqual([]);
   });
 
   it('an unknown target does not also make its from-state a dead end', () => {

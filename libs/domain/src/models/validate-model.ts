@@ -40,6 +40,7 @@ export const MODEL_PROBLEMS = {
   DEADLINE_PAUSED_IN_UNKNOWN: 'DEADLINE_PAUSED_IN_UNKNOWN',
   DEADLINE_START_INVALID: 'DEADLINE_START_INVALID',
   DEADLINE_DURATION_INVALID: 'DEADLINE_DURATION_INVALID',
+  DEADLINE_REOPENED: 'DEADLINE_REOPENED',
   STATE_UNREACHABLE: 'STATE_UNREACHABLE',
   STATE_DEAD_END: 'STATE_DEAD_END',
   FIELD_UNKNOWN: 'FIELD_UNKNOWN',
@@ -302,7 +303,37 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       add('STATE_DEAD_END', `states[${indexOfState(states, id)}]`, `state "${id}" is not terminal but has no outgoing transition`);
     }
   }
+  // A term counted from the case's opening or the signal's receipt is opened again, with the same due moment, when
+  // the case comes back to its state through a state that closes it: once breached, it would be breached (and
+  // escalated) a second time.
+  deadlines.forEach((d, i) => {
+    if (!isRecord(d) || typeof d.state !== 'string' || (d.startsOn !== 'case-opened' && d.startsOn !== 'signal-received')) return;
+    const keptIn = new Set<string>([d.state, ...(Array.isArray(d.pausedIn) ? d.pausedIn.filter((s): s is string => typeof s === 'string') : [])]);
+    const closer = [...reachableFrom(outgoing, d.state)].find((q) => !keptIn.has(q) && !terminal.has(q) && reachableFrom(outgoing, q).has(d.state as string));
+    if (closer !== undefined) {
+      add(
+        'DEADLINE_REOPENED',
+        `deadlines[${i}].startsOn`,
+        `deadline "${String(d.id)}" counts from ${d.startsOn}, but the case can leave state "${d.state}" for "${closer}" and come back: the term would open again with the same due moment and be breached twice; count it from state-entered, or pause it in "${closer}"`,
+      );
+    }
+  });
   return problems;
+}
+
+/** The states reachable from `from` by one or more transitions. */
+function reachableFrom(outgoing: ReadonlyMap<string, Iterable<string>>, from: string): Set<string> {
+  const reached = new Set<string>();
+  const queue = [from];
+  while (queue.length > 0) {
+    for (const next of outgoing.get(queue.shift()!) ?? []) {
+      if (!reached.has(next)) {
+        reached.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return reached;
 }
 
 /**
