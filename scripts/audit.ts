@@ -5,7 +5,7 @@
  *       Verifies every stream's hash chain and the checkpoint chain of the database in DATABASE_URL (or the
  *       embedded database in SIGNAALROUTE_DATA_DIR when the app is not running). Progress and rate on stderr.
  *       On PostgreSQL the chains are hashed by <n> worker threads (default: one per core).
- *   npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>]... [--json]
+ *   npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>]... [--allow-unsealed] [--json]
  *       Verifies an exported stream bundle offline: no database, no network.
  *   npm run audit -- replay --projection <name> [--switch] [--keep] [--json] [--max-differences <n>] [--batch <n>]
  *   npm run audit -- replay --list
@@ -26,7 +26,7 @@ import { CannotRunError, err, out, runCli, UsageError } from './cli.js';
 
 const USAGE = `Usage:
   npm run audit -- verify [--anchor <seq>:<hash>]... [--json] [--batch <rows>] [--workers <n>]
-  npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>]... [--json]
+  npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>]... [--allow-unsealed] [--json]
   npm run audit -- replay --projection <name> [--switch] [--keep] [--json] [--max-differences <n>] [--batch <n>]
   npm run audit -- replay --list
 The database is DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR (default ./.signaalroute).`;
@@ -121,7 +121,7 @@ async function verify(argv: string[]): Promise<number> {
 }
 
 async function verifyBundleFile(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { anchor: { type: 'string', multiple: true }, json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { anchor: { type: 'string', multiple: true }, json: { type: 'boolean' }, 'allow-unsealed': { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UsageError('verify-bundle takes exactly one file');
   const anchors = parseAnchors(values.anchor);
   let text: string;
@@ -137,7 +137,7 @@ async function verifyBundleFile(argv: string[]): Promise<number> {
     err('BUNDLE INVALID: the file is not JSON');
     return 1;
   }
-  const result = verifyBundle(bundle, anchors);
+  const result = verifyBundle(bundle, anchors, { allowUnsealed: values['allow-unsealed'] === true });
   if (values.json) out(JSON.stringify(result, null, 2));
   if (result.ok) {
     err(`bundle verified: stream ${result.streamId}, ${result.events} events (${result.sealedEvents} sealed by checkpoints, ${result.unsealedEvents} after the newest checkpoint)`);

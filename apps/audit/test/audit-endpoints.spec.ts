@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { verifyBundle, type LedgerBundle } from '#eventstore';
+import { eventHash, verifyBundle, type LedgerBundle } from '#eventstore';
 import { startApp, waitFor, type AppHarness, type HarnessResponse } from '../../../test/support/app-harness.js';
 import { INTAKE_APP, internMeldpuntPayload, mmaPayload, testMunicipality } from '../../intake/test/support/intake-fixtures.js';
 import { AUDIT_APP } from '../src/audit.app.js';
@@ -101,10 +101,33 @@ describe('GET /v1/audit/streams/{streamId}/bundle', () => {
 
     const dropped = clone();
     dropped.checkpoints = dropped.checkpoints.filter((c) => c.lines === undefined);
-    expect(verifyBundle(dropped).problems.join('\n')).toMatch(/no checkpoint in the bundle covers|lines are not in the bundle/);
+    expect(verifyBundle(dropped).problems.join('\n')).toMatch(/no checkpoint in the bundle covers|lines are not in the bundle|not sealed by any checkpoint in the bundle/);
 
     expect(verifyBundle(clone(), [{ seq: bundle.head!.seq, hash: '0'.repeat(64) }]).problems.join('\n')).toMatch(/differs from the anchor/);
     expect(verifyBundle({ format: 'something else' }).problems).toEqual(['not a signaalroute-ledger-bundle/1 bundle']);
+  });
+
+  it('fails offline when an event claims a place after the newest checkpoint: nothing proves it (a forged, re-hashed event there passed)', () => {
+    const forged: LedgerBundle = JSON.parse(JSON.stringify(bundle));
+    const event = forged.events[0]!;
+    const { hash: _hash, position: _position, transactionId: _transactionId, ...hashed } = { ...event, payload: { ...event.payload, description: 'vervalst' } };
+    forged.events[0] = { ...event, payload: hashed.payload, transactionId: '999999999', hash: eventHash(hashed) };
+    const result = verifyBundle(forged, [bundle.head!]);
+    expect(result).toMatchObject({ ok: false, unsealedEvents: 1 });
+    expect(result.problems.join('\n')).toMatch(/not sealed by any checkpoint in the bundle/);
+    // Who knows the stream's newest events are not sealed yet may still accept them explicitly.
+    expect(verifyBundle(forged, [bundle.head!], { allowUnsealed: true })).toMatchObject({ ok: true, unsealedEvents: 1 });
+  });
+
+  it('seals the stream before exporting it, and holds the whole checkpoint chain: an anchor recorded before the stream existed verifies it', async () => {
+    const recorded = bundle.head!; // e.g. the head an auditor noted last month
+    const res = await h.request('POST', '/v1/signals/mma', { token: intakeSystem, body: mmaPayload(home) });
+    expect(res.status).toBe(201);
+    const later = await h.request('GET', `/v1/audit/streams/signal-${res.body.signalId}/bundle`, { token: auditor });
+    expect(later.status).toBe(200);
+    const newer: LedgerBundle = later.body;
+    expect(newer.checkpoints[0]!.seq).toBe(1);
+    expect(verifyBundle(newer, [recorded])).toMatchObject({ ok: true, sealedEvents: 1, unsealedEvents: 0 });
   });
 
   it('answers 404 STREAM.NOT_FOUND for an unknown stream', async () => {

@@ -5,6 +5,7 @@ import { exportStreamBundle, type Database, type LedgerBundle } from '#eventstor
 import { CLOCK, DATABASE, ProcessesPersonalData, type Clock } from '#platform';
 import { Roles } from '#security';
 import { AUDIT_PROCESSING, subjectOfStream } from '../audit-processing.js';
+import { LedgerCheckpointingService } from '../ledger/ledger-checkpointing.service.js';
 
 const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
 
@@ -21,6 +22,7 @@ export class StreamBundleController {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly checkpointing: LedgerCheckpointingService,
   ) {}
 
   @Get(':streamId/bundle')
@@ -29,6 +31,8 @@ export class StreamBundleController {
   @ProcessesPersonalData({ ...AUDIT_PROCESSING.export, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'stream', subjects: (req) => [subjectOfStream(req.params.streamId)] })
   async bundle(@Param('streamId') streamId: string): Promise<LedgerBundle> {
     if (!STREAM_ID.test(streamId)) throw new DomainError('STREAM.NOT_FOUND', 'No events in this stream');
+    // Seal what is committed first, so the stream's newest events come with their proof.
+    await this.checkpointing.checkpointer.checkpointOnce({ flush: true });
     return exportStreamBundle(this.db, streamId, this.clock());
   }
 }

@@ -18,8 +18,8 @@ export type BundledCheckpoint = LedgerCheckpoint & { lines?: string };
 /**
  * Everything a third party needs to check a stream's history without access to the system: the events,
  * and for each the checkpoint that sealed it with the full list of (cursor, hash) lines of its range —
- * other streams' events appear there only as hashes — plus every later checkpoint up to the head, so the
- * chain can be held to a head hash published elsewhere.
+ * other streams' events appear there only as hashes — plus the whole checkpoint chain from the first to the
+ * head, so it can be held to any checkpoint hash recorded elsewhere, also one from before the stream existed.
  */
 export interface LedgerBundle {
   format: typeof BUNDLE_FORMAT;
@@ -37,7 +37,9 @@ const HOW_TO_VERIFY = [
   'Range lines: one "<transactionId>:<position>:<hash>\\n" per event of the range, in commit order (transactionId, then position); "digest" = sha256 (hex) of the lines.',
   'Checkpoint hash: sha256 (hex) of the RFC 8785 canonical JSON of {seq, from, to, eventCount, digest, prevCheckpointHash, createdAt}; each checkpoint\'s prevCheckpointHash is the previous checkpoint\'s hash.',
   'Every event must appear, with its hash, in the lines of the checkpoint whose range (from, to] holds its (transactionId, position); compare the head hash with one published independently.',
-  'Offline: npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>]',
+  'An event after the newest checkpoint is proven by nothing but its stream chain: it fails verification unless accepted explicitly (--allow-unsealed).',
+  'What a bundle proves: its events were in the ledger, unaltered, in this order. Range lines do not name their stream, so it cannot prove the stream had no later versions than the bundle holds.',
+  'Offline: npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>] [--allow-unsealed]',
 ].join('\n');
 
 /** Thrown by `exportStreamBundle` for a stream without events. */
@@ -58,8 +60,8 @@ export async function exportStreamBundle(db: SqlExecutor, streamId: string, now:
     const index = rangeIndex(all, { transactionId: e.transactionId, position: e.position });
     if (index < all.length) covering.add(all[index]!.seq);
   }
-  const first = covering.size > 0 ? Math.min(...covering) : all.length > 0 ? all[all.length - 1]!.seq : null;
-  const chain: BundledCheckpoint[] = first === null ? [] : all.filter((c) => c.seq >= first);
+  // The whole chain (a checkpoint's header is some 300 bytes): an anchor recorded at any time before is in it.
+  const chain: BundledCheckpoint[] = all;
   for (const seq of covering) {
     const lines = await loadLines(db, seq, seq);
     const c = chain.find((x) => x.seq === seq)!;
@@ -113,7 +115,7 @@ const isCursor = (v: unknown): v is ReadCursor =>
  * with its hash in the lines of the checkpoint that sealed it. `anchors` are checkpoint hashes obtained
  * independently (e.g. published by the organisation); without one, a forger could build a whole new chain.
  */
-export function verifyBundle(input: unknown, anchors: readonly { seq: number; hash: string }[] = []): BundleVerification {
+export function verifyBundle(input: unknown, anchors: readonly { seq: number; hash: string }[] = [], options: { allowUnsealed?: boolean } = {}): BundleVerification {
   const problems: string[] = [];
   const b = input as Partial<LedgerBundle> | null;
   const result = (): BundleVerification => ({ ok: problems.length === 0, streamId: typeof b?.streamId === 'string' ? b.streamId : null, events, sealedEvents, unsealedEvents, head, problems });
@@ -213,6 +215,14 @@ export function verifyBundle(input: unknown, anchors: readonly { seq: number; ha
     } else {
       sealedEvents++;
     }
+  }
+
+  // An event placed after the newest checkpoint is vouched for by its stream chain alone, which a forger recomputes
+  // at will: unless the caller accepts that, it is a problem.
+  if (unsealedEvents > 0 && options.allowUnsealed !== true) {
+    problems.push(
+      `${unsealedEvents} event(s) lie after the newest checkpoint and are not sealed by any checkpoint in the bundle: nothing proves them (export again once they are sealed, or accept them with --allow-unsealed)`,
+    );
   }
 
   // 4. Anchors obtained elsewhere.
