@@ -144,6 +144,19 @@ describe.each(READS)('reading the chains through $read', ({ copy: viaCopy }) => 
       ]);
     });
 
+    it('is found when a column is set to NULL after its NOT NULL was dropped (the fast path read the next field there)', async () => {
+      const l = await sealedLedger();
+      const [a, b] = [(await l.rows())[5]!, (await l.rows())[25]!];
+      await l.sql('ALTER TABLE events ALTER COLUMN special_category DROP NOT NULL, ALTER COLUMN schema_version DROP NOT NULL');
+      await l.sql('UPDATE events SET special_category = NULL WHERE position = $1', [a.position]);
+      await l.sql('UPDATE events SET schema_version = NULL WHERE position = $1', [b.position]);
+      const result = await l.verify();
+      expect(result.breaks.map((x) => [x.kind, x.position])).toEqual([
+        ['hash-mismatch', String(a.position)],
+        ['hash-mismatch', String(b.position)],
+      ]);
+    });
+
     it('is found as rewritten when the attacker also recomputed the hashes of the stream', async () => {
       const l = await sealedLedger();
       const rows = await l.rows();

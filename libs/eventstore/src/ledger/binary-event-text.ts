@@ -165,6 +165,10 @@ function iso(ms: number): void {
  * fast path: a hash that does not match is recomputed the reference way before it is called a break.
  */
 export function envelopeHashOfBinaryRow(buf: Buffer, start: Int32Array, length: Int32Array): string | null {
+  // Fixed-size columns as appends write them; a NULL (length -1: someone dropped a NOT NULL) or another size is
+  // left to the reference path, which sees it as it is (read here, it would be the next field's bytes).
+  if (length[COL.special_category] !== 1 || length[COL.stream_version] !== 4 || length[COL.schema_version] !== 4) return null;
+  if (length[COL.occurred_at] !== 8 || length[COL.recorded_at] !== 8 || length[COL.payload]! < 1) return null;
   const occurredAt = instantAt(buf, start[COL.occurred_at]!);
   const recordedAt = instantAt(buf, start[COL.recorded_at]!);
   if (Number.isNaN(occurredAt) || Number.isNaN(recordedAt)) return null;

@@ -48,7 +48,11 @@ export async function copyScanChains(client: pg.Client, part: StreamPart, onProg
     events++;
     const streamId = textAt(buf, start[COL.stream_id]!, length[COL.stream_id]!);
     const hash = textAt(buf, start[COL.hash]!, length[COL.hash]!);
-    if (!irregular.has(streamId)) {
+    if (!irregular.has(streamId) && length[COL.stream_version] !== 4) {
+      // A NULL version (its NOT NULL dropped): the stream is checked the reference way, which names it.
+      heads.delete(streamId);
+      irregular.add(streamId);
+    } else if (!irregular.has(streamId)) {
       const version = buf.readInt32BE(start[COL.stream_version]!);
       const prevHash = length[COL.prev_hash]! < 0 ? null : textAt(buf, start[COL.prev_hash]!, length[COL.prev_hash]!);
       const position = safeInt8At(buf, start[COL.position]!);
