@@ -86,8 +86,9 @@ export function reconstructCase(caseId: string, events: readonly EventEnvelope[]
       actor: e.actor,
       model,
       transition: str(p.transition),
-      from: str(p.from),
-      to: str(p.to),
+      // A transition's or handover's from/to; a migration's states are fromState/toState.
+      from: str(p.from) ?? str(p.fromState),
+      to: str(p.to) ?? str(p.toState),
       reason: str(p.reason),
       reasonCategory: str(p.reasonCategory),
       inputs: Object.fromEntries(Object.entries(p).filter(([k]) => !BOOKKEEPING.has(k))),
