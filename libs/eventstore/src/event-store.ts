@@ -101,12 +101,16 @@ export class EventStore {
     if (expectedVersion > 0 && options.knownHeadHash) {
       prevHash = options.knownHeadHash;
     } else if (expectedVersion > 0) {
-      const head = await tx.query<{ stream_version: number; hash: string }>(
-        'SELECT stream_version, hash FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1',
+      // `newer_writer`: the head was written by a transaction younger than this one, which got its id at an earlier
+      // write. Readers go by (transaction id, position), so the next version must not carry an older id.
+      const head = await tx.query<{ stream_version: number; hash: string; newer_writer: boolean }>(
+        `SELECT stream_version, hash, coalesce(transaction_id > pg_current_xact_id_if_assigned(), false) AS newer_writer
+           FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`,
         [streamId],
       );
       const actual = head.rows[0]?.stream_version ?? 0;
       if (actual !== expectedVersion) throw new VersionConflictError(streamId, expectedVersion, actual);
+      if (head.rows[0]!.newer_writer) throw new VersionConflictError(streamId, expectedVersion, actual);
       prevHash = head.rows[0]!.hash;
     }
     const envelopes = this.seal(streamId, expectedVersion, prevHash, events);
