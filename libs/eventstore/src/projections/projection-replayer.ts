@@ -172,18 +172,8 @@ export class ProjectionReplayer {
   private async compareAtOneMoment(definition: ProjectionDefinition, names: ProjectionTableNames, from: ReadCursor, batchSize: number, maxDifferences: number) {
     return this.db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      let head = from;
-      let caughtUp = 0;
-      for (;;) {
-        const batch = await readBatch(tx, head, batchSize, definition.eventTypes, false);
-        if (batch.events.length === 0) break;
-        await definition.apply(tx, batch.events, names);
-        caughtUp += batch.events.length;
-        head = batch.last!;
-      }
-      const tables: TableComparison[] = [];
-      for (const t of definition.tables) tables.push(await compareTable(tx, t, t.name, names[t.name]!, maxDifferences));
-      return { tables, head, caughtUp };
+      const { head, caughtUp } = await catchUp(tx, definition, names, from, batchSize);
+      return { tables: await compareTables(tx, definition, names, maxDifferences), head, caughtUp };
     });
   }
 
@@ -198,17 +188,8 @@ export class ProjectionReplayer {
       await tx.query(`LOCK TABLE ${definition.tables.map((t) => quoteIdent(t.name)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
       // Everything committed by now: a writer of these tables that was in flight has committed (the lock
       // waited for it); later writers are blocked on the lock and will write into the new tables.
-      let cursor = from;
-      let eventsCaughtUp = 0;
-      for (;;) {
-        const batch = await readBatch(tx, cursor, batchSize, definition.eventTypes, false);
-        if (batch.events.length === 0) break;
-        await definition.apply(tx, batch.events, names);
-        eventsCaughtUp += batch.events.length;
-        cursor = batch.last!;
-      }
-      const tables: TableComparison[] = [];
-      for (const t of definition.tables) tables.push(await compareTable(tx, t, t.name, names[t.name]!, maxDifferences));
+      const eventsCaughtUp = (await catchUp(tx, definition, names, from, batchSize)).caughtUp;
+      const tables = await compareTables(tx, definition, names, maxDifferences);
       const previousTables: Record<string, string> = {};
       for (const t of definition.tables) {
         const previous = `${t.name}_previous_${tag}`;
@@ -219,6 +200,25 @@ export class ProjectionReplayer {
       return { tables, switched: { at: new Date().toISOString(), previousTables, eventsCaughtUp } };
     });
   }
+}
+
+/** Applies to the replay tables, in `tx`, every event after `from` that `tx` sees (no in-flight rule: the caller locked or took a snapshot). */
+async function catchUp(tx: SqlExecutor, definition: ProjectionDefinition, names: ProjectionTableNames, from: ReadCursor, batchSize: number): Promise<{ head: ReadCursor; caughtUp: number }> {
+  let head = from;
+  let caughtUp = 0;
+  for (;;) {
+    const batch = await readBatch(tx, head, batchSize, definition.eventTypes, false);
+    if (batch.events.length === 0) return { head, caughtUp };
+    await definition.apply(tx, batch.events, names);
+    caughtUp += batch.events.length;
+    head = batch.last!;
+  }
+}
+
+async function compareTables(tx: SqlExecutor, definition: ProjectionDefinition, names: ProjectionTableNames, maxDifferences: number): Promise<TableComparison[]> {
+  const tables: TableComparison[] = [];
+  for (const t of definition.tables) tables.push(await compareTable(tx, t, t.name, names[t.name]!, maxDifferences));
+  return tables;
 }
 
 async function readBatch(db: SqlExecutor, cursor: ReadCursor, limit: number, types: readonly string[] | undefined, oldestInFlightRule: boolean): Promise<{ events: EventEnvelope[]; last: ReadCursor | null }> {
