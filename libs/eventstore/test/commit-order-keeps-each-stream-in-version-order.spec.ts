@@ -39,3 +39,19 @@ it('an append whose transaction is older than the one that wrote the stream head
   const r = await t.db.query<{ v: number }>('SELECT stream_version AS v FROM events WHERE stream_id = $1 ORDER BY transaction_id, position', [streamId]);
   expect(r.rows.map((row) => row.v)).toEqual([1, 2]);
 });
+
+it('the same holds for an append that names the head it knows (the check in the statement)', async () => {
+  const streamId = `order-${randomUUID()}`;
+  const early = new pg.Client({ connectionString: t.url! });
+  await early.connect();
+  try {
+    await early.query('BEGIN');
+    await early.query('INSERT INTO scratch (id) VALUES ($1)', [randomUUID()]);
+    const [head] = await store.append(streamId, 0, [anEvent()]);
+    const executor = { query: async (sql: string, params: unknown[] = []) => { const r = await early.query(sql, params); return { rows: r.rows, rowCount: r.rowCount ?? 0 }; } };
+    await expect(store.appendIn(executor as never, streamId, 1, [anEvent()], { knownHeadHash: head!.hash })).rejects.toBeInstanceOf(VersionConflictError);
+    await early.query('ROLLBACK');
+  } finally {
+    await early.end();
+  }
+});
