@@ -1,3 +1,4 @@
+import { request as httpRequestRaw } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ALL_APPS } from '../../apps/signaalroute/src/all-apps.js';
@@ -131,6 +132,33 @@ describe('breaking the glass', () => {
     ];
     const seen = await Promise.all(cases.map(async ([what, headers]) => ({ what, ...problem(await h.request('GET', `/v1/signals/${signal}`, { token, headers })) })));
     expect(seen).toEqual(cases.map(([what, , code]) => ({ what, status: 400, code, problem: true })));
+    expect(await linesOf(user)).toEqual([]);
+  });
+
+  it('refuses two Break-Glass-Reason headers (Node joins them into one, which read as a reason of its own)', async () => {
+    const user = 'coordinator-amsterdam-two-reasons';
+    const token = await amsterdam(user);
+    const { hostname, port } = new URL(h.url);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequestRaw(
+        {
+          hostname,
+          port,
+          path: `/v1/signals/${signal}`,
+          method: 'GET',
+          // An array value is sent as one header line per value.
+          headers: { authorization: `Bearer ${token}`, 'break-glass-reason': [REASON, 'Nog een reden, want de eerste was niet genoeg'], 'break-glass-municipality': ELSEWHERE },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect({ status: answer.status, code: (JSON.parse(answer.body) as { code: string }).code }).toEqual({ status: 400, code: 'BREAK_GLASS.REASON_INVALID' });
     expect(await linesOf(user)).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Role } from '#contracts';
 import { requireRole } from '../access.js';
-import { breakGlassOf, withBreakGlass } from '../break-glass.js';
+import { BREAK_GLASS_MUNICIPALITY_HEADER, BREAK_GLASS_REASON_HEADER, breakGlassOf, withBreakGlass } from '../break-glass.js';
 import { JwtVerifier } from '../jwt.verifier.js';
 import { AuthenticationError } from '../security.errors.js';
 import type { AuthenticatedRequest } from './authenticated-request.js';
@@ -42,7 +42,13 @@ export class AuthGuard implements CanActivate {
     if (roles !== undefined) {
       requireRole(principal, roles);
     }
-    const breakGlass = breakGlassOf(principal, { method: request.method ?? '', route: request.routeOptions?.url, headers: request.headers });
+    // Node joins a header sent twice into one value; the break-the-glass headers must be sent once, so they are read as sent.
+    const asSent = (name: string) => {
+      const values = request.raw?.headersDistinct?.[name];
+      return values !== undefined && values.length > 1 ? values : request.headers[name];
+    };
+    const headers = { ...request.headers, [BREAK_GLASS_REASON_HEADER]: asSent(BREAK_GLASS_REASON_HEADER), [BREAK_GLASS_MUNICIPALITY_HEADER]: asSent(BREAK_GLASS_MUNICIPALITY_HEADER) };
+    const breakGlass = breakGlassOf(principal, { method: request.method ?? '', route: request.routeOptions?.url, headers });
     if (breakGlass) request.principal = withBreakGlass(principal, breakGlass);
     return true;
   }
