@@ -1,3 +1,4 @@
+import { callerTrace } from '../http/trace-context.js';
 import type { ProcessingLogLine } from './processing-log.writer.js';
 import type { SubjectPseudonymizer } from './subject-pseudonymizer.js';
 
@@ -9,11 +10,9 @@ export interface ProcessingOf {
   subjectType: string;
 }
 
-const TRACEPARENT = /^00-[0-9a-f]{32}-([0-9a-f]{16})-[0-9a-f]{2}$/;
-
-/** The caller's span id in a W3C `traceparent` header, or null when there is none (or it is malformed). */
+/** The caller's span id in a valid W3C `traceparent` header (see `callerTrace`), or null. */
 export function parentSpanOf(header: string | string[] | undefined | null): string | null {
-  return typeof header === 'string' ? (TRACEPARENT.exec(header.trim())?.[1] ?? null) : null;
+  return typeof header === 'string' ? (callerTrace(header)?.parentSpanId ?? null) : null;
 }
 
 /**
