@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { EventStore, VersionConflictError } from '#eventstore';
+import type { EventEnvelope } from '#contracts';
+import { EventStore, VersionConflictError, type SqlExecutor } from '#eventstore';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/infra.js';
 import { anEvent } from './fixtures.js';
 
@@ -21,37 +22,34 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.drop());
 
-it('an append whose transaction is older than the one that wrote the stream head is refused, and succeeds when sent again', async () => {
+/**
+ * Runs `work` in a transaction that got its id (by a write) before a later one appended version 1 of a new stream;
+ * `work` gets that older transaction and the version 1 head. The transaction is rolled back after.
+ */
+async function inAnOlderTransaction(work: (older: SqlExecutor, streamId: string, head: EventEnvelope) => Promise<void>): Promise<string> {
   const streamId = `order-${randomUUID()}`;
-  const early = new pg.Client({ connectionString: t.url! });
-  await early.connect();
+  const older = new pg.Client({ connectionString: t.url! });
+  await older.connect();
   try {
-    await early.query('BEGIN');
-    await early.query('INSERT INTO scratch (id) VALUES ($1)', [randomUUID()]); // this transaction has its id now
-    await store.append(streamId, 0, [anEvent()]); // version 1, by a later transaction, committed
-    const executor = { query: async (sql: string, params: unknown[] = []) => { const r = await early.query(sql, params); return { rows: r.rows, rowCount: r.rowCount ?? 0 }; } };
-    await expect(store.appendIn(executor as never, streamId, 1, [anEvent()])).rejects.toBeInstanceOf(VersionConflictError);
-    await early.query('ROLLBACK');
+    await older.query('BEGIN');
+    await older.query('INSERT INTO scratch (id) VALUES ($1)', [randomUUID()]); // this transaction has its id now
+    const [head] = await store.append(streamId, 0, [anEvent()]); // version 1, by a later transaction, committed
+    const executor: SqlExecutor = { query: async <T>(sql: string, params: unknown[] = []) => { const r = await older.query(sql, params); return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 }; } };
+    await work(executor, streamId, head!);
+    await older.query('ROLLBACK');
   } finally {
-    await early.end();
+    await older.end();
   }
+  return streamId;
+}
+
+it('an append whose transaction is older than the one that wrote the stream head is refused, and succeeds when sent again', async () => {
+  const streamId = await inAnOlderTransaction((older, id) => expect(store.appendIn(older, id, 1, [anEvent()])).rejects.toBeInstanceOf(VersionConflictError));
   await store.append(streamId, 1, [anEvent()]);
   const r = await t.db.query<{ v: number }>('SELECT stream_version AS v FROM events WHERE stream_id = $1 ORDER BY transaction_id, position', [streamId]);
   expect(r.rows.map((row) => row.v)).toEqual([1, 2]);
 });
 
 it('the same holds for an append that names the head it knows (the check in the statement)', async () => {
-  const streamId = `order-${randomUUID()}`;
-  const early = new pg.Client({ connectionString: t.url! });
-  await early.connect();
-  try {
-    await early.query('BEGIN');
-    await early.query('INSERT INTO scratch (id) VALUES ($1)', [randomUUID()]);
-    const [head] = await store.append(streamId, 0, [anEvent()]);
-    const executor = { query: async (sql: string, params: unknown[] = []) => { const r = await early.query(sql, params); return { rows: r.rows, rowCount: r.rowCount ?? 0 }; } };
-    await expect(store.appendIn(executor as never, streamId, 1, [anEvent()], { knownHeadHash: head!.hash })).rejects.toBeInstanceOf(VersionConflictError);
-    await early.query('ROLLBACK');
-  } finally {
-    await early.end();
-  }
+  await inAnOlderTransaction((older, id, head) => expect(store.appendIn(older, id, 1, [anEvent()], { knownHeadHash: head.hash })).rejects.toBeInstanceOf(VersionConflictError));
 });
