@@ -130,6 +130,12 @@ describe('GET /v1/audit/streams/{streamId}/bundle', () => {
     expect(verifyBundle(newer, [recorded])).toMatchObject({ ok: true, sealedEvents: 1, unsealedEvents: 0 });
   });
 
+  it('takes the id in a stream name in either case', async () => {
+    const upper = await h.request('GET', `/v1/audit/streams/signal-${signalIds[4]!.toUpperCase()}/bundle`, { token: auditor });
+    expect(upper.status).toBe(200);
+    expect((upper.body as LedgerBundle).events.map((e) => e.id)).toEqual(bundle.events.map((e) => e.id));
+  });
+
   it('answers 404 STREAM.NOT_FOUND for an unknown stream', async () => {
     expectProblem(await h.request('GET', `/v1/audit/streams/signal-${randomBytes(4).toString('hex')}/bundle`, { token: auditor }), 404, 'STREAM.NOT_FOUND');
   });

@@ -8,6 +8,7 @@ import { AUDIT_PROCESSING, subjectOfStream } from '../audit-processing.js';
 import { LedgerCheckpointingService } from '../ledger/ledger-checkpointing.service.js';
 
 const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+const TRAILING_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A stream's full history as a self-contained bundle (events with hashes, and the checkpoint proofs that
@@ -33,6 +34,7 @@ export class StreamBundleController {
     if (!STREAM_ID.test(streamId)) throw new DomainError('STREAM.NOT_FOUND', 'No events in this stream');
     // Seal what is committed first, so the stream's newest events come with their proof.
     await this.checkpointing.checkpointer.checkpointOnce({ flush: true });
-    return exportStreamBundle(this.db, streamId, this.clock());
+    // Ids are taken in lower case everywhere (`case-<id>` with the id in capitals is the same stream).
+    return exportStreamBundle(this.db, streamId.replace(TRAILING_UUID, (id) => id.toLowerCase()), this.clock());
   }
 }

@@ -23,6 +23,12 @@ export function validateDto<T extends object>(cls: new () => T, plain: unknown):
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     throw new DomainError('VALIDATION.FAILED', 'The body must be a JSON object', { errors: [] });
   }
+  // class-transformer skips a field named `constructor`, so the whitelist check never sees it: refuse it here.
+  const skipped = constructorKeys(plain);
+  if (skipped.length > 0) {
+    const problems = skipped.map((path) => ({ path, constraints: ['whitelistValidation'], message: `property ${path} should not exist` }));
+    throw new DomainError('VALIDATION.FAILED', `The body has ${problems.length} invalid field(s)`, { errors: problems });
+  }
   const instance = plainToInstance(cls, plain, { enableImplicitConversion: false });
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, validationError: { target: false, value: false } });
   if (errors.length > 0) {
@@ -30,4 +36,13 @@ export function validateDto<T extends object>(cls: new () => T, plain: unknown):
     throw new DomainError('VALIDATION.FAILED', `The body has ${problems.length} invalid field(s)`, { errors: problems });
   }
   return instance;
+}
+
+/** The paths of own `constructor` keys in a parsed JSON value (as deep as bodies may nest). */
+function constructorKeys(value: unknown, path = '', depth = 0): string[] {
+  if (value === null || typeof value !== 'object' || depth > 128) return [];
+  return Object.entries(value).flatMap(([key, v]) => {
+    const at = path === '' ? key : `${path}.${key}`;
+    return [...(key === 'constructor' && !Array.isArray(value) ? [at] : []), ...constructorKeys(v, at, depth + 1)];
+  });
 }
