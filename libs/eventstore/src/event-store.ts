@@ -109,8 +109,7 @@ export class EventStore {
         [streamId],
       );
       const actual = head.rows[0]?.stream_version ?? 0;
-      if (actual !== expectedVersion) throw new VersionConflictError(streamId, expectedVersion, actual);
-      if (head.rows[0]!.newer_writer) throw new VersionConflictError(streamId, expectedVersion, actual);
+      if (actual !== expectedVersion || head.rows[0]!.newer_writer) throw new VersionConflictError(streamId, expectedVersion, actual);
       prevHash = head.rows[0]!.hash;
     }
     const envelopes = this.seal(streamId, expectedVersion, prevHash, events);

@@ -134,7 +134,6 @@ export class CaseViewRepository {
     };
   }
 
-  /** Cases whose durable timer has run out at `now`, earliest first. */
   /** Up to `limit` cases with a deadline moment at or before `now`, by (moment, case id), after `cursor`. */
   async dueForDeadlines(now: Date, limit: number, cursor: DueCursor = null): Promise<DueCase[]> {
     const r = await this.db.query<Row & { next_deadline: string }>(

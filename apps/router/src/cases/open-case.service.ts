@@ -10,7 +10,7 @@ import { ROUTER_SIGNALS_READER } from '../signals/router-signals.module.js';
 import { SubjectsRepository } from '../subjects/subjects.repository.js';
 import { CASE_COMMAND_RUNNER, type CaseCommandRunner } from './case-command.port.js';
 import { caseNotFound } from './case-not-found.js';
-import { caseOpenedBefore, caseRequestKey, caseRequestKeyRow, isCaseRequestKeyTaken, type CaseRequestKey } from './case-request-key.js';
+import { caseOpenedBefore, caseRequestKey, caseRequestKeyRow, isCaseRequestKeyTaken } from './case-request-key.js';
 import { CaseViewRepository } from './case-view.repository.js';
 import { signalsForCase } from './signals-for-case.js';
 import type { OpenCaseRequestDto } from './open-case.request.dto.js';

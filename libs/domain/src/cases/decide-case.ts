@@ -416,7 +416,7 @@ function referToTable(command: ReferToTableCommand, state: OpenCaseState, ctx: C
       });
     }
   }
-  // A referral the table returned does not count: the case may go to it again.
+  // A referral the table returned, or the tables app rejected, does not count: the case may go to it again.
   const already = state.referrals.some((r) => r.table === table && r.stateVisit === state.stateEnteredAtVersion && r.outcome !== 'returned' && r.outcome !== 'rejected');
   if (already) return [];
   const reason = requireReason(command.reason);

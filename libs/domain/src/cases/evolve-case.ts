@@ -138,14 +138,14 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
     case 'CaseReferralAccepted':
     case 'CaseReferralReturned': {
       // A table may answer after the case was closed: the answer is recorded on the closed case too.
-      const open = requireExisting(state, event);
+      const existing = requireExisting(state, event);
       const outcome = event.type === 'CaseReferralAccepted' ? 'accepted' : event.rejected ? 'rejected' : 'returned';
-      if (!open.referrals.some((r) => r.referralId === event.referralId)) {
-        throw new RangeError(`${event.type}: case ${open.caseId} has no referral ${event.referralId}`);
+      if (!existing.referrals.some((r) => r.referralId === event.referralId)) {
+        throw new RangeError(`${event.type}: case ${existing.caseId} has no referral ${event.referralId}`);
       }
       return {
-        ...open,
-        referrals: open.referrals.map((r) => (r.referralId === event.referralId ? { ...r, outcome } : r)),
+        ...existing,
+        referrals: existing.referrals.map((r) => (r.referralId === event.referralId ? { ...r, outcome } : r)),
         version,
       };
     }

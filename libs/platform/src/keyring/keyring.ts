@@ -198,18 +198,7 @@ export class Keyring {
    * from the current one in a new deployment; processes starting together agree (the first insert wins).
    */
   async blindIndexKey(tx: SqlExecutor = this.db): Promise<Buffer> {
-    const { keyId, owner, municipality } = BLIND_INDEX_KEY;
-    const exists = await tx.query('SELECT 1 FROM data_keys WHERE key_id = $1::uuid', [keyId]);
-    if (exists.rows.length === 0) {
-      const key = BlindIndex.keyFrom(await this.legacyMasterKey(tx));
-      await tx.query(
-        'INSERT INTO data_keys (key_id, owner, municipality, wrapped_key, master_key_id) VALUES ($1::uuid, $2, $3, $4, $5) ON CONFLICT (key_id) DO NOTHING',
-        [keyId, owner, municipality, this.wrapper.wrap(keyId, key), this.wrapper.currentMasterKeyId],
-      );
-    }
-    const key = (await this.load([keyId], tx)).get(keyId);
-    if (!key) throw new Error(`the blind-index key (data key ${keyId}) was destroyed; subjects can no longer be matched`);
-    return key;
+    return this.systemKey(BLIND_INDEX_KEY, async () => BlindIndex.keyFrom(await this.legacyMasterKey(tx)), 'the blind-index key', 'subjects can no longer be matched', tx);
   }
 
   /**
@@ -222,18 +211,27 @@ export class Keyring {
    * @throws ProcessingLogKeyMismatchError when `configured` differs from the stored key
    */
   async processingLogKey(configured: Buffer | undefined, seed: () => Promise<Buffer | undefined>, tx: SqlExecutor = this.db): Promise<Buffer> {
-    const { keyId, owner, municipality } = PROCESSING_LOG_KEY_ROW;
+    const key = await this.systemKey(PROCESSING_LOG_KEY_ROW, async () => configured ?? (await seed()) ?? randomBytes(32), 'the processing-log key', 'subject references can no longer be made', tx);
+    if (configured && !configured.equals(key)) throw new ProcessingLogKeyMismatchError();
+    return key;
+  }
+
+  /**
+   * A system key of the deployment (one `data_keys` row under the master key), made by `make` when it does not
+   * exist yet; processes starting together agree (the first insert wins).
+   */
+  private async systemKey(row: { keyId: string; owner: string; municipality: string }, make: () => Promise<Buffer>, name: string, lostMeans: string, tx: SqlExecutor): Promise<Buffer> {
+    const { keyId, owner, municipality } = row;
     const exists = await tx.query('SELECT 1 FROM data_keys WHERE key_id = $1::uuid', [keyId]);
     if (exists.rows.length === 0) {
-      const key = configured ?? (await seed()) ?? randomBytes(32);
+      const key = await make();
       await tx.query(
         'INSERT INTO data_keys (key_id, owner, municipality, wrapped_key, master_key_id) VALUES ($1::uuid, $2, $3, $4, $5) ON CONFLICT (key_id) DO NOTHING',
         [keyId, owner, municipality, this.wrapper.wrap(keyId, key), this.wrapper.currentMasterKeyId],
       );
     }
     const key = (await this.load([keyId], tx)).get(keyId);
-    if (!key) throw new Error(`the processing-log key (data key ${keyId}) was destroyed; subject references can no longer be made`);
-    if (configured && !configured.equals(key)) throw new ProcessingLogKeyMismatchError();
+    if (!key) throw new Error(`${name} (data key ${keyId}) was destroyed; ${lostMeans}`);
     return key;
   }
 
