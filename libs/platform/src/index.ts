@@ -20,6 +20,7 @@ export * from './cluster/serve-apps.js';
 export * from './processing-log/index.js';
 export * from './http/keyset-cursor.js';
 export * from './http/idempotency-key.js';
+export * from './http/request-keys.js';
 export * from './http/query-parameters.js';
 export * from './keyring/index.js';
 export * from './scheduling/periodic-task.js';

@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type SignalSource } from '#domain';
-import { invalidIdempotencyKey, isValidIdempotencyKey, ProcessesPersonalData, type InStatementProcessingLog } from '#platform';
+import { idempotencyKeyHeader, ProcessesPersonalData, type InStatementProcessingLog } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { ReceiveInternMeldpuntSignalRequestDto } from './receive-intern-meldpunt-signal.request.dto.js';
 import { ReceiveMmaSignalRequestDto } from './receive-mma-signal.request.dto.js';
@@ -64,10 +64,8 @@ export class ReceiveSignalController {
     return this.receive('zorgmelding', body, req, reply, principal, key);
   }
 
-  private async receive(source: SignalSource, body: unknown, req: FastifyRequest, reply: FastifyReply, principal: Principal, key: string | undefined): Promise<Omit<SignalReceipt, 'replayed'>> {
-    if (key !== undefined && !isValidIdempotencyKey(key)) {
-      throw invalidIdempotencyKey();
-    }
+  private async receive(source: SignalSource, body: unknown, req: FastifyRequest, reply: FastifyReply, principal: Principal, header: string | undefined): Promise<Omit<SignalReceipt, 'replayed'>> {
+    const key = idempotencyKeyHeader(header);
     const r = req as FastifyRequest & { traceparent?: string; processingLog?: InStatementProcessingLog };
     const correlation = req.headers['x-correlation-id'];
     const correlationId = typeof correlation === 'string' && UUID.test(correlation) ? correlation : randomUUID();

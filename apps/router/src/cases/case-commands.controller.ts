@@ -1,9 +1,10 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type CaseCommand } from '#domain';
-import { KEYRING, ProcessesPersonalData, validateDto, type InStatementProcessingLog, type Keyring } from '#platform';
-import { CurrentPrincipal, municipalityScope, Roles, type Principal } from '#security';
+import { DomainError, type CaseCommand, type CaseState } from '#domain';
+import type { Database } from '#eventstore';
+import { BLIND_INDEX, DATABASE, idempotencyKeyHeader, KEYRING, requestKey, ProcessesPersonalData, validateDto, type InStatementProcessingLog, type Keyring, type RequestKey } from '#platform';
+import { CurrentPrincipal, municipalityScope, Roles, type BlindIndex, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import type { RouterSignalsReader } from '../signals/router-signal.js';
 import { ROUTER_SIGNALS_READER } from '../signals/router-signals.module.js';
@@ -13,6 +14,7 @@ import { presentCase } from './case-presenter.js';
 import { CASE_PROCESSING_ACTIVITY } from './case-processing.js';
 import { signalsForCase } from './signals-for-case.js';
 import { caseNotFound } from './case-not-found.js';
+import { CASE_REQUEST_KEYS } from './case-request-key.js';
 import { CaseViewRepository } from './case-view.repository.js';
 import { AddNoteRequestDto } from './add-note.request.dto.js';
 import { AddSignalRequestDto } from './add-signal.request.dto.js';
@@ -23,13 +25,21 @@ import { SetPlanRequestDto } from './set-plan.request.dto.js';
 import { TakeTransitionRequestDto } from './take-transition.request.dto.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The case ETag ("<version>") the change is based on; stale → 409 with currentVersion' };
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Sent again with the same request: the case as it is now, nothing appended (header idempotent-replayed: true); with another request: 422 IDEMPOTENCY.KEY_REUSED',
+};
 /** Processing log: one line per call, the case in the path is the subject (also when the command fails). */
 const LOGGED = (purpose: string) => ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose, subjectType: 'case', subjects: (req) => [req.params.id] });
 
 /**
  * Changes to a case. Each validates its body (unknown fields refused), runs one command through the case
  * command runner (load, decide, append) and answers the case as it is now, with its ETag. A command that
- * changes nothing appends nothing and answers the case as it was.
+ * changes nothing appends nothing and answers the case as it was. With an `Idempotency-Key` (the caller's own)
+ * the key is recorded in the statement that appends the change, so a request sent again (its first answer
+ * lost) changes nothing and answers the case as it is now; the same key with another request is refused (422
+ * `IDEMPOTENCY.KEY_REUSED`). A refused change records no key.
  */
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -42,6 +52,8 @@ export class CaseCommandsController {
     private readonly registry: ModelRegistry,
     private readonly cases: CaseViewRepository,
     @Inject(KEYRING) private readonly keyring: Keyring,
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(BLIND_INDEX) private readonly index: BlindIndex,
   ) {}
 
   @Post(':id/transitions')
@@ -50,6 +62,7 @@ export class CaseCommandsController {
   @ApiOperation({ summary: "Take a transition of the case's model (422 CASE.TRANSITION_NOT_ALLOWED with the allowed list)" })
   @ApiBody({ type: TakeTransitionRequestDto })
   @ApiHeader(IF_MATCH)
+  @ApiHeader(IDEMPOTENCY_KEY)
   transition(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const dto = validateDto(TakeTransitionRequestDto, body);
     const command: CaseCommand = { type: 'TakeTransition', transition: dto.transition, reason: dto.reason, reasonCategory: dto.reasonCategory, fields: dto.fields, actor: actorOf(principal) };
@@ -62,6 +75,7 @@ export class CaseCommandsController {
   @ApiOperation({ summary: 'Hand over a responsibility (casusregie, procesregie, operationele or bestuurlijke verantwoordelijkheid)' })
   @ApiBody({ type: HandOverRegieRequestDto })
   @ApiHeader(IF_MATCH)
+  @ApiHeader(IDEMPOTENCY_KEY)
   regie(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const dto = validateDto(HandOverRegieRequestDto, body);
     const command: CaseCommand = { type: 'HandOverRegie', responsibility: dto.responsibility, holder: dto.holder, reason: dto.reason as string, actor: actorOf(principal) };
@@ -74,6 +88,7 @@ export class CaseCommandsController {
   @ApiOperation({ summary: 'Add a note (intern or deelbaar)' })
   @ApiBody({ type: AddNoteRequestDto })
   @ApiHeader(IF_MATCH)
+  @ApiHeader(IDEMPOTENCY_KEY)
   note(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const dto = validateDto(AddNoteRequestDto, body);
     return this.run(id, { type: 'AddNote', text: dto.text, visibility: dto.visibility, actor: actorOf(principal) }, principal, ifMatch, req, reply);
@@ -85,6 +100,7 @@ export class CaseCommandsController {
   @ApiOperation({ summary: 'Set the plan van aanpak (measures: strafrechtelijk, bestuursrechtelijk, fiscaal, zorg)' })
   @ApiBody({ type: SetPlanRequestDto })
   @ApiHeader(IF_MATCH)
+  @ApiHeader(IDEMPOTENCY_KEY)
   plan(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const dto = validateDto(SetPlanRequestDto, body);
     const measures = dto.measures.map((m) => ({ type: m.type, description: m.description, owner: m.owner, dueDate: m.dueDate }));
@@ -97,6 +113,7 @@ export class CaseCommandsController {
   @ApiOperation({ summary: "Add a signal of the case's municipality to the case" })
   @ApiBody({ type: AddSignalRequestDto })
   @ApiHeader(IF_MATCH)
+  @ApiHeader(IDEMPOTENCY_KEY)
   async addSignal(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const dto = validateDto(AddSignalRequestDto, body);
     const stored = await this.cases.get(id, municipalityScope(principal));
@@ -116,6 +133,7 @@ export class CaseCommandsController {
   @ApiOperation({ summary: 'Move the case to another version of its model, with a state mapping (explicit and recorded)' })
   @ApiBody({ type: MigrateModelVersionRequestDto })
   @ApiHeader(IF_MATCH)
+  @ApiHeader(IDEMPOTENCY_KEY)
   async migrate(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const dto = validateDto(MigrateModelVersionRequestDto, body);
     const stored = await this.cases.get(id, municipalityScope(principal));
@@ -132,6 +150,7 @@ export class CaseCommandsController {
   @ApiOperation({ summary: 'Refer the case to a table its current state allows (CASE.REFERRAL_NOT_ALLOWED otherwise)' })
   @ApiBody({ type: ReferCaseRequestDto })
   @ApiHeader(IF_MATCH)
+  @ApiHeader(IDEMPOTENCY_KEY)
   refer(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const dto = validateDto(ReferCaseRequestDto, body);
     return this.run(id, { type: 'ReferToTable', table: dto.table, reason: dto.reason as string, actor: actorOf(principal) }, principal, ifMatch, req, reply);
@@ -139,13 +158,40 @@ export class CaseCommandsController {
 
   private async run(id: string, command: CaseCommand, principal: Principal, ifMatch: string | undefined, req: FastifyRequest, reply: FastifyReply, extra: Partial<CaseCommandOptions> = {}) {
     const expectedVersion = parseIfMatch(ifMatch);
+    const key = requestKeyOf(this.index, req, principal, id, command);
+    if (key && (await CASE_REQUEST_KEYS.earlier(this.db, key))) return this.replay(id, principal, reply);
     const ids = requestIds(req);
     const processingLog = (req as FastifyRequest & { processingLog?: InStatementProcessingLog }).processingLog ?? null;
-    const { state } = await this.runner.execute(id, command, { principal, expectedVersion, traceparent: ids.traceparent, correlationId: ids.correlationId, processingLog, ...extra });
-    const view = presentCase(state, this.registry, principal);
+    const rows = key ? [...(extra.rows ?? []), CASE_REQUEST_KEYS.row(key, id)] : extra.rows;
+    let state: CaseState;
+    try {
+      ({ state } = await this.runner.execute(id, command, { principal, expectedVersion, traceparent: ids.traceparent, correlationId: ids.correlationId, processingLog, ...extra, rows }));
+    } catch (error) {
+      // The same request at the same moment appended first (this one lost the race for the version or the key).
+      if (key && (await CASE_REQUEST_KEYS.earlier(this.db, key))) return this.replay(id, principal, reply);
+      throw error;
+    }
+    return this.answer(presentCase(state, this.registry, principal), reply);
+  }
+
+  /** The answer to a request sent again: the case as it is now. */
+  private async replay(id: string, principal: Principal, reply: FastifyReply) {
+    const stored = await this.cases.get(id, municipalityScope(principal));
+    if (!stored) throw caseNotFound();
+    void reply.header('idempotent-replayed', 'true');
+    return this.answer(presentCase(stored.state, this.registry, principal), reply);
+  }
+
+  private answer(view: ReturnType<typeof presentCase>, reply: FastifyReply) {
     setCaseEtag(reply, view.version);
     return this.keyring.revealAnswer(view);
   }
+}
+
+/** The request's `Idempotency-Key` with the hash of the change it names (case and command), or null without one. */
+function requestKeyOf(index: BlindIndex, req: FastifyRequest, principal: Principal, caseId: string, command: CaseCommand): RequestKey | null {
+  const key = idempotencyKeyHeader(req.headers['idempotency-key']);
+  return key === undefined ? null : requestKey(index, principal.subject, key, { caseId, command: JSON.parse(JSON.stringify(command)) });
 }
 
 const actorOf = (principal: Principal) => ({ id: principal.subject, role: principal.role as 'coordinator' });

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { invalidIdempotencyKey, isValidIdempotencyKey, ProcessesPersonalData, validateDto } from '#platform';
+import { idempotencyKeyHeader, ProcessesPersonalData, validateDto } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import { requestIds, setCaseEtag } from './case-http.js';
@@ -28,8 +28,8 @@ export class OpenCaseController {
   @ApiBody({ type: OpenCaseRequestDto })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Sent again with the same request: the case the first opened (header idempotent-replayed: true); with another request: 422 IDEMPOTENCY.KEY_REUSED' })
   @ApiResponse({ status: 201, description: 'The case; Location /v1/cases/{id}' })
-  async open(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Headers('idempotency-key') key?: string) {
-    if (key !== undefined && !isValidIdempotencyKey(key)) throw invalidIdempotencyKey();
+  async open(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Headers('idempotency-key') header?: string) {
+    const key = idempotencyKeyHeader(header);
     const dto = validateDto(OpenCaseRequestDto, body);
     const { state, replayed } = await this.opener.open(dto, principal, requestIds(req), key);
     const view = presentCase(state, this.registry, principal);

@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, isReporterRelation, type CaseState, type OpenCaseCommand } from '#domain';
 import type { Database } from '#eventstore';
-import { DATABASE, KEYRING, keyOwner, type Keyring } from '#platform';
-import { municipalityScope, type Principal } from '#security';
+import { BLIND_INDEX, DATABASE, KEYRING, keyOwner, requestKey, type Keyring } from '#platform';
+import { municipalityScope, type BlindIndex, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import type { RouterSignalsReader } from '../signals/router-signal.js';
 import { ROUTER_SIGNALS_READER } from '../signals/router-signals.module.js';
 import { SubjectsRepository } from '../subjects/subjects.repository.js';
 import { CASE_COMMAND_RUNNER, type CaseCommandRunner } from './case-command.port.js';
 import { caseNotFound } from './case-not-found.js';
-import { caseOpenedBefore, caseRequestKey, caseRequestKeyRow, isCaseRequestKeyTaken } from './case-request-key.js';
+import { CASE_REQUEST_KEYS } from './case-request-key.js';
 import { CaseViewRepository } from './case-view.repository.js';
 import { signalsForCase } from './signals-for-case.js';
 import type { OpenCaseRequestDto } from './open-case.request.dto.js';
@@ -36,11 +36,12 @@ export class OpenCaseService {
     @Inject(KEYRING) private readonly keyring: Keyring,
     @Inject(DATABASE) private readonly db: Database,
     private readonly cases: CaseViewRepository,
+    @Inject(BLIND_INDEX) private readonly index: BlindIndex,
   ) {}
 
   async open(dto: OpenCaseRequestDto, principal: Principal, ids: { traceparent: string | null; correlationId: string }, idempotencyKey?: string): Promise<{ state: CaseState; replayed: boolean }> {
-    const key = idempotencyKey === undefined ? null : caseRequestKey(principal.subject, idempotencyKey, JSON.parse(JSON.stringify(dto)));
-    const earlier = key && (await caseOpenedBefore(this.db, key));
+    const key = idempotencyKey === undefined ? null : requestKey(this.index, principal.subject, idempotencyKey, JSON.parse(JSON.stringify(dto)));
+    const earlier = key && (await CASE_REQUEST_KEYS.earlier(this.db, key));
     if (earlier) return this.openedBefore(earlier, principal);
     const model = dto.modelVersion === undefined ? await this.registry.latest(dto.model) : await this.registry.ensure(dto.model, dto.modelVersion);
     if (!model) throw new DomainError('MODEL.NOT_FOUND', 'No such model (version)', { model: dto.model, version: dto.modelVersion ?? null });
@@ -75,12 +76,12 @@ export class OpenCaseService {
         traceparent: ids.traceparent,
         correlationId: ids.correlationId,
         specialCategory: signals.some((s) => s.source === 'zorgmelding'),
-        rows: [this.keyring.newKey(keyOwner.case(caseId), municipality).row, ...(key ? [caseRequestKeyRow(key, caseId)] : [])],
+        rows: [this.keyring.newKey(keyOwner.case(caseId), municipality).row, ...(key ? [CASE_REQUEST_KEYS.row(key, caseId)] : [])],
       });
       return { state: result.state, replayed: false };
     } catch (error) {
       // The same request at the same moment recorded the key first: answer its case.
-      const first = key && isCaseRequestKeyTaken(error) ? await caseOpenedBefore(this.db, key) : null;
+      const first = key && CASE_REQUEST_KEYS.isTaken(error) ? await CASE_REQUEST_KEYS.earlier(this.db, key) : null;
       if (first) return this.openedBefore(first, principal);
       throw error;
     }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, SUBJECT_ERRORS } from '#domain';
-import { ProcessesPersonalData, validateDto } from '#platform';
+import { idempotencyKeyHeader, ProcessesPersonalData, validateDto } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { RegisterSubjectRequestDto } from './register-subject.request.dto.js';
 import { RegisterSubjectService } from './register-subject.service.js';
@@ -29,10 +29,13 @@ export class SubjectsController {
   @ProcessesPersonalData({ ...SUBJECT_PROCESSING, purpose: 'Registreren van een subject (persoon, adres, onderneming of jeugdgroep)', subjectType: 'subject', subjects: (_req, body) => [(body as { subjectId?: string } | undefined)?.subjectId] })
   @ApiOperation({ summary: 'Register a subject in a municipality of yours (BSN checked with the 11-proef; one person per BSN: 409 SUBJECT.BSN_CONFLICT)' })
   @ApiBody({ type: RegisterSubjectRequestDto })
-  async register(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Subject> {
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Sent again with the same request: the subject the first registered (header idempotent-replayed: true); with another request: 422 IDEMPOTENCY.KEY_REUSED' })
+  async register(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Headers('idempotency-key') header?: string): Promise<Subject> {
+    const key = idempotencyKeyHeader(header);
     const dto = validateDto(RegisterSubjectRequestDto, body);
-    const subject = await this.registration.register(dto, principal, requestIds(req));
+    const { subject, replayed } = await this.registration.register(dto, principal, requestIds(req), key);
     void reply.header('location', `/v1/subjects/${subject.subjectId}`);
+    if (replayed) void reply.header('idempotent-replayed', 'true');
     return subject;
   }
 

@@ -1,0 +1,50 @@
+import canonicalize from 'canonicalize';
+import { DomainError } from '#domain';
+import { rowTable, sqlConstraint, sqlErrorCode, type SqlExecutor, type TableRow } from '#eventstore';
+import type { BlindIndex } from '#security';
+
+/** An `Idempotency-Key` of one caller's request, with the hash of that request. */
+export interface RequestKey {
+  key: string;
+  requestHash: string;
+}
+
+/**
+ * The key as stored: the caller's own (two callers may pick the same key), and a keyed fingerprint of the
+ * request's canonical JSON (the blind index's HMAC: a request holds personal data such as a BSN, which a plain
+ * hash would let anyone reading the table test guesses against).
+ */
+export function requestKey(index: BlindIndex, callerId: string, idempotencyKey: string, request: unknown): RequestKey {
+  const canonical = (canonicalize as unknown as (value: unknown) => string)(request);
+  // A space cannot occur in a key (visible ASCII only), so caller and key cannot run into each other.
+  return { key: `${callerId} ${idempotencyKey}`, requestHash: index.of('idempotent-request', canonical)! };
+}
+
+/** A table of request keys (`key` primary key, the id of what the request made or changed, `request_hash`). */
+export interface RequestKeyTable {
+  /** The row that records the key with what its request made or changed, for the statement that writes it. */
+  row(key: RequestKey, id: string): TableRow;
+  /**
+   * The id an earlier request with this key made or changed, or null when there was none.
+   * @throws DomainError `IDEMPOTENCY.KEY_REUSED` when that request was another one
+   */
+  earlier(db: SqlExecutor, key: RequestKey): Promise<string | null>;
+  /** True when a write failed because the key was recorded meanwhile (a request at the same moment). */
+  isTaken(error: unknown): boolean;
+}
+
+/** The request keys of `table`, whose id column is `idColumn` (a uuid). */
+export function requestKeyTable(table: string, idColumn: string): RequestKeyTable {
+  const columns = rowTable(table, { key: 'text', [idColumn]: 'uuid', request_hash: 'text' });
+  const select = `SELECT ${idColumn}::text AS id, request_hash FROM ${table} WHERE key = $1`;
+  return {
+    row: (key, id) => ({ table: columns, values: { key: key.key, [idColumn]: id, request_hash: key.requestHash } }),
+    async earlier(db, key) {
+      const row = (await db.query<{ id: string; request_hash: string }>(select, [key.key])).rows[0];
+      if (!row) return null;
+      if (row.request_hash !== key.requestHash) throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used before with a different request');
+      return row.id;
+    },
+    isTaken: (error) => sqlErrorCode(error) === '23505' && sqlConstraint(error) === `${table}_pkey`,
+  };
+}
