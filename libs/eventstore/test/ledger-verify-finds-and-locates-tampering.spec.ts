@@ -257,6 +257,21 @@ describe.each(READS)('reading the chains through $read', ({ copy: viaCopy }) => 
       expect(result.breaks).toContainEqual(expect.objectContaining({ kind: 'stream-order', streamId: v2.stream_id }));
     });
 
+    it('of two versions of one stream in commit order (transaction ids swapped, positions kept) is found by the stream chain', async () => {
+      // Readers consume in (transaction id, position) order: version 3 committed "before" version 2 is read first.
+      const l = await sealedLedger();
+      const rows = await l.rows();
+      const v2 = rows.find((r) => r.stream_version === 2)!;
+      const v3 = rows.find((r) => r.stream_version === 3 && r.stream_id === v2.stream_id)!;
+      const [t2, t3] = [((await l.sql('SELECT transaction_id::text AS t FROM events WHERE position = $1', [v2.position]))[0] as { t: string }).t, ((await l.sql('SELECT transaction_id::text AS t FROM events WHERE position = $1', [v3.position]))[0] as { t: string }).t];
+      expect(BigInt(t2)).toBeLessThan(BigInt(t3));
+      await l.sql('UPDATE events SET transaction_id = $1::text::xid8 WHERE position = $2', [t3, v2.position]);
+      await l.sql('UPDATE events SET transaction_id = $1::text::xid8 WHERE position = $2', [t2, v3.position]);
+      const result = await l.verify();
+      expect(result.ok).toBe(false);
+      expect(result.breaks).toContainEqual(expect.objectContaining({ kind: 'stream-order', streamId: v2.stream_id, position: String(v3.position) }));
+    });
+
     it('of two events’ contents (payloads swapped) is found as two edits', async () => {
       const l = await sealedLedger();
       const rows = await l.rows();

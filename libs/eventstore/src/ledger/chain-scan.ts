@@ -40,8 +40,10 @@ export class ChainFindings {
 
 /**
  * The links of the stream chains, fed rows in (stream_id, stream_version) order: versions 1..n without gaps,
- * the first event sealing no predecessor, each `prevHash` naming the hash before it, commit positions rising
- * with the version. One finding per event at most, the first rule it breaks.
+ * the first event sealing no predecessor, each `prevHash` naming the hash before it, and each version after
+ * the one before it both by position and in the order readers consume the log, (transaction id, position): a
+ * version is decided only after the one before it committed, so it has a later position and a transaction id no
+ * lower. One finding per event at most, the first rule it breaks.
  */
 export class ChainLinks {
   streams = 0;
@@ -49,6 +51,7 @@ export class ChainLinks {
   private version = 0;
   private prevHash: string | null = null;
   private prevPosition = '0';
+  private prevTransactionId = '0';
 
   constructor(private readonly findings: ChainFindings) {}
 
@@ -66,12 +69,18 @@ export class ChainLinks {
       found('version-gap', `version ${this.version + 1} (hash ${row.prev_hash})`, `version ${row.stream_version}`, 'an event of the stream was deleted');
     } else if (row.prev_hash !== this.prevHash) {
       found('prev-hash-mismatch', String(this.prevHash), String(row.prev_hash), `version ${this.version} was replaced: this event sealed another one`);
-    } else if (compareDecimal(row.position, this.prevPosition) <= 0) {
-      found('stream-order', `a position after ${this.prevPosition}`, row.position, `version ${row.stream_version} sits before version ${this.version} in the log: events were reordered`);
+    } else if (compareDecimal(row.position, this.prevPosition) <= 0 || compareDecimal(row.transaction_id, this.prevTransactionId) < 0) {
+      found(
+        'stream-order',
+        `after transaction ${this.prevTransactionId}, position ${this.prevPosition}`,
+        `transaction ${row.transaction_id}, position ${row.position}`,
+        `version ${row.stream_version} sits before version ${this.version} in the log: events were reordered`,
+      );
     }
     this.version = row.stream_version;
     this.prevHash = row.hash;
     this.prevPosition = row.position;
+    this.prevTransactionId = row.transaction_id;
   }
 }
 

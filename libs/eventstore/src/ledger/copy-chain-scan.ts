@@ -15,6 +15,7 @@ export interface StreamPart {
 interface StreamHead {
   version: number;
   hash: string;
+  transactionId: number;
   position: number;
 }
 
@@ -31,7 +32,8 @@ export function copyEventsStatement(part: StreamPart): string {
  *
  * The rows come in the order the table holds them, which for an append-only table is almost always each
  * stream's version order. A stream whose events all arrive in that order — version 1 without a
- * predecessor first, then each next version sealing the hash before it at a later position — has an
+ * predecessor first, then each next version sealing the hash before it at a later position, in a transaction
+ * no older — has an
  * intact chain; every other stream is checked again exactly as `scanChains` does, reading it in
  * (stream_id, stream_version) order, which names each finding. Hashes that do not match are recomputed the
  * reference way before they are called a break. So the pass is only fast, never less strict.
@@ -56,16 +58,23 @@ export async function copyScanChains(client: pg.Client, part: StreamPart, onProg
       const version = buf.readInt32BE(start[COL.stream_version]!);
       const prevHash = length[COL.prev_hash]! < 0 ? null : textAt(buf, start[COL.prev_hash]!, length[COL.prev_hash]!);
       const position = safeInt8At(buf, start[COL.position]!);
+      const transactionId = length[COL.transaction_id] === 8 ? safeInt8At(buf, start[COL.transaction_id]!) : null;
       const head = heads.get(streamId);
-      if (position === null) {
+      if (position === null || transactionId === null) {
         heads.delete(streamId);
         irregular.add(streamId);
       } else if (head === undefined) {
-        if (version === 1 && prevHash === null) heads.set(streamId, { version, hash, position });
+        if (version === 1 && prevHash === null) heads.set(streamId, { version, hash, transactionId, position });
         else irregular.add(streamId);
-      } else if (version === head.version + 1 && prevHash === head.hash && position > head.position) {
+      } else if (
+        version === head.version + 1 &&
+        prevHash === head.hash &&
+        position > head.position &&
+        transactionId >= head.transactionId
+      ) {
         head.version = version;
         head.hash = hash;
+        head.transactionId = transactionId;
         head.position = position;
       } else {
         heads.delete(streamId);

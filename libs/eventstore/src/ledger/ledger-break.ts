@@ -4,7 +4,7 @@
  * - `prev-hash-mismatch`: an event does not seal the event before it in its stream — that event was
  *   replaced (edited with a recomputed hash).
  * - `version-gap`: a stream skips a version — an event was deleted.
- * - `stream-order`: a later version of a stream sits at an earlier commit position — events were reordered.
+ * - `stream-order`: a later version of a stream sits at an earlier position, or in an older transaction, than the version before it — events were reordered.
  * From the sealed ranges (the checkpoints' lines name every event's place and hash):
  * - `deleted`: a sealed event is gone (its position and hash are named).
  * - `reordered`: a sealed event now sits at another commit position.
