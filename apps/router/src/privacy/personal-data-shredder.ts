@@ -4,6 +4,7 @@ import type { Actor } from '#contracts';
 import { DomainError } from '#domain';
 import { EventStore, type SqlExecutor } from '#eventstore';
 import { EVENT_STORE, KEYRING, type Keyring } from '#platform';
+import { forgetRequestKeysOf } from './forget-request-keys.js';
 import { lockPersonalDataOf } from './privacy-lock.js';
 import { PERSONAL_DATA_SHREDDED_EVENT_TYPE, PRIVACY_PROCESSING } from './privacy-processing.js';
 
@@ -34,7 +35,8 @@ export interface ShredResult {
 
 /**
  * Crypto-shredding, shared by erasure requests and retention: inside the caller's transaction, refuses when
- * a legal hold covers any of `holdOwners` (`PRIVACY.LEGAL_HOLD`), destroys the owners' data keys, writes the
+ * a legal hold covers any of `holdOwners` (`PRIVACY.LEGAL_HOLD`), destroys the owners' data keys (and forgets
+ * the request keys of those subjects and cases: `forgetRequestKeysOf`), writes the
  * destruction record and appends `PersonalDataShredded` (no personal data in it) to the stream. Returns null
  * when every key was destroyed already — so running it twice destroys once and records once.
  * The ledger is untouched: events keep their ciphertext and still verify; only the keys are gone.
@@ -62,6 +64,7 @@ export class PersonalDataShredder {
     }
     const destructionId = randomUUID();
     const keysDestroyed = await this.keyring.destroy(tx, request.owners, destructionId, request.at);
+    await forgetRequestKeysOf(tx, request.owners);
     if (keysDestroyed === 0) return null;
     const at = request.at.toISOString();
     await tx.query(
