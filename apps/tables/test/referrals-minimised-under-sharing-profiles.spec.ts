@@ -146,6 +146,26 @@ describe('a referral goes out once, with its register row and disclosure', () =>
     expect(watcher.matching((m) => m.key === `referral-${referralId}`)).toHaveLength(1);
   });
 
+  it('an event and its copy in one batch (a relay round published again) are applied once', async () => {
+    const model = BUILT_IN_MODELS.find((m) => m.id === 'ave')!;
+    const { c } = await caseWithEverything(model);
+    const note = [...c.appended].reverse().find((e) => e.type === 'CaseNoteAdded' && (e.payload as { visibility?: string }).visibility === 'deelbaar')!;
+    const sharedNotes = async () => ((await h.query<{ sheet: { sharedNotes?: unknown[] } }>('SELECT sheet FROM tables_case_sheets WHERE case_id = $1', [c.caseId]))[0]?.sheet.sharedNotes ?? []).length;
+    await waitFor(async () => (await sharedNotes()) === 1, { what: 'the shared note on the sheet' });
+
+    // A note event the consumer has not seen, twice in one produce call (one fetch), as a republished round
+    // delivers it; then a marker after it on the same key.
+    const copy = JSON.stringify({ ...note, id: crypto.randomUUID() });
+    await h.produce(TOPICS.cases, [
+      { key: `case-${c.caseId}`, value: copy },
+      { key: `case-${c.caseId}`, value: copy },
+    ]);
+    const marker = `Markering ${tag()}`;
+    await c.note(marker, 'deelbaar');
+    await waitFor(async () => JSON.stringify((await h.query('SELECT sheet FROM tables_case_sheets WHERE case_id = $1', [c.caseId]))[0]?.sheet ?? '').includes(marker), { what: 'the marker note' });
+    expect(await sharedNotes()).toBe(3);
+  });
+
   it('rejects a referral to a table that does not serve the municipality, sharing nothing', async () => {
     const model = BUILT_IN_MODELS.find((m) => m.id === 'ondermijning-intake')!;
     const signals = await appendSignals(h, 'GM0363');

@@ -5,10 +5,14 @@ import type { IncomingMessage } from '#messaging';
  * The event envelopes of a batch of Kafka messages, in order. A message that is not JSON, or is JSON but not an
  * event envelope (no string `id`, `type` and `streamId`, no object `payload`: `{}`, `null`, a foreign producer's
  * record), is skipped and handed to `onUnreadable` (to log it): one bad message must not stop a consumer's
- * partition, and consumers may rely on those fields.
+ * partition, and consumers may rely on those fields. A copy of an event earlier in the batch (at-least-once
+ * delivery: a relay round published again lands next to the first) is dropped, the first kept: the inbox claims
+ * ids, so two copies in one batch would both count as unseen and be applied twice — and a late copy after a
+ * later event would set state back.
  */
 export function readEnvelopes(batch: readonly IncomingMessage[], onUnreadable: (message: IncomingMessage) => void): EventEnvelope[] {
   const events: EventEnvelope[] = [];
+  const seen = new Set<string>();
   for (const message of batch) {
     let value: unknown;
     try {
@@ -17,8 +21,11 @@ export function readEnvelopes(batch: readonly IncomingMessage[], onUnreadable: (
       onUnreadable(message);
       continue;
     }
-    if (isEnvelope(value)) events.push(value);
-    else onUnreadable(message);
+    if (!isEnvelope(value)) onUnreadable(message);
+    else if (!seen.has(value.id)) {
+      seen.add(value.id);
+      events.push(value);
+    }
   }
   return events;
 }
