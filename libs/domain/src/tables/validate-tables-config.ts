@@ -1,11 +1,35 @@
-import { DURATION_UNITS, isResponsibilityKind, type ModelDuration } from '../models/model-definition.js';
+import { DURATION_UNITS, isNotificationType, isResponsibilityKind, NOTIFICATION_TYPES, type DurationUnit } from '../models/model-definition.js';
 import { DomainError } from '../shared/domain-error.js';
 import { isMunicipalityCode } from '../shared/municipality-code.validator.js';
 import { categoryOf, isShareableField, NEVER_SHARED_FIELDS } from './shareable-field.js';
 import type { EscalationTier, TablesConfig } from './table-definition.js';
 
 const KEBAB_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const TABLE_TOPIC = /^signaalroute\.tables\.[a-z0-9-]+\.v[1-9]\d*$/;
+/** A table topic, capturing the table id it names: `signaalroute.tables.<id>.v<N>` (N = 1, 2, ...). */
+const TABLE_TOPIC = /^signaalroute\.tables\.([a-z0-9-]+)\.v[1-9]\d*$/;
+/**
+ * Longest acceptance deadline or reminder lead time, per unit: a year. A longer term is taken for a typo,
+ * and a huge one would throw a RangeError when a referral's due moment is computed inside a consumer.
+ */
+const MAX_DURATION = { 'calendar-days': 365, 'working-days': 260, hours: 8_760 } as const satisfies Record<DurationUnit, number>;
+/** Longest time a tier has to acknowledge: 7 days, in minutes (150000 for 15 would wait 104 days). */
+const MAX_ACK_TIMEOUT_MINUTES = 7 * 24 * 60;
+/** Most extra notifications of one tier before the next tier is tried. */
+const MAX_REPEAT = 10;
+/** The fields each kind of trigger entry has; any other field is refused (a misspelt `definitionId` would widen the trigger). */
+const TRANSITION_TRIGGER_FIELDS: TriggerFields = {
+  modelId: { required: true, what: 'a model id (kebab-case)', ok: isKebabId },
+  to: { required: true, what: 'a state id (kebab-case)', ok: isKebabId },
+};
+const DEADLINE_TRIGGER_FIELDS: TriggerFields = {
+  modelId: { required: true, what: 'a model id (kebab-case)', ok: isKebabId },
+  definitionId: { required: false, what: 'a deadline id (non-empty text; leave it out for every deadline of the model)', ok: isNonBlankText },
+};
+const TRIGGER_LISTS = ['notifications', 'transitions', 'deadlinesBreached'];
+
+/** What a field of a trigger entry must be: whether it must be present, a description, and the test. */
+type TriggerFields = Record<string, { required: boolean; what: string; ok: (value: unknown) => boolean }>;
+type Add = (path: string, message: string) => void;
 
 /** One thing wrong with a configuration: where (a path such as `tables[0].profile.fields.ave[2]`) and what. */
 export interface TablesConfigProblem {
@@ -16,7 +40,9 @@ export interface TablesConfigProblem {
 /**
  * Checks a tables configuration and returns every problem (empty when valid). Profiles may only name
  * shareable fields; reporter identity and the BSN can never be named; a table that does not receive zorg
- * data (the RIEC) may not name a zorg field.
+ * data (the RIEC) may not name a zorg field. Each table publishes on a topic of its own,
+ * `signaalroute.tables.<its id>.v<N>`; escalation triggers name known notification types and only the fields
+ * a trigger has; durations and acknowledgement times have upper bounds (a year, 7 days), so a typo is refused.
  */
 export function validateTablesConfig(config: TablesConfig): TablesConfigProblem[] {
   const problems: TablesConfigProblem[] = [];
@@ -36,9 +62,10 @@ export function validateTablesConfig(config: TablesConfig): TablesConfigProblem[
     if (typeof t.title !== 'string' || t.title.trim() === '') add(`${at}.title`, `${name} needs a title`);
     if (!Array.isArray(t.municipalities) || t.municipalities.length === 0) add(`${at}.municipalities`, `${name} must serve at least one municipality`);
     else (t.municipalities as readonly unknown[]).forEach((m, j) => !isMunicipalityCode(m) && add(`${at}.municipalities[${j}]`, `${name}: "${String(m)}" is not a CBS code (GM + 4 digits)`));
-    if (typeof t.topic !== 'string' || !TABLE_TOPIC.test(t.topic)) add(`${at}.topic`, `${name}: topic must look like signaalroute.tables.<table>.v1`);
-    checkDuration(`${at}.acceptanceDeadline`, t.acceptanceDeadline, add, false);
-    if (t.reminderLeadTime !== undefined) checkDuration(`${at}.reminderLeadTime`, t.reminderLeadTime, add, true);
+    const topicWhy = topicProblem(t.id, t.topic);
+    if (topicWhy) add(`${at}.topic`, `${name}: ${topicWhy}`);
+    checkDuration(`${at}.acceptanceDeadline`, t.acceptanceDeadline, add, 1);
+    if (t.reminderLeadTime !== undefined) checkDuration(`${at}.reminderLeadTime`, t.reminderLeadTime, add, 0);
     if (typeof t.receivesZorg !== 'boolean') add(`${at}.receivesZorg`, `${name}: receivesZorg must be true or false`);
     if (typeof t.takesOver !== 'object' || t.takesOver === null) add(`${at}.takesOver`, `${name}: takesOver must be an object`);
     else
@@ -74,6 +101,7 @@ export function validateTablesConfig(config: TablesConfig): TablesConfigProblem[
       });
     }
   });
+  checkTopicsUnique(config.tables, add);
   checkEscalation(config, add);
   return problems;
 }
@@ -89,18 +117,34 @@ export function assertValidTablesConfig(config: TablesConfig): void {
   }
 }
 
-function checkEscalation(config: TablesConfig, add: (path: string, message: string) => void): void {
+/**
+ * A table's topic is its own: `signaalroute.tables.<its id>.v<N>`. Returns why not, or null. Naming another
+ * table's id would publish this table's referrals (with whatever its profile allows, zorg fields included)
+ * to that table's readers. While the id itself is invalid (reported there) only the shape is checked.
+ */
+function topicProblem(id: unknown, topic: unknown): string | null {
+  const named = typeof topic === 'string' ? TABLE_TOPIC.exec(topic)?.[1] : undefined;
+  const idValid = isKebabId(id);
+  if (named !== undefined && (named === id || !idValid)) return null;
+  const rule = `topic must look like signaalroute.tables.${idValid ? id : '<id>'}.v<N> (the table's own id, N = 1, 2, ...); got ${show(topic)}`;
+  return named === undefined ? rule : `${rule}, which names table "${named}": that table's readers would receive this table's referrals`;
+}
+
+/** No two tables share a topic: each table reads its own topic, so a shared one hands referrals to the wrong table. */
+function checkTopicsUnique(tables: TablesConfig['tables'], add: Add): void {
+  const owners = new Map<string, number>();
+  tables.forEach((t, i) => {
+    if (typeof t !== 'object' || t === null || typeof t.topic !== 'string') return;
+    const first = owners.get(t.topic);
+    if (first === undefined) owners.set(t.topic, i);
+    else add(`tables[${i}].topic`, `table "${String(t.id)}": topic "${t.topic}" is already the topic of table "${String(tables[first]!.id)}" (tables[${first}]); each table needs a topic of its own`);
+  });
+}
+
+function checkEscalation(config: TablesConfig, add: Add): void {
   const e = config.escalation;
   if (typeof e !== 'object' || e === null) return add('escalation', 'needs triggers and policies');
-  const t = e.triggers;
-  if (typeof t !== 'object' || t === null) add('escalation.triggers', 'must be an object');
-  else {
-    if (!Array.isArray(t.notifications)) add('escalation.triggers.notifications', 'must be a list of event types');
-    if (!Array.isArray(t.transitions)) add('escalation.triggers.transitions', 'must be a list');
-    else t.transitions.forEach((x, i) => (!x || !KEBAB_ID.test(String(x.modelId)) || typeof x.to !== 'string' || !KEBAB_ID.test(x.to)) && add(`escalation.triggers.transitions[${i}]`, 'needs a modelId and a state id `to`'));
-    if (!Array.isArray(t.deadlinesBreached)) add('escalation.triggers.deadlinesBreached', 'must be a list');
-    else t.deadlinesBreached.forEach((x, i) => (!x || !KEBAB_ID.test(String(x.modelId))) && add(`escalation.triggers.deadlinesBreached[${i}]`, 'needs a modelId'));
-  }
+  checkTriggers(e.triggers, add);
   if (!Array.isArray(e.policies)) return add('escalation.policies', 'must be a list of policies');
   const covered = new Map<string, string>();
   let fallbacks = 0;
@@ -124,15 +168,98 @@ function checkEscalation(config: TablesConfig, add: (path: string, message: stri
       else if (ids.has(tier.id)) add(`${tat}.id`, `tier "${tier.id}" is listed twice`);
       else ids.add(tier.id);
       if (typeof tier?.title !== 'string' || tier.title.trim() === '') add(`${tat}.title`, 'needs a title');
-      if (!Number.isSafeInteger(tier?.ackTimeoutMinutes) || tier!.ackTimeoutMinutes < 1) add(`${tat}.ackTimeoutMinutes`, 'must be a whole number of minutes, at least 1');
-      if (!Number.isSafeInteger(tier?.repeat) || tier!.repeat < 0 || tier!.repeat > 10) add(`${tat}.repeat`, 'must be a whole number from 0 to 10');
+      if (!isWholeNumberIn(tier?.ackTimeoutMinutes, 1, MAX_ACK_TIMEOUT_MINUTES)) add(`${tat}.ackTimeoutMinutes`, `must be a whole number of minutes from 1 to ${MAX_ACK_TIMEOUT_MINUTES} (7 days); got ${show(tier?.ackTimeoutMinutes)}`);
+      if (!isWholeNumberIn(tier?.repeat, 0, MAX_REPEAT)) add(`${tat}.repeat`, `must be a whole number from 0 to ${MAX_REPEAT}; got ${show(tier?.repeat)}`);
     });
   });
   if (fallbacks > 1) add('escalation.policies', "at most one policy may cover '*'");
 }
 
-function checkDuration(path: string, d: ModelDuration | undefined, add: (path: string, message: string) => void, zeroAllowed: boolean): void {
-  if (typeof d !== 'object' || d === null || !(DURATION_UNITS as readonly unknown[]).includes(d.unit) || !Number.isSafeInteger(d.amount) || d.amount < (zeroAllowed ? 0 : 1)) {
-    add(path, `must be { amount: a whole number${zeroAllowed ? '' : ' ≥ 1'}, unit: ${DURATION_UNITS.join(' | ')} }`);
+/**
+ * `escalation.triggers`: exactly the lists `notifications`, `transitions` and `deadlinesBreached`.
+ * Notifications must be notification types the models raise (a misspelt one never escalates, a case event
+ * such as `CaseOpened` would escalate every case); transition and deadline entries have only their own
+ * fields. Model ids are not looked up: a municipality may publish models of its own.
+ */
+function checkTriggers(triggers: unknown, add: Add): void {
+  const at = 'escalation.triggers';
+  if (!isRecord(triggers)) return add(at, 'must be an object { notifications, transitions, deadlinesBreached }');
+  checkKnownFields(at, triggers, TRIGGER_LISTS, add);
+  const { notifications, transitions, deadlinesBreached } = triggers;
+  if (!Array.isArray(notifications)) add(`${at}.notifications`, 'must be a list of notification types');
+  else checkNotificationTriggers(`${at}.notifications`, notifications, add);
+  if (!Array.isArray(transitions)) add(`${at}.transitions`, 'must be a list of { modelId, to }');
+  else transitions.forEach((x, i) => checkTriggerEntry(`${at}.transitions[${i}]`, x, TRANSITION_TRIGGER_FIELDS, add));
+  if (!Array.isArray(deadlinesBreached)) add(`${at}.deadlinesBreached`, 'must be a list of { modelId, definitionId? }');
+  else deadlinesBreached.forEach((x, i) => checkTriggerEntry(`${at}.deadlinesBreached[${i}]`, x, DEADLINE_TRIGGER_FIELDS, add));
+}
+
+/** Each notification trigger is one of `NOTIFICATION_TYPES`, listed once. */
+function checkNotificationTriggers(at: string, notifications: readonly unknown[], add: Add): void {
+  const listed = new Set<unknown>();
+  notifications.forEach((n, i) => {
+    if (!isNotificationType(n)) add(`${at}[${i}]`, `${show(n)} is not a notification type (${NOTIFICATION_TYPES.join(', ')})`);
+    else if (listed.has(n)) add(`${at}[${i}]`, `"${n}" is listed twice`);
+    listed.add(n);
+  });
+}
+
+/** A trigger entry is an object with only the `fields` given, the required ones present, each of its kind. */
+function checkTriggerEntry(at: string, entry: unknown, fields: TriggerFields, add: Add): void {
+  if (!isRecord(entry)) return add(at, `must be an object { ${Object.keys(fields).join(', ')} }`);
+  checkKnownFields(at, entry, Object.keys(fields), add);
+  for (const [key, rule] of Object.entries(fields)) {
+    const value = entry[key];
+    if (value === undefined ? rule.required : !rule.ok(value)) add(`${at}.${key}`, `must be ${rule.what}; got ${show(value)}`);
+  }
+}
+
+/** Refuses every field of `record` not in `known`, suggesting the known one a wrongly-cased key meant. */
+function checkKnownFields(at: string, record: Record<string, unknown>, known: readonly string[], add: Add): void {
+  for (const key of Object.keys(record)) {
+    if (known.includes(key)) continue;
+    const meant = known.find((k) => k.toLowerCase() === key.toLowerCase());
+    add(`${at}.${key}`, `unknown field "${key}"${meant ? ` (did you mean "${meant}"?)` : ''}; allowed: ${known.join(', ')}`);
+  }
+}
+
+/**
+ * A duration is `{ amount, unit }` with a whole amount from `min` up to a year in its unit (MAX_DURATION):
+ * 365 calendar days, 260 working days or 8760 hours.
+ */
+function checkDuration(path: string, d: unknown, add: Add, min: 0 | 1): void {
+  const unit = isRecord(d) ? d.unit : undefined;
+  if (!isRecord(d) || !(DURATION_UNITS as readonly unknown[]).includes(unit)) {
+    return add(path, `must be { amount: a whole number${min === 1 ? ' ≥ 1' : ''}, unit: ${DURATION_UNITS.join(' | ')} }`);
+  }
+  const max = MAX_DURATION[unit as DurationUnit];
+  if (!isWholeNumberIn(d.amount, min, max)) add(path, `must be { amount: a whole number from ${min} to ${max}, unit: ${String(unit)} } (at most a year); got ${show(d.amount)}`);
+}
+
+/** True when `value` is a safe integer from `min` to `max`. */
+function isWholeNumberIn(value: unknown, min: number, max: number): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
+}
+
+function isKebabId(value: unknown): value is string {
+  return typeof value === 'string' && KEBAB_ID.test(value);
+}
+
+function isNonBlankText(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A value as it would be written in the configuration file (`"MayorInfomed"`, `42`, `undefined`). */
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value !== 'object' || value === null) return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
   }
 }
