@@ -34,24 +34,45 @@ export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
  * Reads `SecurityOptions` from environment variables:
  * `SIGNAALROUTE_DATA_DIR`, `JWT_ISSUER`, `JWT_AUDIENCE`, `JWT_PUBLIC_KEYS_FILE`, `JWT_PUBLIC_KEY_PEM`,
  * `SIGNAALROUTE_AUTH_MODE` (`embedded` | `production`). Without an explicit mode, configured public
- * keys imply `production`, otherwise `embedded`.
+ * keys imply `production`, otherwise `embedded`; see `authMode` for the combinations that are refused.
  */
 export function securityOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SecurityOptions {
   const publicKeysFile = nonEmpty(env.JWT_PUBLIC_KEYS_FILE);
   const publicKeyPem = nonEmpty(env.JWT_PUBLIC_KEY_PEM);
-  const explicitMode = nonEmpty(env.SIGNAALROUTE_AUTH_MODE);
-  if (explicitMode !== undefined && explicitMode !== 'embedded' && explicitMode !== 'production') {
-    throw new SecurityConfigError('SIGNAALROUTE_AUTH_MODE must be "embedded" or "production"');
-  }
-  const mode = explicitMode ?? (publicKeysFile || publicKeyPem ? 'production' : 'embedded');
   return {
-    mode,
+    mode: authMode(nonEmpty(env.SIGNAALROUTE_AUTH_MODE), { publicKeysFile, publicKeyPem }),
     dataDir: nonEmpty(env.SIGNAALROUTE_DATA_DIR) ?? DEFAULT_DATA_DIR,
     issuer: nonEmpty(env.JWT_ISSUER) ?? DEFAULT_ISSUER,
     audience: nonEmpty(env.JWT_AUDIENCE) ?? DEFAULT_AUDIENCE,
     ...(publicKeysFile ? { publicKeysFile } : {}),
     ...(publicKeyPem ? { publicKeyPem } : {}),
   };
+}
+
+/**
+ * The mode `SIGNAALROUTE_AUTH_MODE` asks for, or the one the configured keys imply. Refused (SecurityConfigError):
+ * a value other than `embedded` or `production`, and `embedded` next to configured verification keys — that
+ * would ignore the keys and trust the data folder's key pair, whose tokens `npm run token` mints for any role.
+ */
+function authMode(explicitMode: string | undefined, keys: Pick<SecurityOptions, 'publicKeysFile' | 'publicKeyPem'>): SecurityOptions['mode'] {
+  if (explicitMode !== undefined && explicitMode !== 'embedded' && explicitMode !== 'production') {
+    throw new SecurityConfigError(`SIGNAALROUTE_AUTH_MODE must be "embedded" or "production", not "${explicitMode}"`);
+  }
+  const configured = configuredKeyVariables(keys);
+  if (explicitMode === 'embedded' && configured.length > 0) {
+    throw new SecurityConfigError(
+      `SIGNAALROUTE_AUTH_MODE=embedded cannot be combined with ${configured.join(' and ')}: the embedded key pair would be trusted instead of the configured keys; remove SIGNAALROUTE_AUTH_MODE (or set it to "production"), or remove ${configured.join(' and ')}`,
+    );
+  }
+  return explicitMode ?? (configured.length > 0 ? 'production' : 'embedded');
+}
+
+/** The names of the verification-key variables that are set (`JWT_PUBLIC_KEYS_FILE`, `JWT_PUBLIC_KEY_PEM`). */
+export function configuredKeyVariables(keys: Pick<SecurityOptions, 'publicKeysFile' | 'publicKeyPem'>): string[] {
+  return [
+    ...(nonEmpty(keys.publicKeysFile) ? ['JWT_PUBLIC_KEYS_FILE'] : []),
+    ...(nonEmpty(keys.publicKeyPem) ? ['JWT_PUBLIC_KEY_PEM'] : []),
+  ];
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { JSONWebKeySet, JWK } from 'jose';
 import { SecurityConfigError } from './security.errors.js';
-import type { SecurityOptions } from './security.options.js';
+import { configuredKeyVariables, type SecurityOptions } from './security.options.js';
 import { SigningKeys } from './signing-keys.js';
 
 /** Asymmetric algorithms we accept. Symmetric (HS*) and `none` are never accepted. */
@@ -22,10 +22,15 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'] as
 
 /**
  * Resolves the verification keys for the configured mode: the embedded key pair in the data folder,
- * or (production) the configured JWKS file / PEM. Production never touches a private key.
+ * or (production) the configured JWKS file / PEM. Production never touches a private key, and embedded mode
+ * is refused when keys are configured (they would be ignored and the embedded key pair trusted instead).
  */
 export async function resolveVerificationKeys(options: SecurityOptions): Promise<VerificationKeySet> {
   if (options.mode === 'embedded') {
+    const configured = configuredKeyVariables(options);
+    if (configured.length > 0) {
+      throw new SecurityConfigError(`Embedded mode (SIGNAALROUTE_AUTH_MODE=embedded) cannot be combined with ${configured.join(' and ')}`);
+    }
     return verificationKeysFromJwks((await SigningKeys.loadOrCreate(options.dataDir)).jwks(), 'embedded signing key');
   }
   if (options.publicKeysFile && options.publicKeyPem) {
