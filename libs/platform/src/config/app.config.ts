@@ -1,6 +1,19 @@
+import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, validateSync, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
 import { MasterKeyConfigError, masterKeysFromConfig } from '#security';
+
+/** HOST must be something the HTTP server can bind to (see `isListenHost`). */
+@ValidatorConstraint({ name: 'listenHost' })
+class ListenHost implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return isListenHost(value);
+  }
+
+  defaultMessage(): string {
+    return 'HOST must be an IP address or a host name, without port or scheme (e.g. 0.0.0.0, ::, localhost)';
+  }
+}
 
 /** The previous master keys are checked with the current one, by the same rules the key provider applies. */
 @ValidatorConstraint({ name: 'previousMasterKeys' })
@@ -27,6 +40,24 @@ function previousMasterKeysProblem(value: unknown, args: ValidationArguments): s
   }
 }
 
+/** One DNS label: letters, digits, `-` and `_` (as container names use), 1–63 characters, no `-` at either end. */
+const HOST_NAME_LABEL = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
+
+/**
+ * HOST is what the HTTP server binds to: an IPv4 or IPv6 address (without brackets or port) or a host name of
+ * at most 253 characters in dot-separated labels, not all digits (`300.1.1.1` is no address and no name).
+ * `0.0.0.0:3000` or `http://0.0.0.0` would otherwise pass start-up, run the migrations and start the consumers,
+ * and only then fail to bind with an error naming no variable.
+ */
+function isListenHost(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  if (isIP(value) !== 0) return true;
+  return value.length <= 253 && !/^[\d.]+$/.test(value) && value.split('.').every((label) => HOST_NAME_LABEL.test(label));
+}
+
+/** A file path of the configuration that is blank (spaces only): refused rather than read as "not set". */
+const notBlank = (variable: string) => Matches(/\S/, { message: `${variable} is blank: name a file, or leave the variable unset for the built-in configuration` });
+
 const list = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((s) => s.trim()) : undefined);
 /** A whole decimal number; anything else (blank, `1e3`, `0x10`) is left as is, so validation names the variable. */
 const int = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value);
@@ -46,7 +77,8 @@ export class AppConfig {
   @IsOptional() @Transform(int) @IsInt() @Min(0) @Max(65535)
   PORT: number = 3000;
 
-  @IsOptional() @IsString()
+  /** Address the HTTP server listens on: an IP address or a host name (`isListenHost`), no port, no scheme. */
+  @IsOptional() @IsString() @Validate(ListenHost)
   HOST: string = '127.0.0.1';
 
   /** PostgreSQL URL; without it the embedded PGlite database in SIGNAALROUTE_DATA_DIR is used. */
@@ -129,8 +161,8 @@ export class AppConfig {
   @IsOptional() @Transform(int) @IsInt() @Min(10) @Max(600_000)
   DATABASE_QUEUE_MAX_WAIT_MS: number = 2000;
 
-  /** A JSON file with the tables configuration (same shape as the built-in one); the built-in one when unset. */
-  @IsOptional() @IsString()
+  /** A JSON file with the tables configuration (same shape as the built-in one); the built-in one when unset. A blank value is refused. */
+  @IsOptional() @IsString() @notBlank('TABLES_CONFIG_FILE')
   TABLES_CONFIG_FILE?: string;
 
   /** How often the tables app looks for due reminders, overdue referrals and escalation tiers. */
@@ -141,8 +173,8 @@ export class AppConfig {
   @IsOptional() @Transform(int) @IsInt() @Min(10) @Max(3_600_000)
   DEADLINE_POLL_INTERVAL_MS: number = 5000;
 
-  /** A JSON file with the retention rules (same shape as the built-in ones, see the README); the built-in rules when unset. */
-  @IsOptional() @IsString()
+  /** A JSON file with the retention rules (same shape as the built-in ones, see the README); the built-in rules when unset. A blank value is refused. */
+  @IsOptional() @IsString() @notBlank('RETENTION_RULES_FILE')
   RETENTION_RULES_FILE?: string;
 
   /** How often the router checks whether today's retention run is still to be done (it runs once per Dutch calendar day). */
