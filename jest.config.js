@@ -11,6 +11,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json', diagnostics: { ignoreCodes: [151001, 151002] } }],
   },
-  testTimeout: 60000,
+  // Generous: on a slow 2-core VM under a full run, starting the embedded PGlite database alone took over 60 s.
+  testTimeout: 120000,
   maxWorkers: 2,
 };
