@@ -26,7 +26,8 @@ export const ERASURE_REQUEST_RULE = 'verzoek-tot-wissing';
  * personal fields, hints and reporter-vault entries) and those of the cases about it or its signals (their
  * reasons, notes and plan), clears the subject's lookup keys so it is never matched
  * again, and records the destruction — all in one transaction. A legal hold on the subject, one of its
- * signals or one of their cases refuses it (409 `PRIVACY.LEGAL_HOLD`); nothing left to destroy is 409
+ * signals, one of those cases or the subject one of those cases is about (a hold on a case's subject holds the
+ * case) refuses it (409 `PRIVACY.LEGAL_HOLD`); nothing left to destroy is 409
  * `PRIVACY.ALREADY_ERASED` (a second request changes nothing). Only an administrator of the subject's own
  * municipality (named in the token) may erase; for anyone else the subject does not exist (404).
  */
@@ -48,16 +49,19 @@ export class SubjectErasureService {
       if (!municipality || !principal.municipalities.includes(municipality)) throw new DomainError(SUBJECT_ERRORS.NOT_FOUND, 'No such subject');
       // Read after the subject's row lock: a link committed before it is seen, one after it is refused.
       const signalIds = await signalsLinkedToSubject(tx, subjectId);
-      const about = await tx.query<{ case_id: string }>(
-        `SELECT case_id::text FROM case_view WHERE state->>'subjectId' = $1 OR state->'signalIds' ?| $2::text[]`,
+      const about = await tx.query<{ case_id: string; subject_id: string | null }>(
+        `SELECT case_id::text, state->>'subjectId' AS subject_id FROM case_view WHERE state->>'subjectId' = $1 OR state->'signalIds' ?| $2::text[]`,
         [subjectId, signalIds],
       );
       const caseIds = [...new Set(about.rows.map((r) => r.case_id))].sort();
       const owners = [keyOwner.subject(subjectId), ...signalIds.map(keyOwner.signal), ...caseIds.map(keyOwner.case)];
+      // A hold on the subject a case is about holds that case: erasing X must not destroy the key of a case
+      // about a held Y that one of X's signals is in.
+      const caseSubjects = [...new Set(about.rows.map((r) => r.subject_id).filter((id): id is string => id !== null && id !== subjectId))].sort();
       const result = await this.shredder.shred(tx, {
         streamId: subjectStreamId(subjectId),
         owners,
-        holdOwners: owners,
+        holdOwners: [...owners, ...caseSubjects.map(keyOwner.subject)],
         municipality,
         dataClass: 'Identiteit van het subject, de persoonsgegevens in de gekoppelde signalen (incl. melder) en de vrije tekst van hun zaken',
         rule: ERASURE_REQUEST_RULE,

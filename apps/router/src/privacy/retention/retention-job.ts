@@ -18,6 +18,8 @@ import { signalStreamId } from '../../signals/signal-stream.js';
 import { markSubjectErased } from '../../subjects/mark-subject-erased.js';
 import { subjectStreamId } from '../../subjects/subject-stream.js';
 import { PersonalDataShredder, type ShredResult } from '../personal-data-shredder.js';
+import { lockPersonalDataOf } from '../privacy-lock.js';
+import { casesLeftWithoutLiveSignal } from './cases-of-a-signal.js';
 import { RETENTION_CONFIG } from './retention-config.provider.js';
 import { RetentionFactsRepository, type RetentionCandidate } from './retention-facts.repository.js';
 import {
@@ -44,7 +46,7 @@ const recordedAsRetention = (decision: { rule: { title: string }; from: string; 
 });
 
 const PAGE = 500;
-const DATA_CLASS = 'Persoonsgegevens in het signaal (inhoud, betrokkenen, kenmerken voor koppeling, melder in de kluis); bij het laatste signaal van een gesloten zaak ook de vrije tekst van die zaak';
+const DATA_CLASS = 'Persoonsgegevens in het signaal (inhoud, betrokkenen, kenmerken voor koppeling, melder in de kluis); ook de vrije tekst van elke gesloten zaak waarvan het het laatste signaal met persoonsgegevens was';
 const SUBJECT_DATA_CLASS = 'Identiteit van het subject (naam, geboortedatum, BSN, adres, postcode); het subject wordt niet meer voorgesteld of gekoppeld';
 
 /** Where a page of the due list starts: after this signal (signals come first), or after this subject. */
@@ -54,10 +56,12 @@ export type DueCursor = { kind: 'signal' | 'subject'; id: string };
  * The retention job: applies the retention rules (pure, `retentionDecision` in #domain) to every signal
  * whose personal data still exists, and crypto-shreds each due one through `PersonalDataShredder`: its data
  * key destroyed, a destruction record (rule id, approved by the system actor) and `PersonalDataShredded` on
- * the signal's stream, in one transaction per signal. Each due signal is re-checked inside that transaction
- * on the sources of record (its stream, the case view). A legal hold on the signal, its subject or its case
- * skips it and the run reports it. Idempotent: a destroyed key is not destroyed or recorded again, so a second
- * run on the same day (in this process or another one) destroys nothing more.
+ * the signal's stream, in one transaction per signal; every closed case of the signal that it leaves without a
+ * signal holding data loses its own key in the same transaction. Each due signal is re-checked inside that
+ * transaction on the sources of record (its stream, the case view). A legal hold on the signal, its subject,
+ * any of its cases or the subject any of those cases is about skips it and the run reports it. Idempotent: a
+ * destroyed key is not destroyed or recorded again, so a second run on the same day (in this process or
+ * another one) destroys nothing more.
  * Then, the same way, registered subjects (pure `subjectRetentionDecision`): a subject nothing justifies
  * keeping any more loses its identity — its data key destroyed, the record and event on the subject's stream,
  * and it is marked erased as an erasure on request does (`markSubjectErased`). Subjects come after the
@@ -225,19 +229,26 @@ export class RetentionJob {
     return summary;
   }
 
-  /** Destroys one due signal's data in a transaction of its own, after checking on the sources of record that it is still due. */
+  /**
+   * Destroys one due signal's data in a transaction of its own, after checking on the sources of record that it
+   * is still due: the signal's data key and, with it, the key of every case of the signal that is closed and
+   * left without a signal holding data (`casesLeftWithoutLiveSignal`), unless a legal hold on the signal, its
+   * subject, one of its cases or one of their subjects keeps it. The municipality's personal-data lock is taken
+   * before reading, so two destructions of a case's last two signals (two processes at once) see each other:
+   * the later one takes the case's key.
+   */
   private async destroy(candidate: RetentionCandidate, runId: string, now: Date, day: string, summary: StoredRetentionRun): Promise<void> {
     const { signalId, municipality } = candidate;
     let rule = retentionDecision(candidate.facts, this.config.rules, day)!.rule.id;
     await this.attempt({ signalId }, municipality, () => rule, runId, summary, () => this.db.transaction(async (tx) => {
+      await lockPersonalDataOf(tx, municipality);
       const current = await this.facts.current(tx, signalId);
       const decision = current && retentionDecision(current.facts, this.config.rules, day);
       if (!current || !decision?.due) return null;
       rule = decision.rule.id;
-      const lastOfCase = current.caseId !== null && (await this.facts.isLastLiveSignalOfClosedCase(tx, current.caseId, signalId));
       return this.shredder.shred(tx, {
         streamId: signalStreamId(signalId),
-        owners: [keyOwner.signal(signalId), ...(lastOfCase ? [keyOwner.case(current.caseId!)] : [])],
+        owners: [keyOwner.signal(signalId), ...casesLeftWithoutLiveSignal(current.cases).map(keyOwner.case)],
         holdOwners: current.holdOwners,
         municipality,
         dataClass: DATA_CLASS,

@@ -9,7 +9,7 @@ export interface SubjectRetentionCandidate {
   subjectId: string;
   municipality: string;
   facts: SubjectRetentionFacts;
-  /** Owners whose legal hold keeps the identity: the subject, every signal ever linked to it, every case about it. */
+  /** Owners whose legal hold keeps the identity: the subject, every signal ever linked to it, every case about it and the subject each of those cases is about. */
   holdOwners: string[];
 }
 
@@ -87,7 +87,13 @@ export class SubjectRetentionFactsRepository {
           signals: signalIds.map((id) => ({ destroyedAt: destroyedAt.get(keyOwner.signal(id)) ?? null })),
           openCases: about(s.subject_id).filter((c) => c.open).length,
         },
-        holdOwners: [keyOwner.subject(s.subject_id), ...signalIds.map(keyOwner.signal), ...caseIds.map(keyOwner.case)],
+        holdOwners: [
+          keyOwner.subject(s.subject_id),
+          ...signalIds.map(keyOwner.signal),
+          ...caseIds.map(keyOwner.case),
+          // A hold on the subject a case is about holds that case (`signalHoldOwners`).
+          ...[...new Set(about(s.subject_id).map((c) => c.subject_id))].filter((id): id is string => id !== null && id !== s.subject_id).sort().map(keyOwner.subject),
+        ],
       };
     });
   }
