@@ -3,7 +3,7 @@ import { REFERRAL_TOPICS, TOPICS } from '#contracts';
 import { BSN_REDACTED, BUILT_IN_MODELS, BUILT_IN_TABLES_CONFIG, type ModelDefinition } from '#domain';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
-import { appendSignals, BSN, draftSignals, envelopeOf, keyringOf, rawOf, registered, ScriptedCase, streamEvents, TABLES_APP, TABLES_OUTPUT_TOPICS, tag } from './support/tables-fixtures.js';
+import { appendSignals, BSN, draftSignals, envelopeOf, keyringOf, KVK_NUMBER, rawOf, registered, ScriptedCase, streamEvents, TABLES_APP, TABLES_OUTPUT_TOPICS, tag } from './support/tables-fixtures.js';
 
 /**
  * Referral flow on real PostgreSQL and Kafka, with case events appended the way the router appends them:
@@ -100,6 +100,8 @@ describe('a BSN typed into sealed free text', () => {
     expect(await keyring().open(note!.text, '')).toBe(`Gesprek gevoerd, bsn ${BSN_REDACTED} gecontroleerd`);
     // Every other sealed value still opens (a digit run inside a sealed value is never taken for a BSN).
     expect((await keyring().reveal(published.payload.case)).value).toMatchObject({ description: [signals.texts.tip, signals.texts.report] });
+    // A KvK number is an identifier the RIEC needs, not free text: kept even when it passes the 11-proef.
+    expect((await keyring().reveal(published.payload.case)).value).toMatchObject({ involvedParty: [expect.objectContaining({ kvkNumber: KVK_NUMBER })] });
   });
 });
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { caseFactsOf, minimiseCase, redactBsnLike, type CaseSheet, type MinimisedCase, type ShareableField, type SignalFacts } from '#domain';
+import { caseFactsOf, keepIdentifiers, minimiseCase, redactBsnLike, type CaseSheet, type MinimisedCase, type ShareableField, type SignalFacts } from '#domain';
 import type { SqlExecutor } from '#eventstore';
 import { KEYRING, type Keyring } from '#platform';
 import { isSealedValue } from '#security';
@@ -7,7 +7,8 @@ import { isSealedValue } from '#security';
 /**
  * What a table (or the police) receives of a case: the facts its profile allows, with BSN-like numbers
  * redacted — in plain values directly, and inside sealed values by opening them, redacting the plaintext and
- * sealing it again under the same key. The payload stays sealed (and shreddable) the whole way.
+ * sealing it again under the same key. The payload stays sealed (and shreddable) the whole way. Identifiers
+ * (an involved party's KvK number) are kept as they are (`keepIdentifiers`).
  */
 @Injectable()
 export class CaseMinimiser {
@@ -15,6 +16,6 @@ export class CaseMinimiser {
 
   async minimise(tx: SqlExecutor, sheet: CaseSheet, facts: readonly SignalFacts[], reason: string, allowed: readonly ShareableField[]): Promise<MinimisedCase> {
     const minimised = minimiseCase(caseFactsOf(sheet, facts, reason), allowed, isSealedValue);
-    return { ...minimised, data: await this.keyring.editSealed(minimised.data, (text) => redactBsnLike(text), tx) };
+    return { ...minimised, data: keepIdentifiers(minimised.data, await this.keyring.editSealed(minimised.data, (text) => redactBsnLike(text), tx)) };
   }
 }

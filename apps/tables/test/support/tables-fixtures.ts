@@ -25,6 +25,9 @@ import type { WatchedMessage } from '../../../../test/support/kafka-probe.js';
 import { TABLES_APP } from '../../src/tables.app.js';
 import { TablesTimers } from '../../src/timers/tables-timers.js';
 
+
+/** A KvK number that passes the 11-proef as an 8-digit BSN would: it must reach the RIEC as it is, not redacted. */
+export const KVK_NUMBER = '12345672';
 export { TABLES_APP };
 
 /** Every topic the tables app publishes to. */
@@ -54,7 +57,7 @@ export function draftSignals(h: AppHarness, municipality: string): { ids: string
   const base = (signalId: string) => ({ signalId, receivedAt: new Date(Date.now() - 3_600_000).toISOString(), municipality });
   const payloads = [
     { ...base(randomUUID()), source: 'mma', externalRef: `MMA-${tag()}`, theme: 'drugs', description: texts.tip, location: { municipality, area: 'Binnenstad' } },
-    { ...base(randomUUID()), source: 'intern-meldpunt', externalRef: null, description: texts.report, indicators: ['contante betalingen'], involved: { kind: 'business', name: 'Snackbar De Hoek', kvkNumber: '12345678' }, location: { municipality, address: 'Marktstraat 1', postcode: '7511 AA' }, reporterRef },
+    { ...base(randomUUID()), source: 'intern-meldpunt', externalRef: null, description: texts.report, indicators: ['contante betalingen'], involved: { kind: 'business', name: 'Snackbar De Hoek', kvkNumber: KVK_NUMBER }, location: { municipality, address: 'Marktstraat 1', postcode: '7511 AA' }, reporterRef },
     { ...base(randomUUID()), source: 'zorgmelding', externalRef: null, subject: { name: texts.subject, birthDate: '1980-05-17', bsn: BSN, address: 'Dorpsstraat 2' }, concern: texts.concern, urgency: 'hoog', wvggz: true, reporterRef, reporterRelation: 'familie', location: { municipality } },
   ];
   const append = async (ids = payloads.map((p) => p.signalId)): Promise<EventEnvelope[]> => {

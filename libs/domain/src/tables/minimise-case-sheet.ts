@@ -1,7 +1,9 @@
-import { normalizeBsn } from '../shared/bsn.validator.js';
 import type { CaseSheet, SignalFacts } from './case-sheet.js';
 import { categoryOf, isShareableField, SHAREABLE_FIELD_NAMES, type ShareableField } from './shareable-field.js';
 import type { TableDefinition } from './table-definition.js';
+import { redactBsnLike } from './redact-bsn-like.js';
+
+export { BSN_REDACTED, redactBsnLike } from './redact-bsn-like.js';
 
 /** Every shareable fact of a case, by field name (see `SHAREABLE_FIELDS` for what each holds). */
 export type CaseFacts = { [F in ShareableField]: unknown };
@@ -73,7 +75,8 @@ const nothingIsOpaque = (): boolean => false;
 
 /**
  * Data minimisation: exactly the allowed fields, nothing else, with anything in their text that looks like a
- * BSN (9 digits passing the 11-proef) redacted, because free text (notes, descriptions) is typed by people.
+ * BSN (8 or 9 digits passing the 11-proef, whole or in groups split by spaces, dots or hyphens; see
+ * {@link redactBsnLike}) redacted, because free text (notes, descriptions) is typed by people.
  * Strings `isOpaque` recognises (sealed values) are left as they are: their plaintext is redacted by whoever
  * can open them, and a digit run inside a ciphertext or key id is not a BSN.
  */
@@ -85,27 +88,24 @@ export function minimiseCase(facts: CaseFacts, allowed: readonly ShareableField[
     data[field] = value;
     if (categoryOf(field) === 'zorg' && !isEmpty(value)) specialCategory = true;
   }
-  return { fields: SHAREABLE_FIELD_NAMES.filter((f) => allowed.includes(f)), data, specialCategory };
+  return { fields: SHAREABLE_FIELD_NAMES.filter((f) => allowed.includes(f)), data: keepIdentifiers(facts, data), specialCategory };
 }
 
-export const BSN_REDACTED = '[bsn verwijderd]';
-
 /**
- * Replaces every 9-digit run (also written 1234.56.789 or 123 456 789) that passes the 11-proef, deep in
- * `value`; strings for which `isOpaque` holds are kept whole.
+ * `redacted` with the identifiers of `original` put back: an involved party's KvK number is an identifier the
+ * table needs (the RIEC looks the business up), not text a person typed, and as 8 digits it passes the 11-proef
+ * one time in eleven, so the BSN redaction would take it. Used after any redaction of the facts (plain or sealed).
  */
-export function redactBsnLike<T>(value: T, isOpaque: (text: string) => boolean = nothingIsOpaque): T {
-  if (typeof value === 'string') {
-    if (isOpaque(value)) return value;
-    return value.replace(/(?<!\d)\d{4}[. ]?\d{2}[. ]?\d{3}(?!\d)|(?<!\d)\d{3}[. ]\d{3}[. ]\d{3}(?!\d)/g, (m) =>
-      normalizeBsn(m.replace(/[. ]/g, '')) ? BSN_REDACTED : m,
-    ) as T;
-  }
-  if (Array.isArray(value)) return value.map((v) => redactBsnLike(v, isOpaque)) as T;
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactBsnLike(v, isOpaque)])) as T;
-  }
-  return value;
+export function keepIdentifiers<T extends Partial<CaseFacts>>(original: Partial<CaseFacts>, redacted: T): T {
+  type Party = { kvkNumber?: string };
+  const parties = redacted.involvedParty as unknown;
+  const originals = original.involvedParty as unknown;
+  if (!Array.isArray(parties) || !Array.isArray(originals)) return redacted;
+  const kept = (parties as Party[]).map((party, i) => {
+    const kvkNumber = (originals as (Party | undefined)[])[i]?.kvkNumber;
+    return kvkNumber === undefined ? party : { ...party, kvkNumber };
+  });
+  return { ...redacted, involvedParty: kept };
 }
 
 function isEmpty(value: unknown): boolean {
