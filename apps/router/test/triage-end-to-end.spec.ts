@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TOPICS, type EventEnvelope } from '#contracts';
 import type { IncomingMessage } from '#messaging';
+import { KEYRING, type Keyring } from '#platform';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
 import { INTAKE_APP, internMeldpuntPayload, mmaPayload, zorgmeldingPayload } from '../../intake/test/support/intake-fixtures.js';
@@ -205,7 +206,10 @@ describe('dismissal', () => {
     expect(res.body).toEqual({ signalId, status: 'afgewezen', subjectId: null, caseId: null, changed: true });
     const events = await signalEvents(h, signalId);
     expect(events.map((e) => e.type)).toEqual(['SignalReceived', 'SignalDismissed']);
-    expect(events[1]!.payload).toEqual({ signalId, reason: 'Geen ondermijning, geen gemeentelijke taak.' });
+    // The reason is sealed under the signal's data key (test/privacy/dismissal-reason-is-sealed.spec.ts) and opens trimmed.
+    expect(events[1]!.payload).toEqual({ signalId, reason: expect.stringMatching(/^pd1\./) });
+    const keyring = h.running.app.get<Keyring>(KEYRING, { strict: false });
+    expect((await keyring.reveal(events[1]!.payload)).value).toEqual({ signalId, reason: 'Geen ondermijning, geen gemeentelijke taak.' });
     expect(events[1]!.specialCategory).toBe(false);
 
     expect(await inQueue(signalId, coordinator, (i) => i.status === 'afgewezen')).toMatchObject({ signalId, status: 'afgewezen' });

@@ -20,13 +20,18 @@ const subject = (subjectId: string, municipality = HOME) => ({ subjectId, munici
 const link = (subjectId: string, found: { subjectId: string; municipality: string } | null = subject(subjectId)): SignalTriageCommand => ({ type: 'LinkSignalToSubject', subjectId, subject: found });
 const dismiss = (reason: string): SignalTriageCommand => ({ type: 'DismissSignal', reason });
 
+/** Seals as the keyring would, recognisably: the decider must put only what `seal` returns in the event. */
+const sealed = (text: string) => `sealed(${text})`;
+const context = { seal: sealed };
+const decide = (command: SignalTriageCommand, state: SignalTriageState) => decideSignalTriage(command, state, context);
+
 function given(events: SignalTriageEvent[] = [], caseId: string | null = null): SignalTriageState {
   return foldSignalTriage(newSignalTriageState(SIGNAL, HOME, caseId), events);
 }
 
-function refusal(command: SignalTriageCommand, state: SignalTriageState): DomainError {
+function refusal(command: SignalTriageCommand, state: SignalTriageState, with_: typeof context = context): DomainError {
   try {
-    decideSignalTriage(command, state);
+    decideSignalTriage(command, state, with_);
   } catch (error) {
     if (error instanceof DomainError) return error;
     throw error;
@@ -39,19 +44,19 @@ const dismissed = (reason = 'Geen gemeentelijke taak'): SignalTriageEvent => ({ 
 
 describe('LinkSignalToSubject', () => {
   it('given a new signal, when linked to a subject of its municipality, then SignalLinkedToSubject', () => {
-    expect(decideSignalTriage(link('subj-1'), given())).toEqual([linked('subj-1')]);
+    expect(decide(link('subj-1'), given())).toEqual([linked('subj-1')]);
   });
 
   it('given a linked signal, when linked to the same subject again, then nothing', () => {
-    expect(decideSignalTriage(link('subj-1'), given([linked('subj-1')]))).toEqual([]);
+    expect(decide(link('subj-1'), given([linked('subj-1')]))).toEqual([]);
   });
 
   it('given a linked signal, when linked to another subject, then the link moves and names the previous one', () => {
-    expect(decideSignalTriage(link('subj-2'), given([linked('subj-1')]))).toEqual([linked('subj-2', 'subj-1')]);
+    expect(decide(link('subj-2'), given([linked('subj-1')]))).toEqual([linked('subj-2', 'subj-1')]);
   });
 
   it('given a signal in a case, when linked, then linked (a case can have its subject named later)', () => {
-    expect(decideSignalTriage(link('subj-1'), given([], 'case-1'))).toEqual([linked('subj-1')]);
+    expect(decide(link('subj-1'), given([], 'case-1'))).toEqual([linked('subj-1')]);
   });
 
   it('when the subject does not exist: SUBJECT.NOT_FOUND', () => {
@@ -68,9 +73,29 @@ describe('LinkSignalToSubject', () => {
 });
 
 describe('DismissSignal', () => {
-  it('given a new or linked signal, when dismissed with a reason, then SignalDismissed with the trimmed reason', () => {
-    expect(decideSignalTriage(dismiss('  Geen ondermijning  '), given())).toEqual([dismissed('Geen ondermijning')]);
-    expect(decideSignalTriage(dismiss('Dubbele melding'), given([linked('subj-1')]))).toEqual([dismissed('Dubbele melding')]);
+  it('given a new or linked signal, when dismissed with a reason, then SignalDismissed with the trimmed reason, sealed', () => {
+    expect(decide(dismiss('  Geen ondermijning  '), given())).toEqual([dismissed(sealed('Geen ondermijning'))]);
+    expect(decide(dismiss('Dubbele melding'), given([linked('subj-1')]))).toEqual([dismissed(sealed('Dubbele melding'))]);
+  });
+
+  it('never puts the plaintext reason in the event: only what seal returns', () => {
+    const [event] = decideSignalTriage(dismiss('Huisarts is al betrokken'), given(), { seal: () => 'pd1.opaque' });
+    expect(event).toEqual({ type: 'SignalDismissed', signalId: SIGNAL, reason: 'pd1.opaque' });
+    expect(JSON.stringify(event)).not.toContain('Huisarts');
+  });
+
+  it('seals only an accepted dismissal; a seal that refuses (the key was destroyed) refuses the dismissal', () => {
+    const refusing = { seal: (): string => { throw new DomainError('PRIVACY.ERASED', 'erased'); } };
+    expect(refusal(dismiss('Geen zorgen meer'), given(), refusing).code).toBe('PRIVACY.ERASED');
+    // Bad input, a second dismissal and a signal in a case are refused as before, without sealing anything.
+    for (const [command, state, code] of [
+      [dismiss('kort'), given(), 'SIGNAL.DISMISSAL_REASON_INVALID'],
+      [dismiss('Nogmaals afwijzen'), given([dismissed()]), 'SIGNAL.ALREADY_DISMISSED'],
+      [dismiss('Toch maar niet'), given([], 'case-1'), 'SIGNAL.IN_CASE'],
+    ] as const) {
+      expect(refusal(command, state, refusing).code).toBe(code);
+    }
+    expect(decideSignalTriage(link('subj-1'), given(), refusing)).toEqual([linked('subj-1')]);
   });
 
   it.each([
@@ -83,8 +108,8 @@ describe('DismissSignal', () => {
   });
 
   it('accepts 5 and 2000 characters', () => {
-    expect(decideSignalTriage(dismiss('abcde'), given())).toHaveLength(1);
-    expect(decideSignalTriage(dismiss('x'.repeat(2000)), given())).toHaveLength(1);
+    expect(decide(dismiss('abcde'), given())).toHaveLength(1);
+    expect(decide(dismiss('x'.repeat(2000)), given())).toHaveLength(1);
   });
 
   it('given a dismissed signal, when dismissed again: SIGNAL.ALREADY_DISMISSED', () => {
@@ -109,7 +134,7 @@ describe('status', () => {
 
   it('folding the decided events gives the state the next decision sees', () => {
     const state = given();
-    const events = decideSignalTriage(link('subj-1'), state);
+    const events = decide(link('subj-1'), state);
     expect(foldSignalTriage(state, events)).toEqual({ ...state, subjectId: 'subj-1' });
   });
 });

@@ -40,8 +40,8 @@ export class SignalTriageController {
   @HttpCode(200)
   @ProcessesPersonalData({ ...TRIAGE_PROCESSING, purpose: 'Afwijzen van een signaal met reden', subjectType: 'signal', subjects: (req) => [req.params.id] })
   @ApiOperation({
-    summary: 'Dismiss the signal with a reason of 5–2000 characters (SignalDismissed)',
-    description: '404 SIGNAL.NOT_FOUND, 409 SIGNAL.ALREADY_DISMISSED or SIGNAL.IN_CASE (a signal in a case is handled in the case)',
+    summary: "Dismiss the signal with a reason of 5–2000 characters (SignalDismissed; the reason sealed under the signal's data key)",
+    description: "404 SIGNAL.NOT_FOUND, 409 SIGNAL.ALREADY_DISMISSED or SIGNAL.IN_CASE (a signal in a case is handled in the case), 410 PRIVACY.ERASED (the signal's personal data was erased)",
   })
   @ApiBody({ type: DismissSignalRequestDto })
   async dismiss(

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TOPICS } from '#contracts';
 import {
   decideSignalTriage,
+  DomainError,
   foldSignalTriage,
   isSignalTriageEventType,
   newSignalTriageState,
@@ -10,11 +11,12 @@ import {
   signalTriageStatus,
   type SignalStatus,
   type SignalTriageCommand,
+  type SignalTriageContext,
   type SignalTriageEvent,
   type SignalTriageState,
 } from '#domain';
-import { EventStore, OutboxRelay, VersionConflictError, type Database } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, OUTBOX_RELAY, type Clock } from '#platform';
+import { EventStore, OutboxRelay, VersionConflictError, type Database, type SqlExecutor, type TableRow } from '#eventstore';
+import { CLOCK, DATABASE, EVENT_STORE, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
 import type { Principal } from '#security';
 import type { RouterSignal, RouterSignalsReader } from '../signals/router-signal.js';
 import { ROUTER_SIGNALS } from '../signals/router-signals.module.js';
@@ -45,6 +47,12 @@ const MAX_ATTEMPTS = 3;
  * signal's stream `signal-<id>` and topic `signaalroute.signals.v1`, after its `SignalReceived`.
  * When another writer appended to the stream meanwhile (a link, a dismissal, a reporter access), the
  * command is decided again on the new state.
+ *
+ * A dismissal's reason is free text about people: it is sealed under the signal's data key (owner
+ * `signal:<id>`, made at intake), so erasure and retention, which destroy that key, destroy the reason with the
+ * signal's other personal data. Once the key was destroyed, a signal is given no reason (410 `PRIVACY.ERASED`):
+ * checked when sealing and again in the transaction, on the key's row (`FOR SHARE`), so an erasure or retention
+ * committing meanwhile either comes first (refused) or waits and then destroys the reason too.
  */
 @Injectable()
 export class SignalTriageService {
@@ -55,6 +63,7 @@ export class SignalTriageService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ROUTER_SIGNALS) private readonly signals: RouterSignalsReader,
     private readonly subjects: SubjectsRepository,
+    @Inject(KEYRING) private readonly keyring: Keyring,
   ) {}
 
   /** Links the signal to a subject of its municipality (`SUBJECT.NOT_FOUND` otherwise). */
@@ -78,9 +87,10 @@ export class SignalTriageService {
 
   private async run(signal: RouterSignal, command: SignalTriageCommand, principal: Principal, ids: { correlationId: string; traceparent: string | null }): Promise<TriageResult> {
     const stream = signalStreamId(signal.signalId);
+    const sealing = command.type === 'DismissSignal' ? await this.sealerOf(signal) : NOTHING_TO_SEAL;
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.load(signal, stream);
-      const events = decideSignalTriage(command, state);
+      const events = decideSignalTriage(command, state, sealing.context);
       if (events.length === 0) return result(state, false);
       const now = this.clock().toISOString();
       try {
@@ -90,6 +100,8 @@ export class SignalTriageService {
           if (command.type === 'LinkSignalToSubject') await lockSubjectForLinking(tx, command.subjectId);
           // A dismissal and a case commit that puts the signal in a case wait for each other; the later one is refused.
           if (command.type === 'DismissSignal') await lockSignalForDismissal(tx, signal.signalId);
+          // The reason was sealed with a stored key: it must still be live (an erasure or retention may be destroying it).
+          if (sealing.sealedWith !== null) await assertKeyLive(tx, sealing.sealedWith);
           await this.store.appendIn(
             tx,
             stream,
@@ -109,7 +121,7 @@ export class SignalTriageService {
               specialCategory: signal.source === 'zorgmelding',
               payload,
             })),
-            { topic: TOPICS.signals },
+            { topic: TOPICS.signals, rows: sealing.keyRows },
           );
         });
       } catch (error) {
@@ -121,6 +133,18 @@ export class SignalTriageService {
     }
   }
 
+  /**
+   * How a dismissal's reason is sealed: under the signal's data key (a signal from before field encryption gets
+   * its key now, its row inserted with the event). When the key was destroyed, `seal` refuses (410
+   * `PRIVACY.ERASED`); the decider calls it only once the dismissal is otherwise accepted.
+   */
+  private async sealerOf(signal: RouterSignal): Promise<Sealing> {
+    const sealer = await this.keyring.sealerFor(keyOwner.signal(signal.signalId), signal.municipality);
+    if (sealer === 'destroyed') return { context: { seal: () => { throw signalErased(); } }, keyRows: [], sealedWith: null };
+    // A key this statement inserts needs no check; a stored one (perhaps kept by this process) must still be live.
+    return { context: { seal: sealer.seal }, keyRows: sealer.row ? [sealer.row] : [], sealedWith: sealer.row ? null : sealer.keyId };
+  }
+
   /** The signal's triage state and its stream's version, read together. */
   private async load(signal: RouterSignal, stream: string): Promise<{ state: SignalTriageState; version: number }> {
     const stored = await this.store.readStream(stream);
@@ -130,6 +154,32 @@ export class SignalTriageService {
       version: stored.length === 0 ? 0 : stored[stored.length - 1]!.streamVersion,
     };
   }
+}
+
+/** How a command's free text is sealed: the decider's context, the key row to insert with the events, the stored key used. */
+interface Sealing {
+  context: SignalTriageContext;
+  keyRows: TableRow[];
+  sealedWith: string | null;
+}
+
+/** Links carry no free text. */
+const NOTHING_TO_SEAL: Sealing = {
+  context: { seal: () => { throw new Error('a triage command without free text sealed some'); } },
+  keyRows: [],
+  sealedWith: null,
+};
+
+const signalErased = () => new DomainError('PRIVACY.ERASED', "This signal's personal data was erased: no reason can be recorded for it");
+
+/**
+ * Inside the dismissal's transaction: the key the reason was sealed with is still live, its row held `FOR SHARE`
+ * until commit, so a destruction (an UPDATE of that row) committed before is seen and refuses the dismissal, and
+ * one that comes later waits for the commit and then destroys the reason with the rest.
+ */
+async function assertKeyLive(tx: SqlExecutor, keyId: string): Promise<void> {
+  const r = await tx.query('SELECT 1 FROM (SELECT wrapped_key FROM data_keys WHERE key_id = $1::uuid FOR SHARE) AS k WHERE k.wrapped_key IS NOT NULL', [keyId]);
+  if (r.rows.length === 0) throw signalErased();
 }
 
 function result(state: SignalTriageState, changed: boolean): TriageResult {

@@ -17,6 +17,16 @@ export interface SignalTriageState {
   caseId: string | null;
 }
 
+/**
+ * What a triage decision needs besides the command and the state: `seal` seals free text (the dismissal reason)
+ * under the signal's data key, so that destroying that key (erasure, retention) destroys the text with the
+ * signal's other personal data. It is called only once the command is accepted, and may throw to refuse it
+ * (e.g. when the key was destroyed: nothing can be added to an erased signal).
+ */
+export interface SignalTriageContext {
+  seal(plaintext: string): string;
+}
+
 /** The state of a signal nobody triaged yet. */
 export function newSignalTriageState(signalId: string, municipality: string, caseId: string | null = null): SignalTriageState {
   return { signalId, municipality, subjectId: null, dismissed: false, caseId };
@@ -30,8 +40,10 @@ export function newSignalTriageState(signalId: string, municipality: string, cas
  *    A signal in a case can still be linked: a case can have its subject named later.
  *  - DismissSignal: the reason is 5–2000 characters after trimming (`SIGNAL.DISMISSAL_REASON_INVALID`); a
  *    dismissed signal cannot be dismissed again (`SIGNAL.ALREADY_DISMISSED`), nor one in a case (`SIGNAL.IN_CASE`).
+ *    The event carries the trimmed reason sealed with `context.seal` (free text about people, for a zorgmelding
+ *    health context): never the plaintext.
  */
-export function decideSignalTriage(command: SignalTriageCommand, state: SignalTriageState): SignalTriageEvent[] {
+export function decideSignalTriage(command: SignalTriageCommand, state: SignalTriageState, context: SignalTriageContext): SignalTriageEvent[] {
   switch (command.type) {
     case 'LinkSignalToSubject': {
       if (state.dismissed) throw alreadyDismissed(state);
@@ -51,7 +63,7 @@ export function decideSignalTriage(command: SignalTriageCommand, state: SignalTr
       if (state.caseId !== null) {
         throw new DomainError(TRIAGE_ERRORS.IN_CASE, 'The signal is part of a case; handle it in the case', { signalId: state.signalId, caseId: state.caseId });
       }
-      return [{ type: SIGNAL_DISMISSED_EVENT_TYPE, signalId: state.signalId, reason }];
+      return [{ type: SIGNAL_DISMISSED_EVENT_TYPE, signalId: state.signalId, reason: context.seal(reason) }];
     }
     default: {
       const unknownCommand: never = command;

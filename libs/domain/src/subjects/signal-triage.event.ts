@@ -23,7 +23,11 @@ export interface SignalLinkedToSubject {
 export interface SignalDismissed {
   type: typeof SIGNAL_DISMISSED_EVENT_TYPE;
   signalId: string;
-  /** Trimmed, 5–2000 characters. */
+  /**
+   * Why, trimmed, 5–2000 characters, sealed under the signal's data key (`pd1.…`): open it through the keyring
+   * (it reads as null once the signal's personal data was erased or destroyed by retention). Events stored
+   * before the reason was sealed hold it as plain text; the keyring passes plain text through unchanged.
+   */
   reason: string;
 }
 
