@@ -16,7 +16,7 @@ let watcher: TopicWatcher;
 const ENSCHEDE = 'GM0153';
 
 beforeAll(async () => {
-  h = await startApp({ apps: [TABLES_APP] });
+  h = await startApp({ apps: [TABLES_APP], env: { CONSUMER_MAX_ATTEMPTS: '2' } });
   watcher = await h.watch(TABLES_OUTPUT_TOPICS);
 });
 
@@ -167,6 +167,23 @@ describe('a referral goes out once, with its register row and disclosure', () =>
     await waitFor(async () => JSON.stringify((await h.query('SELECT sheet FROM tables_case_sheets WHERE case_id = $1', [c.caseId]))[0]?.sheet ?? '').includes(marker), { what: 'the marker note' });
     expect(await sharedNotes()).toBe(3);
   });
+
+  it('a case event the consumer keeps failing on goes to the dead letters after CONSUMER_MAX_ATTEMPTS, and the partition moves on', async () => {
+    const model = BUILT_IN_MODELS.find((m) => m.id === 'ave')!;
+    const { c } = await caseWithEverything(model);
+    // A CaseOpened without signal ids: applying it throws (no product writer appends one; a bug could).
+    const opened = c.appended.find((e) => e.type === 'CaseOpened')!;
+    const { signalIds: _dropped, ...broken } = opened.payload as Record<string, unknown>;
+    const poisonId = crypto.randomUUID();
+    await h.produce(TOPICS.cases, [{ key: `case-${c.caseId}`, value: JSON.stringify({ ...opened, id: poisonId, payload: broken }) }]);
+    const marker = `Markering ${tag()}`;
+    await c.note(marker, 'deelbaar');
+    await waitFor(async () => JSON.stringify((await h.query('SELECT sheet FROM tables_case_sheets WHERE case_id = $1', [c.caseId]))[0]?.sheet ?? '').includes(marker), { what: 'the note after the poison event', timeoutMs: 90_000 });
+    const letters = await h.query<{ origin: string; topic: string; message_key: string; message_value: string; attempts: number }>("SELECT origin, topic, message_key, message_value, attempts FROM dead_letters WHERE origin = 'consumer:tables.case-events'");
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ topic: TOPICS.cases, message_key: `case-${c.caseId}`, attempts: 2 });
+    expect(JSON.parse(letters[0]!.message_value).id).toBe(poisonId);
+  }, 120_000);
 
   it('rejects a referral to a table that does not serve the municipality, sharing nothing', async () => {
     const model = BUILT_IN_MODELS.find((m) => m.id === 'ondermijning-intake')!;

@@ -35,3 +35,4 @@ export * from './outbox/relay-leadership.js';
 export * from './outbox/postgres-relay-leadership.js';
 export * from './database/embedded-folder-lock.js';
 export * from './transport-log/embedded-message-store.js';
+export * from './inbox/dead-lettering-handler.js';

@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { TOPICS } from '#contracts';
 import { DomainError, SIGNAL_SOURCES, type SignalSource } from '#domain';
-import { insertRowsSql, recordDeadLetter, type Database, type TableRow } from '#eventstore';
+import { deadLettering, insertRowsSql, recordDeadLetter, type Database, type TableRow } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import {
   APP_CONFIG,
@@ -64,7 +64,15 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.transport.subscribe(
       { groupId: `${this.config.KAFKA_CLIENT_ID}.intake.inbound`, topics: INBOUND_TOPICS, fromBeginning: true },
-      (message) => this.handle(message),
+      // A message the intake keeps failing on for another reason than its content (a bug) is given up on too,
+      // without its value: an inbound message holds personal data in the clear.
+      deadLettering((message) => this.handle(message), {
+        db: this.db,
+        consumer: 'intake.inbound',
+        maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS,
+        keepValue: false,
+        log: (fields, text) => this.logger.error({ component: 'intake.inbound', ...fields }, text),
+      }),
     );
   }
 

@@ -8,7 +8,7 @@ import {
   type CaseEvent,
   type SignalReceivedPayload,
 } from '#domain';
-import { Inbox, quoteIdent, readEnvelopes, rowsSource, type Database, type ProjectionDefinition, type ProjectionTableNames, type RowTable, type SqlExecutor } from '#eventstore';
+import { deadLetteringBatch, Inbox, quoteIdent, readEnvelopes, rowsSource, type Database, type ProjectionDefinition, type ProjectionTableNames, type RowTable, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
 
@@ -234,7 +234,12 @@ export class TriageQueueProjection implements OnApplicationBootstrap, OnApplicat
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.transport.subscribeBatch(
       { groupId: `${this.config.KAFKA_CLIENT_ID}.${TRIAGE_QUEUE_CONSUMER}`, topics: TRIAGE_QUEUE_TOPICS, fromBeginning: true },
-      (batch) => this.handleBatch(batch),
+      deadLetteringBatch((batch) => this.handleBatch(batch), {
+        db: this.db,
+        consumer: TRIAGE_QUEUE_CONSUMER,
+        maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS,
+        log: (fields, text) => this.logger.error({ component: TRIAGE_QUEUE_CONSUMER, ...fields }, text),
+      }),
     );
   }
 

@@ -2,8 +2,9 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from 'pino';
 import { REFERRAL_EVENT_TYPES, REFERRAL_TOPICS, type EventEnvelope, type ReferralAcceptedPayload, type ReferralRejectedPayload, type ReferralReturnedPayload } from '#contracts';
 import { DomainError, type ApplyReferralOutcomeCommand, type CaseActor } from '#domain';
+import { deadLettering, type Database } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
-import { APP_CONFIG, LOGGER, type AppConfig } from '#platform';
+import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
 import { CASE_COMMAND_RUNNER, type CaseCommandRunner } from '../cases/case-command.port.js';
 
 export const REFERRAL_OUTCOMES_CONSUMER = 'router.referral-outcomes';
@@ -45,12 +46,18 @@ export class ReferralOutcomesConsumer implements OnApplicationBootstrap, OnAppli
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CASE_COMMAND_RUNNER) private readonly runner: CaseCommandRunner,
+    @Inject(DATABASE) private readonly db: Database,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.transport.subscribe(
       { groupId: `${this.config.KAFKA_CLIENT_ID}.${REFERRAL_OUTCOMES_CONSUMER}`, topics: [REFERRAL_TOPICS.referrals], fromBeginning: true },
-      (message) => this.handle(message),
+      deadLettering((message) => this.handle(message), {
+        db: this.db,
+        consumer: REFERRAL_OUTCOMES_CONSUMER,
+        maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS,
+        log: (fields, text) => this.logger.error({ component: REFERRAL_OUTCOMES_CONSUMER, ...fields }, text),
+      }),
     );
   }
 

@@ -9,7 +9,7 @@ import {
   type CaseEvent,
   type SignalReceivedPayload,
 } from '#domain';
-import { Inbox, quoteIdent, type Database, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
+import { deadLetteringBatch, Inbox, quoteIdent, type Database, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
 import { CASE_LINK_UPSERT } from './router-signal-case-links.js';
@@ -132,9 +132,17 @@ export class RouterSignalsProjection implements OnApplicationBootstrap, OnApplic
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.transport.subscribeBatch(
       { groupId: `${this.config.KAFKA_CLIENT_ID}.${ROUTER_SIGNALS_CONSUMER}`, topics: ROUTER_SIGNALS_TOPICS, fromBeginning: true },
-      async (batch) => {
-        await this.handleBatch(batch);
-      },
+      deadLetteringBatch(
+        async (batch) => {
+          await this.handleBatch(batch);
+        },
+        {
+          db: this.db,
+          consumer: ROUTER_SIGNALS_CONSUMER,
+          maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS,
+          log: (fields, text) => this.logger.error({ component: ROUTER_SIGNALS_CONSUMER, ...fields }, text),
+        },
+      ),
     );
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from 'pino';
 import { TOPICS, type EventEnvelope } from '#contracts';
 import { caseSheetWriteOf, escalationTriggerOf, evolveCaseSheet, SIGNAL_RECEIVED_EVENT_TYPE, signalFactsOf, type CaseEvent, type CaseSheet, type SignalFacts, type TablesConfig } from '#domain';
-import { Inbox, OutboxRelay, readEnvelopes, type Database, type SqlExecutor } from '#eventstore';
+import { deadLetteringBatch, Inbox, OutboxRelay, readEnvelopes, type Database, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, OUTBOX_RELAY, type AppConfig } from '#platform';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
@@ -50,7 +50,12 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.transport.subscribeBatch(
       { groupId: `${this.appConfig.KAFKA_CLIENT_ID}.${CASE_EVENTS_CONSUMER}`, topics: CASE_EVENTS_TOPICS, fromBeginning: true },
-      (batch) => this.handleBatch(batch),
+      deadLetteringBatch((batch) => this.handleBatch(batch), {
+        db: this.db,
+        consumer: CASE_EVENTS_CONSUMER,
+        maxAttempts: this.appConfig.CONSUMER_MAX_ATTEMPTS,
+        log: (fields, text) => this.logger.error({ component: CASE_EVENTS_CONSUMER, ...fields }, text),
+      }),
     );
   }
 

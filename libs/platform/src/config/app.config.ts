@@ -125,6 +125,13 @@ export class AppConfig {
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(1000)
   OUTBOX_MAX_ATTEMPTS: number = 10;
 
+  /**
+   * Deliveries of a consumed message whose handling keeps failing (not for a transient reason such as the
+   * database away) before it goes to the dead letters and its partition moves on.
+   */
+  @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(1000)
+  CONSUMER_MAX_ATTEMPTS: number = 10;
+
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(60_000)
   OUTBOX_POLL_INTERVAL_MS: number = 50;
 
