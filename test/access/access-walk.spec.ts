@@ -549,7 +549,7 @@ beforeAll(async () => {
         return { method: method.toUpperCase(), path, key, op, roles: roles.get(key) };
       }),
   );
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   streams.forEach((s) => s.close());
@@ -659,7 +659,7 @@ describe('every operation of the OpenAPI document, as users of another municipal
 
     process.stderr.write(`[access-walk] ${operations.length} operations, ${counted.requests} requests (${counted.bOfA} pairs as B, ${counted.wrongRole} as wrong roles of A); unmapped params: ${[...unmappedParams].join(', ') || 'none'}\n`);
     expect(failures).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe("A's own users, on every read they are allowed", () => {
@@ -682,7 +682,7 @@ describe("A's own users, on every read they are allowed", () => {
       if (!['coordinator', 'auditor'].includes(role) && res.text.includes(seed.personal.bsn)) failures.push(`${where}: carries the BSN`);
     });
     expect(failures).toEqual([]);
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('POST bodies with server-owned fields', () => {
@@ -807,5 +807,5 @@ describe("the police liaison's event stream", () => {
     expect(liveA.events.filter((e) => e.data.municipality !== A)).toEqual([]);
     const rawB = JSON.stringify(liveB.events);
     for (const value of [...seed.personal.subject, ...seed.personal.reporter, seed.personal.bsn, ...seed.ids]) expect(rawB.includes(value) ? value : null).toBeNull();
-  }, 30_000);
+  }, 120_000);
 });

@@ -59,7 +59,7 @@ beforeAll(async () => {
   await waitFor(async () => (await h.request('GET', `/v1/signals/${signal}`, { token: rotterdam })).status === 200, { what: "the signal in Rotterdam's triage queue" });
   coordinator = await amsterdam('coordinator-amsterdam');
   auditor = await h.token('auditor', undefined, { subject: 'auditor-fg' });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await h?.stop();

@@ -16,7 +16,7 @@ describe.each([
 
   beforeAll(async () => {
     t = await createTestDatabase({ embedded });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => t?.drop());
 
   beforeEach(async () => {

@@ -34,7 +34,7 @@ describe.each([
     await t.db.query(`INSERT INTO outbox (event_id, topic, message_key) SELECT id, 'topic', stream_id FROM events ORDER BY position DESC LIMIT 1000`);
     await t.db.query('ANALYZE events');
     await t.db.query('ANALYZE outbox');
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => t?.drop());
 
   it('looks each event up by its id instead of scanning the events table', async () => {

@@ -107,7 +107,7 @@ describe.each([
     const keys = seen.map((e) => order.get(e.id)!);
     expect(keys.every((k, i) => i === 0 || keys[i - 1]![0] < k[0] || (keys[i - 1]![0] === k[0] && keys[i - 1]![1] < k[1]))).toBe(true);
     expect(ascending(positions(seen.filter((e) => before.includes(e.id))))).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   it('stops with the error of an apply that fails, while the next batch is being read, and leaves no replay table behind', async () => {
     await appendProbes(4, 6);

@@ -63,7 +63,7 @@ describe('an idle Kafka consumer on the real broker', () => {
     await transport.ensureTopics([{ topic, partitions: 1 }]);
     subscription = await transport.subscribe({ groupId: `sr-idle-test-${runId}`, topics: [topic] }, async () => undefined);
     await transport.publish(topic, [{ key: 'k', value: 'warm the producer connection too' }]);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await subscription?.stop();
     await transport?.close();
@@ -85,5 +85,5 @@ describe('an idle Kafka consumer on the real broker', () => {
     // Idle: a fetch every 500 ms and a heartbeat a second per consumer, each checking once when answered.
     // The unfixed kafkajs checks about a thousand times a second per connection.
     expect(checks).toBeLessThan(60);
-  }, 30_000);
+  }, 120_000);
 });
