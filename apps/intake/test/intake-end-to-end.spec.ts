@@ -194,6 +194,34 @@ describe('idempotent intake', () => {
     expect(await h.countEvents()).toBe(before);
   });
 
+  it("stores a keyed fingerprint of the request, never a plain hash of the report (which a reader of the table could test guesses of a BSN against)", async () => {
+    const body = zorgmeldingPayload(home);
+    const key = `key-${tag()}`;
+    const first = await h.request('POST', '/v1/signals/zorgmelding', { token: intakeSystem, body, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    const [row] = await h.query<{ request_hash: string }>('SELECT request_hash FROM intake_keys WHERE signal_id = $1 AND request_hash IS NOT NULL', [first.body.signalId]);
+    const canonicalize = (await import('canonicalize')).default as unknown as (v: unknown) => string;
+    const { createHash } = await import('node:crypto');
+    expect(row!.request_hash).not.toBe(createHash('sha256').update(`zorgmelding\n${canonicalize(body)}`).digest('hex'));
+    const again = await h.request('POST', '/v1/signals/zorgmelding', { token: intakeSystem, body, headers: { 'idempotency-key': key } });
+    expect({ status: again.status, signalId: again.body.signalId }).toEqual({ status: 201, signalId: first.body.signalId });
+  });
+
+  it('a key stored by an earlier release (a plain SHA-256 of the request) still recognises its resend, and refuses another request', async () => {
+    const body = internMeldpuntPayload(home);
+    const key = `key-${tag()}`;
+    const first = await h.request('POST', '/v1/signals/intern-meldpunt', { token: intakeSystem, body, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    const canonicalize = (await import('canonicalize')).default as unknown as (v: unknown) => string;
+    const { createHash } = await import('node:crypto');
+    const legacy = createHash('sha256').update(`intern-meldpunt\n${canonicalize(body)}`).digest('hex');
+    await h.query('UPDATE intake_keys SET request_hash = $2 WHERE signal_id = $1 AND request_hash IS NOT NULL', [first.body.signalId, legacy]);
+    const again = await h.request('POST', '/v1/signals/intern-meldpunt', { token: intakeSystem, body, headers: { 'idempotency-key': key } });
+    expect({ status: again.status, signalId: again.body.signalId }).toEqual({ status: 201, signalId: first.body.signalId });
+    const other = internMeldpuntPayload(home, undefined, { description: 'Een heel andere melding.' });
+    expectProblem(await h.request('POST', '/v1/signals/intern-meldpunt', { token: intakeSystem, body: other, headers: { 'idempotency-key': key } }), 422, 'IDEMPOTENCY.KEY_REUSED');
+  });
+
   it('appends one event for 20 concurrent identical requests, all answered with the same signalId', async () => {
     const body = mmaPayload(home);
     const headers = { 'idempotency-key': `key-${tag()}` };

@@ -5,8 +5,8 @@ import canonicalize from 'canonicalize';
 import { TOPICS } from '#contracts';
 import { decideReceiveSignal, DomainError, idempotencyKeyFor, mapSignalPersonalData, SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_RECEIVED_EVENT_VERSION } from '#domain';
 import { OutboxRelay, rowTable, sqlConstraint, sqlErrorCode, type Database, type SqlExecutor, type TableRow } from '#eventstore';
-import { CLOCK, DATABASE, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
-import { requireMunicipality } from '#security';
+import { BLIND_INDEX, CLOCK, DATABASE, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
+import { requireMunicipality, type BlindIndex } from '#security';
 import { IntakeCommitBatcher } from './intake-commit.batcher.js';
 import { parseSignalInput } from './parse-signal-input.js';
 import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.command.js';
@@ -17,6 +17,17 @@ interface KeyRow {
   signal_id: string;
   received_at: Date | string;
   request_hash: string | null;
+}
+
+/**
+ * A key that recognises a resend: an MMA reference, a delivery, or an `Idempotency-Key` with a keyed fingerprint of
+ * its request (an HMAC under the blind-index key: a report holds a BSN, which a plain hash would let a reader of the
+ * table test guesses against). `legacyHash` is the plain SHA-256 rows stored before the thirteenth session hold.
+ */
+interface IntakeKey {
+  key: string;
+  hash: string | null;
+  legacyHash?: () => string;
 }
 
 const INTAKE_KEYS_TABLE = rowTable('intake_keys', { key: 'text', signal_id: 'uuid', received_at: 'timestamptz', request_hash: 'text' });
@@ -36,6 +47,7 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(KEYRING) private readonly keyring: Keyring,
     private readonly commits: IntakeCommitBatcher,
+    @Inject(BLIND_INDEX) private readonly index: BlindIndex,
   ) {}
 
   async execute(command: ReceiveSignalCommand): Promise<SignalReceipt> {
@@ -46,11 +58,11 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
     const payload = decision.events[0];
     if (command.principal) requireMunicipality(command.principal, String(municipality));
 
-    const keys: { key: string; hash: string | null }[] = [];
+    const keys: IntakeKey[] = [];
     if (payload.externalRef) keys.push({ key: `ext:${idempotencyKeyFor(command.source, payload.externalRef, payload.municipality)}`, hash: null });
     if (command.idempotencyKey) {
-      const requestHash = createHash('sha256').update(`${command.source}\n${(canonicalize as unknown as (v: unknown) => string)(command.body)}`).digest('hex');
-      keys.push({ key: `idem:${payload.municipality}:${command.actor.id}:${command.idempotencyKey}`, hash: requestHash });
+      const request = `${command.source}\n${(canonicalize as unknown as (v: unknown) => string)(command.body)}`;
+      keys.push({ key: `idem:${payload.municipality}:${command.actor.id}:${command.idempotencyKey}`, hash: this.index.of('intake-request', request), legacyHash: () => createHash('sha256').update(request).digest('hex') });
     }
     if (command.deliveryKey) keys.push({ key: `msg:${command.deliveryKey}`, hash: null });
 
@@ -103,13 +115,13 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
     return { signalId: payload.signalId, receivedAt: payload.receivedAt, status: 'nieuw', replayed: false };
   }
 
-  private async findEarlier(tx: SqlExecutor, keys: { key: string; hash: string | null }[]): Promise<SignalReceipt | null> {
+  private async findEarlier(tx: SqlExecutor, keys: IntakeKey[]): Promise<SignalReceipt | null> {
     if (keys.length === 0) return null;
     const found = await tx.query<KeyRow>('SELECT key, signal_id, received_at, request_hash FROM intake_keys WHERE key = ANY($1::text[])', [keys.map((k) => k.key)]);
     if (found.rows.length === 0) return null;
     for (const row of found.rows) {
       const wanted = keys.find((k) => k.key === row.key);
-      if (wanted?.hash && row.request_hash && wanted.hash !== row.request_hash) {
+      if (wanted?.hash && row.request_hash && wanted.hash !== row.request_hash && wanted.legacyHash?.() !== row.request_hash) {
         throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used before with a different request');
       }
     }
