@@ -26,6 +26,16 @@ export interface InProcessMessageStore {
   append(topic: string, messages: readonly StoredInProcessMessage[]): Promise<void>;
   /** A group's committed offsets (the next offset to consume) per partition of a topic. */
   committedOffsets(groupId: string, topic: string): Promise<Map<number, number>>;
-  /** Records committed offsets (the next offset to consume), and forgets messages older than each partition's retention start. */
+  /**
+   * Every group's committed offsets of a topic: group id → partition → next offset to consume. The transport's
+   * retention never drops a message one of these groups has not consumed, even before the group subscribes again
+   * in this process (a store without it protects only the groups that subscribed in this process).
+   */
+  groupsCommittedOffsets?(topic: string): Promise<Map<string, Map<number, number>>>;
+  /**
+   * Records committed offsets (the next offset to consume), and forgets messages older than each partition's retention
+   * start. The transport never moves a retention start past a stored group's committed offset; a store may refuse to
+   * forget such messages anyway.
+   */
   save(commits: readonly { groupId: string; topic: string; partition: number; nextOffset: number }[], retentionStarts: readonly { topic: string; partition: number; startOffset: number }[]): Promise<void>;
 }

@@ -19,13 +19,24 @@ export interface InProcessTransportOptions {
   /** Partition count `ensureTopics` uses when a spec gives none (JS callers). Default 3. */
   partitionsDefault?: number;
   /**
-   * Messages kept per partition. Older ones are dropped (like Kafka's retention), so a group that
-   * lags further behind, or a new `fromBeginning` group, skips them. Default 10 000.
+   * Messages kept per partition once every known group has consumed them; older ones are dropped (like Kafka's
+   * retention), so a new `fromBeginning` group starts at the oldest kept. Default 10 000.
+   *
+   * Unlike Kafka, retention (this count and `retentionMs` alike) never drops a message that a known group has not
+   * consumed yet: a group that subscribed in this process, or whose committed offsets the `store` keeps (a group
+   * that subscribed once is known from then on; joining stores its starting offsets). A lagging group — a handler
+   * that keeps failing, a process stopped for days — holds its partitions back until it catches up, so what got a
+   * receipt is never dropped unconsumed; the partition grows meanwhile, in memory and in the store, and a warning
+   * names the group and the partition when it holds twice its retention or an expired message (once per crossing,
+   * again each time it doubles; rearmed once every known group has consumed the whole partition). A group's stored
+   * offsets never expire, since expiring them would drop what the group has not consumed: a group that will never
+   * come back (renamed, retired) must be removed from the store by hand (on the embedded default: delete its rows
+   * from `transport_group_offsets` with the app stopped).
    */
   retentionPerPartition?: number;
   /**
-   * How long a message is kept after publication, in milliseconds; older ones are dropped like the count
-   * above (and like Kafka's `retention.ms`). Default 7 days, Kafka's default.
+   * How long a message is kept after publication, in milliseconds, once every known group has consumed it; older
+   * ones are dropped like the count above (and like Kafka's `retention.ms`). Default 7 days, Kafka's default.
    */
   retentionMs?: number;
   /** The time messages are published and aged at, in ms since the epoch (tests move it). Default `Date.now`. */
@@ -65,7 +76,8 @@ type Delivery =
 /**
  * Message transport inside one process with Kafka's semantics: keyed partitions (the same murmur2
  * placement as Kafka), per-partition order, consumer groups with committed offsets, at-least-once
- * redelivery with backoff while later messages of the partition wait, bounded in-memory retention.
+ * redelivery with backoff while later messages of the partition wait, retention by count and age that keeps
+ * whatever a known group has not consumed yet (see `retentionPerPartition`).
  * Batch subscribers get up to `maxBatchSize` queued messages of one partition per call.
  *
  * Differences from Kafka worth knowing: partitions of one group are delivered concurrently (a
@@ -115,10 +127,15 @@ export class InProcessTransport implements MessageTransport {
       let partitions = positiveInteger(spec.partitions || this.partitionsDefault, `partitions of ${spec.topic}`);
       if (this.store) partitions = await this.store.ensureTopic(spec.topic, partitions);
       const kept = this.store ? await this.store.load(spec.topic) : [];
+      // Groups that committed offsets in an earlier process hold back retention before they subscribe again.
+      const stored = (await this.store?.groupsCommittedOffsets?.(spec.topic)) ?? new Map<string, Map<number, number>>();
       if (this.topics.has(spec.topic)) continue;
-      const log = new TopicLog(spec.topic, partitions, this.retention, (partition, startOffset) => this.retained(spec.topic, partition, startOffset));
+      const log = new TopicLog(spec.topic, partitions, this.retention, this.logger, (partition, startOffset) => this.retained(spec.topic, partition, startOffset));
       for (const message of kept) log.partitions[message.partition]?.restore(message);
-      for (const partition of log.partitions) partition.dropExpired();
+      for (const [groupId, offsets] of stored) {
+        for (const [partition, nextOffset] of offsets) if (partition < partitions) log.position(groupId, partition, nextOffset);
+      }
+      for (const partition of log.partitions) partition.enforceRetention();
       this.topics.set(spec.topic, log);
     }
   }
@@ -179,7 +196,10 @@ export class InProcessTransport implements MessageTransport {
     return !this.closed;
   }
 
-  /** Every topic keeps its messages `retentionMs`; nothing survives the process anyway. */
+  /**
+   * Every topic keeps its messages `retentionMs` once every known group has consumed them. A message is delivered
+   * later than that only to a group that has not committed it yet (retention holds it back for that group).
+   */
   async redeliveryHorizon(topics: readonly string[]): Promise<Map<string, number | null>> {
     for (const topic of topics) this.requireTopic(topic);
     return new Map(topics.map((topic) => [topic, this.retention.ms]));
@@ -224,7 +244,13 @@ export class InProcessTransport implements MessageTransport {
     }
   }
 
+  /** A group consumed everything of `partition` before `nextOffset` (or starts there): retention may drop what every group consumed. */
   private committed(groupId: string, topic: string, partition: number, nextOffset: number): void {
+    const log = this.topics.get(topic);
+    if (log) {
+      log.position(groupId, partition, nextOffset);
+      log.partitions[partition]?.enforceRetention();
+    }
     if (!this.store) return;
     this.unsavedCommits.set(`${groupId}\u0000${topic}\u0000${partition}`, { groupId, topic, partition, nextOffset });
     this.scheduleFlush();
@@ -284,43 +310,106 @@ interface PartitionRetention {
   now: () => number;
 }
 
+/** A group that has not consumed a partition past `nextOffset`. */
+interface GroupPosition {
+  groupId: string;
+  nextOffset: number;
+}
+
 class TopicLog {
   readonly partitions: PartitionLog[];
+  /** Next offset to consume per known group, per partition: retention keeps everything from the lowest on. */
+  private readonly positions = new Map<string, (number | undefined)[]>();
 
   constructor(
     readonly name: string,
     partitionCount: number,
     retention: PartitionRetention,
+    logger: TransportLogger,
     onRetained?: (partition: number, startOffset: number) => void,
   ) {
-    this.partitions = Array.from({ length: partitionCount }, (_, partition) => new PartitionLog(retention, onRetained && ((startOffset) => onRetained(partition, startOffset))));
+    this.partitions = Array.from(
+      { length: partitionCount },
+      (_, partition) =>
+        new PartitionLog(retention, {
+          lowest: () => this.lowestPosition(partition),
+          behind: (offsetConsumed) => this.groupsBehind(partition, offsetConsumed),
+          held: (extra) => logger('warn', 'Retention is keeping messages a consumer group has not consumed yet; the partition grows (in memory and in the store) until the group catches up', { topic: name, partition, ...extra }),
+          retained: onRetained && ((startOffset) => onRetained(partition, startOffset)),
+        }),
+    );
+  }
+
+  /** Records that `groupId` has consumed `partition` up to `nextOffset` (it continues there). */
+  position(groupId: string, partition: number, nextOffset: number): void {
+    let offsets = this.positions.get(groupId);
+    if (!offsets) this.positions.set(groupId, (offsets = []));
+    offsets[partition] = nextOffset;
+  }
+
+  /** The lowest next offset of the known groups in `partition`; undefined when no group is known there. */
+  private lowestPosition(partition: number): number | undefined {
+    let lowest: number | undefined;
+    for (const offsets of this.positions.values()) {
+      const offset = offsets[partition];
+      if (offset !== undefined && (lowest === undefined || offset < lowest)) lowest = offset;
+    }
+    return lowest;
+  }
+
+  /** The groups whose next message in `partition` is one `consumed` says they should have consumed, lowest first. */
+  private groupsBehind(partition: number, consumed: (offset: number) => boolean): GroupPosition[] {
+    const behind: GroupPosition[] = [];
+    for (const [groupId, offsets] of this.positions) {
+      const nextOffset = offsets[partition];
+      if (nextOffset !== undefined && consumed(nextOffset)) behind.push({ groupId, nextOffset });
+    }
+    return behind.sort((a, b) => a.nextOffset - b.nextOffset);
   }
 }
 
+/** What a partition's retention asks of its topic: where the known groups are, and whom to tell what. */
+interface PartitionConsumers {
+  lowest(): number | undefined;
+  behind(consumed: (offset: number) => boolean): GroupPosition[];
+  held(extra: Record<string, unknown>): void;
+  retained?: (startOffset: number) => void;
+}
+
 class PartitionLog {
-  private readonly messages: StoredMessage[] = [];
-  /** Offset of messages[0]; grows when retention drops old messages. */
+  /** The kept messages are `messages[head..]`; dropped ones are cut off in bulk, so dropping stays amortised O(1). */
+  private messages: StoredMessage[] = [];
+  private head = 0;
+  /** Offset of the oldest kept message; grows when retention drops old messages. */
   startOffset = 0;
   private readonly listeners = new Set<() => void>();
+  /** Messages the partition held when it last warned that a lagging group holds retention back; 0 = no warning since rearmed. */
+  private heldWarnedAt = 0;
 
   constructor(
     private readonly retention: PartitionRetention,
-    private readonly onRetained?: (startOffset: number) => void,
+    private readonly consumers: PartitionConsumers,
   ) {}
+
+  /** Messages kept. */
+  get size(): number {
+    return this.messages.length - this.head;
+  }
 
   /** Offset the next appended message gets. */
   get endOffset(): number {
-    return this.startOffset + this.messages.length;
+    return this.startOffset + this.size;
   }
 
   get(offset: number): StoredMessage | undefined {
-    return this.messages[offset - this.startOffset];
+    return offset < this.startOffset ? undefined : this.messages[this.head + offset - this.startOffset];
   }
 
   /** Puts back a message the store kept (in offset order); a gap starts the partition anew at it. */
   restore(message: StoredInProcessMessage): void {
-    if (message.offset !== this.endOffset || this.messages.length === 0) {
-      this.messages.length = 0;
+    if (message.offset !== this.endOffset || this.size === 0) {
+      this.messages = [];
+      this.head = 0;
       this.startOffset = message.offset;
     }
     this.messages.push({ offset: message.offset, key: message.key, value: message.value, headers: message.headers, publishedAt: message.publishedAt });
@@ -328,25 +417,65 @@ class PartitionLog {
 
   append(message: Omit<StoredMessage, 'offset'>): void {
     this.messages.push({ ...message, offset: this.endOffset });
-    // Trim in chunks (a quarter of the retention) so dropping old messages stays amortised O(1).
-    const kept = this.retention.messages;
-    if (this.messages.length > kept + Math.max(1, kept >>> 2)) this.drop(this.messages.length - kept);
-    this.dropExpired();
+    this.enforceRetention();
     for (const listener of [...this.listeners]) listener();
   }
 
-  /** Drops the messages older than the retention time (they are in publication order). */
-  dropExpired(): void {
+  /**
+   * Drops what retention no longer keeps — the messages past `retention.messages` (trimmed in chunks of a quarter
+   * of it) and those older than `retention.ms` — except what a known group has not consumed yet: nothing at or after
+   * the lowest group position goes. Runs on every append and every commit (a group catching up releases retention).
+   */
+  enforceRetention(): void {
+    const kept = this.retention.messages;
+    const size = this.size;
+    const overCount = size > kept + Math.max(1, kept >>> 2) ? size - kept : 0;
     const cutoff = this.retention.now() - this.retention.ms;
-    let expired = 0;
-    while (expired < this.messages.length && this.messages[expired]!.publishedAt < cutoff) expired++;
-    if (expired > 0) this.drop(expired);
+    const expiredAt = (offset: number) => (this.get(offset)?.publishedAt ?? Infinity) < cutoff;
+    if (overCount > 0 || expiredAt(this.startOffset)) {
+      const lowest = this.consumers.lowest();
+      const start = this.startOffset;
+      // Everything before the lowest group position was consumed by every known group; nothing from it on was.
+      const droppable = lowest === undefined ? size : Math.min(size, Math.max(0, lowest - start));
+      let expired = 0;
+      while (expired < droppable && expiredAt(start + expired)) expired++;
+      const heldByCount = overCount > droppable;
+      const heldByTime = droppable < size && expiredAt(start + droppable);
+      const count = Math.max(Math.min(overCount, droppable), expired);
+      if (count > 0) this.drop(count);
+      if (heldByCount || heldByTime) {
+        this.warnHeld(size, heldByTime, (offset) => offset < start + overCount || expiredAt(offset));
+        return;
+      }
+    }
+    // Rearmed once every known group has consumed the whole partition.
+    if (this.heldWarnedAt > 0 && (this.consumers.lowest() ?? Infinity) >= this.endOffset) this.heldWarnedAt = 0;
+  }
+
+  /** Warns that retention keeps messages for lagging groups: at twice the retention or an expired message, then at each doubling. */
+  private warnHeld(size: number, heldByTime: boolean, dropWanted: (offset: number) => boolean): void {
+    const kept = this.retention.messages;
+    const due = this.heldWarnedAt === 0 ? heldByTime || size >= 2 * kept : size >= 2 * Math.max(this.heldWarnedAt, kept);
+    if (!due) return;
+    this.heldWarnedAt = size;
+    this.consumers.held({
+      groups: this.consumers.behind(dropWanted),
+      messages: size,
+      oldestPublishedAt: this.get(this.startOffset)?.publishedAt,
+      retentionPerPartition: kept,
+      retentionMs: this.retention.ms,
+    });
   }
 
   private drop(count: number): void {
-    this.messages.splice(0, count);
+    this.head += count;
     this.startOffset += count;
-    this.onRetained?.(this.startOffset);
+    // Cut the dropped messages off once they are half the array: each message is copied at most once on average.
+    if (this.head * 2 >= this.messages.length) {
+      this.messages = this.messages.slice(this.head);
+      this.head = 0;
+    }
+    this.consumers.retained?.(this.startOffset);
   }
 
   onAppend(listener: () => void): () => void {
@@ -380,16 +509,16 @@ class ConsumerGroup {
     for (const log of logs) {
       if (!this.offsets.has(log.name)) {
         // No committed offset yet: start at the oldest retained message or at the end, like auto.offset.reset.
-        for (const p of log.partitions) p.dropExpired();
+        for (const p of log.partitions) p.enforceRetention();
         const before = committed.get(log.name);
-        this.offsets.set(
-          log.name,
-          log.partitions.map((p, partition) => {
-            const offset = before?.get(partition);
-            if (offset === undefined) return fromBeginning ? p.startOffset : p.endOffset;
-            return Math.min(offset, p.endOffset);
-          }),
-        );
+        const offsets = log.partitions.map((p, partition) => {
+          const offset = before?.get(partition);
+          if (offset === undefined) return fromBeginning ? p.startOffset : p.endOffset;
+          return Math.min(offset, p.endOffset);
+        });
+        this.offsets.set(log.name, offsets);
+        // Committed at once: from now on retention keeps what the group has not consumed, in this process and after it.
+        offsets.forEach((offset, partition) => this.onCommit?.(log.name, partition, offset));
       }
     }
     const member = new GroupMember(this, logs, delivery, this.logger);
@@ -571,6 +700,8 @@ class PartitionWorker {
         if (!owner) return;
         let offset = this.group.nextOffset(this.log.name, this.partition);
         if (offset < this.partitionLog.startOffset) {
+          // Retention keeps what a known group has not consumed, so only messages lost otherwise (a store that no
+          // longer holds them) end up here.
           this.logger('warn', 'Consumer group fell behind retention; skipping dropped messages', {
             groupId: this.group.id,
             topic: this.log.name,

@@ -5,6 +5,11 @@ import type { Database } from '../database/sql-executor.js';
  * The in-process transport's store in the product's own database (`transport_topics`, `transport_messages`,
  * `transport_group_offsets`): the embedded default keeps what was published and not yet consumed across a stop
  * or a crash, as Kafka would. Values are kept as bytes (base64 on the wire, so PGlite and `pg` bind them alike).
+ *
+ * A group's rows in `transport_group_offsets` hold back retention for good: messages it has not consumed are kept
+ * until it consumes them, however long it stays away (see `InProcessTransportOptions.retentionPerPartition`). A group
+ * that will never come back (renamed or retired) is released, with the app stopped, by
+ * `DELETE FROM transport_group_offsets WHERE group_id = '<group>'`.
  */
 export class EmbeddedMessageStore implements InProcessMessageStore {
   constructor(private readonly db: Database) {}
@@ -57,6 +62,20 @@ export class EmbeddedMessageStore implements InProcessMessageStore {
     return new Map(r.rows.map((row) => [row.partition, Number(row.next_offset)]));
   }
 
+  async groupsCommittedOffsets(topic: string): Promise<Map<string, Map<number, number>>> {
+    const r = await this.db.query<{ group_id: string; partition: number; next_offset: string }>(
+      'SELECT group_id, partition, next_offset::text AS next_offset FROM transport_group_offsets WHERE topic = $1',
+      [topic],
+    );
+    const groups = new Map<string, Map<number, number>>();
+    for (const row of r.rows) {
+      let offsets = groups.get(row.group_id);
+      if (!offsets) groups.set(row.group_id, (offsets = new Map()));
+      offsets.set(row.partition, Number(row.next_offset));
+    }
+    return groups;
+  }
+
   async save(
     commits: readonly { groupId: string; topic: string; partition: number; nextOffset: number }[],
     retentionStarts: readonly { topic: string; partition: number; startOffset: number }[],
@@ -72,10 +91,16 @@ export class EmbeddedMessageStore implements InProcessMessageStore {
       }
       if (retentionStarts.length > 0) {
         // The newest message of a partition stays, whatever its age: it tells the next process where the partition ends.
+        // Nor does a message go that a group with committed offsets here has not consumed (the transport never asks
+        // for that; this is the last guard of "a message with a receipt is never lost"). The commits above count.
         await tx.query(
-          `DELETE FROM transport_messages t USING unnest($1::text[], $2::int[], $3::bigint[]) AS s (topic, partition, start_offset)
-            WHERE t.topic = s.topic AND t.partition = s.partition AND t."offset" < s.start_offset
-              AND t."offset" < (SELECT max(n."offset") FROM transport_messages n WHERE n.topic = s.topic AND n.partition = s.partition)`,
+          `WITH s AS (
+             SELECT s.topic, s.partition,
+                    LEAST(s.start_offset, COALESCE((SELECT min(g.next_offset) FROM transport_group_offsets g WHERE g.topic = s.topic AND g.partition = s.partition), s.start_offset)) AS start_offset,
+                    (SELECT max(n."offset") FROM transport_messages n WHERE n.topic = s.topic AND n.partition = s.partition) AS newest
+               FROM unnest($1::text[], $2::int[], $3::bigint[]) AS s (topic, partition, start_offset))
+           DELETE FROM transport_messages t USING s
+            WHERE t.topic = s.topic AND t.partition = s.partition AND t."offset" < s.start_offset AND t."offset" < s.newest`,
           [retentionStarts.map((s) => s.topic), retentionStarts.map((s) => s.partition), retentionStarts.map((s) => s.startOffset)],
         );
       }
