@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TOPICS } from '#contracts';
 import { eventHash, EVENT_COLUMNS, rowToEnvelope, type EventRow } from '#eventstore';
+import { KEYRING, type Keyring } from '#platform';
 import { startApp, waitFor, type AppHarness, type HarnessResponse } from '../../../test/support/app-harness.js';
 import type { TopicWatcher, WatchedMessage } from '../../../test/support/kafka-probe.js';
 import { INTAKE_APP, internMeldpuntPayload, mmaPayload, tag, twoMunicipalities, zorgmeldingPayload } from './support/intake-fixtures.js';
@@ -273,7 +274,10 @@ describe('reporter vault', () => {
     const [received, accessed, ...rest] = await streamEvents(signalId);
     expect(rest).toHaveLength(0);
     expect(accessed).toMatchObject({ type: 'ReporterIdentityAccessed', stream_version: 2, municipality: home, actor_id: 'coordinator-anna', actor_role: 'coordinator', prev_hash: received!.hash });
-    expect(rowToEnvelope(accessed!).payload).toEqual({ signalId, reason });
+    // The reason is free text about people: sealed under the signal's data key, opened by the keyring.
+    const payload = rowToEnvelope(accessed!).payload as { signalId: string; reason: string };
+    expect(payload).toEqual({ signalId, reason: expect.stringMatching(/^pd1\./) });
+    expect(await h.running.app.get<Keyring>(KEYRING, { strict: false }).reveal(payload)).toEqual({ value: { signalId, reason }, erased: false });
     expect(JSON.stringify(accessed)).not.toContain(reporter.employeeId);
   });
 

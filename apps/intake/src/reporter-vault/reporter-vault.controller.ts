@@ -3,17 +3,30 @@ import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Req } from '@nest
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '#domain';
-import { EventStore, type Database } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, KEYRING, onlyQueryParameters, ProcessesPersonalData, type Clock, type Keyring } from '#platform';
+import { EventStore, type Database, type SqlExecutor } from '#eventstore';
+import { CLOCK, DATABASE, EVENT_STORE, KEYRING, keyOwner, onlyQueryParameters, ProcessesPersonalData, type Clock, type Keyring } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { INTAKE_PROCESSING, reporterVaultContext, signalStreamId } from '../signals/signal-stream.js';
 import { notFound } from '../triage-queue/triage-queue.controller.js';
+
+const erased = () => new DomainError('PRIVACY.ERASED', "The reporter's identity was erased (its data key was destroyed)");
+
+/**
+ * Inside the recording transaction: the key the reason was sealed with is still live, its row held `FOR SHARE`
+ * until commit (as a dismissal's reason is checked).
+ */
+async function assertKeyLive(tx: SqlExecutor, keyId: string): Promise<void> {
+  const r = await tx.query('SELECT 1 FROM (SELECT wrapped_key FROM data_keys WHERE key_id = $1::uuid FOR SHARE) AS k WHERE k.wrapped_key IS NOT NULL', [keyId]);
+  if (r.rows.length === 0) throw erased();
+}
 
 /**
  * The reporter of an intern-meldpunt report or zorgmelding, for a coordinator of that municipality who
  * states why. Every access is recorded as an event on the signal's stream (who, when, why). The entry is
  * sealed under the signal's data key: once that key is destroyed (erasure, retention) the answer is 410
- * `PRIVACY.ERASED` and no access is recorded, because nothing was read.
+ * `PRIVACY.ERASED` and no access is recorded, because nothing was read. The stated reason is sealed under the
+ * same key (`ReporterIdentityAccessed.payload.reason` is a `pd1.` value; the keyring opens it, and it reads
+ * as null once the key is destroyed); accesses recorded before that carry it in plain text.
  */
 @ApiTags('triage')
 @ApiBearerAuth()
@@ -49,10 +62,19 @@ export class ReporterVaultController {
     if (!row) throw notFound();
     const stored = (typeof row.reporter === 'string' ? JSON.parse(row.reporter) : row.reporter) as { sealed: string };
     const opened = await this.keyring.open(stored.sealed, reporterVaultContext(id));
-    if (opened === null) throw new DomainError('PRIVACY.ERASED', "The reporter's identity was erased (its data key was destroyed)");
+    if (opened === null) throw erased();
+    // The reason is free text about people (coordinators may name the reporter or the subject in it): sealed
+    // under the signal's data key, it is destroyed with the signal's other personal data by erasure and retention.
+    const sealer = await this.keyring.sealerFor(keyOwner.signal(id), row.municipality);
+    if (sealer === 'destroyed') throw erased();
+    const sealedReason = sealer.seal(reason.trim());
     const stream = signalStreamId(id);
     const now = this.clock();
     await this.db.transaction(async (tx) => {
+      // A stored key (perhaps kept by this process) must still be live, its row held until commit: a destruction
+      // committed since the vault was opened refuses the read (nothing recorded, nothing answered), a later one
+      // waits for this commit and then destroys the reason with the rest.
+      if (!sealer.row) await assertKeyLive(tx, sealer.keyId);
       const version = await this.store.streamVersion(stream, tx);
       await this.store.appendIn(tx, stream, version, [
         {
@@ -66,9 +88,9 @@ export class ReporterVaultController {
           traceparent: (req as FastifyRequest & { traceparent?: string }).traceparent ?? null,
           processingActivity: INTAKE_PROCESSING.activity,
           legalBasis: INTAKE_PROCESSING.legalBasis,
-          payload: { signalId: id, reason: reason.trim() },
+          payload: { signalId: id, reason: sealedReason },
         },
-      ]);
+      ], { rows: sealer.row ? [sealer.row] : [] });
     });
     return { signalId: id, source: row.source, reporter: JSON.parse(opened) as unknown };
   }
