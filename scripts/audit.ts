@@ -7,29 +7,46 @@
  *       On PostgreSQL the chains are hashed by <n> worker threads (default: one per core).
  *   npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>]... [--allow-unsealed] [--json]
  *       Verifies an exported stream bundle offline: no database, no network.
- *   npm run audit -- replay --projection <name> [--switch] [--keep] [--json] [--max-differences <n>] [--batch <n>]
+ *   npm run audit -- replay --projection <name> [--built-in-tables] [--switch] [--keep] [--json] [--max-differences <n>] [--batch <n>]
  *   npm run audit -- replay --list
  *       Rebuilds a projection from position 0 into fresh tables and compares them with the live ones
  *       (counts, canonical-content hash, first differing rows); --switch swaps them in (blue-green).
+ *       A replay takes no product configuration from the auditor's shell unless it is given explicitly, and
+ *       creates no key: `table-referrals` (remind_at follows the tables configuration) needs TABLES_CONFIG_FILE
+ *       (the service's file) or --built-in-tables (the service runs with the built-in tables), else exit 2;
+ *       `subjects` (sealed values) reads the service's master keys — SIGNAALROUTE_MASTER_KEY (+ previous ones),
+ *       or the key files in SIGNAALROUTE_DATA_DIR/keys/ — and fails (exit 3) without them.
  *
+ * SIGNAALROUTE_DATA_DIR is trimmed, as the app reads it.
  * Exit codes: 0 verified / replay identical (or switched), 1 tampering, a broken/forged bundle or a replay
  * that differs from the live tables, 2 invalid arguments (also an unknown projection), 3 could not run
  * (database unreachable, file unreadable).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
+import type { TablesConfig } from '#domain';
 import { LedgerVerifier, ProjectionReplayer, TypeOrmDatabase, verifyBundle, type LedgerAnchor, type LedgerBreak, type ProjectionDefinition, type ReplayReport } from '#eventstore';
+import { MASTER_KEY_FILE, MasterKeyConfigError, masterKeySet, masterKeysFromConfig, parseMasterKeyHex, PREVIOUS_MASTER_KEYS_DIR, type MasterKeys } from '#security';
 import { CannotRunError, err, out, runCli, UsageError } from './cli.js';
 
 const USAGE = `Usage:
   npm run audit -- verify [--anchor <seq>:<hash>]... [--json] [--batch <rows>] [--workers <n>]
   npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>]... [--allow-unsealed] [--json]
-  npm run audit -- replay --projection <name> [--switch] [--keep] [--json] [--max-differences <n>] [--batch <n>]
+  npm run audit -- replay --projection <name> [--built-in-tables] [--switch] [--keep] [--json] [--max-differences <n>] [--batch <n>]
   npm run audit -- replay --list
-The database is DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR (default ./.signaalroute).`;
+The database is DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR (default ./.signaalroute).
+A replay takes no product configuration from this shell unless it is given explicitly, and creates no key:
+  table-referrals recomputes remind_at with the tables configuration: set TABLES_CONFIG_FILE to the file the service
+    runs with, or pass --built-in-tables when it runs with the built-in tables; without either it is refused (exit 2).
+  subjects opens sealed values with the service's master keys: SIGNAALROUTE_MASTER_KEY (+ SIGNAALROUTE_PREVIOUS_MASTER_KEYS),
+    or the key files in SIGNAALROUTE_DATA_DIR/keys/; without them it fails (exit 3), it never creates a key.`;
+
+/** SIGNAALROUTE_DATA_DIR trimmed, as the app and `npm run token` read it (blank: the default). */
+const dataDir = (): string => process.env.SIGNAALROUTE_DATA_DIR?.trim() || './.signaalroute';
 
 function parseAnchors(values: string[] | undefined): LedgerAnchor[] {
   return (values ?? []).map((v) => {
@@ -55,11 +72,11 @@ function describeBreak(b: LedgerBreak): string[] {
 async function openLedgerDatabase(): Promise<{ db: TypeOrmDatabase; url: string | undefined }> {
   const url = process.env.DATABASE_URL;
   if (url !== undefined && url !== '' && !/^postgres(ql)?:\/\//.test(url)) throw new UsageError('DATABASE_URL must be a postgres:// URL');
-  const dataDir = process.env.SIGNAALROUTE_DATA_DIR || './.signaalroute';
-  if (!url && !existsSync(`${dataDir}/pgdata`)) throw new CannotRunError(`no embedded database in ${dataDir}/pgdata (set DATABASE_URL or SIGNAALROUTE_DATA_DIR)`);
+  const folder = dataDir();
+  if (!url && !existsSync(`${folder}/pgdata`)) throw new CannotRunError(`no embedded database in ${folder}/pgdata (set DATABASE_URL or SIGNAALROUTE_DATA_DIR)`);
   let db: TypeOrmDatabase;
   try {
-    db = await TypeOrmDatabase.open(url ? { databaseUrl: url, poolSize: 4 } : { dataDir: `${dataDir}/pgdata` });
+    db = await TypeOrmDatabase.open(url ? { databaseUrl: url, poolSize: 4 } : { dataDir: `${folder}/pgdata` });
     const tables = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM pg_tables WHERE tablename IN ('events', 'ledger_checkpoints')`);
     if (tables.rows[0]?.n !== '2') {
       await db.close();
@@ -169,11 +186,101 @@ function describeReplay(report: ReplayReport): string[] {
   return lines;
 }
 
+/**
+ * The projection with the configuration it depends on, given explicitly to this command: the app's definitions
+ * read the product configuration of the process they run in, which here is the auditor's shell, where it is
+ * usually absent (and would silently be replaced by defaults, or, for the master key, by a new random key).
+ *  - `table-referrals` recomputes remind_at with the tables configuration: TABLES_CONFIG_FILE (the service's
+ *    file) or --built-in-tables; neither is a usage error.
+ *  - `subjects` opens sealed values with the master keys: read as the service reads them, never created.
+ */
+async function withExplicitConfiguration(definition: ProjectionDefinition, builtInTables: boolean): Promise<ProjectionDefinition> {
+  const { REFERRAL_REGISTER_PROJECTION, referralRegisterProjection } = await import('../apps/tables/src/referrals/referral-register.projection.js');
+  const { SUBJECT_REGISTRY_PROJECTION, subjectRegistryProjection } = await import('../apps/router/src/subjects/subject-registry.projection.js');
+  if (definition.name === REFERRAL_REGISTER_PROJECTION.name) {
+    const tables = await explicitTablesConfig(builtInTables);
+    return referralRegisterProjection(() => tables);
+  }
+  if (builtInTables) throw new UsageError(`--built-in-tables applies only to --projection ${REFERRAL_REGISTER_PROJECTION.name}`);
+  if (definition.name === SUBJECT_REGISTRY_PROJECTION.name) {
+    const keys = readMasterKeys();
+    return subjectRegistryProjection(() => keys);
+  }
+  return definition;
+}
+
+/** The tables configuration named explicitly: the file in TABLES_CONFIG_FILE (trimmed, as the service reads it), or the built-in one with --built-in-tables. */
+async function explicitTablesConfig(builtIn: boolean): Promise<TablesConfig> {
+  const { loadTablesConfig } = await import('../apps/tables/src/config/tables-config.provider.js');
+  const file = process.env.TABLES_CONFIG_FILE;
+  if (builtIn && file !== undefined) throw new UsageError('--built-in-tables and TABLES_CONFIG_FILE both name a tables configuration: give one (unset TABLES_CONFIG_FILE, or leave out --built-in-tables)');
+  if (builtIn) return loadTablesConfig({ configFile: null, pollIntervalMs: 0 });
+  if (file === undefined) {
+    throw new UsageError(
+      'REPLAY.CONFIGURATION_REQUIRED: table-referrals recomputes remind_at with the tables configuration, which this command does not guess: ' +
+        'set TABLES_CONFIG_FILE to the file the service runs with, or pass --built-in-tables when it runs with the built-in tables',
+    );
+  }
+  const configFile = file.trim();
+  if (configFile === '') throw new UsageError('TABLES_CONFIG_FILE is blank: name the file the service runs with, or unset it and pass --built-in-tables');
+  try {
+    readFileSync(configFile);
+  } catch (error) {
+    throw new CannotRunError(`TABLES_CONFIG_FILE ${configFile} cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    return loadTablesConfig({ configFile, pollIntervalMs: 0 });
+  } catch (error) {
+    const { message, code } = error as Error & { code?: unknown };
+    throw new UsageError(message.includes('TABLES_CONFIG_FILE') ? message : `TABLES_CONFIG_FILE ${configFile}: ${typeof code === 'string' ? `${code}: ` : ''}${message}`);
+  }
+}
+
+/**
+ * The service's master keys, read as the app reads them — SIGNAALROUTE_MASTER_KEY (+ SIGNAALROUTE_PREVIOUS_MASTER_KEYS),
+ * else the key files in SIGNAALROUTE_DATA_DIR/keys/ — but never created or written: the app's key provider creates
+ * the embedded default's key file when there is none, and a new key would unwrap nothing.
+ */
+function readMasterKeys(): MasterKeys {
+  const current = process.env.SIGNAALROUTE_MASTER_KEY || undefined;
+  const previous = process.env.SIGNAALROUTE_PREVIOUS_MASTER_KEYS || undefined;
+  const keysDir = path.join(dataDir(), 'keys');
+  try {
+    if (current) return masterKeysFromConfig(current, previous);
+    if (previous) throw new MasterKeyConfigError('SIGNAALROUTE_PREVIOUS_MASTER_KEYS needs SIGNAALROUTE_MASTER_KEY (the key that replaces them)');
+    const file = path.join(keysDir, MASTER_KEY_FILE);
+    if (!existsSync(file)) {
+      throw new CannotRunError(
+        `no master key: replaying this projection opens sealed values with the service's master keys, and this command never creates one; ` +
+          `set SIGNAALROUTE_MASTER_KEY (and SIGNAALROUTE_PREVIOUS_MASTER_KEYS) as the service has them, or SIGNAALROUTE_DATA_DIR to the folder holding keys/${MASTER_KEY_FILE}`,
+      );
+    }
+    const previousDir = path.join(keysDir, PREVIOUS_MASTER_KEYS_DIR);
+    const previousFiles = existsSync(previousDir) ? readdirSync(previousDir).filter((name) => name.endsWith('.key')).sort().map((name) => path.join(previousDir, name)) : [];
+    const read = (source: string) => ({ key: parseMasterKeyHex(readFileSync(source, 'utf8').trim(), source), source });
+    return masterKeySet(read(file), previousFiles.map(read));
+  } catch (error) {
+    if (error instanceof MasterKeyConfigError) throw new UsageError(`${error.code}: ${error.message}`);
+    if (error instanceof CannotRunError) throw error;
+    if (typeof (error as NodeJS.ErrnoException).code === 'string') throw new CannotRunError(`cannot read the master keys in ${keysDir}: ${(error as Error).message}`);
+    throw error;
+  }
+}
+
 async function replay(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { projection: { type: 'string' }, switch: { type: 'boolean' }, keep: { type: 'boolean' }, json: { type: 'boolean' }, list: { type: 'boolean' }, 'max-differences': { type: 'string' }, batch: { type: 'string' } },
+    options: {
+      projection: { type: 'string' },
+      'built-in-tables': { type: 'boolean' },
+      switch: { type: 'boolean' },
+      keep: { type: 'boolean' },
+      json: { type: 'boolean' },
+      list: { type: 'boolean' },
+      'max-differences': { type: 'string' },
+      batch: { type: 'string' },
+    },
   });
   const maxDifferences = values['max-differences'] === undefined ? 20 : Number(values['max-differences']);
   if (!Number.isInteger(maxDifferences) || maxDifferences < 1 || maxDifferences > 10_000) throw new UsageError('--max-differences must be an integer in 1..10000');
@@ -190,6 +297,8 @@ async function replay(argv: string[]): Promise<number> {
   if (!values.projection) throw new UsageError('replay needs --projection <name> (or --list)');
   const definition = definitions.find((d) => d.name === values.projection);
   if (!definition) throw new UsageError(`REPLAY.PROJECTION_UNKNOWN: no projection "${values.projection}"; known: ${definitions.map((d) => d.name).join(', ')}`);
+  const configured = await withExplicitConfiguration(definition, values['built-in-tables'] === true);
+  const replayed = definitions.map((d) => (d === definition ? configured : d));
   const { db } = await openLedgerDatabase();
   const bar = new cliProgress.SingleBar(
     { format: 'replaying |{bar}| {percentage}% | {value}/{total} events | {rate} events/s | {duration_formatted}', hideCursor: true, stream: process.stderr, etaBuffer: 50 },
@@ -199,7 +308,7 @@ async function replay(argv: string[]): Promise<number> {
     const total = Number((await db.query<{ n: string }>('SELECT count(*)::text AS n FROM events WHERE $1::text[] IS NULL OR type = ANY($1::text[])', [definition.eventTypes ? [...definition.eventTypes] : null])).rows[0]!.n);
     const started = performance.now();
     bar.start(total, 0, { rate: '0' });
-    const report = await new ProjectionReplayer(db, definitions).replay(definition.name, {
+    const report = await new ProjectionReplayer(db, replayed).replay(definition.name, {
       switch: values.switch === true,
       keep: values.keep === true,
       maxDifferences,

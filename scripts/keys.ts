@@ -12,8 +12,9 @@
  *
  * The master keys are read like the app reads them: SIGNAALROUTE_MASTER_KEY and SIGNAALROUTE_PREVIOUS_MASTER_KEYS,
  * or the key files in SIGNAALROUTE_DATA_DIR/keys/ (the embedded default). The database is --database-url or
- * DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR when the app is not running.
- * Exit 2: invalid arguments or key configuration; 3: could not run (database unreachable or not migrated, a
+ * DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR when the app is not running; an empty
+ * or blank --database-url is refused (exit 2), not read as "no URL". SIGNAALROUTE_DATA_DIR is trimmed, as the app
+ * reads it. Exit 2: invalid arguments or key configuration; 3: could not run (database unreachable or not migrated, a
  * data key under a master key that is not configured).
  */
 import { existsSync } from 'node:fs';
@@ -28,9 +29,11 @@ const USAGE = `Usage:
   npm run keys -- status [--json] [--database-url <url>]
   npm run keys -- rotate [--batch <rows>] [--json] [--database-url <url>]
 Master keys: SIGNAALROUTE_MASTER_KEY (+ SIGNAALROUTE_PREVIOUS_MASTER_KEYS), or the key files in SIGNAALROUTE_DATA_DIR/keys/.
-The database is --database-url or DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR (default ./.signaalroute).`;
+The database is --database-url or DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR (default ./.signaalroute);
+an empty --database-url is refused: leave the flag out to use DATABASE_URL or the embedded database.`;
 
-const dataDir = () => process.env.SIGNAALROUTE_DATA_DIR || './.signaalroute';
+/** SIGNAALROUTE_DATA_DIR trimmed, as the app and `npm run token` read it (blank: the default). */
+const dataDir = () => process.env.SIGNAALROUTE_DATA_DIR?.trim() || './.signaalroute';
 
 /** The configured master keys; never creates a key file (a new key would unwrap nothing). */
 function configuredMasterKeys(): MasterKeys {
@@ -45,10 +48,20 @@ function configuredMasterKeys(): MasterKeys {
   }
 }
 
-/** The database in --database-url / DATABASE_URL, or the embedded one; it must have been migrated by this version. */
-async function openKeyringDatabase(databaseUrl: string | undefined): Promise<TypeOrmDatabase> {
-  const url = databaseUrl ?? process.env.DATABASE_URL;
-  if (url !== undefined && url !== '' && !/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`${databaseUrl === undefined ? 'DATABASE_URL' : '--database-url'} must be a postgres:// URL`);
+/**
+ * The database URL: --database-url, else DATABASE_URL, else none (the embedded database). An empty or blank
+ * --database-url (an unset shell variable: `--database-url "$DB"`) is refused, never read as "no URL": that would
+ * fall back to DATABASE_URL or, silently, to the embedded database.
+ */
+function databaseUrlFrom(flag: string | undefined): string | undefined {
+  if (flag !== undefined && flag.trim() === '') throw new UsageError('--database-url must not be empty: give a postgres:// URL, or leave the flag out (DATABASE_URL, else the embedded database)');
+  const url = flag ?? process.env.DATABASE_URL;
+  if (url !== undefined && url !== '' && !/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`${flag === undefined ? 'DATABASE_URL' : '--database-url'} must be a postgres:// URL`);
+  return url || undefined;
+}
+
+/** The database at `url` (see `databaseUrlFrom`), or the embedded one; it must have been migrated by this version. */
+async function openKeyringDatabase(url: string | undefined): Promise<TypeOrmDatabase> {
   if (!url && !existsSync(`${dataDir()}/pgdata`)) throw new CannotRunError(`no embedded database in ${dataDir()}/pgdata (set DATABASE_URL or SIGNAALROUTE_DATA_DIR)`);
   let db: TypeOrmDatabase;
   try {
@@ -80,8 +93,9 @@ const commonOptions = { json: { type: 'boolean' }, 'database-url': { type: 'stri
 
 async function status(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, strict: true, options: commonOptions });
+  const url = databaseUrlFrom(values['database-url']);
   const keys = configuredMasterKeys();
-  const db = await openKeyringDatabase(values['database-url']);
+  const db = await openKeyringDatabase(url);
   try {
     const result = await new MasterKeyRotation(db, keys).status();
     if (values.json) out(JSON.stringify(result, null, 2));
@@ -96,8 +110,9 @@ async function rotate(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, strict: true, options: { ...commonOptions, batch: { type: 'string' } } });
   const batchSize = values.batch === undefined ? 500 : Number(values.batch);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new UsageError('--batch must be an integer in 1..10000');
+  const url = databaseUrlFrom(values['database-url']);
   const keys = configuredMasterKeys();
-  const db = await openKeyringDatabase(values['database-url']);
+  const db = await openKeyringDatabase(url);
   try {
     const report = await new MasterKeyRotation(db, keys).rotate({ batchSize, onBatch: (n) => err(`re-wrapped ${n.toLocaleString('en')} data keys`) });
     if (values.json) out(JSON.stringify(report, null, 2));

@@ -5,7 +5,9 @@
  *   node dist/scripts/token.js --role coordinator --municipality GM0363[,GM0599] \
  *     [--table <id>[,<id>]] [--subject <id>] [--ttl <seconds>]
  *
- * Prints only the token on stdout. Exit codes: 0 ok, 2 invalid arguments, 1 other failures.
+ * Prints only the token on stdout. Exit codes: 0 ok, 2 invalid arguments (every claim is checked as the verifier
+ * checks it before the signing key is read or created: a refused request leaves the data folder as it was),
+ * 1 other failures.
  */
 import { parseArgs } from 'node:util';
 import { ROLES } from '#contracts';
@@ -18,9 +20,10 @@ import {
   isMunicipalityCode,
   isTokenRole,
   issueToken,
+  principalFromClaims,
   securityOptionsFromEnv,
 } from '#security';
-import type { TokenRequest } from '#security';
+import type { ClaimProblem, TokenRequest } from '#security';
 
 const USAGE = `Usage: npm run token -- --role <role> --municipality <GMxxxx[,GMyyyy]> [--table <id>[,<id>]] [--subject <id>] [--ttl <seconds>]
   roles: ${TOKEN_ROLES.join(', ')}
@@ -74,13 +77,32 @@ function parseRequest(argv: string[]): TokenRequest | 'help' {
 
   if (values.subject !== undefined && values.subject.trim() === '') throw new UsageError('--subject must not be empty');
 
-  return {
+  const request: TokenRequest = {
     role: role as Role,
     ...(municipalities ? { municipalities } : {}),
     ...(values.table !== undefined ? { tables: splitList(values.table) ?? [] } : {}),
     ...(values.subject !== undefined ? { subject: values.subject } : {}),
     ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
   };
+  assertVerifiable(request);
+  return request;
+}
+
+const FLAG_OF: Record<ClaimProblem, string> = { sub: '--subject', role: '--role', municipalities: '--municipality', tables: '--table', jti: 'the token id' };
+
+/**
+ * Refuses, before the signing key is read or created, the claims the verifier would reject (`issueToken` checks
+ * them too, but only once it has the key): refused input must leave the data folder as it was. The claims are
+ * the ones `issueToken` signs; its `jti` is a random UUID, always valid.
+ */
+function assertVerifiable(request: TokenRequest): void {
+  const checked = principalFromClaims({
+    sub: request.subject ?? `local-${request.role}`,
+    role: request.role,
+    ...(request.municipalities !== undefined ? { municipalities: [...request.municipalities] } : {}),
+    ...(request.tables !== undefined ? { tables: [...request.tables] } : {}),
+  });
+  if (!checked.ok) throw new UsageError(`${FLAG_OF[checked.problem]}: ${checked.message}`);
 }
 
 function splitList(value: string | undefined): string[] | undefined {

@@ -65,5 +65,5 @@ function configuredMasterKeys(): MasterKeys {
   return masterKeyProviderFor(config.SIGNAALROUTE_DATA_DIR, config.SIGNAALROUTE_MASTER_KEY, config.SIGNAALROUTE_PREVIOUS_MASTER_KEYS).masterKeys();
 }
 
-/** `subjects` with the master keys of the replaying process (`npm run audit -- replay --projection subjects`). */
+/** `subjects` with the master keys of this process (the app's replays; `npm run audit -- replay` passes the keys it reads, never creating one). */
 export const SUBJECT_REGISTRY_PROJECTION: ProjectionDefinition = subjectRegistryProjection(configuredMasterKeys);

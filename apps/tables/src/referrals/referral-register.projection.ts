@@ -35,13 +35,13 @@ async function referringCase(tx: SqlExecutor, event: EventEnvelope): Promise<{ c
 }
 
 /** Applies one referral event to the register, as the publisher, the decision service and the timers write it. */
-async function applyReferralEvent(tx: SqlExecutor, event: EventEnvelope, register: string): Promise<void> {
+async function applyReferralEvent(tx: SqlExecutor, event: EventEnvelope, register: string, tablesConfig: () => TablesConfig): Promise<void> {
   const version = event.streamVersion;
   switch (event.type) {
     case REFERRAL_PUBLISHED: {
       const p = event.payload as unknown as ReferralPublishedPayload;
       const cause = await referringCase(tx, event);
-      const table = configuredTables().tables.find((t) => t.id === p.table);
+      const table = tablesConfig().tables.find((t) => t.id === p.table);
       const remindAt = table ? referralTimes(table, new Date(p.referredAt)).remindAt : null;
       await tx.query(
         `INSERT INTO ${register} (referral_id, case_id, table_id, municipality, case_type, status, referred_at, published_at, accept_by, remind_at, reason, fields, payload, version)
@@ -88,23 +88,28 @@ async function applyReferralEvent(tx: SqlExecutor, event: EventEnvelope, registe
   }
 }
 
-/** Applies referral events to the table register in order, inside the caller's transaction. */
-export async function applyToReferralRegister(tx: SqlExecutor, events: readonly EventEnvelope[], tables: ProjectionTableNames): Promise<void> {
+/** Applies referral events to the table register in order, inside the caller's transaction (`remind_at` with `tablesConfig`). */
+export async function applyToReferralRegister(tx: SqlExecutor, events: readonly EventEnvelope[], tables: ProjectionTableNames, tablesConfig: () => TablesConfig = configuredTables): Promise<void> {
   const register = quoteIdent(tables.table_referrals!);
-  for (const event of events) await applyReferralEvent(tx, event, register);
+  for (const event of events) await applyReferralEvent(tx, event, register, tablesConfig);
 }
 
 /**
  * The tables' referral register as a rebuildable projection (`npm run audit -- replay --projection
  * table-referrals`), folded from the referral streams (`referral-<id>`). The row's case id, its referral
  * instant and (for a rejected referral) the case type come from the `CaseReferred` that caused it and the
- * case's `CaseOpened`; `remind_at` is recomputed with the tables configuration of the replaying process,
- * as the publisher computed it (a difference there means the configuration changed since).
+ * case's `CaseOpened`; `remind_at` is recomputed with the tables configuration `tablesConfig` gives, as the
+ * publisher computed it (a difference there means the configuration changed since).
  */
-export const REFERRAL_REGISTER_PROJECTION: ProjectionDefinition = {
-  name: 'table-referrals',
-  description: "Tables: the referral register (each referral's status, deadlines, decision and what the table received)",
-  tables: [{ name: 'table_referrals', primaryKey: ['referral_id'] }],
-  eventTypes: REGISTER_EVENT_TYPES,
-  apply: applyToReferralRegister,
-};
+export function referralRegisterProjection(tablesConfig: () => TablesConfig): ProjectionDefinition {
+  return {
+    name: 'table-referrals',
+    description: "Tables: the referral register (each referral's status, deadlines, decision and what the table received)",
+    tables: [{ name: 'table_referrals', primaryKey: ['referral_id'] }],
+    eventTypes: REGISTER_EVENT_TYPES,
+    apply: (tx, events, tables) => applyToReferralRegister(tx, events, tables, tablesConfig),
+  };
+}
+
+/** `table-referrals` with the tables configuration of this process (the app's; the audit CLI passes its own, explicitly given). */
+export const REFERRAL_REGISTER_PROJECTION: ProjectionDefinition = referralRegisterProjection(configuredTables);

@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TypeOrmDatabase } from '#eventstore';
+import { CreateKeyring1764500000000, DataKeysMasterKeyId1764700000000 } from '#platform';
+import { buildProduct, type ProductBuild } from '../support/product-process.js';
+
+/**
+ * Where `npm run keys` and `npm run audit` look for the database and the data folder.
+ *
+ * An empty or blank `--database-url` (an unset shell variable: `--database-url "$DB"`) is a usage error naming
+ * the flag (exit 2), checked before anything else. Before, `''` was taken as "no URL": with
+ * `SIGNAALROUTE_DATA_DIR/pgdata` present the command silently ran against the embedded database (PGlite even
+ * initialised an empty folder), and without it the error said "set DATABASE_URL" although it was set.
+ *
+ * `SIGNAALROUTE_DATA_DIR` is trimmed, as the app (`loadConfig`) and `npm run token` read it, so every tool
+ * finds the same folder. The CLIs run as `npm run keys` / `npm run audit` run them: compiled, in a process of
+ * their own, here in an empty working folder so that nothing lands in the checkout.
+ */
+
+let build: ProductBuild;
+let work: string;
+/** A data folder with a migrated embedded database (ledger and keyring, no data keys) and a master key file. */
+let dataDir: string;
+const masterKey = randomBytes(32).toString('hex');
+
+beforeAll(async () => {
+  build = await buildProduct();
+  work = await mkdtemp(path.join(tmpdir(), 'sr-keys-cli-'));
+  dataDir = path.join(work, 'data');
+  await mkdir(path.join(dataDir, 'keys'), { recursive: true });
+  await writeFile(path.join(dataDir, 'keys', 'field-encryption.key'), masterKey, { mode: 0o600 });
+  const db = await TypeOrmDatabase.open({ dataDir: path.join(dataDir, 'pgdata'), migrations: [CreateKeyring1764500000000, DataKeysMasterKeyId1764700000000] });
+  await db.migrate();
+  await db.close();
+}, 240_000);
+afterAll(async () => {
+  await build?.remove();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+function cli(script: 'keys' | 'audit', args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [build.entry(`scripts/${script}`), ...args], { cwd: work, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run keys -- status|rotate --database-url', () => {
+  it.each([
+    ['status', ''],
+    ['rotate', ''],
+    ['status', '   '],
+  ])('refuses %s with an empty or blank --database-url (%j), naming the flag, and never opens the embedded database', async (command, url) => {
+    const folder = await mkdtemp(path.join(work, 'embedded-'));
+    await mkdir(path.join(folder, 'pgdata'));
+    const run = await cli('keys', [command, '--database-url', url], { SIGNAALROUTE_DATA_DIR: folder, SIGNAALROUTE_MASTER_KEY: masterKey, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--database-url must not be empty/);
+    expect(run.stderr).toContain('Usage:');
+    expect(await readdir(path.join(folder, 'pgdata'))).toEqual([]);
+  });
+
+  it('says the flag is empty, not "set DATABASE_URL", when there is no embedded database and no master key either', async () => {
+    const folder = await mkdtemp(path.join(work, 'empty-'));
+    const run = await cli('keys', ['status', '--database-url', ''], { SIGNAALROUTE_DATA_DIR: folder });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--database-url must not be empty/);
+    expect(run.stderr).not.toMatch(/set DATABASE_URL/);
+    expect(await readdir(folder)).toEqual([]);
+  });
+});
+
+describe('SIGNAALROUTE_DATA_DIR with surrounding whitespace', () => {
+  it('is trimmed by npm run keys: status finds the key file and the embedded database', async () => {
+    const run = await cli('keys', ['status'], { SIGNAALROUTE_DATA_DIR: `  ${dataDir}  ` });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('rotation complete') });
+    expect(await readdir(work)).not.toContainEqual(expect.stringMatching(/^\s/));
+  });
+
+  it('is trimmed by npm run audit: verify finds the embedded database', async () => {
+    const run = await cli('audit', ['verify'], { SIGNAALROUTE_DATA_DIR: `\t${dataDir} ` });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('ledger verified') });
+    expect(await readdir(work)).not.toContainEqual(expect.stringMatching(/^\s/));
+  });
+});
