@@ -85,3 +85,38 @@ export function assertValidRetentionConfig(config: unknown): asserts config is R
     throw new DomainError('RETENTION.CONFIG_INVALID', `invalid retention rules:\n  - ${problems.map((p) => `${p.path}: ${p.message}`).join('\n  - ')}`, { problems });
   }
 }
+
+/**
+ * Checks that a (format-valid) configuration's `case-closed` rules name models and closing states that exist:
+ * `closingStates` maps each known model id to the ids of its closing (terminal) states over all its versions.
+ * A rule naming an unknown model or a state no case of it is ever closed in never matches, so the signals it
+ * was meant to keep fall through to a later (often shorter) rule and are destroyed too early. Without a
+ * `model`, each state must close some model. Returns every problem (empty when all are known).
+ */
+export function validateRetentionConfigModels(config: RetentionConfig, closingStates: ReadonlyMap<string, ReadonlySet<string>>): RetentionConfigProblem[] {
+  const problems: RetentionConfigProblem[] = [];
+  const sorted = (ids: Iterable<string>) => [...new Set(ids)].sort().join(', ');
+  config.rules.forEach((rule, i) => {
+    const outcome = rule.outcome;
+    if (outcome.kind !== 'case-closed') return;
+    const at = `rules[${i}].outcome`;
+    const name = `rule "${rule.id}"`;
+    if (outcome.model !== undefined) {
+      const closing = closingStates.get(outcome.model);
+      if (!closing) {
+        problems.push({ path: `${at}.model`, message: `${name}: unknown model "${outcome.model}" (known models: ${sorted(closingStates.keys())})` });
+        return;
+      }
+      outcome.states?.forEach((s, j) => {
+        if (!closing.has(s)) problems.push({ path: `${at}.states[${j}]`, message: `${name}: "${s}" is not a closing state of model "${outcome.model}" (its closing states: ${sorted(closing)})` });
+      });
+      return;
+    }
+    if (!outcome.states) return;
+    const anyClosing = new Set([...closingStates.values()].flatMap((states) => [...states]));
+    outcome.states.forEach((s, j) => {
+      if (!anyClosing.has(s)) problems.push({ path: `${at}.states[${j}]`, message: `${name}: "${s}" is not a closing state of any model (closing states: ${sorted(anyClosing)})` });
+    });
+  });
+  return problems;
+}
