@@ -93,12 +93,29 @@ describe('a batch consumer', () => {
     ['the database away', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
     ['the broker away', Object.assign(new Error('broker gone'), { name: 'KafkaJSConnectionError' })],
     ['a transport marking it transient', Object.assign(new Error('store append failed'), { transient: true })],
+    ['the database queue full (503 SERVICE.OVERLOADED, Retry-After)', Object.assign(new Error('Too many requests are waiting for the database'), { code: 'SERVICE.OVERLOADED', retryAfterSeconds: 1 })],
+    ['the processing log away', Object.assign(new Error('The processing log cannot be written right now'), { code: 'PROCESSING_LOG.UNAVAILABLE', retryAfterSeconds: 5 })],
+    ['a stream that moved on meanwhile (decided again on redelivery)', Object.assign(new Error('stream case-1 is at version 4, expected 3'), { code: 'EVENTSTORE.VERSION_CONFLICT' })],
   ])('%s is never given up on, however often the batch was delivered', async (_what, failure) => {
     expect(isTransientHandlerError(failure)).toBe(true);
     const h = handlerFailingOnPoison(() => failure);
     const handle = deadLetteringBatch(h.handle, options());
     await expect(handle([message('a', 50), message('poison', 50)])).rejects.toBe(failure);
     expect(await deadLetters()).toEqual([]);
+  });
+
+  it('a message that joined the batch later fails alone before its own maxAttempts: the batch comes again, nothing of it is dead-lettered yet', async () => {
+    const h = handlerFailingOnPoison();
+    const handle = deadLetteringBatch(async (batch) => {
+      if (batch.some((m) => m.value.toString() === 'late')) throw new TypeError('late is not ready yet');
+      await h.handle(batch);
+    }, options());
+    const [poison, late] = [message('poison', 3), message('late', 1)];
+    await expect(handle([poison, late])).rejects.toThrow('late is not ready yet');
+    expect((await deadLetters()).map((d) => d.message_value)).toEqual(['poison']);
+    // Delivered again from the poison message on: recorded no second time, and `late` is still waited for.
+    await expect(handle([again(poison, 4), again(late, 2)])).rejects.toThrow('late is not ready yet');
+    expect((await deadLetters()).map((d) => d.message_value)).toEqual(['poison']);
   });
 
   it('a message failing alone for a transient reason stops the one-at-a-time pass (what came before it stays applied)', async () => {

@@ -28,11 +28,21 @@ export interface DeadLetteringOptions {
 const TRANSIENT_SQLSTATE = /^(40|53|57|08)/;
 
 /**
- * True when a handler's failure is about the moment (the database or broker away, a deadlock), not about the
- * message: such a message is never given up on, however often it is delivered.
+ * Codes of refusals that say "nothing was stored, try again": the database queue full or not moving, the
+ * database or processing log away, and a stream that moved on while the message was decided (the consumer
+ * decides again on redelivery).
+ */
+const TRY_AGAIN_CODES = new Set(['SERVICE.OVERLOADED', 'SERVICE.UNAVAILABLE', 'PROCESSING_LOG.UNAVAILABLE', 'EVENTSTORE.VERSION_CONFLICT']);
+
+/**
+ * True when a handler's failure is about the moment (the database or broker away or overloaded, a deadlock, a
+ * concurrent writer), not about the message: such a message is never given up on, however often it is delivered.
  */
 export function isTransientHandlerError(error: unknown): boolean {
   if (isDatabaseUnavailable(error) || isInfrastructureError(error)) return true;
+  const e = error as { code?: unknown; retryAfterSeconds?: unknown } | null;
+  if (typeof e?.code === 'string' && TRY_AGAIN_CODES.has(e.code)) return true;
+  if (typeof e?.retryAfterSeconds === 'number') return true;
   const code = sqlErrorCode(error);
   return code !== undefined && TRANSIENT_SQLSTATE.test(code);
 }
@@ -42,10 +52,12 @@ export function isTransientHandlerError(error: unknown): boolean {
  * good. While a batch fails fewer than `maxAttempts` times, or for a transient reason, the failure is passed
  * on and the transport delivers the batch again (at-least-once, as before). Once the batch's first message was
  * delivered `maxAttempts` times, its messages are handled one at a time: each that fails on its own for a
- * reason that is not transient goes to the `dead_letters` table (with its value, error and attempts, for a
+ * reason that is not transient, and was itself delivered `maxAttempts` times, goes to the `dead_letters` table (with its value, error and attempts, for a
  * person to look at: the `signaalroute_dead_letters` metric counts them) and the partition moves on. The
  * dead letter is claimed in the inbox by topic, partition and offset, so a redelivery records it once. A
  * message handled before the poison one stays handled (the consumer's own inbox makes its redelivery a no-op).
+ * A message that joined the batch later and fails alone before its own `maxAttempts` passes the failure on: the
+ * batch comes again (its dead-lettered first message is then recorded no second time).
  */
 export function deadLetteringBatch(handler: BatchMessageHandler, options: DeadLetteringOptions): BatchMessageHandler {
   const letters = new DeadLetters(options);
@@ -58,7 +70,7 @@ export function deadLetteringBatch(handler: BatchMessageHandler, options: DeadLe
         try {
           await handler([message]);
         } catch (alone) {
-          if (isTransientHandlerError(alone)) throw alone;
+          if (isTransientHandlerError(alone) || message.attempt < options.maxAttempts) throw alone;
           await letters.record(message, alone);
         }
       }
