@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { BSN_REDACTED, isValidBsn, redactBsnLike } from '../src/index.js';
+import { BSN_REDACTED, isValidBsn, minimiseCase, redactBsnLike } from '../src/index.js';
 
 /*
  * What a table, the disclosure register and the police receive passes `redactBsnLike`: a BSN typed into free
@@ -177,5 +177,21 @@ describe('redaction as a whole', () => {
   it('reaches deep into arrays and objects and keeps opaque (sealed) strings whole', () => {
     const sealed = 'pd1.0ff006a6-c4af-45fc-bd49-be111222333a.w8Zab';
     expect(redactBsnLike({ a: ['BSN 12345672', sealed, 3], b: { c: '111-222-333' } }, (t) => t.startsWith('pd1.'))).toEqual({ a: [`BSN ${R}`, sealed, 3], b: { c: R } });
+  });
+});
+
+describe("an involved party's KvK number", () => {
+  const shared = (kvkNumber: string) => (minimiseCase({ involvedParty: [{ kind: 'business', name: 'Snackbar De Hoek', kvkNumber }] } as never, ['involvedParty']).data.involvedParty as { kvkNumber: string }[])[0]!.kvkNumber;
+
+  it('is kept when it is one (8 digits), also when it passes the 11-proef as an 8-digit BSN would', () => {
+    expect(isValidBsn('12345672')).toBe(true);
+    expect(shared('12345672')).toBe('12345672');
+    expect(shared('12345678')).toBe('12345678');
+  });
+
+  it('is redacted when what was typed into the field is a BSN or holds one (the field is free text at intake)', () => {
+    expect(shared('111222333')).toBe(BSN_REDACTED);
+    expect(shared('BSN 111222333')).not.toContain('111222333');
+    expect(shared('1234-56-782')).not.toContain('1234-56-782');
   });
 });

@@ -88,22 +88,29 @@ export function minimiseCase(facts: CaseFacts, allowed: readonly ShareableField[
     data[field] = value;
     if (categoryOf(field) === 'zorg' && !isEmpty(value)) specialCategory = true;
   }
-  return { fields: SHAREABLE_FIELD_NAMES.filter((f) => allowed.includes(f)), data: keepIdentifiers(facts, data), specialCategory };
+  return { fields: SHAREABLE_FIELD_NAMES.filter((f) => allowed.includes(f)), data: keepIdentifiers(facts, data, facts), specialCategory };
 }
+
+/** A KvK number as the Kamer van Koophandel gives it: exactly 8 digits. */
+const KVK_NUMBER = /^\d{8}$/;
 
 /**
  * `redacted` with the identifiers of `original` put back: an involved party's KvK number is an identifier the
  * table needs (the RIEC looks the business up), not text a person typed, and as 8 digits it passes the 11-proef
- * one time in eleven, so the BSN redaction would take it. Used after any redaction of the facts (plain or sealed).
+ * one time in eleven, so the BSN redaction would take it. Only a value that is a KvK number (`opened`, the
+ * plaintext of `original`, is exactly 8 digits) is put back: the field is free text at intake, and a 9-digit BSN
+ * or "BSN …" typed into it stays redacted. Used after any redaction of the facts (plain or sealed).
  */
-export function keepIdentifiers<T extends Partial<CaseFacts>>(original: Partial<CaseFacts>, redacted: T): T {
+export function keepIdentifiers<T extends Partial<CaseFacts>>(original: Partial<CaseFacts>, redacted: T, opened: Partial<CaseFacts>): T {
   type Party = { kvkNumber?: string };
   const parties = redacted.involvedParty as unknown;
   const originals = original.involvedParty as unknown;
-  if (!Array.isArray(parties) || !Array.isArray(originals)) return redacted;
+  const plaintexts = opened.involvedParty as unknown;
+  if (!Array.isArray(parties) || !Array.isArray(originals) || !Array.isArray(plaintexts)) return redacted;
   const kept = (parties as Party[]).map((party, i) => {
     const kvkNumber = (originals as (Party | undefined)[])[i]?.kvkNumber;
-    return kvkNumber === undefined ? party : { ...party, kvkNumber };
+    const plaintext = (plaintexts as (Party | undefined)[])[i]?.kvkNumber;
+    return kvkNumber === undefined || typeof plaintext !== 'string' || !KVK_NUMBER.test(plaintext) ? party : { ...party, kvkNumber };
   });
   return { ...redacted, involvedParty: kept };
 }
