@@ -57,6 +57,20 @@ describe('POST /v1/cases with an Idempotency-Key', () => {
     expect(await casesOpenedFrom(signalId)).toBe(1);
   });
 
+  it('a key stored by the earlier release (a plain SHA-256 of the request) still answers its case, and refuses another request', async () => {
+    const signalId = await knownSignal();
+    const key = `open-${randomUUID()}`;
+    const body = { model: 'ave', signalIds: [signalId] };
+    const first = await open(body, key);
+    expect(first.status).toBe(201);
+    const canonicalize = (await import('canonicalize')).default as unknown as (v: unknown) => string;
+    const { createHash } = await import('node:crypto');
+    await h.query('UPDATE case_request_keys SET request_hash = $2 WHERE case_id = $1::uuid', [first.body.caseId, createHash('sha256').update(canonicalize(body)).digest('hex')]);
+    const again = await open(body, key);
+    expect({ status: again.status, caseId: again.body.caseId, replayed: again.headers.get('idempotent-replayed') }).toEqual({ status: 201, caseId: first.body.caseId, replayed: 'true' });
+    await expectRefused(h, () => open({ model: '7-stappenmodel', signalIds: [signalId] }, key), 422, 'IDEMPOTENCY.KEY_REUSED');
+  });
+
   it('the same key with another request: 422 IDEMPOTENCY.KEY_REUSED, nothing appended', async () => {
     const signalId = await knownSignal();
     const key = `open-${randomUUID()}`;

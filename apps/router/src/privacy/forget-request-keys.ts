@@ -7,7 +7,8 @@ const idsOf = (owners: readonly string[], kind: 'subject' | 'case') => owners.fi
  * destroying transaction. A key is stored with a fingerprint of its request under the blind-index key, which is
  * never destroyed; for a registration that request is the subject's identity, so with the index key the
  * fingerprint would confirm a guessed address or KvK number after the erasure. A request sent again with a
- * forgotten key is a new request, about an erased subject or case, and refused as such.
+ * forgotten key is a new request: a change to an erased case is refused (`PRIVACY.ERASED`), and a registration
+ * registers the subject anew (its lookup keys were cleared, so no BSN conflict stops it).
  */
 export async function forgetRequestKeysOf(tx: SqlExecutor, owners: readonly string[]): Promise<void> {
   const subjects = idsOf(owners, 'subject');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { DomainError } from '#domain';
 import { rowTable, sqlConstraint, sqlErrorCode, type SqlExecutor, type TableRow } from '#eventstore';
@@ -7,6 +8,8 @@ import type { BlindIndex } from '#security';
 export interface RequestKey {
   key: string;
   requestHash: string;
+  /** The plain SHA-256 of the canonical request, as rows stored before the thirteenth session hold it (read, never written). */
+  legacyHash: string;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface RequestKey {
 export function requestKey(index: BlindIndex, callerId: string, idempotencyKey: string, request: unknown): RequestKey {
   const canonical = (canonicalize as unknown as (value: unknown) => string)(request);
   // A space cannot occur in a key (visible ASCII only), so caller and key cannot run into each other.
-  return { key: `${callerId} ${idempotencyKey}`, requestHash: index.of('idempotent-request', canonical)! };
+  return { key: `${callerId} ${idempotencyKey}`, requestHash: index.of('idempotent-request', canonical)!, legacyHash: createHash('sha256').update(canonical).digest('hex') };
 }
 
 /** A table of request keys (`key` primary key, the id of what the request made or changed, `request_hash`). */
@@ -42,7 +45,7 @@ export function requestKeyTable(table: string, idColumn: string): RequestKeyTabl
     async earlier(db, key) {
       const row = (await db.query<{ id: string; request_hash: string }>(select, [key.key])).rows[0];
       if (!row) return null;
-      if (row.request_hash !== key.requestHash) throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used before with a different request');
+      if (row.request_hash !== key.requestHash && row.request_hash !== key.legacyHash) throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used before with a different request');
       return row.id;
     },
     isTaken: (error) => sqlErrorCode(error) === '23505' && sqlConstraint(error) === `${table}_pkey`,
