@@ -3,7 +3,7 @@ import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Req } from '@nest
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '#domain';
-import { EventStore, type Database, type SqlExecutor } from '#eventstore';
+import { EventStore, VersionConflictError, type Database, type SqlExecutor } from '#eventstore';
 import { CLOCK, DATABASE, EVENT_STORE, KEYRING, keyOwner, onlyQueryParameters, ProcessesPersonalData, type Clock, type Keyring } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { INTAKE_PROCESSING, reporterVaultContext, signalStreamId } from '../signals/signal-stream.js';
@@ -70,28 +70,35 @@ export class ReporterVaultController {
     const sealedReason = sealer.seal(reason.trim());
     const stream = signalStreamId(id);
     const now = this.clock();
-    await this.db.transaction(async (tx) => {
-      // A stored key (perhaps kept by this process) must still be live, its row held until commit: a destruction
-      // committed since the vault was opened refuses the read (nothing recorded, nothing answered), a later one
-      // waits for this commit and then destroys the reason with the rest.
-      if (!sealer.row) await assertKeyLive(tx, sealer.keyId);
-      const version = await this.store.streamVersion(stream, tx);
-      await this.store.appendIn(tx, stream, version, [
-        {
-          id: randomUUID(),
-          type: 'ReporterIdentityAccessed',
-          version: 1,
-          occurredAt: now.toISOString(),
-          municipality: row.municipality,
-          actor: { id: principal.subject, role: principal.role },
-          correlationId: randomUUID(),
-          traceparent: (req as FastifyRequest & { traceparent?: string }).traceparent ?? null,
-          processingActivity: INTAKE_PROCESSING.activity,
-          legalBasis: INTAKE_PROCESSING.legalBasis,
-          payload: { signalId: id, reason: sealedReason },
-        },
-      ], { rows: sealer.row ? [sealer.row] : [] });
-    });
+    const event = {
+      id: randomUUID(),
+      type: 'ReporterIdentityAccessed',
+      version: 1,
+      occurredAt: now.toISOString(),
+      municipality: row.municipality,
+      actor: { id: principal.subject, role: principal.role },
+      correlationId: randomUUID(),
+      traceparent: (req as FastifyRequest & { traceparent?: string }).traceparent ?? null,
+      processingActivity: INTAKE_PROCESSING.activity,
+      legalBasis: INTAKE_PROCESSING.legalBasis,
+      payload: { signalId: id, reason: sealedReason },
+    };
+    // A link, dismissal or other access appended to the signal's stream meanwhile moves its version on: record again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.transaction(async (tx) => {
+          // A stored key (perhaps kept by this process) must still be live, its row held until commit: a destruction
+          // committed since the vault was opened refuses the read (nothing recorded, nothing answered), a later one
+          // waits for this commit and then destroys the reason with the rest.
+          if (!sealer.row) await assertKeyLive(tx, sealer.keyId);
+          await this.store.appendIn(tx, stream, await this.store.streamVersion(stream, tx), [event], { rows: sealer.row ? [sealer.row] : [] });
+        });
+        break;
+      } catch (error) {
+        if (error instanceof VersionConflictError && attempt < 3) continue;
+        throw error;
+      }
+    }
     return { signalId: id, source: row.source, reporter: JSON.parse(opened) as unknown };
   }
 }
