@@ -89,7 +89,7 @@ async function applyReferralEvent(tx: SqlExecutor, event: EventEnvelope, registe
 }
 
 /** Applies referral events to the table register in order, inside the caller's transaction (`remind_at` with `tablesConfig`). */
-export async function applyToReferralRegister(tx: SqlExecutor, events: readonly EventEnvelope[], tables: ProjectionTableNames, tablesConfig: () => TablesConfig = configuredTables): Promise<void> {
+export async function applyToReferralRegister(tx: SqlExecutor, events: readonly EventEnvelope[], tables: ProjectionTableNames, tablesConfig: () => TablesConfig): Promise<void> {
   const register = quoteIdent(tables.table_referrals!);
   for (const event of events) await applyReferralEvent(tx, event, register, tablesConfig);
 }

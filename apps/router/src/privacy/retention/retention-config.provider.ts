@@ -42,7 +42,7 @@ export function loadRetentionConfig(file: string | null): RetentionConfig {
 }
 
 /** Model id → ids of its closing (terminal) states, over every version given (definitions as stored: read defensively). */
-export function closingStatesByModel(definitions: Iterable<unknown>): Map<string, Set<string>> {
+function closingStatesByModel(definitions: Iterable<unknown>): Map<string, Set<string>> {
   const map = new Map<string, Set<string>>();
   for (const def of definitions) {
     const { id, states } = (def ?? {}) as { id?: unknown; states?: unknown };
@@ -59,7 +59,7 @@ export function closingStatesByModel(definitions: Iterable<unknown>): Map<string
  * `model_versions` (read directly: the `ModelRegistry` only loads them in its own init hook, later; it also
  * validates them and stops the start-up on an unusable one).
  */
-export async function knownClosingStates(db: Database): Promise<Map<string, Set<string>>> {
+async function knownClosingStates(db: Database): Promise<Map<string, Set<string>>> {
   const rows = (await db.query<{ definition: unknown }>('SELECT definition FROM model_versions')).rows;
   const stored = rows.map((r) => (typeof r.definition === 'string' ? (JSON.parse(r.definition) as unknown) : r.definition));
   return closingStatesByModel([...BUILT_IN_MODELS, ...stored]);
