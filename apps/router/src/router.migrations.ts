@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ROUTER_SIGNALS_MIGRATIONS } from './signals/router-signals.migrations.js';
+import { CreateLegalHoldRequestKeys1764900007000 } from './privacy/legal-holds/legal-hold-request-keys.migration.js';
 import { CreateSubjectRequestKeys1764900006000 } from './subjects/subject-request-keys.migration.js';
 import { SUBJECTS_MIGRATIONS } from './subjects/subjects.migrations.js';
 import { PRIVACY_MIGRATIONS } from './privacy/privacy.migrations.js';
@@ -64,4 +65,4 @@ export class AddCaseViewHeadHash1764200002000 implements MigrationInterface {
   }
 }
 
-export const ROUTER_MIGRATIONS: Function[] = [CreateRouterTables1764200001000, ...ROUTER_SIGNALS_MIGRATIONS, ...SUBJECTS_MIGRATIONS, AddCaseViewHeadHash1764200002000, ...PRIVACY_MIGRATIONS, CreateCaseCommitGuard1764900002000, CreateCaseRequestKeys1764900004000, CreateSubjectRequestKeys1764900006000];
+export const ROUTER_MIGRATIONS: Function[] = [CreateRouterTables1764200001000, ...ROUTER_SIGNALS_MIGRATIONS, ...SUBJECTS_MIGRATIONS, AddCaseViewHeadHash1764200002000, ...PRIVACY_MIGRATIONS, CreateCaseCommitGuard1764900002000, CreateCaseRequestKeys1764900004000, CreateSubjectRequestKeys1764900006000, CreateLegalHoldRequestKeys1764900007000];

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '#contracts';
 import { DomainError } from '#domain';
-import { EventStore, type Database, type SqlExecutor } from '#eventstore';
-import { CLOCK, DATABASE, decodeKeysetCursor, encodeKeysetCursor, EVENT_STORE, type Clock } from '#platform';
-import type { Principal } from '#security';
+import { EventStore, insertRowsSql, type Database, type SqlExecutor } from '#eventstore';
+import { BLIND_INDEX, CLOCK, DATABASE, decodeKeysetCursor, encodeKeysetCursor, EVENT_STORE, requestKey, requestKeyTable, type Clock } from '#platform';
+import type { BlindIndex, Principal } from '#security';
 import { lockPersonalDataOf } from '../privacy-lock.js';
 import { PRIVACY_PROCESSING } from '../privacy-processing.js';
 import {
@@ -16,6 +16,9 @@ import {
   targetOfHoldOwner,
   type LegalHoldTarget,
 } from './legal-hold-target.js';
+
+/** The `Idempotency-Key`s of placements, each with its hold. */
+const LEGAL_HOLD_REQUEST_KEYS = requestKeyTable('legal_hold_request_keys', 'hold_id');
 
 /** A legal hold as the API shows it. */
 export interface LegalHoldView {
@@ -70,9 +73,35 @@ export class LegalHoldService {
     @Inject(DATABASE) private readonly db: Database,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(BLIND_INDEX) private readonly index: BlindIndex,
   ) {}
 
-  async place(target: LegalHoldTarget, reason: string, principal: Principal, ids: RequestIds): Promise<LegalHoldView> {
+  /**
+   * With an `Idempotency-Key` (the caller's own), a request sent again answers the hold the first one placed
+   * (`replayed`), and the same key with another request is refused (422 `IDEMPOTENCY.KEY_REUSED`): the key is
+   * recorded in the transaction that places the hold.
+   */
+  async place(target: LegalHoldTarget, reason: string, principal: Principal, ids: RequestIds, idempotencyKey?: string): Promise<{ hold: LegalHoldView; replayed: boolean }> {
+    const key = idempotencyKey === undefined ? null : requestKey(this.index, principal.subject, idempotencyKey, { target, reason });
+    const earlier = key && (await LEGAL_HOLD_REQUEST_KEYS.earlier(this.db, key));
+    if (earlier) return this.placedBefore(earlier, principal);
+    try {
+      return { hold: await this.placeNew(target, reason, principal, ids, key), replayed: false };
+    } catch (error) {
+      // The same request at the same moment recorded the key first: answer its hold.
+      const first = key && LEGAL_HOLD_REQUEST_KEYS.isTaken(error) ? await LEGAL_HOLD_REQUEST_KEYS.earlier(this.db, key) : null;
+      if (first) return this.placedBefore(first, principal);
+      throw error;
+    }
+  }
+
+  private async placedBefore(holdId: string, principal: Principal): Promise<{ hold: LegalHoldView; replayed: boolean }> {
+    const r = await this.db.query<Row>(`SELECT ${COLUMNS} FROM legal_holds WHERE hold_id = $1::uuid AND municipality = ANY($2::text[])`, [holdId, principal.municipalities]);
+    if (!r.rows[0]) throw new DomainError(LEGAL_HOLD_ERRORS.NOT_FOUND, 'No such legal hold');
+    return { hold: toView(r.rows[0]), replayed: true };
+  }
+
+  private async placeNew(target: LegalHoldTarget, reason: string, principal: Principal, ids: RequestIds, key: ReturnType<typeof requestKey> | null): Promise<LegalHoldView> {
     const at = this.clock().toISOString();
     return this.db.transaction(async (tx) => {
       const found = await tx.query<{ municipality: string }>(TARGET_MUNICIPALITY[target.kind], [target.id]);
@@ -88,6 +117,11 @@ export class LegalHoldService {
         `INSERT INTO legal_holds (hold_id, owner, municipality, reason, placed_by, placed_at) VALUES ($1::uuid, $2, $3, $4, $5, $6::timestamptz) RETURNING ${COLUMNS}`,
         [holdId, holdOwnerOf(target), municipality, reason, principal.subject, at],
       );
+      if (key) {
+        const row = LEGAL_HOLD_REQUEST_KEYS.row(key, holdId);
+        const params: unknown[] = [];
+        await tx.query(insertRowsSql(row.table, [row], (value) => `$${params.push(value)}`), params);
+      }
       return toView(r.rows[0]!);
     });
   }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '#domain';
-import { ProcessesPersonalData, validateDto } from '#platform';
+import { idempotencyKeyHeader, ProcessesPersonalData, validateDto } from '#platform';
 import { CurrentPrincipal, ForbiddenError, Roles, type Principal } from '#security';
 import { requestIds } from '../../subjects/request-ids.js';
 import { PRIVACY_PROCESSING } from '../privacy-processing.js';
@@ -38,9 +38,19 @@ export class LegalHoldsController {
     description: 'A hold on a case covers its signals; on a subject, its linked signals. 404 LEGAL_HOLD.TARGET_NOT_FOUND for an unknown target or one of another municipality; 400 VALIDATION.FAILED for an unknown kind or a missing or short reason.',
   })
   @ApiBody({ type: PlaceLegalHoldRequestDto })
-  async place(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest): Promise<LegalHoldView> {
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Sent again with the same request: the hold the first placed (header idempotent-replayed: true); with another request: 422 IDEMPOTENCY.KEY_REUSED' })
+  async place(
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('idempotency-key') header?: string,
+  ): Promise<LegalHoldView> {
+    const key = idempotencyKeyHeader(header);
     const dto = validateDto(PlaceLegalHoldRequestDto, body);
-    return this.holds.place({ kind: dto.target.kind, id: dto.target.id.toLowerCase() }, dto.reason, principal, requestIds(req));
+    const { hold, replayed } = await this.holds.place({ kind: dto.target.kind, id: dto.target.id.toLowerCase() }, dto.reason, principal, requestIds(req), key);
+    if (replayed) void reply.header('idempotent-replayed', 'true');
+    return hold;
   }
 
   @Get()
