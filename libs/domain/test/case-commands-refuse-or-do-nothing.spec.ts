@@ -2,6 +2,7 @@ import {
   allowedTransitions,
   AVE_MODEL,
   decideCase,
+  freezeModel,
   modelResolverOf,
   NO_CASE,
   type CaseCommand,
@@ -228,5 +229,19 @@ describe('the pinned model must be resolvable', () => {
     );
     expect(transition.code).toBe('CASE.MODEL_UNKNOWN');
     expect(transition.details).toEqual({ modelId: 'ave', version: 1 });
+  });
+});
+
+describe('a required field is one the command carries itself', () => {
+  it('a required field named like a member of every object (toString) is not found on Object.prototype', () => {
+    const model = structuredClone(AVE_MODEL) as unknown as { version: number; transitions: { name: string; requires?: { fields?: string[] } }[] };
+    model.version = 7;
+    const close = model.transitions.find((t) => t.name === 'afsluiten')!;
+    close.requires = { ...(close.requires ?? {}), fields: ['toString'] };
+    const frozen = freezeModel(model as never);
+    const ctx = testContext(modelResolverOf([frozen]));
+    const { state } = caseIn(frozen, 'ave-1', ctx);
+    const refused = refusal(() => decideCase({ type: 'TakeTransition', transition: 'afsluiten', reason: 'Situatie stabiel', fields: {}, actor: COORDINATOR }, state, ctx));
+    expect(refused).toMatchObject({ code: 'CASE.FIELD_REQUIRED', details: { field: 'toString' } });
   });
 });

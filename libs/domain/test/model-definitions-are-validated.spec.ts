@@ -57,6 +57,8 @@ describe('the built-in models are valid', () => {
 describe('each malformed model is reported with a problem that names the culprit', () => {
   it.each<[string, (def: any) => void, ModelProblem['code'], RegExp]>([
     ['unknown initial state', (d) => (d.initialState = 'x'), 'INITIAL_STATE_UNKNOWN', /initial state "x"/],
+    ['a transition name longer than the case API takes (100 characters)', (d) => (d.transitions[0].name = `n${'a'.repeat(100)}`), 'SHAPE_INVALID', /name must match/],
+    ['a model id longer than the case API takes (100 characters)', (d) => (d.id = 'm'.repeat(101)), 'ID_INVALID', /model id/],
     ['terminal initial state', (d) => (d.initialState = 'klaar'), 'INITIAL_STATE_TERMINAL', /"klaar"/],
     ['transition to an unknown state', (d) => (d.transitions[0].to = 'c'), 'TRANSITION_TO_UNKNOWN', /transition "naar-b" goes to unknown state "c"/],
     ['transition from an unknown state', (d) => (d.transitions[0].from = ['a', 'z']), 'TRANSITION_FROM_UNKNOWN', /transition "naar-b" comes from unknown state "z"/],

@@ -130,6 +130,31 @@ describe('moving a case to another version is an explicit, recorded command', ()
   });
 });
 
+describe('a migration changes defaults, not decisions', () => {
+  /** Version 2 keeping AVE 1 as it is: a mapping of it to another state would be a state jump. */
+  const AVE_V2_SAME_STATES: ModelDefinition = freezeModel({ ...structuredClone(AVE_MODEL), version: 2 });
+
+  it('refuses a mapping that moves the case off a state the new version still has (AVE 1 → AVE 4 without the mayor being told)', () => {
+    const ctx = testContext(modelResolverOf([AVE_MODEL, AVE_V2_SAME_STATES]));
+    const { state } = caseIn(AVE_MODEL, 'ave-1', ctx);
+    expect(refusal(() => decideCase(migrate({ toModel: AVE_V2_SAME_STATES, stateMapping: { 'ave-1': 'ave-4' } }), state, ctx)).code).toBe('CASE.MODEL_MAPPING_INVALID');
+  });
+
+  it('refuses a move back to an older version', () => {
+    const ctx = testContext(BOTH);
+    const { state } = caseIn(AVE_V2, 'ave-2', ctx);
+    expect(refusal(() => decideCase(migrate({ toModel: AVE_MODEL, stateMapping: {} }), state, ctx)).code).toBe('CASE.MODEL_MAPPING_INVALID');
+  });
+
+  it("keeps a holder the case was handed over to, and takes the new version's holder where the case had the old default", () => {
+    const ctx = testContext(BOTH);
+    const { state } = caseIn(AVE_MODEL, 'ave-3', ctx);
+    const handedOver = run(state, { type: 'HandOverRegie', responsibility: 'casusregie', holder: 'gemeente-veiligheid', reason: 'Overdracht', actor: COORDINATOR }, ctx).state;
+    const { events } = run(handedOver, migrate(), ctx);
+    expect(events[0]).toMatchObject({ type: 'CaseModelMigrated', responsibilities: { casusregie: 'gemeente-veiligheid', procesregie: 'gemeente-procesregisseur' } });
+  });
+});
+
 describe('a term the new version keeps goes on through the migration', () => {
   /** Version 2 of the intake protocol, its pickup term unchanged. */
   const INTAKE_V2: ModelDefinition = freezeModel({ ...structuredClone(ONDERMIJNING_INTAKE_MODEL), version: 2 });

@@ -194,7 +194,8 @@ function takeTransition(command: TakeTransitionCommand, state: OpenCaseState, ct
   }
   const declared = [...(requires.fields ?? []), ...(transition.optionalFields ?? [])];
   for (const field of requires.fields ?? []) {
-    const value = fields[field];
+    // Own fields only: `toString` or `constructor` would otherwise be found on Object.prototype.
+    const value = Object.hasOwn(fields, field) ? fields[field] : undefined;
     if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
       throw new DomainError(CASE_ERRORS.FIELD_REQUIRED, `transition "${transition.name}" requires field "${field}"`, {
         transition: transition.name,
@@ -334,12 +335,18 @@ function migrateModelVersion(command: MigrateModelVersionCommand, state: OpenCas
     });
   };
   if (to.id !== from.id) invalid(`a case can only move to another version of its own model "${from.id}"`);
+  if (to.version < from.version) invalid(`a case moves to a newer version of its model, not back from version ${from.version}`);
   const mapping = command.stateMapping ?? {};
   if (typeof mapping !== 'object' || Array.isArray(mapping)) invalid('stateMapping must be an object');
   for (const [oldId, newId] of Object.entries(mapping)) {
     if (!from.states.some((s) => s.id === oldId)) invalid(`"${oldId}" is not a state of version ${from.version}`);
     if (typeof newId !== 'string' || !to.states.some((s) => s.id === newId)) {
       invalid(`"${oldId}" maps to ${JSON.stringify(newId)}, which is not a state of version ${to.version}`);
+    }
+    // A mapping says where a renamed or removed state went; it never moves a case off a state the new version still
+    // has (that would be a state change past the transitions, their roles, reasons and notifications: a transition).
+    if (newId !== oldId && to.states.some((s) => s.id === oldId)) {
+      invalid(`"${oldId}" is a state of version ${to.version} too: a case in it stays in it (a state change is a transition)`);
     }
   }
   const targetId = mapping[state.currentState] ?? state.currentState;
@@ -362,7 +369,7 @@ function migrateModelVersion(command: MigrateModelVersionCommand, state: OpenCas
     toState: target!.id,
     stateMapping: { ...mapping },
     reason,
-    responsibilities: { ...state.responsibilities, ...(target!.responsibilities ?? {}) },
+    responsibilities: migratedHolders(state, from.states.find((s) => s.id === state.currentState)?.responsibilities ?? {}, target!.responsibilities ?? {}),
     actor: { ...command.actor },
     at,
   };
@@ -384,6 +391,20 @@ function migrateModelVersion(command: MigrateModelVersionCommand, state: OpenCas
     ctx,
   });
   return [migrated, ...closed, ...opened];
+}
+
+/**
+ * The responsibility holders after a migration: the new version's holder for the mapped state where the case still
+ * had the old version's holder for its state (the default), and the case's own holder where it was handed over
+ * (a regie hand-over, or a table that accepted a referral): a new version changes defaults, not decisions.
+ */
+function migratedHolders(state: OpenCaseState, oldDefaults: Readonly<Record<string, string>>, newDefaults: Readonly<Record<string, string>>): Record<string, string> {
+  const holders: Record<string, string> = { ...state.responsibilities };
+  for (const [kind, holder] of Object.entries(newDefaults)) {
+    const current = state.responsibilities[kind as keyof typeof state.responsibilities];
+    if (current === undefined || current === oldDefaults[kind]) holders[kind] = holder;
+  }
+  return holders;
 }
 
 /** Whether deadline definition `id` is the same term in both versions and still applies in state `stateId` of `to`. */

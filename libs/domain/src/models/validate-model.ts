@@ -63,7 +63,8 @@ export interface ModelProblem {
   path: string;
 }
 
-const KEBAB_ID = /^[a-z0-9-]+$/;
+/** Ids of models, states, transitions and tables: kebab-case, at most 100 characters, as the case API takes them. */
+const KEBAB_ID = /^[a-z0-9-]{1,100}$/;
 
 /**
  * Every problem in `def`, in document order, or `[]` when it is a usable model. Accepts any value (a
