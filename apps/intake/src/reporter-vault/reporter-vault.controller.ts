@@ -3,22 +3,14 @@ import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Req } from '@nest
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '#domain';
-import { EventStore, VersionConflictError, type Database, type SqlExecutor } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, KEYRING, keyOwner, onlyQueryParameters, ProcessesPersonalData, type Clock, type Keyring } from '#platform';
+import { EventStore, VersionConflictError, type Database } from '#eventstore';
+import { CLOCK, DATABASE, EVENT_STORE, holdLiveKey, KEYRING, keyOwner, onlyQueryParameters, ProcessesPersonalData, type Clock, type Keyring } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { INTAKE_PROCESSING, reporterVaultContext, signalStreamId } from '../signals/signal-stream.js';
 import { notFound } from '../triage-queue/triage-queue.controller.js';
 
 const erased = () => new DomainError('PRIVACY.ERASED', "The reporter's identity was erased (its data key was destroyed)");
 
-/**
- * Inside the recording transaction: the key the reason was sealed with is still live, its row held `FOR SHARE`
- * until commit (as a dismissal's reason is checked).
- */
-async function assertKeyLive(tx: SqlExecutor, keyId: string): Promise<void> {
-  const r = await tx.query('SELECT 1 FROM (SELECT wrapped_key FROM data_keys WHERE key_id = $1::uuid FOR SHARE) AS k WHERE k.wrapped_key IS NOT NULL', [keyId]);
-  if (r.rows.length === 0) throw erased();
-}
 
 /**
  * The reporter of an intern-meldpunt report or zorgmelding, for a coordinator of that municipality who
@@ -90,7 +82,7 @@ export class ReporterVaultController {
           // A stored key (perhaps kept by this process) must still be live, its row held until commit: a destruction
           // committed since the vault was opened refuses the read (nothing recorded, nothing answered), a later one
           // waits for this commit and then destroys the reason with the rest.
-          if (!sealer.row) await assertKeyLive(tx, sealer.keyId);
+          if (!sealer.row && !(await holdLiveKey(tx, sealer.keyId))) throw erased();
           await this.store.appendIn(tx, stream, await this.store.streamVersion(stream, tx), [event], { rows: sealer.row ? [sealer.row] : [] });
         });
         break;

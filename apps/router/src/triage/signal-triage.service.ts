@@ -15,8 +15,8 @@ import {
   type SignalTriageEvent,
   type SignalTriageState,
 } from '#domain';
-import { EventStore, OutboxRelay, VersionConflictError, type Database, type SqlExecutor, type TableRow } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
+import { EventStore, OutboxRelay, VersionConflictError, type Database, type TableRow } from '#eventstore';
+import { CLOCK, DATABASE, EVENT_STORE, holdLiveKey, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
 import type { Principal } from '#security';
 import type { RouterSignal, RouterSignalsReader } from '../signals/router-signal.js';
 import { ROUTER_SIGNALS } from '../signals/router-signals.module.js';
@@ -101,7 +101,7 @@ export class SignalTriageService {
           // A dismissal and a case commit that puts the signal in a case wait for each other; the later one is refused.
           if (command.type === 'DismissSignal') await lockSignalForDismissal(tx, signal.signalId);
           // The reason was sealed with a stored key: it must still be live (an erasure or retention may be destroying it).
-          if (sealing.sealedWith !== null) await assertKeyLive(tx, sealing.sealedWith);
+          if (sealing.sealedWith !== null) if (!(await holdLiveKey(tx, sealing.sealedWith))) throw signalErased();
           await this.store.appendIn(
             tx,
             stream,
@@ -172,15 +172,6 @@ const NOTHING_TO_SEAL: Sealing = {
 
 const signalErased = () => new DomainError('PRIVACY.ERASED', "This signal's personal data was erased: no reason can be recorded for it");
 
-/**
- * Inside the dismissal's transaction: the key the reason was sealed with is still live, its row held `FOR SHARE`
- * until commit, so a destruction (an UPDATE of that row) committed before is seen and refuses the dismissal, and
- * one that comes later waits for the commit and then destroys the reason with the rest.
- */
-async function assertKeyLive(tx: SqlExecutor, keyId: string): Promise<void> {
-  const r = await tx.query('SELECT 1 FROM (SELECT wrapped_key FROM data_keys WHERE key_id = $1::uuid FOR SHARE) AS k WHERE k.wrapped_key IS NOT NULL', [keyId]);
-  if (r.rows.length === 0) throw signalErased();
-}
 
 function result(state: SignalTriageState, changed: boolean): TriageResult {
   return { signalId: state.signalId, status: signalTriageStatus(state), subjectId: state.subjectId, caseId: state.caseId, changed };

@@ -66,6 +66,8 @@ export function deadLetteringBatch(handler: BatchMessageHandler, options: DeadLe
       await handler(batch);
     } catch (error) {
       if (isTransientHandlerError(error) || batch[0]!.attempt < options.maxAttempts) throw error;
+      // A batch of one already failed alone.
+      if (batch.length === 1) return letters.record(batch[0]!, error);
       for (const message of batch) {
         try {
           await handler([message]);
@@ -78,17 +80,10 @@ export function deadLetteringBatch(handler: BatchMessageHandler, options: DeadLe
   };
 }
 
-/** `deadLetteringBatch` for a handler of one message at a time. */
+/** `deadLetteringBatch` for a handler of one message at a time (each delivery a batch of one). */
 export function deadLettering(handler: MessageHandler, options: DeadLetteringOptions): MessageHandler {
-  const letters = new DeadLetters(options);
-  return async (message) => {
-    try {
-      await handler(message);
-    } catch (error) {
-      if (isTransientHandlerError(error) || message.attempt < options.maxAttempts) throw error;
-      await letters.record(message, error);
-    }
-  };
+  const batch = deadLetteringBatch(([message]) => handler(message!), options);
+  return (message) => batch([message]);
 }
 
 /** Records dead letters of one consumer, each once. */
