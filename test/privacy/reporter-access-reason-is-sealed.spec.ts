@@ -8,13 +8,13 @@ import { zorgmeldingPayload } from '../../apps/intake/test/support/intake-fixtur
 import { startApp, waitFor, type AppHarness } from '../support/app-harness.js';
 
 /**
- * The reason a coordinator states for reading a reporter's identity from the vault (`GET
- * /v1/signals/{id}/reporter?reason=…`, recorded as `ReporterIdentityAccessed` on the signal's stream) is free
- * text about people: coordinators may well write the reporter's or the subject's name in it. It is sealed under
- * the signal's data key like the vault entry itself: no raw table holds it, the keyring opens it for whoever
- * may read it, and erasure (of the subject the signal is linked to) destroys it with the key; an erased
- * signal's vault is not read, so no new reason is recorded. An access recorded before sealing (plain text)
- * still reads. Real PostgreSQL and Kafka.
+ * The reason a coordinator states for reading a reporter's identity from the vault (`POST
+ * /v1/signals/{id}/reporter-access` with `{ "reason": … }`, recorded as `ReporterIdentityAccessed` on the
+ * signal's stream) is free text about people: coordinators may well write the reporter's or the subject's
+ * name in it. It is sealed under the signal's data key like the vault entry itself: no raw table holds it, the
+ * keyring opens it for whoever may read it, and erasure (of the subject the signal is linked to) destroys it
+ * with the key; an erased signal's vault is not read, so no new reason is recorded. An access recorded before
+ * sealing (plain text) still reads. Real PostgreSQL and Kafka.
  */
 
 let h: AppHarness;
@@ -41,7 +41,7 @@ const receive = async () => {
   await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND source IS NOT NULL', [signalId])).length > 0, { what: 'the signal in the router' });
   return signalId;
 };
-const readReporter = (signalId: string, reason: string) => h.request('GET', `/v1/signals/${signalId}/reporter?reason=${encodeURIComponent(reason)}`, { token: coordinator });
+const readReporter = (signalId: string, reason: string) => h.request('POST', `/v1/signals/${signalId}/reporter-access`, { token: coordinator, body: { reason } });
 const accessEvents = (signalId: string) =>
   h.query<{ payload: { signalId: string; reason: string } }>("SELECT payload FROM events WHERE stream_id = $1 AND type = 'ReporterIdentityAccessed' ORDER BY stream_version", [`signal-${signalId}`]);
 

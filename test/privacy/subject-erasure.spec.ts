@@ -94,7 +94,7 @@ describe('personal data at rest and on Kafka', () => {
     expect(subject.body).toMatchObject({ name: person.name, bsn: person.bsn, birthDate: person.birthDate, personalDataErased: false });
     const signal = await h.request('GET', `/v1/signals/${signalId}`, { token: coordinator });
     expect(signal.body).toMatchObject({ details: { concern, subject: { name: person.name, bsn: person.bsn } }, personalDataErased: false });
-    const vault = await h.request('GET', `/v1/signals/${signalId}/reporter?reason=Terugkoppeling%20aan%20melder`, { token: coordinator });
+    const vault = await h.request('POST', `/v1/signals/${signalId}/reporter-access`, { token: coordinator, body: { reason: 'Terugkoppeling aan melder' } });
     expect(vault.status).toBe(200);
     expect(vault.body.reporter).toMatchObject({ name: reporter.name });
     const kase = await h.request('GET', `/v1/cases/${caseId}`, { token: coordinator });
@@ -154,7 +154,7 @@ describe('POST /v1/subjects/{id}/erasure', () => {
     const signal = await h.request('GET', `/v1/signals/${signalId}`, { token: coordinator });
     expect(signal.status).toBe(200);
     expect(signal.body).toMatchObject({ signalId, source: 'zorgmelding', personalDataErased: true, details: { concern: null, subject: { name: null, bsn: null } } });
-    const vault = await h.request('GET', `/v1/signals/${signalId}/reporter?reason=Terugkoppeling%20aan%20melder`, { token: coordinator });
+    const vault = await h.request('POST', `/v1/signals/${signalId}/reporter-access`, { token: coordinator, body: { reason: 'Terugkoppeling aan melder' } });
     expect(vault.status).toBe(410);
     expect(vault.body.code).toBe('PRIVACY.ERASED');
     const suggestions = await h.request('GET', `/v1/signals/${signalId}/subject-suggestions`, { token: coordinator });

@@ -195,14 +195,14 @@ describe('the processing log', () => {
   it('records reads of one signal, of its reporter, and of the queue (one line per signal listed), and failed reads', async () => {
     const vaultSignal = signalIds[4]!;
     expect((await h.request('GET', `/v1/signals/${vaultSignal}`, { token: coordinator })).status).toBe(200);
-    expect((await h.request('GET', `/v1/signals/${vaultSignal}/reporter?reason=${encodeURIComponent('Terugkoppeling aan de melder')}`, { token: coordinator })).status).toBe(200);
+    expect((await h.request('POST', `/v1/signals/${vaultSignal}/reporter-access`, { token: coordinator, body: { reason: 'Terugkoppeling aan de melder' } })).status).toBe(200);
     const listed = await waitFor(async () => {
       const res = await h.request('GET', `/v1/signals?municipality=${home}&limit=200`, { token: coordinator });
       return res.body.items.length >= 5 ? res : null;
     }, { what: 'the queue to list the signals' });
     const lines = await logLines(await ref(vaultSignal));
     expect(lines.map((l) => l.operation)).toEqual(
-      expect.arrayContaining(['POST /v1/signals/intern-meldpunt', 'GET /v1/signals/:id', 'GET /v1/signals/:id/reporter', 'GET /v1/signals']),
+      expect.arrayContaining(['POST /v1/signals/intern-meldpunt', 'GET /v1/signals/:id', 'POST /v1/signals/:id/reporter-access', 'GET /v1/signals']),
     );
     const listLines = await h.query<{ n: string }>("SELECT count(*)::text AS n FROM processing_log WHERE operation = 'GET /v1/signals' AND span_id = (SELECT span_id FROM processing_log WHERE operation = 'GET /v1/signals' ORDER BY id DESC LIMIT 1)");
     expect(Number(listLines[0]!.n)).toBe(listed.body.items.length);

@@ -258,6 +258,9 @@ describe('processing log of intake', () => {
 describe('reporter vault', () => {
   let signalId: string;
   const reporter = { employeeId: `E-${tag()}`, department: `Handhaving-${tag()}` };
+  /** The reason travels in the body: it is free text about people, and URLs end up in access logs and browser history. */
+  const readReporter = (id: string, body: unknown, options: { token?: string; query?: string } = {}) =>
+    h.request('POST', `/v1/signals/${id}/reporter-access${options.query ?? ''}`, { token: options.token ?? coordinator, body });
 
   beforeAll(async () => {
     const res = await h.request('POST', '/v1/signals/intern-meldpunt', { token: intakeSystem, body: internMeldpuntPayload(home, reporter) });
@@ -265,9 +268,9 @@ describe('reporter vault', () => {
     signalId = res.body.signalId;
   });
 
-  it('shows the reporter to a coordinator of the municipality who gives a reason, and records the access as an event', async () => {
+  it('shows the reporter to a coordinator of the municipality who gives a reason in the body, and records the access as an event', async () => {
     const reason = `Nader onderzoek ${tag()}`;
-    const res = await h.request('GET', `/v1/signals/${signalId}/reporter?reason=${encodeURIComponent(reason)}`, { token: coordinator });
+    const res = await readReporter(signalId, { reason });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ signalId, source: 'intern-meldpunt', reporter });
 
@@ -284,7 +287,7 @@ describe('reporter vault', () => {
   it('shows a zorgmelding reporter the same way', async () => {
     const zorgReporter = { name: `Melder ${tag()}`, contact: '0612345678', relation: 'buurtbewoner' };
     const created = await h.request('POST', '/v1/signals/zorgmelding', { token: intakeSystem, body: zorgmeldingPayload(home, zorgReporter) });
-    const res = await h.request('GET', `/v1/signals/${created.body.signalId}/reporter?reason=Contact%20opnemen`, { token: coordinator });
+    const res = await readReporter(created.body.signalId, { reason: 'Contact opnemen' });
     expect(res.status).toBe(200);
     expect(res.body.reporter).toEqual(zorgReporter);
   });
@@ -300,22 +303,60 @@ describe('reporter vault', () => {
     // An attacker with database rights copies the first signal's sealed reporter onto the second: it does not open.
     const sealed = rows.find((r) => r.signal_id === first.body.signalId)!.reporter;
     await h.query('UPDATE reporter_vault SET reporter = $1 WHERE signal_id = $2', [JSON.stringify(sealed), second.body.signalId]);
-    const res = await h.request('GET', `/v1/signals/${second.body.signalId}/reporter?reason=Contact%20opnemen`, { token: coordinator });
+    const res = await readReporter(second.body.signalId, { reason: 'Contact opnemen' });
     expect(res.status).toBe(500);
     expect(JSON.stringify(res.body)).not.toContain(zorgReporter.name);
   });
 
-  it('refuses without a reason (400) and records nothing', async () => {
+  it('refuses without a reason of 5–500 characters after trimming (400 VALIDATION.REASON_REQUIRED) and records nothing', async () => {
     const before = (await streamEvents(signalId)).length;
-    expectProblem(await h.request('GET', `/v1/signals/${signalId}/reporter`, { token: coordinator }), 400, 'VALIDATION.REASON_REQUIRED');
-    expectProblem(await h.request('GET', `/v1/signals/${signalId}/reporter?reason=%20%20`, { token: coordinator }), 400, 'VALIDATION.REASON_REQUIRED');
+    for (const body of [{}, { reason: '   ' }, { reason: ' abcd ' }, { reason: 42 }, { reason: 'x'.repeat(501) }]) {
+      const res = await readReporter(signalId, body);
+      expectProblem(res, 400, 'VALIDATION.REASON_REQUIRED');
+      expect(res.text).not.toContain(reporter.employeeId);
+    }
+    expect(await streamEvents(signalId)).toHaveLength(before);
+  });
+
+  it('no longer reads the reporter with GET, on the old path or the new one (404), and records nothing', async () => {
+    const before = (await streamEvents(signalId)).length;
+    for (const path of [`/v1/signals/${signalId}/reporter?reason=Nader%20onderzoek`, `/v1/signals/${signalId}/reporter-access?reason=Nader%20onderzoek`]) {
+      const res = await h.request('GET', path, { token: coordinator });
+      expect(res.status).toBe(404);
+      expect(res.text).not.toContain(reporter.employeeId);
+    }
+    expect(await streamEvents(signalId)).toHaveLength(before);
+  });
+
+  it('refuses a reason in the query string of the POST (400 VALIDATION.FAILED naming the parameter) and records nothing', async () => {
+    const before = (await streamEvents(signalId)).length;
+    for (const body of [undefined, { reason: 'Nader onderzoek' }]) {
+      const res = await readReporter(signalId, body, { query: '?reason=Nader%20onderzoek' });
+      expectProblem(res, 400, 'VALIDATION.FAILED');
+      expect(res.body.errors).toEqual([expect.objectContaining({ path: 'reason', constraints: ['whitelistValidation'] })]);
+      expect(res.text).not.toContain('Nader onderzoek');
+      expect(res.text).not.toContain(reporter.employeeId);
+    }
+    expect(await streamEvents(signalId)).toHaveLength(before);
+  });
+
+  it('refuses a body with an unknown field or that is no JSON object (400 VALIDATION.FAILED) and records nothing', async () => {
+    const before = (await streamEvents(signalId)).length;
+    const unknownField = await readReporter(signalId, { reason: 'Nader onderzoek', subjectName: 'Jan' });
+    expectProblem(unknownField, 400, 'VALIDATION.FAILED');
+    expect(unknownField.body.errors).toEqual([expect.objectContaining({ path: 'subjectName', constraints: ['whitelistValidation'] })]);
+    // Another field and a bad reason: both named, as for any other body.
+    const both = await readReporter(signalId, { reason: '', subjectName: 'Jan' });
+    expectProblem(both, 400, 'VALIDATION.FAILED');
+    expect((both.body.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(['reason', 'subjectName']);
+    for (const body of [undefined, ['Nader onderzoek'], 'Nader onderzoek']) expectProblem(await readReporter(signalId, body), 400, 'VALIDATION.FAILED');
     expect(await streamEvents(signalId)).toHaveLength(before);
   });
 
   it('answers a coordinator of another municipality 404, as if the signal did not exist', async () => {
     const before = (await streamEvents(signalId)).length;
     const other = await h.token('coordinator', [elsewhere]);
-    const res = await h.request('GET', `/v1/signals/${signalId}/reporter?reason=Nader%20onderzoek`, { token: other });
+    const res = await readReporter(signalId, { reason: 'Nader onderzoek' }, { token: other });
     expectProblem(res, 404, 'SIGNAL.NOT_FOUND');
     expect(res.text).not.toContain(reporter.employeeId);
     expect(await streamEvents(signalId)).toHaveLength(before);
@@ -323,14 +364,14 @@ describe('reporter vault', () => {
 
   it.each(['table-member', 'police-liaison'] as const)('refuses a %s of the municipality with 403 AUTH.ROLE_NOT_ALLOWED', async (role) => {
     const token = await h.token(role, [home]);
-    const res = await h.request('GET', `/v1/signals/${signalId}/reporter?reason=Nader%20onderzoek`, { token });
+    const res = await readReporter(signalId, { reason: 'Nader onderzoek' }, { token });
     expectProblem(res, 403, 'AUTH.ROLE_NOT_ALLOWED');
     expect(res.text).not.toContain(reporter.employeeId);
   });
 
   it('has no reporter for an MMA tip (404)', async () => {
     const created = await h.request('POST', '/v1/signals/mma', { token: intakeSystem, body: mmaPayload(home) });
-    expectProblem(await h.request('GET', `/v1/signals/${created.body.signalId}/reporter?reason=Nader%20onderzoek`, { token: coordinator }), 404, 'SIGNAL.NOT_FOUND');
+    expectProblem(await readReporter(created.body.signalId, { reason: 'Nader onderzoek' }), 404, 'SIGNAL.NOT_FOUND');
   });
 });
 
