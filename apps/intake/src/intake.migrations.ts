@@ -110,4 +110,22 @@ export class CaseLinksAsPlaceholderRows1764900001200 implements MigrationInterfa
   }
 }
 
-export const INTAKE_MIGRATIONS: Function[] = [CreateIntakeTables1764100001000, AddTriageLinksToQueue1764100001100, CaseLinksAsPlaceholderRows1764900001200];
+/**
+ * An index on when the intake recorded a caller's `Idempotency-Key` (`idem:` keys only: MMA references and
+ * deliveries never expire), so pruning the expired ones finds them without reading the whole table. A B-tree, not
+ * BRIN as the inbox has: pruning deletes the oldest rows, new rows reuse their space, and a BRIN range's summary only
+ * ever widens, so in time most ranges would match the pruning query.
+ */
+export class IndexIntakeIdempotencyKeysByAge1764900008000 implements MigrationInterface {
+  name = 'IndexIntakeIdempotencyKeysByAge1764900008000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE INDEX intake_keys_idempotency_created_at ON intake_keys (created_at) WHERE key LIKE 'idem:%'`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX intake_keys_idempotency_created_at`);
+  }
+}
+
+export const INTAKE_MIGRATIONS: Function[] = [CreateIntakeTables1764100001000, AddTriageLinksToQueue1764100001100, CaseLinksAsPlaceholderRows1764900001200, IndexIntakeIdempotencyKeysByAge1764900008000];

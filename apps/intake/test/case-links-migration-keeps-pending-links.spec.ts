@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TypeOrmDatabase } from '#eventstore';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/infra.js';
-import { AddTriageLinksToQueue1764100001100, CreateIntakeTables1764100001000, INTAKE_MIGRATIONS } from '../src/intake.migrations.js';
+import { AddTriageLinksToQueue1764100001100, CaseLinksAsPlaceholderRows1764900001200, CreateIntakeTables1764100001000 } from '../src/intake.migrations.js';
 
 /**
  * The migration that turns the triage queue's side table of case links into placeholder rows keeps every link:
@@ -24,7 +24,8 @@ beforeAll(async () => {
     [arrived, arrivedCase],
   );
   await t.db.query('INSERT INTO triage_queue_case_links (signal_id, case_id) VALUES ($1, $2), ($3, $4)', [arrived, arrivedCase, pending, pendingCase]);
-  upgraded = await TypeOrmDatabase.open({ databaseUrl: t.url!, migrations: INTAKE_MIGRATIONS });
+  // Up to the migration under test, so undoing the last migration undoes it (later intake migrations come after it).
+  upgraded = await TypeOrmDatabase.open({ databaseUrl: t.url!, migrations: [CreateIntakeTables1764100001000, AddTriageLinksToQueue1764100001100, CaseLinksAsPlaceholderRows1764900001200] });
   await upgraded.migrate();
 });
 

@@ -13,4 +13,5 @@ export const ROUTER_APP = {
   topics: [TOPICS.cases, TOPICS.signals, REFERRAL_TOPICS.referrals],
   projections: [CASE_VIEW_PROJECTION, ROUTER_SIGNALS_PROJECTION, SUBJECT_REGISTRY_PROJECTION],
   inboxConsumers: [{ consumer: ROUTER_SIGNALS_CONSUMER, topics: ROUTER_SIGNALS_TOPICS }],
+  requestKeyTables: [{ table: 'case_request_keys' }, { table: 'subject_request_keys' }, { table: 'legal_hold_request_keys' }],
 } as const;

@@ -10,6 +10,7 @@ import { createHttpApp } from './http/create-http-app.js';
 import { createLogger } from './logging/logger.js';
 import { ProcessMetrics } from './metrics/process-metrics.js';
 import type { InboxConsumer } from './inbox/inbox-retention.rule.js';
+import type { ExpiringRequestKeys } from './request-keys/request-key-pruner.js';
 import { PlatformModule } from './platform.module.js';
 
 /** What an app contributes to a process. A process runs one app, or all of them (the embedded default). */
@@ -20,6 +21,8 @@ export interface AppDescriptor {
   topics: readonly string[];
   /** Its consumers that keep inbox rows, with the topics they read (their old rows are pruned). */
   inboxConsumers?: readonly InboxConsumer[];
+  /** Its tables of callers' `Idempotency-Key`s (their expired keys are pruned). */
+  requestKeyTables?: readonly ExpiringRequestKeys[];
   /** Read models the app owns that can be rebuilt from the event log (replayed and compared by the audit app). */
   projections?: readonly ProjectionDefinition[];
 }
@@ -56,6 +59,7 @@ class RootModule {
           topics: apps.flatMap((a) => [...a.topics]),
           projections: apps.flatMap((a) => [...(a.projections ?? [])]),
           inboxConsumers: apps.flatMap((a) => [...(a.inboxConsumers ?? [])]),
+          requestKeyTables: apps.flatMap((a) => [...(a.requestKeyTables ?? [])]),
         }),
         SecurityModule.forRoot({ ...securityOptionsFromEnv(env as NodeJS.ProcessEnv), dataDir: config.SIGNAALROUTE_DATA_DIR }),
         ...apps.map((a) => a.module as never),

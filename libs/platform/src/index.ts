@@ -21,6 +21,8 @@ export * from './processing-log/index.js';
 export * from './http/keyset-cursor.js';
 export * from './http/idempotency-key.js';
 export * from './http/request-keys.js';
+export * from './request-keys/request-key-expiry.js';
+export * from './request-keys/request-key-pruner.js';
 export * from './http/query-parameters.js';
 export * from './keyring/index.js';
 export * from './scheduling/periodic-task.js';

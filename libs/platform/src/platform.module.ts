@@ -11,6 +11,8 @@ import type { AppConfig } from './config/app.config.js';
 import { HealthController } from './health/health.controller.js';
 import { InboxPruner } from './inbox/inbox-pruner.js';
 import type { InboxConsumer } from './inbox/inbox-retention.rule.js';
+import { RequestKeyWindow } from './request-keys/request-key-expiry.js';
+import { RequestKeyPruner, type ExpiringRequestKeys } from './request-keys/request-key-pruner.js';
 import { MeteredTransport } from './metrics/metered-transport.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { METRICS, OUTBOX_GAUGES } from './metrics/metrics.tokens.js';
@@ -19,7 +21,7 @@ import { ProcessMetrics } from './metrics/process-metrics.js';
 import { Keyring } from './keyring/keyring.js';
 import { CreateKeyring1764500000000 } from './keyring/keyring.migration.js';
 import { DataKeysMasterKeyId1764700000000 } from './keyring/master-key-id.migration.js';
-import { ADMISSION, APP_CONFIG, BLIND_INDEX, DATABASE, EVENT_STORE, INBOX_PRUNER, KEYRING, LOGGER, MASTER_KEY_PROVIDER, OUTBOX_RELAY, PROJECTIONS } from './platform.tokens.js';
+import { ADMISSION, APP_CONFIG, BLIND_INDEX, DATABASE, EVENT_STORE, INBOX_PRUNER, KEYRING, LOGGER, MASTER_KEY_PROVIDER, OUTBOX_RELAY, PROJECTIONS, REQUEST_KEY_PRUNER, REQUEST_KEY_WINDOW } from './platform.tokens.js';
 import { PLATFORM_MIGRATIONS } from './processing-log/processing-log.migration.js';
 import { ProcessingLogInterceptor } from './processing-log/processing-log.interceptor.js';
 import { PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER } from './processing-log/processing-log.tokens.js';
@@ -38,6 +40,8 @@ export interface PlatformOptions {
   relay?: boolean;
   /** Consumers of the apps in this process that keep inbox rows, and the topics they read (for pruning). */
   inboxConsumers?: InboxConsumer[];
+  /** Request-key tables of the apps in this process (their expired keys are pruned). */
+  requestKeyTables?: ExpiringRequestKeys[];
   /** Rebuildable read models of the apps in this process, provided as `PROJECTIONS`. */
   projections?: ProjectionDefinition[];
   /** The process's metrics (`GET /metrics`); the HTTP layer records into the same instance. */
@@ -57,6 +61,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
     @Inject('PLATFORM_TOPICS') private readonly topics: TopicSpec[],
     @Inject(INBOX_PRUNER) private readonly inboxPruner: InboxPruner,
+    @Inject(REQUEST_KEY_PRUNER) private readonly requestKeyPruner: RequestKeyPruner,
   ) {}
 
   static forRoot(options: PlatformOptions): DynamicModule {
@@ -64,6 +69,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
     const clock = options.clock ?? systemClock;
     const topics = [...new Set([...options.topics, TOPICS.deadLetter])].map((topic) => ({ topic, partitions: config.TOPIC_PARTITIONS }));
     const metrics = options.metrics ?? new ProcessMetrics();
+    const requestKeyWindow = new RequestKeyWindow(clock, config.IDEMPOTENCY_KEY_RETENTION_HOURS);
     return {
       module: PlatformModule,
       controllers: [HealthController, MetricsController],
@@ -160,6 +166,12 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
             }),
           inject: [DATABASE, MESSAGE_TRANSPORT],
         },
+        { provide: REQUEST_KEY_WINDOW, useValue: requestKeyWindow },
+        {
+          provide: REQUEST_KEY_PRUNER,
+          useFactory: (db: Database) => new RequestKeyPruner(db, { tables: options.requestKeyTables ?? [], window: requestKeyWindow, logger }),
+          inject: [DATABASE],
+        },
         { provide: PROCESSING_LOG_WRITER, useFactory: (db: Database) => new ProcessingLogWriter(db), inject: [DATABASE] },
         {
           provide: SUBJECT_PSEUDONYMIZER,
@@ -168,7 +180,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
         },
         { provide: APP_INTERCEPTOR, useClass: ProcessingLogInterceptor },
       ],
-      exports: [METRICS, ADMISSION, APP_CONFIG, MASTER_KEY_PROVIDER, KEYRING, BLIND_INDEX, PROJECTIONS, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, INBOX_PRUNER, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
+      exports: [METRICS, ADMISSION, APP_CONFIG, MASTER_KEY_PROVIDER, KEYRING, BLIND_INDEX, PROJECTIONS, LOGGER, CLOCK, DATABASE, EVENT_STORE, MESSAGE_TRANSPORT, OUTBOX_RELAY, INBOX_PRUNER, REQUEST_KEY_WINDOW, REQUEST_KEY_PRUNER, PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER],
     };
   }
 
@@ -180,10 +192,12 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
   async onApplicationBootstrap(): Promise<void> {
     await this.relay?.start();
     this.inboxPruner.start();
+    this.requestKeyPruner.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.inboxPruner.stop();
+    await this.requestKeyPruner.stop();
     await this.relay?.stop();
     await this.transport.close();
     await this.db.close();

@@ -7,6 +7,10 @@ export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
 export const ADMISSION = Symbol('ADMISSION');
 /** The `InboxPruner`: forgets consumers' inbox rows after `INBOX_RETENTION_DAYS`. */
 export const INBOX_PRUNER = Symbol('INBOX_PRUNER');
+/** The `RequestKeyWindow`: when a request key is recorded, and before when recorded keys have expired. */
+export const REQUEST_KEY_WINDOW = Symbol('REQUEST_KEY_WINDOW');
+/** The `RequestKeyPruner`: deletes the request keys of this process's apps once they have expired. */
+export const REQUEST_KEY_PRUNER = Symbol('REQUEST_KEY_PRUNER');
 export const LOGGER = Symbol('LOGGER');
 /** Every `ProjectionDefinition` of the apps running in this process (`ProjectionDefinition[]`). */
 export const PROJECTIONS = Symbol('PROJECTIONS');

@@ -5,9 +5,9 @@ import canonicalize from 'canonicalize';
 import { TOPICS } from '#contracts';
 import { decideReceiveSignal, DomainError, idempotencyKeyFor, mapSignalPersonalData, SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_RECEIVED_EVENT_VERSION } from '#domain';
 import { OutboxRelay, rowTable, sqlConstraint, sqlErrorCode, type Database, type SqlExecutor, type TableRow } from '#eventstore';
-import { BLIND_INDEX, CLOCK, DATABASE, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
+import { BLIND_INDEX, CLOCK, DATABASE, KEYRING, keyOwner, OUTBOX_RELAY, REQUEST_KEY_WINDOW, type Clock, type ExpiringRequestKeys, type Keyring, type RequestKeyWindow } from '#platform';
 import { requireMunicipality, type BlindIndex } from '#security';
-import { IntakeCommitBatcher } from './intake-commit.batcher.js';
+import { IntakeCommitBatcher, type IntakeCommit } from './intake-commit.batcher.js';
 import { parseSignalInput } from './parse-signal-input.js';
 import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.command.js';
 import { INTAKE_PROCESSING, reporterVaultContext, signalStreamId } from './signal-stream.js';
@@ -30,14 +30,26 @@ interface IntakeKey {
   legacyHash?: () => string;
 }
 
-const INTAKE_KEYS_TABLE = rowTable('intake_keys', { key: 'text', signal_id: 'uuid', received_at: 'timestamptz', request_hash: 'text' });
+/**
+ * The intake's keys that expire: callers' `Idempotency-Key`s (`idem:`). An MMA reference (`ext:`) or a delivery
+ * (`msg:`) names the signal itself, not a request to retry, so those keys are kept.
+ */
+export const INTAKE_REQUEST_KEYS: ExpiringRequestKeys = { table: 'intake_keys', rows: `key LIKE 'idem:%'` };
+
+/** The keys among `$1` still honoured, the expired `Idempotency-Key`s among them deleted so a new signal can take them. */
+const EARLIER_KEYS_SQL = `
+  WITH expired AS (DELETE FROM intake_keys WHERE key = ANY($1::text[]) AND ${INTAKE_REQUEST_KEYS.rows} AND created_at < $2)
+  SELECT key, signal_id, received_at, request_hash FROM intake_keys WHERE key = ANY($1::text[]) AND NOT (${INTAKE_REQUEST_KEYS.rows} AND created_at < $2)`;
+
+const INTAKE_KEYS_TABLE = rowTable('intake_keys', { key: 'text', signal_id: 'uuid', received_at: 'timestamptz', request_hash: 'text', created_at: 'timestamptz' });
 const REPORTER_VAULT_TABLE = rowTable('reporter_vault', { reporter_ref: 'uuid', signal_id: 'uuid', municipality: 'text', source: 'text', reporter: 'jsonb' });
 
 /**
  * Intake: validate, decide, and commit the `SignalReceived` event, its outbox row, its idempotency keys, the
  * signal's data key and the reporter vault entry in one transaction. The personal fields of the event and the
  * vault entry are sealed under the signal's own data key (crypto-shredding that key erases them everywhere). A resend (same source + externalRef in the municipality, or
- * the same Idempotency-Key from the same caller) gets the first receipt back and appends nothing.
+ * the same Idempotency-Key from the same caller within `IDEMPOTENCY_KEY_RETENTION_HOURS`) gets the first receipt back
+ * and appends nothing.
  */
 @CommandHandler(ReceiveSignalCommand)
 export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalCommand, SignalReceipt> {
@@ -48,6 +60,7 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
     @Inject(KEYRING) private readonly keyring: Keyring,
     private readonly commits: IntakeCommitBatcher,
     @Inject(BLIND_INDEX) private readonly index: BlindIndex,
+    @Inject(REQUEST_KEY_WINDOW) private readonly keyWindow: RequestKeyWindow,
   ) {}
 
   async execute(command: ReceiveSignalCommand): Promise<SignalReceipt> {
@@ -70,7 +83,7 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
     const { specialCategory, ...eventPayload } = mapSignalPersonalData(payload, dataKey.seal);
     const rows: TableRow[] = [
       dataKey.row,
-      ...keys.map((k) => ({ table: INTAKE_KEYS_TABLE, values: { key: k.key, signal_id: payload.signalId, received_at: payload.receivedAt, request_hash: k.hash } })),
+      ...keys.map((k) => ({ table: INTAKE_KEYS_TABLE, values: { key: k.key, signal_id: payload.signalId, received_at: payload.receivedAt, request_hash: k.hash, created_at: now.toISOString() } })),
     ];
     const vault = decision.vault;
     if (vault) {
@@ -79,11 +92,8 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
     }
     const processingLog = command.processingLog;
     if (processingLog) rows.push(...processingLog.rows([payload.signalId]));
-    try {
-      // One statement (shared with other signals arriving at the same moment): keys, vault entry, event and
-      // outbox row commit together. A key that exists already makes it fail, so a resend stores nothing and
-      // gets the first receipt.
-      await this.commits.commit({
+    const first = await this.commitUnlessResent(
+      {
         streamId: signalStreamId(payload.signalId),
         events: [
           {
@@ -102,22 +112,40 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
           },
         ],
         options: { topic: TOPICS.signals, rows },
-      });
-    } catch (error) {
-      if (sqlErrorCode(error) === '23505' && sqlConstraint(error) === 'intake_keys_pkey') {
-        const first = await this.findEarlier(this.db, keys);
-        if (first) return first;
-      }
-      throw error;
-    }
+      },
+      keys,
+    );
+    if (first) return first;
     if (processingLog) processingLog.written = true;
     this.relay?.nudge();
     return { signalId: payload.signalId, receivedAt: payload.receivedAt, status: 'nieuw', replayed: false };
   }
 
+  /**
+   * Commits the signal in one statement (shared with other signals arriving at the same moment): keys, vault
+   * entry, event and outbox row commit together. A key that exists already makes it fail, so a resend stores
+   * nothing and gets the first receipt (returned). When the only keys taken had expired, they are released and the
+   * signal is committed once more, as the new signal it is.
+   */
+  private async commitUnlessResent(commit: IntakeCommit, keys: IntakeKey[]): Promise<SignalReceipt | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.commits.commit(commit);
+        return null;
+      } catch (error) {
+        if (!(sqlErrorCode(error) === '23505' && sqlConstraint(error) === 'intake_keys_pkey')) throw error;
+        const first = await this.findEarlier(this.db, keys);
+        if (first) return first;
+        // No key taken is honoured: they had expired and are released now, so the signal is new and goes in once
+        // more. Taken again then, by a request at the same moment, the key's signal was answered just above.
+        if (attempt === 2) throw error;
+      }
+    }
+  }
+
   private async findEarlier(tx: SqlExecutor, keys: IntakeKey[]): Promise<SignalReceipt | null> {
     if (keys.length === 0) return null;
-    const found = await tx.query<KeyRow>('SELECT key, signal_id, received_at, request_hash FROM intake_keys WHERE key = ANY($1::text[])', [keys.map((k) => k.key)]);
+    const found = await tx.query<KeyRow>(EARLIER_KEYS_SQL, [keys.map((k) => k.key), this.keyWindow.expiredBefore().toISOString()]);
     if (found.rows.length === 0) return null;
     for (const row of found.rows) {
       const wanted = keys.find((k) => k.key === row.key);

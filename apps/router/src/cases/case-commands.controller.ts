@@ -3,18 +3,18 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestj
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type CaseCommand, type CaseState } from '#domain';
 import type { Database } from '#eventstore';
-import { BLIND_INDEX, DATABASE, idempotencyKeyHeader, KEYRING, requestKey, ProcessesPersonalData, validateDto, type InStatementProcessingLog, type Keyring, type RequestKey } from '#platform';
+import { BLIND_INDEX, DATABASE, KEYRING, ProcessesPersonalData, REQUEST_KEY_WINDOW, validateDto, type Keyring, type RequestKeyWindow } from '#platform';
 import { CurrentPrincipal, municipalityScope, Roles, type BlindIndex, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import type { RouterSignalsReader } from '../signals/router-signal.js';
 import { ROUTER_SIGNALS_READER } from '../signals/router-signals.module.js';
 import { CASE_COMMAND_RUNNER, type CaseCommandOptions, type CaseCommandRunner } from './case-command.port.js';
-import { caseIdPipe, parseIfMatch, requestIds, setCaseEtag } from './case-http.js';
+import { caseIdPipe, setCaseEtag } from './case-http.js';
+import { runCaseRequest } from './case-command-request.js';
 import { presentCase } from './case-presenter.js';
 import { CASE_PROCESSING_ACTIVITY } from './case-processing.js';
 import { signalsForCase } from './signals-for-case.js';
 import { caseNotFound } from './case-not-found.js';
-import { CASE_REQUEST_KEYS } from './case-request-key.js';
 import { CaseViewRepository } from './case-view.repository.js';
 import { AddNoteRequestDto } from './add-note.request.dto.js';
 import { AddSignalRequestDto } from './add-signal.request.dto.js';
@@ -47,13 +47,14 @@ const LOGGED = (purpose: string) => ProcessesPersonalData({ activity: CASE_PROCE
 @Controller('v1/cases')
 export class CaseCommandsController {
   constructor(
-    @Inject(CASE_COMMAND_RUNNER) private readonly runner: CaseCommandRunner,
+    @Inject(CASE_COMMAND_RUNNER) readonly runner: CaseCommandRunner,
     @Inject(ROUTER_SIGNALS_READER) private readonly signals: RouterSignalsReader,
     private readonly registry: ModelRegistry,
     private readonly cases: CaseViewRepository,
     @Inject(KEYRING) private readonly keyring: Keyring,
-    @Inject(DATABASE) private readonly db: Database,
-    @Inject(BLIND_INDEX) private readonly index: BlindIndex,
+    @Inject(DATABASE) readonly db: Database,
+    @Inject(BLIND_INDEX) readonly index: BlindIndex,
+    @Inject(REQUEST_KEY_WINDOW) readonly keyWindow: RequestKeyWindow,
   ) {}
 
   @Post(':id/transitions')
@@ -157,21 +158,9 @@ export class CaseCommandsController {
   }
 
   private async run(id: string, command: CaseCommand, principal: Principal, ifMatch: string | undefined, req: FastifyRequest, reply: FastifyReply, extra: Partial<CaseCommandOptions> = {}) {
-    const expectedVersion = parseIfMatch(ifMatch);
-    const key = requestKeyOf(this.index, req, principal, id, command);
-    if (key && (await CASE_REQUEST_KEYS.earlier(this.db, key))) return this.replay(id, principal, reply);
-    const ids = requestIds(req);
-    const processingLog = (req as FastifyRequest & { processingLog?: InStatementProcessingLog }).processingLog ?? null;
-    const rows = key ? [...(extra.rows ?? []), CASE_REQUEST_KEYS.row(key, id)] : extra.rows;
-    let state: CaseState;
-    try {
-      ({ state } = await this.runner.execute(id, command, { principal, expectedVersion, traceparent: ids.traceparent, correlationId: ids.correlationId, processingLog, ...extra, rows }));
-    } catch (error) {
-      // The same request at the same moment appended first (this one lost the race for the version or the key).
-      if (key && (await CASE_REQUEST_KEYS.earlier(this.db, key))) return this.replay(id, principal, reply);
-      throw error;
-    }
-    return this.answer(presentCase(state, this.registry, principal), reply);
+    const outcome = await runCaseRequest(this, id, command, principal, ifMatch, req, extra);
+    if (outcome.replayed) return this.replay(id, principal, reply);
+    return this.answer(presentCase(outcome.state, this.registry, principal), reply);
   }
 
   /** The answer to a request sent again: the case as it is now. */
@@ -186,12 +175,6 @@ export class CaseCommandsController {
     setCaseEtag(reply, view.version);
     return this.keyring.revealAnswer(view);
   }
-}
-
-/** The request's `Idempotency-Key` with the hash of the change it names (case and command), or null without one. */
-function requestKeyOf(index: BlindIndex, req: FastifyRequest, principal: Principal, caseId: string, command: CaseCommand): RequestKey | null {
-  const key = idempotencyKeyHeader(req.headers['idempotency-key']);
-  return key === undefined ? null : requestKey(index, principal.subject, key, { caseId, command: JSON.parse(JSON.stringify(command)) });
 }
 
 const actorOf = (principal: Principal) => ({ id: principal.subject, role: principal.role as 'coordinator' });

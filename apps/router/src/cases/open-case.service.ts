@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, isReporterRelation, type CaseState, type OpenCaseCommand } from '#domain';
 import type { Database } from '#eventstore';
-import { BLIND_INDEX, DATABASE, KEYRING, keyOwner, requestKey, type Keyring } from '#platform';
+import { BLIND_INDEX, DATABASE, KEYRING, keyOwner, REQUEST_KEY_WINDOW, requestKey, type Keyring, type RequestKeyWindow } from '#platform';
 import { municipalityScope, type BlindIndex, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import type { RouterSignalsReader } from '../signals/router-signal.js';
@@ -37,11 +37,12 @@ export class OpenCaseService {
     @Inject(DATABASE) private readonly db: Database,
     private readonly cases: CaseViewRepository,
     @Inject(BLIND_INDEX) private readonly index: BlindIndex,
+    @Inject(REQUEST_KEY_WINDOW) private readonly keyWindow: RequestKeyWindow,
   ) {}
 
   async open(dto: OpenCaseRequestDto, principal: Principal, ids: { traceparent: string | null; correlationId: string }, idempotencyKey?: string): Promise<{ state: CaseState; replayed: boolean }> {
     const key = idempotencyKey === undefined ? null : requestKey(this.index, principal.subject, idempotencyKey, JSON.parse(JSON.stringify(dto)));
-    const earlier = key && (await CASE_REQUEST_KEYS.earlier(this.db, key));
+    const earlier = key && (await CASE_REQUEST_KEYS.earlier(this.db, key, this.keyWindow.expiredBefore()));
     if (earlier) return this.openedBefore(earlier, principal);
     const model = dto.modelVersion === undefined ? await this.registry.latest(dto.model) : await this.registry.ensure(dto.model, dto.modelVersion);
     if (!model) throw new DomainError('MODEL.NOT_FOUND', 'No such model (version)', { model: dto.model, version: dto.modelVersion ?? null });
@@ -76,12 +77,12 @@ export class OpenCaseService {
         traceparent: ids.traceparent,
         correlationId: ids.correlationId,
         specialCategory: signals.some((s) => s.source === 'zorgmelding'),
-        rows: [this.keyring.newKey(keyOwner.case(caseId), municipality).row, ...(key ? [CASE_REQUEST_KEYS.row(key, caseId)] : [])],
+        rows: [this.keyring.newKey(keyOwner.case(caseId), municipality).row, ...(key ? [CASE_REQUEST_KEYS.row(key, caseId, this.keyWindow.now())] : [])],
       });
       return { state: result.state, replayed: false };
     } catch (error) {
       // The same request at the same moment recorded the key first: answer its case.
-      const first = key && CASE_REQUEST_KEYS.isTaken(error) ? await CASE_REQUEST_KEYS.earlier(this.db, key) : null;
+      const first = key && CASE_REQUEST_KEYS.isTaken(error) ? await CASE_REQUEST_KEYS.earlier(this.db, key, this.keyWindow.expiredBefore()) : null;
       if (first) return this.openedBefore(first, principal);
       throw error;
     }

@@ -68,6 +68,9 @@ const bool = ({ value }: { value: unknown }) => {
   return v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : value;
 };
 
+/** One message for every way a retention of request keys can be wrong (not a whole number, or out of range). */
+const IDEMPOTENCY_KEY_RETENTION_HOURS = { message: 'IDEMPOTENCY_KEY_RETENTION_HOURS must be a whole number of hours from 1 to 8760 (a year)' };
+
 /**
  * Process configuration, read from the environment and validated at start-up: a bad value stops the
  * process with a message naming the variable, instead of surfacing later as a strange failure.
@@ -131,6 +134,13 @@ export class AppConfig {
    */
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(1000)
   CONSUMER_MAX_ATTEMPTS: number = 10;
+
+  /**
+   * Hours a caller's `Idempotency-Key` is honoured: within them a request sent again with the key changes nothing,
+   * after them it is a new request, and the key's row is pruned. At most a year: a retry window, not a register.
+   */
+  @IsOptional() @Transform(int) @IsInt(IDEMPOTENCY_KEY_RETENTION_HOURS) @Min(1, IDEMPOTENCY_KEY_RETENTION_HOURS) @Max(8760, IDEMPOTENCY_KEY_RETENTION_HOURS)
+  IDEMPOTENCY_KEY_RETENTION_HOURS: number = 720;
 
   @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(60_000)
   OUTBOX_POLL_INTERVAL_MS: number = 50;
@@ -249,7 +259,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
-    throw new ConfigError(errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`));
+    // A variable whose constraints share one message names it once.
+    throw new ConfigError(errors.map((e) => `${e.property}: ${[...new Set(Object.values(e.constraints ?? {}))].join('; ')}`));
   }
   const problems: string[] = [];
   if (config.WORKERS > 1 && (!config.DATABASE_URL || !config.KAFKA_BROKERS)) {

@@ -23,27 +23,35 @@ export function requestKey(index: BlindIndex, callerId: string, idempotencyKey: 
   return { key: `${callerId} ${idempotencyKey}`, requestHash: index.of('idempotent-request', canonical)!, legacyHash: createHash('sha256').update(canonical).digest('hex') };
 }
 
-/** A table of request keys (`key` primary key, the id of what the request made or changed, `request_hash`). */
+/**
+ * A table of request keys (`key` primary key, the id of what the request made or changed, `request_hash`,
+ * `created_at`). A key is honoured for `IDEMPOTENCY_KEY_RETENTION_HOURS` after it was recorded (see
+ * `RequestKeyWindow`); after that a request with it is a new request.
+ */
 export interface RequestKeyTable {
-  /** The row that records the key with what its request made or changed, for the statement that writes it. */
-  row(key: RequestKey, id: string): TableRow;
+  /** The row that records the key with what its request made or changed, at `recordedAt`, for the statement that writes it. */
+  row(key: RequestKey, id: string, recordedAt: Date): TableRow;
   /**
-   * The id an earlier request with this key made or changed, or null when there was none.
+   * The id an earlier request with this key made or changed, or null when there was none or its key was recorded
+   * before `expiredBefore`. An expired row is deleted in the same statement, so this request can record the key anew.
    * @throws DomainError `IDEMPOTENCY.KEY_REUSED` when that request was another one
    */
-  earlier(db: SqlExecutor, key: RequestKey): Promise<string | null>;
+  earlier(db: SqlExecutor, key: RequestKey, expiredBefore: Date): Promise<string | null>;
   /** True when a write failed because the key was recorded meanwhile (a request at the same moment). */
   isTaken(error: unknown): boolean;
 }
 
 /** The request keys of `table`, whose id column is `idColumn` (a uuid). */
 export function requestKeyTable(table: string, idColumn: string): RequestKeyTable {
-  const columns = rowTable(table, { key: 'text', [idColumn]: 'uuid', request_hash: 'text' });
-  const select = `SELECT ${idColumn}::text AS id, request_hash FROM ${table} WHERE key = $1`;
+  const columns = rowTable(table, { key: 'text', [idColumn]: 'uuid', request_hash: 'text', created_at: 'timestamptz' });
+  // Both parts of the statement see the table as it was before it, so the SELECT leaves the expired row out itself.
+  const select = `
+    WITH expired AS (DELETE FROM ${table} WHERE key = $1 AND created_at < $2)
+    SELECT ${idColumn}::text AS id, request_hash FROM ${table} WHERE key = $1 AND created_at >= $2`;
   return {
-    row: (key, id) => ({ table: columns, values: { key: key.key, [idColumn]: id, request_hash: key.requestHash } }),
-    async earlier(db, key) {
-      const row = (await db.query<{ id: string; request_hash: string }>(select, [key.key])).rows[0];
+    row: (key, id, recordedAt) => ({ table: columns, values: { key: key.key, [idColumn]: id, request_hash: key.requestHash, created_at: recordedAt.toISOString() } }),
+    async earlier(db, key, expiredBefore) {
+      const row = (await db.query<{ id: string; request_hash: string }>(select, [key.key, expiredBefore.toISOString()])).rows[0];
       if (!row) return null;
       if (row.request_hash !== key.requestHash && row.request_hash !== key.legacyHash) throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used before with a different request');
       return row.id;

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '#contracts';
 import { DomainError } from '#domain';
 import { EventStore, insertRowsSql, type Database, type SqlExecutor } from '#eventstore';
-import { BLIND_INDEX, CLOCK, DATABASE, decodeKeysetCursor, encodeKeysetCursor, EVENT_STORE, requestKey, requestKeyTable, type Clock } from '#platform';
+import { BLIND_INDEX, CLOCK, DATABASE, decodeKeysetCursor, encodeKeysetCursor, EVENT_STORE, REQUEST_KEY_WINDOW, requestKey, requestKeyTable, type Clock, type RequestKeyWindow } from '#platform';
 import type { BlindIndex, Principal } from '#security';
 import { lockPersonalDataOf } from '../privacy-lock.js';
 import { PRIVACY_PROCESSING } from '../privacy-processing.js';
@@ -74,22 +74,23 @@ export class LegalHoldService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(BLIND_INDEX) private readonly index: BlindIndex,
+    @Inject(REQUEST_KEY_WINDOW) private readonly keyWindow: RequestKeyWindow,
   ) {}
 
   /**
-   * With an `Idempotency-Key` (the caller's own), a request sent again answers the hold the first one placed
-   * (`replayed`), and the same key with another request is refused (422 `IDEMPOTENCY.KEY_REUSED`): the key is
-   * recorded in the transaction that places the hold.
+   * With an `Idempotency-Key` (the caller's own), a request sent again within `IDEMPOTENCY_KEY_RETENTION_HOURS` answers
+   * the hold the first one placed (`replayed`), and the same key with another request is refused (422
+   * `IDEMPOTENCY.KEY_REUSED`): the key is recorded in the transaction that places the hold.
    */
   async place(target: LegalHoldTarget, reason: string, principal: Principal, ids: RequestIds, idempotencyKey?: string): Promise<{ hold: LegalHoldView; replayed: boolean }> {
     const key = idempotencyKey === undefined ? null : requestKey(this.index, principal.subject, idempotencyKey, { target, reason });
-    const earlier = key && (await LEGAL_HOLD_REQUEST_KEYS.earlier(this.db, key));
+    const earlier = key && (await LEGAL_HOLD_REQUEST_KEYS.earlier(this.db, key, this.keyWindow.expiredBefore()));
     if (earlier) return this.placedBefore(earlier, principal);
     try {
       return { hold: await this.placeNew(target, reason, principal, ids, key), replayed: false };
     } catch (error) {
       // The same request at the same moment recorded the key first: answer its hold.
-      const first = key && LEGAL_HOLD_REQUEST_KEYS.isTaken(error) ? await LEGAL_HOLD_REQUEST_KEYS.earlier(this.db, key) : null;
+      const first = key && LEGAL_HOLD_REQUEST_KEYS.isTaken(error) ? await LEGAL_HOLD_REQUEST_KEYS.earlier(this.db, key, this.keyWindow.expiredBefore()) : null;
       if (first) return this.placedBefore(first, principal);
       throw error;
     }
@@ -118,7 +119,7 @@ export class LegalHoldService {
         [holdId, holdOwnerOf(target), municipality, reason, principal.subject, at],
       );
       if (key) {
-        const row = LEGAL_HOLD_REQUEST_KEYS.row(key, holdId);
+        const row = LEGAL_HOLD_REQUEST_KEYS.row(key, holdId, new Date(at));
         const params: unknown[] = [];
         await tx.query(insertRowsSql(row.table, [row], (value) => `$${params.push(value)}`), params);
       }

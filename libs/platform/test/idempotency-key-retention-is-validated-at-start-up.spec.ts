@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig, startProcess } from '#platform';
+
+const MESSAGE = 'IDEMPOTENCY_KEY_RETENTION_HOURS: IDEMPOTENCY_KEY_RETENTION_HOURS must be a whole number of hours from 1 to 8760 (a year)';
+
+/** The problems a ConfigError reports for `env` (empty when the configuration is taken). */
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+}
+
+describe('IDEMPOTENCY_KEY_RETENTION_HOURS must be a whole number of hours from 1 to 8760', () => {
+  it('honours keys 720 hours (30 days) unless told otherwise; unset or set to nothing is the default', () => {
+    expect(loadConfig({}).IDEMPOTENCY_KEY_RETENTION_HOURS).toBe(720);
+    expect(loadConfig({ IDEMPOTENCY_KEY_RETENTION_HOURS: '' }).IDEMPOTENCY_KEY_RETENTION_HOURS).toBe(720);
+  });
+
+  it.each(['1', '48', ' 24 ', '8760'])('takes %j', (hours) => {
+    expect(loadConfig({ IDEMPOTENCY_KEY_RETENTION_HOURS: hours }).IDEMPOTENCY_KEY_RETENTION_HOURS).toBe(Number(hours));
+  });
+
+  it.each([
+    ['no hours', '0'],
+    ['a negative number', '-1'],
+    ['a fraction', '1.5'],
+    ['text', 'abc'],
+    ['more than a year', '8761'],
+    ['a blank value', '   '],
+    ['another notation', '1e3'],
+  ])('refuses %s (%j), naming the variable once with what it takes', (_what, hours) => {
+    expect(problems({ IDEMPOTENCY_KEY_RETENTION_HOURS: hours })).toEqual([MESSAGE]);
+  });
+
+  it('stops the start-up before anything is opened', async () => {
+    await expect(startProcess([], { env: { IDEMPOTENCY_KEY_RETENTION_HOURS: '0' }, listen: false })).rejects.toThrow(MESSAGE);
+  });
+});
