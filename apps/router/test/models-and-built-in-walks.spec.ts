@@ -115,8 +115,8 @@ describe('model versions', () => {
     const ave = list.body.items.find((m: { id: string }) => m.id === 'ave');
     expect(ave).toMatchObject({ latestVersion: 2, latest: { version: 2 } });
     expect(ave.versions).toEqual([
-      { version: 1, builtIn: true, publishedAt: null, publishedBy: null },
-      { version: 2, builtIn: false, publishedAt: expect.any(String), publishedBy: 'beheerder-kees' },
+      { version: 1, builtIn: true, publishedAt: null, publishedBy: null, municipalities: null },
+      { version: 2, builtIn: false, publishedAt: expect.any(String), publishedBy: 'beheerder-kees', municipalities: null },
     ]);
 
     // The running case keeps v1's holders; a new case is pinned to v2 and gets v2's.

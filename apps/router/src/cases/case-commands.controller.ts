@@ -131,7 +131,7 @@ export class CaseCommandsController {
   @HttpCode(200)
   @LOGGED('Overzetten van een zaak naar een andere versie van haar model (casusregie)')
   @Roles('coordinator', 'admin')
-  @ApiOperation({ summary: 'Move the case to another version of its model, with a state mapping (explicit and recorded)' })
+  @ApiOperation({ summary: 'Move the case to another version of its model, with a state mapping (explicit and recorded); a version limited to other municipalities: 422 MODEL.NOT_FOR_MUNICIPALITY' })
   @ApiBody({ type: MigrateModelVersionRequestDto })
   @ApiHeader(IF_MATCH)
   @ApiHeader(IDEMPOTENCY_KEY)

@@ -8,7 +8,7 @@ export class OpenCaseRequestDto {
   @Matches(/^[a-z0-9-]{1,100}$/)
   model: string;
 
-  @ApiPropertyOptional({ example: 1, description: 'Pin a specific version; defaults to the latest' })
+  @ApiPropertyOptional({ example: 1, description: "Pin a specific version; defaults to the latest version for the signals' municipality (422 MODEL.NOT_FOR_MUNICIPALITY for a version limited to other municipalities)" })
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000)
   modelVersion?: number;
 

@@ -20,11 +20,13 @@ import type { OpenCaseRequestDto } from './open-case.request.dto.js';
  * municipality, counts `signal-received` deadlines from the earliest signal, takes the reporter relation
  * from a zorgmelding (an essentiële naaste may hear a Wvggz outcome), is about the subject asked for (422
  * `CASE.SUBJECT_UNKNOWN` when it is not registered there) or else the only subject its signals are linked to,
- * and is pinned to the requested model version or the latest one (404 `MODEL.NOT_FOUND` for an unknown
- * model or version). The case gets its own data key in the same statement: the free text written into the
- * case later (reasons, notes, plan) is sealed under it. With an `Idempotency-Key` (the caller's own), a request
- * sent again answers the case the first one opened, and the same key with another request is refused (422
- * `IDEMPOTENCY.KEY_REUSED`): the key is recorded in the statement that opens the case.
+ * and is pinned to the requested model version or else the newest version for the signals' municipality (404
+ * `MODEL.NOT_FOUND` for an unknown model or version, or a model with no version for that municipality; 422
+ * `MODEL.NOT_FOR_MUNICIPALITY`, from the decider, for a requested version limited to other municipalities). The
+ * case gets its own data key in the same statement: the free text written into the case later (reasons, notes,
+ * plan) is sealed under it. With an `Idempotency-Key` (the caller's own), a request
+ * sent again within `IDEMPOTENCY_KEY_RETENTION_HOURS` answers the case the first one opened, and the same key with
+ * another request is refused (422 `IDEMPOTENCY.KEY_REUSED`): the key is recorded in the statement that opens the case.
  */
 @Injectable()
 export class OpenCaseService {
@@ -44,9 +46,11 @@ export class OpenCaseService {
     const key = idempotencyKey === undefined ? null : requestKey(this.index, principal.subject, idempotencyKey, JSON.parse(JSON.stringify(dto)));
     const earlier = key && (await CASE_REQUEST_KEYS.earlier(this.db, key, this.keyWindow.expiredBefore()));
     if (earlier) return this.openedBefore(earlier, principal);
-    const model = dto.modelVersion === undefined ? await this.registry.latest(dto.model) : await this.registry.ensure(dto.model, dto.modelVersion);
-    if (!model) throw new DomainError('MODEL.NOT_FOUND', 'No such model (version)', { model: dto.model, version: dto.modelVersion ?? null });
     const { signals, municipality } = await signalsForCase(this.signals, dto.signalIds, principal);
+    // The default is the newest version for this municipality: a version another municipality published for itself
+    // is not this one's. A requested version limited to other municipalities is the decider's to refuse.
+    const model = dto.modelVersion === undefined ? await this.registry.latestFor(dto.model, municipality) : await this.registry.ensure(dto.model, dto.modelVersion);
+    if (!model) throw new DomainError('MODEL.NOT_FOUND', 'No such model (version)', { model: dto.model, version: dto.modelVersion ?? null });
     const earliest = signals.map((s) => s.receivedAt).sort((a, b) => Date.parse(a) - Date.parse(b))[0]!;
     const relation = signals.find((s) => s.source === 'zorgmelding' && isReporterRelation(s.reporterRelation))?.reporterRelation;
     const linked = [...new Set(signals.map((s) => s.subjectId).filter((s): s is string => s !== null))];

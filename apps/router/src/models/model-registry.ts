@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { assertValidModel, BUILT_IN_MODELS, DomainError, freezeModel, modelKey, type ModelDefinition, type ModelResolver } from '#domain';
+import { assertValidModel, BUILT_IN_MODELS, DomainError, freezeModel, modelAppliesTo, modelKey, type ModelDefinition, type ModelResolver } from '#domain';
 import type { Database } from '#eventstore';
 import { DATABASE, LOGGER } from '#platform';
 import type { PublishedModel } from './published-model.js';
@@ -55,10 +55,22 @@ export class ModelRegistry implements OnModuleInit {
     return this.byId.get(id)?.get(version);
   }
 
-  /** The newest version of `id` (after picking up versions published elsewhere), or undefined. */
+  /**
+   * The newest version of `id` whoever it is for (after picking up versions published elsewhere), or undefined:
+   * the last number of the model's one sequence of versions.
+   */
   async latest(id: string): Promise<PublishedModel | undefined> {
     await this.refresh(id);
     return this.latestKnown(id);
+  }
+
+  /**
+   * The newest version of `id` for `municipality` (after picking up versions published elsewhere), or undefined: what
+   * a case there is opened on by default. A newer version limited to other municipalities does not count.
+   */
+  async latestFor(id: string, municipality: string): Promise<PublishedModel | undefined> {
+    await this.refresh(id);
+    return this.versionsOf(id, municipality).at(-1);
   }
 
   /** The newest version of `id` this process knows. */
@@ -68,9 +80,10 @@ export class ModelRegistry implements OnModuleInit {
     return versions.get(Math.max(...versions.keys()));
   }
 
-  /** Every version of `id` this process knows, oldest first. */
-  versionsOf(id: string): PublishedModel[] {
-    return [...(this.byId.get(id)?.values() ?? [])].sort((a, b) => a.definition.version - b.definition.version);
+  /** Every version of `id` this process knows, oldest first; with `municipality`, only the versions for it. */
+  versionsOf(id: string, municipality?: string): PublishedModel[] {
+    const versions = [...(this.byId.get(id)?.values() ?? [])].sort((a, b) => a.definition.version - b.definition.version);
+    return municipality === undefined ? versions : versions.filter((m) => modelAppliesTo(m.definition, municipality));
   }
 
   /** Every model id, sorted, after picking up versions published elsewhere. */

@@ -1,8 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '#domain';
+import { validateDto } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
+import { ListModelsQueryDto } from './list-models.query.dto.js';
 import { ModelRegistry } from './model-registry.js';
 import { modelSummaryResponse, modelVersionResponse } from './model.response.js';
 import { PublishModelService } from './publish-model.service.js';
@@ -21,10 +23,15 @@ export class ModelsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every model: its latest version in full and the list of its versions' })
-  async list() {
+  @ApiOperation({
+    summary: "Every model: its latest version in full and the list of its versions, each with the municipalities it is for (null: all); with ?municipality only that municipality's versions",
+  })
+  @ApiQuery({ name: 'municipality', required: false, description: 'CBS code (GM0080): per model the newest version for it, the default of its new cases' })
+  async list(@Query() rawQuery: Record<string, unknown>) {
+    const { municipality } = validateDto(ListModelsQueryDto, { ...rawQuery });
     const ids = await this.registry.ids();
-    return { items: ids.map((id) => modelSummaryResponse(this.registry.versionsOf(id))) };
+    const versions = ids.map((id) => this.registry.versionsOf(id, municipality)).filter((v) => v.length > 0);
+    return { items: versions.map(modelSummaryResponse) };
   }
 
   @Get(':id/versions/:version')

@@ -18,7 +18,7 @@ export const CASE_ERRORS = {
   REASON_REQUIRED: 'CASE.REASON_REQUIRED',
   /** The reason category is missing, unknown for this transition, or given where none is asked (details: reasonCategory, allowed). */
   REASON_CATEGORY_INVALID: 'CASE.REASON_CATEGORY_INVALID',
-  /** A required field is missing or blank (details: field). */
+  /** A required field is missing, blank, or a list of nothing but blanks (details: field). */
   FIELD_REQUIRED: 'CASE.FIELD_REQUIRED',
   /** A field the transition does not declare was sent (data minimisation; details: field, allowed). */
   FIELD_UNKNOWN: 'CASE.FIELD_UNKNOWN',
@@ -36,5 +36,10 @@ export const CASE_ERRORS = {
   REFERRAL_ALREADY_DECIDED: 'CASE.REFERRAL_ALREADY_DECIDED',
   /** A model version migration whose target or state mapping does not fit (details: reason). */
   MODEL_MAPPING_INVALID: 'CASE.MODEL_MAPPING_INVALID',
+  /**
+   * `OpenCase` or `MigrateModelVersion` on a model version limited to other municipalities than the case's (details:
+   * model, version, municipality). A `MODEL.*` code: opening a case refuses it before there is a case.
+   */
+  MODEL_NOT_FOR_MUNICIPALITY: 'MODEL.NOT_FOR_MUNICIPALITY',
 } as const;
 export type CaseErrorCode = (typeof CASE_ERRORS)[keyof typeof CASE_ERRORS];

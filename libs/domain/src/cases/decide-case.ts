@@ -1,7 +1,7 @@
 import { isCalendarDate } from '../calendar/calendar-date.js';
 import type { WorkingDayOptions } from '../calendar/working-days.js';
 import type { ModelDefinition, ModelState, Responsibilities, ResponsibilityKind } from '../models/model-definition.js';
-import { isResponsibilityKind } from '../models/model-definition.js';
+import { isResponsibilityKind, modelAppliesTo } from '../models/model-definition.js';
 import { guardHolds } from '../models/model-guard.js';
 import { isModelRole } from '../models/model-role.js';
 import type { ModelResolver } from '../models/model-resolver.js';
@@ -59,8 +59,8 @@ export type TableDirectory = (tableId: string) => { readonly municipalities: rea
 
 /**
  * Decides a case command: returns the events to append (oldest first), `[]` when the command changes
- * nothing (safe to retry), or throws a `DomainError` with a `CASE.*` (or `MODEL.INVALID`) code.
- * Apply the events with `evolveCase`.
+ * nothing (safe to retry), or throws a `DomainError` with a `CASE.*` (or `MODEL.INVALID`,
+ * `MODEL.NOT_FOR_MUNICIPALITY`) code. Apply the events with `evolveCase`.
  */
 export function decideCase(command: CaseCommand, state: CaseState, ctx: CaseDecisionContext): CaseEvent[] {
   switch (command.type) {
@@ -97,6 +97,7 @@ function openCase(command: OpenCaseCommand, state: CaseState, ctx: CaseDecisionC
   const model = command.model;
   assertValidModel(model);
   if (!isMunicipalityCode(command.municipality)) fieldInvalid('municipality', 'must be a CBS code (GM + 4 digits)');
+  requireModelFor(model, command.municipality);
   requireText('caseId', command.caseId);
   if (!Array.isArray(command.signalIds) || command.signalIds.length === 0) {
     throw new DomainError(CASE_ERRORS.FIELD_REQUIRED, 'a case is opened from at least one signal', { field: 'signalIds' });
@@ -195,8 +196,7 @@ function takeTransition(command: TakeTransitionCommand, state: OpenCaseState, ct
   const declared = [...(requires.fields ?? []), ...(transition.optionalFields ?? [])];
   for (const field of requires.fields ?? []) {
     // Own fields only: `toString` or `constructor` would otherwise be found on Object.prototype.
-    const value = Object.hasOwn(fields, field) ? fields[field] : undefined;
-    if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+    if (isMissing(Object.hasOwn(fields, field) ? fields[field] : undefined)) {
       throw new DomainError(CASE_ERRORS.FIELD_REQUIRED, `transition "${transition.name}" requires field "${field}"`, {
         transition: transition.name,
         field,
@@ -336,6 +336,7 @@ function migrateModelVersion(command: MigrateModelVersionCommand, state: OpenCas
   };
   if (to.id !== from.id) invalid(`a case can only move to another version of its own model "${from.id}"`);
   if (to.version < from.version) invalid(`a case moves to a newer version of its model, not back from version ${from.version}`);
+  requireModelFor(to, state.municipality);
   const mapping = command.stateMapping ?? {};
   if (typeof mapping !== 'object' || Array.isArray(mapping)) invalid('stateMapping must be an object');
   for (const [oldId, newId] of Object.entries(mapping)) {
@@ -640,6 +641,17 @@ function shift(iso: string, ms: number): string {
   return new Date(Date.parse(iso) + ms).toISOString();
 }
 
+/** Refuses a model version limited to other municipalities: another municipality's protocols are not the case's. */
+function requireModelFor(model: ModelDefinition, municipality: string): void {
+  if (!modelAppliesTo(model, municipality)) {
+    throw new DomainError(CASE_ERRORS.MODEL_NOT_FOR_MUNICIPALITY, `model ${model.id} version ${model.version} is not for municipality ${municipality}`, {
+      model: model.id,
+      version: model.version,
+      municipality,
+    });
+  }
+}
+
 function pinnedModel(state: OpenCaseState, ctx: CaseDecisionContext): ModelDefinition {
   const model = ctx.models(state.model.id, state.model.version);
   if (!model || model.id !== state.model.id || model.version !== state.model.version) {
@@ -696,6 +708,12 @@ function requireText(field: string, value: unknown): string {
 /** The longest text of a transition's field, and the most texts in a list. */
 const MAX_FIELD_LENGTH = 500;
 const MAX_FIELD_ITEMS = 50;
+
+/** A required field says nothing when it is absent, blank, or a list of nothing but blanks (`[]` included). */
+function isMissing(value: unknown): boolean {
+  const isBlank = (v: unknown) => typeof v === 'string' && v.trim() === '';
+  return value === undefined || value === null || isBlank(value) || (Array.isArray(value) && value.every(isBlank));
+}
 
 function isFieldValue(value: unknown): boolean {
   const isText = (v: unknown) => typeof v === 'string' && v.length <= MAX_FIELD_LENGTH;

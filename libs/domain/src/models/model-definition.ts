@@ -18,6 +18,21 @@ export interface ModelDefinition {
   readonly initialState: string;
   readonly transitions: readonly ModelTransition[];
   readonly deadlines: readonly ModelDeadline[];
+  /**
+   * The municipalities (CBS codes, `GM0080`) this version is for; absent: every municipality (the built-ins).
+   * A municipality fills in a model with its own protocols, so its version must not become another's: a case is
+   * opened on, or moved to, only a version for its municipality, and without an explicit version gets the newest
+   * one for it. Version numbers stay one sequence per model id, whoever a version is for.
+   */
+  readonly municipalities?: readonly string[];
+}
+
+/** The most municipalities a model version can be limited to (the Netherlands has fewer than 350). */
+export const MAX_MODEL_MUNICIPALITIES = 500;
+
+/** True when `def` is for `municipality`: it names no municipalities (it is for all), or names this one. */
+export function modelAppliesTo(def: Pick<ModelDefinition, 'municipalities'>, municipality: string): boolean {
+  return def.municipalities === undefined || def.municipalities.includes(municipality);
 }
 
 /** The four responsibilities AVE assigns per phase; other models use the same names. */

@@ -4,6 +4,7 @@ import {
   DURATION_UNITS,
   isNotificationType,
   isResponsibilityKind,
+  MAX_MODEL_MUNICIPALITIES,
   type ModelDeadline,
   type ModelDefinition,
   type ModelNotification,
@@ -12,6 +13,7 @@ import {
   type TransitionRequirements,
 } from './model-definition.js';
 import { isModelRole } from './model-role.js';
+import { isMunicipalityCode } from '../shared/municipality-code.validator.js';
 import { isReporterRelation, REPORTER_RELATIONS } from '../signals/reporter-relation.js';
 
 /** Stable codes of the problems {@link validateModelDefinition} reports. */
@@ -44,11 +46,14 @@ export const MODEL_PROBLEMS = {
   STATE_UNREACHABLE: 'STATE_UNREACHABLE',
   STATE_DEAD_END: 'STATE_DEAD_END',
   FIELD_UNKNOWN: 'FIELD_UNKNOWN',
+  MUNICIPALITIES_INVALID: 'MUNICIPALITIES_INVALID',
+  MUNICIPALITY_INVALID: 'MUNICIPALITY_INVALID',
+  MUNICIPALITY_DUPLICATE: 'MUNICIPALITY_DUPLICATE',
 } as const;
 export type ModelProblemCode = (typeof MODEL_PROBLEMS)[keyof typeof MODEL_PROBLEMS];
 
 /** The fields each part of a definition may have (`model-definition.ts`); any other is a problem. */
-const MODEL_FIELDS = ['id', 'version', 'title', 'description', 'states', 'initialState', 'transitions', 'deadlines'] as const satisfies readonly (keyof ModelDefinition)[];
+const MODEL_FIELDS = ['id', 'version', 'title', 'description', 'states', 'initialState', 'transitions', 'deadlines', 'municipalities'] as const satisfies readonly (keyof ModelDefinition)[];
 const STATE_FIELDS = ['id', 'title', 'terminal', 'responsibilities', 'referrals', 'notifications', 'retentionClass'] as const satisfies readonly (keyof ModelState)[];
 const NOTIFICATION_FIELDS = ['type', 'audience', 'when'] as const satisfies readonly (keyof ModelNotification)[];
 const TRANSITION_FIELDS = ['name', 'from', 'to', 'rolesAllowed', 'requires', 'optionalFields', 'guard'] as const satisfies readonly (keyof ModelTransition)[];
@@ -95,6 +100,7 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
     }
   };
   unknownFields(def, MODEL_FIELDS, '', 'the model');
+  if (def.municipalities !== undefined) municipalitiesProblems(def.municipalities, add);
   const states = listAt(def, 'states', add);
   const transitions = listAt(def, 'transitions', add);
   const deadlines = listAt(def, 'deadlines', add);
@@ -351,6 +357,26 @@ export function assertValidModel(def: unknown): asserts def is ModelDefinition {
     modelId: record.id,
     version: record.version,
     problems,
+  });
+}
+
+/**
+ * The problems of a version's `municipalities`: absent means every municipality, so an empty list would be a version
+ * for nobody; a name or a misspelt code would quietly keep the version from the municipality it was meant for.
+ */
+function municipalitiesProblems(value: unknown, add: (code: ModelProblemCode, path: string, message: string) => void): void {
+  if (!Array.isArray(value)) {
+    add('MUNICIPALITIES_INVALID', 'municipalities', 'municipalities must be a list of CBS codes (GM + 4 digits), or left out for every municipality');
+    return;
+  }
+  if (value.length === 0) add('MUNICIPALITIES_INVALID', 'municipalities', 'municipalities must name at least one municipality (leave it out for every municipality)');
+  if (value.length > MAX_MODEL_MUNICIPALITIES) add('MUNICIPALITIES_INVALID', 'municipalities', `municipalities names ${value.length} municipalities, at most ${MAX_MODEL_MUNICIPALITIES}`);
+  const seen = new Set<string>();
+  value.forEach((code, i) => {
+    const path = `municipalities[${i}]`;
+    if (!isMunicipalityCode(code)) add('MUNICIPALITY_INVALID', path, `municipality ${show(code)} is not a CBS code (GM + 4 digits)`);
+    else if (seen.has(code)) add('MUNICIPALITY_DUPLICATE', path, `municipality "${code}" is listed more than once`);
+    else seen.add(code);
   });
 }
 

@@ -1,0 +1,12 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+
+/** Filter of the model list. */
+export class ListModelsQueryDto {
+  @ApiPropertyOptional({
+    example: 'GM0080',
+    description: "Only the versions for this municipality (CBS code): per model the version its new cases get by default; models with none are left out",
+  })
+  @IsOptional() @Matches(/^GM\d{4}$/)
+  municipality?: string;
+}
