@@ -6,6 +6,7 @@ import { SUBJECTS_MIGRATIONS } from './subjects/subjects.migrations.js';
 import { PRIVACY_MIGRATIONS } from './privacy/privacy.migrations.js';
 import { CreateCaseCommitGuard1764900002000 } from './cases/case-commit-guard.migration.js';
 import { CreateCaseRequestKeys1764900004000 } from './cases/case-request-keys.migration.js';
+import { CreateReferralCaseLinks1764900010000 } from './referrals/referral-case-links.migration.js';
 import { IndexRequestKeysByAge1764900009000 } from './request-keys-by-age.migration.js';
 
 /**
@@ -66,4 +67,4 @@ export class AddCaseViewHeadHash1764200002000 implements MigrationInterface {
   }
 }
 
-export const ROUTER_MIGRATIONS: Function[] = [CreateRouterTables1764200001000, ...ROUTER_SIGNALS_MIGRATIONS, ...SUBJECTS_MIGRATIONS, AddCaseViewHeadHash1764200002000, ...PRIVACY_MIGRATIONS, CreateCaseCommitGuard1764900002000, CreateCaseRequestKeys1764900004000, CreateSubjectRequestKeys1764900006000, CreateLegalHoldRequestKeys1764900007000, IndexRequestKeysByAge1764900009000];
+export const ROUTER_MIGRATIONS: Function[] = [CreateRouterTables1764200001000, ...ROUTER_SIGNALS_MIGRATIONS, ...SUBJECTS_MIGRATIONS, AddCaseViewHeadHash1764200002000, ...PRIVACY_MIGRATIONS, CreateCaseCommitGuard1764900002000, CreateCaseRequestKeys1764900004000, CreateSubjectRequestKeys1764900006000, CreateLegalHoldRequestKeys1764900007000, IndexRequestKeysByAge1764900009000, CreateReferralCaseLinks1764900010000];

@@ -43,6 +43,7 @@ export * from './cases/case-event.js';
 export * from './cases/case-errors.js';
 export * from './cases/deadline-due.js';
 export * from './cases/allowed-transitions.js';
+export * from './cases/table-member-standing.js';
 export * from './cases/decide-case.js';
 export * from './cases/evolve-case.js';
 

@@ -1,5 +1,5 @@
-import { decideCase, evolveCase, NO_CASE, ONDERMIJNING_INTAKE_MODEL as INTAKE } from '../src/index.js';
-import { caseIn, COORDINATOR, openCommand, refusal, run, TABLE_MEMBER, testContext, types } from './case.fixtures.js';
+import { decideCase, evolveCase, NO_CASE, ONDERMIJNING_INTAKE_MODEL as INTAKE, type CaseReferred } from '../src/index.js';
+import { caseIn, COORDINATOR, openCommand, refusal, run, SYSTEM, TABLE_MEMBER, testContext, types } from './case.fixtures.js';
 
 const take = (transition: string, extra: object = {}) => ({
   type: 'TakeTransition' as const,
@@ -67,10 +67,12 @@ describe('ondermijning-intake: decisions after weging 3', () => {
     ).toBe('CASE.REFERRAL_NOT_ALLOWED');
   });
 
-  it('the RIEC (a table member) may hand the case back to weging 3', () => {
+  it('the RIEC (a table member, through the referral it accepted) may hand the case back to weging 3', () => {
     const ctx = testContext();
-    const { state } = caseIn(INTAKE, 'riec', ctx);
-    const [moved] = decideCase(take('retour-van-riec', { actor: TABLE_MEMBER }), state, ctx);
+    const referred = run(caseIn(INTAKE, 'riec', ctx).state, { type: 'ReferToTable', table: 'riec', reason: 'Boven de eigen mogelijkheden', actor: COORDINATOR }, ctx);
+    const referralId = (referred.events[0] as CaseReferred).referralId;
+    const state = run(referred.state, { type: 'ApplyReferralOutcome', referralId, outcome: 'accepted', decidedBy: TABLE_MEMBER, responsibilities: {}, actor: SYSTEM }, ctx).state;
+    const [moved] = decideCase(take('retour-van-riec', { actor: TABLE_MEMBER, referralId }), state, ctx);
     expect(moved).toMatchObject({ from: 'riec', to: 'weging-3', actor: TABLE_MEMBER });
   });
 

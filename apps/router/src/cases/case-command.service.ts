@@ -9,6 +9,7 @@ import { nextDeadlineAt } from '../deadlines/next-deadline-at.js';
 import { SYSTEM_ACTOR } from '../deadlines/due-deadline-commands.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { caseLinkRows } from '../signals/router-signal-case-links.js';
+import { referralLinkRows } from '../referrals/referral-case-links.js';
 import type { CaseCommandOptions, CaseCommandResult, CaseCommandRunner } from './case-command.port.js';
 import { CASE_PROCESSING_ACTIVITY, caseLegalBasis, caseStreamId, SPECIAL_CATEGORY_MODELS } from './case-processing.js';
 import { CaseCommitBatcher } from './case-commit.batcher.js';
@@ -103,6 +104,7 @@ export class CaseCommandService implements CaseCommandRunner {
       ...(options.rows ?? []),
       ...sealed.keyRows,
       ...caseLinkRows(events),
+      ...referralLinkRows(events),
     ];
     // Signals put in the case, and its subject, are checked again in the statement (a dismissal or erasure in flight),
     // and so is the key new text was sealed with (an erasure in flight may be destroying it).

@@ -1,4 +1,4 @@
-import { allowedTransitions, type CaseState, type ModelDefinition } from '#domain';
+import { allowedTransitions, type CaseState, type ModelDefinition, type ModelTransition } from '#domain';
 import type { Principal } from '#security';
 
 type ExistingCase = Exclude<CaseState, { status: 'none' }>;
@@ -54,15 +54,16 @@ export function caseResponse(state: ExistingCase, model: ModelDefinition, princi
     notes: content ? state.notes : [],
     plan: content ? state.plan : null,
     referrals: state.referrals.map(({ stateVisit: _visit, reason, ...r }) => ({ ...r, reason: content ? reason : null })),
-    allowedTransitions: model.transitions
-      .filter((t) => allowed.has(t.name))
-      .map(
-        (t): AllowedTransitionResponse => ({
-          name: t.name,
-          to: t.to,
-          requires: { reason: t.requires?.reason === true, reasonCategories: [...(t.requires?.reasonCategories ?? [])], fields: [...(t.requires?.fields ?? [])] },
-          optionalFields: [...(t.optionalFields ?? [])],
-        }),
-      ),
+    allowedTransitions: model.transitions.filter((t) => allowed.has(t.name)).map(allowedTransitionResponse),
+  };
+}
+
+/** A transition as the API offers it: where it leads and what it asks for. */
+export function allowedTransitionResponse(t: ModelTransition): AllowedTransitionResponse {
+  return {
+    name: t.name,
+    to: t.to,
+    requires: { reason: t.requires?.reason === true, reasonCategories: [...(t.requires?.reasonCategories ?? [])], fields: [...(t.requires?.fields ?? [])] },
+    optionalFields: [...(t.optionalFields ?? [])],
   };
 }

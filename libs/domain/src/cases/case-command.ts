@@ -34,6 +34,8 @@ export interface TakeTransitionCommand extends CaseCommandBase {
   reasonCategory?: string;
   /** Values for the transition's required and optional fields; nothing else is accepted. */
   fields?: Record<string, unknown>;
+  /** A table member's referral of the case, accepted by their table, that the transition is taken through. */
+  referralId?: string;
 }
 
 /** Give one responsibility to another holder, overriding the state's default until the next state that sets it. */
