@@ -1,5 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideCase, ONDERMIJNING_INTAKE_MODEL as INTAKE, tableMemberStanding, type CaseReferred, type CaseState, type TakeTransitionCommand } from '../src/index.js';
+import {
+  decideCase,
+  modelResolverOf,
+  BUILT_IN_MODELS,
+  ONDERMIJNING_INTAKE_MODEL as INTAKE,
+  tableMemberStanding,
+  validateModelDefinition,
+  type CaseReferred,
+  type CaseState,
+  type ModelDefinition,
+  type TakeTransitionCommand,
+} from '../src/index.js';
 import { caseIn, COORDINATOR, refusal, run, SYSTEM, TABLE_MEMBER, testContext, types } from './case.fixtures.js';
 
 /**
@@ -33,7 +44,8 @@ describe('a table member takes the model’s table-member transitions through an
     expect(tableMemberStanding(after, referralId)).toMatchObject({ mayAct: true });
     const events = decideCase(handBack(referralId), after, ctx);
     expect(types(events)).toEqual(['CaseTransitioned']);
-    expect(events[0]).toMatchObject({ from: 'riec', to: 'weging-3', actor: TABLE_MEMBER });
+    // The decision trail says which table acted, through which referral.
+    expect(events[0]).toMatchObject({ from: 'riec', to: 'weging-3', actor: TABLE_MEMBER, referralId, table: 'riec' });
   });
 
   it('without naming a referral: REFERRAL.REQUIRED', () => {
@@ -66,5 +78,43 @@ describe('a table member takes the model’s table-member transitions through an
   it('a coordinator needs no referral', () => {
     const { ctx, state } = referredToRiec();
     expect(types(decideCase({ ...handBack(), actor: COORDINATOR }, state, ctx))).toEqual(['CaseTransitioned']);
+  });
+});
+
+/** The intake model with a RIEC state that may also go to the local undermining table: two tables, one hand-back. */
+const TWO_TABLES: ModelDefinition = (() => {
+  const def = structuredClone(INTAKE) as unknown as { version: number; states: { id: string; referrals?: string[] }[] };
+  def.version = 2;
+  def.states.find((st) => st.id === 'riec')!.referrals = ['riec', 'lokale-ondermijningstafel'];
+  return def as unknown as ModelDefinition;
+})();
+
+describe('a transition may name the tables whose members take it (`tables`)', () => {
+  it('the local table accepted its referral, but retour-van-riec is the RIEC’s: CASE.ROLE_NOT_ALLOWED naming the table', () => {
+    const ctx = testContext(modelResolverOf([...BUILT_IN_MODELS, TWO_TABLES]));
+    const { state } = caseIn(TWO_TABLES, 'riec', ctx);
+    const referred = run(state, { type: 'ReferToTable', table: 'lokale-ondermijningstafel', reason: 'Lokaal oppakken', actor: COORDINATOR }, ctx);
+    const referralId = (referred.events[0] as CaseReferred).referralId;
+    const after = accepted(referred.state, referralId, ctx);
+    const error = refusal(() => decideCase(handBack(referralId), after, ctx));
+    expect({ code: error.code, details: error.details }).toEqual({
+      code: 'CASE.ROLE_NOT_ALLOWED',
+      details: { transition: 'retour-van-riec', role: 'table-member', table: 'lokale-ondermijningstafel', tables: ['riec'] },
+    });
+  });
+
+  it('is refused in a definition unless table-member may take it, and then only naming tables a from-state refers to, once each', () => {
+    const withTables = (tables: unknown, roles: string[] = ['coordinator', 'table-member']) => {
+      const def = structuredClone(INTAKE) as unknown as { transitions: { name: string; rolesAllowed: string[]; tables?: unknown }[] };
+      const t = def.transitions.find((x) => x.name === 'retour-van-riec')!;
+      t.tables = tables;
+      t.rolesAllowed = roles;
+      return validateModelDefinition(def).filter((p) => p.code === 'TRANSITION_TABLES_INVALID').map((p) => p.message);
+    };
+    expect(withTables(['riec'])).toEqual([]);
+    expect(withTables([])).toEqual([expect.stringContaining('non-empty list')]);
+    expect(withTables(['riec'], ['coordinator'])).toEqual([expect.stringContaining('table-member is not in rolesAllowed')]);
+    expect(withTables(['zvh-casusoverleg'])).toEqual([expect.stringContaining('no from-state refers cases to table "zvh-casusoverleg"')]);
+    expect(withTables(['riec', 'riec'])).toEqual([expect.stringContaining('table "riec" is named twice')]);
   });
 });

@@ -186,6 +186,7 @@ function nextVersion(model: ModelDefinition): ModelDefinition {
   for (const s of copy.states) if (s.responsibilities) s.responsibilities = { casusregie: `v2-${s.id}` };
   for (const t of copy.transitions) {
     t.rolesAllowed = ['admin'];
+    delete t.tables; // no table member takes anything under version 2
     t.requires = { ...t.requires, reason: true };
   }
   for (const d of copy.deadlines) d.duration = { amount: d.duration.amount * 2, unit: 'hours' };

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type CaseCommand, type CaseState } from '#domain';
+import { DomainError, type CaseCommand } from '#domain';
 import type { Database } from '#eventstore';
 import { BLIND_INDEX, DATABASE, KEYRING, ProcessesPersonalData, REQUEST_KEY_WINDOW, validateDto, type Keyring, type RequestKeyWindow } from '#platform';
 import { CurrentPrincipal, municipalityScope, Roles, type BlindIndex, type Principal } from '#security';
@@ -10,7 +10,7 @@ import type { RouterSignalsReader } from '../signals/router-signal.js';
 import { ROUTER_SIGNALS_READER } from '../signals/router-signals.module.js';
 import { CASE_COMMAND_RUNNER, type CaseCommandOptions, type CaseCommandRunner } from './case-command.port.js';
 import { caseIdPipe, setCaseEtag } from './case-http.js';
-import { runCaseRequest } from './case-command-request.js';
+import { runCaseRequest, type CaseRequestDeps } from './case-command-request.js';
 import { presentCase } from './case-presenter.js';
 import { CASE_PROCESSING_ACTIVITY } from './case-processing.js';
 import { signalsForCase } from './signals-for-case.js';
@@ -46,16 +46,20 @@ const LOGGED = (purpose: string) => ProcessesPersonalData({ activity: CASE_PROCE
 @Roles('coordinator')
 @Controller('v1/cases')
 export class CaseCommandsController {
+  private readonly deps: CaseRequestDeps;
+
   constructor(
-    @Inject(CASE_COMMAND_RUNNER) readonly runner: CaseCommandRunner,
+    @Inject(CASE_COMMAND_RUNNER) runner: CaseCommandRunner,
     @Inject(ROUTER_SIGNALS_READER) private readonly signals: RouterSignalsReader,
     private readonly registry: ModelRegistry,
     private readonly cases: CaseViewRepository,
     @Inject(KEYRING) private readonly keyring: Keyring,
-    @Inject(DATABASE) readonly db: Database,
-    @Inject(BLIND_INDEX) readonly index: BlindIndex,
-    @Inject(REQUEST_KEY_WINDOW) readonly keyWindow: RequestKeyWindow,
-  ) {}
+    @Inject(DATABASE) db: Database,
+    @Inject(BLIND_INDEX) index: BlindIndex,
+    @Inject(REQUEST_KEY_WINDOW) keyWindow: RequestKeyWindow,
+  ) {
+    this.deps = { runner, db, index, keyWindow };
+  }
 
   @Post(':id/transitions')
   @HttpCode(200)
@@ -158,7 +162,7 @@ export class CaseCommandsController {
   }
 
   private async run(id: string, command: CaseCommand, principal: Principal, ifMatch: string | undefined, req: FastifyRequest, reply: FastifyReply, extra: Partial<CaseCommandOptions> = {}) {
-    const outcome = await runCaseRequest(this, id, command, principal, ifMatch, req, extra);
+    const outcome = await runCaseRequest(this.deps, id, command, principal, ifMatch, req, extra);
     if (outcome.replayed) return this.replay(id, principal, reply);
     return this.answer(presentCase(outcome.state, this.registry, principal), reply);
   }

@@ -45,6 +45,9 @@ export interface CaseTransitioned {
   fields: Record<string, unknown>;
   /** Every holder after the move. */
   responsibilities: Responsibilities;
+  /** Taken by a table member: the accepted referral they acted through, and its table. */
+  referralId?: string;
+  table?: string;
   at: string;
 }
 

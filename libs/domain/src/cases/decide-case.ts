@@ -30,7 +30,7 @@ import type {
 import { CASE_ERRORS } from './case-errors.js';
 import type { CaseEvent, DeadlineClosed } from './case-event.js';
 import { approachingAt, dueAt } from './deadline-due.js';
-import { assertTableMemberStanding } from './table-member-standing.js';
+import { tableMemberReferral } from './table-member-standing.js';
 import { isMeasureType, type PlanMeasure } from './plan-measure.js';
 
 /**
@@ -174,7 +174,7 @@ function takeTransition(command: TakeTransitionCommand, state: OpenCaseState, ct
       rolesAllowed: [...transition.rolesAllowed],
     });
   }
-  assertTableMemberStanding(state, role, command.referralId);
+  const via = tableMemberReferral(state, transition, role, command.referralId);
   const fields = command.fields ?? {};
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) fieldInvalid('fields', 'must be an object');
   const requires = transition.requires ?? {};
@@ -239,6 +239,8 @@ function takeTransition(command: TakeTransitionCommand, state: OpenCaseState, ct
     reasonCategory,
     fields: { ...fields },
     responsibilities,
+    // Which table acted, through which referral: the decision trail of a table's step.
+    ...(via ? { referralId: via.referralId, table: via.table } : {}),
     at,
   };
   if (!reentry) return [transitioned];

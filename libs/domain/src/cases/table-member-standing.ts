@@ -1,4 +1,6 @@
+import type { ModelTransition } from '../models/model-definition.js';
 import { DomainError } from '../shared/domain-error.js';
+import { CASE_ERRORS } from './case-errors.js';
 import type { CaseReferral, CaseState } from './case.js';
 
 /** Codes of a table member's refused action on a case (HTTP 409: the referral is not, or no longer, the table's to act on). */
@@ -36,15 +38,30 @@ export function tableMemberStanding(state: CaseState, referralId: string): Table
 }
 
 /**
- * The decider's check for a table member's command: it must name a referral of the case that gives the table
- * standing now (see {@link tableMemberStanding}). Other roles are not checked here.
+ * The decider's check for a table member's transition: it must name a referral of the case that gives the table
+ * standing now (see {@link tableMemberStanding}), of a table the transition admits (`tables`). Returns that
+ * referral; undefined for other roles, which are not checked here.
  */
-export function assertTableMemberStanding(state: CaseState, actorRole: string, referralId: string | undefined): void {
-  if (actorRole !== 'table-member') return;
+export function tableMemberReferral(state: CaseState, transition: ModelTransition, actorRole: string, referralId: string | undefined): CaseReferral | undefined {
+  if (actorRole !== 'table-member') return undefined;
   if (typeof referralId !== 'string' || referralId === '') {
     throw new DomainError(TABLE_MEMBER_ERRORS.REFERRAL_REQUIRED, 'A table member acts on a case through a referral of their table');
   }
   const standing = tableMemberStanding(state, referralId);
   if (!standing) throw new DomainError('REFERRAL.NOT_FOUND', 'No such referral', { referralId });
   if (!standing.mayAct) throw new DomainError(standing.code, standing.why, { referralId, outcome: standing.referral.outcome ?? null, state: standing.referral.state });
+  if (!tableMayTake(transition, standing.referral.table)) {
+    throw new DomainError(CASE_ERRORS.ROLE_NOT_ALLOWED, `members of table "${standing.referral.table}" may not take transition "${transition.name}"`, {
+      transition: transition.name,
+      role: actorRole,
+      table: standing.referral.table,
+      tables: [...(transition.tables ?? [])],
+    });
+  }
+  return standing.referral;
+}
+
+/** True when members of `table` may take `transition` (it names no tables, or names this one). */
+export function tableMayTake(transition: ModelTransition, table: string): boolean {
+  return transition.tables === undefined || transition.tables.includes(table);
 }

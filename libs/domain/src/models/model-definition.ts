@@ -125,6 +125,12 @@ export interface ModelTransition {
   /** Fields the command may carry besides the required ones; any other field is refused (data minimisation). */
   readonly optionalFields?: readonly string[];
   readonly guard?: ModelGuard;
+  /**
+   * With `table-member` among the roles: the tables whose members may take it (`["riec"]`), each one a from-state
+   * may refer the case to. A member acts through their table's accepted referral; without `tables`, a member of any
+   * table the case was referred to in that state may.
+   */
+  readonly tables?: readonly string[];
 }
 
 /** Units a deadline duration can be expressed in. Working days follow the Algemene termijnenwet. */

@@ -36,6 +36,7 @@ export const MODEL_PROBLEMS = {
   TRANSITION_ROLE_UNKNOWN: 'TRANSITION_ROLE_UNKNOWN',
   TRANSITION_REQUIREMENTS_INVALID: 'TRANSITION_REQUIREMENTS_INVALID',
   GUARD_INVALID: 'GUARD_INVALID',
+  TRANSITION_TABLES_INVALID: 'TRANSITION_TABLES_INVALID',
   DEADLINE_DUPLICATE: 'DEADLINE_DUPLICATE',
   DEADLINE_STATE_UNKNOWN: 'DEADLINE_STATE_UNKNOWN',
   DEADLINE_ON_TERMINAL_STATE: 'DEADLINE_ON_TERMINAL_STATE',
@@ -56,7 +57,7 @@ export type ModelProblemCode = (typeof MODEL_PROBLEMS)[keyof typeof MODEL_PROBLE
 const MODEL_FIELDS = ['id', 'version', 'title', 'description', 'states', 'initialState', 'transitions', 'deadlines', 'municipalities'] as const satisfies readonly (keyof ModelDefinition)[];
 const STATE_FIELDS = ['id', 'title', 'terminal', 'responsibilities', 'referrals', 'notifications', 'retentionClass'] as const satisfies readonly (keyof ModelState)[];
 const NOTIFICATION_FIELDS = ['type', 'audience', 'when'] as const satisfies readonly (keyof ModelNotification)[];
-const TRANSITION_FIELDS = ['name', 'from', 'to', 'rolesAllowed', 'requires', 'optionalFields', 'guard'] as const satisfies readonly (keyof ModelTransition)[];
+const TRANSITION_FIELDS = ['name', 'from', 'to', 'rolesAllowed', 'requires', 'optionalFields', 'guard', 'tables'] as const satisfies readonly (keyof ModelTransition)[];
 const REQUIREMENT_FIELDS = ['reason', 'reasonCategories', 'fields'] as const satisfies readonly (keyof TransitionRequirements)[];
 const DEADLINE_FIELDS = ['id', 'state', 'startsOn', 'duration', 'approachingLeadTime', 'pausedIn'] as const satisfies readonly (keyof ModelDeadline)[];
 
@@ -184,6 +185,19 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
   // Transitions.
   const names = new Set<string>();
   const outgoing = new Map<string, string[]>();
+  /** `tables` only where table members may take it, and only tables a from-state refers cases to. */
+  const checkTransitionTables = (t: Record<string, unknown>, path: string, name: string) => {
+    const bad = (where: string, why: string) => add('TRANSITION_TABLES_INVALID', where, `${name}: ${why}`);
+    if (!isNonEmptyTextList(t.tables)) return bad(`${path}.tables`, 'tables must be a non-empty list of table ids');
+    if (!Array.isArray(t.rolesAllowed) || !t.rolesAllowed.includes('table-member')) return bad(`${path}.tables`, 'tables name who may take it among table members, but table-member is not in rolesAllowed');
+    const froms = Array.isArray(t.from) ? t.from : [];
+    const referable = new Set(states.filter((st) => isRecord(st) && froms.includes(st.id) && Array.isArray(st.referrals)).flatMap((st) => (st as { referrals: unknown[] }).referrals));
+    const tables = t.tables;
+    tables.forEach((table, j) => {
+      if (tables.indexOf(table) !== j) bad(`${path}.tables[${j}]`, `table "${table}" is named twice`);
+      else if (!referable.has(table)) bad(`${path}.tables[${j}]`, `no from-state refers cases to table "${table}", so its members can never take it`);
+    });
+  };
   transitions.forEach((t, i) => {
     const path = `transitions[${i}]`;
     if (!isRecord(t) || typeof t.name !== 'string') {
@@ -246,6 +260,7 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       const why = guardProblem(t.guard, declaredFields);
       if (why) add('GUARD_INVALID', `${path}.guard`, `${name}: guard ${why}`);
     }
+    if (t.tables !== undefined) checkTransitionTables(t, path, name);
   });
 
   // Deadlines.

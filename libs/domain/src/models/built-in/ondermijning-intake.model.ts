@@ -119,6 +119,7 @@ export const ONDERMIJNING_INTAKE_MODEL: ModelDefinition = freezeModel({
       from: ['riec'],
       to: 'weging-3',
       rolesAllowed: ['coordinator', 'table-member'],
+      tables: ['riec'],
       requires: { reason: true },
     },
     {
