@@ -110,7 +110,7 @@ describe('a model version published for one municipality is the default only the
     await expectRefused(h, () => h.request('GET', `/v1/models?gemeente=${other}`, { token: otherCoordinator }), 400, 'VALIDATION.FAILED');
   });
 
-  it('numbers versions in one sequence per model: version 3 for every municipality becomes the default everywhere', async () => {
+  it('numbers versions in one sequence per model: version 3 for every municipality becomes the default everywhere but where a municipality has its own', async () => {
     const v1 = await h.request('GET', '/v1/models/ave/versions/1', { token: admin });
     const forOtherOnly = { ...structuredClone(v1.body.definition), version: 2, municipalities: [other] };
     const conflict = await expectRefused(h, () => h.request('POST', '/v1/models', { token: admin, body: forOtherOnly }), 409, 'MODEL.VERSION_CONFLICT');
@@ -120,8 +120,16 @@ describe('a model version published for one municipality is the default only the
 
     const otherCase = await openedCase(h, otherCoordinator, { model: 'ave', signalIds: [otherSignal] });
     expect(otherCase.body.model.version).toBe(3);
+    // Leeuwarden's own AVE 2 stays its default: a newer common version does not replace a municipality's protocol.
     const leeuwardenCase = await openedCase(h, leeuwardenCoordinator, { model: 'ave', signalIds: [leeuwardenSignal] });
-    expect(leeuwardenCase.body.model.version).toBe(3);
+    expect(leeuwardenCase.body.model.version).toBe(2);
+    const forLeeuwarden = await h.request('GET', `/v1/models?municipality=${leeuwarden}`, { token: leeuwardenCoordinator });
+    const ave = forLeeuwarden.body.items.find((m: { id: string }) => m.id === 'ave');
+    expect({ latest: ave.latestVersion, versions: ave.versions.map((v: { version: number }) => v.version) }).toEqual({ latest: 2, versions: [1, 2, 3] });
+    const forOther = await h.request('GET', `/v1/models?municipality=${other}`, { token: otherCoordinator });
+    expect(forOther.body.items.find((m: { id: string }) => m.id === 'ave')).toMatchObject({ latestVersion: 3 });
+    // Opening on the common version there stays possible by asking for it.
+    expect((await openedCase(h, leeuwardenCoordinator, { model: 'ave', modelVersion: 3, signalIds: [await sendSignal(h, leeuwardenCoordinator, 'zorgmelding', leeuwarden)] })).body.model.version).toBe(3);
   });
 
   it('a model with no version for the municipality is not found there, and not listed for it', async () => {

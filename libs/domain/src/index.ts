@@ -25,6 +25,7 @@ export * from './signals/signal-personal-data.js';
 
 export * from './models/model-role.js';
 export * from './models/model-definition.js';
+export * from './models/default-model-version.js';
 export * from './models/model-guard.js';
 export * from './models/model-resolver.js';
 export * from './models/freeze-model.js';

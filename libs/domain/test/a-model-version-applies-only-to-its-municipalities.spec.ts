@@ -2,6 +2,7 @@ import {
   AVE_MODEL,
   BUILT_IN_MODELS,
   decideCase,
+  defaultModelVersion,
   freezeModel,
   MAX_MODEL_MUNICIPALITIES,
   modelAppliesTo,
@@ -103,5 +104,22 @@ describe('a case moves only to a version that is for its municipality', () => {
     const ctx = testContext(modelResolverOf([AVE_MODEL, AVE_V2_LEEUWARDEN]));
     const { state } = caseIn(AVE_MODEL, 'ave-2', ctx, { municipality: LEEUWARDEN });
     expect(types(decideCase(migrate(AVE_V2_LEEUWARDEN), state, ctx))[0]).toBe('CaseModelMigrated');
+  });
+});
+
+describe('the default version of a municipality: its own newest, else the newest for all', () => {
+  const v = (version: number, municipalities?: string[]) => ({ version, ...(municipalities ? { municipalities } : {}) });
+  const versionOf = (list: ReturnType<typeof v>[], m: string) => defaultModelVersion(list, m, (x) => x)?.version;
+
+  it('a newer version for all does not replace a version published for the municipality by name', () => {
+    const list = [v(1), v(2, ['GM0080']), v(3)];
+    expect(versionOf(list, 'GM0080')).toBe(2);
+    expect(versionOf(list, 'GM0153')).toBe(3);
+  });
+
+  it('another municipality’s version is never a default; without a version for all there is none', () => {
+    expect(versionOf([v(1, ['GM0080']), v(2, ['GM0080', 'GM0153'])], 'GM0153')).toBe(2);
+    expect(versionOf([v(1, ['GM0080'])], 'GM0153')).toBeUndefined();
+    expect(versionOf([v(1), v(2, ['GM0080'])], 'GM0153')).toBe(1);
   });
 });

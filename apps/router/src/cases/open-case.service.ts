@@ -20,7 +20,7 @@ import type { OpenCaseRequestDto } from './open-case.request.dto.js';
  * municipality, counts `signal-received` deadlines from the earliest signal, takes the reporter relation
  * from a zorgmelding (an essentiële naaste may hear a Wvggz outcome), is about the subject asked for (422
  * `CASE.SUBJECT_UNKNOWN` when it is not registered there) or else the only subject its signals are linked to,
- * and is pinned to the requested model version or else the newest version for the signals' municipality (404
+ * and is pinned to the requested model version or else the default version for the signals' municipality (its own newest, else the newest for all; 404
  * `MODEL.NOT_FOUND` for an unknown model or version, or a model with no version for that municipality; 422
  * `MODEL.NOT_FOR_MUNICIPALITY`, from the decider, for a requested version limited to other municipalities). The
  * case gets its own data key in the same statement: the free text written into the case later (reasons, notes,
@@ -47,9 +47,9 @@ export class OpenCaseService {
     const earlier = key && (await CASE_REQUEST_KEYS.earlier(this.db, key, this.keyWindow.expiredBefore()));
     if (earlier) return this.openedBefore(earlier, principal);
     const { signals, municipality } = await signalsForCase(this.signals, dto.signalIds, principal);
-    // The default is the newest version for this municipality: a version another municipality published for itself
-    // is not this one's. A requested version limited to other municipalities is the decider's to refuse.
-    const model = dto.modelVersion === undefined ? await this.registry.latestFor(dto.model, municipality) : await this.registry.ensure(dto.model, dto.modelVersion);
+    // The default is this municipality's: its own newest version, else the newest for all (never another
+    // municipality's). A requested version limited to other municipalities is the decider's to refuse.
+    const model = dto.modelVersion === undefined ? await this.registry.defaultFor(dto.model, municipality) : await this.registry.ensure(dto.model, dto.modelVersion);
     if (!model) throw new DomainError('MODEL.NOT_FOUND', 'No such model (version)', { model: dto.model, version: dto.modelVersion ?? null });
     const earliest = signals.map((s) => s.receivedAt).sort((a, b) => Date.parse(a) - Date.parse(b))[0]!;
     const relation = signals.find((s) => s.source === 'zorgmelding' && isReporterRelation(s.reporterRelation))?.reporterRelation;

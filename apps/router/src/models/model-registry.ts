@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { assertValidModel, BUILT_IN_MODELS, DomainError, freezeModel, modelAppliesTo, modelKey, type ModelDefinition, type ModelResolver } from '#domain';
+import { assertValidModel, BUILT_IN_MODELS, defaultModelVersion, DomainError, freezeModel, modelAppliesTo, modelKey, type ModelDefinition, type ModelResolver } from '#domain';
 import type { Database } from '#eventstore';
 import { DATABASE, LOGGER } from '#platform';
 import type { PublishedModel } from './published-model.js';
@@ -65,12 +65,12 @@ export class ModelRegistry implements OnModuleInit {
   }
 
   /**
-   * The newest version of `id` for `municipality` (after picking up versions published elsewhere), or undefined: what
-   * a case there is opened on by default. A newer version limited to other municipalities does not count.
+   * The version of `id` a new case in `municipality` gets by default (after picking up versions published
+   * elsewhere), or undefined: see `defaultModelVersion` (its own newest, else the newest for all).
    */
-  async latestFor(id: string, municipality: string): Promise<PublishedModel | undefined> {
+  async defaultFor(id: string, municipality: string): Promise<PublishedModel | undefined> {
     await this.refresh(id);
-    return this.versionsOf(id, municipality).at(-1);
+    return defaultModelVersion(this.versionsOf(id, municipality), municipality, (m) => m.definition);
   }
 
   /** The newest version of `id` this process knows. */

@@ -16,8 +16,7 @@ export function modelVersionResponse(model: PublishedModel): {
 }
 
 /** A model in the list: the latest of `versions` in full (at least one, oldest first) and each version's metadata. */
-export function modelSummaryResponse(versions: PublishedModel[]) {
-  const latest = versions[versions.length - 1]!;
+export function modelSummaryResponse(versions: PublishedModel[], latest: PublishedModel = versions[versions.length - 1]!) {
   return {
     id: latest.definition.id,
     title: latest.definition.title,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '#domain';
+import { defaultModelVersion, DomainError } from '#domain';
 import { validateDto } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { ListModelsQueryDto } from './list-models.query.dto.js';
@@ -26,12 +26,18 @@ export class ModelsController {
   @ApiOperation({
     summary: "Every model: its latest version in full and the list of its versions, each with the municipalities it is for (null: all); with ?municipality only that municipality's versions",
   })
-  @ApiQuery({ name: 'municipality', required: false, description: 'CBS code (GM0080): per model the newest version for it, the default of its new cases' })
+  @ApiQuery({ name: 'municipality', required: false, description: "CBS code (GM0080): per model the versions for it, with `latest` the default of its new cases (its own newest, else the newest for all)" })
   async list(@Query() rawQuery: Record<string, unknown>) {
     const { municipality } = validateDto(ListModelsQueryDto, { ...rawQuery });
     const ids = await this.registry.ids();
-    const versions = ids.map((id) => this.registry.versionsOf(id, municipality)).filter((v) => v.length > 0);
-    return { items: versions.map(modelSummaryResponse) };
+    if (municipality === undefined) return { items: ids.map((id) => modelSummaryResponse(this.registry.versionsOf(id))) };
+    // For one municipality: its versions, with `latest` the one its new cases get (its own before the common one).
+    const items = ids.flatMap((id) => {
+      const versions = this.registry.versionsOf(id, municipality);
+      const byDefault = defaultModelVersion(versions, municipality, (m) => m.definition);
+      return byDefault ? [modelSummaryResponse(versions, byDefault)] : [];
+    });
+    return { items };
   }
 
   @Get(':id/versions/:version')
