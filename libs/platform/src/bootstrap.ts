@@ -12,6 +12,7 @@ import { ProcessMetrics } from './metrics/process-metrics.js';
 import type { InboxConsumer } from './inbox/inbox-retention.rule.js';
 import type { ExpiringRequestKeys } from './request-keys/request-key-pruner.js';
 import { PlatformModule } from './platform.module.js';
+import { StartupResources } from './startup-resources.js';
 
 /** What an app contributes to a process. A process runs one app, or all of them (the embedded default). */
 export interface AppDescriptor {
@@ -44,7 +45,7 @@ export interface RunningProcess {
 
 @Module({})
 class RootModule {
-  static with(apps: readonly AppDescriptor[], config: AppConfig, logger: Logger, env: Record<string, string | undefined>, metrics: ProcessMetrics, clock?: Clock): DynamicModule {
+  static with(apps: readonly AppDescriptor[], config: AppConfig, logger: Logger, env: Record<string, string | undefined>, metrics: ProcessMetrics, startup: StartupResources, clock?: Clock): DynamicModule {
     return {
       module: RootModule,
       imports: [
@@ -54,6 +55,7 @@ class RootModule {
           logger,
           clock,
           metrics,
+          startup,
           relay: config.OUTBOX_RELAY_ENABLED,
           migrations: apps.flatMap((a) => [...a.migrations]),
           topics: apps.flatMap((a) => [...a.topics]),
@@ -77,7 +79,17 @@ export async function startProcess(apps: readonly AppDescriptor[], options: Star
   const config = loadConfig(env);
   const logger = createLogger(config.LOG_LEVEL, { apps: apps.map((a) => a.name).join(',') });
   const metrics = new ProcessMetrics();
-  const app = await createHttpApp(RootModule.with(apps, config, logger, env, metrics, options.clock), { logger, title: 'Signaalroute API', metrics });
+  const startup = new StartupResources();
+  let app: NestFastifyApplication;
+  try {
+    app = await createHttpApp(RootModule.with(apps, config, logger, env, metrics, startup, options.clock), { logger, title: 'Signaalroute API', metrics });
+  } catch (error) {
+    // A provider failed while Nest made the application: there is no application to close, so close what the
+    // providers made before it (database pool, broker client) here.
+    await startup.closeAll();
+    throw error;
+  }
+  startup.forget();
   try {
     if (options.listen === false) await app.init();
     // Listen backlog above Node's 511: connections arriving faster than a busy process accepts them wait in

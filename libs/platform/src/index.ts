@@ -26,6 +26,7 @@ export * from './request-keys/request-key-pruner.js';
 export * from './http/query-parameters.js';
 export * from './keyring/index.js';
 export * from './scheduling/periodic-task.js';
+export * from './scheduling/first-prune-delay.js';
 export * from './inbox/inbox-retention.rule.js';
 export * from './inbox/inbox-pruner.js';
 export * from './metrics/index.js';

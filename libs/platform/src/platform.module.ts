@@ -27,6 +27,7 @@ import { ProcessingLogInterceptor } from './processing-log/processing-log.interc
 import { PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER } from './processing-log/processing-log.tokens.js';
 import { ProcessingLogWriter } from './processing-log/processing-log.writer.js';
 import { SubjectPseudonymizer } from './processing-log/subject-pseudonymizer.js';
+import { StartupResources } from './startup-resources.js';
 
 export interface PlatformOptions {
   config: AppConfig;
@@ -46,6 +47,8 @@ export interface PlatformOptions {
   projections?: ProjectionDefinition[];
   /** The process's metrics (`GET /metrics`); the HTTP layer records into the same instance. */
   metrics?: ProcessMetrics;
+  /** Where the database and transport providers register how to close them, should making the application fail. */
+  startup?: StartupResources;
 }
 
 /**
@@ -101,6 +104,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
               connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
               migrations: [...PLATFORM_MIGRATIONS, CreateKeyring1764500000000, DataKeysMasterKeyId1764700000000, ...options.migrations],
             });
+            options.startup?.opened(() => db.close());
             await db.migrate();
             return db;
           },
@@ -119,6 +123,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
               // Without Kafka, messages and offsets are kept in the database: published and not yet consumed survives a stop.
               inProcessStore: new EmbeddedMessageStore(db),
             });
+            options.startup?.opened(() => transport.close());
             const namespaced = config.KAFKA_TOPIC_PREFIX ? new PrefixedTransport(transport, config.KAFKA_TOPIC_PREFIX) : transport;
             await namespaced.ensureTopics(topics);
             return new MeteredTransport(namespaced, metrics);

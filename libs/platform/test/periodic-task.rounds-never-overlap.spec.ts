@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { PeriodicTask } from '#platform';
+import { firstPruneDelayMs, PeriodicTask } from '#platform';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -46,5 +46,21 @@ describe('PeriodicTask', () => {
     const task = new PeriodicTask(async (at?: Date) => (at ?? new Date(0)).toISOString(), 1000, () => undefined);
     expect(await task.runNow(new Date('2026-11-26T12:00:00Z'))).toBe('2026-11-26T12:00:00.000Z');
     expect(await task.runNow()).toBe('1970-01-01T00:00:00.000Z');
+  });
+
+  it('runs the first round after the delay given to start, then one interval apart', async () => {
+    let rounds = 0;
+    const task = new PeriodicTask(async () => ++rounds, 60_000, () => undefined);
+    task.start(10);
+    await sleep(200);
+    await task.stop();
+    expect(rounds).toBe(1);
+  });
+});
+
+describe('firstPruneDelayMs', () => {
+  it('is one to two minutes: a process restarted within the hour still prunes, and processes started together spread out', () => {
+    expect(firstPruneDelayMs(() => 0)).toBe(60_000);
+    expect(firstPruneDelayMs(() => 0.999_999)).toBe(119_999);
   });
 });

@@ -4,6 +4,7 @@ import type { MessageTransport } from '#messaging';
 import type { Clock } from '../clock.js';
 import { ConfigError } from '../config/app.config.js';
 import { PeriodicTask } from '../scheduling/periodic-task.js';
+import { firstPruneDelayMs } from '../scheduling/first-prune-delay.js';
 import { DAY_MS, inboxRetentionProblems, type InboxConsumer } from './inbox-retention.rule.js';
 
 /** How often the pruner looks for inbox rows past their retention. */
@@ -53,7 +54,7 @@ export class InboxPruner {
   }
 
   start(): void {
-    if (this.enabled) this.task.start();
+    if (this.enabled) this.task.start(firstPruneDelayMs());
   }
 
   stop(): Promise<void> {

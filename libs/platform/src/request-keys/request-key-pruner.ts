@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '#eventstore';
 import { PeriodicTask } from '../scheduling/periodic-task.js';
+import { firstPruneDelayMs } from '../scheduling/first-prune-delay.js';
 import type { RequestKeyWindow } from './request-key-expiry.js';
 
 /** How often the pruner looks for expired request keys (as the inbox pruner does for old inbox rows). */
@@ -64,7 +65,7 @@ export class RequestKeyPruner {
   }
 
   start(): void {
-    if (this.options.tables.length > 0) this.task.start();
+    if (this.options.tables.length > 0) this.task.start(firstPruneDelayMs());
   }
 
   stop(): Promise<void> {

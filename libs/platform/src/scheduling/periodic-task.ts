@@ -15,9 +15,10 @@ export class PeriodicTask<A extends unknown[], T> {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  start(): void {
+  /** Starts the rounds: the first after `firstRoundAfterMs` (default: one interval), then one interval apart. */
+  start(firstRoundAfterMs = this.intervalMs): void {
     this.stopped = false;
-    this.schedule();
+    this.schedule(firstRoundAfterMs);
   }
 
   async stop(): Promise<void> {
@@ -33,13 +34,13 @@ export class PeriodicTask<A extends unknown[], T> {
     return next;
   }
 
-  private schedule(): void {
+  private schedule(afterMs = this.intervalMs): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.runNow()
         .catch(this.onError)
         .finally(() => this.schedule());
-    }, this.intervalMs);
+    }, afterMs);
     this.timer.unref();
   }
 }

@@ -1,0 +1,64 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startProcess } from '#platform';
+import { ROUTER_APP } from '../../apps/router/src/router.app.js';
+import { stubSwaggerUiAssetsUnderJest, testClientId, waitFor } from '../support/app-harness.js';
+import { createPostgresDatabase, dropPostgresDatabase, kafkaBrokers, postgresAdminUrl } from '../support/infra.js';
+
+/**
+ * A start-up check that fails while Nest is still making the providers (here: retention rules naming a model that
+ * does not exist) stops the process from starting. Nest then hands back no application to close, so whatever the
+ * providers made before the failure — the database pool, the Kafka client — stayed open: a supervisor restarting
+ * the process in a loop piled up connections until PostgreSQL refused new ones. Whatever was opened is closed.
+ */
+
+let dir: string;
+let databaseUrl: string;
+
+beforeAll(async () => {
+  await stubSwaggerUiAssetsUnderJest();
+  dir = await mkdtemp(path.join(tmpdir(), 'sr-failed-start-'));
+  databaseUrl = await createPostgresDatabase();
+});
+
+afterAll(async () => {
+  await dropPostgresDatabase(databaseUrl);
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function connectionsTo(url: string): Promise<number> {
+  const admin = new pg.Client({ connectionString: postgresAdminUrl });
+  await admin.connect();
+  try {
+    const name = new URL(url).pathname.slice(1);
+    return Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name])).rows[0]!.n);
+  } finally {
+    await admin.end();
+  }
+}
+
+describe('a start-up that fails while the providers are made', () => {
+  it('refuses to start and leaves no connection to the database open', async () => {
+    const rules = path.join(dir, 'rules.json');
+    await writeFile(rules, JSON.stringify({ rules: [{ id: 'typo', title: 'Regel met een tikfout', outcome: { kind: 'case-closed', model: 'ave-typo' }, keep: { amount: 1, unit: 'years' } }] }));
+    const clientId = testClientId();
+    const env = {
+      SIGNAALROUTE_DATA_DIR: dir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+      KAFKA_CLIENT_ID: clientId,
+      KAFKA_TOPIC_PREFIX: `${clientId}.`,
+      RETENTION_RULES_FILE: rules,
+    };
+    await expect(startProcess([ROUTER_APP], { env })).rejects.toMatchObject({ code: 'RETENTION.CONFIG_INVALID' });
+    // The pool's connections end a moment after it is closed (not only once idle ones time out, after 10 s).
+    await waitFor(async () => (await connectionsTo(databaseUrl)) === 0, { what: 'every connection of the failed start-up to be closed', timeoutMs: 3_000 });
+    expect(await connectionsTo(databaseUrl)).toBe(0);
+  });
+});
