@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import { TABLES_APP } from '../../tables/test/support/tables-fixtures.js';
-import { caseEventTypes, expectRefused, mmaPayload, openedCase, PRODUCT_APPS, walk } from './support/router-fixtures.js';
+import { caseEventTypes, caseReferredToRiec, expectRefused, mmaPayload, PRODUCT_APPS } from './support/router-fixtures.js';
 
 /**
  * A model may give a table a transition: in `ondermijning-intake` the RIEC may hand a case back
@@ -40,17 +40,7 @@ afterAll(async () => {
 async function referredToRiec(): Promise<{ caseId: string; referralId: string }> {
   const tip = await h.request('POST', '/v1/signals/mma', { token: intake, body: mmaPayload(ENSCHEDE) });
   expect(tip.status).toBe(201);
-  const opened = await openedCase(h, coordinator, { model: 'ondermijning-intake', signalIds: [tip.body.signalId] });
-  const caseId: string = opened.body.caseId;
-  await walk(h, coordinator, caseId, opened.headers.get('etag')!, [
-    { transition: 'start-weging' },
-    { transition: 'ondermijnend' },
-    { transition: 'gemeentelijke-taak' },
-    { transition: 'besluit-riec', reason: 'Concreet, recent en boven de eigen mogelijkheden' },
-  ]);
-  const referred = await h.request('POST', `/v1/cases/${caseId}/referrals`, { token: coordinator, body: { table: 'riec', reason: 'Ondermijning' } });
-  expect(referred.status).toBe(200);
-  const referralId: string = referred.body.referrals.at(-1).referralId;
+  const { caseId, referralId } = await caseReferredToRiec(h, coordinator, tip.body.signalId, 'Ondermijning');
   await waitFor(async () => (await h.request('GET', `/v1/tables/riec/referrals/${referralId}`, { token: riecMember })).status === 200 || undefined, { what: 'the referral in the RIEC register' });
   return { caseId, referralId };
 }

@@ -4,7 +4,7 @@ import { BUILT_IN_TABLES_CONFIG } from '#domain';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
 import { mmaPayload, zorgmeldingPayload } from '../../intake/test/support/intake-fixtures.js';
-import { movableClock, openedCase, PRODUCT_APPS, walk } from '../../router/test/support/router-fixtures.js';
+import { caseReferredToRiec, movableClock, openedCase, PRODUCT_APPS, walk } from '../../router/test/support/router-fixtures.js';
 import { connectSse, type SseConnection } from './support/sse-client.js';
 import { envelopeOf, rawOf, TABLES_APP, TABLES_OUTPUT_TOPICS, tag, timersOf } from './support/tables-fixtures.js';
 
@@ -97,17 +97,7 @@ describe('MMA tip → ondermijning-intake → besluit RIEC → the RIEC receives
   it('publishes exactly the RIEC profile fields to signaalroute.tables.riec.v1', async () => {
     const tip = mmaPayload(ENSCHEDE, { description: `Hennepkwekerij op zolder ${tag()}` });
     const res = await h.request('POST', '/v1/signals/mma', { token: intake, body: tip });
-    const opened = await openedCase(h, coordinator, { model: 'ondermijning-intake', signalIds: [res.body.signalId] });
-    const caseId: string = opened.body.caseId;
-    await walk(h, coordinator, caseId, opened.headers.get('etag')!, [
-      { transition: 'start-weging' },
-      { transition: 'ondermijnend' },
-      { transition: 'gemeentelijke-taak' },
-      { transition: 'besluit-riec', reason: 'Concreet, recent en boven de eigen mogelijkheden' },
-    ]);
-    const referred = await h.request('POST', `/v1/cases/${caseId}/referrals`, { token: coordinator, body: { table: 'riec', reason: 'Ondermijning: RIEC neemt regie' } });
-    expect(referred.status).toBe(200);
-    const referralId: string = referred.body.referrals.at(-1).referralId;
+    const { caseId, referralId } = await caseReferredToRiec(h, coordinator, res.body.signalId);
 
     const [message] = await watcher.waitFor((m) => m.topic === 'signaalroute.tables.riec.v1' && m.key === `referral-${referralId}`, { what: 'the RIEC referral' });
     const payload = envelopeOf(message!).payload as Record<string, any>;

@@ -86,3 +86,21 @@ export async function expectRefused(h: AppHarness, send: () => Promise<HarnessRe
   expect(await h.countEvents()).toBe(before);
   return res;
 }
+
+/** The ondermijning-intake walk from receipt to the decision that the RIEC takes the case (state `riec`). */
+export const TO_RIEC_DECISION: readonly Record<string, unknown>[] = [
+  { transition: 'start-weging' },
+  { transition: 'ondermijnend' },
+  { transition: 'gemeentelijke-taak' },
+  { transition: 'besluit-riec', reason: 'Concreet, recent en boven de eigen mogelijkheden' },
+];
+
+/** An MMA tip's case walked to the RIEC decision and referred to the RIEC; its referral id. */
+export async function caseReferredToRiec(h: AppHarness, coordinator: string, signalId: string, reason = 'Ondermijning: RIEC neemt regie'): Promise<{ caseId: string; referralId: string }> {
+  const opened = await openedCase(h, coordinator, { model: 'ondermijning-intake', signalIds: [signalId] });
+  const caseId: string = opened.body.caseId;
+  await walk(h, coordinator, caseId, opened.headers.get('etag')!, [...TO_RIEC_DECISION]);
+  const referred = await h.request('POST', `/v1/cases/${caseId}/referrals`, { token: coordinator, body: { table: 'riec', reason } });
+  expect(referred.status).toBe(200);
+  return { caseId, referralId: referred.body.referrals.at(-1).referralId as string };
+}
