@@ -15,8 +15,8 @@ import { ROUTER_MIGRATIONS } from '../src/router.migrations.js';
  * A retention rule naming a model or closing state that does not exist never matches, so the signals it
  * was meant to keep fall through to a later, shorter rule and are crypto-shredded too early. At start-up the
  * rules are therefore checked against the models the router knows — the built-ins and every version
- * published in `model_versions` — and a rule naming an unknown model or state stops the start-up, naming
- * the path, the id and the known ones (`RETENTION.CONFIG_INVALID`, like every other invalid rule).
+ * published in `model_versions` — and a rule naming an unknown model, state or retention class stops the
+ * start-up, naming the path, the id and the known ones (`RETENTION.CONFIG_INVALID`, like every other invalid rule).
  */
 
 let dir: string;
@@ -45,6 +45,17 @@ const STATE_TYPO = {
   rules: [
     rule('ondermijning-vijf-jaar', { kind: 'case-closed', model: 'ondermijning-intake', states: ['gemeentelijke-afdeling'] }, 5, ['mma']),
     rule('ondermijning-een-jaar', { kind: 'case-closed', model: 'ondermijning-intake', states: ['niet-ondermijnend', 'geen-gemeentelijke-taak', 'geen-aktie'] }, 1, ['mma']),
+  ],
+};
+
+/**
+ * The no-action rule by retention class, with a typo in the class: it never matches, and every undermining
+ * tip decided "geen actie" falls through to the five-year rule instead of being destroyed after one.
+ */
+const CLASS_TYPO = {
+  rules: [
+    rule('ondermijning-geen-actie', { kind: 'case-closed', retentionClasses: ['een-jaar-versleuteld-dan-vernietgen'] }, 1, ['mma']),
+    rule('casus-afgesloten', { kind: 'case-closed' }, 5, ['mma']),
   ],
 };
 
@@ -91,6 +102,27 @@ describe('retention rules are checked against the models the router knows at sta
     ]);
     await expect(startUp(own)).resolves.toMatchObject({ rules: [{ id: 'eigen-model-afgesloten' }] });
   });
+
+  it('a retention class no closing state of any model declares stops the start-up naming the path, the class and the known classes', async () => {
+    const failure = await failureOf(startUp(await file('class-typo.json', CLASS_TYPO)));
+    expect(failure.code).toBe('RETENTION.CONFIG_INVALID');
+    expect(failure.message).toMatch(
+      /^RETENTION_RULES_FILE .*class-typo\.json: invalid retention rules:\n {2}- rules\[0\]\.outcome\.retentionClasses\[0\]: rule "ondermijning-geen-actie": no closing state of any model declares retention class "een-jaar-versleuteld-dan-vernietgen" \(known retention classes: een-jaar-versleuteld-dan-vernietigen\)$/,
+    );
+    expect(failure.details?.problems).toEqual([{ path: 'rules[0].outcome.retentionClasses[0]', message: expect.stringContaining('"een-jaar-versleuteld-dan-vernietgen"') }]);
+  });
+
+  it('a retention class declared only by a version published in the database counts', async () => {
+    const own = await file('own-class.json', { rules: [rule('drie-jaar', { kind: 'case-closed', retentionClasses: ['drie-jaar-dan-vernietigen'] }, 3)] });
+    await expect(startUp(own)).rejects.toThrow(/rules\[0\]\.outcome\.retentionClasses\[0\]: rule "drie-jaar": no closing state of any model declares retention class "drie-jaar-dan-vernietigen"/);
+    const definition = structuredClone(AVE_MODEL) as unknown as { id: string; title: string; states: { terminal?: boolean; retentionClass?: string }[] };
+    for (const s of definition.states) if (s.terminal) s.retentionClass = 'drie-jaar-dan-vernietigen';
+    await t.db.query("INSERT INTO model_versions (id, version, definition, published_at, published_by) VALUES ($1, 1, $2::jsonb, now(), 'test')", [
+      'eigen-avemodel',
+      JSON.stringify({ ...definition, id: 'eigen-avemodel', title: 'Eigen AVE' }),
+    ]);
+    await expect(startUp(own)).resolves.toMatchObject({ rules: [{ id: 'drie-jaar' }] });
+  });
 });
 
 describe('the router process', () => {
@@ -99,5 +131,12 @@ describe('the router process', () => {
     const failure = await failureOf(startApp({ apps: [ROUTER_APP], env: { RETENTION_RULES_FILE: rulesFile } }).then((started) => started.stop()));
     expect(failure.code).toBe('RETENTION.CONFIG_INVALID');
     expect(failure.message).toMatch(/router-model-typo\.json: invalid retention rules:\n {2}- rules\[0\]\.outcome\.model: rule "wvggz-vijf-jaar": unknown model "wvggz-verkennend-onderzoe"/);
+  });
+
+  it('does not start with a rules file naming a retention class no model declares', async () => {
+    const rulesFile = await file('router-class-typo.json', CLASS_TYPO);
+    const failure = await failureOf(startApp({ apps: [ROUTER_APP], env: { RETENTION_RULES_FILE: rulesFile } }).then((started) => started.stop()));
+    expect(failure.code).toBe('RETENTION.CONFIG_INVALID');
+    expect(failure.message).toMatch(/router-class-typo\.json: invalid retention rules:\n {2}- rules\[0\]\.outcome\.retentionClasses\[0\]: rule "ondermijning-geen-actie": no closing state of any model declares retention class "een-jaar-versleuteld-dan-vernietgen"/);
   });
 });

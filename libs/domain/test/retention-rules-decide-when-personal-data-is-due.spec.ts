@@ -3,23 +3,29 @@ import {
   addRetentionPeriod,
   amsterdamDateOf,
   assertValidRetentionConfig,
+  BUILT_IN_MODELS,
   BUILT_IN_RETENTION_CONFIG,
   fromDayNumber,
+  ONDERMIJNING_INTAKE_MODEL,
   retentionDecision,
   retentionReceiptCutoff,
+  retentionStart,
   SIGNAL_SOURCES,
   toDayNumber,
   validateRetentionConfig,
   type RetentionFacts,
   type RetentionPeriod,
+  type RetentionRule,
 } from '../src/index.js';
 
 const rules = BUILT_IN_RETENTION_CONFIG.rules;
-const geenActie = (source: RetentionFacts['source'], closedAt = '2026-03-10T14:00:00.000Z'): RetentionFacts => ({
+/** The retention class the built-in intake model declares on `geen-actie` (what `CaseClosed` records). */
+const GEEN_ACTIE_CLASS = ONDERMIJNING_INTAKE_MODEL.states.find((s) => s.id === 'geen-actie')!.retentionClass!;
+const geenActie = (source: RetentionFacts['source'], closedAt = '2026-03-10T14:00:00.000Z', state = 'geen-actie'): RetentionFacts => ({
   source,
   receivedAt: '2026-02-01T09:00:00.000Z',
   dismissedAt: null,
-  case: { model: 'ondermijning-intake', state: 'geen-actie', closedAt },
+  case: { model: 'ondermijning-intake', state, closedAt, retentionClass: GEEN_ACTIE_CLASS },
 });
 
 describe('an undermining signal decided geen-actie is destroyed one year after the decision (CCV modelprotocol)', () => {
@@ -32,16 +38,69 @@ describe('an undermining signal decided geen-actie is destroyed one year after t
     expect(retentionDecision(geenActie('mma', '2026-03-09T23:30:00.000Z'), rules, '2027-03-09')?.due).toBe(false);
     expect(retentionDecision(geenActie('mma', '2026-03-09T23:30:00.000Z'), rules, '2027-03-10')?.due).toBe(true);
   });
+
+  it('matches by the retention class the model declares, so a version that renames the no-action state keeps the one year (not five under casus-afgesloten)', () => {
+    expect(GEEN_ACTIE_CLASS).toBe('een-jaar-versleuteld-dan-vernietigen');
+    expect(retentionDecision(geenActie('mma', undefined, 'geen-actie-besluit'), rules, '2026-06-01')).toMatchObject({ rule: { id: 'ondermijning-geen-actie' }, dueOn: '2027-03-10' });
+  });
+
+  it('a zorgmelding in such a case is not an undermining tip: its own rule decides', () => {
+    expect(retentionDecision(geenActie('zorgmelding'), rules, '2026-06-01')).toMatchObject({ rule: { id: 'zorg-casus-afgesloten' }, dueOn: '2028-03-10' });
+  });
+});
+
+describe('a case-closed rule naming retention classes matches a signal whose case was closed in a state of one of those classes', () => {
+  const at = '2026-01-15T10:00:00.000Z';
+  const closedIn = (model: string, state: string, retentionClass: string | null, closedAt: string | null = at): RetentionFacts => ({
+    source: 'mma',
+    receivedAt: at,
+    dismissedAt: null,
+    case: { model, state, closedAt, retentionClass },
+  });
+  const byClass = (outcome: Omit<Extract<RetentionRule['outcome'], { kind: 'case-closed' }>, 'kind'>): RetentionRule => ({
+    id: 'op-klasse',
+    title: 'Regel op bewaarklasse voor de test',
+    outcome: { kind: 'case-closed', ...outcome },
+    keep: { amount: 1, unit: 'years' },
+  });
+
+  it('matches a case closed in a state of one of the classes, counted from the closing', () => {
+    const rule = byClass({ retentionClasses: ['kort', 'een-jaar-versleuteld-dan-vernietigen'] });
+    expect(retentionStart(rule, closedIn('eigen-model', 'klaar', 'een-jaar-versleuteld-dan-vernietigen'))).toBe(at);
+    expect(retentionStart(rule, closedIn('ondermijning-intake', 'geen-actie', 'kort'))).toBe(at);
+  });
+
+  it('does not match another class, a state without a class, or an open case', () => {
+    const rule = byClass({ retentionClasses: ['een-jaar-versleuteld-dan-vernietigen'] });
+    expect(retentionStart(rule, closedIn('ondermijning-intake', 'geen-actie', 'vijf-jaar'))).toBeNull();
+    expect(retentionStart(rule, closedIn('ondermijning-intake', 'geen-actie', null))).toBeNull();
+    expect(retentionStart(rule, closedIn('ondermijning-intake', 'geen-actie', 'een-jaar-versleuteld-dan-vernietigen', null))).toBeNull();
+    expect(retentionStart(rule, { source: 'mma', receivedAt: at, dismissedAt: null, case: null })).toBeNull();
+  });
+
+  it('with a model and states as well, all of them must hold', () => {
+    const rule = byClass({ model: 'ondermijning-intake', states: ['geen-actie'], retentionClasses: ['een-jaar-versleuteld-dan-vernietigen'] });
+    expect(retentionStart(rule, closedIn('ondermijning-intake', 'geen-actie', 'een-jaar-versleuteld-dan-vernietigen'))).toBe(at);
+    expect(retentionStart(rule, closedIn('eigen-model', 'geen-actie', 'een-jaar-versleuteld-dan-vernietigen'))).toBeNull();
+    expect(retentionStart(rule, closedIn('ondermijning-intake', 'geen-actie-besluit', 'een-jaar-versleuteld-dan-vernietigen'))).toBeNull();
+    expect(retentionStart(rule, closedIn('ondermijning-intake', 'geen-actie', null))).toBeNull();
+  });
+
+  it('a class rule that does not match lets the next rule decide', () => {
+    const list = [byClass({ retentionClasses: ['kort'] }), { ...byClass({}), id: 'rest', keep: { amount: 5, unit: 'years' as const } }];
+    expect(retentionDecision(closedIn('ave', 'afgesloten', 'kort'), list, '2026-06-01')).toMatchObject({ rule: { id: 'op-klasse' }, dueOn: '2027-01-15' });
+    expect(retentionDecision(closedIn('ave', 'afgesloten', null), list, '2026-06-01')).toMatchObject({ rule: { id: 'rest' }, dueOn: '2031-01-15' });
+  });
 });
 
 describe('the built-in rules for the other outcomes', () => {
   const at = '2026-01-15T10:00:00.000Z';
   const base = { receivedAt: at, dismissedAt: null, case: null } as const;
   it.each<[string, RetentionFacts, string, string]>([
-    ['referred elsewhere (niet ondermijnend)', { ...base, source: 'intern-meldpunt', case: { model: 'ondermijning-intake', state: 'niet-ondermijnend', closedAt: at } }, 'ondermijning-elders-belegd', '2027-01-15'],
-    ['zorgmelding in a closed Wvggz case', { ...base, source: 'zorgmelding', case: { model: 'wvggz-verkennend-onderzoek', state: 'vrijwillige-zorg', closedAt: at } }, 'zorg-casus-afgesloten', '2028-01-15'],
-    ['zorgmelding in a closed AVE case', { ...base, source: 'zorgmelding', case: { model: 'ave', state: 'afgesloten', closedAt: at } }, 'zorg-casus-afgesloten', '2028-01-15'],
-    ['MMA tip handed to a municipal department', { ...base, source: 'mma', case: { model: 'ondermijning-intake', state: 'gemeentelijke-afdeling', closedAt: at } }, 'casus-afgesloten', '2031-01-15'],
+    ['referred elsewhere (niet ondermijnend)', { ...base, source: 'intern-meldpunt', case: { model: 'ondermijning-intake', state: 'niet-ondermijnend', closedAt: at, retentionClass: null } }, 'ondermijning-elders-belegd', '2027-01-15'],
+    ['zorgmelding in a closed Wvggz case', { ...base, source: 'zorgmelding', case: { model: 'wvggz-verkennend-onderzoek', state: 'vrijwillige-zorg', closedAt: at, retentionClass: null } }, 'zorg-casus-afgesloten', '2028-01-15'],
+    ['zorgmelding in a closed AVE case', { ...base, source: 'zorgmelding', case: { model: 'ave', state: 'afgesloten', closedAt: at, retentionClass: null } }, 'zorg-casus-afgesloten', '2028-01-15'],
+    ['MMA tip handed to a municipal department', { ...base, source: 'mma', case: { model: 'ondermijning-intake', state: 'gemeentelijke-afdeling', closedAt: at, retentionClass: null } }, 'casus-afgesloten', '2031-01-15'],
     ['dismissed in triage (counted from the dismissal)', { ...base, source: 'mma', dismissedAt: '2026-02-01T08:00:00.000Z' }, 'signaal-afgewezen', '2027-02-01'],
     ['never taken into a case (counted from receipt)', { ...base, source: 'zorgmelding' }, 'signaal-zonder-zaak', '2028-01-15'],
   ])('%s', (_what, facts, rule, dueOn) => {
@@ -49,10 +108,25 @@ describe('the built-in rules for the other outcomes', () => {
     expect(retentionDecision(facts, rules, dueOn)?.due).toBe(true);
   });
 
+  it('decide for every closed case of a built-in model as they did when the first rule named ondermijning-intake and geen-actie', () => {
+    const byModelAndState = rules.map((r) => (r.id === 'ondermijning-geen-actie' ? { ...r, outcome: { kind: 'case-closed' as const, model: 'ondermijning-intake', states: ['geen-actie'] } } : r));
+    const closed = BUILT_IN_MODELS.flatMap((m) => m.states.filter((s) => s.terminal).map((s) => ({ model: m.id, state: s.id, closedAt: at, retentionClass: s.retentionClass ?? null })));
+    fc.assert(
+      fc.property(fc.constantFrom(...SIGNAL_SOURCES), fc.constantFrom(...closed), (source, c) => {
+        const facts: RetentionFacts = { ...base, source, case: c };
+        const decided = (list: typeof rules) => {
+          const d = retentionDecision(facts, list, '2026-06-01');
+          return d && { rule: d.rule.id, from: d.from, dueOn: d.dueOn };
+        };
+        expect(decided(rules)).toEqual(decided(byModelAndState));
+      }),
+    );
+  });
+
   it('destroys nothing of a signal in an open case, however old', () => {
     fc.assert(
       fc.property(fc.constantFrom(...SIGNAL_SOURCES), fc.constantFrom('ave', 'ondermijning-intake', 'wvggz-verkennend-onderzoek'), (source, model) => {
-        const facts: RetentionFacts = { source, receivedAt: '2000-01-01T00:00:00.000Z', dismissedAt: null, case: { model, state: 'ontvangst', closedAt: null } };
+        const facts: RetentionFacts = { source, receivedAt: '2000-01-01T00:00:00.000Z', dismissedAt: null, case: { model, state: 'ontvangst', closedAt: null, retentionClass: null } };
         expect(retentionDecision(facts, rules, '2100-01-01')).toBeNull();
       }),
     );
@@ -123,6 +197,28 @@ describe('a retention rules file is validated before anything runs', () => {
       'rules[2].outcome.kind',
     ]);
     expect(() => assertValidRetentionConfig({ rules: [{ id: 'x' }] })).toThrow(/rules\[0\]\.title: rule "x" needs a title/);
+  });
+
+  it('retentionClasses: a non-empty list of distinct kebab-case classes, on case-closed outcomes only', () => {
+    const closedBy = (retentionClasses: unknown, kind = 'case-closed') => ({ id: 'klasse', title: 'Regel op bewaarklasse', outcome: { kind, retentionClasses }, keep: { amount: 1, unit: 'years' } });
+    expect(validateRetentionConfig({ rules: [closedBy(['een-jaar-versleuteld-dan-vernietigen', 'kort'])] })).toEqual([]);
+    const problems = validateRetentionConfig({
+      rules: [
+        { ...closedBy([]), id: 'leeg' },
+        { ...closedBy('een-jaar'), id: 'geen-lijst' },
+        { ...closedBy(['kort', ' ', 'Eén Jaar', 3, 'kort']), id: 'fout' },
+        { ...closedBy(['kort'], 'dismissed'), id: 'afgewezen' },
+      ],
+    });
+    expect(problems).toEqual([
+      { path: 'rules[0].outcome.retentionClasses', message: 'rule "leeg": retentionClasses must be a non-empty list of retention classes (leave it out for every class)' },
+      { path: 'rules[1].outcome.retentionClasses', message: 'rule "geen-lijst": retentionClasses must be a non-empty list of retention classes (leave it out for every class)' },
+      { path: 'rules[2].outcome.retentionClasses[1]', message: 'rule "fout": " " is not a kebab-case retention class' },
+      { path: 'rules[2].outcome.retentionClasses[2]', message: 'rule "fout": "Eén Jaar" is not a kebab-case retention class' },
+      { path: 'rules[2].outcome.retentionClasses[3]', message: 'rule "fout": "3" is not a kebab-case retention class' },
+      { path: 'rules[2].outcome.retentionClasses[4]', message: 'rule "fout": retention class "kort" is named twice' },
+      { path: 'rules[3].outcome.retentionClasses', message: 'rule "afgewezen": "retentionClasses" does not apply to outcome dismissed' },
+    ]);
     expect(validateRetentionConfig([])).toEqual([{ path: 'rules', message: 'must be a list of retention rules' }]);
   });
 });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { assertValidModel, DomainError, freezeModel } from '#domain';
+import { assertValidModel, DomainError, freezeModel, unenforcedRetentionClasses, type ModelDefinition, type RetentionConfig } from '#domain';
 import { EventStore, sqlConstraint, sqlErrorCode, VersionConflictError, type Database } from '#eventstore';
 import { CLOCK, DATABASE, EVENT_STORE, type Clock } from '#platform';
 import type { Principal } from '#security';
+import { RETENTION_CONFIG } from '../privacy/retention/retention-config.provider.js';
 import { ModelRegistry } from './model-registry.js';
 import {
   MODEL_PROCESSING,
@@ -14,7 +15,8 @@ import {
 } from './published-model.js';
 
 /**
- * An administrator publishes a model version: validated (`MODEL.INVALID` with every problem), numbered
+ * An administrator publishes a model version: validated (`MODEL.INVALID` with every problem), every retention
+ * class of its terminal states applied by a retention rule (`MODEL.RETENTION_CLASS_UNKNOWN` otherwise), numbered
  * exactly one past the latest (`MODEL.VERSION_CONFLICT` otherwise, also when another administrator was
  * first), and recorded as a `ModelVersionPublished` event on `model-<id>` together with its
  * `model_versions` row in one statement.
@@ -25,12 +27,14 @@ export class PublishModelService {
     @Inject(DATABASE) private readonly db: Database,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RETENTION_CONFIG) private readonly retention: RetentionConfig,
     private readonly registry: ModelRegistry,
   ) {}
 
   async publish(body: unknown, principal: Principal, traceparent: string | null): Promise<PublishedModel> {
     assertValidModel(body);
     const definition = freezeModel(structuredClone(body));
+    assertRetentionClassesApplied(definition, this.retention);
     const { id, version } = definition;
     const latest = await this.registry.latest(id);
     const latestVersion = latest?.definition.version ?? 0;
@@ -77,6 +81,22 @@ export class PublishModelService {
     this.registry.add(published);
     return published;
   }
+}
+
+/**
+ * A terminal state's retention class is a promise about how long its cases' personal data is kept; one that no
+ * retention rule applies is a promise nobody keeps (the cases fall through to another rule), so the version is
+ * refused, naming the first such state.
+ */
+function assertRetentionClassesApplied(definition: ModelDefinition, retention: RetentionConfig): void {
+  const [first] = unenforcedRetentionClasses(definition, retention.rules);
+  if (!first) return;
+  const known = first.known.length > 0 ? first.known.join(', ') : 'none';
+  throw new DomainError(
+    'MODEL.RETENTION_CLASS_UNKNOWN',
+    `state "${first.state}" declares retention class "${first.retentionClass}", but no retention rule applies it to a case of model "${definition.id}" closed there (classes the rules apply there: ${known})`,
+    { state: first.state, retentionClass: first.retentionClass, known: first.known },
+  );
 }
 
 function versionConflict(modelId: string, version: number, latestVersion: number): DomainError {

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { LegalHoldService } from './legal-holds/legal-hold.service.js';
 import { LegalHoldsController } from './legal-holds/legal-holds.controller.js';
 import { PersonalDataShredder } from './personal-data-shredder.js';
-import { RETENTION_CONFIG_PROVIDER } from './retention/retention-config.provider.js';
+import { RetentionConfigModule } from './retention/retention-config.module.js';
 import { RetentionFactsRepository } from './retention/retention-facts.repository.js';
 import { RetentionJob } from './retention/retention-job.js';
 import { RetentionController } from './retention/retention.controller.js';
@@ -13,8 +13,9 @@ import { SubjectErasureService } from './subject-erasure.service.js';
 
 /** Erasure, retention and legal holds: everything that destroys personal data, through one shredder, and what stops it. */
 @Module({
+  imports: [RetentionConfigModule],
   controllers: [SubjectErasureController, LegalHoldsController, RetentionController],
-  providers: [PersonalDataShredder, SubjectErasureService, LegalHoldService, RETENTION_CONFIG_PROVIDER, RetentionFactsRepository, SubjectRetentionFactsRepository, RetentionJob, RetentionScheduler],
+  providers: [PersonalDataShredder, SubjectErasureService, LegalHoldService, RetentionFactsRepository, SubjectRetentionFactsRepository, RetentionJob, RetentionScheduler],
   exports: [PersonalDataShredder],
 })
 export class PrivacyModule {}

@@ -14,7 +14,9 @@ export const BUILT_IN_RETENTION_CONFIG: RetentionConfig = Object.freeze({
       id: 'ondermijning-geen-actie',
       title: 'Ondermijningssignaal met besluit geen actie: één jaar na het besluit vernietigen (CCV modelprotocol)',
       sources: ['mma', 'intern-meldpunt'],
-      outcome: { kind: 'case-closed', model: 'ondermijning-intake', states: ['geen-actie'] },
+      // By the class the model declares on its "no action" state, not by the state's id: a version that renames
+      // the state keeps the one year (by id, its cases fell through to casus-afgesloten: five years).
+      outcome: { kind: 'case-closed', retentionClasses: ['een-jaar-versleuteld-dan-vernietigen'] },
       keep: { amount: 1, unit: 'years' },
     },
     {

@@ -36,6 +36,7 @@ export function retentionStart(rule: RetentionRule, facts: RetentionFacts): stri
       if (!c || c.closedAt === null) return null;
       if (outcome.model !== undefined && outcome.model !== c.model) return null;
       if (outcome.states !== undefined && !outcome.states.includes(c.state)) return null;
+      if (outcome.retentionClasses !== undefined && (c.retentionClass === null || !outcome.retentionClasses.includes(c.retentionClass))) return null;
       return c.closedAt;
     }
     case 'dismissed':

@@ -13,13 +13,15 @@ export interface RetentionPeriod {
 /**
  * The outcome a rule applies to, and so the moment its period starts:
  * - `case-closed`: the signal is in a case that was closed (a terminal state was reached: a decision);
- *   optionally only in cases of `model` and/or closed in one of `states`. Counted from the closing (decision).
+ *   optionally only in cases of `model`, closed in one of `states` and/or in a state declaring one of
+ *   `retentionClasses` (all that are given must hold). Counted from the closing (decision). A class survives a
+ *   new model version renaming its state, where `states` would silently stop matching.
  * - `dismissed`: the coordinator dismissed the signal in triage. Counted from the dismissal.
  * - `not-in-case`: the signal was neither dismissed nor taken into a case. Counted from its receipt.
  * A signal in an open case matches no outcome: it is in use, so no rule destroys it.
  */
 export type RetentionOutcome =
-  | { readonly kind: 'case-closed'; readonly model?: string; readonly states?: readonly string[] }
+  | { readonly kind: 'case-closed'; readonly model?: string; readonly states?: readonly string[]; readonly retentionClasses?: readonly string[] }
   | { readonly kind: 'dismissed' }
   | { readonly kind: 'not-in-case' };
 
@@ -60,6 +62,9 @@ export interface RetentionFacts {
   readonly receivedAt: string;
   /** When the signal was dismissed in triage, or null. */
   readonly dismissedAt: string | null;
-  /** The case the signal is in, or null; `closedAt` is null while the case is open. */
-  readonly case: { readonly model: string; readonly state: string; readonly closedAt: string | null } | null;
+  /**
+   * The case the signal is in, or null; `closedAt` is null while the case is open, `retentionClass` is the class
+   * the state it was closed in declared (recorded by `CaseClosed`), null while open or when the state has none.
+   */
+  readonly case: { readonly model: string; readonly state: string; readonly closedAt: string | null; readonly retentionClass: string | null } | null;
 }

@@ -1,6 +1,7 @@
+import type { ModelDefinition } from '../models/model-definition.js';
 import { DomainError } from '../shared/domain-error.js';
 import { SIGNAL_SOURCES } from '../signals/signal-source.js';
-import { RETENTION_OUTCOME_KINDS, RETENTION_UNITS, type RetentionConfig } from './retention-rule.js';
+import { RETENTION_OUTCOME_KINDS, RETENTION_UNITS, type RetentionConfig, type RetentionRule } from './retention-rule.js';
 
 const KEBAB_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Longest period a rule may name (a typo such as 1000 years is refused rather than meaning "forever"). */
@@ -66,13 +67,25 @@ function checkOutcome(at: string, name: string, outcome: unknown, add: (path: st
   if (typeof o !== 'object' || o === null || !(RETENTION_OUTCOME_KINDS as readonly unknown[]).includes(o.kind)) {
     return add(`${at}.kind`, `${name}: outcome.kind must be one of ${RETENTION_OUTCOME_KINDS.join(', ')}`);
   }
-  const allowed = o.kind === 'case-closed' ? ['kind', 'model', 'states'] : ['kind'];
+  const allowed = o.kind === 'case-closed' ? ['kind', 'model', 'states', 'retentionClasses'] : ['kind'];
   for (const key of Object.keys(o)) if (!allowed.includes(key)) add(`${at}.${key}`, `${name}: "${key}" does not apply to outcome ${String(o.kind)}`);
   if (o.model !== undefined && (typeof o.model !== 'string' || !KEBAB_ID.test(o.model))) add(`${at}.model`, `${name}: model must be a model id`);
   if (o.states !== undefined) {
     if (!Array.isArray(o.states) || o.states.length === 0) add(`${at}.states`, `${name}: states must be a non-empty list of state ids (leave it out for every closing state)`);
     else o.states.forEach((s, j) => (typeof s !== 'string' || !KEBAB_ID.test(s)) && add(`${at}.states[${j}]`, `${name}: "${String(s)}" is not a state id`));
   }
+  if (o.retentionClasses !== undefined) checkRetentionClasses(`${at}.retentionClasses`, name, o.retentionClasses, add);
+}
+
+/** `retentionClasses`, when present: a non-empty list of distinct kebab-case classes (as models declare them on terminal states). */
+function checkRetentionClasses(at: string, name: string, classes: unknown, add: (path: string, message: string) => void): void {
+  if (!Array.isArray(classes) || classes.length === 0) return add(at, `${name}: retentionClasses must be a non-empty list of retention classes (leave it out for every class)`);
+  const seen = new Set<string>();
+  classes.forEach((c, j) => {
+    if (typeof c !== 'string' || !KEBAB_ID.test(c)) add(`${at}[${j}]`, `${name}: "${String(c)}" is not a kebab-case retention class`);
+    else if (seen.has(c)) add(`${at}[${j}]`, `${name}: retention class "${c}" is named twice`);
+    else seen.add(c);
+  });
 }
 
 /**
@@ -119,4 +132,58 @@ export function validateRetentionConfigModels(config: RetentionConfig, closingSt
     });
   });
   return problems;
+}
+
+/**
+ * Checks that a (format-valid) configuration's `case-closed` rules name retention classes some model declares
+ * on a closing state: `classesByModel` maps each known model id to the classes its terminal states declare over
+ * all its versions. A rule naming a class no case is ever closed with never matches, and the signals it was
+ * meant to keep fall through to another rule, as with a misspelt state. With a `model`, that model must declare
+ * the class; a rule naming an unknown model is left to `validateRetentionConfigModels`. Returns every problem.
+ */
+export function validateRetentionConfigClasses(config: RetentionConfig, classesByModel: ReadonlyMap<string, ReadonlySet<string>>): RetentionConfigProblem[] {
+  const problems: RetentionConfigProblem[] = [];
+  const listed = (classes: Iterable<string>) => [...new Set(classes)].sort().join(', ') || 'none';
+  const anyModel = new Set([...classesByModel.values()].flatMap((classes) => [...classes]));
+  config.rules.forEach((rule, i) => {
+    const outcome = rule.outcome;
+    if (outcome.kind !== 'case-closed' || !outcome.retentionClasses) return;
+    const declared = outcome.model === undefined ? anyModel : classesByModel.get(outcome.model);
+    if (!declared) return;
+    const where = outcome.model === undefined ? 'any model' : `model "${outcome.model}"`;
+    const known = outcome.model === undefined ? `known retention classes: ${listed(declared)}` : `its retention classes: ${listed(declared)}`;
+    outcome.retentionClasses.forEach((c, j) => {
+      if (!declared.has(c)) problems.push({ path: `rules[${i}].outcome.retentionClasses[${j}]`, message: `rule "${rule.id}": no closing state of ${where} declares retention class "${c}" (${known})` });
+    });
+  });
+  return problems;
+}
+
+/** A terminal state of a model version declaring a retention class that no rule applies to its cases. */
+export interface UnenforcedRetentionClass {
+  state: string;
+  retentionClass: string;
+  /** The classes the rules do apply to cases of this model closed in this state, sorted. */
+  known: string[];
+}
+
+/**
+ * The terminal states of `model` whose retention class no `case-closed` rule in `rules` names for a case of
+ * this model closed in that state (the rule's `model` and `states`, when given, must admit it; its sources
+ * cannot be known before a signal arrives). A class nobody applies is a retention promise the product does not
+ * keep: the cases fall through to whatever rule matches them otherwise. Empty when every class is applied.
+ */
+export function unenforcedRetentionClasses(model: ModelDefinition, rules: readonly RetentionRule[]): UnenforcedRetentionClass[] {
+  const appliedTo = (state: string) =>
+    rules.flatMap((r) => {
+      const o = r.outcome;
+      if (o.kind !== 'case-closed' || !o.retentionClasses) return [];
+      if ((o.model !== undefined && o.model !== model.id) || (o.states !== undefined && !o.states.includes(state))) return [];
+      return [...o.retentionClasses];
+    });
+  return model.states.flatMap((s) => {
+    if (!s.terminal || s.retentionClass === undefined) return [];
+    const known = [...new Set(appliedTo(s.id))].sort();
+    return known.includes(s.retentionClass) ? [] : [{ state: s.id, retentionClass: s.retentionClass, known }];
+  });
 }

@@ -5,6 +5,7 @@ import {
   BUILT_IN_MODELS,
   BUILT_IN_RETENTION_CONFIG,
   DomainError,
+  validateRetentionConfigClasses,
   validateRetentionConfigModels,
   type RetentionConfig,
 } from '#domain';
@@ -41,17 +42,31 @@ export function loadRetentionConfig(file: string | null): RetentionConfig {
   return config;
 }
 
-/** Model id → ids of its closing (terminal) states, over every version given (definitions as stored: read defensively). */
-function closingStatesByModel(definitions: Iterable<unknown>): Map<string, Set<string>> {
-  const map = new Map<string, Set<string>>();
+/** What the rules may name of the known models, by model id, over all its versions. */
+export interface KnownModels {
+  /** Ids of its closing (terminal) states. */
+  closingStates: Map<string, Set<string>>;
+  /** Retention classes its closing states declare. */
+  retentionClasses: Map<string, Set<string>>;
+}
+
+/** The closing states and their retention classes of every version given (definitions as stored: read defensively). */
+function knownModelsOf(definitions: Iterable<unknown>): KnownModels {
+  const known: KnownModels = { closingStates: new Map(), retentionClasses: new Map() };
   for (const def of definitions) {
     const { id, states } = (def ?? {}) as { id?: unknown; states?: unknown };
     if (typeof id !== 'string') continue;
-    const closing = map.get(id) ?? new Set<string>();
-    if (Array.isArray(states)) for (const s of states as { id?: unknown; terminal?: unknown }[]) if (s?.terminal === true && typeof s.id === 'string') closing.add(s.id);
-    map.set(id, closing);
+    const closing = known.closingStates.get(id) ?? new Set<string>();
+    const classes = known.retentionClasses.get(id) ?? new Set<string>();
+    for (const s of Array.isArray(states) ? (states as { id?: unknown; terminal?: unknown; retentionClass?: unknown }[]) : []) {
+      if (s?.terminal !== true || typeof s.id !== 'string') continue;
+      closing.add(s.id);
+      if (typeof s.retentionClass === 'string') classes.add(s.retentionClass);
+    }
+    known.closingStates.set(id, closing);
+    known.retentionClasses.set(id, classes);
   }
-  return map;
+  return known;
 }
 
 /**
@@ -59,19 +74,19 @@ function closingStatesByModel(definitions: Iterable<unknown>): Map<string, Set<s
  * `model_versions` (read directly: the `ModelRegistry` only loads them in its own init hook, later; it also
  * validates them and stops the start-up on an unusable one).
  */
-async function knownClosingStates(db: Database): Promise<Map<string, Set<string>>> {
+async function knownModels(db: Database): Promise<KnownModels> {
   const rows = (await db.query<{ definition: unknown }>('SELECT definition FROM model_versions')).rows;
   const stored = rows.map((r) => (typeof r.definition === 'string' ? (JSON.parse(r.definition) as unknown) : r.definition));
-  return closingStatesByModel([...BUILT_IN_MODELS, ...stored]);
+  return knownModelsOf([...BUILT_IN_MODELS, ...stored]);
 }
 
 /**
  * Throws `RETENTION.CONFIG_INVALID` (like a badly formed rule) when a rule names a model no version of which
- * exists, or a state no version of that model closes a case in: such a rule never matches, and the signals it
- * should keep would be destroyed early under a later rule.
+ * exists, a state no version of that model closes a case in, or a retention class no closing state declares:
+ * such a rule never matches, and the signals it should keep would be destroyed early under a later rule.
  */
-export function assertRetentionConfigNamesKnownModels(config: RetentionConfig, closingStates: ReadonlyMap<string, ReadonlySet<string>>, file: string | null): void {
-  const problems = validateRetentionConfigModels(config, closingStates);
+export function assertRetentionConfigNamesKnownModels(config: RetentionConfig, known: KnownModels, file: string | null): void {
+  const problems = [...validateRetentionConfigModels(config, known.closingStates), ...validateRetentionConfigClasses(config, known.retentionClasses)];
   if (problems.length === 0) return;
   const source = file ? `RETENTION_RULES_FILE ${file}` : 'built-in retention rules';
   throw new DomainError('RETENTION.CONFIG_INVALID', `${source}: invalid retention rules:\n  - ${problems.map((p) => `${p.path}: ${p.message}`).join('\n  - ')}`, {
@@ -86,7 +101,7 @@ export const RETENTION_CONFIG_PROVIDER: Provider = {
   useFactory: async (config: AppConfig, db: Database) => {
     const file = config.RETENTION_RULES_FILE?.trim() || null;
     const rules = loadRetentionConfig(file);
-    assertRetentionConfigNamesKnownModels(rules, await knownClosingStates(db), file);
+    assertRetentionConfigNamesKnownModels(rules, await knownModels(db), file);
     return rules;
   },
   inject: [APP_CONFIG, DATABASE],

@@ -34,6 +34,8 @@ interface Row {
   current_state: string | null;
   status: 'open' | 'closed' | null;
   closed_at: string | null;
+  /** The retention class of the state the case was closed in (`CaseClosed`), or null. */
+  retention_class: string | null;
 }
 
 const iso = (v: Date | string) => new Date(v).toISOString();
@@ -42,7 +44,8 @@ const DISMISSED_AT = `(SELECT min(e.occurred_at) FROM events e WHERE e.stream_id
 /** `cases`: the cases the signal is known to be in (a case the signal points at but that is not in the case view yet still counts for holds). */
 function toCandidate(r: Row, cases: readonly Pick<CaseOfSignal, 'caseId' | 'subjectId'>[]): RetentionCandidate {
   // A case the signal points at but that is not (yet) in the case view counts as open: nothing is destroyed.
-  const inCase = r.case_id === null ? null : { model: r.model_id ?? '', state: r.current_state ?? '', closedAt: r.status === 'closed' ? r.closed_at : null };
+  const closed = r.status === 'closed';
+  const inCase = r.case_id === null ? null : { model: r.model_id ?? '', state: r.current_state ?? '', closedAt: closed ? r.closed_at : null, retentionClass: closed ? r.retention_class : null };
   const known = r.case_id === null || cases.some((c) => c.caseId === r.case_id) ? cases : [{ caseId: r.case_id, subjectId: null }, ...cases];
   return {
     signalId: r.signal_id,
@@ -54,7 +57,8 @@ function toCandidate(r: Row, cases: readonly Pick<CaseOfSignal, 'caseId' | 'subj
 
 /**
  * What the retention job reads: signals whose data key still exists (`data_keys`), with their source and
- * receipt (`router_signals`), dismissal (the signal's stream) and case (`case_view`: model, state, closing).
+ * receipt (`router_signals`), dismissal (the signal's stream) and case (`case_view`: model, state, closing and
+ * the retention class of the closing state).
  */
 @Injectable()
 export class RetentionFactsRepository {
@@ -70,7 +74,8 @@ export class RetentionFactsRepository {
     const inScope = scope === 'all' ? '' : `AND rs.municipality = ANY($${params.push(scope)}::text[])`;
     const r = await this.db.query<Row & { case_subject_id: string | null }>(
       `SELECT rs.signal_id, rs.municipality, rs.source, rs.received_at, rs.subject_id, ${DISMISSED_AT} AS dismissed_at,
-              rs.case_id, cv.model_id, cv.current_state, cv.status, cv.state->>'closedAt' AS closed_at, cv.state->>'subjectId' AS case_subject_id
+              rs.case_id, cv.model_id, cv.current_state, cv.status, cv.state->>'closedAt' AS closed_at,
+              cv.state->>'retentionClass' AS retention_class, cv.state->>'subjectId' AS case_subject_id
          FROM router_signals rs
          LEFT JOIN case_view cv ON cv.case_id = rs.case_id
         WHERE rs.source IS NOT NULL AND rs.signal_id > $1::uuid AND rs.received_at < $3::timestamptz ${inScope}
@@ -98,6 +103,7 @@ export class RetentionFactsRepository {
                          ORDER BY e.stream_version DESC LIMIT 1), rs.subject_id) AS subject_id,
               ${DISMISSED_AT} AS dismissed_at,
               COALESCE(cv.case_id, rs.case_id) AS case_id, cv.model_id, cv.current_state, cv.status, cv.state->>'closedAt' AS closed_at,
+              cv.state->>'retentionClass' AS retention_class,
               COALESCE((SELECT json_agg(json_build_object(
                                  'caseId', c.case_id, 'subjectId', c.state->>'subjectId', 'closed', c.status = 'closed',
                                  'otherLiveSignals', (SELECT count(*) FROM jsonb_array_elements_text(c.state->'signalIds') AS s(id)
