@@ -210,7 +210,9 @@ export async function startApp(options: HarnessOptions): Promise<AppHarness> {
 
   let running: RunningProcess;
   try {
-    running = await startProcess(options.apps, { env, clock: options.clock });
+    // Pruning runs an hour after start here, past any test file: a test that moves the clock years ahead must not
+    // have inbox rows or request keys pruned under it (pruning is tested with runNow).
+    running = await startProcess(options.apps, { env, clock: options.clock, firstPruneAfterMs: 3_600_000 });
   } catch (error) {
     await cleanup();
     throw error;

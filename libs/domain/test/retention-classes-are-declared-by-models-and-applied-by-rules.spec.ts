@@ -3,7 +3,9 @@ import {
   BUILT_IN_MODELS,
   BUILT_IN_RETENTION_CONFIG,
   ONDERMIJNING_INTAKE_MODEL,
+  retentionDecision,
   unenforcedRetentionClasses,
+  validateModelDefinition,
   validateRetentionConfigClasses,
   type ModelDefinition,
   type RetentionConfig,
@@ -83,21 +85,43 @@ describe('a model version declares only retention classes a rule applies to it (
   });
 
   it('refuses a class no rule names, with the state, the class and the classes the rules do apply there', () => {
-    expect(unenforcedRetentionClasses(renamed('twee-jaar-dan-vernietigen'), rules)).toEqual([{ state: 'geen-actie-besluit', retentionClass: 'twee-jaar-dan-vernietigen', known: [KLASSE] }]);
+    expect(unenforcedRetentionClasses(renamed('twee-jaar-dan-vernietigen'), rules)).toEqual([{ state: 'geen-actie-besluit', retentionClass: 'twee-jaar-dan-vernietigen', known: [KLASSE], decidedBy: 'casus-afgesloten' }]);
   });
 
   it('a rule that names the class but only for another model or other states does not apply it', () => {
     const onlyIntake = [rule('intake', { kind: 'case-closed', model: 'ondermijning-intake', retentionClasses: [KLASSE] })];
     const eigen = { ...structuredClone(AVE_MODEL), id: 'eigen-model', states: AVE_MODEL.states.map((s) => (s.terminal ? { ...s, retentionClass: KLASSE } : s)) } as ModelDefinition;
-    expect(unenforcedRetentionClasses(eigen, onlyIntake)).toEqual([{ state: 'afgesloten', retentionClass: KLASSE, known: [] }]);
+    expect(unenforcedRetentionClasses(eigen, onlyIntake)).toEqual([{ state: 'afgesloten', retentionClass: KLASSE, known: [], decidedBy: null }]);
     const onlyGeenActie = [rule('geen-actie', { kind: 'case-closed', states: ['geen-actie'], retentionClasses: [KLASSE] })];
     expect(unenforcedRetentionClasses(ONDERMIJNING_INTAKE_MODEL, onlyGeenActie)).toEqual([]);
-    expect(unenforcedRetentionClasses(renamed(), onlyGeenActie)).toEqual([{ state: 'geen-actie-besluit', retentionClass: KLASSE, known: [] }]);
+    expect(unenforcedRetentionClasses(renamed(), onlyGeenActie)).toEqual([{ state: 'geen-actie-besluit', retentionClass: KLASSE, known: [], decidedBy: null }]);
+  });
+
+  it('a class a broader rule before it shadows is not applied: the first rule that matches decides', () => {
+    const shadowed = [rule('alles-vijf-jaar', { kind: 'case-closed' }), rule('klasse-een-jaar', { kind: 'case-closed', retentionClasses: [KLASSE] })];
+    expect(unenforcedRetentionClasses(ONDERMIJNING_INTAKE_MODEL, shadowed)).toEqual([{ state: 'geen-actie', retentionClass: KLASSE, known: [KLASSE], decidedBy: 'alles-vijf-jaar' }]);
+    expect(unenforcedRetentionClasses(ONDERMIJNING_INTAKE_MODEL, [...shadowed].reverse())).toEqual([]);
   });
 
   it('lists every such state, in the order of the model', () => {
     const def = structuredClone(ONDERMIJNING_INTAKE_MODEL) as unknown as { states: { id: string; terminal?: boolean; retentionClass?: string }[] };
     for (const s of def.states) if (s.terminal) s.retentionClass = s.id === 'geen-actie' ? KLASSE : 'vijf-jaar';
     expect(unenforcedRetentionClasses(def as unknown as ModelDefinition, rules).map((p) => p.state)).toEqual(['niet-ondermijnend', 'geen-gemeentelijke-taak', 'gemeentelijke-afdeling', 'afgesloten']);
+  });
+});
+
+describe('a published intake version whose no-action state declares no class keeps the protocol’s year', () => {
+  it('is decided by ondermijning-geen-actie-zonder-klasse (one year), not by casus-afgesloten (five)', () => {
+    const facts = { source: 'mma' as const, receivedAt: '2026-01-05T10:00:00Z', dismissedAt: null, case: { model: 'ondermijning-intake', state: 'geen-actie', retentionClass: null, closedAt: '2026-02-02T10:00:00Z' } };
+    const decision = retentionDecision(facts, BUILT_IN_RETENTION_CONFIG.rules, '2027-02-03');
+    expect({ rule: decision?.rule.id, dueOn: decision?.dueOn, due: decision?.due }).toEqual({ rule: 'ondermijning-geen-actie-zonder-klasse', dueOn: '2027-02-02', due: true });
+  });
+});
+
+describe('a model names its retention classes as the rules do', () => {
+  it('refuses a class that is not kebab-case: no rule could ever name it', () => {
+    const def = structuredClone(ONDERMIJNING_INTAKE_MODEL) as unknown as { states: { id: string; retentionClass?: string }[] };
+    def.states.find((s) => s.id === 'geen-actie')!.retentionClass = 'Eén jaar';
+    expect(validateModelDefinition(def).map((p) => ({ code: p.code, path: p.path }))).toEqual([{ code: 'SHAPE_INVALID', path: 'states[6].retentionClass' }]);
   });
 });

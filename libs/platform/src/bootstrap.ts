@@ -33,6 +33,11 @@ export interface StartOptions {
   clock?: Clock;
   /** Listen on HOST:PORT (default true). */
   listen?: boolean;
+  /**
+   * When the inbox and request-key pruners first run after start (default one to two minutes). Tests that move the
+   * injected clock years ahead set it past their own length, so nothing is pruned under them (pruning has tests of its own).
+   */
+  firstPruneAfterMs?: number;
 }
 
 export interface RunningProcess {
@@ -45,7 +50,7 @@ export interface RunningProcess {
 
 @Module({})
 class RootModule {
-  static with(apps: readonly AppDescriptor[], config: AppConfig, logger: Logger, env: Record<string, string | undefined>, metrics: ProcessMetrics, startup: StartupResources, clock?: Clock): DynamicModule {
+  static with(apps: readonly AppDescriptor[], config: AppConfig, logger: Logger, env: Record<string, string | undefined>, metrics: ProcessMetrics, startup: StartupResources, options: StartOptions): DynamicModule {
     return {
       module: RootModule,
       imports: [
@@ -53,9 +58,10 @@ class RootModule {
         PlatformModule.forRoot({
           config,
           logger,
-          clock,
+          clock: options.clock,
           metrics,
           startup,
+          firstPruneAfterMs: options.firstPruneAfterMs,
           relay: config.OUTBOX_RELAY_ENABLED,
           migrations: apps.flatMap((a) => [...a.migrations]),
           topics: apps.flatMap((a) => [...a.topics]),
@@ -82,7 +88,7 @@ export async function startProcess(apps: readonly AppDescriptor[], options: Star
   const startup = new StartupResources();
   let app: NestFastifyApplication;
   try {
-    app = await createHttpApp(RootModule.with(apps, config, logger, env, metrics, startup, options.clock), { logger, title: 'Signaalroute API', metrics });
+    app = await createHttpApp(RootModule.with(apps, config, logger, env, metrics, startup, options), { logger, title: 'Signaalroute API', metrics });
   } catch (error) {
     // A provider failed while Nest made the application: there is no application to close, so close what the
     // providers made before it (database pool, broker client) here.

@@ -49,6 +49,8 @@ export interface PlatformOptions {
   metrics?: ProcessMetrics;
   /** Where the database and transport providers register how to close them, should making the application fail. */
   startup?: StartupResources;
+  /** When the pruners' first round comes after start (default one to two minutes, `firstPruneDelayMs`). */
+  firstPruneAfterMs?: number;
 }
 
 /**
@@ -168,13 +170,14 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
               logger,
               onPruned: (rows) => metrics.inboxPruned.inc(rows),
               topicPrefix: config.KAFKA_TOPIC_PREFIX,
+              firstRoundAfterMs: options.firstPruneAfterMs,
             }),
           inject: [DATABASE, MESSAGE_TRANSPORT],
         },
         { provide: REQUEST_KEY_WINDOW, useValue: requestKeyWindow },
         {
           provide: REQUEST_KEY_PRUNER,
-          useFactory: (db: Database) => new RequestKeyPruner(db, { tables: options.requestKeyTables ?? [], window: requestKeyWindow, logger }),
+          useFactory: (db: Database) => new RequestKeyPruner(db, { tables: options.requestKeyTables ?? [], window: requestKeyWindow, logger, firstRoundAfterMs: options.firstPruneAfterMs }),
           inject: [DATABASE],
         },
         { provide: PROCESSING_LOG_WRITER, useFactory: (db: Database) => new ProcessingLogWriter(db), inject: [DATABASE] },
@@ -201,10 +204,10 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.inboxPruner.stop();
-    await this.requestKeyPruner.stop();
-    await this.relay?.stop();
-    await this.transport.close();
-    await this.db.close();
+    // Each step on its own: one that fails (a transport that cannot close cleanly) must not leave the database open.
+    const steps = [() => this.inboxPruner.stop(), () => this.requestKeyPruner.stop(), () => this.relay?.stop(), () => this.transport.close(), () => this.db.close()];
+    const failures: unknown[] = [];
+    for (const step of steps) await Promise.resolve(step()).catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw failures[0];
   }
 }

@@ -92,10 +92,11 @@ function assertRetentionClassesApplied(definition: ModelDefinition, retention: R
   const [first] = unenforcedRetentionClasses(definition, retention.rules);
   if (!first) return;
   const known = first.known.length > 0 ? first.known.join(', ') : 'none';
+  const decided = first.decidedBy ? `; rule "${first.decidedBy}" comes first and decides for such a case` : '';
   throw new DomainError(
     'MODEL.RETENTION_CLASS_UNKNOWN',
-    `state "${first.state}" declares retention class "${first.retentionClass}", but no retention rule applies it to a case of model "${definition.id}" closed there (classes the rules apply there: ${known})`,
-    { state: first.state, retentionClass: first.retentionClass, known: first.known },
+    `state "${first.state}" declares retention class "${first.retentionClass}", but no retention rule applies it to a case of model "${definition.id}" closed there (classes the rules apply there: ${known}${decided})`,
+    { state: first.state, retentionClass: first.retentionClass, known: first.known, decidedBy: first.decidedBy },
   );
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, tableMemberStanding, type CaseCommand, type CaseState } from '#domain';
@@ -13,7 +13,7 @@ import { CaseViewRepository, type StoredCase } from '../cases/case-view.reposito
 import { TakeTransitionRequestDto } from '../cases/take-transition.request.dto.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { caseOfReferral } from './referral-case-links.js';
-import { withoutCaseId } from './without-case-id.js';
+import { errorForTableMember } from './error-for-table-member.js';
 import { referredCaseResponse } from './referred-case.response.js';
 
 /** The request, with the case its referral led to (the processing log names the case, the answer does not). */
@@ -24,7 +24,7 @@ const LOGGED = (purpose: string) =>
   ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose, subjectType: 'case', subjects: (req) => [(req as unknown as ReferredCaseRequest).referredCaseId] });
 
 const referralNotFound = () => new DomainError('REFERRAL.NOT_FOUND', 'No such referral');
-const referralIdPipe = () => new ParseUUIDPipe({ exceptionFactory: referralNotFound });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A table member acts on a case through their table's referral of it: table members never see case ids, so the
@@ -54,7 +54,7 @@ export class ReferredCaseController {
   @Get(':table/referrals/:id/case')
   @LOGGED('Inzien of een tafel een verwezen zaak een stap verder mag brengen')
   @ApiOperation({ summary: 'Whether your table may act on the referred case now, the transitions it may take and the version (ETag); never the case id or its content' })
-  async get(@Param('table') table: string, @Param('id', referralIdPipe()) referralId: string, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(@Param('table') table: string, @Param('id') referralId: string, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const stored = await this.referredCase(table, referralId, principal, req);
     return this.answer(stored.state, referralId, table, reply);
   }
@@ -68,7 +68,7 @@ export class ReferredCaseController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Sent again with the same request: the answer as it is now, nothing appended' })
   async transition(
     @Param('table') table: string,
-    @Param('id', referralIdPipe()) referralId: string,
+    @Param('id') referralId: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
     @CurrentPrincipal() principal: Principal,
@@ -91,8 +91,8 @@ export class ReferredCaseController {
       void reply.header('idempotent-replayed', 'true');
       return this.answer((await this.referredCase(table, referralId, principal, req)).state, referralId, table, reply);
     } catch (error) {
-      // A refusal from the case (a version conflict, say) may name it; the member's answer must not.
-      throw withoutCaseId(error, caseId);
+      // A refusal from the case (a version conflict, a state it moved to meanwhile) may name it; the member's must not.
+      throw errorForTableMember(error, caseId, dto.transition);
     }
   }
 
@@ -102,6 +102,7 @@ export class ReferredCaseController {
    */
   private async referredCase(table: string, referralId: string, principal: Principal, req: FastifyRequest): Promise<StoredCase> {
     if (!principal.tables.includes(table)) throw new DomainError('AUTH.TABLE_NOT_ALLOWED', 'You do not sit on this table');
+    if (!UUID.test(referralId)) throw referralNotFound();
     const caseId = await caseOfReferral(this.db, referralId);
     const stored = caseId === undefined ? null : await this.cases.get(caseId, municipalityScope(principal));
     const referral = stored?.state.referrals.find((r) => r.referralId === referralId);
@@ -115,7 +116,9 @@ export class ReferredCaseController {
     if (state.status === 'none') throw referralNotFound();
     const model = this.registry.resolve(state.model.id, state.model.version);
     if (!model) throw new DomainError('CASE.MODEL_UNKNOWN', `model ${state.model.id}@${state.model.version} is not available`, { modelId: state.model.id, version: state.model.version });
-    setCaseEtag(reply, state.version);
-    return referredCaseResponse(state, model, referralId, table);
+    const answer = referredCaseResponse(state, model, referralId, table);
+    // The version is the table's to see only while it may act: afterwards it would show the case's activity.
+    if (answer.version !== undefined) setCaseEtag(reply, answer.version);
+    return answer;
   }
 }

@@ -168,8 +168,9 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       }
     }
     if (state.retentionClass !== undefined) {
-      if (!isNonBlank(state.retentionClass)) {
-        add('SHAPE_INVALID', `${path}.retentionClass`, `${name}: retentionClass must be non-blank text`);
+      // Kebab-case like the retention rules that name it: a class no rule could name is a promise nobody keeps.
+      if (typeof state.retentionClass !== 'string' || !KEBAB_ID.test(state.retentionClass)) {
+        add('SHAPE_INVALID', `${path}.retentionClass`, `${name}: retentionClass must match ${KEBAB_ID}`);
       } else if (state.terminal !== true) {
         add('RETENTION_ON_NON_TERMINAL', `${path}.retentionClass`, `${name} has a retentionClass but is not terminal`);
       }

@@ -20,6 +20,14 @@ export const BUILT_IN_RETENTION_CONFIG: RetentionConfig = Object.freeze({
       keep: { amount: 1, unit: 'years' },
     },
     {
+      // A published intake version whose no-action state declares no retention class still keeps the protocol's year.
+      id: 'ondermijning-geen-actie-zonder-klasse',
+      title: 'Ondermijningssignaal met besluit geen actie in een modelversie zonder bewaarklasse: één jaar na het besluit vernietigen (CCV modelprotocol)',
+      sources: ['mma', 'intern-meldpunt'],
+      outcome: { kind: 'case-closed', model: 'ondermijning-intake', states: ['geen-actie'] },
+      keep: { amount: 1, unit: 'years' },
+    },
+    {
       id: 'ondermijning-elders-belegd',
       title: 'Signaal niet ondermijnend of geen gemeentelijke taak (doorverwezen): één jaar na het besluit vernietigen',
       sources: ['mma', 'intern-meldpunt'],

@@ -165,25 +165,35 @@ export interface UnenforcedRetentionClass {
   retentionClass: string;
   /** The classes the rules do apply to cases of this model closed in this state, sorted. */
   known: string[];
+  /** The rule that decides for such a case instead (the first that matches it, naming no class or another), if any. */
+  decidedBy: string | null;
 }
 
 /**
- * The terminal states of `model` whose retention class no `case-closed` rule in `rules` names for a case of
- * this model closed in that state (the rule's `model` and `states`, when given, must admit it; its sources
- * cannot be known before a signal arrives). A class nobody applies is a retention promise the product does not
- * keep: the cases fall through to whatever rule matches them otherwise. Empty when every class is applied.
+ * The terminal states of `model` whose retention class is not applied to a case of this model closed there. A rule
+ * naming the class must admit the case (its `model` and `states`, when given), and for every signal source such a
+ * rule takes, the first rule matching a signal of that source must be one naming the class: the first matching
+ * rule decides, so a broader rule before it would shadow it. A class nobody applies is a retention promise the
+ * product does not keep: the cases go to whatever rule matches them first. Empty when every class is applied.
  */
 export function unenforcedRetentionClasses(model: ModelDefinition, rules: readonly RetentionRule[]): UnenforcedRetentionClass[] {
-  const appliedTo = (state: string) =>
-    rules.flatMap((r) => {
-      const o = r.outcome;
-      if (o.kind !== 'case-closed' || !o.retentionClasses) return [];
-      if ((o.model !== undefined && o.model !== model.id) || (o.states !== undefined && !o.states.includes(state))) return [];
-      return [...o.retentionClasses];
-    });
+  /** The rule's model and states admit a case of this model closed in `state`. */
+  const admitsState = (r: RetentionRule, state: string) =>
+    r.outcome.kind === 'case-closed' && (r.outcome.model === undefined || r.outcome.model === model.id) && (r.outcome.states === undefined || r.outcome.states.includes(state));
+  const names = (r: RetentionRule, retentionClass: string) => r.outcome.kind === 'case-closed' && r.outcome.retentionClasses?.includes(retentionClass) === true;
+  const admits = (r: RetentionRule, state: string, retentionClass: string, source: string) =>
+    admitsState(r, state) &&
+    (r.outcome.kind !== 'case-closed' || r.outcome.retentionClasses === undefined || names(r, retentionClass)) &&
+    (r.sources === undefined || (r.sources as readonly string[]).includes(source));
+  const namedFor = (state: string) => rules.flatMap((r) => (r.outcome.kind === 'case-closed' && r.outcome.retentionClasses && admitsState(r, state) ? [...r.outcome.retentionClasses] : []));
   return model.states.flatMap((s) => {
-    if (!s.terminal || s.retentionClass === undefined) return [];
-    const known = [...new Set(appliedTo(s.id))].sort();
-    return known.includes(s.retentionClass) ? [] : [{ state: s.id, retentionClass: s.retentionClass, known }];
+    const retentionClass = s.retentionClass;
+    if (!s.terminal || retentionClass === undefined) return [];
+    const naming = rules.filter((r) => admitsState(r, s.id) && names(r, retentionClass));
+    const sources = SIGNAL_SOURCES.filter((source) => naming.some((r) => r.sources === undefined || (r.sources as readonly string[]).includes(source)));
+    const firsts = (sources.length > 0 ? sources : SIGNAL_SOURCES).map((source) => rules.find((r) => admits(r, s.id, retentionClass, source)));
+    const shadowing = firsts.find((r) => !r || !names(r, retentionClass));
+    if (naming.length > 0 && shadowing === undefined && firsts.every((r) => r !== undefined)) return [];
+    return [{ state: s.id, retentionClass, known: [...new Set(namedFor(s.id))].sort(), decidedBy: shadowing?.id ?? firsts.find((r) => r !== undefined)?.id ?? null }];
   });
 }

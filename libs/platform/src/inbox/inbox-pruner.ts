@@ -19,6 +19,8 @@ export interface InboxPrunerOptions {
   onPruned?: (rows: number) => void;
   /** The deployment's `KAFKA_TOPIC_PREFIX`, so a refusal names the topic as the broker knows it. */
   topicPrefix?: string;
+  /** When the first round comes after start (default `firstPruneDelayMs()`). */
+  firstRoundAfterMs?: number;
 }
 
 /**
@@ -54,7 +56,7 @@ export class InboxPruner {
   }
 
   start(): void {
-    if (this.enabled) this.task.start(firstPruneDelayMs());
+    if (this.enabled) this.task.start(this.options.firstRoundAfterMs ?? firstPruneDelayMs());
   }
 
   stop(): Promise<void> {

@@ -45,6 +45,8 @@ export interface RequestKeyPrunerOptions {
   tables: readonly ExpiringRequestKeys[];
   window: RequestKeyWindow;
   logger: Logger;
+  /** When the first round comes after start (default `firstPruneDelayMs()`). */
+  firstRoundAfterMs?: number;
 }
 
 /**
@@ -65,7 +67,7 @@ export class RequestKeyPruner {
   }
 
   start(): void {
-    if (this.options.tables.length > 0) this.task.start(firstPruneDelayMs());
+    if (this.options.tables.length > 0) this.task.start(this.options.firstRoundAfterMs ?? firstPruneDelayMs());
   }
 
   stop(): Promise<void> {
