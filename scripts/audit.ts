@@ -9,8 +9,12 @@
  *       Verifies an exported stream bundle offline: no database, no network.
  *   npm run audit -- replay --projection <name> [--built-in-tables] [--switch] [--keep] [--json] [--max-differences <n>] [--batch <n>]
  *   npm run audit -- replay --list
+ *   npm run audit -- replay --projection <name> --previous [--json]
+ *   npm run audit -- replay --projection <name> --drop-previous [--keep <n>] [--json]
  *       Rebuilds a projection from position 0 into fresh tables and compares them with the live ones
- *       (counts, canonical-content hash, first differing rows); --switch swaps them in (blue-green).
+ *       (counts, canonical-content hash, first differing rows); --switch swaps them in (blue-green) and keeps
+ *       the former live tables as <table>_previous_<tag>. --previous lists those kept generations, newest first;
+ *       --drop-previous drops them except the newest <n> (default 0), one generation per transaction.
  *       A replay takes no product configuration from the auditor's shell unless it is given explicitly, and
  *       creates no key: `table-referrals` (remind_at follows the tables configuration) needs TABLES_CONFIG_FILE
  *       (the service's file) or --built-in-tables (the service runs with the built-in tables), else exit 2;
@@ -29,7 +33,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { TablesConfig } from '#domain';
-import { LedgerVerifier, ProjectionReplayer, TypeOrmDatabase, verifyBundle, type LedgerAnchor, type LedgerBreak, type ProjectionDefinition, type ReplayReport } from '#eventstore';
+import { LedgerVerifier, ProjectionReplayer, TypeOrmDatabase, verifyBundle, type LedgerAnchor, type LedgerBreak, type PreviousGeneration, type ProjectionDefinition, type ReplayReport } from '#eventstore';
 import { MASTER_KEY_FILE, MasterKeyConfigError, masterKeySet, masterKeysFromConfig, parseMasterKeyHex, PREVIOUS_MASTER_KEYS_DIR, type MasterKeys } from '#security';
 import { CannotRunError, err, out, runCli, UsageError } from './cli.js';
 
@@ -38,6 +42,8 @@ const USAGE = `Usage:
   npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>]... [--allow-unsealed] [--json]
   npm run audit -- replay --projection <name> [--built-in-tables] [--switch] [--keep] [--json] [--max-differences <n>] [--batch <n>]
   npm run audit -- replay --list
+  npm run audit -- replay --projection <name> --previous [--json]
+  npm run audit -- replay --projection <name> --drop-previous [--keep <n>] [--json]
 The database is DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR (default ./.signaalroute).
 A replay takes no product configuration from this shell unless it is given explicitly, and creates no key:
   table-referrals recomputes remind_at with the tables configuration: set TABLES_CONFIG_FILE to the file the service
@@ -180,7 +186,7 @@ function describeReplay(report: ReplayReport): string[] {
   }
   if (report.keptTables) lines.push(`replay tables kept: ${report.keptTables.join(', ')}`);
   if (report.switched) {
-    lines.push(`SWITCHED at ${report.switched.at} (${report.switched.eventsCaughtUp} events caught up under the lock); previous tables kept for a rollback:`);
+    lines.push(`SWITCHED at ${report.switched.at} (${report.switched.eventsCaughtUp} events caught up under the lock); previous tables kept (list them with --previous, drop them with --drop-previous):`);
     for (const [live, previous] of Object.entries(report.switched.previousTables)) lines.push(`  ${live} → ${previous}`);
   }
   return lines;
@@ -267,7 +273,70 @@ function readMasterKeys(): MasterKeys {
   }
 }
 
+/** The projections of every app, from the composition root (loaded only here: Nest decorators need reflect-metadata). */
+async function productProjections(): Promise<ProjectionDefinition[]> {
+  await import('reflect-metadata');
+  const { ALL_APPS } = await import('../apps/signaalroute/src/all-apps.js');
+  return ALL_APPS.flatMap((a) => [...(a.projections ?? [])]);
+}
+
+function projectionNamed(definitions: readonly ProjectionDefinition[], name: string): ProjectionDefinition {
+  const definition = definitions.find((d) => d.name === name);
+  if (!definition) throw new UsageError(`REPLAY.PROJECTION_UNKNOWN: no projection "${name}"; known: ${definitions.map((d) => d.name).join(', ')}`);
+  return definition;
+}
+
+/** `--keep <n>` of --drop-previous: the newest generations to leave, 0..1000. */
+function parseKeep(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d{1,4}$/.test(value) || Number(value) > 1000) throw new UsageError(`--keep must be a whole number of generations in 0..1000, got "${value}"`);
+  return Number(value);
+}
+
+function describeGeneration(g: PreviousGeneration): string {
+  return `  ${g.tag}  switched out ${g.switchedOutAt ?? '(unknown)'}${g.complete ? '' : '  INCOMPLETE'}  ${Object.values(g.tables).join(', ')}`;
+}
+
+/**
+ * `replay --previous` / `--drop-previous`: the generations a switch kept. Parsed with options of their own (`--keep`
+ * takes a count here, where a replay's `--keep` is a flag), so a replay's flags with them are refused. Nothing is
+ * applied, so neither the tables configuration nor the master keys are needed.
+ */
+async function previousGenerations(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { projection: { type: 'string' }, previous: { type: 'boolean' }, 'drop-previous': { type: 'boolean' }, keep: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (values.previous && values['drop-previous']) throw new UsageError('--previous lists the kept generations and --drop-previous drops them: give one');
+  if (values.keep !== undefined && !values['drop-previous']) throw new UsageError('--keep <n> goes with --drop-previous');
+  const keep = parseKeep(values.keep);
+  if (!values.projection) throw new UsageError(`replay ${values.previous ? '--previous' : '--drop-previous'} needs --projection <name>`);
+  const definitions = await productProjections();
+  const definition = projectionNamed(definitions, values.projection);
+  const { db } = await openLedgerDatabase();
+  try {
+    const replayer = new ProjectionReplayer(db, definitions);
+    if (values.previous) {
+      const generations = await replayer.previous(definition.name);
+      if (values.json) out(JSON.stringify(generations, null, 2));
+      err(`${generations.length} kept generation(s) of ${definition.name}, newest first${generations.length > 0 ? ':' : ''}`);
+      for (const g of generations) err(describeGeneration(g));
+      return 0;
+    }
+    const result = await replayer.dropPrevious(definition.name, { keep });
+    if (values.json) out(JSON.stringify(result, null, 2));
+    err(`dropped ${result.dropped.length} generation(s) of ${definition.name}, kept ${result.kept.length}`);
+    for (const g of result.dropped) err(`dropped${describeGeneration(g)}`);
+    for (const g of result.kept) err(`kept   ${describeGeneration(g)}`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
 async function replay(argv: string[]): Promise<number> {
+  if (argv.includes('--previous') || argv.includes('--drop-previous')) return previousGenerations(argv);
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -286,17 +355,13 @@ async function replay(argv: string[]): Promise<number> {
   if (!Number.isInteger(maxDifferences) || maxDifferences < 1 || maxDifferences > 10_000) throw new UsageError('--max-differences must be an integer in 1..10000');
   const batchSize = values.batch === undefined ? undefined : Number(values.batch);
   if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 100 || batchSize > 100_000)) throw new UsageError('--batch must be an integer in 100..100000');
-  // The composition root knows every app's projections; loaded only for this command (Nest decorators need reflect-metadata).
-  await import('reflect-metadata');
-  const { ALL_APPS } = await import('../apps/signaalroute/src/all-apps.js');
-  const definitions: ProjectionDefinition[] = ALL_APPS.flatMap((a) => [...(a.projections ?? [])]);
+  const definitions = await productProjections();
   if (values.list) {
     for (const d of definitions) out(`${d.name.padEnd(18)} ${d.tables.map((t) => t.name).join(', ').padEnd(40)} ${d.description}`);
     return 0;
   }
   if (!values.projection) throw new UsageError('replay needs --projection <name> (or --list)');
-  const definition = definitions.find((d) => d.name === values.projection);
-  if (!definition) throw new UsageError(`REPLAY.PROJECTION_UNKNOWN: no projection "${values.projection}"; known: ${definitions.map((d) => d.name).join(', ')}`);
+  const definition = projectionNamed(definitions, values.projection);
   const configured = await withExplicitConfiguration(definition, values['built-in-tables'] === true);
   const replayed = definitions.map((d) => (d === definition ? configured : d));
   const { db } = await openLedgerDatabase();

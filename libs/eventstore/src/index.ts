@@ -31,6 +31,7 @@ export * from './ledger/jsonb-canonical-text.js';
 export * from './ledger/jsonb-canonical-bytes.js';
 export * from './projections/projection-definition.js';
 export * from './projections/projection-replayer.js';
+export * from './database/like-prefix.js';
 export * from './outbox/relay-leadership.js';
 export * from './outbox/postgres-relay-leadership.js';
 export * from './database/embedded-folder-lock.js';

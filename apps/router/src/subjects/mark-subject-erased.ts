@@ -1,4 +1,4 @@
-import { quoteIdent, sqlErrorCode, type SqlExecutor } from '#eventstore';
+import { likePrefix, quoteIdent, sqlErrorCode, type SqlExecutor } from '#eventstore';
 
 /** The live subject registry. */
 const SUBJECTS = 'subjects';
@@ -67,7 +67,3 @@ async function clearKeptCopies(tx: SqlExecutor, subjectId: string, at: Date): Pr
   }
 }
 
-/** `text` as a LIKE pattern matching itself literally (`_` and `%` escaped with the default escape `\`). */
-function likePrefix(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EventEnvelope } from '#contracts';
 import { DomainError } from '#domain';
 import type { Database, SqlExecutor } from '../database/sql-executor.js';
+import { likePrefix } from '../database/like-prefix.js';
 import { EVENT_COLUMNS, rowToEnvelope, type EventRow } from '../event-row.js';
 import { START_CURSOR, type ReadCursor } from '../event-store.js';
 import { quoteIdent, type ProjectionDefinition, type ProjectionTable, type ProjectionTableNames } from './projection-definition.js';
@@ -47,7 +48,7 @@ export interface ReplayReport {
   tables: TableComparison[];
   /** The replay tables left in the database (`keep`), else null (they were dropped or switched in). */
   keptTables: string[] | null;
-  /** After a blue-green switch: the former live tables, renamed (kept for a rollback). */
+  /** After a blue-green switch: the former live tables, renamed and kept until dropped (`previous`, `dropPrevious`). */
   switched: { at: string; previousTables: Record<string, string>; eventsCaughtUp: number } | null;
 }
 
@@ -70,6 +71,77 @@ export function projectionUnknown(name: string, known: readonly string[]): Domai
 }
 
 const suffix = (): string => `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+
+/** A previous generation's tag as this module may put it in a table name (what {@link suffix} makes, and no more). */
+const TAG = /^[0-9a-z]{1,16}$/;
+
+/** The kept former live tables of one blue-green switch (`<table>_previous_<tag>`). */
+export interface PreviousGeneration {
+  tag: string;
+  /** When the switch renamed them out (the time part of the tag), or null for a tag without one. */
+  switchedOutAt: string | null;
+  /** Live table → its kept copy, for the copies that exist. */
+  tables: Record<string, string>;
+  /** True when every table of the projection has its copy under this tag. */
+  complete: boolean;
+}
+
+/** The tag of `tableName` when it is a kept copy of `liveTable` (`<liveTable>_previous_<tag>`), else null. */
+export function previousTag(liveTable: string, tableName: string): string | null {
+  const prefix = `${liveTable}_previous_`;
+  if (!tableName.startsWith(prefix)) return null;
+  const tag = tableName.slice(prefix.length);
+  return TAG.test(tag) ? tag : null;
+}
+
+/** When the switch that made `tag` ran: the tag is `Date.now()` in base 36 followed by 4 hex digits. */
+export function tagSwitchedOutAt(tag: string): Date | null {
+  if (tag.length <= 4) return null;
+  const at = new Date(parseInt(tag.slice(0, -4), 36));
+  return Number.isFinite(at.getTime()) ? at : null;
+}
+
+/** Generations newest first (by the tag's time; a tag without one counts as oldest), ties by tag. */
+export function newestFirst(a: PreviousGeneration, b: PreviousGeneration): number {
+  const time = (g: PreviousGeneration) => (g.switchedOutAt === null ? -1 : Date.parse(g.switchedOutAt));
+  return time(b) - time(a) || (a.tag < b.tag ? 1 : a.tag > b.tag ? -1 : 0);
+}
+
+/** Groups the names of the kept copies found in the catalog into generations of `definition`. */
+export function previousGenerations(definition: ProjectionDefinition, tableNames: readonly string[]): PreviousGeneration[] {
+  const byTag = new Map<string, Record<string, string>>();
+  for (const name of tableNames) {
+    for (const t of definition.tables) {
+      const tag = previousTag(t.name, name);
+      if (tag === null) continue;
+      const tables = byTag.get(tag) ?? {};
+      tables[t.name] = previousTableName(t.name, tag);
+      byTag.set(tag, tables);
+    }
+  }
+  return [...byTag].map(([tag, tables]) => ({
+    tag,
+    switchedOutAt: tagSwitchedOutAt(tag)?.toISOString() ?? null,
+    tables,
+    complete: definition.tables.every((t) => t.name in tables),
+  })).sort(newestFirst);
+}
+
+/** The kept copy's name, built from the definition's own table name and a checked tag only. */
+function previousTableName(liveTable: string, tag: string): string {
+  if (!TAG.test(tag)) throw new Error(`not a previous-generation tag: ${JSON.stringify(tag)}`);
+  return `${liveTable}_previous_${tag}`;
+}
+
+/** Raised for a tag that names no kept generation of the projection. */
+function previousNotFound(name: string, tag: string | undefined, kept: readonly PreviousGeneration[]): DomainError {
+  const which = tag === undefined ? 'no complete previous generation' : `no complete previous generation "${tag}"`;
+  return new DomainError('REPLAY.PREVIOUS_NOT_FOUND', `Projection "${name}" has ${which}; kept: ${kept.map((g) => g.tag).join(', ') || '(none)'}`, {
+    projection: name,
+    tag: tag ?? null,
+    kept: kept.map((g) => g.tag),
+  });
+}
 
 /**
  * Rebuilds a projection from position 0 into fresh tables (`<table>_replay_<n>`, created `LIKE <table>
@@ -164,6 +236,63 @@ export class ProjectionReplayer {
   }
 
   /**
+   * The kept previous generations of a projection, newest first: the copies `switch` left as
+   * `<table>_previous_<tag>`, found in the current schema's catalog.
+   * @throws DomainError `REPLAY.PROJECTION_UNKNOWN`
+   */
+  async previous(name: string): Promise<PreviousGeneration[]> {
+    const definition = this.definition(name);
+    const r = await this.db.query<{ tablename: string }>(
+      `SELECT tablename::text AS tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename::text LIKE ANY($1::text[])`,
+      [definition.tables.map((t) => `${likePrefix(`${t.name}_previous_`)}%`)],
+    );
+    return previousGenerations(definition, r.rows.map((row) => row.tablename));
+  }
+
+  /**
+   * Refused, changing nothing: a rolled-back generation would have to catch up with every event committed since
+   * it was switched out, and where it stood is not known. No projection keeps a checkpoint (`CheckpointStore` has
+   * no writer); the Kafka-fed read models (triage-queue, router-signals) apply what their consumers received, per
+   * partition and behind the log, deduplicated by the inbox, so the former live tables hold no prefix of the
+   * commit order; and `switch` records no position for them. Catching up from a guess applies events twice or
+   * misses them. `replay --switch` rebuilds what a caught-up rollback would have been, from the log.
+   * @throws DomainError `REPLAY.PROJECTION_UNKNOWN`, `REPLAY.PREVIOUS_NOT_FOUND`, `REPLAY.ROLLBACK_POSITION_UNKNOWN`
+   */
+  async rollBack(name: string, tag?: string): Promise<never> {
+    const kept = await this.previous(name);
+    const complete = kept.filter((g) => g.complete);
+    const generation = tag === undefined ? complete[0] : complete.find((g) => g.tag === tag);
+    if (!generation) throw previousNotFound(name, tag, kept);
+    throw new DomainError(
+      'REPLAY.ROLLBACK_POSITION_UNKNOWN',
+      `Projection "${name}" cannot be rolled back to "${generation.tag}": the kept tables miss the events committed since they were switched out, ` +
+        'and the position they had reached in the log is not recorded (read models keep no checkpoint; Kafka-fed ones follow their consumers, not the commit order), ' +
+        'so they cannot be caught up without applying events twice or missing some. Run the replay with switch instead: it rebuilds the read model from the log.',
+      { projection: name, tag: generation.tag },
+    );
+  }
+
+  /**
+   * Drops the kept previous generations of a projection except the newest `keep` (default 0), each generation in
+   * its own transaction. Only the copies' names built from the definition's tables and a checked tag are dropped.
+   * @throws DomainError `REPLAY.PROJECTION_UNKNOWN`, `REPLAY.KEEP_INVALID`
+   */
+  async dropPrevious(name: string, options: { keep?: number } = {}): Promise<{ dropped: PreviousGeneration[]; kept: PreviousGeneration[] }> {
+    const keep = options.keep ?? 0;
+    if (!Number.isSafeInteger(keep) || keep < 0) throw new DomainError('REPLAY.KEEP_INVALID', `keep must be a whole number of generations, 0 or more; got ${keep}`, { keep });
+    const definition = this.definition(name);
+    const generations = await this.previous(name);
+    const dropped = generations.slice(keep);
+    // Oldest first: a drop cut short leaves the newest generations standing, as `keep` would.
+    for (const generation of [...dropped].reverse()) {
+      await this.db.transaction(async (tx) => {
+        for (const t of definition.tables) await tx.query(`DROP TABLE IF EXISTS ${quoteIdent(previousTableName(t.name, generation.tag))}`);
+      });
+    }
+    return { dropped, kept: generations.slice(0, keep) };
+  }
+
+  /**
    * The comparison without a switch, at one moment and without stopping writers: in one REPEATABLE READ snapshot the
    * replay catches up with every event committed by then and is compared with the live tables as that snapshot
    * sees them. A writer that commits its events and its read-model rows together after the replay's last read is
@@ -192,7 +321,7 @@ export class ProjectionReplayer {
       const tables = await compareTables(tx, definition, names, maxDifferences);
       const previousTables: Record<string, string> = {};
       for (const t of definition.tables) {
-        const previous = `${t.name}_previous_${tag}`;
+        const previous = previousTableName(t.name, tag);
         await tx.query(`ALTER TABLE ${quoteIdent(t.name)} RENAME TO ${quoteIdent(previous)}`);
         await tx.query(`ALTER TABLE ${quoteIdent(names[t.name]!)} RENAME TO ${quoteIdent(t.name)}`);
         previousTables[t.name] = previous;
