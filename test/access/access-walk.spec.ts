@@ -62,8 +62,11 @@ const CROSS_MUNICIPALITY: { route: RegExp; roles: Role[]; readsSubjectData: bool
 /** The reporter vault: a read, though a POST (the reason goes in the body, never in the URL). */
 const REPORTER_ACCESS = 'POST /v1/signals/{id}/reporter-access';
 
-/** Configuration and health: no municipal objects in them (the tables list names every Twente municipality). */
-const STATIC_ROUTES = [/^GET \/health\//, /^GET \/v1\/tables$/, /^(GET|POST) \/v1\/models(\/|$)/, /^GET \/v1\/audit\/projections$/];
+/**
+ * Configuration and health: no municipal objects in them (the tables list names every Twente municipality). A
+ * projection's kept generations are named by the projection (configuration), not by anything of a municipality.
+ */
+const STATIC_ROUTES = [/^GET \/health\//, /^GET \/v1\/tables$/, /^(GET|POST) \/v1\/models(\/|$)/, /^GET \/v1\/audit\/projections$/, /^(GET|DELETE) \/v1\/audit\/projections\/\{name\}\/previous$/];
 
 /** Filters some list routes need that the OpenAPI document does not list (their DTOs are read from a raw @Query). */
 const EXTRA_QUERY: Record<string, (v: Values) => Record<string, string>> = {
