@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { subjectRegistryProjection } from '../../apps/router/src/subjects/subjec
 import { PRODUCT_APPS } from '../../apps/router/test/support/router-fixtures.js';
 import { startApp, waitFor, type AppHarness } from '../support/app-harness.js';
 import { buildProduct, type ProductBuild } from '../support/product-process.js';
+import { runNode, type CommandResult } from '../support/run-node.js';
 
 /**
  * `npm run audit -- replay --projection subjects` opens the subjects' sealed values with the service's master
@@ -47,16 +47,8 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-function audit(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [build.entry('scripts/audit'), ...args], { cwd: work, env: { PATH: process.env.PATH ?? '', DATABASE_URL: h.databaseUrl!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function audit(args: string[], env: Record<string, string>): Promise<CommandResult> {
+  return runNode(build.entry('scripts/audit'), args, { cwd: work, env: { DATABASE_URL: h.databaseUrl!, ...env } });
 }
 
 /** Every file and folder under `dir`, relative, sorted. */

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { referralRegisterProjection } from '../../apps/tables/src/referrals/refe
 import { registered, TABLES_APP, zvhReferral } from '../../apps/tables/test/support/tables-fixtures.js';
 import { startApp, waitFor, type AppHarness } from '../support/app-harness.js';
 import { buildProduct, type ProductBuild } from '../support/product-process.js';
+import { runNode, type CommandResult } from '../support/run-node.js';
 
 /**
  * `npm run audit -- replay --projection table-referrals` recomputes each referral's `remind_at` with a tables
@@ -55,20 +55,8 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-function audit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [build.entry('scripts/audit'), ...args], {
-      cwd: work,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: h.databaseUrl!, SIGNAALROUTE_DATA_DIR: path.join(work, 'auditor'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function audit(args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
+  return runNode(build.entry('scripts/audit'), args, { cwd: work, env: { DATABASE_URL: h.databaseUrl!, SIGNAALROUTE_DATA_DIR: path.join(work, 'auditor'), ...env } });
 }
 
 const registerTables = async () => (await h.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE tablename LIKE 'table_referrals%' ORDER BY 1")).map((r) => r.tablename);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TypeOrmDatabase } from '#eventstore';
 import { CreateKeyring1764500000000, DataKeysMasterKeyId1764700000000 } from '#platform';
 import { buildProduct, type ProductBuild } from '../support/product-process.js';
+import { runNode, type CommandResult } from '../support/run-node.js';
 
 /**
  * Where `npm run keys` and `npm run audit` look for the database and the data folder.
@@ -42,16 +42,8 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-function cli(script: 'keys' | 'audit', args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [build.entry(`scripts/${script}`), ...args], { cwd: work, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(script: 'keys' | 'audit', args: string[], env: Record<string, string>): Promise<CommandResult> {
+  return runNode(build.entry(`scripts/${script}`), args, { cwd: work, env });
 }
 
 describe('npm run keys -- status|rotate --database-url', () => {

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { buildProduct, type ProductBuild } from '../support/product-process.js';
+import { runNode, type CommandResult } from '../support/run-node.js';
 
 /**
  * `npm run token` refuses a request the verifier would reject (exit 2) before it reads or creates the signing
@@ -29,16 +29,8 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function token(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [build.entry('scripts/token'), ...args], { env: { PATH: process.env.PATH ?? '', SIGNAALROUTE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function token(...args: string[]): Promise<CommandResult> {
+  return runNode(build.entry('scripts/token'), args, { env: { SIGNAALROUTE_DATA_DIR: dataDir } });
 }
 
 describe('npm run token', () => {
