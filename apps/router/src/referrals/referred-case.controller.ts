@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, tableMemberStanding, type CaseCommand, type CaseState } from '#domain';
+import { DomainError, requireTableStanding, type CaseCommand, type CaseState } from '#domain';
 import type { Database } from '#eventstore';
 import { BLIND_INDEX, DATABASE, ProcessesPersonalData, REQUEST_KEY_WINDOW, validateDto, type RequestKeyWindow } from '#platform';
 import { CurrentPrincipal, municipalityScope, Roles, type BlindIndex, type Principal } from '#security';
@@ -81,10 +81,7 @@ export class ReferredCaseController {
     const caseId = stored.state.caseId;
     const command: CaseCommand = { type: 'TakeTransition', transition: dto.transition, reason: dto.reason, reasonCategory: dto.reasonCategory, fields: dto.fields, referralId, actor: { id: principal.subject, role: 'table-member' } };
     // Told before the model's own checks: "your table may not act now" says more than "not from this state".
-    const mayAct = () => {
-      const standing = tableMemberStanding(stored.state, referralId)!;
-      if (!standing.mayAct) throw new DomainError(standing.code, standing.why, { referralId, state: standing.referral.state });
-    };
+    const mayAct = () => void requireTableStanding(stored.state, referralId);
     try {
       const outcome = await runCaseRequest(this.deps, caseId, command, principal, ifMatch, req, {}, mayAct);
       if (!outcome.replayed) return this.answer(outcome.state, referralId, table, reply);

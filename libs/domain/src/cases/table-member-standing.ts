@@ -47,17 +47,26 @@ export function tableMemberReferral(state: CaseState, transition: ModelTransitio
   if (typeof referralId !== 'string' || referralId === '') {
     throw new DomainError(TABLE_MEMBER_ERRORS.REFERRAL_REQUIRED, 'A table member acts on a case through a referral of their table');
   }
-  const standing = tableMemberStanding(state, referralId);
-  if (!standing) throw new DomainError('REFERRAL.NOT_FOUND', 'No such referral', { referralId });
-  if (!standing.mayAct) throw new DomainError(standing.code, standing.why, { referralId, outcome: standing.referral.outcome ?? null, state: standing.referral.state });
-  if (!tableMayTake(transition, standing.referral.table)) {
-    throw new DomainError(CASE_ERRORS.ROLE_NOT_ALLOWED, `members of table "${standing.referral.table}" may not take transition "${transition.name}"`, {
+  const referral = requireTableStanding(state, referralId);
+  if (!tableMayTake(transition, referral.table)) {
+    throw new DomainError(CASE_ERRORS.ROLE_NOT_ALLOWED, `members of table "${referral.table}" may not take transition "${transition.name}"`, {
       transition: transition.name,
       role: actorRole,
-      table: standing.referral.table,
+      table: referral.table,
       tables: [...(transition.tables ?? [])],
     });
   }
+  return referral;
+}
+
+/**
+ * The referral, when it gives its table standing on the case now (see {@link tableMemberStanding}).
+ * @throws DomainError `REFERRAL.NOT_FOUND`, `REFERRAL.NOT_ACCEPTED`, `REFERRAL.CASE_MOVED_ON`
+ */
+export function requireTableStanding(state: CaseState, referralId: string): CaseReferral {
+  const standing = tableMemberStanding(state, referralId);
+  if (!standing) throw new DomainError('REFERRAL.NOT_FOUND', 'No such referral', { referralId });
+  if (!standing.mayAct) throw new DomainError(standing.code, standing.why, { referralId, outcome: standing.referral.outcome ?? null, state: standing.referral.state });
   return standing.referral;
 }
 

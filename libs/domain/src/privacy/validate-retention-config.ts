@@ -1,7 +1,8 @@
 import type { ModelDefinition } from '../models/model-definition.js';
 import { DomainError } from '../shared/domain-error.js';
-import { SIGNAL_SOURCES } from '../signals/signal-source.js';
-import { RETENTION_OUTCOME_KINDS, RETENTION_UNITS, type RetentionConfig, type RetentionRule } from './retention-rule.js';
+import { SIGNAL_SOURCES, type SignalSource } from '../signals/signal-source.js';
+import { retentionStart } from './retention-due.js';
+import { RETENTION_OUTCOME_KINDS, RETENTION_UNITS, type RetentionConfig, type RetentionFacts, type RetentionRule } from './retention-rule.js';
 
 const KEBAB_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Longest period a rule may name (a typo such as 1000 years is refused rather than meaning "forever"). */
@@ -177,23 +178,25 @@ export interface UnenforcedRetentionClass {
  * product does not keep: the cases go to whatever rule matches them first. Empty when every class is applied.
  */
 export function unenforcedRetentionClasses(model: ModelDefinition, rules: readonly RetentionRule[]): UnenforcedRetentionClass[] {
-  /** The rule's model and states admit a case of this model closed in `state`. */
+  /** The rule's model and states admit a case of this model closed in `state` (its class aside). */
   const admitsState = (r: RetentionRule, state: string) =>
     r.outcome.kind === 'case-closed' && (r.outcome.model === undefined || r.outcome.model === model.id) && (r.outcome.states === undefined || r.outcome.states.includes(state));
   const names = (r: RetentionRule, retentionClass: string) => r.outcome.kind === 'case-closed' && r.outcome.retentionClasses?.includes(retentionClass) === true;
-  const admits = (r: RetentionRule, state: string, retentionClass: string, source: string) =>
-    admitsState(r, state) &&
-    (r.outcome.kind !== 'case-closed' || r.outcome.retentionClasses === undefined || names(r, retentionClass)) &&
-    (r.sources === undefined || (r.sources as readonly string[]).includes(source));
-  const namedFor = (state: string) => rules.flatMap((r) => (r.outcome.kind === 'case-closed' && r.outcome.retentionClasses && admitsState(r, state) ? [...r.outcome.retentionClasses] : []));
   return model.states.flatMap((s) => {
     const retentionClass = s.retentionClass;
     if (!s.terminal || retentionClass === undefined) return [];
-    const naming = rules.filter((r) => admitsState(r, s.id) && names(r, retentionClass));
-    const sources = SIGNAL_SOURCES.filter((source) => naming.some((r) => r.sources === undefined || (r.sources as readonly string[]).includes(source)));
-    const firsts = (sources.length > 0 ? sources : SIGNAL_SOURCES).map((source) => rules.find((r) => admits(r, s.id, retentionClass, source)));
+    // A signal of `source` in a case closed there, matched by the rules exactly as the retention job matches it.
+    const facts = (source: SignalSource): RetentionFacts => ({ source, receivedAt: CLOSED_AT, dismissedAt: null, case: { model: model.id, state: s.id, retentionClass, closedAt: CLOSED_AT } });
+    const matches = (r: RetentionRule, source: SignalSource) => retentionStart(r, facts(source)) !== null;
+    const naming = rules.filter((r) => names(r, retentionClass));
+    const sources = SIGNAL_SOURCES.filter((source) => naming.some((r) => matches(r, source)));
+    const firsts = (sources.length > 0 ? sources : SIGNAL_SOURCES).map((source) => rules.find((r) => matches(r, source)));
     const shadowing = firsts.find((r) => !r || !names(r, retentionClass));
-    if (naming.length > 0 && shadowing === undefined && firsts.every((r) => r !== undefined)) return [];
-    return [{ state: s.id, retentionClass, known: [...new Set(namedFor(s.id))].sort(), decidedBy: shadowing?.id ?? firsts.find((r) => r !== undefined)?.id ?? null }];
+    if (sources.length > 0 && shadowing === undefined) return [];
+    const known = rules.flatMap((r) => (r.outcome.kind === 'case-closed' && r.outcome.retentionClasses && admitsState(r, s.id) ? [...r.outcome.retentionClasses] : []));
+    return [{ state: s.id, retentionClass, known: [...new Set(known)].sort(), decidedBy: shadowing?.id ?? firsts.find((r) => r !== undefined)?.id ?? null }];
   });
 }
+
+/** Any moment: whether a rule matches a closed case does not depend on when it closed. */
+const CLOSED_AT = '2000-01-01T00:00:00.000Z';
