@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { decideCase, foldCase, WVGGZ_VERKENNEND_ONDERZOEK_MODEL, modelResolverOf, type CaseState } from '#domain';
 import { dueDeadlineCommands } from '../src/deadlines/due-deadline-commands.js';
 import { nextDeadlineAt } from '../src/deadlines/next-deadline-at.js';
-import { parseIfMatch } from '../src/cases/case-http.js';
+import { parseCaseIfMatch } from '../src/cases/case-http.js';
 
 /**
  * The durable timer (`case_view.next_deadline_at`) is the earliest moment something is still to be recorded,
@@ -69,11 +69,11 @@ describe('the durable deadline timer', () => {
 
 describe('If-Match on case writes', () => {
   it('is optional and otherwise exactly one strong ETag "<version>"', () => {
-    expect(parseIfMatch(undefined)).toBeUndefined();
-    expect(parseIfMatch('*')).toBeUndefined();
-    expect(parseIfMatch('"7"')).toBe(7);
+    expect(parseCaseIfMatch(undefined)).toBeUndefined();
+    expect(parseCaseIfMatch('*')).toBeUndefined();
+    expect(parseCaseIfMatch('"7"')).toBe(7);
     for (const bad of ['7', 'W/"7"', '"7", "8"', '"x"', '""']) {
-      expect(() => parseIfMatch(bad)).toThrow(expect.objectContaining({ code: 'VALIDATION.IF_MATCH_INVALID' }));
+      expect(() => parseCaseIfMatch(bad)).toThrow(expect.objectContaining({ code: 'VALIDATION.IF_MATCH_INVALID' }));
     }
   });
 });

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { AddEscalationLastReport1764900011000 } from './liaison/escalation-last-report.migration.js';
 
 /**
  * The tables app's own tables, all rebuildable from the topics and its event streams:
@@ -135,4 +136,4 @@ export class CreateTablesPendingReferrals1764300002000 implements MigrationInter
   }
 }
 
-export const TABLES_MIGRATIONS: Function[] = [CreateTablesTables1764300001000, CreateTablesPendingReferrals1764300002000];
+export const TABLES_MIGRATIONS: Function[] = [CreateTablesTables1764300001000, CreateTablesPendingReferrals1764300002000, AddEscalationLastReport1764900011000];

@@ -59,6 +59,8 @@ beforeAll(async () => {
   escalationId = row.escalation_id;
   await timers.tick(new Date(row.ack_due_at)); // tier 1 timed out: notified again
   expect((await h.request('POST', `/v1/liaison/escalations/${escalationId}/ack`, { token: liaison })).status).toBe(200);
+  const report = { outcome: 'actie-ondernomen', text: 'Wijkagent is langs geweest' };
+  expect((await h.request('POST', `/v1/liaison/escalations/${escalationId}/reports`, { token: liaison, body: report })).status).toBe(201);
   // A replay reads only below the oldest transaction in flight on the whole PostgreSQL server (so it never skips a
   // late commit), and a long write in another test file's database holds that back for a moment; the live tables
   // are fed over Kafka. The comparisons below are about replay, so they start once each replay reaches the live tables.
@@ -98,7 +100,9 @@ describe('replay of the tables projections', () => {
     expect(by[referrals.overdue]!.overdue_at).not.toBeNull();
     expect(by[referrals.rejected]).toMatchObject({ status: 'rejected', rejection: 'table-unknown' });
     const steps = await h.query<{ type: string }>('SELECT type FROM liaison_feed WHERE escalation_id = $1 ORDER BY transaction_id, seq', [escalationId]);
-    expect(steps.map((s) => s.type)).toEqual(['EscalationRaised', 'EscalationTierNotified', 'EscalationAckTimedOut', 'EscalationTierNotified', 'EscalationAcknowledged']);
+    expect(steps.map((s) => s.type)).toEqual(['EscalationRaised', 'EscalationTierNotified', 'EscalationAckTimedOut', 'EscalationTierNotified', 'EscalationAcknowledged', 'EscalationReportedBack']);
+    const [escalation] = await h.query('SELECT last_report_outcome, last_reported_by FROM liaison_escalations WHERE escalation_id = $1', [escalationId]);
+    expect(escalation).toEqual({ last_report_outcome: 'actie-ondernomen', last_reported_by: 'agent-jansen' });
   });
 
   it('reports a tampered register row and a deleted feed row, with the live and the replayed values', async () => {

@@ -20,6 +20,7 @@ export * from './cluster/serve-apps.js';
 export * from './processing-log/index.js';
 export * from './http/keyset-cursor.js';
 export * from './http/idempotency-key.js';
+export * from './http/if-match.js';
 export * from './http/request-keys.js';
 export * from './request-keys/request-key-expiry.js';
 export * from './request-keys/request-key-pruner.js';

@@ -4,7 +4,7 @@ import type { Database } from '#eventstore';
 import { idempotencyKeyHeader, requestKey, type InStatementProcessingLog, type RequestKey, type RequestKeyWindow } from '#platform';
 import type { BlindIndex, Principal } from '#security';
 import type { CaseCommandOptions, CaseCommandRunner } from './case-command.port.js';
-import { parseIfMatch, requestIds } from './case-http.js';
+import { parseCaseIfMatch, requestIds } from './case-http.js';
 import { CASE_REQUEST_KEYS } from './case-request-key.js';
 
 /** What an HTTP request for a case change needs besides the command. */
@@ -35,7 +35,7 @@ export async function runCaseRequest(
   extra: Partial<CaseCommandOptions> = {},
   mayRun: () => void = () => undefined,
 ): Promise<CaseRequestOutcome> {
-  const expectedVersion = parseIfMatch(ifMatch);
+  const expectedVersion = parseCaseIfMatch(ifMatch);
   const key = requestKeyOf(deps.index, req, principal, caseId, command);
   if (key && (await CASE_REQUEST_KEYS.earlier(deps.db, key, deps.keyWindow.expiredBefore()))) return { replayed: true };
   // A request sent again is answered above even when it could not be run now (its own change moved the case on).

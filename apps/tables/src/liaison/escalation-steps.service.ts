@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REFERRAL_TOPICS } from '#contracts';
-import { decideEscalationAck, decideEscalationTimeout, evolveEscalation, type EscalationEvent } from '#domain';
-import { EventStore, OutboxRelay, VersionConflictError, type Database } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, OUTBOX_RELAY, type Clock } from '#platform';
+import { decideEscalationAck, decideEscalationReport, decideEscalationTimeout, DomainError, evolveEscalation, type EscalationEvent, type EscalationReport } from '#domain';
+import { EventStore, OutboxRelay, VersionConflictError, type Database, type TableRow } from '#eventstore';
+import { CLOCK, DATABASE, EVENT_STORE, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
 import type { Principal } from '#security';
 import { escalationStreamId, TABLES_PROCESSING, TABLES_SYSTEM_ACTOR } from '../shared/tables-streams.js';
 import { newCorrelationId, tablesEvent } from '../shared/tables-event.js';
 import { insertFeedRows, updateEscalationRow } from './escalation-rows.js';
-import { escalationNotFound, EscalationRepository, type StoredEscalation } from './escalation.repository.js';
+import { escalationNotFound, EscalationRepository, escalationVersionConflict, type StoredEscalation } from './escalation.repository.js';
 import { LiaisonFeedNotifier } from './liaison-feed.notifier.js';
 
 /**
- * The steps after raising: a liaison's acknowledgement and the tier timer. Load, decide (pure), append the
+ * The steps after raising: a liaison's acknowledgement, their reports back and the tier timer. Load, decide (pure), append the
  * events with the escalation row and the feed rows in ONE statement, at the version loaded: a timer and an
  * acknowledgement racing each other cannot both win.
  */
@@ -22,6 +22,7 @@ export class EscalationStepsService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
+    @Inject(KEYRING) private readonly keyring: Keyring,
     private readonly escalations: EscalationRepository,
     private readonly feed: LiaisonFeedNotifier,
   ) {}
@@ -46,6 +47,38 @@ export class EscalationStepsService {
     }
   }
 
+  /**
+   * A police liaison of the escalation's municipality reports back what the police did (acknowledging it first
+   * when nobody had). The text is sealed under the case's key, as every free text about a case. With
+   * `expectedVersion` (If-Match) the report is only recorded on exactly that version of the escalation.
+   * @throws DomainError `ESCALATION.NOT_FOUND`, `EVENTSTORE.VERSION_CONFLICT` (409, with `currentVersion`),
+   *   `ESCALATION.REPORT_*` (the report itself), `PRIVACY.ERASED` (the case's personal data was erased)
+   */
+  async report(escalationId: string, report: EscalationReport, principal: Principal, traceparent: string | null, expectedVersion?: number): Promise<StoredEscalation> {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.escalations.get(escalationId, principal.municipalities);
+      if (!stored) throw escalationNotFound();
+      if (expectedVersion !== undefined && expectedVersion !== stored.state.version) throw escalationVersionConflict(escalationId, expectedVersion, stored.state.version);
+      const by = { id: principal.subject, role: principal.role };
+      const decided = decideEscalationReport(stored.state, report, by, this.clock());
+      const sealer = await this.keyring.sealerFor(keyOwner.case(stored.caseId), stored.state.municipality);
+      if (sealer === 'destroyed') throw new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no report can be added to it");
+      const events = decided.map((e) => (e.type === 'EscalationReportedBack' ? { ...e, text: sealer.seal(e.text) } : e));
+      try {
+        await this.append(stored, events, by, traceparent, this.clock(), sealer.row ? [sealer.row] : []);
+      } catch (error) {
+        // The timer moved it on meanwhile: decide again on the new state (unless the caller named the version).
+        if (error instanceof VersionConflictError && expectedVersion === undefined && attempt < 3) continue;
+        if (error instanceof VersionConflictError) {
+          const now = await this.escalations.get(escalationId, principal.municipalities);
+          throw escalationVersionConflict(escalationId, expectedVersion ?? stored.state.version, now?.state.version ?? stored.state.version);
+        }
+        throw error;
+      }
+      return (await this.escalations.get(escalationId, principal.municipalities))!;
+    }
+  }
+
   /** Moves every escalation whose tier ran out of time at `now` one step on. Returns the number moved. */
   async timeouts(now: Date, limit = 200): Promise<number> {
     let moved = 0;
@@ -61,7 +94,7 @@ export class EscalationStepsService {
     return moved;
   }
 
-  private async append(stored: StoredEscalation, events: EscalationEvent[], actor: { id: string; role: string }, traceparent: string | null, now = this.clock()): Promise<boolean> {
+  private async append(stored: StoredEscalation, events: EscalationEvent[], actor: { id: string; role: string }, traceparent: string | null, now = this.clock(), rows: TableRow[] = []): Promise<boolean> {
     if (events.length === 0) return false;
     const next = events.reduce(evolveEscalation, stored.state);
     if (next.status === 'none') return false;
@@ -83,6 +116,7 @@ export class EscalationStepsService {
     });
     await this.store.appendIn(this.db, escalationStreamId(stored.state.escalationId), stored.state.version, envelopes.map((e) => e.envelope), {
       topic: REFERRAL_TOPICS.liaisonEscalations,
+      rows,
       alsoInsert: [updateEscalationRow(next, stored.state.version, now.toISOString()), insertFeedRows(envelopes.map((e) => ({ id: e.envelope.id, event: e.event })))],
     });
     this.relay?.nudge();

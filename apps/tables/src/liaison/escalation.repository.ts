@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type EscalationState, type EscalationTier } from '#domain';
+import { DomainError, type EscalationState, type EscalationTier, type PoliceReportOutcome } from '#domain';
 import type { Database, SqlExecutor } from '#eventstore';
 import { DATABASE, decodeKeysetCursor, encodeKeysetCursor, isUuid } from '#platform';
 
@@ -17,6 +17,9 @@ interface Row {
   ack_due_at: Date | string | null;
   acknowledged_at: Date | string | null;
   acknowledged_by: string | null;
+  last_report_outcome: PoliceReportOutcome | null;
+  last_reported_at: Date | string | null;
+  last_reported_by: string | null;
   raised_at: Date | string;
   updated_at: Date | string;
   summary: unknown;
@@ -51,6 +54,7 @@ function toStored(r: Row): StoredEscalation {
       ackDueAt: iso(r.ack_due_at),
       acknowledgedAt: iso(r.acknowledged_at),
       acknowledgedBy: r.acknowledged_by ? { id: r.acknowledged_by, role: 'police-liaison' } : null,
+      lastReport: r.last_report_outcome === null ? null : { outcome: r.last_report_outcome, at: iso(r.last_reported_at)!, by: r.last_reported_by! },
       version: r.version,
     },
     caseId: r.case_id,
@@ -77,6 +81,7 @@ export function escalationView(e: StoredEscalation, withCaseId: boolean) {
     ackDueAt: e.state.ackDueAt,
     acknowledgedAt: e.state.acknowledgedAt,
     acknowledgedBy: e.state.acknowledgedBy?.id ?? null,
+    lastReport: e.state.lastReport,
     raisedAt: e.raisedAt,
     updatedAt: e.updatedAt,
     fields: e.summary.fields,
@@ -86,6 +91,14 @@ export function escalationView(e: StoredEscalation, withCaseId: boolean) {
 }
 
 export const escalationNotFound = () => new DomainError('ESCALATION.NOT_FOUND', 'No such escalation');
+
+/** A write based on a version of the escalation that is no longer current (409, with the current version). */
+export const escalationVersionConflict = (escalationId: string, expectedVersion: number, currentVersion: number) =>
+  new DomainError('EVENTSTORE.VERSION_CONFLICT', `The escalation is at version ${currentVersion}, not ${expectedVersion}: reload it and try again`, {
+    escalationId,
+    expectedVersion,
+    currentVersion,
+  });
 
 /** Reads of `liaison_escalations`, always limited to municipalities the caller serves. */
 @Injectable()

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '#contracts';
-import { ESCALATION_EVENT_TYPES, evolveEscalation, NO_ESCALATION, type EscalationEvent, type EscalationRaised, type EscalationState, type EscalationTier } from '#domain';
+import { ESCALATION_EVENT_TYPES, evolveEscalation, NO_ESCALATION, type EscalationEvent, type EscalationRaised, type EscalationState, type EscalationTier, type PoliceReportOutcome } from '#domain';
 import { quoteIdent, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
 
 interface EscalationRow {
@@ -11,6 +11,9 @@ interface EscalationRow {
   ack_due_at: string | null;
   acknowledged_at: string | null;
   acknowledged_by: string | null;
+  last_report_outcome: PoliceReportOutcome | null;
+  last_reported_at: string | null;
+  last_reported_by: string | null;
   version: number;
 }
 
@@ -26,6 +29,7 @@ function stateOf(escalationId: string, r: EscalationRow): EscalationState {
     ackDueAt: r.ack_due_at,
     acknowledgedAt: r.acknowledged_at,
     acknowledgedBy: r.acknowledged_by === null ? null : { id: r.acknowledged_by, role: 'police-liaison' },
+    lastReport: r.last_report_outcome === null ? null : { outcome: r.last_report_outcome, at: r.last_reported_at!, by: r.last_reported_by! },
     version: r.version,
   };
 }
@@ -54,7 +58,8 @@ async function applyToEscalation(tx: SqlExecutor, envelope: EventEnvelope, event
     return;
   }
   const r = await tx.query<EscalationRow>(
-    `SELECT status, municipality, tiers, tier_index, attempt, ack_due_at::text AS ack_due_at, acknowledged_at::text AS acknowledged_at, acknowledged_by, version
+    `SELECT status, municipality, tiers, tier_index, attempt, ack_due_at::text AS ack_due_at, acknowledged_at::text AS acknowledged_at, acknowledged_by,
+            last_report_outcome, last_reported_at::text AS last_reported_at, last_reported_by, version
        FROM ${table} WHERE escalation_id = $1::uuid`,
     [event.escalationId],
   );
@@ -64,9 +69,13 @@ async function applyToEscalation(tx: SqlExecutor, envelope: EventEnvelope, event
   if (next.status === 'none') return;
   await tx.query(
     `UPDATE ${table} SET status = $2, tier_index = $3::int, attempt = $4::int, ack_due_at = $5::timestamptz, acknowledged_at = $6::timestamptz,
-            acknowledged_by = $7, version = $8::int, updated_at = $9::timestamptz
+            acknowledged_by = $7, version = $8::int, updated_at = $9::timestamptz,
+            last_report_outcome = $10, last_reported_at = $11::timestamptz, last_reported_by = $12
       WHERE escalation_id = $1::uuid`,
-    [event.escalationId, next.status, next.tierIndex, next.attempt, next.ackDueAt, next.acknowledgedAt, next.acknowledgedBy?.id ?? null, next.version, envelope.occurredAt],
+    [
+      event.escalationId, next.status, next.tierIndex, next.attempt, next.ackDueAt, next.acknowledgedAt, next.acknowledgedBy?.id ?? null, next.version, envelope.occurredAt,
+      next.lastReport?.outcome ?? null, next.lastReport?.at ?? null, next.lastReport?.by ?? null,
+    ],
   );
 }
 

@@ -1,7 +1,7 @@
-import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CLOCK, KEYRING, PROCESSING_LOG_WRITER, ProcessesPersonalData, SUBJECT_PSEUDONYMIZER, validateDto, type Clock, type Keyring, type ProcessingLogWriter, type SubjectPseudonymizer } from '#platform';
+import { CLOCK, KEYRING, parseIfMatch, PROCESSING_LOG_WRITER, ProcessesPersonalData, SUBJECT_PSEUDONYMIZER, validateDto, versionEtag, type Clock, type Keyring, type ProcessingLogWriter, type SubjectPseudonymizer } from '#platform';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { TABLES_PROCESSING } from '../shared/tables-streams.js';
 import { escalationNotFound, EscalationRepository, escalationView } from './escalation.repository.js';
@@ -9,6 +9,7 @@ import { EscalationStepsService } from './escalation-steps.service.js';
 import { LiaisonFeedNotifier } from './liaison-feed.notifier.js';
 import { LiaisonFeedRepository, type FeedCursor, type FeedItem } from './liaison-feed.repository.js';
 import { ListEscalationsQueryDto } from './list-escalations.query.dto.js';
+import { ReportBackRequestDto } from './report-back.request.dto.js';
 
 /** How often a stream looks for steps appended by another process, and how often it says it is alive. */
 const STREAM_POLL_MS = 1000;
@@ -18,7 +19,7 @@ const LIAISON_PROCESSING = { activity: 'politie-escalatie', legalBasis: TABLES_P
 
 /**
  * The police liaison's side: escalations of the municipalities they serve, as a list, as a server-sent-events
- * stream that resumes from `Last-Event-ID`, and their acknowledgement. Coordinators may read the list (with
+ * stream that resumes from `Last-Event-ID`, their acknowledgement and their reports back. Coordinators may read the list (with
  * case ids) to follow up an escalation that reached them. Personal values of the case sheet are stored and
  * published sealed; every answer here (list, one, acknowledgement, stream) opens them, and shows values whose
  * keys were destroyed as null with `personalDataErased: true`.
@@ -154,10 +155,11 @@ export class LiaisonController {
   @Get(':id')
   @Roles('police-liaison', 'coordinator')
   @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Inzien van een escalatie naar de politie', subjectType: 'escalation', subjects: (req) => [req.params.id] })
-  @ApiOperation({ summary: 'One escalation with its steps' })
-  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+  @ApiOperation({ summary: 'One escalation with its steps (reports back with their text among them); ETag = its version' })
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const stored = await this.escalations.get(id, principal.municipalities);
     if (!stored) throw escalationNotFound();
+    void reply.header('etag', versionEtag(stored.state.version));
     const steps = await this.feed.ofEscalation(id);
     return this.keyring.revealAnswer({ ...escalationView(stored, principal.role === 'coordinator'), steps: steps.map((s) => ({ eventId: s.eventId, type: s.type, at: s.at, ...s.data })) });
   }
@@ -169,6 +171,21 @@ export class LiaisonController {
   @ApiOperation({ summary: 'Acknowledge an escalation of a municipality you serve (again: no change); others → 404 ESCALATION.NOT_FOUND' })
   async ack(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
     const stored = await this.steps.acknowledge(id, principal, (req as FastifyRequest & { traceparent?: string }).traceparent ?? null);
+    return this.keyring.revealAnswer(escalationView(stored, false));
+  }
+
+  @Post(':id/reports')
+  @HttpCode(201)
+  @Roles('police-liaison')
+  @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Terugmelden door de politie wat er met een escalatie is gedaan', subjectType: 'escalation', subjects: (req) => [req.params.id] })
+  @ApiOperation({ summary: 'Report back what the police did (acknowledges it too if nobody had); others → 404 ESCALATION.NOT_FOUND' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The escalation ETag ("<version>") the report is based on; stale → 409 with currentVersion' })
+  @ApiBody({ type: ReportBackRequestDto })
+  async report(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
+    const expectedVersion = parseIfMatch(ifMatch, 'escalation');
+    const dto = validateDto(ReportBackRequestDto, body);
+    const stored = await this.steps.report(id, dto, principal, (req as FastifyRequest & { traceparent?: string }).traceparent ?? null, expectedVersion);
+    void reply.header('etag', versionEtag(stored.state.version));
     return this.keyring.revealAnswer(escalationView(stored, false));
   }
 }

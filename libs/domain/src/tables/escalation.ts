@@ -5,7 +5,8 @@ import type { EscalationPolicy, EscalationTier } from './table-definition.js';
 /*
  * A police escalation, decided by pure functions: raised with a policy's tiers pinned, each tier notified
  * (1 + repeat times) until someone acknowledges; no acknowledgement in time moves to the next tier; when
- * every tier is exhausted the coordinator is alerted. Every step is an event. Instants are ISO strings.
+ * every tier is exhausted the coordinator is alerted. Liaisons then report back what the police did.
+ * Every step is an event. Instants are ISO strings.
  */
 
 export interface EscalationActor {
@@ -69,7 +70,28 @@ export interface EscalationCoordinatorAlerted {
   at: string;
 }
 
-export type EscalationEvent = EscalationRaised | EscalationTierNotified | EscalationAckTimedOut | EscalationAcknowledged | EscalationCoordinatorAlerted;
+/** What the police did with an escalation, as a liaison reports it back to the municipality. */
+export const POLICE_REPORT_OUTCOMES = ['in-behandeling', 'actie-ondernomen', 'geen-politieactie', 'overgedragen'] as const;
+export type PoliceReportOutcome = (typeof POLICE_REPORT_OUTCOMES)[number];
+
+export interface EscalationReportedBack {
+  type: 'EscalationReportedBack';
+  escalationId: string;
+  municipality: string;
+  outcome: PoliceReportOutcome;
+  /** Free text about the case (sealed under the case's key where it is stored and published). */
+  text: string;
+  reportedBy: EscalationActor;
+  at: string;
+}
+
+export type EscalationEvent =
+  | EscalationRaised
+  | EscalationTierNotified
+  | EscalationAckTimedOut
+  | EscalationAcknowledged
+  | EscalationCoordinatorAlerted
+  | EscalationReportedBack;
 
 export const ESCALATION_EVENT_TYPES = [
   'EscalationRaised',
@@ -77,6 +99,7 @@ export const ESCALATION_EVENT_TYPES = [
   'EscalationAckTimedOut',
   'EscalationAcknowledged',
   'EscalationCoordinatorAlerted',
+  'EscalationReportedBack',
 ] as const satisfies readonly EscalationEvent['type'][];
 
 export interface EscalationData {
@@ -89,6 +112,8 @@ export interface EscalationData {
   ackDueAt: string | null;
   acknowledgedBy: EscalationActor | null;
   acknowledgedAt: string | null;
+  /** The latest report back (its text is in the event), or null before the first. */
+  lastReport: { outcome: PoliceReportOutcome; at: string; by: string } | null;
   version: number;
 }
 
@@ -175,6 +200,36 @@ export function decideEscalationAck(state: EscalationState, by: EscalationActor,
   ];
 }
 
+export interface EscalationReport {
+  outcome: PoliceReportOutcome;
+  text: string;
+}
+
+/**
+ * A liaison reports back what the police did. Each report is an event of its own (the last one is what the
+ * escalation shows); a report on an escalation nobody acknowledged yet acknowledges it first, for the tier
+ * waiting now, which stops the tier timer. Who may report (municipality scope) is the caller's check.
+ * @throws DomainError `ESCALATION.NOT_FOUND`, `ESCALATION.REPORT_OUTCOME_UNKNOWN`, `ESCALATION.REPORT_TEXT_REQUIRED`
+ */
+export function decideEscalationReport(state: EscalationState, report: EscalationReport, by: EscalationActor, now: Date): EscalationEvent[] {
+  if (state.status === 'none') throw new DomainError('ESCALATION.NOT_FOUND', 'No such escalation');
+  if (!(POLICE_REPORT_OUTCOMES as readonly string[]).includes(report.outcome)) {
+    throw new DomainError('ESCALATION.REPORT_OUTCOME_UNKNOWN', `outcome must be one of ${POLICE_REPORT_OUTCOMES.join(', ')}`, { outcomes: [...POLICE_REPORT_OUTCOMES] });
+  }
+  const text = report.text.trim();
+  if (text === '') throw new DomainError('ESCALATION.REPORT_TEXT_REQUIRED', 'A report back needs a text: what the police did, or why not');
+  const reported: EscalationReportedBack = {
+    type: 'EscalationReportedBack',
+    escalationId: state.escalationId,
+    municipality: state.municipality,
+    outcome: report.outcome,
+    text,
+    reportedBy: { id: by.id, role: by.role },
+    at: now.toISOString(),
+  };
+  return [...decideEscalationAck(state, by, now), reported];
+}
+
 /** Applies one event (the input is not changed); every event adds 1 to `version`. */
 export function evolveEscalation(state: EscalationState, event: EscalationEvent): EscalationState {
   const version = state.version + 1;
@@ -190,6 +245,7 @@ export function evolveEscalation(state: EscalationState, event: EscalationEvent)
       ackDueAt: null,
       acknowledgedBy: null,
       acknowledgedAt: null,
+      lastReport: null,
       version,
     };
   }
@@ -203,6 +259,8 @@ export function evolveEscalation(state: EscalationState, event: EscalationEvent)
       return { ...state, status: 'acknowledged', ackDueAt: null, acknowledgedBy: { ...event.acknowledgedBy }, acknowledgedAt: event.at, version };
     case 'EscalationCoordinatorAlerted':
       return { ...state, status: 'coordinator-alerted', ackDueAt: null, version };
+    case 'EscalationReportedBack':
+      return { ...state, lastReport: { outcome: event.outcome, at: event.at, by: event.reportedBy.id }, version };
     default:
       return assertNever(event);
   }
