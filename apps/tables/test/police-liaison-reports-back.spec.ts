@@ -99,8 +99,12 @@ describe('a police liaison reports back; the coordinator reads it with the escal
       ['actie-ondernomen', 'Bewoner aangesproken'],
     ]);
     expect(seen.body.steps.map((s: { type: string }) => s.type).filter((t: string) => t === 'EscalationAcknowledged')).toHaveLength(1);
-    const listed = await h.request('GET', '/v1/liaison/escalations?status=acknowledged&limit=200', { token: coordinator });
-    expect(listed.body.items.find((i: { escalationId: string }) => i.escalationId === escalationId)).toMatchObject({ lastReport: { outcome: 'actie-ondernomen', by: 'agent-de-vries' } });
+    // The coordinator finds the escalations of the case they run, with the last report; a liaison may not ask by case.
+    const ofCase = await h.request('GET', `/v1/liaison/escalations?caseId=${c.caseId}`, { token: coordinator });
+    expect(ofCase.body.items).toEqual([expect.objectContaining({ escalationId, caseId: c.caseId, lastReport: { outcome: 'actie-ondernomen', at: expect.any(String), by: 'agent-de-vries' } })]);
+    expectProblem(await h.request('GET', `/v1/liaison/escalations?caseId=${c.caseId}`, { token: liaison }), 403, 'AUTH.FILTER_NOT_ALLOWED');
+    expect((await h.request('GET', `/v1/liaison/escalations?caseId=${randomUUID()}`, { token: coordinator })).body.items).toEqual([]);
+    expectProblem(await h.request('GET', '/v1/liaison/escalations?caseId=not-a-case', { token: coordinator }), 400, 'VALIDATION.FAILED');
 
     // Each report is in the processing log, for the liaison who made it.
     const ref = h.running.app.get<SubjectPseudonymizer>(SUBJECT_PSEUDONYMIZER, { strict: false }).ref(escalationId);

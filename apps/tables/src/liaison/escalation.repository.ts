@@ -111,14 +111,14 @@ export class EscalationRepository {
     return r.rows[0] ? toStored(r.rows[0]) : null;
   }
 
-  /** A page of escalations, newest first, after `cursor` (from the previous page's `nextCursor`). */
-  async list(municipalities: readonly string[], status: string | undefined, limit: number, cursor?: string): Promise<{ items: StoredEscalation[]; nextCursor: string | null }> {
+  /** A page of escalations (of one status, of one case), newest first, after `cursor` (from the previous page's `nextCursor`). */
+  async list(municipalities: readonly string[], filter: { status?: string; caseId?: string }, limit: number, cursor?: string): Promise<{ items: StoredEscalation[]; nextCursor: string | null }> {
     const after = cursor === undefined ? null : decodeKeysetCursor(cursor);
     const r = await this.db.query<Row>(
-      `SELECT * FROM liaison_escalations WHERE municipality = ANY($1::text[]) AND ($2::text IS NULL OR status = $2)
+      `SELECT * FROM liaison_escalations WHERE municipality = ANY($1::text[]) AND ($2::text IS NULL OR status = $2) AND ($6::text IS NULL OR case_id = $6)
           AND ($3::timestamptz IS NULL OR (raised_at, escalation_id) < ($3::timestamptz, $4::uuid))
         ORDER BY raised_at DESC, escalation_id DESC LIMIT $5`,
-      [municipalities, status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+      [municipalities, filter.status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1, filter.caseId ?? null],
     );
     const items = r.rows.slice(0, limit).map(toStored);
     const last = items[items.length - 1];

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, R
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CLOCK, KEYRING, parseIfMatch, PROCESSING_LOG_WRITER, ProcessesPersonalData, SUBJECT_PSEUDONYMIZER, validateDto, versionEtag, type Clock, type Keyring, type ProcessingLogWriter, type SubjectPseudonymizer } from '#platform';
+import { DomainError } from '#domain';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { TABLES_PROCESSING } from '../shared/tables-streams.js';
 import { escalationNotFound, EscalationRepository, escalationView } from './escalation.repository.js';
@@ -42,11 +43,13 @@ export class LiaisonController {
   @Get()
   @Roles('police-liaison', 'coordinator')
   @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Overzicht van escalaties naar de politie', subjectType: 'escalation', subjects: (_req, body) => ((body as { items?: { escalationId: string }[] } | undefined)?.items ?? []).map((e) => e.escalationId) })
-  @ApiOperation({ summary: 'Escalations of the municipalities you serve, newest first; cursor-paginated (nextCursor)' })
+  @ApiOperation({ summary: 'Escalations of the municipalities you serve, newest first; cursor-paginated (nextCursor); coordinators may filter by caseId' })
   async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListEscalationsQueryDto, { ...rawQuery });
     if (query.municipality) requireMunicipality(principal, query.municipality);
-    const page = await this.escalations.list(query.municipality ? [query.municipality] : principal.municipalities, query.status, query.limit ?? 50, query.cursor);
+    // A liaison sees no case ids, so may not probe them either (whether a case has escalations).
+    if (query.caseId !== undefined && principal.role !== 'coordinator') throw new DomainError('AUTH.FILTER_NOT_ALLOWED', 'Only coordinators may list the escalations of a case');
+    const page = await this.escalations.list(query.municipality ? [query.municipality] : principal.municipalities, { status: query.status, caseId: query.caseId }, query.limit ?? 50, query.cursor);
     return { items: await this.keyring.revealAnswers(page.items.map((e) => escalationView(e, principal.role === 'coordinator'))), nextCursor: page.nextCursor };
   }
 

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** Filters of the escalation list. */
 export class ListEscalationsQueryDto {
@@ -11,6 +11,10 @@ export class ListEscalationsQueryDto {
   @ApiPropertyOptional({ enum: ['open', 'acknowledged', 'coordinator-alerted'] })
   @IsOptional() @IsIn(['open', 'acknowledged', 'coordinator-alerted'])
   status?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "Coordinators only: the escalations of one case (liaisons never see case ids: 403 AUTH.FILTER_NOT_ALLOWED)" })
+  @IsOptional() @IsUUID()
+  caseId?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional() @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)) @IsInt() @Min(1) @Max(200)
