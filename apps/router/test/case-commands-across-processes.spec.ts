@@ -5,6 +5,7 @@ import { startApp, type AppHarness } from '../../../test/support/app-harness.js'
 import { CaseCommandService } from '../src/cases/case-command.service.js';
 import { CaseCommitBatcher } from '../src/cases/case-commit.batcher.js';
 import { CaseViewLoader } from '../src/cases/case-view.loader.js';
+import { TABLE_DIRECTORY } from '../src/cases/table-directory.provider.js';
 import { CaseViewRepository } from '../src/cases/case-view.repository.js';
 import { ModelRegistry } from '../src/models/model-registry.js';
 import { openedCase, PRODUCT_APPS, sendSignal, takeTransition, testMunicipality } from './support/router-fixtures.js';
@@ -42,6 +43,7 @@ it('a command after another process moved the case on is decided on the stored s
     new CaseViewLoader(cases, admission),
     new CaseCommitBatcher(app.get<symbol, Database>(DATABASE, { strict: false }), app.get<symbol, EventStore>(EVENT_STORE, { strict: false }), admission),
     app.get(KEYRING, { strict: false }),
+    app.get(TABLE_DIRECTORY, { strict: false }),
   );
   const principal = { subject: 'other-process-user', role: 'coordinator' as const, municipalities: [municipality], tables: [] };
   await other.execute(caseId, { type: 'TakeTransition', transition: 'opschalen-ave-3', reasonCategory: 'complexiteit', reason: 'Meerdere leefgebieden', actor: { id: 'x', role: 'coordinator' } }, { principal });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pickupOutcome } from '#domain';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
+import { tablesConfigServing } from '../../../test/support/tables-config-serving.js';
 import { CaseStatisticsRepository } from '../src/statistics/case-statistics.repository.js';
 import { DAY_MS, expectRefused, openedCase, PRODUCT_APPS, sendSignal, takeTransition, twoMunicipalities, walk } from './support/router-fixtures.js';
 
@@ -33,7 +34,7 @@ async function intakeCase(daysAgo: number): Promise<{ caseId: string; etag: stri
 }
 
 beforeAll(async () => {
-  h = await startApp({ apps: PRODUCT_APPS });
+  h = await startApp({ apps: PRODUCT_APPS, env: { TABLES_CONFIG_FILE: await tablesConfigServing([home]) } });
   coordinator = await h.token('coordinator', [home], { subject: 'coordinator-statistics' });
   elsewhereCoordinator = await h.token('coordinator', [elsewhere], { subject: 'coordinator-elsewhere' });
   auditor = await h.token('auditor', [], { subject: 'auditor-statistics' });

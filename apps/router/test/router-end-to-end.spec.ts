@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TOPICS } from '#contracts';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
+import { tablesConfigServing } from '../../../test/support/tables-config-serving.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
 import {
   caseEventTypes,
@@ -25,7 +26,7 @@ let coordinator: string;
 let colleague: string;
 
 beforeAll(async () => {
-  h = await startApp({ apps: PRODUCT_APPS });
+  h = await startApp({ apps: PRODUCT_APPS, env: { TABLES_CONFIG_FILE: await tablesConfigServing([home]) } });
   watcher = await h.watch([TOPICS.cases]);
   coordinator = await h.token('coordinator', [home], { subject: 'coordinator-anna' });
   colleague = await h.token('coordinator', [home], { subject: 'coordinator-bram' });

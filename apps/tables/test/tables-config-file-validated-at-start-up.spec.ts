@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BUILT_IN_TABLES_CONFIG } from '#domain';
-import { loadTablesConfig, TABLES_CONFIG, TABLES_CONFIG_PROVIDERS } from '../src/config/tables-config.provider.js';
-import { loadConfig } from '#platform';
+import { TABLES_CONFIG, TABLES_CONFIG_PROVIDERS } from '../src/config/tables-config.provider.js';
+import { loadConfig, loadTablesConfig } from '#platform';
 import { tablesSettingsFrom } from '../src/config/tables-settings.js';
 
 /**
@@ -62,9 +62,9 @@ describe('start-up with a tables configuration file', () => {
   });
 
   it('fails on a file that is missing or not JSON, naming the file', async () => {
-    expect(() => loadTablesConfig({ configFile: path.join(dir, 'missing.json'), pollIntervalMs: 5000 })).toThrow(/TABLES_CONFIG_FILE .*missing\.json cannot be read/);
+    expect(() => loadTablesConfig(path.join(dir, 'missing.json'))).toThrow(/TABLES_CONFIG_FILE .*missing\.json cannot be read/);
     const notJson = await file('{ nope');
-    expect(() => loadTablesConfig({ configFile: notJson, pollIntervalMs: 5000 })).toThrow(/is not valid JSON/);
+    expect(() => loadTablesConfig(notJson)).toThrow(/is not valid JSON/);
   });
 
   it('reads its settings from the environment, refusing a bad poll interval', () => {

@@ -1,5 +1,6 @@
 export * from './clock.js';
 export * from './config/app.config.js';
+export * from './config/tables-config-file.js';
 export * from './logging/logger.js';
 export * from './http/error-status.js';
 export * from './http/problem.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TOPICS, type NewEvent, type Role } from '#contracts';
-import { CASE_EVENT_VERSION, decideCase, DomainError, foldCase, hasCaseCommandText, mapCaseCommandText, NO_CASE, type CaseActor, type CaseCommand, type CaseEvent, type CaseState } from '#domain';
+import { CASE_EVENT_VERSION, decideCase, DomainError, foldCase, hasCaseCommandText, mapCaseCommandText, NO_CASE, type CaseActor, type CaseCommand, type CaseEvent, type CaseState, type TableDirectory } from '#domain';
 import { OutboxRelay, rowTable, VersionConflictError, type RowTable, type TableRow } from '#eventstore';
 import { CLOCK, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
 import { isSealedValue, municipalityScope, requireMunicipality, type Principal } from '#security';
@@ -18,6 +18,7 @@ import { caseNotFound } from './case-not-found.js';
 import { caseVersionConflict } from './case-version-conflict.js';
 import { CaseViewLoader } from './case-view.loader.js';
 import { CaseViewRepository } from './case-view.repository.js';
+import { TABLE_DIRECTORY } from './table-directory.provider.js';
 
 type ExistingCase = Exclude<CaseState, { status: 'none' }>;
 
@@ -43,6 +44,7 @@ export class CaseCommandService implements CaseCommandRunner {
     private readonly loader: CaseViewLoader,
     private readonly commits: CaseCommitBatcher,
     @Inject(KEYRING) private readonly keyring: Keyring,
+    @Inject(TABLE_DIRECTORY) private readonly tables: TableDirectory,
   ) {}
 
   /**
@@ -91,7 +93,7 @@ export class CaseCommandService implements CaseCommandRunner {
     const now = this.clock();
     // Free text is sealed under the case's key; a case from before field encryption gets its key now.
     const sealed = state.status === 'none' ? { command: cmd, keyRows: [], sealedWith: null } : await this.sealText(caseId, state.municipality, cmd, state);
-    const events = decideCase(sealed.command, state, { now, newId: randomUUID, models: this.registry.resolve });
+    const events = decideCase(sealed.command, state, { now, newId: randomUUID, models: this.registry.resolve, tables: this.tables });
     if (events.length === 0) return { state, events };
     const next = foldCase(events, state) as ExistingCase;
     const specialCategory = (stored?.specialCategory ?? false) || options.specialCategory === true || SPECIAL_CATEGORY_MODELS.includes(next.model.id);

@@ -11,12 +11,13 @@ import { CaseViewLoader } from './case-view.loader.js';
 import { CaseViewRepository } from './case-view.repository.js';
 import { OpenCaseController } from './open-case.controller.js';
 import { OpenCaseService } from './open-case.service.js';
+import { TABLE_DIRECTORY_PROVIDER } from './table-directory.provider.js';
 
 /** Cases: the command runner (load, decide, append), the case API and the `case_view` read model. */
 @Module({
   imports: [ModelsModule, RouterSignalsModule, SubjectsModule],
   controllers: [OpenCaseController, CaseCommandsController, CaseQueriesController],
-  providers: [CaseViewRepository, CaseViewLoader, CaseCommitBatcher, CaseCommandService, { provide: CASE_COMMAND_RUNNER, useExisting: CaseCommandService }, OpenCaseService],
+  providers: [TABLE_DIRECTORY_PROVIDER, CaseViewRepository, CaseViewLoader, CaseCommitBatcher, CaseCommandService, { provide: CASE_COMMAND_RUNNER, useExisting: CaseCommandService }, OpenCaseService],
   exports: [CASE_COMMAND_RUNNER, CaseViewRepository],
 })
 export class CasesModule {}

@@ -1,8 +1,7 @@
 import { REFERRAL_EVENT_TYPES, type EventEnvelope, type ReferralAcceptedPayload, type ReferralRejectedPayload, type ReferralReturnedPayload } from '#contracts';
 import { referralTimes, type TablesConfig } from '#domain';
 import { quoteIdent, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
-import { loadConfig } from '#platform';
-import { loadTablesConfig } from '../config/tables-config.provider.js';
+import { loadConfig, loadTablesConfig } from '#platform';
 import { tablesSettingsFrom } from '../config/tables-settings.js';
 import { REFERRAL_PUBLISHED, REFERRAL_REMINDER_SENT, type ReferralPublishedPayload } from './referral-events.js';
 
@@ -17,7 +16,7 @@ const REGISTER_EVENT_TYPES: readonly string[] = [
 
 let tablesConfig: TablesConfig | null = null;
 /** The tables configuration this process runs with (`TABLES_CONFIG_FILE`, else the built-in one), loaded once. */
-const configuredTables = (): TablesConfig => (tablesConfig ??= loadTablesConfig(tablesSettingsFrom(loadConfig())));
+const configuredTables = (): TablesConfig => (tablesConfig ??= loadTablesConfig(tablesSettingsFrom(loadConfig()).configFile));
 
 /**
  * What the register row takes from the case event that caused the referral (`CaseReferred`, the event's
