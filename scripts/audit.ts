@@ -6,7 +6,10 @@
  *       embedded database in SIGNAALROUTE_DATA_DIR when the app is not running). Progress and rate on stderr.
  *       On PostgreSQL the chains are hashed by <n> worker threads (default: one per core).
  *   npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>]... [--allow-unsealed] [--json]
- *       Verifies an exported stream bundle offline: no database, no network.
+ *       Verifies an exported stream bundle offline: no database, no network. Every failure carries a stable code
+ *       (`BUNDLE.HASH_MISMATCH`, …; the list is `BUNDLE_PROBLEMS` in libs/eventstore), printed before its message
+ *       and in --json's `code` and `problems[].code`; an unreadable file is BUNDLE.UNREADABLE (exit 3), a file that
+ *       is not JSON BUNDLE.NOT_JSON (exit 1).
  *   npm run audit -- replay --projection <name> [--built-in-tables] [--switch] [--keep] [--json] [--max-differences <n>] [--batch <n>]
  *   npm run audit -- replay --list
  *   npm run audit -- replay --projection <name> --previous [--json]
@@ -33,7 +36,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { TablesConfig } from '#domain';
-import { LedgerVerifier, ProjectionReplayer, TypeOrmDatabase, verifyBundle, type LedgerAnchor, type LedgerBreak, type PreviousGeneration, type ProjectionDefinition, type ReplayReport } from '#eventstore';
+import { LedgerVerifier, ProjectionReplayer, TypeOrmDatabase, verifyBundle, type BundleVerification, type LedgerAnchor, type LedgerBreak, type PreviousGeneration, type ProjectionDefinition, type ReplayReport } from '#eventstore';
 import { MASTER_KEY_FILE, MasterKeyConfigError, masterKeySet, masterKeysFromConfig, parseMasterKeyHex, PREVIOUS_MASTER_KEYS_DIR, type MasterKeys } from '#security';
 import { CannotRunError, err, out, runCli, UsageError } from './cli.js';
 
@@ -143,33 +146,45 @@ async function verify(argv: string[]): Promise<number> {
   }
 }
 
+/** A bundle file that could not be verified at all (unreadable, not JSON): the code on stderr, and with --json the same answer shape as a verification. */
+function bundleFileProblem(code: 'BUNDLE.UNREADABLE' | 'BUNDLE.NOT_JSON', message: string, json: boolean): void {
+  if (json) {
+    const answer: BundleVerification = { ok: false, code, streamId: null, events: 0, sealedEvents: 0, unsealedEvents: 0, head: null, problems: [{ code, message }] };
+    out(JSON.stringify(answer, null, 2));
+  }
+  err(`BUNDLE INVALID: ${code}: ${message}`);
+}
+
 async function verifyBundleFile(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { anchor: { type: 'string', multiple: true }, json: { type: 'boolean' }, 'allow-unsealed': { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UsageError('verify-bundle takes exactly one file');
   const anchors = parseAnchors(values.anchor);
+  const json = values.json === true;
   let text: string;
   try {
     text = await readFile(positionals[0]!, 'utf8');
   } catch (error) {
-    throw new CannotRunError(`cannot read ${positionals[0]}: ${(error as Error).message}`);
+    bundleFileProblem('BUNDLE.UNREADABLE', `cannot read ${positionals[0]}: ${(error as Error).message}`, json);
+    return 3;
   }
   let bundle: unknown;
   try {
     bundle = JSON.parse(text);
-  } catch {
-    err('BUNDLE INVALID: the file is not JSON');
+  } catch (error) {
+    bundleFileProblem('BUNDLE.NOT_JSON', `the file is not JSON (${(error as Error).message})`, json);
     return 1;
   }
   const result = verifyBundle(bundle, anchors, { allowUnsealed: values['allow-unsealed'] === true });
-  if (values.json) out(JSON.stringify(result, null, 2));
+  if (json) out(JSON.stringify(result, null, 2));
   if (result.ok) {
     err(`bundle verified: stream ${result.streamId}, ${result.events} events (${result.sealedEvents} sealed by checkpoints, ${result.unsealedEvents} after the newest checkpoint)`);
     if (result.head) err(`head checkpoint: ${result.head.seq}:${result.head.hash} — compare it with a head hash obtained independently (or pass --anchor)`);
     if (anchors.length === 0) err('note: without --anchor this proves the bundle is consistent, not that it is the organisation\'s ledger');
     return 0;
   }
-  err(`BUNDLE INVALID: ${result.problems.length} problem(s); first: ${result.problems[0]}`);
-  for (const p of result.problems.slice(1, 10)) err(`  also: ${p}`);
+  const [first, ...more] = result.problems;
+  err(`BUNDLE INVALID: ${result.problems.length} problem(s); first: ${first!.code}: ${first!.message}`);
+  for (const p of more.slice(0, 9)) err(`  also: ${p.code}: ${p.message}`);
   return 1;
 }
 
@@ -217,10 +232,10 @@ async function withExplicitConfiguration(definition: ProjectionDefinition, built
 
 /** The tables configuration named explicitly: the file in TABLES_CONFIG_FILE (trimmed, as the service reads it), or the built-in one with --built-in-tables. */
 async function explicitTablesConfig(builtIn: boolean): Promise<TablesConfig> {
-  const { loadTablesConfig } = await import('../apps/tables/src/config/tables-config.provider.js');
+  const { loadTablesConfig } = await import('#platform');
   const file = process.env.TABLES_CONFIG_FILE;
   if (builtIn && file !== undefined) throw new UsageError('--built-in-tables and TABLES_CONFIG_FILE both name a tables configuration: give one (unset TABLES_CONFIG_FILE, or leave out --built-in-tables)');
-  if (builtIn) return loadTablesConfig({ configFile: null, pollIntervalMs: 0 });
+  if (builtIn) return loadTablesConfig(null);
   if (file === undefined) {
     throw new UsageError(
       'REPLAY.CONFIGURATION_REQUIRED: table-referrals recomputes remind_at with the tables configuration, which this command does not guess: ' +
@@ -235,7 +250,7 @@ async function explicitTablesConfig(builtIn: boolean): Promise<TablesConfig> {
     throw new CannotRunError(`TABLES_CONFIG_FILE ${configFile} cannot be read: ${(error as Error).message}`);
   }
   try {
-    return loadTablesConfig({ configFile, pollIntervalMs: 0 });
+    return loadTablesConfig(configFile);
   } catch (error) {
     const { message, code } = error as Error & { code?: unknown };
     throw new UsageError(message.includes('TABLES_CONFIG_FILE') ? message : `TABLES_CONFIG_FILE ${configFile}: ${typeof code === 'string' ? `${code}: ` : ''}${message}`);

@@ -85,7 +85,7 @@ describe('GET /v1/audit/streams/{streamId}/bundle', () => {
     bundle = res.body;
     expect(bundle.events).toHaveLength(1);
     expect(bundle.checkpoints.some((c) => c.lines !== undefined)).toBe(true);
-    expect(verifyBundle(bundle)).toMatchObject({ ok: true, events: 1, sealedEvents: 1, problems: [] });
+    expect(verifyBundle(bundle)).toMatchObject({ ok: true, code: null, events: 1, sealedEvents: 1, problems: [] });
     expect(verifyBundle(bundle, [bundle.head!])).toMatchObject({ ok: true });
   });
 
@@ -93,18 +93,22 @@ describe('GET /v1/audit/streams/{streamId}/bundle', () => {
     const clone = (): LedgerBundle => JSON.parse(JSON.stringify(bundle));
     const edited = clone();
     edited.events[0]!.payload = { ...edited.events[0]!.payload, description: 'iets anders' };
-    expect(verifyBundle(edited).problems[0]).toMatch(/content does not give its hash/);
+    expect(verifyBundle(edited)).toMatchObject({ ok: false, code: 'BUNDLE.HASH_MISMATCH', problems: [{ code: 'BUNDLE.HASH_MISMATCH', message: expect.stringMatching(/content does not give its hash/) }] });
 
     const rehashed = clone();
     rehashed.events[0]!.hash = 'f'.repeat(64);
-    expect(verifyBundle(rehashed).ok).toBe(false);
+    expect(verifyBundle(rehashed)).toMatchObject({ ok: false, code: 'BUNDLE.HASH_MISMATCH' });
+    expect(verifyBundle(rehashed).problems.map((p) => p.code)).toContain('BUNDLE.SEAL_MISMATCH');
 
     const dropped = clone();
     dropped.checkpoints = dropped.checkpoints.filter((c) => c.lines === undefined);
-    expect(verifyBundle(dropped).problems.join('\n')).toMatch(/no checkpoint in the bundle covers|lines are not in the bundle|not sealed by any checkpoint in the bundle/);
+    expect(verifyBundle(dropped).problems.map((p) => p.message).join('\n')).toMatch(/no checkpoint in the bundle covers|lines are not in the bundle|not sealed by any checkpoint in the bundle/);
+    expect(verifyBundle(dropped).code).toMatch(/^BUNDLE\.(CHECKPOINT_CHAIN_BROKEN|PROOF_MISSING|EVENTS_UNSEALED)$/);
 
-    expect(verifyBundle(clone(), [{ seq: bundle.head!.seq, hash: '0'.repeat(64) }]).problems.join('\n')).toMatch(/differs from the anchor/);
-    expect(verifyBundle({ format: 'something else' }).problems).toEqual(['not a signaalroute-ledger-bundle/1 bundle']);
+    expect(verifyBundle(clone(), [{ seq: bundle.head!.seq, hash: '0'.repeat(64) }]).problems).toEqual([{ code: 'BUNDLE.ANCHOR_MISMATCH', message: expect.stringMatching(/differs from the anchor/) }]);
+    expect(verifyBundle(clone(), [{ seq: bundle.head!.seq + 1, hash: '0'.repeat(64) }]).problems).toEqual([{ code: 'BUNDLE.ANCHOR_NOT_IN_BUNDLE', message: expect.stringMatching(/is not in the bundle/) }]);
+    expect(verifyBundle({ format: 'something else' })).toMatchObject({ ok: false, code: 'BUNDLE.FORMAT_UNKNOWN', problems: [{ code: 'BUNDLE.FORMAT_UNKNOWN', message: 'not a signaalroute-ledger-bundle/1 bundle' }] });
+    expect(verifyBundle({ ...clone(), events: [] })).toMatchObject({ ok: false, code: 'BUNDLE.MALFORMED' });
   });
 
   it('fails offline when an event claims a place after the newest checkpoint: nothing proves it (a forged, re-hashed event there passed)', () => {
@@ -114,7 +118,7 @@ describe('GET /v1/audit/streams/{streamId}/bundle', () => {
     forged.events[0] = { ...event, payload: hashed.payload, transactionId: '999999999', hash: eventHash(hashed) };
     const result = verifyBundle(forged, [bundle.head!]);
     expect(result).toMatchObject({ ok: false, unsealedEvents: 1 });
-    expect(result.problems.join('\n')).toMatch(/not sealed by any checkpoint in the bundle/);
+    expect(result.problems).toEqual([{ code: 'BUNDLE.EVENTS_UNSEALED', message: expect.stringMatching(/not sealed by any checkpoint in the bundle/) }]);
     // Who knows the stream's newest events are not sealed yet may still accept them explicitly.
     expect(verifyBundle(forged, [bundle.head!], { allowUnsealed: true })).toMatchObject({ ok: true, unsealedEvents: 1 });
   });

@@ -91,8 +91,42 @@ function rangeIndex(checkpoints: readonly LedgerCheckpoint[], cursor: ReadCursor
   return lo;
 }
 
+/**
+ * Why a bundle fails, one stable code per kind of finding `verifyBundle` makes (and two for the file itself,
+ * which `npm run audit -- verify-bundle` reports before the bundle can be read). The messages may change; the
+ * codes do not.
+ */
+export const BUNDLE_PROBLEMS = {
+  'BUNDLE.UNREADABLE': 'the file cannot be read',
+  'BUNDLE.NOT_JSON': 'the file is not JSON (cut off, or not a bundle at all)',
+  'BUNDLE.FORMAT_UNKNOWN': `the JSON is not a ${BUNDLE_FORMAT} bundle`,
+  'BUNDLE.MALFORMED': 'a required field is missing or of the wrong kind: the bundle, an event, a checkpoint or its lines',
+  'BUNDLE.STREAM_MISMATCH': "an event belongs to another stream than the bundle's",
+  'BUNDLE.VERSION_GAP': 'the stream versions do not run 1, 2, 3, …: an event is missing or out of order',
+  'BUNDLE.HASH_MISMATCH': "an event's content does not give its hash: it was edited",
+  'BUNDLE.PREV_HASH_MISMATCH': "an event's prevHash is not the previous event's hash: an event was replaced",
+  'BUNDLE.CHECKPOINT_CHAIN_BROKEN': 'the checkpoints are not consecutive, do not seal their predecessor, or their ranges do not join',
+  'BUNDLE.CHECKPOINT_HASH_MISMATCH': "a checkpoint's fields do not give its hash",
+  'BUNDLE.CHECKPOINT_LINES_MISMATCH': "a checkpoint's lines do not give its digest, count or range: the list of sealed events was altered",
+  'BUNDLE.PROOF_MISSING': 'an event lies in no checkpoint of the bundle, or the lines of the checkpoint that covers it are left out',
+  'BUNDLE.SEAL_MISMATCH': 'an event is not in the lines of the checkpoint that covers it with this hash and place: altered, moved or added after sealing',
+  'BUNDLE.EVENTS_UNSEALED': 'events lie after the newest checkpoint, which nothing proves (accept them with --allow-unsealed)',
+  'BUNDLE.ANCHOR_NOT_IN_BUNDLE': 'a checkpoint named by --anchor is not in the bundle',
+  'BUNDLE.ANCHOR_MISMATCH': "the bundle's checkpoint hash differs from the anchor: the chain was rewritten",
+} as const;
+
+export type BundleProblemCode = keyof typeof BUNDLE_PROBLEMS;
+
+/** One finding: its stable code and a message that locates it. */
+export interface BundleProblem {
+  code: BundleProblemCode;
+  message: string;
+}
+
 export interface BundleVerification {
   ok: boolean;
+  /** The code of the first (most fundamental) problem; null when ok. */
+  code: BundleProblemCode | null;
   streamId: string | null;
   events: number;
   /** Events proven to sit in a sealed range. */
@@ -101,7 +135,7 @@ export interface BundleVerification {
   unsealedEvents: number;
   head: { seq: number; hash: string } | null;
   /** Every problem found, most fundamental first; empty when ok. */
-  problems: string[];
+  problems: BundleProblem[];
 }
 
 const DECIMAL = /^(0|[1-9]\d{0,19})$/;
@@ -116,19 +150,20 @@ const isCursor = (v: unknown): v is ReadCursor =>
  * independently (e.g. published by the organisation); without one, a forger could build a whole new chain.
  */
 export function verifyBundle(input: unknown, anchors: readonly { seq: number; hash: string }[] = [], options: { allowUnsealed?: boolean } = {}): BundleVerification {
-  const problems: string[] = [];
+  const problems: BundleProblem[] = [];
+  const problem = (code: BundleProblemCode, message: string): void => void problems.push({ code, message });
   const b = input as Partial<LedgerBundle> | null;
-  const result = (): BundleVerification => ({ ok: problems.length === 0, streamId: typeof b?.streamId === 'string' ? b.streamId : null, events, sealedEvents, unsealedEvents, head, problems });
+  const result = (): BundleVerification => ({ ok: problems.length === 0, code: problems[0]?.code ?? null, streamId: typeof b?.streamId === 'string' ? b.streamId : null, events, sealedEvents, unsealedEvents, head, problems });
   let events = 0;
   let sealedEvents = 0;
   let unsealedEvents = 0;
   let head: { seq: number; hash: string } | null = null;
   if (typeof b !== 'object' || b === null || b.format !== BUNDLE_FORMAT) {
-    problems.push(`not a ${BUNDLE_FORMAT} bundle`);
+    problem('BUNDLE.FORMAT_UNKNOWN', `not a ${BUNDLE_FORMAT} bundle`);
     return result();
   }
   if (typeof b.streamId !== 'string' || !Array.isArray(b.events) || b.events.length === 0 || !Array.isArray(b.checkpoints)) {
-    problems.push('the bundle needs a streamId, at least one event and a checkpoints list');
+    problem('BUNDLE.MALFORMED', 'the bundle needs a streamId, at least one event and a checkpoints list');
     return result();
   }
   events = b.events.length;
@@ -138,11 +173,11 @@ export function verifyBundle(input: unknown, anchors: readonly { seq: number; ha
   for (const [i, e] of b.events.entries()) {
     const where = `event ${i + 1}`;
     if (typeof e !== 'object' || e === null || !DECIMAL.test(String(e.position)) || !DECIMAL.test(String(e.transactionId)) || typeof e.hash !== 'string') {
-      problems.push(`${where}: malformed (needs position, transactionId and hash)`);
+      problem('BUNDLE.MALFORMED', `${where}: malformed (needs position, transactionId and hash)`);
       continue;
     }
-    if (e.streamId !== b.streamId) problems.push(`${where} (position ${e.position}): belongs to stream ${String(e.streamId)}, not ${b.streamId}`);
-    if (e.streamVersion !== i + 1) problems.push(`${where} (position ${e.position}): version ${String(e.streamVersion)} where ${i + 1} was expected — an event is missing or out of order`);
+    if (e.streamId !== b.streamId) problem('BUNDLE.STREAM_MISMATCH', `${where} (position ${e.position}): belongs to stream ${String(e.streamId)}, not ${b.streamId}`);
+    if (e.streamVersion !== i + 1) problem('BUNDLE.VERSION_GAP', `${where} (position ${e.position}): version ${String(e.streamVersion)} where ${i + 1} was expected — an event is missing or out of order`);
     const { hash, position: _position, transactionId: _transactionId, ...hashed } = e;
     let actual: string;
     try {
@@ -150,9 +185,9 @@ export function verifyBundle(input: unknown, anchors: readonly { seq: number; ha
     } catch {
       actual = 'none (the event cannot be canonicalised)';
     }
-    if (actual !== hash) problems.push(`${where} (position ${e.position}): content does not give its hash: expected ${hash}, got ${actual}`);
+    if (actual !== hash) problem('BUNDLE.HASH_MISMATCH', `${where} (position ${e.position}): content does not give its hash: expected ${hash}, got ${actual}`);
     const expectedPrev = prev ? prev.hash : null;
-    if (e.prevHash !== expectedPrev) problems.push(`${where} (position ${e.position}): prevHash ${String(e.prevHash)} does not seal the previous event (${String(expectedPrev)})`);
+    if (e.prevHash !== expectedPrev) problem('BUNDLE.PREV_HASH_MISMATCH', `${where} (position ${e.position}): prevHash ${String(e.prevHash)} does not seal the previous event (${String(expectedPrev)})`);
     prev = e;
   }
 
@@ -162,35 +197,35 @@ export function verifyBundle(input: unknown, anchors: readonly { seq: number; ha
   for (const [i, c] of cps.entries()) {
     const where = `checkpoint ${String(c?.seq)}`;
     if (typeof c !== 'object' || c === null || !Number.isInteger(c.seq) || !isCursor(c.from) || !isCursor(c.to) || !Number.isInteger(c.eventCount) || !HEX64.test(String(c.digest)) || !HEX64.test(String(c.checkpointHash))) {
-      problems.push(`${where}: malformed`);
+      problem('BUNDLE.MALFORMED', `${where}: malformed`);
       continue;
     }
     const before = cps[i - 1];
     if (before) {
-      if (c.seq !== before.seq + 1) problems.push(`${where}: follows checkpoint ${before.seq}; the chain has a gap`);
-      if (c.prevCheckpointHash !== before.checkpointHash) problems.push(`${where}: does not seal checkpoint ${before.seq} (prevCheckpointHash ${String(c.prevCheckpointHash)}, expected ${before.checkpointHash})`);
-      if (compareCursor(c.from, before.to) !== 0) problems.push(`${where}: its range starts at ${formatCursor(c.from)}, not where checkpoint ${before.seq} ended (${formatCursor(before.to)})`);
+      if (c.seq !== before.seq + 1) problem('BUNDLE.CHECKPOINT_CHAIN_BROKEN', `${where}: follows checkpoint ${before.seq}; the chain has a gap`);
+      if (c.prevCheckpointHash !== before.checkpointHash) problem('BUNDLE.CHECKPOINT_CHAIN_BROKEN', `${where}: does not seal checkpoint ${before.seq} (prevCheckpointHash ${String(c.prevCheckpointHash)}, expected ${before.checkpointHash})`);
+      if (compareCursor(c.from, before.to) !== 0) problem('BUNDLE.CHECKPOINT_CHAIN_BROKEN', `${where}: its range starts at ${formatCursor(c.from)}, not where checkpoint ${before.seq} ended (${formatCursor(before.to)})`);
     }
     const { lines, checkpointHash: stated, ...sealed } = c;
     const recomputed = checkpointHash(sealed);
-    if (recomputed !== stated) problems.push(`${where}: its fields do not give its hash (expected ${stated}, got ${recomputed})`);
+    if (recomputed !== stated) problem('BUNDLE.CHECKPOINT_HASH_MISMATCH', `${where}: its fields do not give its hash (expected ${stated}, got ${recomputed})`);
     if (lines !== undefined) {
       const entries = typeof lines === 'string' ? parseLines(lines) : null;
       if (entries === null) {
-        problems.push(`${where}: malformed lines`);
+        problem('BUNDLE.MALFORMED', `${where}: malformed lines`);
         continue;
       }
-      if (linesDigest(lines) !== c.digest) problems.push(`${where}: its lines do not give its digest — the list of sealed events was altered`);
-      if (entries.length !== c.eventCount) problems.push(`${where}: ${entries.length} lines for ${c.eventCount} sealed events`);
+      if (linesDigest(lines) !== c.digest) problem('BUNDLE.CHECKPOINT_LINES_MISMATCH', `${where}: its lines do not give its digest — the list of sealed events was altered`);
+      if (entries.length !== c.eventCount) problem('BUNDLE.CHECKPOINT_LINES_MISMATCH', `${where}: ${entries.length} lines for ${c.eventCount} sealed events`);
       let last: ReadCursor = c.from;
       for (const e of entries) {
         if (compareCursor(e, last) <= 0) {
-          problems.push(`${where}: line ${formatCursor(e)} is out of commit order or outside the range`);
+          problem('BUNDLE.CHECKPOINT_LINES_MISMATCH', `${where}: line ${formatCursor(e)} is out of commit order or outside the range`);
           break;
         }
         last = e;
       }
-      if (compareCursor(last, c.to) !== 0) problems.push(`${where}: its lines end at ${formatCursor(last)}, not at the range end ${formatCursor(c.to)}`);
+      if (compareCursor(last, c.to) !== 0) problem('BUNDLE.CHECKPOINT_LINES_MISMATCH', `${where}: its lines end at ${formatCursor(last)}, not at the range end ${formatCursor(c.to)}`);
       parsed.set(c.seq, new Set(entries.map((e) => digestLine(e.transactionId, e.position, e.hash))));
     }
   }
@@ -204,14 +239,14 @@ export function verifyBundle(input: unknown, anchors: readonly { seq: number; ha
     const c = cps.find((x) => isCursor(x?.from) && isCursor(x?.to) && compareCursor(cursor, x.from) > 0 && compareCursor(cursor, x.to) <= 0);
     if (!c) {
       if (last && isCursor(last.to) && compareCursor(cursor, last.to) > 0) unsealedEvents++;
-      else problems.push(`event at position ${e.position}: no checkpoint in the bundle covers ${formatCursor(cursor)}`);
+      else problem('BUNDLE.PROOF_MISSING', `event at position ${e.position}: no checkpoint in the bundle covers ${formatCursor(cursor)}`);
       continue;
     }
     const lines = parsed.get(c.seq);
     if (!lines) {
-      problems.push(`event at position ${e.position}: checkpoint ${c.seq} covers it but its lines are not in the bundle`);
+      problem('BUNDLE.PROOF_MISSING', `event at position ${e.position}: checkpoint ${c.seq} covers it but its lines are not in the bundle`);
     } else if (!lines.has(digestLine(e.transactionId, e.position, e.hash))) {
-      problems.push(`event at position ${e.position}: not sealed by checkpoint ${c.seq} with this hash and place — it was altered, moved or added after sealing`);
+      problem('BUNDLE.SEAL_MISMATCH', `event at position ${e.position}: not sealed by checkpoint ${c.seq} with this hash and place — it was altered, moved or added after sealing`);
     } else {
       sealedEvents++;
     }
@@ -220,7 +255,8 @@ export function verifyBundle(input: unknown, anchors: readonly { seq: number; ha
   // An event placed after the newest checkpoint is vouched for by its stream chain alone, which a forger recomputes
   // at will: unless the caller accepts that, it is a problem.
   if (unsealedEvents > 0 && options.allowUnsealed !== true) {
-    problems.push(
+    problem(
+      'BUNDLE.EVENTS_UNSEALED',
       `${unsealedEvents} event(s) lie after the newest checkpoint and are not sealed by any checkpoint in the bundle: nothing proves them (export again once they are sealed, or accept them with --allow-unsealed)`,
     );
   }
@@ -228,8 +264,8 @@ export function verifyBundle(input: unknown, anchors: readonly { seq: number; ha
   // 4. Anchors obtained elsewhere.
   for (const a of anchors) {
     const c = cps.find((x) => x?.seq === a.seq);
-    if (!c) problems.push(`anchor ${a.seq}:${a.hash}: checkpoint ${a.seq} is not in the bundle`);
-    else if (c.checkpointHash !== a.hash) problems.push(`anchor ${a.seq}: the bundle's checkpoint hash ${c.checkpointHash} differs from the anchor ${a.hash}`);
+    if (!c) problem('BUNDLE.ANCHOR_NOT_IN_BUNDLE', `anchor ${a.seq}:${a.hash}: checkpoint ${a.seq} is not in the bundle`);
+    else if (c.checkpointHash !== a.hash) problem('BUNDLE.ANCHOR_MISMATCH', `anchor ${a.seq}: the bundle's checkpoint hash ${c.checkpointHash} differs from the anchor ${a.hash}`);
   }
   return result();
 }
