@@ -7,8 +7,10 @@ import { caseEventTypes, DAY_MS, movableClock, openedCase, PRODUCT_APPS, sendSig
 
 /**
  * Durable deadlines on real PostgreSQL and Kafka with a clock the test moves: a Wvggz verkennend onderzoek
- * has 14 calendar days from the report (to the end of that day); the timer records DeadlineApproaching
- * once, then DeadlineBreached exactly once, however often it runs.
+ * has 14 calendar days from the report (to the end of that day). The term runs from the report, so it is open from
+ * `ontvangen` on (built-in version 2, the default) and the same instance runs on in `verkennend-onderzoek`; the timer
+ * records DeadlineApproaching once, then DeadlineBreached exactly once, however often it runs, also for a case
+ * nobody moved out of `ontvangen`. A case opened on version 1 keeps version 1's rules.
  */
 
 const clock = movableClock();
@@ -38,12 +40,16 @@ describe('Wvggz verkennend onderzoek: 14 days from the report', () => {
     const signalId = await sendSignal(h, coordinator, 'zorgmelding', home, { reporter });
     const opened = await openedCase(h, coordinator, { model: 'wvggz-verkennend-onderzoek', signalIds: [signalId] });
     const caseId: string = opened.body.caseId;
-    expect(opened.body).toMatchObject({ currentState: 'ontvangen', reporterRelation: 'essentiele-naaste', deadlines: [] });
+    expect(opened.body).toMatchObject({ currentState: 'ontvangen', reporterRelation: 'essentiele-naaste', model: { id: 'wvggz-verkennend-onderzoek', version: 2 } });
+    // The term runs from the report: open in ontvangen already.
+    const [deadline] = opened.body.deadlines;
+    expect(opened.body.deadlines).toHaveLength(1);
+    expect(deadline).toMatchObject({ definitionId: 'verkennend-onderzoek-afgerond', state: 'ontvangen', startsOn: 'signal-received', status: 'running', approachingRecorded: false, breachedRecorded: false });
 
+    // Starting the onderzoek keeps the same instance: nothing is closed or opened.
     const started = await walk(h, coordinator, caseId, opened.headers.get('etag')!, [{ transition: 'start-verkennend-onderzoek' }]);
-    const [deadline] = started.body.deadlines;
-    expect(started.body.deadlines).toHaveLength(1);
-    expect(deadline).toMatchObject({ definitionId: 'verkennend-onderzoek-afgerond', state: 'verkennend-onderzoek', startsOn: 'signal-received', status: 'running', approachingRecorded: false, breachedRecorded: false });
+    expect(started.body.deadlines).toEqual([deadline]);
+    expect(await caseEventTypes(h, caseId)).toEqual(['CaseOpened', 'DeadlineOpened', 'CaseTransitioned']);
     const dueAt = new Date(deadline.dueAt);
     expect(dueAt.getTime()).toBeGreaterThan(Date.parse(opened.body.signalReceivedAt) + 14 * DAY_MS);
     expect(dueAt.getTime()).toBeLessThanOrEqual(Date.parse(opened.body.signalReceivedAt) + 15 * DAY_MS + 3_600_000); // + DST
@@ -82,5 +88,47 @@ describe('Wvggz verkennend onderzoek: 14 days from the report', () => {
     expect(closed.body).toMatchObject({ status: 'closed', currentState: 'vrijwillige-zorg', deadlines: [], allowedTransitions: [] });
     expect((await caseEventTypes(h, caseId)).slice(-4)).toEqual(['CaseTransitioned', 'DeadlineClosed', 'ReporterMayBeInformed', 'CaseClosed']);
     expect(await scheduler.tick()).toBe(0);
+  });
+
+  it('a case nobody moved out of ontvangen warns once and is breached exactly once; starting it late opens nothing new', async () => {
+    const signalId = await sendSignal(h, coordinator, 'zorgmelding', home);
+    const opened = await openedCase(h, coordinator, { model: 'wvggz-verkennend-onderzoek', signalIds: [signalId] });
+    const caseId: string = opened.body.caseId;
+    const [deadline] = opened.body.deadlines;
+    expect(opened.body.deadlines).toHaveLength(1);
+    expect(deadline).toMatchObject({ definitionId: 'verkennend-onderzoek-afgerond', state: 'ontvangen', status: 'running' });
+    expect(Date.parse(deadline.dueAt)).toBeGreaterThan(Date.parse(opened.body.signalReceivedAt) + 14 * DAY_MS);
+    expect(Date.parse(deadline.dueAt)).toBeLessThanOrEqual(Date.parse(opened.body.signalReceivedAt) + 15 * DAY_MS + 3_600_000); // + DST
+    expect((await timerOf(caseId))?.toISOString()).toBe(deadline.approachingAt);
+
+    clock.set(deadline.approachingAt);
+    expect(await scheduler.tick()).toBe(1);
+    expect(await scheduler.tick()).toBe(0);
+    clock.set(deadline.dueAt);
+    expect(await scheduler.tick()).toBe(1);
+    expect(await scheduler.tick()).toBe(0);
+    clock.advance(3 * DAY_MS);
+    expect(await scheduler.tick()).toBe(0);
+    expect(await timerOf(caseId)).toBeNull();
+
+    const [breach] = await h.query<Record<string, any>>("SELECT * FROM events WHERE stream_id = $1 AND type = 'DeadlineBreached'", [`case-${caseId}`]);
+    expect(breach!.payload).toMatchObject({ caseId, deadlineId: deadline.deadlineId, dueAt: deadline.dueAt, state: 'ontvangen' });
+    const view = await h.request('GET', `/v1/cases/${caseId}`, { token: coordinator });
+    expect(view.body).toMatchObject({ currentState: 'ontvangen', deadlines: [expect.objectContaining({ deadlineId: deadline.deadlineId, approachingRecorded: true, breachedRecorded: true })] });
+
+    // Started after the term passed: the breached instance runs on, nothing opens or breaches again.
+    const started = await walk(h, coordinator, caseId, view.headers.get('etag')!, [{ transition: 'start-verkennend-onderzoek' }]);
+    expect(started.body.deadlines).toEqual(view.body.deadlines);
+    expect(await scheduler.tick()).toBe(0);
+    const types = await caseEventTypes(h, caseId);
+    expect(types).toEqual(['CaseOpened', 'DeadlineOpened', 'DeadlineApproaching', 'DeadlineBreached', 'CaseTransitioned']);
+  });
+
+  it('a case opened on version 1 stays on version 1: no term until the onderzoek starts', async () => {
+    const signalId = await sendSignal(h, coordinator, 'zorgmelding', home);
+    const opened = await openedCase(h, coordinator, { model: 'wvggz-verkennend-onderzoek', modelVersion: 1, signalIds: [signalId] });
+    expect(opened.body).toMatchObject({ model: { id: 'wvggz-verkennend-onderzoek', version: 1 }, currentState: 'ontvangen', deadlines: [] });
+    const started = await walk(h, coordinator, opened.body.caseId, opened.headers.get('etag')!, [{ transition: 'start-verkennend-onderzoek' }]);
+    expect(started.body).toMatchObject({ model: { id: 'wvggz-verkennend-onderzoek', version: 1 }, deadlines: [expect.objectContaining({ state: 'verkennend-onderzoek', status: 'running' })] });
   });
 });

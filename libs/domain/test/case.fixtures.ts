@@ -1,5 +1,5 @@
 import {
-  BUILT_IN_MODELS,
+  BUILT_IN_MODEL_VERSIONS,
   DomainError,
   decideCase,
   foldCase,
@@ -27,7 +27,8 @@ export const TABLE_MEMBER: CaseActor = { id: 'user-riec-1', role: 'table-member'
 export const AUDITOR: CaseActor = { id: 'user-auditor-1', role: 'auditor' };
 export const SYSTEM: CaseActor = { id: 'system', role: 'system' };
 
-export const BUILT_INS: ModelResolver = modelResolverOf(BUILT_IN_MODELS);
+/** Every shipped version: a case stays pinned to the version it was opened on. */
+export const BUILT_INS: ModelResolver = modelResolverOf(BUILT_IN_MODEL_VERSIONS);
 
 /** A deterministic context: a movable clock and ids id-1, id-2, … */
 export interface TestClock extends CaseDecisionContext {

@@ -1,6 +1,7 @@
 import {
   allowedTransitions,
   BUILT_IN_MODELS,
+  deadlineRunsIn,
   decideCase,
   evolveCase,
   MODEL_ROLES,
@@ -53,10 +54,20 @@ describe.each(rows.map((r) => [label(r), r] as const))('%s', (_label, { model, t
       responsibilities: { ...state.responsibilities, ...(target.responsibilities ?? {}) },
       at: ctx.now.toISOString(),
     });
-    // What follows the move comes from the target state's data.
+    // What follows the move comes from the target state's data: a term runs in its state and its runsIn (kept there,
+    // resumed if paused), pauses in its pausedIn, closes anywhere else; it opens where it runs and the case has none.
     const expected: string[] = [];
-    expected.push(...state.deadlines.map(() => 'DeadlineClosed'));
-    if (!target.terminal) expected.push(...model.deadlines.filter((d) => d.state === target.id).map(() => 'DeadlineOpened'));
+    for (const d of state.deadlines) {
+      const def = model.deadlines.find((x) => x.id === d.definitionId)!;
+      if (target.terminal) expected.push('DeadlineClosed');
+      else if (deadlineRunsIn(def, target.id)) expected.push(...(d.status === 'paused' ? ['DeadlineResumed'] : []));
+      else if (def.pausedIn?.includes(target.id)) expected.push(...(d.status === 'running' ? ['DeadlinePaused'] : []));
+      else expected.push('DeadlineClosed');
+    }
+    if (!target.terminal) {
+      const has = (id: string) => state.deadlines.some((d) => d.definitionId === id);
+      expected.push(...model.deadlines.filter((d) => deadlineRunsIn(d, target.id) && !has(d.id)).map(() => 'DeadlineOpened'));
+    }
     // Notifications guarded by the reporter relation are not raised for a case opened without one.
     expected.push(...(target.notifications ?? []).filter((n) => n.when === undefined).map((n) => n.type));
     if (target.terminal) expected.push('CaseClosed');

@@ -1,5 +1,6 @@
 import {
   assertValidModel,
+  BUILT_IN_MODEL_VERSIONS,
   BUILT_IN_MODELS,
   DomainError,
   validateModelDefinition,
@@ -38,10 +39,19 @@ function broken(change: (def: any) => void): unknown {
 const codes = (problems: ModelProblem[]) => problems.map((p) => p.code);
 
 describe('the built-in models are valid', () => {
-  it.each(BUILT_IN_MODELS.map((m) => [m.id, m] as const))('%s has no problems', (_id, model) => {
+  it.each(BUILT_IN_MODEL_VERSIONS.map((m) => [`${m.id}@${m.version}`, m] as const))('%s has no problems', (_id, model) => {
     expect(validateModelDefinition(model)).toEqual([]);
     expect(() => assertValidModel(model)).not.toThrow();
-    expect(model.version).toBe(1);
+  });
+
+  it('every built-in model ships versions 1, 2, … in order, and the newest is the one listed', () => {
+    for (const model of BUILT_IN_MODELS) {
+      const versions = BUILT_IN_MODEL_VERSIONS.filter((m) => m.id === model.id);
+      expect(versions.map((m) => m.version)).toEqual(versions.map((_m, i) => i + 1));
+      expect(versions.at(-1)).toBe(model);
+    }
+    expect(new Set(BUILT_IN_MODELS.map((m) => m.id)).size).toBe(BUILT_IN_MODELS.length);
+    expect(new Set(BUILT_IN_MODEL_VERSIONS.map((m) => m.id))).toEqual(new Set(BUILT_IN_MODELS.map((m) => m.id)));
   });
 
   it('the built-in models cannot be changed in place (a change is a new version)', () => {

@@ -12,7 +12,7 @@ const DAY = 86_400_000;
 const REPORTED = '2025-05-30T08:00:00+02:00'; // Friday morning; the case is opened Monday 2 June
 
 describe('Wvggz: the verkennend onderzoek is due 14 calendar days after the report', () => {
-  it('entering verkennend-onderzoek opens the deadline, counted from the report, to the end of day 14', () => {
+  it('the deadline opens with the case (it runs from the report, in ontvangen and verkennend-onderzoek), to the end of day 14', () => {
     const ctx = testContext();
     const { events } = caseIn(WVGGZ, 'verkennend-onderzoek', ctx, { signalReceivedAt: REPORTED });
     const opened = events.find((e): e is DeadlineOpened => e.type === 'DeadlineOpened')!;
@@ -21,7 +21,8 @@ describe('Wvggz: the verkennend onderzoek is due 14 calendar days after the repo
       caseId: 'case-1',
       deadlineId: expect.any(String),
       definitionId: 'verkennend-onderzoek-afgerond',
-      state: 'verkennend-onderzoek',
+      // Opened when the case was opened in ontvangen; the same instance runs on in verkennend-onderzoek.
+      state: 'ontvangen',
       startsOn: 'signal-received',
       startedAt: '2025-05-30T06:00:00.000Z',
       duration: { amount: 14, unit: 'calendar-days' },
@@ -93,7 +94,7 @@ describe('Wvggz: only an essentiële naaste who reported may be told the outcome
       type: 'ReporterMayBeInformed',
       caseId: 'case-1',
       modelId: 'wvggz-verkennend-onderzoek',
-      modelVersion: 1,
+      modelVersion: WVGGZ.version,
       state: to,
       audience: 'melder',
       reporterRelation: 'essentiele-naaste',

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { assertValidModel, BUILT_IN_MODELS, defaultModelVersion, DomainError, freezeModel, modelAppliesTo, modelKey, type ModelDefinition, type ModelResolver } from '#domain';
+import { assertValidModel, BUILT_IN_MODEL_VERSIONS, defaultModelVersion, DomainError, freezeModel, modelAppliesTo, modelKey, type ModelDefinition, type ModelResolver } from '#domain';
 import type { Database } from '#eventstore';
 import { DATABASE, LOGGER } from '#platform';
 import type { PublishedModel } from './published-model.js';
@@ -22,7 +22,7 @@ export class ModelRegistryError extends Error {
 }
 
 /**
- * Every model version this process knows: the built-ins plus the versions published in `model_versions`,
+ * Every model version this process knows: the built-ins (every shipped version) plus the versions published in `model_versions`,
  * loaded and validated at start-up (an invalid one stops start-up, naming the problem). Cases are pinned to
  * a version, so all versions stay available. Versions published by another process are picked up on a
  * cache miss (`ensure`) and whenever the latest version or the full list is asked for.
@@ -37,11 +37,12 @@ export class ModelRegistry implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    for (const def of BUILT_IN_MODELS) {
+    // Every shipped version, older ones included: cases stay pinned to the version they were opened on.
+    for (const def of BUILT_IN_MODEL_VERSIONS) {
       this.add({ definition: checked(def, `built-in model ${modelKey(def.id, def.version)}`), builtIn: true, publishedAt: null, publishedBy: null });
     }
     const loaded = await this.loadRows('SELECT id, version, definition, published_at, published_by FROM model_versions ORDER BY id, version');
-    this.logger.info({ component: 'model-registry', builtIn: BUILT_IN_MODELS.length, published: loaded }, 'escalation models loaded');
+    this.logger.info({ component: 'model-registry', builtIn: BUILT_IN_MODEL_VERSIONS.length, published: loaded }, 'escalation models loaded');
   }
 
   /** The synchronous resolver the case decider uses: exactly the pinned version, or undefined. */

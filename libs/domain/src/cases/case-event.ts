@@ -123,6 +123,7 @@ export interface DeadlineOpened {
   /** Instance id; timers and `RecordDeadline*` commands refer to it. */
   deadlineId: string;
   definitionId: string;
+  /** The state the case entered: the deadline's `state`, or one of its `runsIn`. */
   state: string;
   startsOn: DeadlineStart;
   startedAt: string;
@@ -168,6 +169,7 @@ export interface DeadlineApproaching {
   caseId: string;
   deadlineId: string;
   definitionId: string;
+  /** The case's state when it was recorded (a term runs in its `state` and its `runsIn`). */
   state: string;
   dueAt: string;
   at: string;
@@ -178,6 +180,7 @@ export interface DeadlineBreached {
   caseId: string;
   deadlineId: string;
   definitionId: string;
+  /** The case's state when it was recorded (a term runs in its `state` and its `runsIn`). */
   state: string;
   dueAt: string;
   at: string;

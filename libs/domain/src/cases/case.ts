@@ -25,7 +25,7 @@ export interface CaseDeadline {
   deadlineId: string;
   /** The model's deadline id. */
   definitionId: string;
-  /** The state it runs in. */
+  /** The state the case entered when the term opened: the deadline's `state`, or one of its `runsIn`. */
   state: string;
   startsOn: DeadlineStart;
   startedAt: string;

@@ -1,7 +1,7 @@
 import { isCalendarDate } from '../calendar/calendar-date.js';
 import type { WorkingDayOptions } from '../calendar/working-days.js';
 import type { ModelDefinition, ModelState, Responsibilities, ResponsibilityKind } from '../models/model-definition.js';
-import { isResponsibilityKind, modelAppliesTo } from '../models/model-definition.js';
+import { deadlineAppliesIn, deadlineRunsIn, isResponsibilityKind, modelAppliesTo } from '../models/model-definition.js';
 import { guardHolds } from '../models/model-guard.js';
 import { isModelRole } from '../models/model-role.js';
 import type { ModelResolver } from '../models/model-resolver.js';
@@ -412,12 +412,15 @@ function migratedHolders(state: OpenCaseState, oldDefaults: Readonly<Record<stri
   return holders;
 }
 
-/** Whether deadline definition `id` is the same term in both versions and still applies in state `stateId` of `to`. */
+/**
+ * Whether deadline definition `id` is the same term in both versions and still applies in state `stateId` of `to`
+ * (it runs there, as its `state` or one of its `runsIn`, or is paused there).
+ */
 function sameTerm(from: ModelDefinition, to: ModelDefinition, id: string, stateId: string): boolean {
   const before = from.deadlines.find((d) => d.id === id);
   const after = to.deadlines.find((d) => d.id === id);
   if (!before || !after) return false;
-  const applies = after.state === stateId || (after.pausedIn ?? []).includes(stateId);
+  const applies = deadlineAppliesIn(after, stateId);
   return applies && after.startsOn === before.startsOn && after.duration.amount === before.duration.amount && after.duration.unit === before.duration.unit;
 }
 
@@ -532,7 +535,9 @@ function recordDeadline(
     caseId: state.caseId,
     deadlineId: deadline.deadlineId,
     definitionId: deadline.definitionId,
-    state: deadline.state,
+    // Where the case is when the term comes due: a term may run on through several states (`runsIn`), and a carried
+    // term's state may have been renamed by a migration.
+    state: state.currentState,
     dueAt: deadline.dueAt,
     at: ctx.now.toISOString(),
   };
@@ -555,7 +560,9 @@ interface EnterStateArgs {
 
 /**
  * What entering `target` implies besides the move itself: deadlines closed, paused, resumed or opened;
- * the state's notifications; and `CaseClosed` last when the state is terminal.
+ * the state's notifications; and `CaseClosed` last when the state is terminal. A term runs in its `state` and its
+ * `runsIn`: an instance is kept (resumed when paused) there, paused in its `pausedIn`, closed anywhere else; it is
+ * opened on entering one of the states it runs in when the case has no instance of it.
  */
 function enterState(args: EnterStateArgs): CaseEvent[] {
   const { caseId, model, target, ctx } = args;
@@ -566,7 +573,7 @@ function enterState(args: EnterStateArgs): CaseEvent[] {
 
   for (const d of args.existing) {
     const def = model.deadlines.find((x) => x.id === d.definitionId);
-    if (!terminal && def?.state === target.id) {
+    if (!terminal && def && deadlineRunsIn(def, target.id)) {
       kept.add(def.id);
       if (d.status === 'paused') {
         const pausedMs = Math.max(0, ctx.now.getTime() - Date.parse(d.pausedAt ?? at));
@@ -592,7 +599,7 @@ function enterState(args: EnterStateArgs): CaseEvent[] {
   }
 
   for (const def of model.deadlines) {
-    if (def.state !== target.id || kept.has(def.id)) continue;
+    if (terminal || !deadlineRunsIn(def, target.id) || kept.has(def.id)) continue;
     const startedAt =
       def.startsOn === 'case-opened'
         ? args.timing.openedAt

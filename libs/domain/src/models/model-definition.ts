@@ -148,16 +148,35 @@ export const DEADLINE_STARTS = ['case-opened', 'state-entered', 'signal-received
 export type DeadlineStart = (typeof DEADLINE_STARTS)[number];
 
 /**
- * A term that runs while a case is in `state`: opened when the case enters `state`, paused while the case
- * is in one of `pausedIn` (and resumed on return), closed when the case moves anywhere else.
+ * A term that runs while a case is in `state` or one of `runsIn`: opened when the case enters one of them without
+ * a running or paused instance of the term, kept (running) while the case moves among them, paused while the case
+ * is in one of `pausedIn` (and resumed on return to any of them), closed when the case moves anywhere else.
  */
 export interface ModelDeadline {
   /** Kebab-case id, unique in the model. */
   readonly id: string;
+  /** The (non-terminal) state the term belongs to. */
   readonly state: string;
   readonly startsOn: DeadlineStart;
   readonly duration: ModelDuration;
   /** When set, a `DeadlineApproaching` is due this long before the deadline. */
   readonly approachingLeadTime?: ModelDuration;
+  /**
+   * Further non-terminal states in which the same term runs on, not paused (a term counted from the report that
+   * runs from the first state on: Wvggz `ontvangen` with `runsIn: ['verkennend-onderzoek']`). Entering one of them
+   * opens the term as entering `state` does; moving among `state` and these keeps the instance.
+   */
+  readonly runsIn?: readonly string[];
+  /** Non-terminal states in which the term is paused (not counted) and from which it resumes on return. */
   readonly pausedIn?: readonly string[];
+}
+
+/** The states a deadline runs in (not paused): its `state` and its `runsIn`. */
+export function deadlineRunsIn(deadline: Pick<ModelDeadline, 'state' | 'runsIn'>, stateId: string): boolean {
+  return deadline.state === stateId || (deadline.runsIn ?? []).includes(stateId);
+}
+
+/** Whether a deadline applies in `stateId` at all: it runs there (`state`, `runsIn`) or is paused there (`pausedIn`). */
+export function deadlineAppliesIn(deadline: Pick<ModelDeadline, 'state' | 'runsIn' | 'pausedIn'>, stateId: string): boolean {
+  return deadlineRunsIn(deadline, stateId) || (deadline.pausedIn ?? []).includes(stateId);
 }

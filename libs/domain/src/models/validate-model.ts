@@ -41,6 +41,8 @@ export const MODEL_PROBLEMS = {
   DEADLINE_STATE_UNKNOWN: 'DEADLINE_STATE_UNKNOWN',
   DEADLINE_ON_TERMINAL_STATE: 'DEADLINE_ON_TERMINAL_STATE',
   DEADLINE_PAUSED_IN_UNKNOWN: 'DEADLINE_PAUSED_IN_UNKNOWN',
+  DEADLINE_RUNS_IN_UNKNOWN: 'DEADLINE_RUNS_IN_UNKNOWN',
+  DEADLINE_RUNS_AND_PAUSES_IN: 'DEADLINE_RUNS_AND_PAUSES_IN',
   DEADLINE_START_INVALID: 'DEADLINE_START_INVALID',
   DEADLINE_DURATION_INVALID: 'DEADLINE_DURATION_INVALID',
   DEADLINE_REOPENED: 'DEADLINE_REOPENED',
@@ -59,7 +61,7 @@ const STATE_FIELDS = ['id', 'title', 'terminal', 'responsibilities', 'referrals'
 const NOTIFICATION_FIELDS = ['type', 'audience', 'when'] as const satisfies readonly (keyof ModelNotification)[];
 const TRANSITION_FIELDS = ['name', 'from', 'to', 'rolesAllowed', 'requires', 'optionalFields', 'guard', 'tables'] as const satisfies readonly (keyof ModelTransition)[];
 const REQUIREMENT_FIELDS = ['reason', 'reasonCategories', 'fields'] as const satisfies readonly (keyof TransitionRequirements)[];
-const DEADLINE_FIELDS = ['id', 'state', 'startsOn', 'duration', 'approachingLeadTime', 'pausedIn'] as const satisfies readonly (keyof ModelDeadline)[];
+const DEADLINE_FIELDS = ['id', 'state', 'startsOn', 'duration', 'approachingLeadTime', 'runsIn', 'pausedIn'] as const satisfies readonly (keyof ModelDeadline)[];
 
 /** One thing wrong with a model definition. `message` names the state, transition or deadline. */
 export interface ModelProblem {
@@ -290,6 +292,17 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       const leadWhy = durationProblem(d.approachingLeadTime);
       if (leadWhy) add('DEADLINE_DURATION_INVALID', `${path}.approachingLeadTime`, `${name}: approachingLeadTime ${leadWhy}`);
     }
+    if (d.runsIn !== undefined) {
+      if (!Array.isArray(d.runsIn)) {
+        add('SHAPE_INVALID', `${path}.runsIn`, `${name}: runsIn must be a list of state ids`);
+      } else {
+        d.runsIn.forEach((s, j) => {
+          if (typeof s !== 'string' || !stateIds.has(s) || terminal.has(s) || s === d.state) {
+            add('DEADLINE_RUNS_IN_UNKNOWN', `${path}.runsIn[${j}]`, `${name} runs on in ${show(s)}, which is not another non-terminal state of the model`);
+          }
+        });
+      }
+    }
     if (d.pausedIn !== undefined) {
       if (!Array.isArray(d.pausedIn)) {
         add('SHAPE_INVALID', `${path}.pausedIn`, `${name}: pausedIn must be a list of state ids`);
@@ -297,6 +310,9 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
         d.pausedIn.forEach((s, j) => {
           if (typeof s !== 'string' || !stateIds.has(s) || terminal.has(s) || s === d.state) {
             add('DEADLINE_PAUSED_IN_UNKNOWN', `${path}.pausedIn[${j}]`, `${name} pauses in ${show(s)}, which is not another non-terminal state of the model`);
+          } else if (Array.isArray(d.runsIn) && d.runsIn.includes(s)) {
+            // Running and paused at once: the engine would have to pick one, and either would surprise somebody.
+            add('DEADLINE_RUNS_AND_PAUSES_IN', `${path}.pausedIn[${j}]`, `${name} both runs on in and pauses in "${s}": name it in runsIn or in pausedIn, not both`);
           }
         });
       }
@@ -327,18 +343,22 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
     }
   }
   // A term counted from the case's opening or the signal's receipt is opened again, with the same due moment, when
-  // the case comes back to its state through a state that closes it: once breached, it would be breached (and
-  // escalated) a second time.
+  // the case comes back to a state it runs in (`state`, `runsIn`) through a state that closes it: once breached, it
+  // would be breached (and escalated) a second time.
   deadlines.forEach((d, i) => {
     if (!isRecord(d) || typeof d.state !== 'string' || (d.startsOn !== 'case-opened' && d.startsOn !== 'signal-received')) return;
-    const keptIn = new Set<string>([d.state, ...(Array.isArray(d.pausedIn) ? d.pausedIn.filter((s): s is string => typeof s === 'string') : [])]);
-    const closer = [...reachableFrom(outgoing, d.state)].find((q) => !keptIn.has(q) && !terminal.has(q) && reachableFrom(outgoing, q).has(d.state as string));
-    if (closer !== undefined) {
+    const stateList = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+    const opensIn = new Set<string>([d.state, ...stateList(d.runsIn)]);
+    const keptIn = new Set<string>([...opensIn, ...stateList(d.pausedIn)]);
+    for (const from of opensIn) {
+      const closer = [...reachableFrom(outgoing, from)].find((q) => !keptIn.has(q) && !terminal.has(q) && [...reachableFrom(outgoing, q)].some((r) => opensIn.has(r)));
+      if (closer === undefined) continue;
       add(
         'DEADLINE_REOPENED',
         `deadlines[${i}].startsOn`,
-        `deadline "${String(d.id)}" counts from ${d.startsOn}, but the case can leave state "${d.state}" for "${closer}" and come back: the term would open again with the same due moment and be breached twice; count it from state-entered, or pause it in "${closer}"`,
+        `deadline "${String(d.id)}" counts from ${d.startsOn}, but the case can leave state "${from}" for "${closer}" and come back: the term would open again with the same due moment and be breached twice; count it from state-entered, or let it run on or pause in "${closer}"`,
       );
+      break;
     }
   });
   return problems;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Provider } from '@nestjs/common';
 import {
   assertValidRetentionConfig,
-  BUILT_IN_MODELS,
+  BUILT_IN_MODEL_VERSIONS,
   BUILT_IN_RETENTION_CONFIG,
   DomainError,
   validateRetentionConfigClasses,
@@ -77,7 +77,7 @@ function knownModelsOf(definitions: Iterable<unknown>): KnownModels {
 async function knownModels(db: Database): Promise<KnownModels> {
   const rows = (await db.query<{ definition: unknown }>('SELECT definition FROM model_versions')).rows;
   const stored = rows.map((r) => (typeof r.definition === 'string' ? (JSON.parse(r.definition) as unknown) : r.definition));
-  return knownModelsOf([...BUILT_IN_MODELS, ...stored]);
+  return knownModelsOf([...BUILT_IN_MODEL_VERSIONS, ...stored]);
 }
 
 /**
