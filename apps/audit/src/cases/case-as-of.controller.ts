@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/co
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainError, parseIsoInstant } from '#domain';
 import { EventStore } from '#eventstore';
-import { CLOCK, EVENT_STORE, KEYRING, onlyQueryParameters, ProcessesPersonalData, type Clock, type Keyring } from '#platform';
+import { CLOCK, EVENT_STORE, KEYRING, onlyQueryParameters, personSubject, ProcessesPersonalData, type Clock, type Keyring } from '#platform';
 import { Roles } from '#security';
 import { AUDIT_PROCESSING } from '../audit-processing.js';
 import { caseStreamId, reconstructCase, type CaseAsOf } from './case-as-of.js';
@@ -24,7 +24,7 @@ export class CaseAsOfController {
   @Get(':id')
   @ApiOperation({ summary: "A case's state, responsibility holders, open deadlines and model version as the system knew them at `asOf`, with its decision trail" })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant with offset; default now' })
-  @ProcessesPersonalData({ ...AUDIT_PROCESSING.reconstruct, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'case', subjects: (req) => [req.params.id] })
+  @ProcessesPersonalData({ ...AUDIT_PROCESSING.reconstruct, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'case', subjects: (req, body) => [req.params.id, personSubject((body as { state?: { subjectId?: unknown } } | undefined)?.state?.subjectId)] })
   async asOf(@Param('id', new ParseUUIDPipe({ exceptionFactory: notFound })) id: string, @Query() query: Record<string, unknown>): Promise<CaseAsOf & { personalDataErased: boolean }> {
     const now = this.clock();
     const asOfText = onlyQueryParameters(query, ['asOf']).asOf;

@@ -41,6 +41,8 @@ export interface CaseAsOf {
     responsibilities: Record<string, unknown>;
     openDeadlines: unknown[];
     signalIds: string[];
+    /** The registered subject (person, address, business or group) the case was about then, if any. */
+    subjectId: string | null;
     referrals: unknown[];
     plan: unknown;
   };
@@ -111,6 +113,7 @@ export function reconstructCase(caseId: string, events: readonly EventEnvelope[]
       responsibilities: { ...state.responsibilities },
       openDeadlines: state.deadlines,
       signalIds: state.signalIds,
+      subjectId: state.subjectId,
       referrals: state.referrals,
       plan: state.plan,
     },

@@ -23,6 +23,7 @@ import {
   type AppConfig,
   type Clock,
   type InStatementProcessingLog,
+  type ProcessedSubject,
   type ProcessingLogWriter,
   type SubjectPseudonymizer,
 } from '#platform';
@@ -87,9 +88,9 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
     const startedAt = this.clock().toISOString();
     const header = message.headers.traceparent;
     const trace = continueTrace(header);
-    const logLines = (subjectIds: readonly string[], status: number) =>
+    const logLines = (subjectIds: readonly ProcessedSubject[], status: number) =>
       processingLogLines({ processing: KAFKA_INTAKE_PROCESSING, trace, traceparent: header, actor, method: 'CONSUME', route: message.topic, status, startedAt, endedAt: this.clock().toISOString(), subjectIds, pseudonymizer: this.pseudonymizer });
-    const lines = (subjectIds: readonly string[], status: number) => logLines(subjectIds, status).map(processingLogRow);
+    const lines = (subjectIds: readonly ProcessedSubject[], status: number) => logLines(subjectIds, status).map(processingLogRow);
 
     // The message's own coordinates and content: a redelivery of it stores nothing new, valid or not.
     const delivered = `${message.topic}:${message.partition}:${message.offset}:${createHash('sha256').update(message.value).digest('hex')}`;

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
-import { KEYRING, ProcessesPersonalData, validateDto, type Keyring } from '#platform';
+import { KEYRING, personSubject, ProcessesPersonalData, validateDto, type Keyring } from '#platform';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { ListSignalsQueryDto } from './list-signals.query.dto.js';
 import { TriageQueueRepository } from './triage-queue.repository.js';
@@ -18,7 +18,7 @@ export class TriageQueueController {
   ) {}
 
   @Get()
-  @ProcessesPersonalData({ activity: 'signaaltriage', purpose: 'Beoordelen van binnengekomen signalen', subjectType: 'signal', subjects: (_req, body) => ((body as { items?: { signalId: string }[] } | undefined)?.items ?? []).map((i) => i.signalId) })
+  @ProcessesPersonalData({ activity: 'signaaltriage', purpose: 'Beoordelen van binnengekomen signalen', subjectType: 'signal', subjects: (_req, body) => ((body as { items?: { signalId: string; subjectId?: string | null }[] } | undefined)?.items ?? []).flatMap((i) => [i.signalId, personSubject(i.subjectId)]) })
   @ApiOperation({ summary: 'The triage queue: newest first, filterable, cursor-paginated' })
   async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListSignalsQueryDto, { ...rawQuery });
@@ -28,7 +28,7 @@ export class TriageQueueController {
   }
 
   @Get(':id')
-  @ProcessesPersonalData({ activity: 'signaaltriage', purpose: 'Beoordelen van een signaal', subjectType: 'signal', subjects: (req) => [req.params.id] })
+  @ProcessesPersonalData({ activity: 'signaaltriage', purpose: 'Beoordelen van een signaal', subjectType: 'signal', subjects: (req, body) => [req.params.id, personSubject((body as { subjectId?: unknown } | undefined)?.subjectId)] })
   @ApiOperation({
     summary: 'One signal with its details (the reporter is not included)',
     description: 'Personal fields are stored sealed and opened for this answer. After erasure or retention they are `null` and `personalDataErased` is true.',

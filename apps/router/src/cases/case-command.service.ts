@@ -11,7 +11,7 @@ import { ModelRegistry } from '../models/model-registry.js';
 import { caseLinkRows } from '../signals/router-signal-case-links.js';
 import { referralLinkRows } from '../referrals/referral-case-links.js';
 import type { CaseCommandOptions, CaseCommandResult, CaseCommandRunner } from './case-command.port.js';
-import { CASE_PROCESSING_ACTIVITY, caseLegalBasis, caseStreamId, SPECIAL_CATEGORY_MODELS } from './case-processing.js';
+import { CASE_PROCESSING_ACTIVITY, caseLegalBasis, caseStreamId, caseSubjects, SPECIAL_CATEGORY_MODELS } from './case-processing.js';
 import { CaseCommitBatcher } from './case-commit.batcher.js';
 import { caseCommitGuard, caseCommitRefusal, caseKeyGuard } from './case-commit-guard.js';
 import { caseNotFound } from './case-not-found.js';
@@ -102,7 +102,7 @@ export class CaseCommandService implements CaseCommandRunner {
     const processingLog = options.processingLog;
     const rows = (appended: readonly { hash: string }[]): TableRow[] => [
       caseViewRow(next, specialCategory, now, appended[appended.length - 1]!.hash),
-      ...(processingLog ? processingLog.rows([caseId]) : []),
+      ...(processingLog ? processingLog.rows(caseSubjects(caseId, next.subjectId)) : []),
       ...(options.rows ?? []),
       ...sealed.keyRows,
       ...caseLinkRows(events),

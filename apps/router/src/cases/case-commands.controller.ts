@@ -12,7 +12,7 @@ import { CASE_COMMAND_RUNNER, type CaseCommandOptions, type CaseCommandRunner } 
 import { caseIdPipe, setCaseEtag } from './case-http.js';
 import { runCaseRequest, type CaseRequestDeps } from './case-command-request.js';
 import { presentCase } from './case-presenter.js';
-import { CASE_PROCESSING_ACTIVITY } from './case-processing.js';
+import { CASE_PROCESSING_ACTIVITY, caseSubjectsOf } from './case-processing.js';
 import { signalsForCase } from './signals-for-case.js';
 import { caseNotFound } from './case-not-found.js';
 import { CaseViewRepository } from './case-view.repository.js';
@@ -31,7 +31,7 @@ const IDEMPOTENCY_KEY = {
   description: 'Sent again with the same request: the case as it is now, nothing appended (header idempotent-replayed: true); with another request: 422 IDEMPOTENCY.KEY_REUSED',
 };
 /** Processing log: one line per call, the case in the path is the subject (also when the command fails). */
-const LOGGED = (purpose: string) => ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose, subjectType: 'case', subjects: (req) => [req.params.id] });
+const LOGGED = (purpose: string) => ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose, subjectType: 'case', subjects: (req, body) => caseSubjectsOf(req.params.id, body) });
 
 /**
  * Changes to a case. Each validates its body (unknown fields refused), runs one command through the case

@@ -1,5 +1,22 @@
+import { distinctSubjects, personSubject, type ProcessedSubject } from '#platform';
+
 /** Event-store stream id of a case. Also the Kafka message key on `signaalroute.cases.v1`. */
 export const caseStreamId = (caseId: string): string => `case-${caseId}`;
+
+/**
+ * What a call on a case touched, for the processing log: the case, and the person it is about (its registered
+ * subject) when it has one, so "who read this person's data" finds the case's reads and changes too.
+ */
+export function caseSubjects(caseId: string | null | undefined, subjectId: string | null | undefined): ProcessedSubject[] {
+  return distinctSubjects([caseId, personSubject(subjectId)]);
+}
+
+/** {@link caseSubjects} of a case answer (`caseId`, `subjectId`), falling back to the case id in the path. */
+export function caseSubjectsOf(pathCaseId: string | undefined, body: unknown): ProcessedSubject[] {
+  const answer = (body ?? {}) as { caseId?: unknown; subjectId?: unknown };
+  const caseId = typeof answer.caseId === 'string' ? answer.caseId : pathCaseId;
+  return caseSubjects(caseId, typeof answer.subjectId === 'string' ? answer.subjectId : null);
+}
 
 /** Processing activity recorded on every case event (register of processing activities). */
 export const CASE_PROCESSING_ACTIVITY = 'casusregie';

@@ -7,7 +7,7 @@ import { CurrentPrincipal, municipalityScope, requireMunicipality, Roles, type P
 import { ModelRegistry } from '../models/model-registry.js';
 import { caseIdPipe, setCaseEtag } from './case-http.js';
 import { presentCase } from './case-presenter.js';
-import { CASE_PROCESSING_ACTIVITY, caseStreamId } from './case-processing.js';
+import { CASE_PROCESSING_ACTIVITY, caseStreamId, caseSubjectsOf } from './case-processing.js';
 import { caseNotFound } from './case-not-found.js';
 import { CaseViewLoader } from './case-view.loader.js';
 import { CaseViewRepository } from './case-view.repository.js';
@@ -38,7 +38,7 @@ export class CaseQueriesController {
   }
 
   @Get(':id')
-  @ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose: 'Inzien van een zaak (casusregie)', subjectType: 'case', subjects: (req) => [req.params.id] })
+  @ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose: 'Inzien van een zaak (casusregie)', subjectType: 'case', subjects: (req, body) => caseSubjectsOf(req.params.id, body) })
   @ApiOperation({ summary: 'One case: state, responsibility holders, open deadlines, signals, notes, plan, referrals, and the transitions you may take now (ETag = version)' })
   async get(@Param('id', caseIdPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const stored = await this.loader.get(id, municipalityScope(principal));
@@ -49,7 +49,7 @@ export class CaseQueriesController {
   }
 
   @Get(':id/history')
-  @ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose: 'Inzien van de gebeurtenissen van een zaak (casusregie)', subjectType: 'case', subjects: (req) => [req.params.id] })
+  @ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose: 'Inzien van de gebeurtenissen van een zaak (casusregie)', subjectType: 'case', subjects: (req, body) => caseSubjectsOf(req.params.id, body) })
   @ApiOperation({ summary: "The case's events, oldest first (type, at, actor, payload)" })
   async history(@Param('id', caseIdPipe()) id: string, @CurrentPrincipal() principal: Principal) {
     const stored = await this.loader.get(id, municipalityScope(principal));
@@ -57,6 +57,7 @@ export class CaseQueriesController {
     const events = await this.store.readStream(caseStreamId(id));
     return this.keyring.revealAnswer({
       caseId: id,
+      subjectId: stored.state.subjectId,
       items: events.map((e) => ({ version: e.streamVersion, type: e.type, at: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor, payload: e.payload })),
     });
   }

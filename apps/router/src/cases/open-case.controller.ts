@@ -6,7 +6,7 @@ import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import { requestIds, setCaseEtag } from './case-http.js';
 import { presentCase } from './case-presenter.js';
-import { CASE_PROCESSING_ACTIVITY } from './case-processing.js';
+import { CASE_PROCESSING_ACTIVITY, caseSubjectsOf } from './case-processing.js';
 import { OpenCaseRequestDto } from './open-case.request.dto.js';
 import { OpenCaseService } from './open-case.service.js';
 
@@ -23,7 +23,7 @@ export class OpenCaseController {
 
   @Post()
   @HttpCode(201)
-  @ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose: 'Openen van een zaak op basis van signalen (casusregie)', subjectType: 'case', subjects: (_req, body) => [(body as { caseId?: string } | undefined)?.caseId] })
+  @ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose: 'Openen van een zaak op basis van signalen (casusregie)', subjectType: 'case', subjects: (_req, body) => caseSubjectsOf(undefined, body) })
   @ApiOperation({ summary: 'Open a case under a model from one or more signals of one municipality (answers the case, ETag = version)' })
   @ApiBody({ type: OpenCaseRequestDto })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Sent again with the same request: the case the first opened (header idempotent-replayed: true); with another request: 422 IDEMPOTENCY.KEY_REUSED' })

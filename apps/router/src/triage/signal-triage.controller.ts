@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ProcessesPersonalData, validateDto } from '#platform';
+import { personSubject, ProcessesPersonalData, validateDto } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { requestIds } from '../subjects/request-ids.js';
 import { signalNotFound } from '../signals/signal-not-found.js';
@@ -20,7 +20,7 @@ export class SignalTriageController {
 
   @Post(':id/subject')
   @HttpCode(200)
-  @ProcessesPersonalData({ ...TRIAGE_PROCESSING, purpose: 'Koppelen van een signaal aan een subject', subjectType: 'signal', subjects: (req) => [req.params.id] })
+  @ProcessesPersonalData({ ...TRIAGE_PROCESSING, purpose: 'Koppelen van een signaal aan een subject', subjectType: 'signal', subjects: (req) => [req.params.id, personSubject((req.body as { subjectId?: unknown } | undefined)?.subjectId)] })
   @ApiOperation({
     summary: 'Link the signal to a subject of its municipality (SignalLinkedToSubject); the same subject again changes nothing',
     description: '404 SIGNAL.NOT_FOUND / SUBJECT.NOT_FOUND (also for another municipality), 409 SIGNAL.ALREADY_DISMISSED',

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CLOCK, KEYRING, parseIfMatch, PROCESSING_LOG_WRITER, ProcessesPersonalData, SUBJECT_PSEUDONYMIZER, validateDto, versionEtag, type Clock, type Keyring, type ProcessingLogWriter, type SubjectPseudonymizer } from '#platform';
+import { alsoTouched, CLOCK, KEYRING, parseIfMatch, PROCESSING_LOG_WRITER, ProcessesPersonalData, SUBJECT_PSEUDONYMIZER, validateDto, versionEtag, type Clock, type Keyring, type ProcessingLogWriter, type SubjectPseudonymizer } from '#platform';
 import { DomainError } from '#domain';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { TABLES_PROCESSING } from '../shared/tables-streams.js';
@@ -17,6 +17,8 @@ const STREAM_POLL_MS = 1000;
 const STREAM_KEEPALIVE_MS = 15_000;
 /** Processing log of the liaison's routes: the escalation is the subject (as on the escalation's events). */
 const LIAISON_PROCESSING = { activity: 'politie-escalatie', legalBasis: TABLES_PROCESSING.legalBasis } as const;
+/** An escalation is about its case: the processing log records the case too (the liaison's answer never names it). */
+const aboutCase = (escalation: { caseId: string }) => ({ type: 'case', id: escalation.caseId });
 
 /**
  * The police liaison's side: escalations of the municipalities they serve, as a list, as a server-sent-events
@@ -44,12 +46,13 @@ export class LiaisonController {
   @Roles('police-liaison', 'coordinator')
   @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Overzicht van escalaties naar de politie', subjectType: 'escalation', subjects: (_req, body) => ((body as { items?: { escalationId: string }[] } | undefined)?.items ?? []).map((e) => e.escalationId) })
   @ApiOperation({ summary: 'Escalations of the municipalities you serve, newest first; cursor-paginated (nextCursor); coordinators may filter by caseId' })
-  async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
+  async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest) {
     const query = validateDto(ListEscalationsQueryDto, { ...rawQuery });
     if (query.municipality) requireMunicipality(principal, query.municipality);
     // A liaison sees no case ids, so may not probe them either (whether a case has escalations).
     if (query.caseId !== undefined && principal.role !== 'coordinator') throw new DomainError('AUTH.FILTER_NOT_ALLOWED', 'Only coordinators may list the escalations of a case');
     const page = await this.escalations.list(query.municipality ? [query.municipality] : principal.municipalities, { status: query.status, caseId: query.caseId }, query.limit ?? 50, query.cursor);
+    alsoTouched(req, page.items.map(aboutCase));
     return { items: await this.keyring.revealAnswers(page.items.map((e) => escalationView(e, principal.role === 'coordinator'))), nextCursor: page.nextCursor };
   }
 
@@ -159,9 +162,10 @@ export class LiaisonController {
   @Roles('police-liaison', 'coordinator')
   @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Inzien van een escalatie naar de politie', subjectType: 'escalation', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'One escalation with its steps (reports back with their text among them); ETag = its version' })
-  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const stored = await this.escalations.get(id, principal.municipalities);
     if (!stored) throw escalationNotFound();
+    alsoTouched(req, [aboutCase(stored)]);
     void reply.header('etag', versionEtag(stored.state.version));
     const steps = await this.feed.ofEscalation(id);
     return this.keyring.revealAnswer({ ...escalationView(stored, principal.role === 'coordinator'), steps: steps.map((s) => ({ eventId: s.eventId, type: s.type, at: s.at, ...s.data })) });
@@ -174,6 +178,7 @@ export class LiaisonController {
   @ApiOperation({ summary: 'Acknowledge an escalation of a municipality you serve (again: no change); others → 404 ESCALATION.NOT_FOUND' })
   async ack(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
     const stored = await this.steps.acknowledge(id, principal, (req as FastifyRequest & { traceparent?: string }).traceparent ?? null);
+    alsoTouched(req, [aboutCase(stored)]);
     return this.keyring.revealAnswer(escalationView(stored, false));
   }
 
@@ -188,6 +193,7 @@ export class LiaisonController {
     const expectedVersion = parseIfMatch(ifMatch, 'escalation');
     const dto = validateDto(ReportBackRequestDto, body);
     const stored = await this.steps.report(id, dto, principal, (req as FastifyRequest & { traceparent?: string }).traceparent ?? null, expectedVersion);
+    alsoTouched(req, [aboutCase(stored)]);
     void reply.header('etag', versionEtag(stored.state.version));
     return this.keyring.revealAnswer(escalationView(stored, false));
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { REFERRAL_STATUSES, type TablesConfig } from '#domain';
-import { KEYRING, ProcessesPersonalData, validateDto, type Keyring } from '#platform';
+import { alsoTouched, KEYRING, ProcessesPersonalData, validateDto, type Keyring } from '#platform';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { TABLES_PROCESSING } from '../shared/tables-streams.js';
@@ -19,6 +19,9 @@ const traceOf = (req: FastifyRequest) => (req as FastifyRequest & { traceparent?
  * The referral's personal values travel and are stored sealed (`pd1.…`); this API opens them for those who
  * may see the referral, and shows values whose keys were destroyed as null with `personalDataErased: true`.
  */
+/** A referral is about its case: the processing log records the case too (the member's answer never names it). */
+const aboutCase = (referral: { caseId: string }) => ({ type: 'case', id: referral.caseId });
+
 @ApiTags('tables')
 @ApiBearerAuth()
 @Controller('v1/tables')
@@ -53,7 +56,7 @@ export class TableReferralsController {
   @Roles('table-member', 'coordinator')
   @ProcessesPersonalData({ ...TABLES_PROCESSING, purpose: 'Overzicht van de verwijzingen aan een tafel', subjectType: 'referral', subjects: (_req, body) => ((body as { items?: { referralId: string }[] } | undefined)?.items ?? []).map((r) => r.referralId) })
   @ApiOperation({ summary: "The table's referrals in your region, newest first (cursor-paginated)" })
-  async list(@Param('table') tableId: string, @Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
+  async list(@Param('table') tableId: string, @Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest) {
     const table = requireTableAccess(this.config, tableId, principal);
     const query = validateDto(ListReferralsQueryDto, { ...rawQuery });
     if (query.municipality) requireMunicipality(principal, query.municipality);
@@ -62,6 +65,7 @@ export class TableReferralsController {
     // Rejected referrals never reached the table: its members do not see them.
     const statuses = query.status ? [query.status] : REFERRAL_STATUSES.filter((s) => s !== 'rejected');
     const page = await this.register.list(table.id, municipalities, { statuses: member ? statuses.filter((s) => s !== 'rejected') : statuses, limit: query.limit ?? 50, cursor: query.cursor });
+    alsoTouched(req, page.items.map(aboutCase));
     return { items: await this.keyring.revealAnswers(page.items.map((r) => referralView(r, !member))), nextCursor: page.nextCursor };
   }
 
@@ -69,11 +73,12 @@ export class TableReferralsController {
   @Roles('table-member', 'coordinator')
   @ProcessesPersonalData({ ...TABLES_PROCESSING, purpose: 'Inzien van een verwijzing aan een tafel', subjectType: 'referral', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'One referral, as the table received it' })
-  async get(@Param('table') tableId: string, @Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+  async get(@Param('table') tableId: string, @Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest) {
     const table = requireTableAccess(this.config, tableId, principal);
     const referral = await this.register.get(table.id, id, principal.municipalities.filter((m) => table.municipalities.includes(m)));
     const member = principal.role === 'table-member';
     if (!referral || (member && referral.status === 'rejected')) throw referralNotFound();
+    alsoTouched(req, [aboutCase(referral)]);
     return this.keyring.revealAnswer(referralView(referral, !member));
   }
 
@@ -83,7 +88,9 @@ export class TableReferralsController {
   @ProcessesPersonalData({ ...TABLES_PROCESSING, purpose: 'Aannemen van een verwijzing door een tafel', subjectType: 'referral', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'Accept: the table takes over what its configuration says (e.g. procesregie); again → no change' })
   async accept(@Param('table') tableId: string, @Param('id') id: string, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
-    return this.keyring.revealAnswer(referralView(await this.decisions.decide(tableId, id, { outcome: 'accepted' }, principal, traceOf(req)), false));
+    const decided = await this.decisions.decide(tableId, id, { outcome: 'accepted' }, principal, traceOf(req));
+    alsoTouched(req, [aboutCase(decided)]);
+    return this.keyring.revealAnswer(referralView(decided, false));
   }
 
   @Post(':table/referrals/:id/return')
@@ -94,6 +101,8 @@ export class TableReferralsController {
   @ApiOperation({ summary: 'Return with a reason: the case may be referred again' })
   async return(@Param('table') tableId: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
     const dto = validateDto(ReturnReferralRequestDto, body);
-    return this.keyring.revealAnswer(referralView(await this.decisions.decide(tableId, id, { outcome: 'returned', reason: dto.reason }, principal, traceOf(req)), false));
+    const decided = await this.decisions.decide(tableId, id, { outcome: 'returned', reason: dto.reason }, principal, traceOf(req));
+    alsoTouched(req, [aboutCase(decided)]);
+    return this.keyring.revealAnswer(referralView(decided, false));
   }
 }

@@ -1,6 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import type { ProcessedSubject } from './processing-log-lines.js';
 
 export const PROCESSES_PERSONAL_DATA = 'signaalroute:processing-log:activity';
 
@@ -17,10 +18,11 @@ export interface ProcessesPersonalDataOptions {
   /** Legal basis, when the activity's register entry does not fix one. */
   legalBasis?: string;
   /**
-   * The ids of the data subjects this request touched; one log line each. `responseBody` is undefined when
+   * The ids of the data subjects this request touched; one log line each. A plain id is of `subjectType`; a
+   * `{ type, id }` names another kind it touched too (the person a case is about). `responseBody` is undefined when
    * the handler failed (subjects then come from the request, e.g. the id in the path).
    */
-  subjects: (request: ProcessingRequest, responseBody: unknown) => readonly (string | null | undefined)[];
+  subjects: (request: ProcessingRequest, responseBody: unknown) => readonly (ProcessedSubject | null | undefined)[];
 }
 
 /**

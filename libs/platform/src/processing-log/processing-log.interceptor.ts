@@ -10,7 +10,7 @@ import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { LOGGER } from '../platform.tokens.js';
 import { processingOf, type ProcessesPersonalDataOptions, type ProcessingRequest } from './processes-personal-data.decorator.js';
 import { PROCESSING_LOG_WRITER, SUBJECT_PSEUDONYMIZER } from './processing-log.tokens.js';
-import { processingLogLines } from './processing-log-lines.js';
+import { distinctSubjects, processingLogLines, touchedSubjects, type ProcessedSubject } from './processing-log-lines.js';
 import { processingLogRow, type ProcessingLogLine, type ProcessingLogWriter } from './processing-log.writer.js';
 import type { SubjectPseudonymizer } from './subject-pseudonymizer.js';
 
@@ -23,7 +23,7 @@ type TracedRequest = ProcessingRequest & { traceId?: string; spanId?: string; pr
  * interceptor then writes nothing more; if the statement failed, it logs the call as usual.
  */
 export interface InStatementProcessingLog {
-  rows(subjectIds: readonly string[]): TableRow[];
+  rows(subjects: readonly ProcessedSubject[]): TableRow[];
   written: boolean;
 }
 
@@ -102,9 +102,9 @@ export class ProcessingLogInterceptor implements NestInterceptor {
   }
 
   private async record(spec: ProcessesPersonalDataOptions, request: TracedRequest, body: unknown, status: number, startedAt: string): Promise<void> {
-    let ids: string[];
+    let ids: ProcessedSubject[];
     try {
-      ids = [...new Set(spec.subjects(request, body).filter((id): id is string => typeof id === 'string' && id.length > 0))];
+      ids = distinctSubjects([...spec.subjects(request, body), ...touchedSubjects(request)]);
     } catch {
       ids = [];
     }
@@ -112,7 +112,7 @@ export class ProcessingLogInterceptor implements NestInterceptor {
   }
 
   /** One line per data subject (or one without a subject), after the Logboek Dataverwerkingen. */
-  private lines(spec: ProcessesPersonalDataOptions, request: TracedRequest, ids: readonly string[], status: number, startedAt: string): ProcessingLogLine[] {
+  private lines(spec: ProcessesPersonalDataOptions, request: TracedRequest, ids: readonly ProcessedSubject[], status: number, startedAt: string): ProcessingLogLine[] {
     return processingLogLines({
       processing: spec,
       trace: { traceId: request.traceId ?? '0'.repeat(32), spanId: request.spanId ?? '0'.repeat(16) },
