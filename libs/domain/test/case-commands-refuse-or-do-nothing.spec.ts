@@ -209,7 +209,7 @@ describe('guards are data: fieldEquals on the command, reporterRelationIs on the
 
   it('reporterRelationIs: only listed and only allowed for a case opened with that relation', () => {
     const other = run(NO_CASE, openCommand(guarded, { reporterRelation: 'buurtbewoner' }), ctx).state;
-    const naaste = run(NO_CASE, openCommand(guarded, { reporterRelation: 'essentiele-naaste' }), ctx).state;
+    const naaste = run(NO_CASE, openCommand(guarded, { reporterRelation: 'essentiele-naaste', essentialRelativeSignalIds: ['sig-1'] }), ctx).state;
     expect(allowedTransitions(other, 'coordinator', guarded)).toEqual(['met-toestemming']);
     expect(allowedTransitions(naaste, 'coordinator', guarded)).toEqual(['met-toestemming', 'naaste-informeren']);
     const take = { type: 'TakeTransition' as const, transition: 'naaste-informeren', actor: COORDINATOR };

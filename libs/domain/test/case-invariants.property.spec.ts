@@ -63,7 +63,14 @@ function stepArbitrary(model: ModelDefinition): fc.Arbitrary<Step> {
       reason: fc.constantFrom('', 'overdracht'),
       actor: fc.constant(COORDINATOR),
     }),
-    fc.record({ type: fc.constant('AddSignal' as const), signalId: fc.constantFrom('sig-1', 'sig-2', 'sig-3'), actor: fc.constant(COORDINATOR) }),
+    fc.record({
+      type: fc.constant('AddSignal' as const),
+      signalId: fc.constantFrom('sig-1', 'sig-2', 'sig-3'),
+      // A zorgmelding by an essentiële naaste added later joins the reporters who may be told a Wvggz outcome.
+      source: fc.constantFrom('zorgmelding' as const, 'mma' as const),
+      reporterRelation: fc.constantFrom(null, 'essentiele-naaste' as const, 'buurtbewoner' as const),
+      actor: fc.constant(COORDINATOR),
+    }),
     fc.record({
       type: fc.constant('AddNote' as const),
       text: fc.constantFrom('notitie', ''),
@@ -136,7 +143,7 @@ interface Outcome {
 function play(model: ModelDefinition, steps: Step[], models: ModelResolver, reporterRelation?: 'essentiele-naaste'): Outcome {
   const ctx = testContext(models);
   let state: CaseState = NO_CASE;
-  const events = decideCase(openCommand(model, reporterRelation ? { reporterRelation } : {}), state, ctx);
+  const events = decideCase(openCommand(model, reporterRelation ? { reporterRelation, essentialRelativeSignalIds: ['sig-1'] } : {}), state, ctx);
   state = events.reduce(evolveCase, state);
   const outcome: Outcome = { trace: [], events: [...events], states: [state] };
   for (const step of steps) {

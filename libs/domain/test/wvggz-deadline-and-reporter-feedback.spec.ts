@@ -82,11 +82,13 @@ describe('Wvggz: only an essentiële naaste who reported may be told the outcome
 
   function decideOutcome(relation: ReporterRelation | undefined, transition: string) {
     const ctx = testContext();
-    const { state } = caseIn(WVGGZ, 'verkennend-onderzoek', ctx, relation ? { reporterRelation: relation } : {});
+    // The opening command names the naaste's zorgmelding (the router does: every zorgmelding by an essentiële naaste).
+    const naaste = relation === 'essentiele-naaste' ? { essentialRelativeSignalIds: ['sig-1'] } : {};
+    const { state } = caseIn(WVGGZ, 'verkennend-onderzoek', ctx, relation ? { reporterRelation: relation, ...naaste } : {});
     return { events: decideCase({ type: 'TakeTransition', transition, reason: 'Onderzoek afgerond', actor: COORDINATOR }, state, ctx), ctx };
   }
 
-  it.each(outcomes)('%s raises ReporterMayBeInformed for an essentiële naaste, with the outcome', (transition) => {
+  it.each(outcomes)('%s raises ReporterMayBeInformed for an essentiële naaste, with the outcome and the naaste\'s signal', (transition) => {
     const { events, ctx } = decideOutcome('essentiele-naaste', transition);
     const to = WVGGZ.transitions.find((t) => t.name === transition)!.to;
     expect(types(events)).toEqual(['CaseTransitioned', 'DeadlineClosed', 'ReporterMayBeInformed', 'CaseClosed']);
@@ -98,6 +100,7 @@ describe('Wvggz: only an essentiële naaste who reported may be told the outcome
       state: to,
       audience: 'melder',
       reporterRelation: 'essentiele-naaste',
+      essentialRelativeSignalIds: ['sig-1'],
       at: ctx.now.toISOString(),
     });
   });
@@ -109,8 +112,9 @@ describe('Wvggz: only an essentiële naaste who reported may be told the outcome
     expect(JSON.stringify(events)).not.toMatch(/melder|ReporterMayBeInformed/);
   });
 
-  it('the relation is fixed at case opening and kept in the case state', () => {
-    const { state } = caseIn(WVGGZ, 'ontvangen', testContext(), { reporterRelation: 'essentiele-naaste' });
+  it('the relation and the naaste\'s signal are fixed at case opening and kept in the case state', () => {
+    const { state } = caseIn(WVGGZ, 'ontvangen', testContext(), { reporterRelation: 'essentiele-naaste', essentialRelativeSignalIds: ['sig-1'] });
     expect((state as Extract<CaseState, { status: 'open' }>).reporterRelation).toBe('essentiele-naaste');
+    expect((state as Extract<CaseState, { status: 'open' }>).essentialRelativeSignalIds).toEqual(['sig-1']);
   });
 });

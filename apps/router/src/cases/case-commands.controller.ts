@@ -13,7 +13,7 @@ import { caseIdPipe, setCaseEtag } from './case-http.js';
 import { runCaseRequest, type CaseRequestDeps } from './case-command-request.js';
 import { presentCase } from './case-presenter.js';
 import { CASE_PROCESSING_ACTIVITY, caseSubjectsOf } from './case-processing.js';
-import { signalsForCase } from './signals-for-case.js';
+import { reporterFactsOf, signalsForCase } from './signals-for-case.js';
 import { caseNotFound } from './case-not-found.js';
 import { CaseViewRepository } from './case-view.repository.js';
 import { AddNoteRequestDto } from './add-note.request.dto.js';
@@ -128,7 +128,8 @@ export class CaseCommandsController {
       throw new DomainError('CASE.SIGNALS_MUNICIPALITY_MIXED', 'A case is about signals of one municipality', { municipalities: [stored.municipality, municipality] });
     }
     const specialCategory = signals.some((s) => s.source === 'zorgmelding');
-    return this.run(id, { type: 'AddSignal', signalId: dto.signalId, actor: actorOf(principal) }, principal, ifMatch, req, reply, { specialCategory });
+    // The added signal's source and reporter relation: a zorgmelding by an essentiële naaste may be told the outcome too.
+    return this.run(id, { type: 'AddSignal', signalId: dto.signalId, ...reporterFactsOf(signals[0]!), actor: actorOf(principal) }, principal, ifMatch, req, reply, { specialCategory });
   }
 
   @Post(':id/model-version')

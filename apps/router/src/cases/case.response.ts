@@ -35,6 +35,8 @@ export function caseResponse(state: ExistingCase, model: ModelDefinition, princi
     retentionClass: state.status === 'closed' ? state.retentionClass : null,
     subjectId: state.subjectId,
     reporterRelation: state.reporterRelation,
+    /** The zorgmeldingen whose reporter is an essentiële naaste: whom the Wvggz outcome may be told (signal ids; the reporter is in the vault). */
+    essentialRelativeSignalIds: state.essentialRelativeSignalIds ?? [],
     signalReceivedAt: state.signalReceivedAt,
     signalIds: state.signalIds,
     responsibilities: state.responsibilities,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, isReporterRelation, type CaseState, type OpenCaseCommand } from '#domain';
+import { DomainError, essentialRelativeSignalIdsOf, isReporterRelation, type CaseState, type OpenCaseCommand } from '#domain';
 import type { Database } from '#eventstore';
 import { BLIND_INDEX, DATABASE, KEYRING, keyOwner, REQUEST_KEY_WINDOW, requestKey, type Keyring, type RequestKeyWindow } from '#platform';
 import { municipalityScope, type BlindIndex, type Principal } from '#security';
@@ -17,8 +17,9 @@ import type { OpenCaseRequestDto } from './open-case.request.dto.js';
 
 /**
  * Opens a case from signals in the router's signal read model: the case belongs to the signals'
- * municipality, counts `signal-received` deadlines from the earliest signal, takes the reporter relation
- * from a zorgmelding (an essentiële naaste may hear a Wvggz outcome), is about the subject asked for (422
+ * municipality, counts `signal-received` deadlines from the earliest signal, names every zorgmelding made by an
+ * essentiële naaste (whatever the order of `signalIds`: under the Wvggz only those reporters may hear the outcome;
+ * the case's relation is then `essentiele-naaste`, else that of a zorgmelding's reporter), is about the subject asked for (422
  * `CASE.SUBJECT_UNKNOWN` when it is not registered there) or else the only subject its signals are linked to,
  * and is pinned to the requested model version or else the default version for the signals' municipality (its own newest, else the newest for all; 404
  * `MODEL.NOT_FOUND` for an unknown model or version, or a model with no version for that municipality; 422
@@ -52,7 +53,9 @@ export class OpenCaseService {
     const model = dto.modelVersion === undefined ? await this.registry.defaultFor(dto.model, municipality) : await this.registry.ensure(dto.model, dto.modelVersion);
     if (!model) throw new DomainError('MODEL.NOT_FOUND', 'No such model (version)', { model: dto.model, version: dto.modelVersion ?? null });
     const earliest = signals.map((s) => s.receivedAt).sort((a, b) => Date.parse(a) - Date.parse(b))[0]!;
-    const relation = signals.find((s) => s.source === 'zorgmelding' && isReporterRelation(s.reporterRelation))?.reporterRelation;
+    // Every zorgmelding counts, not the first one: the order the coordinator named the signals in decides nobody's right.
+    const essentialRelativeSignalIds = essentialRelativeSignalIdsOf(signals);
+    const relation = essentialRelativeSignalIds.length > 0 ? 'essentiele-naaste' : signals.find((s) => s.source === 'zorgmelding' && isReporterRelation(s.reporterRelation))?.reporterRelation;
     const linked = [...new Set(signals.map((s) => s.subjectId).filter((s): s is string => s !== null))];
     // The subject asked for, else the only subject the signals are linked to (none when they disagree).
     const subjectId = dto.subjectId ?? (linked.length === 1 ? linked[0] : undefined);
@@ -72,6 +75,7 @@ export class OpenCaseService {
       signalIds: [...dto.signalIds],
       subjectId,
       reporterRelation: isReporterRelation(relation) ? relation : undefined,
+      ...(essentialRelativeSignalIds.length > 0 ? { essentialRelativeSignalIds } : {}),
       signalReceivedAt: new Date(earliest).toISOString(),
       actor: { id: principal.subject, role: 'coordinator' },
     };

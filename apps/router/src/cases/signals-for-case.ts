@@ -1,4 +1,4 @@
-import { DomainError, TRIAGE_ERRORS } from '#domain';
+import { DomainError, isReporterRelation, TRIAGE_ERRORS, type ReporterRelation, type SignalSource } from '#domain';
 import { municipalityScope, type Principal } from '#security';
 import type { RouterSignal, RouterSignalsReader } from '../signals/router-signal.js';
 
@@ -26,4 +26,12 @@ export async function signalsForCase(reader: RouterSignalsReader, signalIds: rea
     throw new DomainError('CASE.SIGNALS_MUNICIPALITY_MIXED', 'A case is about signals of one municipality', { municipalities });
   }
   return { signals, municipality: municipalities[0]! };
+}
+
+/**
+ * What a case command needs to know of a signal's reporter (`AddSignal`): its source and, for a zorgmelding, the
+ * reporter's relation. A zorgmelding by an essentiële naaste added to a case may be told its Wvggz outcome.
+ */
+export function reporterFactsOf(signal: RouterSignal): { source: SignalSource; reporterRelation: ReporterRelation | null } {
+  return { source: signal.source, reporterRelation: signal.source === 'zorgmelding' && isReporterRelation(signal.reporterRelation) ? signal.reporterRelation : null };
 }

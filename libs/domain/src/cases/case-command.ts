@@ -1,5 +1,6 @@
 import type { ModelDefinition, Responsibilities, ResponsibilityKind } from '../models/model-definition.js';
 import type { ReporterRelation } from '../signals/reporter-relation.js';
+import type { SignalSource } from '../signals/signal-source.js';
 import type { CaseActor, NoteVisibility } from './case.js';
 import type { PlanMeasure } from './plan-measure.js';
 
@@ -20,8 +21,16 @@ export interface OpenCaseCommand extends CaseCommandBase {
   model: ModelDefinition;
   signalIds: string[];
   subjectId?: string;
-  /** The reporter's relation from the originating zorgmelding (only an essentiële naaste may hear a Wvggz outcome). */
+  /**
+   * The reporter relation that counts for the case's guards: `essentiele-naaste` when one of its zorgmeldingen was
+   * made by an essentiële naaste (implied by `essentialRelativeSignalIds`), else the relation of a zorgmelding's reporter.
+   */
   reporterRelation?: ReporterRelation;
+  /**
+   * The signals (of `signalIds`) that are zorgmeldingen by an essentiële naaste: under the Wvggz only they may be told
+   * the outcome (`essentialRelativeSignalIdsOf`). Required when `reporterRelation` is `essentiele-naaste`.
+   */
+  essentialRelativeSignalIds?: string[];
   /** ISO 8601 instant the earliest signal was received; start of `signal-received` deadlines. Defaults to now. */
   signalReceivedAt?: string;
 }
@@ -49,6 +58,25 @@ export interface HandOverRegieCommand extends CaseCommandBase {
 export interface AddSignalCommand extends CaseCommandBase {
   type: 'AddSignal';
   signalId: string;
+  /** The signal's source and, for a zorgmelding, its reporter's relation: a zorgmelding by an essentiële naaste counts for the Wvggz outcome. */
+  source?: SignalSource;
+  reporterRelation?: ReporterRelation | null;
+}
+
+/** A signal as far as the Wvggz outcome is concerned: its source and, for a zorgmelding, its reporter's relation. */
+export interface ReportingSignal {
+  source?: string | null;
+  reporterRelation?: string | null;
+}
+
+/** Whether `signal` is a zorgmelding by an essentiële naaste (under the Wvggz only such a reporter may be told the outcome). */
+export function reportedByEssentialRelative(signal: ReportingSignal): boolean {
+  return signal.source === 'zorgmelding' && signal.reporterRelation === 'essentiele-naaste';
+}
+
+/** The ids of the signals that are zorgmeldingen by an essentiële naaste, in the order given (for `OpenCase`). */
+export function essentialRelativeSignalIdsOf(signals: readonly (ReportingSignal & { signalId: string })[]): string[] {
+  return [...new Set(signals.filter(reportedByEssentialRelative).map((s) => s.signalId))];
 }
 
 export interface AddNoteCommand extends CaseCommandBase {

@@ -22,7 +22,13 @@ export interface CaseOpened {
   state: string;
   signalIds: string[];
   subjectId: string | null;
+  /** `essentiele-naaste` when `essentialRelativeSignalIds` names any signal. */
   reporterRelation: ReporterRelation | null;
+  /**
+   * The signals that are zorgmeldingen by an essentiële naaste (signal ids only: who reported stays in the intake's
+   * reporter vault). Present only when there are any; absent on cases opened before it was recorded.
+   */
+  essentialRelativeSignalIds?: string[];
   signalReceivedAt: string;
   /** Holders as set by the initial state. */
   responsibilities: Responsibilities;
@@ -66,6 +72,8 @@ export interface SignalAddedToCase {
   type: 'SignalAddedToCase';
   caseId: string;
   signalId: string;
+  /** The signal is a zorgmelding by an essentiële naaste: it joins the case's `essentialRelativeSignalIds` (absent otherwise). */
+  reportedByEssentialRelative?: true;
   actor: CaseActor;
   at: string;
 }
@@ -226,6 +234,11 @@ export interface CaseNotificationRaised {
   state: string;
   audience: string;
   reporterRelation: ReporterRelation | null;
+  /**
+   * ReporterMayBeInformed: the signals whose reporter (an essentiële naaste) may be told the outcome; the municipality
+   * looks the reporter up in the intake's reporter vault. Absent for a case opened before they were recorded.
+   */
+  essentialRelativeSignalIds?: string[];
   at: string;
 }
 

@@ -81,8 +81,16 @@ export interface CaseData {
   stateEnteredAtVersion: number;
   openedAt: string;
   subjectId: string | null;
-  /** Relation of the reporter of the originating signal (zorgmelding); decides reporter feedback (Wvggz). */
+  /**
+   * The reporter relation that counts for guards and notifications: `essentiele-naaste` as soon as a zorgmelding by an
+   * essentiële naaste is in the case, else the relation the case was opened with.
+   */
   reporterRelation: ReporterRelation | null;
+  /**
+   * The case's zorgmeldingen by an essentiële naaste: under the Wvggz only their reporters may be told the outcome.
+   * Absent when there are none (and for cases opened before they were recorded: then only `reporterRelation` says so).
+   */
+  essentialRelativeSignalIds?: string[];
   /** When the earliest signal was received; the start of `signal-received` deadlines. */
   signalReceivedAt: string;
   signalIds: string[];

@@ -10,6 +10,7 @@ import { DomainError } from '../shared/domain-error.js';
 import { parseIsoInstant } from '../shared/iso-instant.parser.js';
 import { isMunicipalityCode } from '../shared/municipality-code.validator.js';
 import { isReporterRelation, type ReporterRelation } from '../signals/reporter-relation.js';
+import { isSignalSource } from '../signals/signal-source.js';
 import { transitionsOpenTo } from './allowed-transitions.js';
 import type { CaseDeadline, CaseState, ClosedCaseState, OpenCaseState } from './case.js';
 import { NOTE_VISIBILITIES } from './case.js';
@@ -27,6 +28,7 @@ import type {
   SetPlanCommand,
   TakeTransitionCommand,
 } from './case-command.js';
+import { reportedByEssentialRelative } from './case-command.js';
 import { CASE_ERRORS } from './case-errors.js';
 import type { CaseEvent, DeadlineClosed } from './case-event.js';
 import { approachingAt, dueAt } from './deadline-due.js';
@@ -108,6 +110,9 @@ function openCase(command: OpenCaseCommand, state: CaseState, ctx: CaseDecisionC
   if (command.reporterRelation !== undefined && !isReporterRelation(command.reporterRelation)) {
     fieldInvalid('reporterRelation', 'is not a known reporter relation');
   }
+  const essentials = essentialRelativesOf(command);
+  // An essentiële naaste among the reporters makes it the case's relation; one named without its signal cannot be told.
+  const reporterRelation: ReporterRelation | null = essentials.length > 0 ? 'essentiele-naaste' : (command.reporterRelation ?? null);
   const at = ctx.now.toISOString();
   let signalReceivedAt = at;
   if (command.signalReceivedAt !== undefined) {
@@ -127,7 +132,8 @@ function openCase(command: OpenCaseCommand, state: CaseState, ctx: CaseDecisionC
     state: initial.id,
     signalIds: [...new Set(command.signalIds)],
     subjectId: command.subjectId ?? null,
-    reporterRelation: command.reporterRelation ?? null,
+    reporterRelation,
+    ...(essentials.length > 0 ? { essentialRelativeSignalIds: essentials } : {}),
     signalReceivedAt,
     responsibilities,
     actor: { ...command.actor },
@@ -139,11 +145,33 @@ function openCase(command: OpenCaseCommand, state: CaseState, ctx: CaseDecisionC
     target: initial,
     existing: [],
     timing: { openedAt: at, signalReceivedAt, stateEnteredAt: at },
-    reporterRelation: opened.reporterRelation,
+    reporters: { reporterRelation, essentialRelativeSignalIds: essentials.length > 0 ? essentials : undefined },
     notify: true,
     ctx,
   });
   return [opened, ...entry];
+}
+
+/**
+ * The opening command's `essentialRelativeSignalIds`, checked: each one of the case's signals (named once), given
+ * whenever the case's relation is `essentiele-naaste`, and not given with another relation.
+ */
+function essentialRelativesOf(command: OpenCaseCommand): string[] {
+  const given = command.essentialRelativeSignalIds ?? [];
+  if (!Array.isArray(given)) fieldInvalid('essentialRelativeSignalIds', "must be a list of the case's signal ids");
+  given.forEach((id, i) => {
+    if (!command.signalIds.includes(id)) fieldInvalid(`essentialRelativeSignalIds[${i}]`, "is not one of the case's signals");
+  });
+  const essentials = [...new Set(given)];
+  if (command.reporterRelation === 'essentiele-naaste' && essentials.length === 0) {
+    throw new DomainError(CASE_ERRORS.FIELD_REQUIRED, 'name the zorgmelding(s) of the essentiële naaste: only that reporter may be told a Wvggz outcome', {
+      field: 'essentialRelativeSignalIds',
+    });
+  }
+  if (essentials.length > 0 && command.reporterRelation !== undefined && command.reporterRelation !== 'essentiele-naaste') {
+    fieldInvalid('reporterRelation', 'must be essentiele-naaste (or left out) when an essentiële naaste reported');
+  }
+  return essentials;
 }
 
 function takeTransition(command: TakeTransitionCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
@@ -252,7 +280,7 @@ function takeTransition(command: TakeTransitionCommand, state: OpenCaseState, ct
       target,
       existing: state.deadlines,
       timing: { openedAt: state.openedAt, signalReceivedAt: state.signalReceivedAt, stateEnteredAt: at },
-      reporterRelation: state.reporterRelation,
+      reporters: state,
       notify: true,
       ctx,
     }),
@@ -281,8 +309,14 @@ function handOverRegie(command: HandOverRegieCommand, state: OpenCaseState, ctx:
 
 function addSignal(command: AddSignalCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
   const signalId = requireText('signalId', command.signalId);
+  if (command.source !== undefined && !isSignalSource(command.source)) fieldInvalid('source', 'is not a known signal source');
+  if (command.reporterRelation !== undefined && command.reporterRelation !== null && !isReporterRelation(command.reporterRelation)) {
+    fieldInvalid('reporterRelation', 'is not a known reporter relation');
+  }
   if (state.signalIds.includes(signalId)) return [];
-  return [{ type: 'SignalAddedToCase', caseId: state.caseId, signalId, actor: { ...command.actor }, at: ctx.now.toISOString() }];
+  // A zorgmelding by an essentiële naaste added later counts as much as one the case was opened with.
+  const essential = reportedByEssentialRelative(command) ? { reportedByEssentialRelative: true as const } : {};
+  return [{ type: 'SignalAddedToCase', caseId: state.caseId, signalId, ...essential, actor: { ...command.actor }, at: ctx.now.toISOString() }];
 }
 
 function addNote(command: AddNoteCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
@@ -391,7 +425,7 @@ function migrateModelVersion(command: MigrateModelVersionCommand, state: OpenCas
     target: target!,
     existing: carried,
     timing: { openedAt: state.openedAt, signalReceivedAt: state.signalReceivedAt, stateEnteredAt: state.stateEnteredAt },
-    reporterRelation: state.reporterRelation,
+    reporters: state,
     notify: false,
     ctx,
   });
@@ -553,7 +587,8 @@ interface EnterStateArgs {
   /** The case's open deadlines before the move. */
   existing: readonly CaseDeadline[];
   timing: { openedAt: string; signalReceivedAt: string; stateEnteredAt: string };
-  reporterRelation: ReporterRelation | null;
+  /** The case's relation (for notification guards) and its essentiële naasten' signals (named in ReporterMayBeInformed). */
+  reporters: { reporterRelation: ReporterRelation | null; essentialRelativeSignalIds?: readonly string[] };
   notify: boolean;
   ctx: CaseDecisionContext;
 }
@@ -623,8 +658,11 @@ function enterState(args: EnterStateArgs): CaseEvent[] {
   }
 
   if (args.notify) {
+    const { reporterRelation, essentialRelativeSignalIds } = args.reporters;
     for (const n of target.notifications ?? []) {
-      if (!guardHolds(n.when, { reporterRelation: args.reporterRelation })) continue;
+      if (!guardHolds(n.when, { reporterRelation })) continue;
+      // Which reporters may be told: signal ids only. A case opened before they were recorded names none.
+      const named = n.type === 'ReporterMayBeInformed' && essentialRelativeSignalIds?.length ? { essentialRelativeSignalIds: [...essentialRelativeSignalIds] } : {};
       events.push({
         type: n.type,
         caseId,
@@ -632,7 +670,8 @@ function enterState(args: EnterStateArgs): CaseEvent[] {
         modelVersion: model.version,
         state: target.id,
         audience: n.audience,
-        reporterRelation: args.reporterRelation,
+        reporterRelation,
+        ...named,
         at,
       });
     }

@@ -21,6 +21,8 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
       openedAt: event.at,
       subjectId: event.subjectId,
       reporterRelation: event.reporterRelation,
+      // Only when recorded: an older CaseOpened (a relation, no signals named) rebuilds the state it always did.
+      ...(event.essentialRelativeSignalIds?.length ? { essentialRelativeSignalIds: [...event.essentialRelativeSignalIds] } : {}),
       signalReceivedAt: event.signalReceivedAt,
       signalIds: [...event.signalIds],
       responsibilities: { ...event.responsibilities },
@@ -53,8 +55,13 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
         responsibilities: { ...state.responsibilities, [event.responsibility]: event.to },
         version,
       };
-    case 'SignalAddedToCase':
-      return { ...requireOpen(state, event), signalIds: [...state.signalIds, event.signalId], version };
+    case 'SignalAddedToCase': {
+      const open = requireOpen(state, event);
+      const essential = event.reportedByEssentialRelative
+        ? { reporterRelation: 'essentiele-naaste' as const, essentialRelativeSignalIds: [...(open.essentialRelativeSignalIds ?? []), event.signalId] }
+        : {};
+      return { ...open, signalIds: [...open.signalIds, event.signalId], ...essential, version };
+    }
     case 'CaseNoteAdded':
       return {
         ...requireOpen(state, event),
