@@ -5,46 +5,21 @@ import {
   decideEscalationTimeout,
   DomainError,
   evolveEscalation,
-  foldEscalation,
   NO_ESCALATION,
   POLICE_REPORT_OUTCOMES,
-  raiseEscalation,
   type EscalationEvent,
   type EscalationPolicy,
   type EscalationState,
 } from '../src/index.js';
+import { LIAISON, min, raised } from './escalation.fixtures.js';
 
-const T0 = new Date('2025-06-02T10:00:00.000Z');
-const min = (m: number) => new Date(T0.getTime() + m * 60_000);
-const AGENT = { id: 'agent-1', role: 'police-liaison' };
+const AGENT = LIAISON;
 const OTHER_AGENT = { id: 'agent-2', role: 'police-liaison' };
-
-const POLICY: EscalationPolicy = {
-  id: 'test',
-  municipalities: ['GM0153'],
-  tiers: [
-    { id: 'dienstdoende-liaison', title: 'Dienstdoende', ackTimeoutMinutes: 15, repeat: 0 },
-    { id: 'teamchef', title: 'Teamchef', ackTimeoutMinutes: 30, repeat: 0 },
-  ],
-};
-
-function raised(policy: EscalationPolicy | null = POLICY): EscalationState {
-  return foldEscalation(
-    raiseEscalation({
-      escalationId: 'esc-1',
-      municipality: 'GM0153',
-      caseType: 'ave',
-      trigger: { kind: 'notification', detail: 'MayorInformed', state: 'ave-4' },
-      policy,
-      minimised: { fields: ['caseState'], data: { caseState: 'ave-4' } },
-      now: T0,
-    }),
-  );
-}
+const raisedState = (policy?: EscalationPolicy | null) => raised(policy).state;
 
 const apply = (state: EscalationState, events: EscalationEvent[]) => events.reduce(evolveEscalation, state);
 const acknowledged = () => {
-  const s = raised();
+  const s = raisedState();
   return apply(s, decideEscalationAck(s, AGENT, min(5)));
 };
 
@@ -68,7 +43,7 @@ describe('a police liaison reports back what the police did', () => {
   });
 
   it('a report on an escalation nobody acknowledged yet acknowledges it first, for the tier waiting now, and stops the tier timer', () => {
-    const state = raised();
+    const state = raisedState();
     const events = decideEscalationReport(state, { outcome: 'in-behandeling', text: 'Wij gaan erheen' }, AGENT, min(5));
     expect(events.map((e) => e.type)).toEqual(['EscalationAcknowledged', 'EscalationReportedBack']);
     expect(events[0]).toMatchObject({ tierIndex: 0, tierId: 'dienstdoende-liaison', acknowledgedBy: AGENT });
@@ -78,7 +53,7 @@ describe('a police liaison reports back what the police did', () => {
   });
 
   it('a report after the coordinator was alerted is recorded (with the late acknowledgement)', () => {
-    const noTiers = raised(null);
+    const noTiers = raisedState(null);
     expect(noTiers.status).toBe('coordinator-alerted');
     const events = decideEscalationReport(noTiers, { outcome: 'geen-politieactie', text: 'Geen strafbare feiten' }, AGENT, min(90));
     expect(events.map((e) => e.type)).toEqual(['EscalationAcknowledged', 'EscalationReportedBack']);

@@ -5,41 +5,12 @@ import {
   decideEscalationTimeout,
   escalationTriggerOf,
   evolveEscalation,
-  foldEscalation,
   NO_ESCALATION,
   policyFor,
-  raiseEscalation,
   type EscalationEvent,
-  type EscalationPolicy,
   type EscalationState,
 } from '../src/index.js';
-
-const T0 = new Date('2025-06-02T10:00:00.000Z');
-const min = (m: number) => new Date(T0.getTime() + m * 60_000);
-const LIAISON = { id: 'agent-1', role: 'police-liaison' };
-
-const POLICY: EscalationPolicy = {
-  id: 'test',
-  municipalities: ['GM0153'],
-  tiers: [
-    { id: 'dienstdoende-liaison', title: 'Dienstdoende', ackTimeoutMinutes: 15, repeat: 1 },
-    { id: 'backup-liaison', title: 'Achterwacht', ackTimeoutMinutes: 10, repeat: 0 },
-    { id: 'teamchef', title: 'Teamchef', ackTimeoutMinutes: 30, repeat: 0 },
-  ],
-};
-
-function raised(policy: EscalationPolicy | null = POLICY): { state: EscalationState; events: EscalationEvent[] } {
-  const events = raiseEscalation({
-    escalationId: 'esc-1',
-    municipality: 'GM0153',
-    caseType: 'ave',
-    trigger: { kind: 'notification', detail: 'MayorInformed', state: 'ave-4' },
-    policy,
-    minimised: { fields: ['caseState'], data: { caseState: 'ave-4' } },
-    now: T0,
-  });
-  return { state: foldEscalation(events), events };
-}
+import { LIAISON, min, POLICY, raised, T0 } from './escalation.fixtures.js';
 
 /** Applies the timer at `at` and returns the state and the new events. */
 function tick(state: EscalationState, at: Date) {
