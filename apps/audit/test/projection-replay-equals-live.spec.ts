@@ -89,7 +89,7 @@ describe('POST /v1/audit/replay', () => {
   it('lists the projections of the running apps', async () => {
     const res = await h.request('GET', '/v1/audit/projections', { token: auditor });
     expect(res.status).toBe(200);
-    expect(res.body.items.map((p: { name: string }) => p.name).sort()).toEqual(['case-view', 'liaison-feed', 'router-signals', 'subjects', 'table-disclosures', 'table-referrals', 'triage-queue']);
+    expect(res.body.items.map((p: { name: string }) => p.name).sort()).toEqual(['case-view', 'liaison-feed', 'router-signals', 'subjects', 'table-disclosures', 'table-referrals', 'tables-case-sheets', 'triage-queue']);
   });
 
   it.each(['triage-queue', 'router-signals', 'case-view'])('rebuilds %s from position 0 hash-identical to the live tables', async (projection) => {

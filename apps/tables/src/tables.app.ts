@@ -1,6 +1,7 @@
 import { REFERRAL_TOPICS, TOPICS } from '#contracts';
 import { BUILT_IN_TABLES_CONFIG } from '#domain';
 import { CASE_EVENTS_CONSUMER, CASE_EVENTS_TOPICS } from './case-events/case-events.consumer.js';
+import { CASE_SHEETS_PROJECTION } from './case-events/case-sheets.projection.js';
 import { DISCLOSURE_REGISTER_PROJECTION } from './disclosures/disclosure-register.projection.js';
 import { LIAISON_FEED_PROJECTION } from './liaison/liaison-feed.projection.js';
 import { REFERRAL_REGISTER_PROJECTION } from './referrals/referral-register.projection.js';
@@ -16,6 +17,6 @@ export const TABLES_APP = {
   module: TablesModule,
   migrations: TABLES_MIGRATIONS,
   topics: [TOPICS.cases, TOPICS.signals, REFERRAL_TOPICS.referrals, REFERRAL_TOPICS.liaisonEscalations, ...BUILT_IN_TABLES_CONFIG.tables.map((t) => t.topic)],
-  projections: [REFERRAL_REGISTER_PROJECTION, LIAISON_FEED_PROJECTION, DISCLOSURE_REGISTER_PROJECTION],
+  projections: [REFERRAL_REGISTER_PROJECTION, LIAISON_FEED_PROJECTION, DISCLOSURE_REGISTER_PROJECTION, CASE_SHEETS_PROJECTION],
   inboxConsumers: [{ consumer: CASE_EVENTS_CONSUMER, topics: CASE_EVENTS_TOPICS }],
 } as const;

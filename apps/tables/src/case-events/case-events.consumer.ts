@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { TOPICS, type EventEnvelope } from '#contracts';
-import { caseSheetWriteOf, escalationTriggerOf, evolveCaseSheet, SIGNAL_RECEIVED_EVENT_TYPE, signalFactsOf, type CaseEvent, type CaseSheet, type SignalFacts, type TablesConfig } from '#domain';
+import { caseSheetWriteOf, escalationTriggerOf, type CaseEvent, type CaseSheet, type SignalFacts, type TablesConfig } from '#domain';
 import { deadLetteringBatch, Inbox, OutboxRelay, readEnvelopes, type Database, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, OUTBOX_RELAY, type AppConfig } from '#platform';
@@ -9,7 +9,8 @@ import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { EscalationRaiser } from '../liaison/escalation-raiser.js';
 import { LiaisonFeedNotifier } from '../liaison/liaison-feed.notifier.js';
 import { ReferralPublisher } from '../referrals/referral-publisher.js';
-import { CaseSheetStore } from './case-sheet.store.js';
+import { CaseSheetStore, LIVE_CASE_SHEET_TABLES } from './case-sheet.store.js';
+import { evolveCaseSheets, isCaseSheetEvent, recordSignalFacts } from './case-sheets.projection.js';
 import { PendingReferralStore, type PendingReferral } from './pending-referral.store.js';
 
 export const CASE_EVENTS_CONSUMER = 'tables.case-events';
@@ -100,40 +101,29 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
 
   private async apply(tx: SqlExecutor, events: EventEnvelope[]): Promise<{ referrals: number; escalations: number }> {
     const count = { referrals: 0, escalations: 0 };
-    count.referrals += await this.recordFacts(tx, events.filter((e) => e.type === SIGNAL_RECEIVED_EVENT_TYPE));
-    const caseEvents = events.filter((e) => e.streamId.startsWith('case-') && typeof e.payload.caseId === 'string');
-    if (caseEvents.length === 0) return count;
-
-    const sheets = await this.sheets.sheets(tx, caseEvents.map((e) => e.payload.caseId as string));
+    count.referrals += await this.recordFacts(tx, events);
+    const caseEvents = events.filter(isCaseSheetEvent);
     // Signal facts are only needed to share something: loaded once, and only for a batch that shares.
     let facts: Map<string, SignalFacts> | null = null;
-    const loadFacts = async (): Promise<Map<string, SignalFacts>> =>
+    const loadFacts = async (sheets: ReadonlyMap<string, CaseSheet>): Promise<Map<string, SignalFacts>> =>
       (facts ??= await this.sheets.facts(tx, [...[...sheets.values()].flatMap((s) => s.signalIds), ...caseEvents.flatMap((e) => (e.type === 'CaseOpened' ? ((e.payload.signalIds as string[]) ?? []) : e.type === 'SignalAddedToCase' ? [e.payload.signalId as string] : []))]));
-    const changed = new Map<string, CaseSheet>();
     const referred: PendingReferral[] = [];
 
-    for (const event of caseEvents) {
-      const caseId = event.payload.caseId as string;
-      const before = sheets.get(caseId) ?? null;
-      const sheet = evolveCaseSheet(before, { ...event.payload, type: event.type } as unknown as CaseEvent);
-      if (!sheet) {
-        // Only when the topic is read from the middle (or another deployment's cases): nothing to share from.
-        this.logger.warn({ component: CASE_EVENTS_CONSUMER, caseId, type: event.type }, 'event of a case this app does not know skipped');
-        continue;
-      }
-      if (sheet !== before) {
-        sheets.set(caseId, sheet);
-        changed.set(caseId, sheet);
-      }
-      if (event.type === 'CaseReferred') {
-        referred.push({ sheet, event });
-        continue;
-      }
-      const trigger = escalationTriggerOf(this.config.escalation.triggers, { type: event.type, payload: event.payload, modelId: sheet.modelId });
-      if (trigger && (await this.escalations.raise(tx, sheet, knownFacts(sheet, await loadFacts()), event, trigger))) count.escalations++;
-    }
-    await this.sheets.saveSheets(tx, [...changed.values()]);
-    if (referred.length > 0) count.referrals += await this.publishOrPark(tx, referred, await loadFacts());
+    // The sheets are written by the same function a replay of `tables-case-sheets` uses; referrals and escalations are this consumer's own.
+    const sheets = await evolveCaseSheets(this.sheets, tx, caseEvents, LIVE_CASE_SHEET_TABLES, {
+      // Only when the topic is read from the middle (or another deployment's cases): nothing to share from.
+      unknownCase: (event) => this.logger.warn({ component: CASE_EVENTS_CONSUMER, caseId: event.payload.caseId, type: event.type }, 'event of a case this app does not know skipped'),
+      step: async (event, sheet, evolved) => {
+        if (event.type === 'CaseReferred') {
+          referred.push({ sheet, event });
+          return;
+        }
+        const trigger = escalationTriggerOf(this.config.escalation.triggers, { type: event.type, payload: event.payload, modelId: sheet.modelId });
+        if (trigger && (await this.escalations.raise(tx, sheet, knownFacts(sheet, await loadFacts(evolved)), event, trigger))) count.escalations++;
+      },
+    });
+    if (!sheets) return count;
+    if (referred.length > 0) count.referrals += await this.publishOrPark(tx, referred, await loadFacts(sheets));
     return count;
   }
 
@@ -141,15 +131,10 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
    * Records the shareable facts of new signals and publishes the referrals that waited for them. Returns
    * how many referrals it published.
    */
-  private async recordFacts(tx: SqlExecutor, signals: EventEnvelope[]): Promise<number> {
-    const recorded = signals.flatMap((event) => {
-      const facts = signalFactsOf(event.payload);
-      return facts ? [{ facts, municipality: event.municipality, specialCategory: event.specialCategory }] : [];
-    });
-    if (recorded.length === 0) return 0;
-    const arrived = recorded.map((r) => r.facts.signalId);
-    await this.pending.lockSignals(tx, arrived);
-    await this.sheets.insertFacts(tx, recorded);
+  private async recordFacts(tx: SqlExecutor, events: EventEnvelope[]): Promise<number> {
+    // The facts are written by the same function a replay of `tables-case-sheets` uses, under the signals' locks.
+    const arrived = await recordSignalFacts(this.sheets, tx, events, LIVE_CASE_SHEET_TABLES, (ids) => this.pending.lockSignals(tx, ids));
+    if (arrived.length === 0) return 0;
     const released = await this.pending.release(tx, arrived);
     if (released.length === 0) return 0;
     const facts = await this.sheets.facts(tx, released.flatMap((r) => r.sheet.signalIds));
