@@ -8,6 +8,7 @@ import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, ROLES_KEY, SigningKeys, TOKEN_ROLES, 
 import { openedCase, walk as walkCase } from '../../apps/router/test/support/router-fixtures.js';
 import { connectSse, type SseConnection } from '../../apps/tables/test/support/sse-client.js';
 import { ALL_APPS } from '../../apps/signaalroute/src/all-apps.js';
+import { NOT_PERSONAL } from '../../apps/audit/test/support/not-personal-routes.js';
 import { startApp, waitFor, type AppHarness } from '../support/app-harness.js';
 
 /**
@@ -26,8 +27,13 @@ import { startApp, waitFor, type AppHarness } from '../support/app-harness.js';
  *  2. by every role of A that the handler's `@Roles` does not list: 403 `AUTH.ROLE_NOT_ALLOWED`, nothing
  *     personal in the answer.
  * No walked request may append an event (each request has a token subject of its own, so an event names the
- * request), and A's event count must not move. Routes that are cross-municipality by design for a role are
- * listed in CROSS_MUNICIPALITY with the reason. Also: the liaison SSE stream of B never delivers A's
+ * request), and A's event count must not move. Every call of step 1 by a role the route lets in, and every read
+ * of A's own users (mostly 2xx, the liaison stream's connect among them), on a route that touches personal data
+ * (marked `x-processing-activity`, or not listed in NOT_PERSONAL, so that a route that lost its
+ * `@ProcessesPersonalData` is still checked) must have written a processing-log line (issue 5) naming that route
+ * (`METHOD /fastify/:pattern`) and the request's own token subject, timed within the call; only an overload
+ * refusal (503 SERVICE.OVERLOADED, refused before anything was read) is exempt. One query per test for them all.
+ * Routes that are cross-municipality by design for a role are listed in CROSS_MUNICIPALITY with the reason. Also: the liaison SSE stream of B never delivers A's
  * escalations, tokens forged or out of date are refused at the HTTP edge, and POST bodies carrying
  * server-owned fields are refused with 400 and append nothing.
  */
@@ -104,6 +110,9 @@ interface Answer {
   contentType: string | null;
   text: string;
   body: any;
+  /** When the request was sent and its answer read (ms since the epoch, the product's clock: same machine). */
+  startedAt: number;
+  endedAt: number;
 }
 
 interface Seed {
@@ -160,6 +169,7 @@ async function tokenFor(role: TokenRole, municipality: string, label: string): P
 
 /** One HTTP request; server-sent-event answers are read for a moment and then dropped. */
 async function send(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+  const startedAt = Date.now();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), 15_000);
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
@@ -191,7 +201,7 @@ async function send(method: string, path: string, options: { token?: string; bod
       body = undefined;
     }
     const telling = Object.fromEntries(['content-type', 'etag', 'location', 'idempotent-replayed'].map((name) => [name, res.headers.get(name)]));
-    return { status: res.status, headers: telling, contentType, text, body };
+    return { status: res.status, headers: telling, contentType, text, body, startedAt, endedAt: Date.now() };
   } finally {
     clearTimeout(timer);
   }
@@ -496,6 +506,63 @@ const crossFor = (operation: Operation, role: Role) =>
 const isStatic = (operation: Operation) => STATIC_ROUTES.some((r) => r.test(operation.key));
 
 /**
+ * Whether every call of a route must be in the processing log: marked `x-processing-activity` in the document, or
+ * not listed as touching no personal data (a route that lost its `@ProcessesPersonalData` loses its mark too).
+ */
+const processesPersonalData = (operation: Operation) => operation.op['x-processing-activity'] !== undefined || !NOT_PERSONAL.some((re) => re.test(operation.path));
+/** The route a processing-log line names: Fastify's pattern of the OpenAPI path (`/v1/cases/{id}` → `/v1/cases/:id`). */
+const loggedRoute = (operation: Operation) => operation.path.replace(/\{([^}]+)\}/g, ':$1');
+/** Refused before anything was read or stored (admission control): the one answer the interceptor does not log. */
+const overloaded = (answer: Answer) => answer.status === 503 && answer.body?.code === 'SERVICE.OVERLOADED';
+
+/** A call the processing log must show: of a personal-data route, by a role the route lets in, with a token subject of its own. */
+interface DueLine {
+  operation: Operation;
+  actor: string;
+  label: string;
+  answer: Answer;
+}
+
+function dueALine(due: DueLine[], operation: Operation, role: Role, actor: string, label: string, answer: Answer): void {
+  if (processesPersonalData(operation) && (operation.roles === undefined || operation.roles.includes(role))) due.push({ operation, actor, label, answer });
+}
+
+/**
+ * What is missing from the processing log (issue 5), in one query: for each of `operations`, every call in `due`
+ * (overload refusals aside, and at least one) must have written a line naming the route (`METHOD /fastify/:pattern`)
+ * and the call's own token subject, timed within the call: written by that call, before its answer.
+ */
+async function missingLines(due: DueLine[], operations: Operation[]): Promise<string[]> {
+  const lines = await h.query<{ actor_id: string; operation: string; route: string; started_ms: number; ended_ms: number }>(
+    'SELECT actor_id, operation, route, (extract(epoch FROM started_at) * 1000)::float8 AS started_ms, (extract(epoch FROM ended_at) * 1000)::float8 AS ended_ms FROM processing_log WHERE actor_id = ANY($1::text[])',
+    [due.map((c) => c.actor)],
+  );
+  const linesBy = new Map<string, typeof lines>();
+  for (const line of lines) linesBy.set(line.actor_id, [...(linesBy.get(line.actor_id) ?? []), line]);
+  const missing: string[] = [];
+  for (const operation of operations) {
+    const route = loggedRoute(operation);
+    const calls = due.filter((c) => c.operation === operation);
+    const reached = calls.filter((c) => !overloaded(c.answer));
+    if (reached.length === 0) {
+      missing.push(`${operation.key}: touches personal data, but no call by a role it lets in reached it (${calls.length} refused as overloaded): its processing log went unchecked`);
+      continue;
+    }
+    const unlogged = reached.filter(
+      (c) => !(linesBy.get(c.actor) ?? []).some((l) => l.route === route && l.operation === `${operation.method} ${route}` && l.started_ms >= c.answer.startedAt && l.ended_ms <= c.answer.endedAt),
+    );
+    if (unlogged.length > 0) {
+      const first = unlogged[0]!;
+      const other = (linesBy.get(first.actor) ?? []).map((l) => l.operation);
+      missing.push(
+        `${operation.key}: ${unlogged.length} of ${reached.length} calls by roles it lets in wrote no processing-log line for ${operation.method} ${route} and the caller, e.g. ${first.label} → ${first.answer.status} ${first.answer.body?.code ?? ''}${other.length > 0 ? ` (that caller's lines: ${other.join(', ')})` : ''}`,
+      );
+    }
+  }
+  return missing;
+}
+
+/**
  * Personal values of A that a user of B, or of a role the route does not list, may not see: all of them,
  * except subject data on the auditor's cross-municipality routes. A reporter's identity never.
  */
@@ -571,12 +638,14 @@ describe('every operation of the OpenAPI document, as users of another municipal
     expect(unprotected).toEqual([]);
   });
 
-  it('leaks nothing of A to B and nothing to roles a route does not list; appends nothing', async () => {
+  it('leaks nothing of A to B and nothing to roles a route does not list; appends nothing; logs every call of a personal-data route', async () => {
     const doc = openapi;
     const eventsOfA = async () => Number((await h.query<{ n: string }>('SELECT count(*) AS n FROM events WHERE municipality = $1', [A]))[0]!.n);
     const before = await eventsOfA();
     const failures: string[] = [];
     const counted = { requests: 0, bOfA: 0, wrongRole: 0 };
+    /** Calls of step 1 that must have written a processing-log line: personal-data routes, by roles they let in. */
+    const logDue: DueLine[] = [];
 
     // 1. Every role of B: A's objects against random ones; lists filtered by A's code against a stranger's;
     //    lists and counts of B's own (empty) municipality.
@@ -602,6 +671,7 @@ describe('every operation of the OpenAPI document, as users of another municipal
         const user = await tokenFor(role, B, label);
         const res = await send(operation.method, built.url, { token: user.token, headers: built.headers });
         counted.requests++;
+        dueALine(logDue, operation, role, user.subject, label, res);
         const where = `${label} → ${res.status} ${res.body?.code ?? ''} [${built.url}]`;
         if (res.status >= 200 && res.status < 300) {
           if ((listOf(res.body)?.length ?? 0) > 0 || res.body?.nextCursor) failures.push(`${where}: lists something in B, which has nothing`);
@@ -620,6 +690,8 @@ describe('every operation of the OpenAPI document, as users of another municipal
       ]);
       counted.requests += 2;
       counted.bOfA++;
+      dueALine(logDue, operation, role, ua.subject, `${label} (A's objects)`, ra);
+      dueALine(logDue, operation, role, ur.subject, `${label} (random ids)`, rr);
       const where = `${label} → ${ra.status} ${ra.body?.code ?? ''} [${ofA.url}]`;
       for (const value of personalLeaks(ra.text, forbiddenValues(operation, role))) failures.push(`${where}: answer carries A's personal value "${value}"`);
       if (!isStatic(operation) && mode === 'objects' && operation.roles?.includes(role) && ra.status === 400 && String(ra.body?.code).startsWith('VALIDATION.')) {
@@ -666,23 +738,33 @@ describe('every operation of the OpenAPI document, as users of another municipal
       failures.push(`A's events went from ${before} to ${after}: ${fresh.map((e) => `${e.type} by ${e.actor_id}`).join(', ')}`);
     }
 
-    process.stderr.write(`[access-walk] ${operations.length} operations, ${counted.requests} requests (${counted.bOfA} pairs as B, ${counted.wrongRole} as wrong roles of A); unmapped params: ${[...unmappedParams].join(', ') || 'none'}\n`);
+    // 4. The processing log (issue 5): every call of step 1 by a role a personal-data route lets in wrote its line.
+    const personal = operations.filter(processesPersonalData);
+    failures.push(...(await missingLines(logDue, personal)));
+
+    process.stderr.write(
+      `[access-walk] ${operations.length} operations, ${counted.requests} requests (${counted.bOfA} pairs as B, ${counted.wrongRole} as wrong roles of A); ${logDue.length} calls of ${personal.length} personal-data operations checked against the processing log; unmapped params: ${[...unmappedParams].join(', ') || 'none'}\n`,
+    );
     expect(failures).toEqual([]);
   }, 120_000);
 });
 
 describe("A's own users, on every read they are allowed", () => {
-  it('reach the seeded objects, and see a reporter only in the vault and a BSN only as coordinator or auditor', async () => {
+  it('reach the seeded objects, and see a reporter only in the vault and a BSN only as coordinator or auditor; every read is logged', async () => {
     const doc = openapi;
     const failures: string[] = [];
     const calls = operations
       .filter((o) => (o.method === 'GET' || o.key === REPORTER_ACCESS) && !isStatic(o))
       .flatMap((operation) => (operation.roles ?? ROLES).flatMap((role) => aValues(operation).map((values) => ({ operation, role: role as TokenRole, values }))));
+    const logDue: DueLine[] = [];
     await inChunks(calls, async ({ operation, role, values }) => {
       const built = build(doc, operation, values);
-      const user = await h.token(role, [A], { subject: `entitled-${role}`, tables: role === 'table-member' ? [TABLE] : undefined });
+      // A token subject per request: the processing-log line of each read names it.
+      const subject = `entitled-${role}-${++requestNo}`;
+      const user = await h.token(role, [A], { subject, tables: role === 'table-member' ? [TABLE] : undefined });
       const res = await send(operation.method, built.url, { token: user, body: built.body, headers: built.headers });
       const where = `${operation.key} as ${role} of ${A} → ${res.status} ${res.body?.code ?? ''} [${built.url}]`;
+      dueALine(logDue, operation, role, subject, `${operation.key} as ${role} of ${A} [${built.url}]`, res);
       // An MMA tip is anonymous: there is no reporter to read.
       const noReporter = operation.key === REPORTER_ACCESS && values.signal === seed.signals.mma;
       if (noReporter ? res.status !== 404 : res.status < 200 || res.status >= 300) failures.push(`${where}: the walk's object of A is not reachable for its own user`);
@@ -690,6 +772,8 @@ describe("A's own users, on every read they are allowed", () => {
       for (const value of seed.personal.reporter) if (!reporterHere && res.text.includes(value)) failures.push(`${where}: carries reporter identity "${value}"`);
       if (!['coordinator', 'auditor'].includes(role) && res.text.includes(seed.personal.bsn)) failures.push(`${where}: carries the BSN`);
     });
+    // Mostly 2xx here (the walk above mostly sees refusals): each read wrote its processing-log line, the stream's connect too.
+    failures.push(...(await missingLines(logDue, [...new Set(calls.map((c) => c.operation))].filter(processesPersonalData))));
     expect(failures).toEqual([]);
   }, 120_000);
 });

@@ -4,6 +4,7 @@ import { routeHandlers } from '../../../test/support/route-handlers.js';
 import { processingOf } from '#platform';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
 import { ALL_APPS } from '../../signaalroute/src/all-apps.js';
+import { NOT_PERSONAL } from './support/not-personal-routes.js';
 
 /**
  * Walks the OpenAPI document of the whole product (every app in one process) and fails for any route
@@ -14,27 +15,6 @@ import { ALL_APPS } from '../../signaalroute/src/all-apps.js';
  * except the auditor's own verdicts on break-the-glass accesses.
  */
 
-const NOT_PERSONAL = [
-  /^\/health(\/|$)/,
-  /^\/docs(\/|$)/,
-  /^\/openapi(-ui)?\.json$/,
-  /^\/v1\/models(\/|$)/,
-  /^\/v1\/audit\/verify$/,
-  // Names and table names of the replayable projections.
-  /^\/v1\/audit\/projections$/,
-  // Counts only (registrations, unique subjects, dismissed per source and MMA theme for a municipality and
-  // period): no subject, signal or case id and no field of one leaves the route, so no subject to log against.
-  /^\/v1\/statistics\/signals$/,
-  // Counts only (cases per model and state, referrals per table, pickup against the deadline, 1 to 4 as "<5"):
-  // no subject, case id, free text or field of a case leaves the route.
-  /^\/v1\/statistics\/cases$/,
-  // Counts only (referrals per table by status and against the acceptance deadline, escalations per tier, 1 to 4
-  // as "<5"): no subject, case, referral or escalation id, reason or field of a case leaves the route.
-  /^\/v1\/statistics\/tables$/,
-  // The configured tables (title, region, topic, deadlines, sharing profile): configuration, no personal data.
-  // Everything under /v1/tables/{table}/... is a referral and is logged.
-  /^\/v1\/tables$/,
-];
 /** Not writes, though sent with POST: they compute an answer and change nothing. */
 // A replay without `switch` only compares (its tables are dropped); `switch` is refused to an auditor (tested in projection-replay-equals-live).
 const READ_ONLY_POSTS = ['POST /v1/audit/verify', 'POST /v1/audit/replay'];
