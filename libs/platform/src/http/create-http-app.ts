@@ -53,7 +53,10 @@ export async function createHttpApp(rootModule: unknown, options: HttpAppOptions
   if (options.metrics) recordHttpMetrics(fastify, options.metrics);
   app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
   app.useGlobalPipes(new StorableTextPipe(), new CanonicalUuidParamPipe());
-  app.enableShutdownHooks();
+  // On SIGTERM/SIGINT: close the app, then exit 0 through process.exit, so 'exit' handlers run (the logger's
+  // flush of pending lines) and a stop asked for is a clean exit. Nest's default re-raises the signal instead: the
+  // process died by it (shell status 143), and log lines still pending could be lost.
+  app.enableShutdownHooks([], { useProcessExit: true });
 
   const doc = SwaggerModule.createDocument(
     app,
