@@ -67,7 +67,7 @@ export interface ProductProcess {
 
 /**
  * Starts `node <entry>` with exactly `env` (plus PATH), LOG_LEVEL at least info, and waits for the JSON log
- * line that carries the listening URL (`{"url": ...}`).
+ * line that carries the listening URL (`{"url": ...}`), or the all-in-one app's banner line (`API: <url>/v1`).
  */
 export async function startProductProcess(entry: string, env: Record<string, string>, options: { readyTimeoutMs?: number } = {}): Promise<ProductProcess> {
   const child = spawn(process.execPath, [entry], {
@@ -86,6 +86,12 @@ export async function startProductProcess(entry: string, env: Record<string, str
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
+        // The all-in-one app (apps/signaalroute) announces itself with a banner instead: `  API:      <url>/v1`.
+        const banner = /^\s*API:\s+(http:\/\/\S+)\/v1\s*$/.exec(line);
+        if (banner) {
+          clearTimeout(timer);
+          resolve(banner[1]!);
+        }
         try {
           const entryLine = JSON.parse(line) as { url?: unknown };
           if (typeof entryLine.url === 'string') {

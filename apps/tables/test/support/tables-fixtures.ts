@@ -43,7 +43,11 @@ export const timersOf = (h: AppHarness): TablesTimers => h.running.app.get(Table
 /** A short random tag, to find values (and prove their absence) in raw bytes. */
 export const tag = (): string => randomUUID().slice(0, 8);
 
-/** The signals of all three sources as intake records them: reporter references, a BSN, tagged texts. */
+/**
+ * The signals of all three sources as intake records them: reporter references, a BSN, tagged texts. The BSN is
+ * in the zorgmelding's `subject.bsn` and typed into its concern (free text a profile may share, redacted on the
+ * way out), both sealed, so a search of what leaves must open sealed values to be able to find it.
+ */
 export async function appendSignals(h: AppHarness, municipality: string): Promise<{ ids: string[]; reporterRef: string; texts: Record<string, string> }> {
   const signals = draftSignals(h, municipality);
   await signals.append();
@@ -58,7 +62,7 @@ export function draftSignals(h: AppHarness, municipality: string): { ids: string
   const payloads = [
     { ...base(randomUUID()), source: 'mma', externalRef: `MMA-${tag()}`, theme: 'drugs', description: texts.tip, location: { municipality, area: 'Binnenstad' } },
     { ...base(randomUUID()), source: 'intern-meldpunt', externalRef: null, description: texts.report, indicators: ['contante betalingen'], involved: { kind: 'business', name: 'Snackbar De Hoek', kvkNumber: KVK_NUMBER }, location: { municipality, address: 'Marktstraat 1', postcode: '7511 AA' }, reporterRef },
-    { ...base(randomUUID()), source: 'zorgmelding', externalRef: null, subject: { name: texts.subject, birthDate: '1980-05-17', bsn: BSN, address: 'Dorpsstraat 2' }, concern: texts.concern, urgency: 'hoog', wvggz: true, reporterRef, reporterRelation: 'familie', location: { municipality } },
+    { ...base(randomUUID()), source: 'zorgmelding', externalRef: null, subject: { name: texts.subject, birthDate: '1980-05-17', bsn: BSN, address: 'Dorpsstraat 2' }, concern: `${texts.concern}; melder noemt bsn ${BSN}`, urgency: 'hoog', wvggz: true, reporterRef, reporterRelation: 'familie', location: { municipality } },
   ];
   const append = async (ids = payloads.map((p) => p.signalId)): Promise<EventEnvelope[]> => {
     const appended: EventEnvelope[] = [];
