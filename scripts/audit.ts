@@ -6,7 +6,9 @@
  *       embedded database in SIGNAALROUTE_DATA_DIR when the app is not running). Progress and rate on stderr.
  *       On PostgreSQL the chains are hashed by <n> worker threads (default: one per core).
  *   npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>]... [--allow-unsealed] [--json]
- *       Verifies an exported stream bundle offline: no database, no network. Every failure carries a stable code
+ *       Verifies an exported bundle offline: no database, no network. A stream bundle (GET /v1/audit/streams/{id}/bundle)
+ *       or a case bundle (GET /v1/audit/cases/{id}/bundle: the case's stream, its referrals' and escalations' streams),
+ *       told apart by their `format`; a problem in a case bundle names its stream. Every failure carries a stable code
  *       (`BUNDLE.HASH_MISMATCH`, …; the list is `BUNDLE_PROBLEMS` in libs/eventstore), printed before its message
  *       and in --json's `code` and `problems[].code`; an unreadable file is BUNDLE.UNREADABLE (exit 3), a file that
  *       is not JSON BUNDLE.NOT_JSON (exit 1).
@@ -177,7 +179,14 @@ async function verifyBundleFile(argv: string[]): Promise<number> {
   const result = verifyBundle(bundle, anchors, { allowUnsealed: values['allow-unsealed'] === true });
   if (json) out(JSON.stringify(result, null, 2));
   if (result.ok) {
-    err(`bundle verified: stream ${result.streamId}, ${result.events} events (${result.sealedEvents} sealed by checkpoints, ${result.unsealedEvents} after the newest checkpoint)`);
+    const proven = `${result.sealedEvents} sealed by checkpoints, ${result.unsealedEvents} after the newest checkpoint`;
+    if (result.streams) {
+      err(`bundle verified: case ${result.caseId}, ${result.events} events in ${result.streams.length} streams (${proven})`);
+      for (const s of result.streams) err(`  ${s.streamId}: ${s.events} events`);
+      err('note: a case bundle cannot prove the case has no related streams other than those its own events name, nor that a stream had no later events than exported');
+    } else {
+      err(`bundle verified: stream ${result.streamId}, ${result.events} events (${proven})`);
+    }
     if (result.head) err(`head checkpoint: ${result.head.seq}:${result.head.hash} — compare it with a head hash obtained independently (or pass --anchor)`);
     if (anchors.length === 0) err('note: without --anchor this proves the bundle is consistent, not that it is the organisation\'s ledger');
     return 0;

@@ -2,7 +2,7 @@ import type { EventEnvelope } from '#contracts';
 import { DomainError, evolveCase, NO_CASE, type CaseEvent, type CaseState } from '#domain';
 
 /** Stream of a case in the event store (the router's convention: `case-<case id>`). */
-export const caseStreamId = (caseId: string): string => `case-${caseId}`;
+export { caseStreamId } from '#contracts';
 
 /** One entry of a case's decision trail: what happened, on which model version, by whom, why, with what. */
 export interface DecisionTrailEntry {

@@ -1,7 +1,7 @@
 import { distinctSubjects, personSubject, type ProcessedSubject } from '#platform';
 
 /** Event-store stream id of a case. Also the Kafka message key on `signaalroute.cases.v1`. */
-export const caseStreamId = (caseId: string): string => `case-${caseId}`;
+export { caseStreamId } from '#contracts';
 
 /**
  * What a call on a case touched, for the processing log: the case, and the person it is about (its registered

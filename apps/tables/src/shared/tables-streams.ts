@@ -1,18 +1,5 @@
-import { createHash } from 'node:crypto';
-
-/** Event-store stream of a referral (also its Kafka key). */
-export const referralStreamId = (referralId: string): string => `referral-${referralId}`;
-/** Event-store stream of a police escalation (also its Kafka key). */
-export const escalationStreamId = (escalationId: string): string => `escalation-${escalationId}`;
-
-/**
- * The escalation id raised by a case event: derived from the event id, so a replayed or redelivered event
- * can never raise a second escalation (the stream would already exist).
- */
-export function escalationIdFor(sourceEventId: string): string {
-  const h = createHash('sha256').update(`escalation:${sourceEventId}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
-}
+// The stream ids live in #contracts: the audit app exports these streams with their case.
+export { escalationIdFor, escalationStreamId, referralStreamId } from '#contracts';
 
 /** The actor of the tables app's own steps (timers, deliveries). */
 export const TABLES_SYSTEM_ACTOR = { id: 'system:tables', role: 'system' } as const;

@@ -1,0 +1,39 @@
+import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '#domain';
+import { exportCaseBundle, type CaseBundle, type Database } from '#eventstore';
+import { CLOCK, DATABASE, ProcessesPersonalData, type Clock } from '#platform';
+import { Roles } from '#security';
+import { AUDIT_PROCESSING } from '../audit-processing.js';
+import { LedgerCheckpointingService } from '../ledger/ledger-checkpointing.service.js';
+
+const notFound = () => new DomainError('CASE.NOT_FOUND', 'No such case');
+
+/**
+ * A case's full history as one self-contained bundle: the case stream and every referral and escalation stream
+ * its own events opened (what was disclosed to which table and to the police, and what they did), with the one
+ * checkpoint chain that seals them, for offline verification with `npm run audit -- verify-bundle`. The auditor
+ * reads payloads here, so every export is recorded in the processing log under the case.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Roles('auditor')
+@Controller('v1/audit/cases')
+export class CaseBundleController {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly checkpointing: LedgerCheckpointingService,
+  ) {}
+
+  @Get(':id/bundle')
+  @ApiOperation({ summary: "Export a case's history — its stream, its referrals' and its police escalations' streams — with hashes and checkpoint proofs as one JSON bundle (verify offline)" })
+  @ApiParam({ name: 'id', description: 'The case id', example: '0b9b1c9e-1f0e-4c3a-9d55-2f7c3f1f2a10' })
+  @ProcessesPersonalData({ ...AUDIT_PROCESSING.export, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'case', subjects: (req) => [req.params.id?.toLowerCase()] })
+  async bundle(@Param('id', new ParseUUIDPipe({ exceptionFactory: notFound })) id: string): Promise<CaseBundle> {
+    // Seal what is committed first, so the streams' newest events come with their proof.
+    await this.checkpointing.checkpointer.checkpointOnce({ flush: true });
+    // Ids are taken in lower case everywhere (the case stream is `case-<id>` in lower case).
+    return exportCaseBundle(this.db, id.toLowerCase(), this.clock());
+  }
+}
