@@ -32,7 +32,7 @@ export class CaseBundleController {
   @ProcessesPersonalData({ ...AUDIT_PROCESSING.export, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'case', subjects: (req) => [req.params.id?.toLowerCase()] })
   async bundle(@Param('id', new ParseUUIDPipe({ exceptionFactory: notFound })) id: string): Promise<CaseBundle> {
     // Seal what is committed first, so the streams' newest events come with their proof.
-    await this.checkpointing.checkpointer.checkpointOnce({ flush: true });
+    await this.checkpointing.checkpointer.sealCommitted();
     // Ids are taken in lower case everywhere (the case stream is `case-<id>` in lower case).
     return exportCaseBundle(this.db, id.toLowerCase(), this.clock());
   }

@@ -33,7 +33,7 @@ export class StreamBundleController {
   async bundle(@Param('streamId') streamId: string): Promise<LedgerBundle> {
     if (!STREAM_ID.test(streamId)) throw new DomainError('STREAM.NOT_FOUND', 'No events in this stream');
     // Seal what is committed first, so the stream's newest events come with their proof.
-    await this.checkpointing.checkpointer.checkpointOnce({ flush: true });
+    await this.checkpointing.checkpointer.sealCommitted();
     // Ids are taken in lower case everywhere (`case-<id>` with the id in capitals is the same stream).
     return exportStreamBundle(this.db, streamId.replace(TRAILING_UUID, (id) => id.toLowerCase()), this.clock());
   }
