@@ -127,7 +127,8 @@ describe('deadlines open on entry, pause and resume, close on leaving, fire once
     expect(decideCase({ type: 'RecordDeadlineBreached', deadlineId: 'id-1', actor: SYSTEM }, state, ctx)).toEqual([]);
   });
 
-  it('a deadline pauses in its pausedIn states and resumes with the due date moved by the pause', () => {
+  // The rules for where a resumed term falls due: a-paused-working-day-term-resumes-with-the-working-time-it-had-left.spec.ts.
+  it('a deadline pauses in its pausedIn states and resumes with the working days it had left (a pause over Christmas loses none)', () => {
     const ctx = testContext(modelResolverOf([TERMIJNEN]), start);
     let { state } = run(NO_CASE, openCommand(TERMIJNEN), ctx);
     ctx.advance(DAY);
@@ -137,7 +138,7 @@ describe('deadlines open on entry, pause and resume, close on leaving, fire once
     expect(open(state).deadlines[0]).toMatchObject({ status: 'paused', pausedAt: ctx.now.toISOString() });
     // While paused, timers do nothing.
     expect(decideCase({ type: 'RecordDeadlineBreached', deadlineId: 'id-1', actor: SYSTEM }, state, ctx)).toEqual([]);
-    ctx.advance(3 * DAY);
+    ctx.advance(3 * DAY); // paused from Christmas Day to Sunday 28 December: no working day lost
     ({ state, events } = run(state, take('info-ontvangen'), ctx));
     expect(events[1]).toEqual({
       type: 'DeadlineResumed',
@@ -145,11 +146,11 @@ describe('deadlines open on entry, pause and resume, close on leaving, fire once
       deadlineId: 'id-1',
       definitionId: 'triage',
       pausedMs: 3 * DAY,
-      dueAt: '2026-01-08T23:00:00.000Z',
-      approachingAt: '2026-01-07T23:00:00.000Z',
+      dueAt: '2026-01-05T23:00:00.000Z',
+      approachingAt: '2026-01-04T23:00:00.000Z',
       at: ctx.now.toISOString(),
     });
-    expect(open(state).deadlines[0]).toMatchObject({ status: 'running', pausedAt: null, dueAt: '2026-01-08T23:00:00.000Z' });
+    expect(open(state).deadlines[0]).toMatchObject({ status: 'running', pausedAt: null, dueAt: '2026-01-05T23:00:00.000Z' });
   });
 
   it('closing the case closes every deadline, paused ones too', () => {

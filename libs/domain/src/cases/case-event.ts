@@ -156,7 +156,10 @@ export interface DeadlineResumed {
   caseId: string;
   deadlineId: string;
   definitionId: string;
-  /** How long it was paused; due and approaching instants moved on by this much. */
+  /**
+   * How long it was paused (wall clock). A calendar-day or hour term's due instant moved on by this much; a working-day
+   * term's is the working days it had left at the pause, counted again from the resume. Approaching follows the due.
+   */
   pausedMs: number;
   dueAt: string;
   approachingAt: string | null;

@@ -1,6 +1,6 @@
-import { isCalendarDate } from '../calendar/calendar-date.js';
-import type { WorkingDayOptions } from '../calendar/working-days.js';
-import type { ModelDefinition, ModelState, Responsibilities, ResponsibilityKind } from '../models/model-definition.js';
+import { amsterdamDateOf, isCalendarDate } from '../calendar/calendar-date.js';
+import { addWorkingDays, firstWorkingDayOnOrAfter, workingDaysBetween, type WorkingDayOptions } from '../calendar/working-days.js';
+import type { ModelDeadline, ModelDefinition, ModelState, Responsibilities, ResponsibilityKind } from '../models/model-definition.js';
 import { deadlineAppliesIn, deadlineRunsIn, isResponsibilityKind, modelAppliesTo } from '../models/model-definition.js';
 import { guardHolds } from '../models/model-guard.js';
 import { isModelRole } from '../models/model-role.js';
@@ -31,7 +31,7 @@ import type {
 import { reportedByEssentialRelative } from './case-command.js';
 import { CASE_ERRORS } from './case-errors.js';
 import type { CaseEvent, DeadlineClosed } from './case-event.js';
-import { approachingAt, dueAt } from './deadline-due.js';
+import { approachingAt, dueAt, endOfAmsterdamDay } from './deadline-due.js';
 import { tableMemberReferral } from './table-member-standing.js';
 import { isMeasureType, type PlanMeasure } from './plan-measure.js';
 
@@ -611,15 +611,15 @@ function enterState(args: EnterStateArgs): CaseEvent[] {
     if (!terminal && def && deadlineRunsIn(def, target.id)) {
       kept.add(def.id);
       if (d.status === 'paused') {
-        const pausedMs = Math.max(0, ctx.now.getTime() - Date.parse(d.pausedAt ?? at));
+        const pausedAt = new Date(d.pausedAt ?? at);
+        const pausedMs = Math.max(0, ctx.now.getTime() - pausedAt.getTime());
         events.push({
           type: 'DeadlineResumed',
           caseId,
           deadlineId: d.deadlineId,
           definitionId: d.definitionId,
           pausedMs,
-          dueAt: shift(d.dueAt, pausedMs),
-          approachingAt: d.approachingAt === null ? null : shift(d.approachingAt, pausedMs),
+          ...resumedMoments(d, def, pausedAt, pausedMs, ctx),
           at,
         });
       }
@@ -689,6 +689,42 @@ function closeDeadline(caseId: string, d: CaseDeadline, reason: DeadlineClosed['
 
 function shift(iso: string, ms: number): string {
   return new Date(Date.parse(iso) + ms).toISOString();
+}
+
+/**
+ * Where a paused term falls due when it resumes now, and when it is approaching.
+ * - `working-days`: it keeps the working time it had left at the pause. The working days after the pause day up to
+ *   and including its last day (the day before its due moment) are counted again from the resume day, as `dueAt`
+ *   counts from a start (that day never counts), to the end of the last one, with the municipality's calendar. A
+ *   pause costs the term the working days it took, never a weekend day or holiday, and it never falls due on one. A
+ *   term paused on its last day still had part of that day: it is due at the end of the resume day, or of the next
+ *   working day. A term already due when it was paused had nothing left: its due moment stays (it was breached, or
+ *   its timer breaches it now); a pause never hides a breach.
+ * - `calendar-days` and `hours`: the due moment moves on by the paused (wall-clock) time.
+ * Approaching is then the lead time before the new due moment, as for a fresh term.
+ */
+function resumedMoments(
+  d: CaseDeadline,
+  def: ModelDeadline,
+  pausedAt: Date,
+  pausedMs: number,
+  ctx: CaseDecisionContext,
+): { dueAt: string; approachingAt: string | null } {
+  const oldDue = new Date(d.dueAt);
+  let due: Date;
+  if (def.duration.unit === 'working-days') {
+    if (pausedAt.getTime() >= oldDue.getTime()) return { dueAt: d.dueAt, approachingAt: d.approachingAt };
+    const lastDay = amsterdamDateOf(new Date(oldDue.getTime() - 1));
+    const left = workingDaysBetween(pausedAt, lastDay, ctx.calendar);
+    const dueDay = left > 0 ? addWorkingDays(ctx.now, left, ctx.calendar) : firstWorkingDayOnOrAfter(ctx.now, ctx.calendar);
+    due = endOfAmsterdamDay(dueDay);
+  } else {
+    due = new Date(oldDue.getTime() + pausedMs);
+  }
+  const lead = def.approachingLeadTime;
+  const approaching =
+    d.approachingAt === null ? null : lead ? approachingAt(due, lead, ctx.calendar).toISOString() : shift(d.approachingAt, due.getTime() - oldDue.getTime());
+  return { dueAt: due.toISOString(), approachingAt: approaching };
 }
 
 /** Refuses a model version limited to other municipalities: another municipality's protocols are not the case's. */
