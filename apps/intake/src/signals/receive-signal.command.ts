@@ -1,5 +1,5 @@
 import type { Actor } from '#contracts';
-import type { SignalSource, SignalStatus } from '#domain';
+import type { SignalSource } from '#domain';
 import type { InStatementProcessingLog } from '#platform';
 import type { Principal } from '#security';
 
@@ -29,11 +29,7 @@ export class ReceiveSignalCommand {
 export interface SignalReceipt {
   signalId: string;
   receivedAt: string;
-  /**
-   * `nieuw` for a new signal; for a resend the signal's current status in the triage queue (`nieuw`,
-   * `gekoppeld`, `in-behandeling` or `afgewezen`), `nieuw` while the queue does not have the signal yet.
-   */
-  status: SignalStatus;
+  status: 'nieuw';
   /** True when this request was a resend of an earlier one: nothing new was stored. */
   replayed: boolean;
 }

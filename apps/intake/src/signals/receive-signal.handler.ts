@@ -3,17 +3,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import canonicalize from 'canonicalize';
 import { TOPICS } from '#contracts';
-import {
-  decideReceiveSignal,
-  DomainError,
-  idempotencyKeyFor,
-  INITIAL_SIGNAL_STATUS,
-  mapSignalPersonalData,
-  SIGNAL_RECEIVED_EVENT_TYPE,
-  SIGNAL_RECEIVED_EVENT_VERSION,
-  SIGNAL_STATUS,
-  type SignalStatus,
-} from '#domain';
+import { decideReceiveSignal, DomainError, idempotencyKeyFor, mapSignalPersonalData, SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_RECEIVED_EVENT_VERSION } from '#domain';
 import { OutboxRelay, rowTable, sqlConstraint, sqlErrorCode, type Database, type SqlExecutor, type TableRow } from '#eventstore';
 import { BLIND_INDEX, CLOCK, DATABASE, KEYRING, keyOwner, OUTBOX_RELAY, REQUEST_KEY_WINDOW, type Clock, type ExpiringRequestKeys, type Keyring, type RequestKeyWindow } from '#platform';
 import { requireMunicipality, type BlindIndex } from '#security';
@@ -27,8 +17,6 @@ interface KeyRow {
   signal_id: string;
   received_at: Date | string;
   request_hash: string | null;
-  /** The signal's status in the triage queue; null when the queue has no row for it yet. */
-  status: string | null;
 }
 
 /**
@@ -48,29 +36,10 @@ interface IntakeKey {
  */
 export const INTAKE_REQUEST_KEYS: ExpiringRequestKeys = { table: 'intake_keys', rows: `key LIKE 'idem:%'` };
 
-/**
- * The keys among `$1` still honoured, the expired `Idempotency-Key`s among them deleted so a new signal can take them,
- * each with its signal's current status in the triage queue (the intake's own read model of where a signal stands,
- * fed by the router's `SignalLinkedToSubject`/`SignalDismissed` and the cases' `CaseOpened`/`SignalAddedToCase`): a
- * resend is answered with the status the signal has now, not the one it had when it arrived. One statement, one
- * primary-key lookup more.
- */
+/** The keys among `$1` still honoured, the expired `Idempotency-Key`s among them deleted so a new signal can take them. */
 const EARLIER_KEYS_SQL = `
-  WITH expired AS (DELETE FROM intake_keys WHERE key = ANY($1::text[]) AND ${INTAKE_REQUEST_KEYS.rows} AND created_at < $2),
-       honoured AS (SELECT key, signal_id, received_at, request_hash FROM intake_keys WHERE key = ANY($1::text[]) AND NOT (${INTAKE_REQUEST_KEYS.rows} AND created_at < $2))
-  SELECT h.key, h.signal_id, h.received_at, h.request_hash, q.status
-    FROM honoured h LEFT JOIN triage_queue q ON q.signal_id = h.signal_id`;
-
-/**
- * The status a resend is answered with: the triage queue's. `nieuw` when the queue has no row for the signal yet (the
- * queue is a projection fed over Kafka and may lag behind the intake's commit by a moment; a signal that has no row
- * yet has not been triaged as far as the intake knows). A signal whose personal data was erased or destroyed by
- * retention keeps its row and status (only its data keys are destroyed), so it is answered with that status, as
- * `GET /v1/signals/{id}` shows it; the resent report is not taken in again, so the erasure holds.
- */
-function currentStatus(queueStatus: string | null): SignalStatus {
-  return (SIGNAL_STATUS as readonly string[]).includes(queueStatus ?? '') ? (queueStatus as SignalStatus) : INITIAL_SIGNAL_STATUS;
-}
+  WITH expired AS (DELETE FROM intake_keys WHERE key = ANY($1::text[]) AND ${INTAKE_REQUEST_KEYS.rows} AND created_at < $2)
+  SELECT key, signal_id, received_at, request_hash FROM intake_keys WHERE key = ANY($1::text[]) AND NOT (${INTAKE_REQUEST_KEYS.rows} AND created_at < $2)`;
 
 const INTAKE_KEYS_TABLE = rowTable('intake_keys', { key: 'text', signal_id: 'uuid', received_at: 'timestamptz', request_hash: 'text', created_at: 'timestamptz' });
 const REPORTER_VAULT_TABLE = rowTable('reporter_vault', { reporter_ref: 'uuid', signal_id: 'uuid', municipality: 'text', source: 'text', reporter: 'jsonb' });
@@ -79,9 +48,8 @@ const REPORTER_VAULT_TABLE = rowTable('reporter_vault', { reporter_ref: 'uuid', 
  * Intake: validate, decide, and commit the `SignalReceived` event, its outbox row, its idempotency keys, the
  * signal's data key and the reporter vault entry in one transaction. The personal fields of the event and the
  * vault entry are sealed under the signal's own data key (crypto-shredding that key erases them everywhere). A resend (same source + externalRef in the municipality, or
- * the same Idempotency-Key from the same caller within `IDEMPOTENCY_KEY_RETENTION_HOURS`, or the same Kafka message
- * delivered again) gets the first receipt back — the same signal id and time of receipt, with the signal's current
- * status in the triage queue — and appends nothing.
+ * the same Idempotency-Key from the same caller within `IDEMPOTENCY_KEY_RETENTION_HOURS`) gets the first receipt back
+ * and appends nothing.
  */
 @CommandHandler(ReceiveSignalCommand)
 export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalCommand, SignalReceipt> {
@@ -150,13 +118,13 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
     if (first) return first;
     if (processingLog) processingLog.written = true;
     this.relay?.nudge();
-    return { signalId: payload.signalId, receivedAt: payload.receivedAt, status: INITIAL_SIGNAL_STATUS, replayed: false };
+    return { signalId: payload.signalId, receivedAt: payload.receivedAt, status: 'nieuw', replayed: false };
   }
 
   /**
    * Commits the signal in one statement (shared with other signals arriving at the same moment): keys, vault
    * entry, event and outbox row commit together. A key that exists already makes it fail, so a resend stores
-   * nothing and gets the first receipt (returned), with the signal's status as it is now. When the only keys taken had expired, they are released and the
+   * nothing and gets the first receipt (returned). When the only keys taken had expired, they are released and the
    * signal is committed once more, as the new signal it is.
    */
   private async commitUnlessResent(commit: IntakeCommit, keys: IntakeKey[]): Promise<SignalReceipt | null> {
@@ -186,6 +154,8 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
       }
     }
     const row = found.rows[0]!;
-    return { signalId: row.signal_id, receivedAt: new Date(row.received_at).toISOString(), status: currentStatus(row.status), replayed: true };
+    // The first receipt, as it was: a resend must not tell the channel (and through it a reporter) what the
+    // coordinators did with the signal since (MMA has no feedback channel; reporters are not told outcomes).
+    return { signalId: row.signal_id, receivedAt: new Date(row.received_at).toISOString(), status: 'nieuw', replayed: true };
   }
 }

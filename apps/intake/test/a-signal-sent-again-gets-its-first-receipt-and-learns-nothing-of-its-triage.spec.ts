@@ -10,12 +10,12 @@ import { mmaPayload, tag, twoMunicipalities, zorgmeldingPayload } from './suppor
 
 /**
  * A connector that sends a signal again (the same `Idempotency-Key`, the same MMA `externalRef`, or a Kafka message
- * delivered again) gets the first receipt back — the same signal id and time of receipt — with the status the signal
- * has NOW in the triage queue, not the `nieuw` it had when it arrived: `afgewezen` once dismissed, `gekoppeld` once
- * linked to a subject, `in-behandeling` once in a case. A signal whose personal data was erased keeps its status,
- * as `GET /v1/signals/{id}` shows it, and its resend is not taken in again. Nothing is appended by any resend.
- * Intake and router together on real PostgreSQL and Kafka; statuses change through the router's API, and reach the
- * intake's triage queue over the signals and cases topics, as in the product.
+ * delivered again) gets the first receipt back — the same signal id, time of receipt and status `nieuw` — whatever
+ * the coordinators did with the signal since: a resend must not tell the channel (and through it a reporter) the
+ * triage outcome. MMA has no feedback channel, intern-meldpunt reporters are not told outcomes, and under the Wvggz
+ * only an essentiële naaste may be told, by the coordinator (DOMAIN.md §2). Nothing is appended by any resend, also
+ * not for a signal whose personal data was erased. Intake and router together on real PostgreSQL and Kafka; statuses
+ * change through the router's API and reach the intake's triage queue, as in the product.
  */
 
 let h: AppHarness;
@@ -73,8 +73,8 @@ function expectReceipt(res: HarnessResponse, first: HarnessResponse, status: str
   });
 }
 
-describe('a signal sent again answers its current status', () => {
-  it('answers a dismissed MMA tip sent again (same Idempotency-Key, or the same externalRef alone) as afgewezen', async () => {
+describe('a signal sent again gets its first receipt and learns nothing of its triage', () => {
+  it('answers a dismissed MMA tip sent again (same Idempotency-Key, or the same externalRef alone) as nieuw, not afgewezen', async () => {
     const body = mmaPayload(home);
     const headers = { 'idempotency-key': `tip-${tag()}` };
     const first = await received('mma', body, headers);
@@ -85,12 +85,12 @@ describe('a signal sent again answers its current status', () => {
 
     const before = await stored(signalId);
     expect(before.stream).toEqual(['SignalReceived', 'SignalDismissed']);
-    expectReceipt(await send('mma', body, headers), first, 'afgewezen');
-    expectReceipt(await send('mma', body), first, 'afgewezen');
+    expectReceipt(await send('mma', body, headers), first, 'nieuw');
+    expectReceipt(await send('mma', body), first, 'nieuw');
     expect(await stored(signalId)).toEqual(before);
   });
 
-  it('answers gekoppeld once the signal is linked to a subject, and in-behandeling once it is in a case', async () => {
+  it('answers nieuw also once the signal is linked to a subject and once it is in a case', async () => {
     const body = mmaPayload(home, { location: { municipality: home, address: 'Loodsweg 3', postcode: '7522AB' } });
     const headers = { 'idempotency-key': `tip-${tag()}` };
     const first = await received('mma', body, headers);
@@ -102,18 +102,18 @@ describe('a signal sent again answers its current status', () => {
     await shownAs(signalId, 'gekoppeld');
 
     const linkedState = await stored(signalId);
-    expectReceipt(await send('mma', body, headers), first, 'gekoppeld');
+    expectReceipt(await send('mma', body, headers), first, 'nieuw');
     expect(await stored(signalId)).toEqual(linkedState);
 
     await openedCase(h, coordinator, { model: 'ondermijning-intake', signalIds: [signalId] });
     await shownAs(signalId, 'in-behandeling');
     const inCase = await stored(signalId);
-    expectReceipt(await send('mma', body, headers), first, 'in-behandeling');
-    expectReceipt(await send('mma', body), first, 'in-behandeling');
+    expectReceipt(await send('mma', body, headers), first, 'nieuw');
+    expectReceipt(await send('mma', body), first, 'nieuw');
     expect(await stored(signalId)).toEqual(inCase);
   });
 
-  it('answers a Kafka message delivered again with the current status, and stores nothing new', async () => {
+  it('answers a Kafka message delivered again with its first receipt, and stores nothing new', async () => {
     const consumer = h.running.app.get(InboundSignalConsumer, { strict: false });
     const body = mmaPayload(home);
     const message: IncomingMessage = {
@@ -132,25 +132,14 @@ describe('a signal sent again answers its current status', () => {
 
       const before = await stored(signalId);
       await consumer.handle({ ...message, attempt: 2 });
-      expect((await receipts.mock.results.at(-1)!.value) as SignalReceipt).toEqual({ signalId, receivedAt: firstReceipt.receivedAt, status: 'afgewezen', replayed: true });
+      expect((await receipts.mock.results.at(-1)!.value) as SignalReceipt).toEqual({ signalId, receivedAt: firstReceipt.receivedAt, status: 'nieuw', replayed: true });
       expect(await stored(signalId)).toEqual(before);
     } finally {
       receipts.mockRestore();
     }
   });
 
-  it('answers nieuw while the triage queue has no row for the signal yet (the projection lags behind the intake)', async () => {
-    const body = mmaPayload(home);
-    const first = await send('mma', body);
-    expect(first.status).toBe(201);
-    const signalId: string = first.body.signalId;
-    await shownAs(signalId, 'nieuw');
-    // As if the queue had not taken the signal in yet: its row is not there.
-    await h.query('DELETE FROM triage_queue WHERE signal_id = $1', [signalId]);
-    expectReceipt(await send('mma', body), first, 'nieuw');
-  });
-
-  it("answers a signal whose personal data was erased with its status, as GET shows it, and does not take the resent report in again", async () => {
+  it("answers a signal whose personal data was erased with its first receipt, and does not take the resent report in again", async () => {
     const person = { name: `Gewiste Persoon ${tag()}`, birthDate: '1966-06-06', bsn: '123456782' };
     const body = zorgmeldingPayload(home, undefined, { subject: person, externalRef: `ZORG-${tag()}` });
     const headers = { 'idempotency-key': `zorg-${tag()}` };
@@ -166,8 +155,8 @@ describe('a signal sent again answers its current status', () => {
     expect(shown).toMatchObject({ personalDataErased: true, details: { subject: { name: null, bsn: null } } });
 
     const before = await stored(signalId);
-    expectReceipt(await send('zorgmelding', body, headers), first, 'gekoppeld');
-    expectReceipt(await send('zorgmelding', body), first, 'gekoppeld');
+    expectReceipt(await send('zorgmelding', body, headers), first, 'nieuw');
+    expectReceipt(await send('zorgmelding', body), first, 'nieuw');
     expect(await stored(signalId)).toEqual(before);
     // The signal stays erased: no key was made for it again, and what it shows is still nothing.
     expect(await h.query('SELECT 1 FROM data_keys WHERE owner = $1 AND wrapped_key IS NOT NULL', [`signal:${signalId}`])).toEqual([]);
