@@ -195,6 +195,18 @@ describe('Wvggz: cases opened before the naasten were named still evolve as they
     expect(foldCase([stored, added])).toEqual({ ...state, signalIds: ['sig-a', 'sig-b', 'sig-c'], version: 2 });
   });
 
+  it('a naaste added to such a case does not become the only one named: the case stays unnamed, so nobody is left out', () => {
+    const added: CaseEvent = { type: 'SignalAddedToCase', caseId: 'case-old', signalId: 'sig-c', reportedByEssentialRelative: true, actor: COORDINATOR, at: stored.at };
+    const state = foldCase([stored, added]);
+    expect(state).toMatchObject({ reporterRelation: 'essentiele-naaste', signalIds: ['sig-a', 'sig-b', 'sig-c'] });
+    expect(state).not.toHaveProperty('essentialRelativeSignalIds');
+    const ctx = testContext();
+    const started = run(state, { type: 'TakeTransition', transition: 'start-verkennend-onderzoek', actor: COORDINATOR }, ctx).state;
+    const informed = decideCase({ type: 'TakeTransition', transition: 'besluit-afsluiten', reason: 'Geen zorg nodig', actor: COORDINATOR }, started, ctx).find((e) => e.type === 'ReporterMayBeInformed');
+    expect(informed).toMatchObject({ reporterRelation: 'essentiele-naaste' });
+    expect(informed).not.toHaveProperty('essentialRelativeSignalIds');
+  });
+
   it('its outcome still raises ReporterMayBeInformed, without names it never recorded', () => {
     const ctx = testContext();
     let state = evolveCase(NO_CASE, stored);

@@ -57,9 +57,13 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
       };
     case 'SignalAddedToCase': {
       const open = requireOpen(state, event);
-      const essential = event.reportedByEssentialRelative
-        ? { reporterRelation: 'essentiele-naaste' as const, essentialRelativeSignalIds: [...(open.essentialRelativeSignalIds ?? []), event.signalId] }
-        : {};
+      // A case opened before the naasten were named (relation essentiele-naaste, no list) stays unnamed: naming only
+      // the newcomer would drop the first naaste, who has the same right to be told.
+      const unnamed = open.reporterRelation === 'essentiele-naaste' && open.essentialRelativeSignalIds === undefined;
+      const essential =
+        event.reportedByEssentialRelative && !unnamed
+          ? { reporterRelation: 'essentiele-naaste' as const, essentialRelativeSignalIds: [...(open.essentialRelativeSignalIds ?? []), event.signalId] }
+          : {};
       return { ...open, signalIds: [...open.signalIds, event.signalId], ...essential, version };
     }
     case 'CaseNoteAdded':
