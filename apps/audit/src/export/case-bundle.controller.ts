@@ -1,19 +1,25 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
-import { exportCaseBundle, type CaseBundle, type Database } from '#eventstore';
-import { CLOCK, DATABASE, ProcessesPersonalData, type Clock } from '#platform';
+import { exportCaseBundle, newestUnsealed, type CaseBundle, type Database } from '#eventstore';
+import { CLOCK, DATABASE, personSubject, ProcessesPersonalData, type Clock } from '#platform';
 import { Roles } from '#security';
 import { AUDIT_PROCESSING } from '../audit-processing.js';
 import { LedgerCheckpointingService } from '../ledger/ledger-checkpointing.service.js';
 
 const notFound = () => new DomainError('CASE.NOT_FOUND', 'No such case');
 
+/** The registered subject the exported case is about (its `CaseOpened`), for the processing log's line about the person. */
+function caseSubjectOf(body: unknown): unknown {
+  const opened = (body as Partial<CaseBundle> | undefined)?.streams?.[0]?.events.find((e) => e.type === 'CaseOpened');
+  return (opened?.payload as { subjectId?: unknown } | undefined)?.subjectId;
+}
+
 /**
  * A case's full history as one self-contained bundle: the case stream and every referral and escalation stream
  * its own events opened (what was disclosed to which table and to the police, and what they did), with the one
  * checkpoint chain that seals them, for offline verification with `npm run audit -- verify-bundle`. The auditor
- * reads payloads here, so every export is recorded in the processing log under the case.
+ * reads payloads here, so every export is recorded in the processing log under the case and the person it is about.
  */
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -29,11 +35,14 @@ export class CaseBundleController {
   @Get(':id/bundle')
   @ApiOperation({ summary: "Export a case's history — its stream, its referrals' and its police escalations' streams — with hashes and checkpoint proofs as one JSON bundle (verify offline)" })
   @ApiParam({ name: 'id', description: 'The case id', example: '0b9b1c9e-1f0e-4c3a-9d55-2f7c3f1f2a10' })
-  @ProcessesPersonalData({ ...AUDIT_PROCESSING.export, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'case', subjects: (req) => [req.params.id?.toLowerCase()] })
+  @ProcessesPersonalData({ ...AUDIT_PROCESSING.export, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'case', subjects: (req, body) => [req.params.id?.toLowerCase(), personSubject(caseSubjectOf(body))] })
   async bundle(@Param('id', new ParseUUIDPipe({ exceptionFactory: notFound })) id: string): Promise<CaseBundle> {
-    // Seal what is committed first, so the streams' newest events come with their proof.
-    await this.checkpointing.checkpointer.sealCommitted();
     // Ids are taken in lower case everywhere (the case stream is `case-<id>` in lower case).
+    const bundle = await exportCaseBundle(this.db, id.toLowerCase(), this.clock());
+    // Events the chain does not seal yet: sealed now, and exported again with their proof.
+    const unsealed = newestUnsealed(bundle.streams.flatMap((s) => s.events), bundle.checkpoints);
+    if (unsealed === null) return bundle;
+    await this.checkpointing.checkpointer.sealThrough(unsealed);
     return exportCaseBundle(this.db, id.toLowerCase(), this.clock());
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
-import { exportStreamBundle, type Database, type LedgerBundle } from '#eventstore';
+import { exportStreamBundle, newestUnsealed, type Database, type LedgerBundle } from '#eventstore';
 import { CLOCK, DATABASE, ProcessesPersonalData, type Clock } from '#platform';
 import { Roles } from '#security';
 import { AUDIT_PROCESSING, subjectOfStream } from '../audit-processing.js';
@@ -32,9 +32,13 @@ export class StreamBundleController {
   @ProcessesPersonalData({ ...AUDIT_PROCESSING.export, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'stream', subjects: (req) => [subjectOfStream(req.params.streamId)] })
   async bundle(@Param('streamId') streamId: string): Promise<LedgerBundle> {
     if (!STREAM_ID.test(streamId)) throw new DomainError('STREAM.NOT_FOUND', 'No events in this stream');
-    // Seal what is committed first, so the stream's newest events come with their proof.
-    await this.checkpointing.checkpointer.sealCommitted();
     // Ids are taken in lower case everywhere (`case-<id>` with the id in capitals is the same stream).
-    return exportStreamBundle(this.db, streamId.replace(TRAILING_UUID, (id) => id.toLowerCase()), this.clock());
+    const stream = streamId.replace(TRAILING_UUID, (id) => id.toLowerCase());
+    const bundle = await exportStreamBundle(this.db, stream, this.clock());
+    // Events the chain does not seal yet: sealed now, and exported again with their proof.
+    const unsealed = newestUnsealed(bundle.events, bundle.checkpoints);
+    if (unsealed === null) return bundle;
+    await this.checkpointing.checkpointer.sealThrough(unsealed);
+    return exportStreamBundle(this.db, stream, this.clock());
   }
 }

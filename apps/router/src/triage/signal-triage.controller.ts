@@ -20,7 +20,7 @@ export class SignalTriageController {
 
   @Post(':id/subject')
   @HttpCode(200)
-  @ProcessesPersonalData({ ...TRIAGE_PROCESSING, purpose: 'Koppelen van een signaal aan een subject', subjectType: 'signal', subjects: (req) => [req.params.id, personSubject((req.body as { subjectId?: unknown } | undefined)?.subjectId)] })
+  @ProcessesPersonalData({ ...TRIAGE_PROCESSING, purpose: 'Koppelen van een signaal aan een subject', subjectType: 'signal', subjects: (req, body) => [req.params.id, personSubject((body as { subjectId?: unknown } | undefined)?.subjectId)] })
   @ApiOperation({
     summary: 'Link the signal to a subject of its municipality (SignalLinkedToSubject); the same subject again changes nothing',
     description: '404 SIGNAL.NOT_FOUND / SUBJECT.NOT_FOUND (also for another municipality), 409 SIGNAL.ALREADY_DISMISSED',

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { alsoTouched, CLOCK, KEYRING, parseIfMatch, PROCESSING_LOG_WRITER, ProcessesPersonalData, SUBJECT_PSEUDONYMIZER, validateDto, versionEtag, type Clock, type Keyring, type ProcessingLogWriter, type SubjectPseudonymizer } from '#platform';
+import { alsoTouched, CLOCK, itsCase, KEYRING, parseIfMatch, PROCESSING_LOG_WRITER, ProcessesPersonalData, SUBJECT_PSEUDONYMIZER, validateDto, versionEtag, type Clock, type Keyring, type ProcessingLogWriter, type SubjectPseudonymizer } from '#platform';
 import { DomainError } from '#domain';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { TABLES_PROCESSING } from '../shared/tables-streams.js';
@@ -17,9 +17,6 @@ const STREAM_POLL_MS = 1000;
 const STREAM_KEEPALIVE_MS = 15_000;
 /** Processing log of the liaison's routes: the escalation is the subject (as on the escalation's events). */
 const LIAISON_PROCESSING = { activity: 'politie-escalatie', legalBasis: TABLES_PROCESSING.legalBasis } as const;
-/** An escalation is about its case: the processing log records the case too (the liaison's answer never names it). */
-const aboutCase = (escalation: { caseId: string }) => ({ type: 'case', id: escalation.caseId });
-
 /**
  * The police liaison's side: escalations of the municipalities they serve, as a list, as a server-sent-events
  * stream that resumes from `Last-Event-ID`, their acknowledgement and their reports back. Coordinators may read the list (with
@@ -52,7 +49,7 @@ export class LiaisonController {
     // A liaison sees no case ids, so may not probe them either (whether a case has escalations).
     if (query.caseId !== undefined && principal.role !== 'coordinator') throw new DomainError('AUTH.FILTER_NOT_ALLOWED', 'Only coordinators may list the escalations of a case');
     const page = await this.escalations.list(query.municipality ? [query.municipality] : principal.municipalities, { status: query.status, caseId: query.caseId }, query.limit ?? 50, query.cursor);
-    alsoTouched(req, page.items.map(aboutCase));
+    alsoTouched(req, page.items.map(itsCase));
     return { items: await this.keyring.revealAnswers(page.items.map((e) => escalationView(e, principal.role === 'coordinator'))), nextCursor: page.nextCursor };
   }
 
@@ -165,7 +162,7 @@ export class LiaisonController {
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const stored = await this.escalations.get(id, principal.municipalities);
     if (!stored) throw escalationNotFound();
-    alsoTouched(req, [aboutCase(stored)]);
+    alsoTouched(req, [itsCase(stored)]);
     void reply.header('etag', versionEtag(stored.state.version));
     const steps = await this.feed.ofEscalation(id);
     return this.keyring.revealAnswer({ ...escalationView(stored, principal.role === 'coordinator'), steps: steps.map((s) => ({ eventId: s.eventId, type: s.type, at: s.at, ...s.data })) });
@@ -178,7 +175,7 @@ export class LiaisonController {
   @ApiOperation({ summary: 'Acknowledge an escalation of a municipality you serve (again: no change); others → 404 ESCALATION.NOT_FOUND' })
   async ack(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
     const stored = await this.steps.acknowledge(id, principal, (req as FastifyRequest & { traceparent?: string }).traceparent ?? null);
-    alsoTouched(req, [aboutCase(stored)]);
+    alsoTouched(req, [itsCase(stored)]);
     return this.keyring.revealAnswer(escalationView(stored, false));
   }
 
@@ -193,7 +190,7 @@ export class LiaisonController {
     const expectedVersion = parseIfMatch(ifMatch, 'escalation');
     const dto = validateDto(ReportBackRequestDto, body);
     const stored = await this.steps.report(id, dto, principal, (req as FastifyRequest & { traceparent?: string }).traceparent ?? null, expectedVersion);
-    alsoTouched(req, [aboutCase(stored)]);
+    alsoTouched(req, [itsCase(stored)]);
     void reply.header('etag', versionEtag(stored.state.version));
     return this.keyring.revealAnswer(escalationView(stored, false));
   }

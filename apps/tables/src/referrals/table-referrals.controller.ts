@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { REFERRAL_STATUSES, type TablesConfig } from '#domain';
-import { alsoTouched, KEYRING, ProcessesPersonalData, validateDto, type Keyring } from '#platform';
+import { alsoTouched, itsCase, KEYRING, ProcessesPersonalData, validateDto, type Keyring } from '#platform';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { TABLES_PROCESSING } from '../shared/tables-streams.js';
@@ -19,9 +19,6 @@ const traceOf = (req: FastifyRequest) => (req as FastifyRequest & { traceparent?
  * The referral's personal values travel and are stored sealed (`pd1.…`); this API opens them for those who
  * may see the referral, and shows values whose keys were destroyed as null with `personalDataErased: true`.
  */
-/** A referral is about its case: the processing log records the case too (the member's answer never names it). */
-const aboutCase = (referral: { caseId: string }) => ({ type: 'case', id: referral.caseId });
-
 @ApiTags('tables')
 @ApiBearerAuth()
 @Controller('v1/tables')
@@ -65,7 +62,7 @@ export class TableReferralsController {
     // Rejected referrals never reached the table: its members do not see them.
     const statuses = query.status ? [query.status] : REFERRAL_STATUSES.filter((s) => s !== 'rejected');
     const page = await this.register.list(table.id, municipalities, { statuses: member ? statuses.filter((s) => s !== 'rejected') : statuses, limit: query.limit ?? 50, cursor: query.cursor });
-    alsoTouched(req, page.items.map(aboutCase));
+    alsoTouched(req, page.items.map(itsCase));
     return { items: await this.keyring.revealAnswers(page.items.map((r) => referralView(r, !member))), nextCursor: page.nextCursor };
   }
 
@@ -78,7 +75,7 @@ export class TableReferralsController {
     const referral = await this.register.get(table.id, id, principal.municipalities.filter((m) => table.municipalities.includes(m)));
     const member = principal.role === 'table-member';
     if (!referral || (member && referral.status === 'rejected')) throw referralNotFound();
-    alsoTouched(req, [aboutCase(referral)]);
+    alsoTouched(req, [itsCase(referral)]);
     return this.keyring.revealAnswer(referralView(referral, !member));
   }
 
@@ -89,7 +86,7 @@ export class TableReferralsController {
   @ApiOperation({ summary: 'Accept: the table takes over what its configuration says (e.g. procesregie); again → no change' })
   async accept(@Param('table') tableId: string, @Param('id') id: string, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
     const decided = await this.decisions.decide(tableId, id, { outcome: 'accepted' }, principal, traceOf(req));
-    alsoTouched(req, [aboutCase(decided)]);
+    alsoTouched(req, [itsCase(decided)]);
     return this.keyring.revealAnswer(referralView(decided, false));
   }
 
@@ -102,7 +99,7 @@ export class TableReferralsController {
   async return(@Param('table') tableId: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
     const dto = validateDto(ReturnReferralRequestDto, body);
     const decided = await this.decisions.decide(tableId, id, { outcome: 'returned', reason: dto.reason }, principal, traceOf(req));
-    alsoTouched(req, [aboutCase(decided)]);
+    alsoTouched(req, [itsCase(decided)]);
     return this.keyring.revealAnswer(referralView(decided, false));
   }
 }

@@ -77,6 +77,21 @@ const CASE_HOW_TO_VERIFY = [
   HOW_TO_VERIFY_OFFLINE,
 ].join('\n');
 
+/**
+ * The newest of a bundle's events that its checkpoint chain does not seal yet, or null when the chain seals them all:
+ * what an export asks the checkpointer to seal through before it exports again.
+ */
+export function newestUnsealed(events: readonly BundledEvent[], checkpoints: readonly LedgerCheckpoint[]): ReadCursor | null {
+  const sealedTo = checkpoints[checkpoints.length - 1]?.to ?? null;
+  let newest: ReadCursor | null = null;
+  for (const e of events) {
+    const cursor = { transactionId: e.transactionId, position: e.position };
+    if (sealedTo !== null && compareCursor(cursor, sealedTo) <= 0) continue;
+    if (newest === null || compareCursor(cursor, newest) > 0) newest = cursor;
+  }
+  return newest;
+}
+
 /** Thrown by `exportStreamBundle` for a stream without events. */
 export class StreamNotFoundError extends DomainError {
   constructor(streamId: string) {

@@ -73,25 +73,20 @@ export class LedgerCheckpointer {
   }
 
   /**
-   * Seals everything committed before the call (an export's events with their proof). A single `checkpointOnce`
-   * may not reach it: it seals only below the oldest transaction still in flight on the server (so no late commit
-   * is ever skipped), and skips its round while the background loop holds the lock. So it flushes again until the
-   * chain reaches the head committed at the call, for at most `timeoutMs`. Returns whether it did; if not (a long
-   * transaction elsewhere holds the horizon back), the export goes out with its newest events unsealed, as they are.
+   * Seals through `through` (an export's newest event), so the export's events come with their proof. A single
+   * `checkpointOnce` may not reach it: it seals only below the oldest transaction still in flight on the server (so
+   * no late commit is ever skipped), and skips its round while the background loop holds the lock. So it flushes again
+   * until the chain reaches `through`, for at most `timeoutMs`. Returns whether it did; if not (a long transaction
+   * elsewhere holds the horizon back), the export goes out with its newest events unsealed, as they are.
    */
-  async sealCommitted(options: { timeoutMs?: number; pollMs?: number } = {}): Promise<boolean> {
-    const head = await this.db.query<{ transaction_id: string; position: string }>(
-      'SELECT transaction_id::text AS transaction_id, position::text AS position FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1',
-    );
-    const target = head.rows[0];
-    if (!target) return true;
+  async sealThrough(through: ReadCursor, options: { timeoutMs?: number; pollMs?: number } = {}): Promise<boolean> {
     const until = Date.now() + (options.timeoutMs ?? 3000);
     for (;;) {
       await this.checkpointOnce({ flush: true });
       const last = await lastCheckpoint(this.db);
-      if (last && compareCursor(last.to, { transactionId: target.transaction_id, position: target.position }) >= 0) return true;
+      if (last && compareCursor(last.to, through) >= 0) return true;
       if (Date.now() >= until) return false;
-      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 50));
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
     }
   }
 

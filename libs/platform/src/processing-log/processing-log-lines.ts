@@ -20,6 +20,9 @@ export type ProcessedSubject = string | { readonly type: string; readonly id: st
 /** The person (registered subject) an action touched besides its own subject, or null: for `subjects` lists. */
 export const personSubject = (subjectId: unknown): ProcessedSubject | null => (typeof subjectId === 'string' && subjectId.length > 0 ? { type: 'subject', id: subjectId } : null);
 
+/** The case a referral or escalation is about, for `alsoTouched`: the table member's or liaison's answer never names it. */
+export const itsCase = (about: { caseId: string }): ProcessedSubject => ({ type: 'case', id: about.caseId });
+
 /** Where a handler notes, on its request, subjects it touched that its answer does not show (see {@link alsoTouched}). */
 const TOUCHED = Symbol('signaalroute.processing-log.touched');
 
