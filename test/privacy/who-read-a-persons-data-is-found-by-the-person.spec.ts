@@ -73,6 +73,7 @@ describe("who read a person's data", () => {
     const referralId: string = referred.body.referrals.at(-1).referralId;
     await waitFor(async () => (await h.request('GET', `/v1/tables/zvh-casusoverleg/referrals/${referralId}`, { token: zvhMember })).status === 200, { what: 'the referral at the ZVH' });
     expect((await h.request('GET', `/v1/audit/cases/${caseId}`, { token: auditor })).body.state.subjectId).toBe(subjectId);
+    expect((await h.request('GET', `/v1/audit/cases/${caseId}/bundle`, { token: auditor })).status).toBe(200);
 
     const byPerson = seen(await linesAbout(subjectId));
     expect(byPerson).toEqual(
@@ -86,6 +87,7 @@ describe("who read a person's data", () => {
         'coordinator-anna GET /v1/cases/:id/history (subject)',
         'coordinator-anna POST /v1/cases/:id/referrals (subject)',
         'auditor-ada GET /v1/audit/cases/:id (subject)',
+        'auditor-ada GET /v1/audit/cases/:id/bundle (subject)',
       ]),
     );
 
