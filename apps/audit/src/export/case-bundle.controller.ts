@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
-import { exportCaseBundle, newestUnsealed, type CaseBundle, type Database } from '#eventstore';
+import { exportCaseBundle, type CaseBundle, type Database } from '#eventstore';
 import { CLOCK, DATABASE, personSubject, ProcessesPersonalData, type Clock } from '#platform';
 import { Roles } from '#security';
 import { AUDIT_PROCESSING } from '../audit-processing.js';
 import { LedgerCheckpointingService } from '../ledger/ledger-checkpointing.service.js';
+import { exportSealed } from './export-sealed.js';
 
 const notFound = () => new DomainError('CASE.NOT_FOUND', 'No such case');
 
@@ -38,11 +39,6 @@ export class CaseBundleController {
   @ProcessesPersonalData({ ...AUDIT_PROCESSING.export, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'case', subjects: (req, body) => [req.params.id?.toLowerCase(), personSubject(caseSubjectOf(body))] })
   async bundle(@Param('id', new ParseUUIDPipe({ exceptionFactory: notFound })) id: string): Promise<CaseBundle> {
     // Ids are taken in lower case everywhere (the case stream is `case-<id>` in lower case).
-    const bundle = await exportCaseBundle(this.db, id.toLowerCase(), this.clock());
-    // Events the chain does not seal yet: sealed now, and exported again with their proof.
-    const unsealed = newestUnsealed(bundle.streams.flatMap((s) => s.events), bundle.checkpoints);
-    if (unsealed === null) return bundle;
-    await this.checkpointing.checkpointer.sealThrough(unsealed);
-    return exportCaseBundle(this.db, id.toLowerCase(), this.clock());
+    return exportSealed(this.checkpointing.checkpointer, () => exportCaseBundle(this.db, id.toLowerCase(), this.clock()), (b) => b.streams.flatMap((s) => s.events));
   }
 }

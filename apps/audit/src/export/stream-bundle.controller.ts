@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
-import { exportStreamBundle, newestUnsealed, type Database, type LedgerBundle } from '#eventstore';
+import { exportStreamBundle, type Database, type LedgerBundle } from '#eventstore';
 import { CLOCK, DATABASE, ProcessesPersonalData, type Clock } from '#platform';
 import { Roles } from '#security';
 import { AUDIT_PROCESSING, subjectOfStream } from '../audit-processing.js';
 import { LedgerCheckpointingService } from '../ledger/ledger-checkpointing.service.js';
+import { exportSealed } from './export-sealed.js';
 
 const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
 const TRAILING_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34,11 +35,6 @@ export class StreamBundleController {
     if (!STREAM_ID.test(streamId)) throw new DomainError('STREAM.NOT_FOUND', 'No events in this stream');
     // Ids are taken in lower case everywhere (`case-<id>` with the id in capitals is the same stream).
     const stream = streamId.replace(TRAILING_UUID, (id) => id.toLowerCase());
-    const bundle = await exportStreamBundle(this.db, stream, this.clock());
-    // Events the chain does not seal yet: sealed now, and exported again with their proof.
-    const unsealed = newestUnsealed(bundle.events, bundle.checkpoints);
-    if (unsealed === null) return bundle;
-    await this.checkpointing.checkpointer.sealThrough(unsealed);
-    return exportStreamBundle(this.db, stream, this.clock());
+    return exportSealed(this.checkpointing.checkpointer, () => exportStreamBundle(this.db, stream, this.clock()), (b) => b.events);
   }
 }
