@@ -155,4 +155,17 @@ describe('bad reports change nothing', () => {
     expectProblem(await reportOf(escalationId, liaison, { outcome: 'actie-ondernomen', text: 'Te laat' }), 410, 'PRIVACY.ERASED');
     expect(await h.countEvents()).toBe(before);
   });
+
+  it('refuses a report once another process erased the case (its key destroyed while this process still holds it), changing nothing', async () => {
+    const { c, escalationId } = await escalatedCase();
+    // The first report makes the case's key; the second loads it, and this process keeps it for sealing.
+    expect((await reportOf(escalationId, liaison, { outcome: 'in-behandeling', text: 'Onderweg' })).status).toBe(201);
+    expect((await reportOf(escalationId, liaison, { outcome: 'in-behandeling', text: 'Ter plaatse' })).status).toBe(201);
+    // The router's erasure, as another process does it: the key row destroyed in the database, this process's keyring
+    // never told (it keeps the sealing key it cached for the first report).
+    await h.query(`UPDATE data_keys SET wrapped_key = NULL, destroyed_at = now(), destruction_id = $2::uuid WHERE owner = $1 AND wrapped_key IS NOT NULL`, [keyOwner.case(c.caseId), randomUUID()]);
+    const before = await h.countEvents();
+    expectProblem(await reportOf(escalationId, liaison, { outcome: 'actie-ondernomen', text: 'Te laat' }), 410, 'PRIVACY.ERASED');
+    expect(await h.countEvents()).toBe(before);
+  });
 });

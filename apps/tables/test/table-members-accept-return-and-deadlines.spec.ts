@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { REFERRAL_TOPICS } from '#contracts';
 import { ONDERMIJNING_INTAKE_MODEL } from '#domain';
@@ -89,6 +90,23 @@ describe('accept and return', () => {
     // On Kafka the reason travels sealed under the case's key; the API above opened it.
     expect(envelopeOf(message!)).toMatchObject({ type: 'ReferralReturned', payload: { referralId, reason: expect.stringMatching(/^pd1\./) } });
     expect(rawOf(message!)).not.toContain('Valt buiten de criteria');
+  });
+
+  it("refuses a return once another process erased the case (its key destroyed while this process still holds it), changing nothing", async () => {
+    const { c, referralId } = await zvhReferral();
+    // The first return makes the case's key; the second loads it, and this process keeps it for sealing.
+    expect((await h.request('POST', path(referralId, '/return'), { token: zvhMember, body: { reason: 'Eerst terug' } })).status).toBe(200);
+    const second = await c.referDirectly('zvh-casusoverleg', 'Opnieuw verwezen');
+    await registered(h, second);
+    expect((await h.request('POST', path(second, '/return'), { token: zvhMember, body: { reason: 'Weer terug' } })).status).toBe(200);
+    const again = await c.referDirectly('zvh-casusoverleg', 'Nog eens verwezen');
+    await registered(h, again);
+    // The router's erasure, as another process does it: the key row destroyed, this process's keyring never told.
+    await h.query(`UPDATE data_keys SET wrapped_key = NULL, destroyed_at = now(), destruction_id = $2::uuid WHERE owner = $1 AND wrapped_key IS NOT NULL`, [`case:${c.caseId}`, randomUUID()]);
+    const before = await h.countEvents();
+    expectProblem(await h.request('POST', path(again, '/return'), { token: zvhMember, body: { reason: 'Te laat' } }), 410, 'PRIVACY.ERASED');
+    expect(await h.countEvents()).toBe(before);
+    expect(await registered(h, again)).toMatchObject({ status: 'open' });
   });
 
   it('refuses, changing nothing: a member of another table, another region, a coordinator, an unknown referral', async () => {

@@ -1,14 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REFERRAL_TOPICS } from '#contracts';
 import { decideEscalationAck, decideEscalationReport, decideEscalationTimeout, DomainError, evolveEscalation, type EscalationEvent, type EscalationReport } from '#domain';
-import { EventStore, OutboxRelay, VersionConflictError, type Database, type TableRow } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
+import { EventStore, OutboxRelay, VersionConflictError, type Database, type SqlExecutor, type TableRow } from '#eventstore';
+import { CLOCK, DATABASE, EVENT_STORE, holdLiveKey, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
 import type { Principal } from '#security';
 import { escalationStreamId, TABLES_PROCESSING, TABLES_SYSTEM_ACTOR } from '../shared/tables-streams.js';
 import { newCorrelationId, tablesEvent } from '../shared/tables-event.js';
 import { insertFeedRows, updateEscalationRow } from './escalation-rows.js';
 import { escalationNotFound, EscalationRepository, escalationVersionConflict, type StoredEscalation } from './escalation.repository.js';
 import { LiaisonFeedNotifier } from './liaison-feed.notifier.js';
+
+const reportErased = () => new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no report can be added to it");
 
 /**
  * The steps after raising: a liaison's acknowledgement, their reports back and the tier timer. Load, decide (pure), append the
@@ -62,10 +64,12 @@ export class EscalationStepsService {
       const by = { id: principal.subject, role: principal.role };
       const decided = decideEscalationReport(stored.state, report, by, this.clock());
       const sealer = await this.keyring.sealerFor(keyOwner.case(stored.caseId), stored.state.municipality);
-      if (sealer === 'destroyed') throw new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no report can be added to it");
+      if (sealer === 'destroyed') throw reportErased();
       const events = decided.map((e) => (e.type === 'EscalationReportedBack' ? { ...e, text: sealer.seal(e.text) } : e));
       try {
-        await this.append(stored, events, by, traceparent, this.clock(), sealer.row ? [sealer.row] : []);
+        // Sealed under a stored key: it must still be live when the report commits (another process may have erased
+        // the case since this one cached the key), else the report would be written under a destroyed key.
+        await this.append(stored, events, by, traceparent, this.clock(), sealer.row ? { rows: [sealer.row] } : { liveKey: sealer.keyId });
       } catch (error) {
         // The timer moved it on meanwhile: decide again on the new state (unless the caller named the version).
         if (error instanceof VersionConflictError && expectedVersion === undefined && attempt < 3) continue;
@@ -94,7 +98,14 @@ export class EscalationStepsService {
     return moved;
   }
 
-  private async append(stored: StoredEscalation, events: EscalationEvent[], actor: { id: string; role: string }, traceparent: string | null, now = this.clock(), rows: TableRow[] = []): Promise<boolean> {
+  private async append(
+    stored: StoredEscalation,
+    events: EscalationEvent[],
+    actor: { id: string; role: string },
+    traceparent: string | null,
+    now = this.clock(),
+    keys: { rows?: TableRow[]; liveKey?: string } = {},
+  ): Promise<boolean> {
     if (events.length === 0) return false;
     const next = events.reduce(evolveEscalation, stored.state);
     if (next.status === 'none') return false;
@@ -114,11 +125,19 @@ export class EscalationStepsService {
         }),
       };
     });
-    await this.store.appendIn(this.db, escalationStreamId(stored.state.escalationId), stored.state.version, envelopes.map((e) => e.envelope), {
-      topic: REFERRAL_TOPICS.liaisonEscalations,
-      rows,
-      alsoInsert: [updateEscalationRow(next, stored.state.version, now.toISOString()), insertFeedRows(envelopes.map((e) => ({ id: e.envelope.id, event: e.event })))],
-    });
+    const write = (tx: SqlExecutor) =>
+      this.store.appendIn(tx, escalationStreamId(stored.state.escalationId), stored.state.version, envelopes.map((e) => e.envelope), {
+        topic: REFERRAL_TOPICS.liaisonEscalations,
+        rows: keys.rows ?? [],
+        alsoInsert: [updateEscalationRow(next, stored.state.version, now.toISOString()), insertFeedRows(envelopes.map((e) => ({ id: e.envelope.id, event: e.event })))],
+      });
+    const liveKey = keys.liveKey;
+    if (liveKey === undefined) await write(this.db);
+    else
+      await this.db.transaction(async (tx) => {
+        if (!(await holdLiveKey(tx, liveKey))) throw reportErased();
+        await write(tx);
+      });
     this.relay?.nudge();
     this.feed.changed();
     return true;

@@ -1,14 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REFERRAL_EVENT_TYPES, REFERRAL_TOPICS, type ReferralAcceptedPayload, type ReferralReturnedPayload } from '#contracts';
 import { decideReferral, DomainError, responsibilitiesTakenOver, tableMemberMayAct, type ReferralDecision, type TableDefinition, type TablesConfig } from '#domain';
-import { EventStore, OutboxRelay, VersionConflictError, type Database } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
+import { EventStore, OutboxRelay, VersionConflictError, type Database, type SqlExecutor } from '#eventstore';
+import { CLOCK, DATABASE, EVENT_STORE, holdLiveKey, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
 import type { Principal } from '#security';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { TableAccessError } from '../shared/table-access.error.js';
 import { referralStreamId } from '../shared/tables-streams.js';
 import { newCorrelationId, tablesEvent } from '../shared/tables-event.js';
 import { referralNotFound, ReferralRegisterRepository, type RegisteredReferral } from './referral-register.repository.js';
+
+const reasonErased = () => new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no reason can be added to it");
 
 /** The table in the path, if it exists and the caller may work on it. */
 export function requireTableAccess(config: TablesConfig, tableId: string, principal: Principal) {
@@ -83,7 +85,7 @@ export class ReferralDecisionService {
       processingActivity: table.profile.processingActivity,
       at: now,
     });
-    await this.store.appendIn(this.db, referralStreamId(referralId), referral.version, [event], {
+    const write = (tx: SqlExecutor) => this.store.appendIn(tx, referralStreamId(referralId), referral.version, [event], {
       topic: REFERRAL_TOPICS.referrals,
       rows: sealedReason?.keyRow ? [sealedReason.keyRow] : [],
       alsoInsert: [
@@ -93,12 +95,21 @@ export class ReferralDecisionService {
             WHERE referral_id = ${param(referralId)} AND version = ${param(referral.version)}::int`,
       ],
     });
+    // A reason sealed under a stored key: it must still be live when the return commits (another process may have
+    // erased the case since this one cached the key), else the reason would be written under a destroyed key.
+    const liveKey = sealedReason && !sealedReason.keyRow ? sealedReason.keyId : null;
+    if (liveKey === null) await write(this.db);
+    else
+      await this.db.transaction(async (tx) => {
+        if (!(await holdLiveKey(tx, liveKey))) throw reasonErased();
+        await write(tx);
+      });
   }
 
   /** The reason sealed under the case's data key (a case from before field encryption gets its key now). */
   private async sealReason(referral: RegisteredReferral, reason: string) {
     const sealer = await this.keyring.sealerFor(keyOwner.case(referral.caseId), referral.municipality);
-    if (sealer === 'destroyed') throw new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no reason can be added to it");
-    return { value: sealer.seal(reason), keyRow: sealer.row };
+    if (sealer === 'destroyed') throw reasonErased();
+    return { value: sealer.seal(reason), keyRow: sealer.row, keyId: sealer.keyId };
   }
 }
