@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { AddEscalationLastReport1764900011000 } from './liaison/escalation-last-report.migration.js';
 import { IndexEscalationsByCase1764900012000 } from './liaison/escalations-by-case.migration.js';
+import { EscalationsGetLateSignalFacts1764900013000 } from './liaison/late-signal-facts.migration.js';
 
 /**
  * The tables app's own tables, all rebuildable from the topics and its event streams:
@@ -137,4 +138,10 @@ export class CreateTablesPendingReferrals1764300002000 implements MigrationInter
   }
 }
 
-export const TABLES_MIGRATIONS: Function[] = [CreateTablesTables1764300001000, CreateTablesPendingReferrals1764300002000, AddEscalationLastReport1764900011000, IndexEscalationsByCase1764900012000];
+export const TABLES_MIGRATIONS: Function[] = [
+  CreateTablesTables1764300001000,
+  CreateTablesPendingReferrals1764300002000,
+  AddEscalationLastReport1764900011000,
+  IndexEscalationsByCase1764900012000,
+  EscalationsGetLateSignalFacts1764900013000,
+];

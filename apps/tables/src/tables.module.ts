@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CaseEventsConsumer } from './case-events/case-events.consumer.js';
 import { CaseSheetStore } from './case-events/case-sheet.store.js';
+import { PendingEscalationFactsStore } from './case-events/pending-escalation-facts.store.js';
 import { PendingReferralStore } from './case-events/pending-referral.store.js';
 import { TABLES_CONFIG_PROVIDERS } from './config/tables-config.provider.js';
 import { DisclosuresController } from './disclosures/disclosures.controller.js';
@@ -31,6 +32,7 @@ import { TablesTimers } from './timers/tables-timers.js';
     ...TABLES_CONFIG_PROVIDERS,
     CaseSheetStore,
     PendingReferralStore,
+    PendingEscalationFactsStore,
     CaseEventsConsumer,
     ReferralPublisher,
     CaseMinimiser,

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { REFERRAL_TOPICS } from '#contracts';
+import { REFERRAL_TOPICS, TOPICS } from '#contracts';
 import { AVE_MODEL, ONDERMIJNING_INTAKE_MODEL, ZEVEN_STAPPENMODEL_MODEL } from '#domain';
 import { SUBJECT_PSEUDONYMIZER, type SubjectPseudonymizer } from '#platform';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
 import { connectSse, type SseConnection } from './support/sse-client.js';
-import { appendSignals as appendTheSignals, BSN, envelopeOf, expectProblem, keyringOf, ScriptedCase, TABLES_APP, TABLES_OUTPUT_TOPICS, timersOf } from './support/tables-fixtures.js';
+import { appendSignals as appendTheSignals, BSN, draftSignals, envelopeOf, expectProblem, keyringOf, ScriptedCase, TABLES_APP, TABLES_OUTPUT_TOPICS, timersOf } from './support/tables-fixtures.js';
 import { leaksIn, type KeptInside } from './support/what-leaves-the-municipality.js';
 
 /**
@@ -217,6 +217,59 @@ describe('other triggers', () => {
     await c.note(marker, 'deelbaar');
     await waitFor(async () => JSON.stringify((await h.query('SELECT sheet FROM tables_case_sheets WHERE case_id = $1', [c.caseId]))[0]?.sheet ?? '').includes(marker));
     expect(await h.query('SELECT 1 FROM liaison_escalations WHERE case_id = $1', [c.caseId])).toEqual([]);
+  });
+});
+
+describe("an escalation raised before its signals' facts reached the tables app", () => {
+  it('goes out at once, and the police gets the case complete, once, when the last of the facts arrives', async () => {
+    const live = await stream(liaison);
+    const late = draftSignals(h, ENSCHEDE);
+    appended.push(late);
+    const [mma, internal, zorg] = late.ids as [string, string, string];
+    await late.append([mma]);
+    const c = new ScriptedCase(h, ENSCHEDE);
+    await c.open(AVE_MODEL, late.ids);
+    await c.walkTo(AVE_MODEL, 'ave-4');
+
+    // Raised without waiting: the tier is notified, the case has no person yet (the zorgmelding has not arrived).
+    const row = await escalationOf(c.caseId);
+    const id: string = row.escalation_id;
+    const mine = (type: string) => (e: { data: any }) => e.data.escalationId === id && e.data.type === type;
+    const [raised] = await live.waitFor(mine('EscalationRaised'), { what: 'EscalationRaised' });
+    expect(raised!.data.case).toMatchObject({ caseState: 'ave-4', subjectName: [] });
+    await live.waitFor(mine('EscalationTierNotified'), { what: 'tier 1' });
+    const parked = await waitFor(async () => (await h.query<{ waiting_for: string[] }>('SELECT waiting_for FROM tables_pending_escalation_facts WHERE escalation_id = $1', [id]))[0], { what: 'the escalation waiting for facts' });
+    expect([...parked.waiting_for].sort()).toEqual([internal, zorg].sort());
+
+    // One of the two is not enough; the last one sends the case again, complete.
+    await late.append([internal]);
+    await waitFor(async () => (await h.query<{ waiting_for: string[] }>('SELECT waiting_for FROM tables_pending_escalation_facts WHERE escalation_id = $1', [id]))[0]?.waiting_for.length === 1, { what: 'one signal struck off' });
+    expect(live.events.filter(mine('EscalationCaseSupplemented'))).toEqual([]);
+    const zorgEvents = await late.append([zorg]);
+    const [supplemented] = await live.waitFor(mine('EscalationCaseSupplemented'), { what: 'EscalationCaseSupplemented' });
+    expect(supplemented!.data.case).toMatchObject({ caseState: 'ave-4', subjectName: [late.texts.subject], subjectBirthDate: ['1980-05-17'], subjectAddress: ['Dorpsstraat 2'] });
+    expect(supplemented!.data.fields).toEqual(raised!.data.fields);
+    expect(await h.query('SELECT 1 FROM tables_pending_escalation_facts WHERE escalation_id = $1', [id])).toEqual([]);
+
+    // The escalation shows the complete case; its tier and timer did not move.
+    const shown = await h.request('GET', `/v1/liaison/escalations/${id}`, { token: liaison });
+    expect(shown.body).toMatchObject({ status: 'open', tier: { index: 0, attempt: 1 }, ackDueAt: new Date(row.ack_due_at).toISOString(), version: 3 });
+    expect(shown.body.case.subjectName).toEqual([late.texts.subject]);
+    expect(shown.body.steps.map((s: { type: string }) => s.type)).toEqual(['EscalationRaised', 'EscalationTierNotified', 'EscalationCaseSupplemented']);
+    // Each delivery to the police is a disclosure of its own.
+    const disclosures = await h.query<{ event_id: string; fields: string[] }>('SELECT event_id, fields FROM table_disclosures WHERE subject_ref = $1 ORDER BY disclosed_at', [`escalation-${id}`]);
+    expect(disclosures.map((d) => d.event_id)).toEqual([raised!.id, supplemented!.id]);
+
+    // Redelivering the last fact sends nothing again: the redelivery and then a marker signal go on one partition, in order.
+    const marker = draftSignals(h, ENSCHEDE);
+    appended.push(marker);
+    await h.produce(TOPICS.signals, zorgEvents.map((e) => ({ key: `signal-${marker.ids[0]}`, value: JSON.stringify(e) })));
+    await marker.append([marker.ids[0]!]);
+    await waitFor(async () => (await h.query('SELECT 1 FROM tables_signal_facts WHERE signal_id = $1', [marker.ids[0]])).length === 1, { what: 'the marker signal' });
+    const onKafka = watcher.matching((m) => m.topic === REFERRAL_TOPICS.liaisonEscalations && m.key === `escalation-${id}`);
+    expect(onKafka.filter((m) => envelopeOf(m).type === 'EscalationCaseSupplemented')).toHaveLength(1);
+    expect((await h.query('SELECT 1 FROM table_disclosures WHERE subject_ref = $1', [`escalation-${id}`])).length).toBe(2);
+    expect((await leaksIn(keyringOf(h), onKafka, keptInside([late]))).leaks).toEqual([]);
   });
 });
 

@@ -6,13 +6,14 @@ import { startApp, waitFor, type AppHarness } from '../../../test/support/app-ha
 import { DISCLOSURE_REGISTER_PROJECTION } from '../src/disclosures/disclosure-register.projection.js';
 import { LIAISON_FEED_PROJECTION } from '../src/liaison/liaison-feed.projection.js';
 import { REFERRAL_REGISTER_PROJECTION } from '../src/referrals/referral-register.projection.js';
-import { appendSignals, keyringOf, registered, ScriptedCase, TABLES_APP, timersOf, zvhReferral } from './support/tables-fixtures.js';
+import { appendSignals, draftSignals, keyringOf, registered, ScriptedCase, TABLES_APP, timersOf, zvhReferral } from './support/tables-fixtures.js';
 
 /**
  * The tables' register, the liaison escalations with their feed and the disclosure register, rebuilt from
  * position 0 of the event log, on real PostgreSQL and Kafka, after a scripted flow: referrals accepted,
  * returned, reminded and overdue, and one rejected (a table nobody configured); an escalation raised, timed
- * out to the next attempt and acknowledged. Each rebuilt table must be hash-identical to the live one; a
+ * out to the next attempt and acknowledged; one raised before its signals' facts arrived and sent again complete
+ * when they did. Each rebuilt table must be hash-identical to the live one; a
  * tampered live row must show up as a difference; a blue-green switch leaves the product writing into the
  * rebuilt register.
  */
@@ -24,6 +25,8 @@ let zvhMember: string;
 let liaison: string;
 const referrals = { accepted: '', returned: '', overdue: '', rejected: '', open: '' };
 let escalationId = '';
+/** An escalation raised before its signals' facts arrived, sent again complete when they did. */
+let supplementedId = '';
 
 const path = (id: string, action: string) => `/v1/tables/zvh-casusoverleg/referrals/${id}${action}`;
 
@@ -61,6 +64,17 @@ beforeAll(async () => {
   expect((await h.request('POST', `/v1/liaison/escalations/${escalationId}/ack`, { token: liaison })).status).toBe(200);
   const report = { outcome: 'actie-ondernomen', text: 'Wijkagent is langs geweest' };
   expect((await h.request('POST', `/v1/liaison/escalations/${escalationId}/reports`, { token: liaison, body: report })).status).toBe(201);
+  const late = draftSignals(h, ENSCHEDE);
+  await late.append([late.ids[0]!]);
+  const lateCase = new ScriptedCase(h, ENSCHEDE);
+  await lateCase.open(AVE_MODEL, late.ids);
+  await lateCase.walkTo(AVE_MODEL, 'ave-4');
+  supplementedId = (
+    await waitFor(async () => (await h.query<{ escalation_id: string }>('SELECT escalation_id FROM liaison_escalations WHERE case_id = $1', [lateCase.caseId]))[0], { what: 'the escalation without facts' })
+  ).escalation_id;
+  await waitFor(async () => (await h.query('SELECT 1 FROM tables_pending_escalation_facts WHERE escalation_id = $1', [supplementedId])).length === 1, { what: 'it waiting for facts' });
+  await late.append(late.ids.slice(1));
+  await waitFor(async () => (await h.query("SELECT 1 FROM liaison_feed WHERE escalation_id = $1 AND type = 'EscalationCaseSupplemented'", [supplementedId])).length === 1, { what: 'the complete case sent' });
   // A replay reads only below the oldest transaction in flight on the whole PostgreSQL server (so it never skips a
   // late commit), and a long write in another test file's database holds that back for a moment; the live tables
   // are fed over Kafka. The comparisons below are about replay, so they start once each replay reaches the live tables.
@@ -103,6 +117,11 @@ describe('replay of the tables projections', () => {
     expect(steps.map((s) => s.type)).toEqual(['EscalationRaised', 'EscalationTierNotified', 'EscalationAckTimedOut', 'EscalationTierNotified', 'EscalationAcknowledged', 'EscalationReportedBack']);
     const [escalation] = await h.query('SELECT last_report_outcome, last_reported_by FROM liaison_escalations WHERE escalation_id = $1', [escalationId]);
     expect(escalation).toEqual({ last_report_outcome: 'actie-ondernomen', last_reported_by: 'agent-jansen' });
+    const completed = await h.query<{ type: string }>('SELECT type FROM liaison_feed WHERE escalation_id = $1 ORDER BY transaction_id, seq', [supplementedId]);
+    expect(completed.map((s) => s.type)).toEqual(['EscalationRaised', 'EscalationTierNotified', 'EscalationCaseSupplemented']);
+    const [{ summary }] = (await h.query<{ summary: { case: { subjectName: unknown[] } } }>('SELECT summary FROM liaison_escalations WHERE escalation_id = $1', [supplementedId])) as [{ summary: { case: { subjectName: unknown[] } } }];
+    expect(summary.case.subjectName).toHaveLength(1);
+    expect(await h.query('SELECT 1 FROM table_disclosures WHERE subject_ref = $1', [`escalation-${supplementedId}`])).toHaveLength(2);
   });
 
   it('reports a tampered register row and a deleted feed row, with the live and the replayed values', async () => {

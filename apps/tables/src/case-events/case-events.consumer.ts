@@ -11,6 +11,7 @@ import { LiaisonFeedNotifier } from '../liaison/liaison-feed.notifier.js';
 import { ReferralPublisher } from '../referrals/referral-publisher.js';
 import { CaseSheetStore, LIVE_CASE_SHEET_TABLES } from './case-sheet.store.js';
 import { evolveCaseSheets, isCaseSheetEvent, recordSignalFacts } from './case-sheets.projection.js';
+import { PendingEscalationFactsStore } from './pending-escalation-facts.store.js';
 import { PendingReferralStore, type PendingReferral } from './pending-referral.store.js';
 
 export const CASE_EVENTS_CONSUMER = 'tables.case-events';
@@ -25,7 +26,8 @@ export const CASE_EVENTS_TOPICS = [TOPICS.cases, TOPICS.signals];
  *
  * A referral whose signal facts have not arrived yet (they come on the other topic) does not hold up the
  * consumer: it parks in `tables_pending_referrals`, and the batch that records its last missing fact
- * publishes it, in that batch's transaction.
+ * publishes it, in that batch's transaction. An escalation does not wait: it is raised with the facts known,
+ * and the batch that records the last missing fact sends the police the case complete.
  */
 @Injectable()
 export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -41,6 +43,7 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
     @Inject(TABLES_CONFIG) private readonly config: TablesConfig,
     private readonly sheets: CaseSheetStore,
     private readonly pending: PendingReferralStore,
+    private readonly pendingEscalations: PendingEscalationFactsStore,
     private readonly referrals: ReferralPublisher,
     private readonly escalations: EscalationRaiser,
     private readonly feed: LiaisonFeedNotifier,
@@ -100,8 +103,7 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
   }
 
   private async apply(tx: SqlExecutor, events: EventEnvelope[]): Promise<{ referrals: number; escalations: number }> {
-    const count = { referrals: 0, escalations: 0 };
-    count.referrals += await this.recordFacts(tx, events);
+    const count = await this.recordFacts(tx, events);
     const caseEvents = events.filter(isCaseSheetEvent);
     // Signal facts are only needed to share something: loaded once, and only for a batch that shares.
     let facts: Map<string, SignalFacts> | null = null;
@@ -119,7 +121,12 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
           return;
         }
         const trigger = escalationTriggerOf(this.config.escalation.triggers, { type: event.type, payload: event.payload, modelId: sheet.modelId });
-        if (trigger && (await this.escalations.raise(tx, sheet, knownFacts(sheet, await loadFacts(evolved)), event, trigger))) count.escalations++;
+        if (!trigger) return;
+        const known = await this.factsUnderLock(tx, sheet, await loadFacts(evolved));
+        const waitingFor = sheet.signalIds.filter((id) => !known.has(id));
+        if (!(await this.escalations.raise(tx, sheet, knownFacts(sheet, known), event, trigger, waitingFor))) return;
+        count.escalations++;
+        if (waitingFor.length > 0) this.logger.info({ component: CASE_EVENTS_CONSUMER, caseId: sheet.caseId, waitingFor: waitingFor.length }, 'escalation raised before its signal facts: the police gets the case complete when they arrive');
       },
     });
     if (!sheets) return count;
@@ -128,22 +135,40 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
   }
 
   /**
-   * Records the shareable facts of new signals and publishes the referrals that waited for them. Returns
-   * how many referrals it published.
+   * Records the shareable facts of new signals, publishes the referrals that waited for them and sends the
+   * escalations raised without them their complete case. Returns how many messages it published.
    */
-  private async recordFacts(tx: SqlExecutor, events: EventEnvelope[]): Promise<number> {
+  private async recordFacts(tx: SqlExecutor, events: EventEnvelope[]): Promise<{ referrals: number; escalations: number }> {
+    const count = { referrals: 0, escalations: 0 };
     // The facts are written by the same function a replay of `tables-case-sheets` uses, under the signals' locks.
     const arrived = await recordSignalFacts(this.sheets, tx, events, LIVE_CASE_SHEET_TABLES, (ids) => this.pending.lockSignals(tx, ids));
-    if (arrived.length === 0) return 0;
+    if (arrived.length === 0) return count;
     const released = await this.pending.release(tx, arrived);
-    if (released.length === 0) return 0;
-    const facts = await this.sheets.facts(tx, released.flatMap((r) => r.sheet.signalIds));
-    let published = 0;
+    const completed = await this.pendingEscalations.release(tx, arrived);
+    if (released.length + completed.length === 0) return count;
+    const facts = await this.sheets.facts(tx, [...released, ...completed].flatMap((r) => r.sheet.signalIds));
     for (const { sheet, event } of released) {
       this.logger.info({ component: CASE_EVENTS_CONSUMER, referralId: event.payload.referralId }, 'referral published: its signal facts arrived');
-      if (await this.referrals.publish(tx, sheet, knownFacts(sheet, facts), event)) published++;
+      if (await this.referrals.publish(tx, sheet, knownFacts(sheet, facts), event)) count.referrals++;
     }
-    return published;
+    for (const pending of completed) {
+      this.logger.info({ component: CASE_EVENTS_CONSUMER, escalationId: pending.escalationId }, 'escalation supplemented: its signal facts arrived');
+      if (await this.escalations.supplement(tx, pending, knownFacts(pending.sheet, facts))) count.escalations++;
+    }
+    return count;
+  }
+
+  /**
+   * The facts of the sheet's signals, those missing from `facts` looked up once more under the signals' locks:
+   * a fact committed meanwhile is seen, and one committed after this transaction finds what parks for it.
+   */
+  private async factsUnderLock(tx: SqlExecutor, sheet: CaseSheet, facts: Map<string, SignalFacts>): Promise<Map<string, SignalFacts>> {
+    const missing = sheet.signalIds.filter((id) => !facts.has(id));
+    if (missing.length === 0) return facts;
+    await this.pending.lockSignals(tx, missing);
+    const known = new Map(facts);
+    for (const [id, f] of await this.sheets.facts(tx, missing)) known.set(id, f);
+    return known;
   }
 
   /**

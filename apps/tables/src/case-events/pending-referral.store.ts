@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
 import type { CaseSheet } from '#domain';
 import type { SqlExecutor } from '#eventstore';
+import { releaseArrived } from './facts-wait-list.sql.js';
 
 /** A referral that waits for signal facts: the case sheet as it was when it was referred, and the `CaseReferred`. */
 export interface PendingReferral {
@@ -48,20 +49,7 @@ export class PendingReferralStore {
    * takes out (deletes and returns) the referrals that wait for nothing any more, oldest first.
    */
   async release(tx: SqlExecutor, arrived: readonly string[]): Promise<PendingReferral[]> {
-    if (arrived.length === 0) return [];
-    const r = await tx.query<{ sheet: unknown; event: unknown }>(
-      `WITH locked AS (
-         SELECT referral_id, parked_at, ARRAY(SELECT w FROM unnest(waiting_for) AS w WHERE w <> ALL($1::text[])) AS rest
-           FROM tables_pending_referrals WHERE waiting_for && $1::text[] ORDER BY referral_id FOR UPDATE
-       ), kept AS (
-         UPDATE tables_pending_referrals p SET waiting_for = l.rest FROM locked l WHERE p.referral_id = l.referral_id AND cardinality(l.rest) > 0
-       ), done AS (
-         DELETE FROM tables_pending_referrals p USING locked l WHERE p.referral_id = l.referral_id AND cardinality(l.rest) = 0
-         RETURNING p.referral_id, p.sheet, p.event, p.parked_at
-       )
-       SELECT sheet, event FROM done ORDER BY parked_at, referral_id`,
-      [[...new Set(arrived)]],
-    );
-    return r.rows.map((row) => ({ sheet: parse<CaseSheet>(row.sheet), event: parse<EventEnvelope>(row.event) }));
+    const rows = await releaseArrived<{ sheet: unknown; event: unknown }>(tx, 'tables_pending_referrals', 'referral_id', arrived);
+    return rows.map((row) => ({ sheet: parse<CaseSheet>(row.sheet), event: parse<EventEnvelope>(row.event) }));
   }
 }

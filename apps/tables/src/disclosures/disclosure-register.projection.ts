@@ -5,7 +5,8 @@ import { REFERRAL_PUBLISHED, type ReferralPublishedPayload } from '../referrals/
 import { payloadSha256 } from '../shared/tables-event.js';
 import { insertDisclosure, type Disclosure } from './disclosure.sql.js';
 
-const ESCALATION_RAISED = 'EscalationRaised';
+/** The escalation events that carry the case to the police. */
+const ESCALATION_DELIVERIES = ['EscalationRaised', 'EscalationCaseSupplemented'];
 
 /** The case id on the case event that caused a delivery (`CaseReferred`, or the case event an escalation trigger matched). */
 async function causingCaseId(tx: SqlExecutor, event: EventEnvelope): Promise<string | null> {
@@ -19,7 +20,7 @@ async function causingCaseId(tx: SqlExecutor, event: EventEnvelope): Promise<str
  * payload as it travelled, the event's instant. Null for any other event.
  */
 async function disclosureOf(tx: SqlExecutor, event: EventEnvelope): Promise<Disclosure | null> {
-  if (event.type !== REFERRAL_PUBLISHED && event.type !== ESCALATION_RAISED) return null;
+  if (event.type !== REFERRAL_PUBLISHED && !ESCALATION_DELIVERIES.includes(event.type)) return null;
   const payload = event.payload as { fields: string[]; municipality: string };
   const caseId = await causingCaseId(tx, event);
   if (caseId === null) return null;
@@ -54,14 +55,14 @@ export async function applyToDisclosureRegister(tx: SqlExecutor, events: readonl
 /**
  * The tables' disclosure register (what left the municipality, to whom, on which basis) as a rebuildable
  * projection (`npm run audit -- replay --projection table-disclosures`): one row per `ReferralPublished`
- * (to the referral's table) and per `EscalationRaised` (to the police), written with the same statement as
- * the live writers. The case id comes from the case event that caused the delivery (the event's causation);
+ * (to the referral's table) and per `EscalationRaised` or `EscalationCaseSupplemented` (to the police), written
+ * with the same statement as the live writers. The case id comes from the case event that caused the delivery (the event's causation);
  * the disclosure id derives from the event id.
  */
 export const DISCLOSURE_REGISTER_PROJECTION: ProjectionDefinition = {
   name: 'table-disclosures',
   description: 'Tables: the disclosure register (recipient, legal basis, processing activity, fields shared, payload hash, time)',
   tables: [{ name: 'table_disclosures', primaryKey: ['disclosure_id'] }],
-  eventTypes: [REFERRAL_PUBLISHED, ESCALATION_RAISED],
+  eventTypes: [REFERRAL_PUBLISHED, ...ESCALATION_DELIVERIES],
   apply: applyToDisclosureRegister,
 };

@@ -111,6 +111,12 @@ export class EscalationRepository {
     return r.rows[0] ? toStored(r.rows[0]) : null;
   }
 
+  /** The escalation, locked for the caller's transaction (whatever its municipality: for this app's own writers). */
+  async lockForUpdate(tx: SqlExecutor, escalationId: string): Promise<StoredEscalation | null> {
+    const r = await tx.query<Row>('SELECT * FROM liaison_escalations WHERE escalation_id = $1::uuid FOR UPDATE', [escalationId]);
+    return r.rows[0] ? toStored(r.rows[0]) : null;
+  }
+
   /** A page of escalations (of one status, of one case), newest first, after `cursor` (from the previous page's `nextCursor`). */
   async list(municipalities: readonly string[], filter: { status?: string; caseId?: string }, limit: number, cursor?: string): Promise<{ items: StoredEscalation[]; nextCursor: string | null }> {
     const after = cursor === undefined ? null : decodeKeysetCursor(cursor);

@@ -67,14 +67,17 @@ async function applyToEscalation(tx: SqlExecutor, envelope: EventEnvelope, event
   if (!row) return;
   const next = evolveEscalation(stateOf(event.escalationId, row), event);
   if (next.status === 'none') return;
+  // The case the police sees: replaced when it is sent again complete.
+  const caseSeen = event.type === 'EscalationCaseSupplemented' ? JSON.stringify({ fields: event.fields, case: event.case }) : null;
   await tx.query(
     `UPDATE ${table} SET status = $2, tier_index = $3::int, attempt = $4::int, ack_due_at = $5::timestamptz, acknowledged_at = $6::timestamptz,
             acknowledged_by = $7, version = $8::int, updated_at = $9::timestamptz,
-            last_report_outcome = $10, last_reported_at = $11::timestamptz, last_reported_by = $12
+            last_report_outcome = $10, last_reported_at = $11::timestamptz, last_reported_by = $12,
+            summary = CASE WHEN $13::jsonb IS NULL THEN summary ELSE summary || $13::jsonb END
       WHERE escalation_id = $1::uuid`,
     [
       event.escalationId, next.status, next.tierIndex, next.attempt, next.ackDueAt, next.acknowledgedAt, next.acknowledgedBy?.id ?? null, next.version, envelope.occurredAt,
-      next.lastReport?.outcome ?? null, next.lastReport?.at ?? null, next.lastReport?.by ?? null,
+      next.lastReport?.outcome ?? null, next.lastReport?.at ?? null, next.lastReport?.by ?? null, caseSeen,
     ],
   );
 }

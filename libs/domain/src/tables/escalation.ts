@@ -85,8 +85,23 @@ export interface EscalationReportedBack {
   at: string;
 }
 
+/**
+ * The case as the police may see it, sent again once the facts of signals that had not reached the tables app
+ * when the escalation was raised are known (the escalation does not wait for them). It replaces the raised
+ * `fields` and `case`; the tiers, timers and acknowledgement are untouched.
+ */
+export interface EscalationCaseSupplemented {
+  type: 'EscalationCaseSupplemented';
+  escalationId: string;
+  municipality: string;
+  fields: string[];
+  case: Record<string, unknown>;
+  at: string;
+}
+
 export type EscalationEvent =
   | EscalationRaised
+  | EscalationCaseSupplemented
   | EscalationTierNotified
   | EscalationAckTimedOut
   | EscalationAcknowledged
@@ -95,6 +110,7 @@ export type EscalationEvent =
 
 export const ESCALATION_EVENT_TYPES = [
   'EscalationRaised',
+  'EscalationCaseSupplemented',
   'EscalationTierNotified',
   'EscalationAckTimedOut',
   'EscalationAcknowledged',
@@ -230,6 +246,16 @@ export function decideEscalationReport(state: EscalationState, report: Escalatio
   return [...decideEscalationAck(state, by, now), reported];
 }
 
+/**
+ * The police gets the case again, complete: the facts of the signals the escalation was raised without have
+ * arrived. Whatever the escalation's status (an acknowledged one still needs them to act on).
+ * @throws DomainError `ESCALATION.NOT_FOUND` for an escalation that does not exist
+ */
+export function decideEscalationSupplement(state: EscalationState, minimised: { fields: string[]; data: Record<string, unknown> }, now: Date): EscalationEvent[] {
+  if (state.status === 'none') throw new DomainError('ESCALATION.NOT_FOUND', 'No such escalation');
+  return [{ type: 'EscalationCaseSupplemented', escalationId: state.escalationId, municipality: state.municipality, fields: [...minimised.fields], case: minimised.data, at: now.toISOString() }];
+}
+
 /** Applies one event (the input is not changed); every event adds 1 to `version`. */
 export function evolveEscalation(state: EscalationState, event: EscalationEvent): EscalationState {
   const version = state.version + 1;
@@ -261,6 +287,8 @@ export function evolveEscalation(state: EscalationState, event: EscalationEvent)
       return { ...state, status: 'coordinator-alerted', ackDueAt: null, version };
     case 'EscalationReportedBack':
       return { ...state, lastReport: { outcome: event.outcome, at: event.at, by: event.reportedBy.id }, version };
+    case 'EscalationCaseSupplemented':
+      return { ...state, version };
     default:
       return assertNever(event);
   }

@@ -47,6 +47,17 @@ export function isShareableField(value: unknown): value is ShareableField {
   return typeof value === 'string' && Object.hasOwn(SHAREABLE_FIELDS, value);
 }
 
+/** Fields that are the case's own; every other field's values come from the case's signals. */
+const CASE_OWN_FIELDS: ReadonlySet<ShareableField> = new Set<ShareableField>(['referralReason', 'caseState', 'openedAt', 'responsibilities', 'sharedNotes']);
+
+/**
+ * True when the field's values come from the case's signals (their facts reach the tables app on the signals
+ * topic, possibly after the case event that shares them), false for the case's own facts.
+ */
+export function comesFromSignals(field: ShareableField): boolean {
+  return !CASE_OWN_FIELDS.has(field);
+}
+
 /** The category of a shareable field. */
 export function categoryOf(field: ShareableField): FieldCategory {
   return SHAREABLE_FIELDS[field].category;
