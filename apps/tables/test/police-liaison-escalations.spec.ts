@@ -68,7 +68,7 @@ async function aveCaseAtAve4() {
   const signals = await appendSignals(h, ENSCHEDE);
   // The signals' facts come on their own topic; in the product the router opens a case only after it has the
   // signal, and people take the steps to AVE 4. This script takes them within milliseconds, so it waits for the
-  // facts first (an escalation raised before them carries the case without its signals' fields).
+  // facts first (an escalation raised before them carries the case without its signals' fields until they arrive).
   await waitFor(async () => (await h.query<{ n: number }>('SELECT count(*)::int AS n FROM tables_signal_facts WHERE signal_id = ANY($1)', [signals.ids]))[0]!.n === signals.ids.length, {
     what: "the signals' facts in the tables app",
   });
