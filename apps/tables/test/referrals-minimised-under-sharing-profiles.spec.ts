@@ -171,11 +171,14 @@ describe('a referral goes out once, with its register row and disclosure', () =>
   it('a case event the consumer keeps failing on goes to the dead letters after CONSUMER_MAX_ATTEMPTS, and the partition moves on', async () => {
     const model = BUILT_IN_MODELS.find((m) => m.id === 'ave')!;
     const { c } = await caseWithEverything(model);
-    // A CaseOpened without signal ids: applying it throws (no product writer appends one; a bug could).
+    // A well-formed CaseOpened of a new case whose state PostgreSQL refuses to store (a NUL character in jsonb text):
+    // applying it fails every time (no product writer appends one; a bug could). Sent under this case's key, so
+    // the note below waits behind it on the same partition.
     const opened = c.appended.find((e) => e.type === 'CaseOpened')!;
-    const { signalIds: _dropped, ...broken } = opened.payload as Record<string, unknown>;
+    const otherCase = crypto.randomUUID();
+    const broken = { ...(opened.payload as Record<string, unknown>), caseId: otherCase, state: 'ave-1\u0000' };
     const poisonId = crypto.randomUUID();
-    await h.produce(TOPICS.cases, [{ key: `case-${c.caseId}`, value: JSON.stringify({ ...opened, id: poisonId, payload: broken }) }]);
+    await h.produce(TOPICS.cases, [{ key: `case-${c.caseId}`, value: JSON.stringify({ ...opened, id: poisonId, streamId: `case-${otherCase}`, payload: broken }) }]);
     const marker = `Markering ${tag()}`;
     await c.note(marker, 'deelbaar');
     await waitFor(async () => JSON.stringify((await h.query('SELECT sheet FROM tables_case_sheets WHERE case_id = $1', [c.caseId]))[0]?.sheet ?? '').includes(marker), { what: 'the note after the poison event', timeoutMs: 90_000 });
@@ -184,6 +187,36 @@ describe('a referral goes out once, with its register row and disclosure', () =>
     expect(letters[0]).toMatchObject({ topic: TOPICS.cases, message_key: `case-${c.caseId}`, attempts: 2 });
     expect(JSON.parse(letters[0]!.message_value).id).toBe(poisonId);
   }, 120_000);
+
+  it('a malformed case event goes to the dead letters at its first delivery and changes nothing', async () => {
+    const model = BUILT_IN_MODELS.find((m) => m.id === 'ave')!;
+    const { c } = await caseWithEverything(model);
+    const sheetOf = async () => (await h.query<{ sheet: { state: string; responsibilities: Record<string, string> } }>('SELECT sheet FROM tables_case_sheets WHERE case_id = $1', [c.caseId]))[0]?.sheet;
+    await waitFor(async () => (await sheetOf()) !== undefined, { what: 'the sheet' });
+    const before = await sheetOf();
+    // A CaseTransitioned without its target state or holders: read as it was, it would wipe the sheet's holders.
+    const moved = { ...c.appended.find((e) => e.type === 'CaseOpened')!, id: crypto.randomUUID(), type: 'CaseTransitioned', payload: { caseId: c.caseId, modelId: 'ave', from: 'ave-1', transition: 'x' } };
+    const notAnEnvelope = '{"id":"not-an-event"}';
+    await h.produce(TOPICS.cases, [
+      { key: `case-${c.caseId}`, value: JSON.stringify(moved) },
+      { key: `case-${c.caseId}`, value: notAnEnvelope },
+    ]);
+    const marker = `Markering ${tag()}`;
+    await c.note(marker, 'deelbaar');
+    await waitFor(async () => JSON.stringify((await sheetOf()) ?? '').includes(marker), { what: 'the note after the malformed events' });
+    const letters = await h.query<{ message_value: string; error_code: string; error: string; attempts: number }>(
+      "SELECT message_value, error_code, error, attempts FROM dead_letters WHERE origin = 'consumer:tables.case-events' AND message_key = $1 ORDER BY id",
+      [`case-${c.caseId}`],
+    );
+    expect(letters.map((l) => ({ code: l.error_code, attempts: l.attempts }))).toEqual([
+      { code: 'MESSAGE.MALFORMED', attempts: 1 },
+      { code: 'MESSAGE.MALFORMED', attempts: 1 },
+    ]);
+    expect(letters[0]!.error).toContain('to: missing');
+    expect(letters[1]!.message_value).toBe(notAnEnvelope);
+    const after = await sheetOf();
+    expect({ state: after!.state, responsibilities: after!.responsibilities }).toEqual({ state: before!.state, responsibilities: before!.responsibilities });
+  });
 
   it('rejects a referral to a table that does not serve the municipality, sharing nothing', async () => {
     const model = BUILT_IN_MODELS.find((m) => m.id === 'ondermijning-intake')!;

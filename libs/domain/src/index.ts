@@ -80,6 +80,7 @@ export * from './tables/case-sheet.js';
 export * from './tables/case-sheet-write.js';
 export * from './tables/minimise-case-sheet.js';
 export * from './tables/referral-lifecycle.js';
+export * from './tables/case-sheet-event-problem.js';
 export * from './tables/escalation-policy.js';
 export * from './tables/escalation.js';
 

@@ -37,3 +37,4 @@ export * from './outbox/postgres-relay-leadership.js';
 export * from './database/embedded-folder-lock.js';
 export * from './transport-log/embedded-message-store.js';
 export * from './inbox/dead-lettering-handler.js';
+export * from './inbox/malformed-message.error.js';

@@ -1,4 +1,4 @@
-import { deadLettering, deadLetteringBatch, isTransientHandlerError } from '#eventstore';
+import { deadLettering, deadLetteringBatch, isTransientHandlerError, MalformedMessageError } from '#eventstore';
 import { InProcessTransport, type IncomingMessage } from '#messaging';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/infra.js';
 
@@ -56,6 +56,20 @@ describe('a batch consumer', () => {
     await expect(handle(batch)).rejects.toThrow(TypeError);
     expect(await deadLetters()).toEqual([]);
     expect(h.applied).toEqual([]);
+  });
+
+  it('records a message the handler finds malformed at its first delivery (no retry can mend it), and applies the others', async () => {
+    const h = handlerFailingOnPoison(() => new MalformedMessageError('CaseTransitioned without to'));
+    const handle = deadLetteringBatch(h.handle, options());
+    const [a, poison, b] = [message('a', 1), message('poison', 1, 'case-2'), message('b', 1)];
+    await handle([a, poison, b]);
+    expect(h.applied).toEqual(['a', 'b']);
+    expect(await deadLetters()).toEqual([
+      expect.objectContaining({ message_key: 'case-2', message_value: 'poison', error_code: 'MESSAGE.MALFORMED', error: 'CaseTransitioned without to', attempts: 1 }),
+    ]);
+    // Delivered again (the batch's offsets were not committed yet): recorded once.
+    await handle([again(a, 2), again(poison, 2), again(b, 2)]);
+    expect(await deadLetters()).toHaveLength(1);
   });
 
   it('at maxAttempts, takes the batch one message at a time: the poison message goes to the dead letters, the others are applied', async () => {

@@ -23,10 +23,12 @@ describe('reading event envelopes from a batch', () => {
       JSON.stringify({ id: 'x', type: 'CaseOpened', streamId: 'case-x', payload: null }),
       JSON.stringify({ id: 'y', type: 'CaseOpened', payload: {} }),
       JSON.stringify({ id: 7, type: 'CaseOpened', streamId: 'case-z', payload: {} }),
+      '',
       event('b'),
     ].map(message);
     const events = readEnvelopes(batch, (m) => unreadable.push(m.offset));
     expect(events.map((e) => e.id)).toEqual(['a', 'b']);
+    // The empty value (a tombstone) is no event and nothing to report.
     expect(unreadable).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
   });
 });

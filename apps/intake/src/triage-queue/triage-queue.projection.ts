@@ -8,7 +8,7 @@ import {
   type CaseEvent,
   type SignalReceivedPayload,
 } from '#domain';
-import { deadLetteringBatch, Inbox, quoteIdent, readEnvelopes, rowsSource, type Database, type ProjectionDefinition, type ProjectionTableNames, type RowTable, type SqlExecutor } from '#eventstore';
+import { deadLetteringBatch, Inbox, MalformedMessageError, quoteIdent, readEnvelopes, rowsSource, type Database, type ProjectionDefinition, type ProjectionTableNames, type RowTable, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
 
@@ -248,9 +248,9 @@ export class TriageQueueProjection implements OnApplicationBootstrap, OnApplicat
   }
 
   async handleBatch(batch: IncomingMessage[]): Promise<void> {
-    const events = readEnvelopes(batch, (message) =>
-      this.logger.error({ component: TRIAGE_QUEUE_CONSUMER, topic: message.topic, offset: message.offset }, 'unreadable signal event skipped'),
-    );
+    const events = readEnvelopes(batch, (message) => {
+      throw new MalformedMessageError(`${message.topic} offset ${message.offset}: not an event envelope`);
+    });
     // Only events the queue shows are claimed: the cases topic carries many it does not (transitions, notes).
     const shown = events.filter((e) => typeof e?.id === 'string' && isTriageQueueEvent(e) && e.payload !== null && typeof e.payload === 'object');
     if (shown.length === 0) return;

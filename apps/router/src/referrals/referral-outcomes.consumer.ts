@@ -2,10 +2,11 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from 'pino';
 import { REFERRAL_EVENT_TYPES, REFERRAL_TOPICS, type EventEnvelope, type ReferralAcceptedPayload, type ReferralRejectedPayload, type ReferralReturnedPayload } from '#contracts';
 import { DomainError, type ApplyReferralOutcomeCommand, type CaseActor } from '#domain';
-import { deadLettering, type Database } from '#eventstore';
+import { deadLettering, MalformedMessageError, type Database } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
 import { CASE_COMMAND_RUNNER, type CaseCommandRunner } from '../cases/case-command.port.js';
+import { referralOutcomeProblem } from './referral-outcome-problem.js';
 
 export const REFERRAL_OUTCOMES_CONSUMER = 'router.referral-outcomes';
 
@@ -35,7 +36,9 @@ export function referralOutcomeCommand(event: EventEnvelope): { caseId: string; 
  * command `ApplyReferralOutcome`. No inbox needed: the command is idempotent (the same outcome again appends
  * nothing; on a case closed before the table answered, the answer is recorded and nothing is handed over).
  * Business refusals (unknown case/referral, the table decided the other way) are
- * logged and skipped, never retried forever; a version conflict is redelivered and decided again.
+ * logged and skipped, never retried forever; a version conflict is redelivered and decided again. A message that
+ * is no event, or an outcome without the fields the command needs (`referralOutcomeProblem`), goes to the dead
+ * letters at once and changes nothing.
  */
 @Injectable()
 export class ReferralOutcomesConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -66,13 +69,16 @@ export class ReferralOutcomesConsumer implements OnApplicationBootstrap, OnAppli
   }
 
   async handle(message: IncomingMessage): Promise<void> {
+    if (message.value.length === 0) return; // a tombstone: no event
     let event: EventEnvelope;
     try {
       event = JSON.parse(message.value.toString('utf8')) as EventEnvelope;
     } catch {
-      this.logger.error({ component: REFERRAL_OUTCOMES_CONSUMER, offset: message.offset }, 'unreadable referral event skipped');
-      return;
+      throw new MalformedMessageError(`${message.topic} offset ${message.offset}: not JSON`);
     }
+    if (event === null || typeof event !== 'object') throw new MalformedMessageError(`${message.topic} offset ${message.offset}: not an event envelope`);
+    const problem = referralOutcomeProblem(event.type, event.payload);
+    if (problem) throw new MalformedMessageError(`${event.type} ${String(event.id)}: ${problem}`);
     const todo = referralOutcomeCommand(event);
     if (!todo) return;
     try {

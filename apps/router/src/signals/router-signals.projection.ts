@@ -9,7 +9,7 @@ import {
   type CaseEvent,
   type SignalReceivedPayload,
 } from '#domain';
-import { deadLetteringBatch, Inbox, quoteIdent, type Database, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
+import { deadLetteringBatch, Inbox, MalformedMessageError, quoteIdent, type Database, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, type AppConfig } from '#platform';
 import { CASE_LINK_UPSERT } from './router-signal-case-links.js';
@@ -177,26 +177,27 @@ export class RouterSignalsProjection implements OnApplicationBootstrap, OnApplic
     });
   }
 
-  /** The message's event when the read model uses it; null (logged when unreadable) otherwise. */
+  /**
+   * The message's event when the read model uses it; null otherwise.
+   * @throws MalformedMessageError for a message that is no event, or an event whose payload the read model cannot
+   *   read: it goes to the dead letters at once (no retry can mend it) instead of holding up its partition
+   */
   private usedEvent(message: IncomingMessage): EventEnvelope | null {
+    if (message.value.length === 0) return null; // a tombstone: no event
     let event: EventEnvelope;
     try {
       event = JSON.parse(message.value.toString('utf8')) as EventEnvelope;
     } catch {
-      this.logger.error({ component: ROUTER_SIGNALS_CONSUMER, topic: message.topic, offset: message.offset }, 'unreadable event skipped');
-      return null;
+      throw new MalformedMessageError(`${message.topic} offset ${message.offset}: not JSON`);
     }
     if (typeof event?.id !== 'string' || typeof event.type !== 'string' || event.payload === null || typeof event.payload !== 'object') {
-      this.logger.error({ component: ROUTER_SIGNALS_CONSUMER, topic: message.topic, offset: message.offset }, 'event without id, type or payload skipped');
-      return null;
+      throw new MalformedMessageError(`${message.topic} offset ${message.offset}: an event without id, type or payload`);
     }
     // Events the read model does not use leave no inbox row (a dry run with a dummy placeholder decides).
-    // A payload it cannot read is skipped, not retried forever (it would hold up its partition).
     try {
       return routerSignalsEffect(event, () => '$0') !== null ? event : null;
     } catch {
-      this.logger.error({ component: ROUTER_SIGNALS_CONSUMER, topic: message.topic, offset: message.offset, eventId: event.id, type: event.type }, 'unreadable event payload skipped');
-      return null;
+      throw new MalformedMessageError(`${event.type} ${event.id}: a payload the router's signal read model cannot read`);
     }
   }
 }

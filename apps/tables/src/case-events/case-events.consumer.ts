@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { TOPICS, type EventEnvelope } from '#contracts';
-import { caseSheetWriteOf, escalationTriggerOf, type CaseEvent, type CaseSheet, type SignalFacts, type TablesConfig } from '#domain';
-import { deadLetteringBatch, Inbox, OutboxRelay, readEnvelopes, type Database, type SqlExecutor } from '#eventstore';
+import { caseSheetEventProblem, caseSheetWriteOf, escalationTriggerOf, type CaseEvent, type CaseSheet, type SignalFacts, type TablesConfig } from '#domain';
+import { deadLetteringBatch, Inbox, MalformedMessageError, OutboxRelay, readEnvelopes, type Database, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, LOGGER, OUTBOX_RELAY, type AppConfig } from '#platform';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
@@ -20,7 +20,9 @@ export const CASE_EVENTS_TOPICS = [TOPICS.cases, TOPICS.signals];
 
 /**
  * The tables app's intake: `signaalroute.signals.v1` (shareable signal facts) and `signaalroute.cases.v1`
- * (case sheets, referrals, escalation triggers), consumed in batches. Each batch claims its message ids in
+ * (case sheets, referrals, escalation triggers), consumed in batches. A message that is no event envelope, or a
+ * case event without the fields this app reads (`caseSheetEventProblem`), goes to the dead letters at once and
+ * changes nothing. Each batch claims its message ids in
  * the inbox and applies the new ones in one transaction, so redelivering or replaying an event changes
  * nothing: one referral, one disclosure, one message per table.
  *
@@ -68,9 +70,13 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
   }
 
   async handleBatch(batch: IncomingMessage[]): Promise<void> {
-    const events = readEnvelopes(batch, (message) =>
-      this.logger.error({ component: CASE_EVENTS_CONSUMER, topic: message.topic, offset: message.offset }, 'unreadable event skipped'),
-    );
+    const events = readEnvelopes(batch, (message) => {
+      throw new MalformedMessageError(`${message.topic} offset ${message.offset}: not an event envelope`);
+    });
+    for (const event of events) {
+      const problem = event.streamId.startsWith('case-') ? caseSheetEventProblem(event.type, event.payload) : null;
+      if (problem) throw new MalformedMessageError(`${event.type} ${event.id}: ${problem}`);
+    }
     if (events.length === 0) return;
     if (events.length === 1 && (await this.writeSheetInStatement(events[0]!))) return;
     const appended = await this.db.transaction(async (tx) => {

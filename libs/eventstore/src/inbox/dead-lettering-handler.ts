@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from '../database/database-unavailable.js';
 import { sqlErrorCode } from '../database/sql-executor.js';
 import { isInfrastructureError } from '../outbox/outbox-relay.js';
 import { Inbox } from './inbox.js';
+import { isMalformedMessage } from './malformed-message.error.js';
 
 /** How a consumer gives up on a message that keeps failing. */
 export interface DeadLetteringOptions {
@@ -57,7 +58,8 @@ export function isTransientHandlerError(error: unknown): boolean {
  * dead letter is claimed in the inbox by topic, partition and offset, so a redelivery records it once. A
  * message handled before the poison one stays handled (the consumer's own inbox makes its redelivery a no-op).
  * A message that joined the batch later and fails alone before its own `maxAttempts` passes the failure on: the
- * batch comes again (its dead-lettered first message is then recorded no second time).
+ * batch comes again (its dead-lettered first message is then recorded no second time). A message the handler
+ * finds malformed (`MalformedMessageError`) is recorded at its first delivery: no retry can mend it.
  */
 export function deadLetteringBatch(handler: BatchMessageHandler, options: DeadLetteringOptions): BatchMessageHandler {
   const letters = new DeadLetters(options);
@@ -65,14 +67,14 @@ export function deadLetteringBatch(handler: BatchMessageHandler, options: DeadLe
     try {
       await handler(batch);
     } catch (error) {
-      if (isTransientHandlerError(error) || batch[0]!.attempt < options.maxAttempts) throw error;
+      if (isTransientHandlerError(error) || (batch[0]!.attempt < options.maxAttempts && !isMalformedMessage(error))) throw error;
       // A batch of one already failed alone.
       if (batch.length === 1) return letters.record(batch[0]!, error);
       for (const message of batch) {
         try {
           await handler([message]);
         } catch (alone) {
-          if (isTransientHandlerError(alone) || message.attempt < options.maxAttempts) throw alone;
+          if (isTransientHandlerError(alone) || (message.attempt < options.maxAttempts && !isMalformedMessage(alone))) throw alone;
           await letters.record(message, alone);
         }
       }
