@@ -36,21 +36,24 @@ const file = async (name: string, content: unknown) => {
   return p;
 };
 const rule = (id: string, outcome: Record<string, unknown>, amount: number, sources = ['zorgmelding']) => ({ id, title: `Regel ${id} van de gemeente`, sources, outcome, keep: { amount, unit: 'years' } });
+/** The CCV protocol's year for "no action" undermining signals: a file must apply the class the built-in intake model declares. */
+const GEEN_ACTIE = rule('ondermijning-geen-actie', { kind: 'case-closed', retentionClasses: ['een-jaar-versleuteld-dan-vernietigen'] }, 1, ['mma', 'intern-meldpunt']);
 
 /** The Wvggz rule with a typo in its model: without the check it never matches and rule 2 shreds after one year instead of five. */
 const MODEL_TYPO = {
-  rules: [rule('wvggz-vijf-jaar', { kind: 'case-closed', model: 'wvggz-verkennend-onderzoe' }, 5), rule('zorg-een-jaar', { kind: 'case-closed' }, 1)],
+  rules: [rule('wvggz-vijf-jaar', { kind: 'case-closed', model: 'wvggz-verkennend-onderzoe' }, 5), rule('zorg-een-jaar', { kind: 'case-closed' }, 1), GEEN_ACTIE],
 };
 const STATE_TYPO = {
   rules: [
     rule('ondermijning-vijf-jaar', { kind: 'case-closed', model: 'ondermijning-intake', states: ['gemeentelijke-afdeling'] }, 5, ['mma']),
     rule('ondermijning-een-jaar', { kind: 'case-closed', model: 'ondermijning-intake', states: ['niet-ondermijnend', 'geen-gemeentelijke-taak', 'geen-aktie'] }, 1, ['mma']),
+    GEEN_ACTIE,
   ],
 };
 
 /**
  * The no-action rule by retention class, with a typo in the class: it never matches, and every undermining
- * tip decided "geen actie" falls through to the five-year rule instead of being destroyed after one.
+ * tip decided "geen actie" falls through to the five-year rule instead of being destroyed after one (both are reported).
  */
 const CLASS_TYPO = {
   rules: [
@@ -94,26 +97,29 @@ describe('retention rules are checked against the models the router knows at sta
   });
 
   it('a model and state known only from a version published in the database count', async () => {
-    const own = await file('own-model.json', { rules: [rule('eigen-model-afgesloten', { kind: 'case-closed', model: 'eigen-zorgmodel', states: ['afgesloten'] }, 3)] });
+    const own = await file('own-model.json', { rules: [rule('eigen-model-afgesloten', { kind: 'case-closed', model: 'eigen-zorgmodel', states: ['afgesloten'] }, 3), GEEN_ACTIE] });
     await expect(startUp(own)).rejects.toThrow(/rules\[0\]\.outcome\.model: rule "eigen-model-afgesloten": unknown model "eigen-zorgmodel"/);
     await t.db.query("INSERT INTO model_versions (id, version, definition, published_at, published_by) VALUES ($1, 1, $2::jsonb, now(), 'test')", [
       'eigen-zorgmodel',
       JSON.stringify({ ...structuredClone(AVE_MODEL), id: 'eigen-zorgmodel', title: 'Eigen zorgmodel' }),
     ]);
-    await expect(startUp(own)).resolves.toMatchObject({ rules: [{ id: 'eigen-model-afgesloten' }] });
+    await expect(startUp(own)).resolves.toMatchObject({ rules: [{ id: 'eigen-model-afgesloten' }, { id: 'ondermijning-geen-actie' }] });
   });
 
   it('a retention class no closing state of any model declares stops the start-up naming the path, the class and the known classes', async () => {
     const failure = await failureOf(startUp(await file('class-typo.json', CLASS_TYPO)));
     expect(failure.code).toBe('RETENTION.CONFIG_INVALID');
     expect(failure.message).toMatch(
-      /^RETENTION_RULES_FILE .*class-typo\.json: invalid retention rules:\n {2}- rules\[0\]\.outcome\.retentionClasses\[0\]: rule "ondermijning-geen-actie": no closing state of any model declares retention class "een-jaar-versleuteld-dan-vernietgen" \(known retention classes: een-jaar-versleuteld-dan-vernietigen\)$/,
+      /^RETENTION_RULES_FILE .*class-typo\.json: invalid retention rules:\n {2}- rules\[0\]\.outcome\.retentionClasses\[0\]: rule "ondermijning-geen-actie": no closing state of any model declares retention class "een-jaar-versleuteld-dan-vernietgen" \(known retention classes: een-jaar-versleuteld-dan-vernietigen\)\n {2}- rules: built-in model "ondermijning-intake": state "geen-actie" declares retention class "een-jaar-versleuteld-dan-vernietigen", but no rule applies it to a case closed there \(classes the rules apply there: een-jaar-versleuteld-dan-vernietgen; rule "casus-afgesloten" comes first and decides for such a case\)$/,
     );
-    expect(failure.details?.problems).toEqual([{ path: 'rules[0].outcome.retentionClasses[0]', message: expect.stringContaining('"een-jaar-versleuteld-dan-vernietgen"') }]);
+    expect(failure.details?.problems).toEqual([
+      { path: 'rules[0].outcome.retentionClasses[0]', message: expect.stringContaining('"een-jaar-versleuteld-dan-vernietgen"') },
+      { path: 'rules', message: expect.stringContaining('rule "casus-afgesloten" comes first and decides for such a case') },
+    ]);
   });
 
   it('a retention class declared only by a version published in the database counts', async () => {
-    const own = await file('own-class.json', { rules: [rule('drie-jaar', { kind: 'case-closed', retentionClasses: ['drie-jaar-dan-vernietigen'] }, 3)] });
+    const own = await file('own-class.json', { rules: [rule('drie-jaar', { kind: 'case-closed', retentionClasses: ['drie-jaar-dan-vernietigen'] }, 3), GEEN_ACTIE] });
     await expect(startUp(own)).rejects.toThrow(/rules\[0\]\.outcome\.retentionClasses\[0\]: rule "drie-jaar": no closing state of any model declares retention class "drie-jaar-dan-vernietigen"/);
     const definition = structuredClone(AVE_MODEL) as unknown as { id: string; title: string; states: { terminal?: boolean; retentionClass?: string }[] };
     for (const s of definition.states) if (s.terminal) s.retentionClass = 'drie-jaar-dan-vernietigen';
@@ -121,7 +127,7 @@ describe('retention rules are checked against the models the router knows at sta
       'eigen-avemodel',
       JSON.stringify({ ...definition, id: 'eigen-avemodel', title: 'Eigen AVE' }),
     ]);
-    await expect(startUp(own)).resolves.toMatchObject({ rules: [{ id: 'drie-jaar' }] });
+    await expect(startUp(own)).resolves.toMatchObject({ rules: [{ id: 'drie-jaar' }, { id: 'ondermijning-geen-actie' }] });
   });
 });
 

@@ -29,7 +29,8 @@ const classesByModel = (extra: Record<string, string[]> = {}): Map<string, Set<s
   return map;
 };
 const rule = (id: string, outcome: RetentionRule['outcome']): RetentionRule => ({ id, title: `Regel ${id} voor de test`, outcome, keep: { amount: 1, unit: 'years' } });
-const config = (...rules: RetentionRule[]): RetentionConfig => ({ rules });
+/** A rules file: the rules given, then one applying the class the built-in intake model declares (every file must apply it). */
+const config = (...rules: RetentionRule[]): RetentionConfig => ({ rules: [...rules, rule('geen-actie-een-jaar', { kind: 'case-closed', retentionClasses: [KLASSE] })] });
 
 /** The built-in intake model with `geen-actie` renamed (and, optionally, its class changed), as a new version. */
 const renamed = (retentionClass: string | undefined = KLASSE, id = 'geen-actie-besluit'): ModelDefinition => {

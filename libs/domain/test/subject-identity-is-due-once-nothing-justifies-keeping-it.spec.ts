@@ -89,19 +89,22 @@ describe('a subject never linked to a signal or named in a case is kept as long 
 });
 
 describe('the subject retention in a rules file', () => {
+  /** The built-in rules, as a file would list them (a file needs at least one rule). */
+  const rules = [...BUILT_IN_RETENTION_CONFIG.rules];
+
   it('is the built-in one when the file leaves it out, and the file’s own when it names one', () => {
     expect(subjectRetentionOf({ rules: [] })).toBe(BUILT_IN_SUBJECT_RETENTION);
     expect(subjectRetentionOf({ rules: [], subjects: { keepNeverLinked: { amount: 6, unit: 'months' } } })).toEqual({ keepNeverLinked: { amount: 6, unit: 'months' } });
-    expect(validateRetentionConfig({ rules: [], subjects: { keepNeverLinked: { amount: 6, unit: 'months' } } })).toEqual([]);
+    expect(validateRetentionConfig({ rules, subjects: { keepNeverLinked: { amount: 6, unit: 'months' } } })).toEqual([]);
     expect(validateRetentionConfig(BUILT_IN_RETENTION_CONFIG)).toEqual([]);
   });
 
   it('refuses a bad one, naming each problem', () => {
-    expect(validateRetentionConfig({ rules: [], subjects: [] }).map((p) => p.path)).toEqual(['subjects']);
-    expect(validateRetentionConfig({ rules: [], subjects: { keepNeverLinked: { amount: 0, unit: 'years' }, grace: 3 } })).toEqual([
-      { path: 'subjects.grace', message: 'unknown field "grace"' },
+    expect(validateRetentionConfig({ rules, subjects: [] }).map((p) => p.path)).toEqual(['subjects']);
+    expect(validateRetentionConfig({ rules, subjects: { keepNeverLinked: { amount: 0, unit: 'years' }, grace: 3 } })).toEqual([
+      { path: 'subjects.grace', message: 'unknown field "grace"; allowed: keepNeverLinked' },
       { path: 'subjects.keepNeverLinked.amount', message: 'subjects: amount must be a whole number from 1 to 100 years' },
     ]);
-    expect(validateRetentionConfig({ rules: [], subjects: {} })).toEqual([{ path: 'subjects.keepNeverLinked', message: 'subjects: keepNeverLinked must be { amount, unit: days | months | years }' }]);
+    expect(validateRetentionConfig({ rules, subjects: {} })).toEqual([{ path: 'subjects.keepNeverLinked', message: 'subjects: keepNeverLinked must be { amount, unit: days | months | years }' }]);
   });
 });

@@ -1,12 +1,31 @@
+import { BUILT_IN_MODEL_VERSIONS } from '../models/built-in/built-in-models.js';
 import type { ModelDefinition } from '../models/model-definition.js';
 import { DomainError } from '../shared/domain-error.js';
 import { SIGNAL_SOURCES, type SignalSource } from '../signals/signal-source.js';
+import { fieldsOf, unknownFields } from '../shared/known-fields.js';
 import { retentionStart } from './retention-due.js';
-import { RETENTION_OUTCOME_KINDS, RETENTION_UNITS, type RetentionConfig, type RetentionFacts, type RetentionRule } from './retention-rule.js';
+import {
+  RETENTION_OUTCOME_KINDS,
+  RETENTION_UNITS,
+  type RetentionConfig,
+  type RetentionFacts,
+  type RetentionOutcome,
+  type RetentionPeriod,
+  type RetentionRule,
+  type SubjectRetentionConfig,
+} from './retention-rule.js';
 
 const KEBAB_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Longest period a rule may name (a typo such as 1000 years is refused rather than meaning "forever"). */
 const MAX_AMOUNT = { days: 36_500, months: 1_200, years: 100 } as const;
+/** The fields of each object of a rules file; any other key is refused (a misspelt `retentionClasses` would widen the rule). */
+const CONFIG_FIELDS = fieldsOf<RetentionConfig>({ rules: true, subjects: true });
+const RULE_FIELDS = fieldsOf<RetentionRule>({ id: true, title: true, sources: true, outcome: true, keep: true });
+const PERIOD_FIELDS = fieldsOf<RetentionPeriod>({ amount: true, unit: true });
+const SUBJECTS_FIELDS = fieldsOf<SubjectRetentionConfig>({ keepNeverLinked: true });
+const CASE_CLOSED_FIELDS = fieldsOf<Extract<RetentionOutcome, { kind: 'case-closed' }>>({ kind: true, model: true, states: true, retentionClasses: true });
+
+type Add = (path: string, message: string) => void;
 
 /** One thing wrong with a retention configuration: where (e.g. `rules[2].keep.unit`) and what. */
 export interface RetentionConfigProblem {
@@ -14,7 +33,10 @@ export interface RetentionConfigProblem {
   message: string;
 }
 
-/** Checks a retention configuration and returns every problem (empty when valid). */
+/**
+ * Checks a retention configuration and returns every problem (empty when valid). Every object has a fixed set of
+ * fields (any other key is refused); the rules are at least one, since with none nothing is ever destroyed.
+ */
 export function validateRetentionConfig(config: unknown): RetentionConfigProblem[] {
   const problems: RetentionConfigProblem[] = [];
   const add = (path: string, message: string) => problems.push({ path, message });
@@ -23,18 +45,18 @@ export function validateRetentionConfig(config: unknown): RetentionConfigProblem
     add('rules', 'must be a list of retention rules');
     return problems;
   }
-  const known = new Set(['rules', 'subjects']);
-  for (const key of Object.keys(config)) if (!known.has(key)) add(key, `unknown setting "${key}"`);
+  for (const { key, message } of unknownFields(config, CONFIG_FIELDS)) add(key, message);
+  if (rules.length === 0) add('rules', 'must name at least one retention rule: without one no personal data is ever destroyed');
   const seen = new Set<string>();
   rules.forEach((r: unknown, i) => {
     const at = `rules[${i}]`;
     if (typeof r !== 'object' || r === null) return add(at, 'must be an object');
     const rule = r as Record<string, unknown>;
-    for (const key of Object.keys(rule)) if (!['id', 'title', 'sources', 'outcome', 'keep'].includes(key)) add(`${at}.${key}`, `unknown field "${key}"`);
+    const name = `rule "${String(rule.id)}"`;
+    for (const { key, message } of unknownFields(rule, RULE_FIELDS)) add(`${at}.${key}`, `${name}: ${message}`);
     if (typeof rule.id !== 'string' || !KEBAB_ID.test(rule.id)) add(`${at}.id`, `"${String(rule.id)}" is not a kebab-case rule id`);
     else if (seen.has(rule.id)) add(`${at}.id`, `rule "${rule.id}" is defined twice`);
     else seen.add(rule.id);
-    const name = `rule "${String(rule.id)}"`;
     if (typeof rule.title !== 'string' || rule.title.trim().length < 10) add(`${at}.title`, `${name} needs a title that says what it does (at least 10 characters)`);
     if (rule.sources !== undefined) {
       if (!Array.isArray(rule.sources) || rule.sources.length === 0) add(`${at}.sources`, `${name}: sources must be a non-empty list (leave it out for every source)`);
@@ -47,8 +69,10 @@ export function validateRetentionConfig(config: unknown): RetentionConfigProblem
   return problems;
 }
 
-function checkPeriod(at: string, name: string, field: string, period: unknown, add: (path: string, message: string) => void): void {
+/** A period is `{ amount, unit }` (no other field), a whole amount from 1 up to MAX_AMOUNT in its unit. */
+function checkPeriod(at: string, name: string, field: string, period: unknown, add: Add): void {
   const keep = period as { amount?: unknown; unit?: unknown } | null | undefined;
+  if (typeof keep === 'object' && keep !== null) for (const { key, message } of unknownFields(keep, PERIOD_FIELDS)) add(`${at}.${key}`, `${name}: ${message}`);
   if (typeof keep !== 'object' || keep === null || !(RETENTION_UNITS as readonly unknown[]).includes(keep.unit)) {
     add(at, `${name}: ${field} must be { amount, unit: ${RETENTION_UNITS.join(' | ')} }`);
   } else if (!Number.isSafeInteger(keep.amount) || (keep.amount as number) < 1 || (keep.amount as number) > MAX_AMOUNT[keep.unit as keyof typeof MAX_AMOUNT]) {
@@ -57,19 +81,25 @@ function checkPeriod(at: string, name: string, field: string, period: unknown, a
 }
 
 /** `subjects`, when present: `{ keepNeverLinked: { amount, unit } }` (the retention of subjects never linked to anything). */
-function checkSubjects(subjects: unknown, add: (path: string, message: string) => void): void {
+function checkSubjects(subjects: unknown, add: Add): void {
   if (typeof subjects !== 'object' || subjects === null || Array.isArray(subjects)) return add('subjects', 'must be { keepNeverLinked: { amount, unit } }');
-  for (const key of Object.keys(subjects)) if (key !== 'keepNeverLinked') add(`subjects.${key}`, `unknown field "${key}"`);
+  for (const { key, message } of unknownFields(subjects, SUBJECTS_FIELDS)) add(`subjects.${key}`, message);
   checkPeriod('subjects.keepNeverLinked', 'subjects', 'keepNeverLinked', (subjects as { keepNeverLinked?: unknown }).keepNeverLinked, add);
 }
 
-function checkOutcome(at: string, name: string, outcome: unknown, add: (path: string, message: string) => void): void {
+/**
+ * An outcome is `{ kind }`, for `case-closed` also `model`, `states` and `retentionClasses`. A field of a
+ * `case-closed` outcome on another kind does not apply; any other key is unknown.
+ */
+function checkOutcome(at: string, name: string, outcome: unknown, add: Add): void {
   const o = outcome as Record<string, unknown> | null | undefined;
   if (typeof o !== 'object' || o === null || !(RETENTION_OUTCOME_KINDS as readonly unknown[]).includes(o.kind)) {
     return add(`${at}.kind`, `${name}: outcome.kind must be one of ${RETENTION_OUTCOME_KINDS.join(', ')}`);
   }
-  const allowed = o.kind === 'case-closed' ? ['kind', 'model', 'states', 'retentionClasses'] : ['kind'];
-  for (const key of Object.keys(o)) if (!allowed.includes(key)) add(`${at}.${key}`, `${name}: "${key}" does not apply to outcome ${String(o.kind)}`);
+  const allowed = o.kind === 'case-closed' ? CASE_CLOSED_FIELDS : ['kind'];
+  for (const { key, message } of unknownFields(o, allowed)) {
+    add(`${at}.${key}`, `${name}: ${CASE_CLOSED_FIELDS.includes(key) ? `"${key}" does not apply to outcome ${String(o.kind)}` : message}`);
+  }
   if (o.model !== undefined && (typeof o.model !== 'string' || !KEBAB_ID.test(o.model))) add(`${at}.model`, `${name}: model must be a model id`);
   if (o.states !== undefined) {
     if (!Array.isArray(o.states) || o.states.length === 0) add(`${at}.states`, `${name}: states must be a non-empty list of state ids (leave it out for every closing state)`);
@@ -79,7 +109,7 @@ function checkOutcome(at: string, name: string, outcome: unknown, add: (path: st
 }
 
 /** `retentionClasses`, when present: a non-empty list of distinct kebab-case classes (as models declare them on terminal states). */
-function checkRetentionClasses(at: string, name: string, classes: unknown, add: (path: string, message: string) => void): void {
+function checkRetentionClasses(at: string, name: string, classes: unknown, add: Add): void {
   if (!Array.isArray(classes) || classes.length === 0) return add(at, `${name}: retentionClasses must be a non-empty list of retention classes (leave it out for every class)`);
   const seen = new Set<string>();
   classes.forEach((c, j) => {
@@ -136,11 +166,13 @@ export function validateRetentionConfigModels(config: RetentionConfig, closingSt
 }
 
 /**
- * Checks that a (format-valid) configuration's `case-closed` rules name retention classes some model declares
- * on a closing state: `classesByModel` maps each known model id to the classes its terminal states declare over
- * all its versions. A rule naming a class no case is ever closed with never matches, and the signals it was
- * meant to keep fall through to another rule, as with a misspelt state. With a `model`, that model must declare
- * the class; a rule naming an unknown model is left to `validateRetentionConfigModels`. Returns every problem.
+ * Checks that a (format-valid) configuration's retention classes agree with the models, both ways. Its `case-closed`
+ * rules name retention classes some model declares on a closing state: `classesByModel` maps each known model id to
+ * the classes its terminal states declare over all its versions. A rule naming a class no case is ever closed with
+ * never matches, and the signals it was meant to keep fall through to another rule, as with a misspelt state. With
+ * a `model`, that model must declare the class; a rule naming an unknown model is left to
+ * `validateRetentionConfigModels`. And every class a built-in model version declares is applied by the rules
+ * (`builtInClassesNotApplied`). Returns every problem.
  */
 export function validateRetentionConfigClasses(config: RetentionConfig, classesByModel: ReadonlyMap<string, ReadonlySet<string>>): RetentionConfigProblem[] {
   const problems: RetentionConfigProblem[] = [];
@@ -157,7 +189,33 @@ export function validateRetentionConfigClasses(config: RetentionConfig, classesB
       if (!declared.has(c)) problems.push({ path: `rules[${i}].outcome.retentionClasses[${j}]`, message: `rule "${rule.id}": no closing state of ${where} declares retention class "${c}" (${known})` });
     });
   });
-  return problems;
+  return [...problems, ...builtInClassesNotApplied(config.rules)];
+}
+
+/**
+ * A problem (at `rules`) for each closing state of a built-in model version whose retention class the rules do not
+ * apply (`unenforcedRetentionClasses`), once per model, state and class. A file that replaces the built-in rules
+ * must keep their promises: without it, `{"rules": [...]}` with no rule for the CCV protocol's
+ * `een-jaar-versleuteld-dan-vernietigen` would keep "no action" undermining signals five years, or for ever.
+ * Versions published in the database are checked when they are published (`MODEL.RETENTION_CLASS_UNKNOWN`).
+ */
+function builtInClassesNotApplied(rules: readonly RetentionRule[]): RetentionConfigProblem[] {
+  const reported = new Set<string>();
+  return BUILT_IN_MODEL_VERSIONS.flatMap((model) =>
+    unenforcedRetentionClasses(model, rules).flatMap((u) => {
+      const key = JSON.stringify([model.id, u.state, u.retentionClass]);
+      if (reported.has(key)) return [];
+      reported.add(key);
+      const known = u.known.length > 0 ? u.known.join(', ') : 'none';
+      const decided = u.decidedBy ? `; rule "${u.decidedBy}" comes first and decides for such a case` : '';
+      return [
+        {
+          path: 'rules',
+          message: `built-in model "${model.id}": state "${u.state}" declares retention class "${u.retentionClass}", but no rule applies it to a case closed there (classes the rules apply there: ${known}${decided})`,
+        },
+      ];
+    }),
+  );
 }
 
 /** A terminal state of a model version declaring a retention class that no rule applies to its cases. */

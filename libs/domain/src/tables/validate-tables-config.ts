@@ -1,8 +1,9 @@
-import { DURATION_UNITS, isNotificationType, isResponsibilityKind, NOTIFICATION_TYPES, type DurationUnit } from '../models/model-definition.js';
+import { DURATION_UNITS, isNotificationType, isResponsibilityKind, NOTIFICATION_TYPES, type DurationUnit, type ModelDuration } from '../models/model-definition.js';
 import { DomainError } from '../shared/domain-error.js';
 import { isMunicipalityCode } from '../shared/municipality-code.validator.js';
+import { fieldsOf, unknownFields } from '../shared/known-fields.js';
 import { categoryOf, isShareableField, NEVER_SHARED_FIELDS } from './shareable-field.js';
-import type { EscalationTier, TablesConfig } from './table-definition.js';
+import type { EscalationPolicy, EscalationTier, EscalationTriggers, SharingProfile, TableDefinition, TablesConfig } from './table-definition.js';
 
 const KEBAB_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** A table topic, capturing the table id it names: `signaalroute.tables.<id>.v<N>` (N = 1, 2, ...). */
@@ -25,7 +26,25 @@ const DEADLINE_TRIGGER_FIELDS: TriggerFields = {
   modelId: { required: true, what: 'a model id (kebab-case)', ok: isKebabId },
   definitionId: { required: false, what: 'a deadline id (non-empty text; leave it out for every deadline of the model)', ok: isNonBlankText },
 };
-const TRIGGER_LISTS = ['notifications', 'transitions', 'deadlinesBreached'];
+/** The fields of each object of the configuration; any other key is refused (a misspelt `reminderLeadTime` would mean no reminders). */
+const CONFIG_FIELDS = fieldsOf<TablesConfig>({ tables: true, escalation: true });
+const TABLE_FIELDS = fieldsOf<TableDefinition>({
+  id: true,
+  title: true,
+  municipalities: true,
+  topic: true,
+  acceptanceDeadline: true,
+  reminderLeadTime: true,
+  receivesZorg: true,
+  takesOver: true,
+  profile: true,
+});
+const DURATION_FIELDS = fieldsOf<ModelDuration>({ amount: true, unit: true });
+const PROFILE_FIELDS = fieldsOf<SharingProfile>({ legalBasis: true, processingActivity: true, fields: true });
+const ESCALATION_FIELDS = fieldsOf<TablesConfig['escalation']>({ triggers: true, policies: true });
+const TRIGGER_LISTS = fieldsOf<EscalationTriggers>({ notifications: true, transitions: true, deadlinesBreached: true });
+const POLICY_FIELDS = fieldsOf<EscalationPolicy>({ id: true, municipalities: true, tiers: true });
+const TIER_FIELDS = fieldsOf<EscalationTier>({ id: true, title: true, ackTimeoutMinutes: true, repeat: true });
 
 /** What a field of a trigger entry must be: whether it must be present, a description, and the test. */
 type TriggerFields = Record<string, { required: boolean; what: string; ok: (value: unknown) => boolean }>;
@@ -43,6 +62,7 @@ export interface TablesConfigProblem {
  * data (the RIEC) may not name a zorg field. Each table publishes on a topic of its own,
  * `signaalroute.tables.<its id>.v<N>`; escalation triggers name known notification types and only the fields
  * a trigger has; durations and acknowledgement times have upper bounds (a year, 7 days), so a typo is refused.
+ * Every object has a fixed set of fields: any other key (a misspelt one) is refused, at every level.
  */
 export function validateTablesConfig(config: TablesConfig): TablesConfigProblem[] {
   const problems: TablesConfigProblem[] = [];
@@ -51,6 +71,7 @@ export function validateTablesConfig(config: TablesConfig): TablesConfigProblem[
     add('tables', 'must be a list of tables');
     return problems;
   }
+  checkKnownFields('', '', config, CONFIG_FIELDS, add);
   const seen = new Set<string>();
   config.tables.forEach((t, i) => {
     const at = `tables[${i}]`;
@@ -59,6 +80,7 @@ export function validateTablesConfig(config: TablesConfig): TablesConfigProblem[
     else if (seen.has(t.id)) add(`${at}.id`, `table "${t.id}" is defined twice`);
     else seen.add(t.id);
     const name = `table "${String(t.id)}"`;
+    checkKnownFields(at, `${name}: `, t, TABLE_FIELDS, add);
     if (typeof t.title !== 'string' || t.title.trim() === '') add(`${at}.title`, `${name} needs a title`);
     if (!Array.isArray(t.municipalities) || t.municipalities.length === 0) add(`${at}.municipalities`, `${name} must serve at least one municipality`);
     else (t.municipalities as readonly unknown[]).forEach((m, j) => !isMunicipalityCode(m) && add(`${at}.municipalities[${j}]`, `${name}: "${String(m)}" is not a CBS code (GM + 4 digits)`));
@@ -75,6 +97,7 @@ export function validateTablesConfig(config: TablesConfig): TablesConfigProblem[
       }
     const p = t.profile;
     if (typeof p !== 'object' || p === null) return add(`${at}.profile`, `${name} needs a sharing profile`);
+    checkKnownFields(`${at}.profile`, `${name}: `, p, PROFILE_FIELDS, add);
     if (typeof p.legalBasis !== 'string' || p.legalBasis.trim() === '') add(`${at}.profile.legalBasis`, `${name}: the sharing profile needs a legal basis`);
     if (typeof p.processingActivity !== 'string' || !KEBAB_ID.test(p.processingActivity)) add(`${at}.profile.processingActivity`, `${name}: the processing activity must be a kebab-case id`);
     if (typeof p.fields !== 'object' || p.fields === null) return add(`${at}.profile.fields`, `${name}: fields must map case types to field lists`);
@@ -144,6 +167,7 @@ function checkTopicsUnique(tables: TablesConfig['tables'], add: Add): void {
 function checkEscalation(config: TablesConfig, add: Add): void {
   const e = config.escalation;
   if (typeof e !== 'object' || e === null) return add('escalation', 'needs triggers and policies');
+  checkKnownFields('escalation', '', e, ESCALATION_FIELDS, add);
   checkTriggers(e.triggers, add);
   if (!Array.isArray(e.policies)) return add('escalation.policies', 'must be a list of policies');
   const covered = new Map<string, string>();
@@ -151,6 +175,7 @@ function checkEscalation(config: TablesConfig, add: Add): void {
   e.policies.forEach((p, i) => {
     const at = `escalation.policies[${i}]`;
     if (typeof p !== 'object' || p === null) return add(at, 'must be an object');
+    checkKnownFields(at, '', p, POLICY_FIELDS, add);
     if (typeof p.id !== 'string' || !KEBAB_ID.test(p.id)) add(`${at}.id`, `"${String(p.id)}" is not a kebab-case policy id`);
     if (p.municipalities === '*') fallbacks++;
     else if (!Array.isArray(p.municipalities) || p.municipalities.length === 0) add(`${at}.municipalities`, "must list CBS codes, or be '*'");
@@ -164,6 +189,7 @@ function checkEscalation(config: TablesConfig, add: Add): void {
     const ids = new Set<string>();
     (p.tiers as readonly (EscalationTier | null | undefined)[]).forEach((tier, j) => {
       const tat = `${at}.tiers[${j}]`;
+      if (isRecord(tier)) checkKnownFields(tat, '', tier, TIER_FIELDS, add);
       if (typeof tier?.id !== 'string' || !KEBAB_ID.test(tier.id)) add(`${tat}.id`, 'must be a kebab-case id');
       else if (ids.has(tier.id)) add(`${tat}.id`, `tier "${tier.id}" is listed twice`);
       else ids.add(tier.id);
@@ -184,7 +210,7 @@ function checkEscalation(config: TablesConfig, add: Add): void {
 function checkTriggers(triggers: unknown, add: Add): void {
   const at = 'escalation.triggers';
   if (!isRecord(triggers)) return add(at, 'must be an object { notifications, transitions, deadlinesBreached }');
-  checkKnownFields(at, triggers, TRIGGER_LISTS, add);
+  checkKnownFields(at, '', triggers, TRIGGER_LISTS, add);
   const { notifications, transitions, deadlinesBreached } = triggers;
   if (!Array.isArray(notifications)) add(`${at}.notifications`, 'must be a list of notification types');
   else checkNotificationTriggers(`${at}.notifications`, notifications, add);
@@ -207,27 +233,24 @@ function checkNotificationTriggers(at: string, notifications: readonly unknown[]
 /** A trigger entry is an object with only the `fields` given, the required ones present, each of its kind. */
 function checkTriggerEntry(at: string, entry: unknown, fields: TriggerFields, add: Add): void {
   if (!isRecord(entry)) return add(at, `must be an object { ${Object.keys(fields).join(', ')} }`);
-  checkKnownFields(at, entry, Object.keys(fields), add);
+  checkKnownFields(at, '', entry, Object.keys(fields), add);
   for (const [key, rule] of Object.entries(fields)) {
     const value = entry[key];
     if (value === undefined ? rule.required : !rule.ok(value)) add(`${at}.${key}`, `must be ${rule.what}; got ${show(value)}`);
   }
 }
 
-/** Refuses every field of `record` not in `known`, suggesting the known one a wrongly-cased key meant. */
-function checkKnownFields(at: string, record: Record<string, unknown>, known: readonly string[], add: Add): void {
-  for (const key of Object.keys(record)) {
-    if (known.includes(key)) continue;
-    const meant = known.find((k) => k.toLowerCase() === key.toLowerCase());
-    add(`${at}.${key}`, `unknown field "${key}"${meant ? ` (did you mean "${meant}"?)` : ''}; allowed: ${known.join(', ')}`);
-  }
+/** Refuses every field of `record` (at path `at`; '' at the top) not in `known`, each message after `prefix`. */
+function checkKnownFields(at: string, prefix: string, record: object, known: readonly string[], add: Add): void {
+  for (const { key, message } of unknownFields(record, known)) add(at ? `${at}.${key}` : key, `${prefix}${message}`);
 }
 
 /**
- * A duration is `{ amount, unit }` with a whole amount from `min` up to a year in its unit (MAX_DURATION):
- * 365 calendar days, 260 working days or 8760 hours.
+ * A duration is `{ amount, unit }` (no other field) with a whole amount from `min` up to a year in its unit
+ * (MAX_DURATION): 365 calendar days, 260 working days or 8760 hours.
  */
 function checkDuration(path: string, d: unknown, add: Add, min: 0 | 1): void {
+  if (isRecord(d)) checkKnownFields(path, '', d, DURATION_FIELDS, add);
   const unit = isRecord(d) ? d.unit : undefined;
   if (!isRecord(d) || !(DURATION_UNITS as readonly unknown[]).includes(unit)) {
     return add(path, `must be { amount: a whole number${min === 1 ? ' ≥ 1' : ''}, unit: ${DURATION_UNITS.join(' | ')} }`);
