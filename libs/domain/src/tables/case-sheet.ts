@@ -119,7 +119,10 @@ export function evolveCaseSheet(sheet: CaseSheet | null, event: CaseEvent): Case
     case 'SignalAddedToCase':
       return sheet.signalIds.includes(event.signalId) ? sheet : { ...sheet, signalIds: [...sheet.signalIds, event.signalId] };
     case 'CaseNoteAdded':
-      return event.visibility === 'deelbaar' ? { ...sheet, sharedNotes: [...sheet.sharedNotes, { text: event.text, at: event.at }] } : sheet;
+      // Applying the same note twice (a switched-in replay table the lagging consumer then catches up on) keeps one:
+      // its text is sealed with a fresh nonce, so two notes never share text and time.
+      if (event.visibility !== 'deelbaar' || sheet.sharedNotes.some((n) => n.text === event.text && n.at === event.at)) return sheet;
+      return { ...sheet, sharedNotes: [...sheet.sharedNotes, { text: event.text, at: event.at }] };
     case 'CaseClosed':
       return { ...sheet, state: event.state, closed: true };
     default:
