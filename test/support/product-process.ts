@@ -42,7 +42,7 @@ export async function buildProduct(): Promise<ProductBuild> {
   const remove = () => rm(root, { recursive: true, force: true });
   try {
     const tsc = path.join(repoRoot, 'node_modules/typescript/bin/tsc');
-    const { code, output } = await run(process.execPath, [tsc, '-p', path.join(repoRoot, 'tsconfig.build.json'), '--outDir', path.join(root, 'dist'), '--noCheck', '--sourceMap', 'false'], repoRoot);
+    const { code, output } = await run(process.execPath, [tsc, '-p', path.join(repoRoot, 'tsconfig.build.json'), '--outDir', path.join(root, 'dist'), '--noCheck', '--sourceMap', 'false', '--incremental', 'false'], repoRoot);
     if (code !== 0) throw new Error(`tsc failed (${code}):\n${output}`);
     const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { type: string; imports: unknown };
     await writeFile(path.join(root, 'package.json'), JSON.stringify({ name: 'signaalroute-test-build', private: true, type: pkg.type, imports: pkg.imports }));
