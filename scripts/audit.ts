@@ -4,7 +4,8 @@
  *   npm run audit -- verify [--anchor <seq>:<hash>]... [--json] [--batch <rows>] [--workers <n>]
  *       Verifies every stream's hash chain and the checkpoint chain of the database in DATABASE_URL (or the
  *       embedded database in SIGNAALROUTE_DATA_DIR when the app is not running). Progress and rate on stderr.
- *       On PostgreSQL the chains are hashed by <n> worker threads (default: one per core).
+ *       On PostgreSQL the chains are hashed by <n> worker threads (default: one per core); --workers is refused on
+ *       the embedded database, which only this process can open (a worker thread cannot).
  *   npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>]... [--allow-unsealed] [--json]
  *       Verifies an exported bundle offline: no database, no network. A stream bundle (GET /v1/audit/streams/{id}/bundle)
  *       or a case bundle (GET /v1/audit/cases/{id}/bundle: the case's stream, its referrals' and escalations' streams),
@@ -26,7 +27,9 @@
  *       `subjects` (sealed values) reads the service's master keys — SIGNAALROUTE_MASTER_KEY (+ previous ones),
  *       or the key files in SIGNAALROUTE_DATA_DIR/keys/ — and fails (exit 3) without them.
  *
- * SIGNAALROUTE_DATA_DIR is trimmed, as the app reads it.
+ * Every flag is refused when given twice or when the chosen command or mode does not use it (--list with a replay's
+ * flags, --keep with --switch, --workers on the embedded database); numbers are decimal digits only.
+ * SIGNAALROUTE_DATA_DIR is trimmed, as the app reads it, and refused (exit 2) when set but blank.
  * Exit codes: 0 verified / replay identical (or switched), 1 tampering, a broken/forged bundle or a replay
  * that differs from the live tables, 2 invalid arguments (also an unknown projection), 3 could not run
  * (database unreachable, file unreadable).
@@ -35,12 +38,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { TablesConfig } from '#domain';
 import { LedgerVerifier, ProjectionReplayer, TypeOrmDatabase, verifyBundle, type BundleVerification, type LedgerAnchor, type LedgerBreak, type PreviousGeneration, type ProjectionDefinition, type ReplayReport } from '#eventstore';
 import { MASTER_KEY_FILE, MasterKeyConfigError, masterKeySet, masterKeysFromConfig, parseMasterKeyHex, PREVIOUS_MASTER_KEYS_DIR, type MasterKeys } from '#security';
-import { CannotRunError, err, out, runCli, UsageError } from './cli.js';
+import { callersFile, CannotRunError, dataDirFrom, err, out, parseFlags, refuseGiven, runCli, UsageError, wholeNumberFlag } from './cli.js';
 
 const USAGE = `Usage:
   npm run audit -- verify [--anchor <seq>:<hash>]... [--json] [--batch <rows>] [--workers <n>]
@@ -49,15 +51,14 @@ const USAGE = `Usage:
   npm run audit -- replay --list
   npm run audit -- replay --projection <name> --previous [--json]
   npm run audit -- replay --projection <name> --drop-previous [--keep <n>] [--json]
-The database is DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR (default ./.signaalroute).
+The database is DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR (default ./.signaalroute;
+  set but blank is refused). --workers applies only to PostgreSQL. A flag given twice, or one the chosen command or
+  mode does not use (--list with anything else, --keep with --switch), is refused (exit 2).
 A replay takes no product configuration from this shell unless it is given explicitly, and creates no key:
   table-referrals recomputes remind_at with the tables configuration: set TABLES_CONFIG_FILE to the file the service
     runs with, or pass --built-in-tables when it runs with the built-in tables; without either it is refused (exit 2).
   subjects opens sealed values with the service's master keys: SIGNAALROUTE_MASTER_KEY (+ SIGNAALROUTE_PREVIOUS_MASTER_KEYS),
     or the key files in SIGNAALROUTE_DATA_DIR/keys/; without them it fails (exit 3), it never creates a key.`;
-
-/** SIGNAALROUTE_DATA_DIR trimmed, as the app and `npm run token` read it (blank: the default). */
-const dataDir = (): string => process.env.SIGNAALROUTE_DATA_DIR?.trim() || './.signaalroute';
 
 function parseAnchors(values: string[] | undefined): LedgerAnchor[] {
   return (values ?? []).map((v) => {
@@ -79,11 +80,15 @@ function describeBreak(b: LedgerBreak): string[] {
   ];
 }
 
-/** The database in DATABASE_URL, or the embedded one in SIGNAALROUTE_DATA_DIR; it must hold a ledger. */
-async function openLedgerDatabase(): Promise<{ db: TypeOrmDatabase; url: string | undefined }> {
+/** DATABASE_URL (a postgres:// URL), or undefined for the embedded database. */
+function ledgerDatabaseUrl(): string | undefined {
   const url = process.env.DATABASE_URL;
   if (url !== undefined && url !== '' && !/^postgres(ql)?:\/\//.test(url)) throw new UsageError('DATABASE_URL must be a postgres:// URL');
-  const folder = dataDir();
+  return url || undefined;
+}
+
+/** The database at `url`, or the embedded one in the data folder `folder`; it must hold a ledger. */
+async function openLedgerDatabase(url: string | undefined, folder: string): Promise<TypeOrmDatabase> {
   if (!url && !existsSync(`${folder}/pgdata`)) throw new CannotRunError(`no embedded database in ${folder}/pgdata (set DATABASE_URL or SIGNAALROUTE_DATA_DIR)`);
   let db: TypeOrmDatabase;
   try {
@@ -97,17 +102,20 @@ async function openLedgerDatabase(): Promise<{ db: TypeOrmDatabase; url: string 
     if (error instanceof CannotRunError) throw error;
     throw new CannotRunError(`cannot open the database: ${(error as Error).message}`);
   }
-  return { db, url };
+  return db;
 }
 
 async function verify(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, strict: true, options: { anchor: { type: 'string', multiple: true }, json: { type: 'boolean' }, batch: { type: 'string' }, workers: { type: 'string' } } });
+  const { values } = parseFlags(argv, { options: { anchor: { type: 'string', multiple: true }, json: { type: 'boolean' }, batch: { type: 'string' }, workers: { type: 'string' } } });
   const anchors = parseAnchors(values.anchor);
-  const batchSize = values.batch === undefined ? undefined : Number(values.batch);
-  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 100 || batchSize > 100_000)) throw new UsageError('--batch must be an integer in 100..100000');
-  const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers must be an integer in 1..64');
-  const { db, url } = await openLedgerDatabase();
+  const batchSize = wholeNumberFlag('--batch', values.batch, 100, 100_000, 'rows');
+  const workers = wholeNumberFlag('--workers', values.workers, 1, 64) ?? availableParallelism();
+  const url = ledgerDatabaseUrl();
+  // The worker threads open connections of their own; the embedded database (PGlite) lives in this process, and
+  // is verified in this thread whatever --workers says.
+  if (!url) refuseGiven(values, ['workers'], 'applies only to PostgreSQL (DATABASE_URL): the embedded database can only be read by this process, in one thread');
+  const folder = dataDirFrom(process.env);
+  const db = await openLedgerDatabase(url, folder);
   const bar = new cliProgress.SingleBar(
     { format: 'verifying |{bar}| {percentage}% | {value}/{total} events | {rate} events/s | {duration_formatted}', hideCursor: true, stream: process.stderr, etaBuffer: 50 },
     cliProgress.Presets.shades_classic,
@@ -158,13 +166,13 @@ function bundleFileProblem(code: 'BUNDLE.UNREADABLE' | 'BUNDLE.NOT_JSON', messag
 }
 
 async function verifyBundleFile(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { anchor: { type: 'string', multiple: true }, json: { type: 'boolean' }, 'allow-unsealed': { type: 'boolean' } } });
+  const { values, positionals } = parseFlags(argv, { allowPositionals: true, options: { anchor: { type: 'string', multiple: true }, json: { type: 'boolean' }, 'allow-unsealed': { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UsageError('verify-bundle takes exactly one file');
   const anchors = parseAnchors(values.anchor);
   const json = values.json === true;
   let text: string;
   try {
-    text = await readFile(positionals[0]!, 'utf8');
+    text = await readFile(callersFile(positionals[0]!), 'utf8');
   } catch (error) {
     bundleFileProblem('BUNDLE.UNREADABLE', `cannot read ${positionals[0]}: ${(error as Error).message}`, json);
     return 3;
@@ -224,7 +232,7 @@ function describeReplay(report: ReplayReport): string[] {
  *    file) or --built-in-tables; neither is a usage error.
  *  - `subjects` opens sealed values with the master keys: read as the service reads them, never created.
  */
-async function withExplicitConfiguration(definition: ProjectionDefinition, builtInTables: boolean): Promise<ProjectionDefinition> {
+async function withExplicitConfiguration(definition: ProjectionDefinition, builtInTables: boolean, folder: string): Promise<ProjectionDefinition> {
   const { REFERRAL_REGISTER_PROJECTION, referralRegisterProjection } = await import('../apps/tables/src/referrals/referral-register.projection.js');
   const { SUBJECT_REGISTRY_PROJECTION, subjectRegistryProjection } = await import('../apps/router/src/subjects/subject-registry.projection.js');
   if (definition.name === REFERRAL_REGISTER_PROJECTION.name) {
@@ -233,7 +241,7 @@ async function withExplicitConfiguration(definition: ProjectionDefinition, built
   }
   if (builtInTables) throw new UsageError(`--built-in-tables applies only to --projection ${REFERRAL_REGISTER_PROJECTION.name}`);
   if (definition.name === SUBJECT_REGISTRY_PROJECTION.name) {
-    const keys = readMasterKeys();
+    const keys = readMasterKeys(folder);
     return subjectRegistryProjection(() => keys);
   }
   return definition;
@@ -271,10 +279,10 @@ async function explicitTablesConfig(builtIn: boolean): Promise<TablesConfig> {
  * else the key files in SIGNAALROUTE_DATA_DIR/keys/ — but never created or written: the app's key provider creates
  * the embedded default's key file when there is none, and a new key would unwrap nothing.
  */
-function readMasterKeys(): MasterKeys {
+function readMasterKeys(folder: string): MasterKeys {
   const current = process.env.SIGNAALROUTE_MASTER_KEY || undefined;
   const previous = process.env.SIGNAALROUTE_PREVIOUS_MASTER_KEYS || undefined;
-  const keysDir = path.join(dataDir(), 'keys');
+  const keysDir = path.join(folder, 'keys');
   try {
     if (current) return masterKeysFromConfig(current, previous);
     if (previous) throw new MasterKeyConfigError('SIGNAALROUTE_PREVIOUS_MASTER_KEYS needs SIGNAALROUTE_MASTER_KEY (the key that replaces them)');
@@ -310,13 +318,6 @@ function projectionNamed(definitions: readonly ProjectionDefinition[], name: str
   return definition;
 }
 
-/** `--keep <n>` of --drop-previous: the newest generations to leave, 0..1000. */
-function parseKeep(value: string | undefined): number {
-  if (value === undefined) return 0;
-  if (!/^\d{1,4}$/.test(value) || Number(value) > 1000) throw new UsageError(`--keep must be a whole number of generations in 0..1000, got "${value}"`);
-  return Number(value);
-}
-
 function describeGeneration(g: PreviousGeneration): string {
   return `  ${g.tag}  switched out ${g.switchedOutAt ?? '(unknown)'}${g.complete ? '' : '  INCOMPLETE'}  ${Object.values(g.tables).join(', ')}`;
 }
@@ -327,18 +328,19 @@ function describeGeneration(g: PreviousGeneration): string {
  * applied, so neither the tables configuration nor the master keys are needed.
  */
 async function previousGenerations(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
+  const { values } = parseFlags(argv, {
     options: { projection: { type: 'string' }, previous: { type: 'boolean' }, 'drop-previous': { type: 'boolean' }, keep: { type: 'string' }, json: { type: 'boolean' } },
   });
   if (values.previous && values['drop-previous']) throw new UsageError('--previous lists the kept generations and --drop-previous drops them: give one');
   if (values.keep !== undefined && !values['drop-previous']) throw new UsageError('--keep <n> goes with --drop-previous');
-  const keep = parseKeep(values.keep);
+  // The newest generations to leave standing.
+  const keep = wholeNumberFlag('--keep', values.keep, 0, 1000, 'generations') ?? 0;
   if (!values.projection) throw new UsageError(`replay ${values.previous ? '--previous' : '--drop-previous'} needs --projection <name>`);
+  const url = ledgerDatabaseUrl();
+  const folder = dataDirFrom(process.env);
   const definitions = await productProjections();
   const definition = projectionNamed(definitions, values.projection);
-  const { db } = await openLedgerDatabase();
+  const db = await openLedgerDatabase(url, folder);
   try {
     const replayer = new ProjectionReplayer(db, definitions);
     if (values.previous) {
@@ -359,11 +361,12 @@ async function previousGenerations(argv: string[]): Promise<number> {
   }
 }
 
+/** The flags of a replay; `--list` takes none of them. */
+const REPLAY_FLAGS = ['projection', 'built-in-tables', 'switch', 'keep', 'json', 'max-differences', 'batch'] as const;
+
 async function replay(argv: string[]): Promise<number> {
   if (argv.includes('--previous') || argv.includes('--drop-previous')) return previousGenerations(argv);
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
+  const { values } = parseFlags(argv, {
     options: {
       projection: { type: 'string' },
       'built-in-tables': { type: 'boolean' },
@@ -375,20 +378,22 @@ async function replay(argv: string[]): Promise<number> {
       batch: { type: 'string' },
     },
   });
-  const maxDifferences = values['max-differences'] === undefined ? 20 : Number(values['max-differences']);
-  if (!Number.isInteger(maxDifferences) || maxDifferences < 1 || maxDifferences > 10_000) throw new UsageError('--max-differences must be an integer in 1..10000');
-  const batchSize = values.batch === undefined ? undefined : Number(values.batch);
-  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 100 || batchSize > 100_000)) throw new UsageError('--batch must be an integer in 100..100000');
-  const definitions = await productProjections();
   if (values.list) {
-    for (const d of definitions) out(`${d.name.padEnd(18)} ${d.tables.map((t) => t.name).join(', ').padEnd(40)} ${d.description}`);
+    refuseGiven(values, REPLAY_FLAGS, 'does not go with --list, which only lists the projections: give one');
+    for (const d of await productProjections()) out(`${d.name.padEnd(18)} ${d.tables.map((t) => t.name).join(', ').padEnd(40)} ${d.description}`);
     return 0;
   }
+  if (values.switch) refuseGiven(values, ['keep'], 'keeps the replay tables after a comparison; with --switch they become the live tables: leave out one');
+  const maxDifferences = wholeNumberFlag('--max-differences', values['max-differences'], 1, 10_000) ?? 20;
+  const batchSize = wholeNumberFlag('--batch', values.batch, 100, 100_000, 'events');
   if (!values.projection) throw new UsageError('replay needs --projection <name> (or --list)');
+  const url = ledgerDatabaseUrl();
+  const folder = dataDirFrom(process.env);
+  const definitions = await productProjections();
   const definition = projectionNamed(definitions, values.projection);
-  const configured = await withExplicitConfiguration(definition, values['built-in-tables'] === true);
+  const configured = await withExplicitConfiguration(definition, values['built-in-tables'] === true, folder);
   const replayed = definitions.map((d) => (d === definition ? configured : d));
-  const { db } = await openLedgerDatabase();
+  const db = await openLedgerDatabase(url, folder);
   const bar = new cliProgress.SingleBar(
     { format: 'replaying |{bar}| {percentage}% | {value}/{total} events | {rate} events/s | {duration_formatted}', hideCursor: true, stream: process.stderr, etaBuffer: 50 },
     cliProgress.Presets.shades_classic,

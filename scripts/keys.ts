@@ -13,35 +13,33 @@
  * The master keys are read like the app reads them: SIGNAALROUTE_MASTER_KEY and SIGNAALROUTE_PREVIOUS_MASTER_KEYS,
  * or the key files in SIGNAALROUTE_DATA_DIR/keys/ (the embedded default). The database is --database-url or
  * DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR when the app is not running; an empty
- * or blank --database-url is refused (exit 2), not read as "no URL". SIGNAALROUTE_DATA_DIR is trimmed, as the app
- * reads it. Exit 2: invalid arguments or key configuration; 3: could not run (database unreachable or not migrated, a
- * data key under a master key that is not configured).
+ * or blank --database-url is refused (exit 2), not read as "no URL", and so is a flag given twice. SIGNAALROUTE_DATA_DIR
+ * is trimmed, as the app reads it, and refused (exit 2) when set but blank. Exit 2: invalid arguments or key
+ * configuration; 3: could not run (database unreachable or not migrated, a data key under a master key that is not
+ * configured).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { TypeOrmDatabase } from '#eventstore';
 import { MasterKeyRotation, type MasterKeyStatus } from '#platform';
 import { MASTER_KEY_FILE, MasterKeyConfigError, masterKeyProviderFor, UnknownMasterKeyError, type MasterKeys } from '#security';
-import { CannotRunError, err, out, runCli, UsageError } from './cli.js';
+import { CannotRunError, dataDirFrom, err, out, parseFlags, runCli, UsageError, wholeNumberFlag } from './cli.js';
 
 const USAGE = `Usage:
   npm run keys -- status [--json] [--database-url <url>]
   npm run keys -- rotate [--batch <rows>] [--json] [--database-url <url>]
 Master keys: SIGNAALROUTE_MASTER_KEY (+ SIGNAALROUTE_PREVIOUS_MASTER_KEYS), or the key files in SIGNAALROUTE_DATA_DIR/keys/.
-The database is --database-url or DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR (default ./.signaalroute);
-an empty --database-url is refused: leave the flag out to use DATABASE_URL or the embedded database.`;
+The database is --database-url or DATABASE_URL (postgres://…), or the embedded one in SIGNAALROUTE_DATA_DIR (default ./.signaalroute;
+set but blank is refused); an empty --database-url is refused: leave the flag out to use DATABASE_URL or the embedded database.
+A flag given twice is refused (exit 2).`;
 
-/** SIGNAALROUTE_DATA_DIR trimmed, as the app and `npm run token` read it (blank: the default). */
-const dataDir = () => process.env.SIGNAALROUTE_DATA_DIR?.trim() || './.signaalroute';
-
-/** The configured master keys; never creates a key file (a new key would unwrap nothing). */
-function configuredMasterKeys(): MasterKeys {
+/** The configured master keys, or those in the data folder `folder`; never creates a key file (a new key would unwrap nothing). */
+function configuredMasterKeys(folder: string): MasterKeys {
   const current = process.env.SIGNAALROUTE_MASTER_KEY || undefined;
-  const keyFile = path.join(dataDir(), 'keys', MASTER_KEY_FILE);
+  const keyFile = path.join(folder, 'keys', MASTER_KEY_FILE);
   if (!current && !existsSync(keyFile)) throw new CannotRunError(`no master key: set SIGNAALROUTE_MASTER_KEY, or SIGNAALROUTE_DATA_DIR to the folder holding keys/${MASTER_KEY_FILE}`);
   try {
-    return masterKeyProviderFor(dataDir(), current, process.env.SIGNAALROUTE_PREVIOUS_MASTER_KEYS || undefined).masterKeys();
+    return masterKeyProviderFor(folder, current, process.env.SIGNAALROUTE_PREVIOUS_MASTER_KEYS || undefined).masterKeys();
   } catch (error) {
     if (error instanceof MasterKeyConfigError) throw new UsageError(`${error.code}: ${error.message}`);
     throw error;
@@ -60,12 +58,12 @@ function databaseUrlFrom(flag: string | undefined): string | undefined {
   return url || undefined;
 }
 
-/** The database at `url` (see `databaseUrlFrom`), or the embedded one; it must have been migrated by this version. */
-async function openKeyringDatabase(url: string | undefined): Promise<TypeOrmDatabase> {
-  if (!url && !existsSync(`${dataDir()}/pgdata`)) throw new CannotRunError(`no embedded database in ${dataDir()}/pgdata (set DATABASE_URL or SIGNAALROUTE_DATA_DIR)`);
+/** The database at `url` (see `databaseUrlFrom`), or the embedded one in `folder`; it must have been migrated by this version. */
+async function openKeyringDatabase(url: string | undefined, folder: string): Promise<TypeOrmDatabase> {
+  if (!url && !existsSync(`${folder}/pgdata`)) throw new CannotRunError(`no embedded database in ${folder}/pgdata (set DATABASE_URL or SIGNAALROUTE_DATA_DIR)`);
   let db: TypeOrmDatabase;
   try {
-    db = await TypeOrmDatabase.open(url ? { databaseUrl: url, poolSize: 4 } : { dataDir: `${dataDir()}/pgdata` });
+    db = await TypeOrmDatabase.open(url ? { databaseUrl: url, poolSize: 4 } : { dataDir: `${folder}/pgdata` });
   } catch (error) {
     throw new CannotRunError(`cannot open the database: ${(error as Error).message}`);
   }
@@ -92,10 +90,11 @@ function describeStatus(status: MasterKeyStatus): string[] {
 const commonOptions = { json: { type: 'boolean' }, 'database-url': { type: 'string' } } as const;
 
 async function status(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, strict: true, options: commonOptions });
+  const { values } = parseFlags(argv, { options: commonOptions });
   const url = databaseUrlFrom(values['database-url']);
-  const keys = configuredMasterKeys();
-  const db = await openKeyringDatabase(url);
+  const folder = dataDirFrom(process.env);
+  const keys = configuredMasterKeys(folder);
+  const db = await openKeyringDatabase(url, folder);
   try {
     const result = await new MasterKeyRotation(db, keys).status();
     if (values.json) out(JSON.stringify(result, null, 2));
@@ -107,12 +106,12 @@ async function status(argv: string[]): Promise<number> {
 }
 
 async function rotate(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, strict: true, options: { ...commonOptions, batch: { type: 'string' } } });
-  const batchSize = values.batch === undefined ? 500 : Number(values.batch);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new UsageError('--batch must be an integer in 1..10000');
+  const { values } = parseFlags(argv, { options: { ...commonOptions, batch: { type: 'string' } } });
+  const batchSize = wholeNumberFlag('--batch', values.batch, 1, 10_000, 'data keys') ?? 500;
   const url = databaseUrlFrom(values['database-url']);
-  const keys = configuredMasterKeys();
-  const db = await openKeyringDatabase(url);
+  const folder = dataDirFrom(process.env);
+  const keys = configuredMasterKeys(folder);
+  const db = await openKeyringDatabase(url, folder);
   try {
     const report = await new MasterKeyRotation(db, keys).rotate({ batchSize, onBatch: (n) => err(`re-wrapped ${n.toLocaleString('en')} data keys`) });
     if (values.json) out(JSON.stringify(report, null, 2));

@@ -12,7 +12,10 @@ import { runNode, type CommandResult } from '../support/run-node.js';
 /**
  * `npm run audit -- replay --projection <name> --previous` lists the former live tables a switch kept, and
  * `--drop-previous [--keep <n>]` drops them but the newest <n>. Flags that do not go together (a replay's own
- * flags, --keep without --drop-previous, both actions) are refused with exit 2 before anything is touched. The CLI
+ * flags, --keep without --drop-previous, both actions, --keep with --switch), a flag given twice and a number that is
+ * not decimal digits are refused with exit 2 before anything is touched. Before, `--projection triage-queue
+ * --projection table-disclosures --switch` (or `--drop-previous`) acted on table-disclosures, the last one named,
+ * `--switch --keep` ignored --keep and `--batch 0x100` was read as 256. The CLI
  * runs as `npm run audit` runs it: compiled, in a process of its own, against the service's PostgreSQL database.
  */
 
@@ -59,6 +62,15 @@ describe('npm run audit -- replay --previous / --drop-previous', () => {
       [...projection, '--drop-previous', '--keep', '1001'],
       ['replay', '--drop-previous'],
       ['replay', '--projection', 'no-such-projection', '--previous'],
+      ['replay', '--projection', 'triage-queue', ...projection.slice(1), '--drop-previous'],
+      ['replay', '--projection', 'triage-queue', ...projection.slice(1), '--switch'],
+      [...projection, '--drop-previous', '--keep', '0', '--keep', '1'],
+      [...projection, '--drop-previous', '--keep', '0x1'],
+      [...projection, '--switch', '--keep'],
+      [...projection, '--switch', '--batch', '0x100'],
+      [...projection, '--switch', '--max-differences', '1e2'],
+      [...projection, '--switch', '--switch'],
+      ['replay', '--list', ...projection.slice(1)],
     ]) {
       const run = await audit(args);
       expect({ args, code: run.code }).toEqual({ args, code: 2 });

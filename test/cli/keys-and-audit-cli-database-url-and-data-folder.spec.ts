@@ -17,8 +17,14 @@ import { runNode, type CommandResult } from '../support/run-node.js';
  * initialised an empty folder), and without it the error said "set DATABASE_URL" although it was set.
  *
  * `SIGNAALROUTE_DATA_DIR` is trimmed, as the app (`loadConfig`) and `npm run token` read it, so every tool
- * finds the same folder. The CLIs run as `npm run keys` / `npm run audit` run them: compiled, in a process of
- * their own, here in an empty working folder so that nothing lands in the checkout.
+ * finds the same folder; set but blank it is refused (exit 2), as the app refuses it. Before, a blank value fell
+ * back to ./.signaalroute of the working folder.
+ *
+ * The flags are parsed alike: a flag given twice (`--database-url A --database-url B` took B), a number that is
+ * not plain decimal digits (`--batch 1e3`, `0x100`), and `--workers` on the embedded database (worker threads
+ * cannot open it: it was silently ignored) are refused with exit 2. Usage after a mistake goes to stderr (exit 2),
+ * asked for with --help to stdout (exit 0). The CLIs run as `npm run keys` / `npm run audit` run them: compiled, in
+ * a process of their own, here in an empty working folder so that nothing lands in the checkout.
  */
 
 let build: ProductBuild;
@@ -82,5 +88,59 @@ describe('SIGNAALROUTE_DATA_DIR with surrounding whitespace', () => {
     const run = await cli('audit', ['verify'], { SIGNAALROUTE_DATA_DIR: `\t${dataDir} ` });
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('ledger verified') });
     expect(await readdir(work)).not.toContainEqual(expect.stringMatching(/^\s/));
+  });
+});
+
+describe('a set but blank SIGNAALROUTE_DATA_DIR', () => {
+  it.each([
+    ['keys', ['status'], ''],
+    ['keys', ['rotate'], ' '],
+    ['audit', ['verify'], ''],
+    ['audit', ['replay', '--projection', 'case-view'], '\t'],
+    ['audit', ['replay', '--projection', 'case-view', '--previous'], ' '],
+  ] as const)('is refused by %s %j (%j) with exit 2, before the working folder\'s ./.signaalroute is looked at', async (script, args, blank) => {
+    const folder = await mkdtemp(path.join(work, 'cwd-'));
+    await mkdir(path.join(folder, '.signaalroute', 'pgdata'), { recursive: true });
+    const run = await runNode(build.entry(`scripts/${script}`), [...args], { cwd: folder, env: { SIGNAALROUTE_DATA_DIR: blank, SIGNAALROUTE_MASTER_KEY: masterKey } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/SIGNAALROUTE_DATA_DIR is blank/);
+    expect(await readdir(path.join(folder, '.signaalroute', 'pgdata'))).toEqual([]);
+  });
+});
+
+describe('flags of npm run keys and npm run audit', () => {
+  it.each([
+    ['keys', ['status', '--database-url', 'postgres://a@127.0.0.1:1/a', '--database-url', 'postgres://b@127.0.0.1:1/b'], /--database-url is given more than once/],
+    ['keys', ['status', '--json', '--json'], /--json is given more than once/],
+    ['keys', ['rotate', '--batch', '1e3'], /--batch must be a whole number of data keys in 1\.\.10000, in decimal digits; got "1e3"/],
+    ['keys', ['rotate', '--batch', '0x10'], /--batch must be a whole number/],
+    ['audit', ['verify', '--batch', '1e3'], /--batch must be a whole number of rows in 100\.\.100000, in decimal digits; got "1e3"/],
+    ['audit', ['verify', '--batch', '0x100'], /--batch must be a whole number/],
+    ['audit', ['verify', '--workers', '4'], /--workers applies only to PostgreSQL \(DATABASE_URL\)/],
+    ['audit', ['verify', '--workers', '1'], /--workers applies only to PostgreSQL/],
+    ['audit', ['verify', '--batch', '1000', '--batch', '2000'], /--batch is given more than once/],
+    ['audit', ['replay', '--projection', 'triage-queue', '--max-differences', '1e2'], /--max-differences must be a whole number in 1\.\.10000, in decimal digits; got "1e2"/],
+    ['audit', ['replay', '--list', '--switch'], /--switch does not go with --list/],
+    ['audit', ['replay', '--list', '--projection', 'nope'], /--projection does not go with --list/],
+    ['audit', ['replay', '--projection', 'triage-queue', '--switch', '--keep'], /--keep keeps the replay tables .* with --switch/],
+  ] as const)('%s %j is refused with exit 2, its first line naming the flag', async (script, args, message) => {
+    const run = await cli(script, [...args], { SIGNAALROUTE_DATA_DIR: dataDir, SIGNAALROUTE_MASTER_KEY: masterKey });
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(run.stderr.split('\n')[0]).toMatch(message);
+    expect(run.stderr).toContain('Usage:');
+  });
+
+  it('still verifies the embedded database with a --batch in decimal digits', async () => {
+    const run = await cli('audit', ['verify', '--batch', '1000'], { SIGNAALROUTE_DATA_DIR: dataDir });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('ledger verified') });
+  });
+
+  it.each(['keys', 'audit'] as const)('%s without a command writes the usage to stderr with exit 2, and with --help to stdout with exit 0', async (script) => {
+    const none = await cli(script, [], {});
+    expect({ code: none.code, stdout: none.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(none.stderr).toContain('Usage:');
+    const help = await cli(script, ['--help'], {});
+    expect({ code: help.code, stderr: help.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^Usage:/);
   });
 });

@@ -146,6 +146,16 @@ describe('npm run audit -- verify-bundle <file>', () => {
     expect(json.stderr).toContain(`head checkpoint: ${head.seq}:${head.hash}`);
   });
 
+  it('reads a relative file name from the folder the command was typed in (npm runs scripts in the package root)', async () => {
+    const elsewhere = await mkdtemp(path.join(tmpdir(), 'sr-package-root-'));
+    try {
+      const run = await runNode(build.entry('scripts/audit'), ['verify-bundle', path.basename(file)], { cwd: elsewhere, env: { INIT_CWD: work } });
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.stringContaining(`bundle verified: stream ${stream()}`) });
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('exits 1 with BUNDLE.HASH_MISMATCH for a copy with one event payload edited, naming the event', async () => {
     const edited = clone();
     edited.events[4]!.payload = { ...edited.events[4]!.payload, note: 'vervalst' };
