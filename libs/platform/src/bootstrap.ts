@@ -3,9 +3,10 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import type { ProjectionDefinition } from '#eventstore';
-import { SecurityModule, securityOptionsFromEnv } from '#security';
+import { SecurityModule, securityOptionsFromEnv, type SecurityOptions } from '#security';
 import type { Clock } from './clock.js';
 import { loadConfig, type AppConfig } from './config/app.config.js';
+import { checkConfiguration, type ConfigurationCheck } from './config/check-configuration.js';
 import { createHttpApp } from './http/create-http-app.js';
 import { createLogger } from './logging/logger.js';
 import { ProcessMetrics } from './metrics/process-metrics.js';
@@ -26,6 +27,8 @@ export interface AppDescriptor {
   requestKeyTables?: readonly ExpiringRequestKeys[];
   /** Read models the app owns that can be rebuilt from the event log (replayed and compared by the audit app). */
   projections?: readonly ProjectionDefinition[];
+  /** Checks of the app's own configuration, run before anything is migrated or written (`checkConfiguration`). */
+  checkConfiguration?: ConfigurationCheck;
 }
 
 export interface StartOptions {
@@ -50,7 +53,7 @@ export interface RunningProcess {
 
 @Module({})
 class RootModule {
-  static with(apps: readonly AppDescriptor[], config: AppConfig, logger: Logger, env: Record<string, string | undefined>, metrics: ProcessMetrics, startup: StartupResources, options: StartOptions): DynamicModule {
+  static with(apps: readonly AppDescriptor[], config: AppConfig, logger: Logger, security: SecurityOptions, metrics: ProcessMetrics, startup: StartupResources, options: StartOptions): DynamicModule {
     return {
       module: RootModule,
       imports: [
@@ -69,7 +72,7 @@ class RootModule {
           inboxConsumers: apps.flatMap((a) => [...(a.inboxConsumers ?? [])]),
           requestKeyTables: apps.flatMap((a) => [...(a.requestKeyTables ?? [])]),
         }),
-        SecurityModule.forRoot({ ...securityOptionsFromEnv(env as NodeJS.ProcessEnv), dataDir: config.SIGNAALROUTE_DATA_DIR }),
+        SecurityModule.forRoot(security),
         ...apps.map((a) => a.module as never),
       ],
     };
@@ -83,12 +86,15 @@ const LISTEN_BACKLOG = 4096;
 export async function startProcess(apps: readonly AppDescriptor[], options: StartOptions = {}): Promise<RunningProcess> {
   const env = options.env ?? process.env;
   const config = loadConfig(env);
+  const security: SecurityOptions = { ...securityOptionsFromEnv(env as NodeJS.ProcessEnv), dataDir: config.SIGNAALROUTE_DATA_DIR };
+  // Before Nest makes the providers: they migrate the database and write key files, and a refused start changes nothing.
+  await checkConfiguration(apps.flatMap((a) => (a.checkConfiguration ? [a.checkConfiguration] : [])), config, security);
   const logger = createLogger(config.LOG_LEVEL, { apps: apps.map((a) => a.name).join(',') });
   const metrics = new ProcessMetrics();
   const startup = new StartupResources();
   let app: NestFastifyApplication;
   try {
-    app = await createHttpApp(RootModule.with(apps, config, logger, env, metrics, startup, options), { logger, title: 'Signaalroute API', metrics });
+    app = await createHttpApp(RootModule.with(apps, config, logger, security, metrics, startup, options), { logger, title: 'Signaalroute API', metrics });
   } catch (error) {
     // A provider failed while Nest made the application: there is no application to close, so close what the
     // providers made before it (database pool, broker client) here.

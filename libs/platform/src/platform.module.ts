@@ -8,6 +8,7 @@ import { BlindIndex, masterKeyProviderFor, type MasterKeyProvider } from '#secur
 import { AdmissionControl } from './admission/admission-control.js';
 import { CLOCK, systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config/app.config.js';
+import { embeddedDatabaseDir } from './config/stored-database.js';
 import { HealthController } from './health/health.controller.js';
 import { InboxPruner } from './inbox/inbox-pruner.js';
 import type { InboxConsumer } from './inbox/inbox-retention.rule.js';
@@ -101,7 +102,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnA
           useFactory: async () => {
             const db = await TypeOrmDatabase.open({
               databaseUrl: config.DATABASE_URL,
-              dataDir: config.DATABASE_URL ? undefined : `${config.SIGNAALROUTE_DATA_DIR}/pgdata`,
+              dataDir: config.DATABASE_URL ? undefined : embeddedDatabaseDir(config),
               poolSize: config.DATABASE_POOL_SIZE,
               connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
               migrations: [...PLATFORM_MIGRATIONS, CreateKeyring1764500000000, DataKeysMasterKeyId1764700000000, ...options.migrations],

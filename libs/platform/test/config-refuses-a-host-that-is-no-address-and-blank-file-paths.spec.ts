@@ -35,14 +35,14 @@ describe('HOST must be an IP address or a host name', () => {
 });
 
 describe('TABLES_CONFIG_FILE and RETENTION_RULES_FILE', () => {
-  it.each(['TABLES_CONFIG_FILE', 'RETENTION_RULES_FILE'])('%s: refuses a blank value instead of using the built-in configuration', (variable) => {
+  it.each(['TABLES_CONFIG_FILE', 'RETENTION_RULES_FILE'])('%s: refuses a blank value (empty too) instead of using the built-in configuration', (variable) => {
+    expect(refusedVariables({ [variable]: '' })).toEqual([variable]);
     expect(refusedVariables({ [variable]: '  ' })).toEqual([variable]);
     expect(refusedVariables({ [variable]: '\t' })).toEqual([variable]);
   });
 
-  it.each(['TABLES_CONFIG_FILE', 'RETENTION_RULES_FILE'])('%s: unset (or set to nothing at all) uses the built-in configuration; a path is taken', (variable) => {
+  it.each(['TABLES_CONFIG_FILE', 'RETENTION_RULES_FILE'])('%s: unset uses the built-in configuration; a path is taken', (variable) => {
     expect(loadConfig({})[variable as 'TABLES_CONFIG_FILE']).toBeUndefined();
-    expect(loadConfig({ [variable]: '' })[variable as 'TABLES_CONFIG_FILE']).toBeUndefined();
     expect(loadConfig({ [variable]: '/etc/signaalroute/x.json' })[variable as 'TABLES_CONFIG_FILE']).toBe('/etc/signaalroute/x.json');
   });
 });

@@ -1,3 +1,4 @@
+import { envSetting } from './env-setting.js';
 import { SecurityConfigError } from './security.errors.js';
 
 /**
@@ -34,16 +35,21 @@ export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
  * Reads `SecurityOptions` from environment variables:
  * `SIGNAALROUTE_DATA_DIR`, `JWT_ISSUER`, `JWT_AUDIENCE`, `JWT_PUBLIC_KEYS_FILE`, `JWT_PUBLIC_KEY_PEM`,
  * `SIGNAALROUTE_AUTH_MODE` (`embedded` | `production`). Without an explicit mode, configured public
- * keys imply `production`, otherwise `embedded`; see `authMode` for the combinations that are refused.
+ * keys imply `production`, otherwise `embedded`; see `authMode` for the combinations that are refused. Any of
+ * them set but blank is refused (`envSetting`), so a blank key variable never means "no keys: embedded mode".
  */
 export function securityOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SecurityOptions {
-  const publicKeysFile = nonEmpty(env.JWT_PUBLIC_KEYS_FILE);
-  const publicKeyPem = nonEmpty(env.JWT_PUBLIC_KEY_PEM);
+  const publicKeysFile = envSetting(env, 'JWT_PUBLIC_KEYS_FILE');
+  const publicKeyPem = envSetting(env, 'JWT_PUBLIC_KEY_PEM');
+  const explicitMode = envSetting(env, 'SIGNAALROUTE_AUTH_MODE');
+  const dataDir = envSetting(env, 'SIGNAALROUTE_DATA_DIR');
+  const issuer = envSetting(env, 'JWT_ISSUER');
+  const audience = envSetting(env, 'JWT_AUDIENCE');
   return {
-    mode: authMode(nonEmpty(env.SIGNAALROUTE_AUTH_MODE), { publicKeysFile, publicKeyPem }),
-    dataDir: nonEmpty(env.SIGNAALROUTE_DATA_DIR) ?? DEFAULT_DATA_DIR,
-    issuer: nonEmpty(env.JWT_ISSUER) ?? DEFAULT_ISSUER,
-    audience: nonEmpty(env.JWT_AUDIENCE) ?? DEFAULT_AUDIENCE,
+    mode: authMode(explicitMode, { publicKeysFile, publicKeyPem }),
+    dataDir: dataDir ?? DEFAULT_DATA_DIR,
+    issuer: issuer ?? DEFAULT_ISSUER,
+    audience: audience ?? DEFAULT_AUDIENCE,
     ...(publicKeysFile ? { publicKeysFile } : {}),
     ...(publicKeyPem ? { publicKeyPem } : {}),
   };

@@ -54,7 +54,6 @@ describe('SIGNAALROUTE_AUTH_MODE', () => {
 
   it('still takes "embedded" without keys, and "production" (or no mode) with keys', () => {
     expect(securityOptionsFromEnv({ SIGNAALROUTE_AUTH_MODE: 'embedded' }).mode).toBe('embedded');
-    expect(securityOptionsFromEnv({ SIGNAALROUTE_AUTH_MODE: 'embedded', JWT_PUBLIC_KEYS_FILE: '  ' }).mode).toBe('embedded');
     expect(securityOptionsFromEnv({ SIGNAALROUTE_AUTH_MODE: 'production', JWT_PUBLIC_KEYS_FILE: jwksFile })).toMatchObject({ mode: 'production', publicKeysFile: jwksFile });
     expect(securityOptionsFromEnv({ JWT_PUBLIC_KEY_PEM: pem }).mode).toBe('production');
   });

@@ -2,6 +2,8 @@ import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, validateSync, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
 import { MasterKeyConfigError, masterKeysFromConfig } from '#security';
+import { blankVariableProblems } from './blank-variables.js';
+import { databaseUrlProblem } from './database-url.js';
 
 /** HOST must be something the HTTP server can bind to (see `isListenHost`). */
 @ValidatorConstraint({ name: 'listenHost' })
@@ -12,6 +14,18 @@ class ListenHost implements ValidatorConstraintInterface {
 
   defaultMessage(): string {
     return 'HOST must be an IP address or a host name, without port or scheme (e.g. 0.0.0.0, ::, localhost)';
+  }
+}
+
+/** DATABASE_URL must be a URL the database driver can read (see `databaseUrlProblem`). */
+@ValidatorConstraint({ name: 'databaseUrl' })
+class DatabaseUrl implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && databaseUrlProblem(value) === null;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return typeof args.value === 'string' ? (databaseUrlProblem(args.value) ?? '') : 'DATABASE_URL must be a postgres:// or postgresql:// URL';
   }
 }
 
@@ -55,12 +69,10 @@ function isListenHost(value: unknown): boolean {
   return value.length <= 253 && !/^[\d.]+$/.test(value) && value.split('.').every((label) => HOST_NAME_LABEL.test(label));
 }
 
-/** A file path of the configuration that is blank (spaces only): refused rather than read as "not set". */
-const notBlank = (variable: string) => Matches(/\S/, { message: `${variable} is blank: name a file, or leave the variable unset for the built-in configuration` });
-
-const list = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((s) => s.trim()) : undefined);
-/** A whole decimal number; anything else (blank, `1e3`, `0x10`) is left as is, so validation names the variable. */
-const int = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value);
+/** A comma-separated list (a blank value never gets here: `loadConfig` refuses it first). */
+const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value);
+/** A whole decimal number; anything else (`1e3`, `0x10`) is left as is, so validation names the variable. */
+const int = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value);
 /** `true`/`1` and `false`/`0` only; anything else is left as is, so validation names the variable. */
 const bool = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -85,7 +97,7 @@ export class AppConfig {
   HOST: string = '127.0.0.1';
 
   /** PostgreSQL URL; without it the embedded PGlite database in SIGNAALROUTE_DATA_DIR is used. */
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional() @Validate(DatabaseUrl)
   DATABASE_URL?: string;
 
   /** Comma-separated host:port list; without it the in-process transport is used. */
@@ -179,7 +191,7 @@ export class AppConfig {
   DATABASE_QUEUE_MAX_WAIT_MS: number = 2000;
 
   /** A JSON file with the tables configuration (same shape as the built-in one); the built-in one when unset. A blank value is refused. */
-  @IsOptional() @IsString() @notBlank('TABLES_CONFIG_FILE')
+  @IsOptional() @IsString()
   TABLES_CONFIG_FILE?: string;
 
   /** How often the tables app looks for due reminders, overdue referrals and escalation tiers. */
@@ -191,7 +203,7 @@ export class AppConfig {
   DEADLINE_POLL_INTERVAL_MS: number = 5000;
 
   /** A JSON file with the retention rules (same shape as the built-in ones, see the README); the built-in rules when unset. A blank value is refused. */
-  @IsOptional() @IsString() @notBlank('RETENTION_RULES_FILE')
+  @IsOptional() @IsString()
   RETENTION_RULES_FILE?: string;
 
   /** How often the router checks whether today's retention run is still to be done (it runs once per Dutch calendar day). */
@@ -250,17 +262,21 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+/**
+ * Reads and validates the configuration; throws ConfigError naming every bad variable. A variable that is set but
+ * blank is one of them (`blankVariableProblems`): unset means the default, blank means a mistake.
+ */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   // Every decorated property is a variable, including optional ones without a default.
   const known = new Set(getMetadataStorage().getTargetValidationMetadatas(AppConfig, '', true, false).map((m) => m.propertyName));
+  const blank = blankVariableProblems(env, known);
   const raw: Record<string, unknown> = {};
-  for (const key of known) if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
+  for (const key of known) if (env[key] !== undefined && env[key].trim() !== '') raw[key] = env[key];
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { forbidUnknownValues: false });
-  if (errors.length > 0) {
+  if (blank.length > 0 || errors.length > 0) {
     // A variable whose constraints share one message names it once.
-    throw new ConfigError(errors.map((e) => `${e.property}: ${[...new Set(Object.values(e.constraints ?? {}))].join('; ')}`));
+    throw new ConfigError([...blank, ...errors.map((e) => `${e.property}: ${[...new Set(Object.values(e.constraints ?? {}))].join('; ')}`)]);
   }
   const problems: string[] = [];
   if (config.WORKERS > 1 && (!config.DATABASE_URL || !config.KAFKA_BROKERS)) {

@@ -8,6 +8,7 @@ import {
   validateRetentionConfigClasses,
   validateRetentionConfigModels,
   type RetentionConfig,
+  type RetentionConfigProblem,
 } from '#domain';
 import type { Database } from '#eventstore';
 import { APP_CONFIG, DATABASE, type AppConfig } from '#platform';
@@ -51,7 +52,7 @@ export interface KnownModels {
 }
 
 /** The closing states and their retention classes of every version given (definitions as stored: read defensively). */
-function knownModelsOf(definitions: Iterable<unknown>): KnownModels {
+export function knownModelsOf(definitions: Iterable<unknown>): KnownModels {
   const known: KnownModels = { closingStates: new Map(), retentionClasses: new Map() };
   for (const def of definitions) {
     const { id, states } = (def ?? {}) as { id?: unknown; states?: unknown };
@@ -72,9 +73,12 @@ function knownModelsOf(definitions: Iterable<unknown>): KnownModels {
 /**
  * Every model version the router knows at start-up: the built-ins plus every version published in
  * `model_versions` (read directly: the `ModelRegistry` only loads them in its own init hook, later; it also
- * validates them and stops the start-up on an unusable one).
+ * validates them and stops the start-up on an unusable one). A database not migrated yet (checked before the
+ * migrations run) has no such table, and so no published version.
  */
-async function knownModels(db: Database): Promise<KnownModels> {
+export async function knownModels(db: Database): Promise<KnownModels> {
+  const { present } = (await db.query<{ present: boolean }>("SELECT to_regclass('model_versions') IS NOT NULL AS present")).rows[0]!;
+  if (!present) return knownModelsOf(BUILT_IN_MODEL_VERSIONS);
   const rows = (await db.query<{ definition: unknown }>('SELECT definition FROM model_versions')).rows;
   const stored = rows.map((r) => (typeof r.definition === 'string' ? (JSON.parse(r.definition) as unknown) : r.definition));
   return knownModelsOf([...BUILT_IN_MODEL_VERSIONS, ...stored]);
@@ -86,13 +90,18 @@ async function knownModels(db: Database): Promise<KnownModels> {
  * such a rule never matches, and the signals it should keep would be destroyed early under a later rule.
  */
 export function assertRetentionConfigNamesKnownModels(config: RetentionConfig, known: KnownModels, file: string | null): void {
-  const problems = [...validateRetentionConfigModels(config, known.closingStates), ...validateRetentionConfigClasses(config, known.retentionClasses)];
+  const problems = problemsAgainstModels(config, known);
   if (problems.length === 0) return;
   const source = file ? `RETENTION_RULES_FILE ${file}` : 'built-in retention rules';
   throw new DomainError('RETENTION.CONFIG_INVALID', `${source}: invalid retention rules:\n  - ${problems.map((p) => `${p.path}: ${p.message}`).join('\n  - ')}`, {
     ...(file ? { file } : {}),
     problems,
   });
+}
+
+/** What the rules get wrong about the models `known`: a model, closing state or retention class they do not have. */
+export function problemsAgainstModels(config: RetentionConfig, known: KnownModels): RetentionConfigProblem[] {
+  return [...validateRetentionConfigModels(config, known.closingStates), ...validateRetentionConfigClasses(config, known.retentionClasses)];
 }
 
 export const RETENTION_CONFIG_PROVIDER: Provider = {
