@@ -42,7 +42,7 @@ import cliProgress from 'cli-progress';
 import type { TablesConfig } from '#domain';
 import { LedgerVerifier, ProjectionReplayer, TypeOrmDatabase, verifyBundle, type BundleVerification, type LedgerAnchor, type LedgerBreak, type PreviousGeneration, type ProjectionDefinition, type ReplayReport } from '#eventstore';
 import { MASTER_KEY_FILE, MasterKeyConfigError, masterKeySet, masterKeysFromConfig, parseMasterKeyHex, PREVIOUS_MASTER_KEYS_DIR, type MasterKeys } from '#security';
-import { callersFile, CannotRunError, dataDirFrom, err, out, parseFlags, refuseGiven, runCli, UsageError, wholeNumberFlag } from './cli.js';
+import { callersFile, CannotRunError, dataDirFrom, envSetting, err, out, parseFlags, refuseGiven, runCli, UsageError, wholeNumberFlag } from './cli.js';
 
 const USAGE = `Usage:
   npm run audit -- verify [--anchor <seq>:<hash>]... [--json] [--batch <rows>] [--workers <n>]
@@ -82,9 +82,9 @@ function describeBreak(b: LedgerBreak): string[] {
 
 /** DATABASE_URL (a postgres:// URL), or undefined for the embedded database. */
 function ledgerDatabaseUrl(): string | undefined {
-  const url = process.env.DATABASE_URL;
-  if (url !== undefined && url !== '' && !/^postgres(ql)?:\/\//.test(url)) throw new UsageError('DATABASE_URL must be a postgres:// URL');
-  return url || undefined;
+  const url = envSetting(process.env, 'DATABASE_URL');
+  if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) throw new UsageError('DATABASE_URL must be a postgres:// URL');
+  return url;
 }
 
 /** The database at `url`, or the embedded one in the data folder `folder`; it must hold a ledger. */
@@ -280,8 +280,8 @@ async function explicitTablesConfig(builtIn: boolean): Promise<TablesConfig> {
  * the embedded default's key file when there is none, and a new key would unwrap nothing.
  */
 function readMasterKeys(folder: string): MasterKeys {
-  const current = process.env.SIGNAALROUTE_MASTER_KEY || undefined;
-  const previous = process.env.SIGNAALROUTE_PREVIOUS_MASTER_KEYS || undefined;
+  const current = envSetting(process.env, 'SIGNAALROUTE_MASTER_KEY');
+  const previous = envSetting(process.env, 'SIGNAALROUTE_PREVIOUS_MASTER_KEYS');
   const keysDir = path.join(folder, 'keys');
   try {
     if (current) return masterKeysFromConfig(current, previous);

@@ -83,6 +83,18 @@ export function dataDirFrom(env: Record<string, string | undefined>): string {
   return value.trim();
 }
 
+/**
+ * A setting from the environment as the app reads it: trimmed, undefined when unset, refused when set but blank. A
+ * blank value (often an unset shell variable: `DATABASE_URL=$DB`) must not mean "unset": `DATABASE_URL=` would open
+ * the embedded database instead of the one meant, `SIGNAALROUTE_MASTER_KEY=` would look for a key file instead.
+ */
+export function envSetting(env: Record<string, string | undefined>, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new UsageError(`${name} is set but blank: unset it, or give it a value`);
+  return value.trim();
+}
+
 /** `--help` or `-h` before a `--` terminator (after it, arguments are not flags). */
 function asksForHelp(args: readonly string[]): boolean {
   const end = args.indexOf('--');

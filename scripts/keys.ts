@@ -23,7 +23,7 @@ import path from 'node:path';
 import { TypeOrmDatabase } from '#eventstore';
 import { MasterKeyRotation, type MasterKeyStatus } from '#platform';
 import { MASTER_KEY_FILE, MasterKeyConfigError, masterKeyProviderFor, UnknownMasterKeyError, type MasterKeys } from '#security';
-import { CannotRunError, dataDirFrom, err, out, parseFlags, runCli, UsageError, wholeNumberFlag } from './cli.js';
+import { CannotRunError, dataDirFrom, envSetting, err, out, parseFlags, runCli, UsageError, wholeNumberFlag } from './cli.js';
 
 const USAGE = `Usage:
   npm run keys -- status [--json] [--database-url <url>]
@@ -35,11 +35,11 @@ A flag given twice is refused (exit 2).`;
 
 /** The configured master keys, or those in the data folder `folder`; never creates a key file (a new key would unwrap nothing). */
 function configuredMasterKeys(folder: string): MasterKeys {
-  const current = process.env.SIGNAALROUTE_MASTER_KEY || undefined;
+  const current = envSetting(process.env, 'SIGNAALROUTE_MASTER_KEY');
   const keyFile = path.join(folder, 'keys', MASTER_KEY_FILE);
   if (!current && !existsSync(keyFile)) throw new CannotRunError(`no master key: set SIGNAALROUTE_MASTER_KEY, or SIGNAALROUTE_DATA_DIR to the folder holding keys/${MASTER_KEY_FILE}`);
   try {
-    return masterKeyProviderFor(folder, current, process.env.SIGNAALROUTE_PREVIOUS_MASTER_KEYS || undefined).masterKeys();
+    return masterKeyProviderFor(folder, current, envSetting(process.env, 'SIGNAALROUTE_PREVIOUS_MASTER_KEYS')).masterKeys();
   } catch (error) {
     if (error instanceof MasterKeyConfigError) throw new UsageError(`${error.code}: ${error.message}`);
     throw error;
@@ -53,9 +53,9 @@ function configuredMasterKeys(folder: string): MasterKeys {
  */
 function databaseUrlFrom(flag: string | undefined): string | undefined {
   if (flag !== undefined && flag.trim() === '') throw new UsageError('--database-url must not be empty: give a postgres:// URL, or leave the flag out (DATABASE_URL, else the embedded database)');
-  const url = flag ?? process.env.DATABASE_URL;
-  if (url !== undefined && url !== '' && !/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`${flag === undefined ? 'DATABASE_URL' : '--database-url'} must be a postgres:// URL`);
-  return url || undefined;
+  const url = flag ?? envSetting(process.env, 'DATABASE_URL');
+  if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`${flag === undefined ? 'DATABASE_URL' : '--database-url'} must be a postgres:// URL`);
+  return url;
 }
 
 /** The database at `url` (see `databaseUrlFrom`), or the embedded one in `folder`; it must have been migrated by this version. */

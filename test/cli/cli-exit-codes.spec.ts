@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { CannotRunError, dataDirFrom, parseFlags, refuseGiven, runCli, UsageError, wholeNumberFlag } from '../../scripts/cli.js';
+import { CannotRunError, dataDirFrom, envSetting, parseFlags, refuseGiven, runCli, UsageError, wholeNumberFlag } from '../../scripts/cli.js';
 
 /** The exit codes every CLI of the project (`npm run audit`, `npm run keys`) answers with. */
 describe('a CLI command', () => {
@@ -123,6 +123,14 @@ describe('wholeNumberFlag', () => {
     expect(wholeNumberFlag('--batch', '0100000', 100, 100_000)).toBe(100_000);
     expect(wholeNumberFlag('--keep', '0', 0, 1000)).toBe(0);
     expect(wholeNumberFlag('--batch', undefined, 100, 100_000)).toBeUndefined();
+  });
+});
+
+describe('envSetting', () => {
+  it('is undefined when unset, trimmed when set, and refused when set but blank, naming the variable', () => {
+    expect(envSetting({}, 'DATABASE_URL')).toBeUndefined();
+    expect(envSetting({ DATABASE_URL: ' postgres://x/y ' }, 'DATABASE_URL')).toBe('postgres://x/y');
+    for (const blank of ['', ' ', '\t']) expect(() => envSetting({ DATABASE_URL: blank }, 'DATABASE_URL')).toThrow(/DATABASE_URL is set but blank/);
   });
 });
 

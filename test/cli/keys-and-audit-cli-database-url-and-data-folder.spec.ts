@@ -108,6 +108,22 @@ describe('a set but blank SIGNAALROUTE_DATA_DIR', () => {
   });
 });
 
+describe('a set but blank DATABASE_URL or master key', () => {
+  it.each([
+    ['keys', ['status'], { DATABASE_URL: '' }, 'DATABASE_URL'],
+    ['audit', ['verify'], { DATABASE_URL: ' ' }, 'DATABASE_URL'],
+    ['keys', ['status'], { SIGNAALROUTE_MASTER_KEY: '' }, 'SIGNAALROUTE_MASTER_KEY'],
+    ['audit', ['replay', '--projection', 'subjects'], { SIGNAALROUTE_MASTER_KEY: '\t' }, 'SIGNAALROUTE_MASTER_KEY'],
+  ] as const)('is refused by %s %j (%j) with exit 2, naming it, instead of falling back to the embedded database or a key file', async (script, args, env, name) => {
+    const folder = await mkdtemp(path.join(work, 'cwd-'));
+    await mkdir(path.join(folder, 'data', 'pgdata'), { recursive: true });
+    const run = await runNode(build.entry(`scripts/${script}`), [...args], { cwd: folder, env: { SIGNAALROUTE_DATA_DIR: path.join(folder, 'data'), ...env } });
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toContain(`${name} is set but blank`);
+    expect(await readdir(path.join(folder, 'data', 'pgdata'))).toEqual([]);
+  });
+});
+
 describe('flags of npm run keys and npm run audit', () => {
   it.each([
     ['keys', ['status', '--database-url', 'postgres://a@127.0.0.1:1/a', '--database-url', 'postgres://b@127.0.0.1:1/b'], /--database-url is given more than once/],
