@@ -154,6 +154,8 @@ export class KafkaTransport implements MessageTransport {
   private readonly tuning: ResolvedTuning;
   private producer: Promise<Producer> | undefined;
   private admin: Promise<Admin> | undefined;
+  /** Admin operations in flight (`adminOperation`), which `close` lets settle before it disconnects the admin client. */
+  private readonly adminOperations = new Set<Promise<void>>();
   private readonly subscriptions = new Set<KafkaSubscription>();
   private closing: Promise<void> | undefined;
 
@@ -194,8 +196,14 @@ export class KafkaTransport implements MessageTransport {
   async ensureTopics(specs: TopicSpec[]): Promise<void> {
     this.assertOpen();
     if (specs.length === 0) return;
+    return this.adminOperation(() => this.createMissingTopics(specs));
+  }
+
+  private async createMissingTopics(specs: TopicSpec[]): Promise<void> {
     const admin = await this.connectedAdmin();
+    this.assertOpen();
     const existing = new Set(await admin.listTopics());
+    this.assertOpen();
     const missing = new Map<string, number>();
     for (const spec of specs) {
       if (!existing.has(spec.topic)) missing.set(spec.topic, spec.partitions || this.partitionsDefault);
@@ -219,6 +227,7 @@ export class KafkaTransport implements MessageTransport {
   private async waitForLeaders(admin: Admin, topics: string[], cause: unknown): Promise<void> {
     const deadline = Date.now() + TOPIC_READY_TIMEOUT_MS;
     for (;;) {
+      this.assertOpen();
       try {
         const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
         if (metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
@@ -272,7 +281,9 @@ export class KafkaTransport implements MessageTransport {
 
   async healthy(): Promise<boolean> {
     if (this.closing) return false;
-    const probe = this.connectedAdmin().then(async (admin) => {
+    const probe = this.adminOperation(async () => {
+      const admin = await this.connectedAdmin();
+      this.assertOpen();
       await admin.describeCluster();
       return true;
     });
@@ -283,16 +294,19 @@ export class KafkaTransport implements MessageTransport {
     this.assertOpen();
     const horizons = new Map<string, number | null>();
     if (topics.length === 0) return horizons;
-    const admin = await this.connectedAdmin();
-    const described = await admin
-      .describeConfigs({
-        includeSynonyms: false,
-        resources: [...new Set(topics)].map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'segment.ms', 'cleanup.policy'] })),
-      })
-      .catch((error: unknown) => {
-        if (!hasKafkaErrorType(error, 'UNKNOWN_TOPIC_OR_PARTITION')) throw error;
-        throw new Error(`cannot read how long ${topics.join(', ')} keep messages: one of them does not exist (${(error as Error).message})`, { cause: error });
-      });
+    const described = await this.adminOperation(async () => {
+      const admin = await this.connectedAdmin();
+      this.assertOpen();
+      return admin
+        .describeConfigs({
+          includeSynonyms: false,
+          resources: [...new Set(topics)].map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'segment.ms', 'cleanup.policy'] })),
+        })
+        .catch((error: unknown) => {
+          if (!hasKafkaErrorType(error, 'UNKNOWN_TOPIC_OR_PARTITION')) throw error;
+          throw new Error(`cannot read how long ${topics.join(', ')} keep messages: one of them does not exist (${(error as Error).message})`, { cause: error });
+        });
+    });
     for (const resource of described.resources) {
       if (resource.errorCode !== 0) throw new Error(`topic ${resource.resourceName}: the broker did not describe its configuration (${resource.errorMessage ?? `error ${resource.errorCode}`})`);
       const config: KafkaTopicRetentionConfig = Object.fromEntries(resource.configEntries.map((e) => [e.configName, e.configValue]));
@@ -304,9 +318,24 @@ export class KafkaTransport implements MessageTransport {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+      // An admin call made after the admin client is disconnected makes kafkajs connect again, and nothing would
+      // close that connection: the operations in flight stop at their next step (`assertOpen`) and settle first.
+      await Promise.allSettled([...this.adminOperations]);
       await Promise.allSettled([disconnect(this.producer), disconnect(this.admin)]);
     })();
     return this.closing;
+  }
+
+  /** Runs an operation on the admin client that `close` waits for before it disconnects the client. */
+  private adminOperation<T>(operation: () => Promise<T>): Promise<T> {
+    const running = operation();
+    const settled = running.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.adminOperations.add(settled);
+    void settled.then(() => this.adminOperations.delete(settled));
+    return running;
   }
 
   /** Creates one group member and resolves once it has joined and fetched (see `KafkaSubscription.start`). */
