@@ -42,7 +42,7 @@ import cliProgress from 'cli-progress';
 import type { TablesConfig } from '#domain';
 import { LedgerVerifier, ProjectionReplayer, TypeOrmDatabase, verifyBundle, type BundleVerification, type LedgerAnchor, type LedgerBreak, type PreviousGeneration, type ProjectionDefinition, type ReplayReport } from '#eventstore';
 import { MASTER_KEY_FILE, MasterKeyConfigError, masterKeySet, masterKeysFromConfig, parseMasterKeyHex, PREVIOUS_MASTER_KEYS_DIR, type MasterKeys } from '#security';
-import { callersFile, CannotRunError, dataDirFrom, envSetting, err, out, parseFlags, refuseGiven, runCli, UsageError, wholeNumberFlag } from './cli.js';
+import { callersFile, CannotRunError, dataDirFrom, embeddedDatabaseProblem, envSetting, err, errorText, out, parseFlags, refuseGiven, runCli, UsageError, wholeNumberFlag } from './cli.js';
 
 const USAGE = `Usage:
   npm run audit -- verify [--anchor <seq>:<hash>]... [--json] [--batch <rows>] [--workers <n>]
@@ -89,7 +89,8 @@ function ledgerDatabaseUrl(): string | undefined {
 
 /** The database at `url`, or the embedded one in the data folder `folder`; it must hold a ledger. */
 async function openLedgerDatabase(url: string | undefined, folder: string): Promise<TypeOrmDatabase> {
-  if (!url && !existsSync(`${folder}/pgdata`)) throw new CannotRunError(`no embedded database in ${folder}/pgdata (set DATABASE_URL or SIGNAALROUTE_DATA_DIR)`);
+  const problem = url ? null : embeddedDatabaseProblem(folder);
+  if (problem) throw new CannotRunError(problem);
   let db: TypeOrmDatabase;
   try {
     db = await TypeOrmDatabase.open(url ? { databaseUrl: url, poolSize: 4 } : { dataDir: `${folder}/pgdata` });
@@ -100,7 +101,7 @@ async function openLedgerDatabase(url: string | undefined, folder: string): Prom
     }
   } catch (error) {
     if (error instanceof CannotRunError) throw error;
-    throw new CannotRunError(`cannot open the database: ${(error as Error).message}`);
+    throw new CannotRunError(`cannot open the database: ${errorText(error)}`);
   }
   return db;
 }

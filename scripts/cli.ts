@@ -4,6 +4,7 @@
  * found something (the command says what), 2 bad usage (the usage text follows, on stderr), 3 could not run
  * (database, keys, files).
  */
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -93,6 +94,25 @@ export function envSetting(env: Record<string, string | undefined>, name: string
   if (value === undefined) return undefined;
   if (value.trim() === '') throw new UsageError(`${name} is set but blank: unset it, or give it a value`);
   return value.trim();
+}
+
+/** What went wrong, in words: an error's message, else its code, else the value thrown (some drivers throw without a message). */
+export function errorText(error: unknown): string {
+  const e = error as { message?: unknown; code?: unknown } | null;
+  if (typeof e?.message === 'string' && e.message !== '') return e.message;
+  if (typeof e?.code === 'string') return e.code;
+  return String(error);
+}
+
+/**
+ * Why the embedded database in the data folder `folder` cannot be opened before trying (none, a file where its
+ * folder should be), or null. Opening a folder that is not there would create an empty database.
+ */
+export function embeddedDatabaseProblem(folder: string): string | null {
+  const pgdata = path.join(folder, 'pgdata');
+  if (!existsSync(pgdata)) return `no embedded database in ${pgdata} (set DATABASE_URL or SIGNAALROUTE_DATA_DIR)`;
+  if (!statSync(pgdata).isDirectory()) return `${pgdata} is not a folder: SIGNAALROUTE_DATA_DIR must name the data folder the app runs with`;
+  return null;
 }
 
 /** `--help` or `-h` before a `--` terminator (after it, arguments are not flags). */

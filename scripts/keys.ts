@@ -23,7 +23,7 @@ import path from 'node:path';
 import { TypeOrmDatabase } from '#eventstore';
 import { MasterKeyRotation, type MasterKeyStatus } from '#platform';
 import { MASTER_KEY_FILE, MasterKeyConfigError, masterKeyProviderFor, UnknownMasterKeyError, type MasterKeys } from '#security';
-import { CannotRunError, dataDirFrom, envSetting, err, out, parseFlags, runCli, UsageError, wholeNumberFlag } from './cli.js';
+import { CannotRunError, dataDirFrom, embeddedDatabaseProblem, envSetting, err, errorText, out, parseFlags, runCli, UsageError, wholeNumberFlag } from './cli.js';
 
 const USAGE = `Usage:
   npm run keys -- status [--json] [--database-url <url>]
@@ -60,12 +60,13 @@ function databaseUrlFrom(flag: string | undefined): string | undefined {
 
 /** The database at `url` (see `databaseUrlFrom`), or the embedded one in `folder`; it must have been migrated by this version. */
 async function openKeyringDatabase(url: string | undefined, folder: string): Promise<TypeOrmDatabase> {
-  if (!url && !existsSync(`${folder}/pgdata`)) throw new CannotRunError(`no embedded database in ${folder}/pgdata (set DATABASE_URL or SIGNAALROUTE_DATA_DIR)`);
+  const problem = url ? null : embeddedDatabaseProblem(folder);
+  if (problem) throw new CannotRunError(problem);
   let db: TypeOrmDatabase;
   try {
     db = await TypeOrmDatabase.open(url ? { databaseUrl: url, poolSize: 4 } : { dataDir: `${folder}/pgdata` });
   } catch (error) {
-    throw new CannotRunError(`cannot open the database: ${(error as Error).message}`);
+    throw new CannotRunError(`cannot open the database: ${errorText(error)}`);
   }
   const column = await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'data_keys' AND column_name = 'master_key_id'`);
   if (column.rows.length === 0) {

@@ -1,5 +1,8 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { CannotRunError, dataDirFrom, envSetting, parseFlags, refuseGiven, runCli, UsageError, wholeNumberFlag } from '../../scripts/cli.js';
+import { CannotRunError, dataDirFrom, embeddedDatabaseProblem, envSetting, errorText, parseFlags, refuseGiven, runCli, UsageError, wholeNumberFlag } from '../../scripts/cli.js';
 
 /** The exit codes every CLI of the project (`npm run audit`, `npm run keys`) answers with. */
 describe('a CLI command', () => {
@@ -123,6 +126,31 @@ describe('wholeNumberFlag', () => {
     expect(wholeNumberFlag('--batch', '0100000', 100, 100_000)).toBe(100_000);
     expect(wholeNumberFlag('--keep', '0', 0, 1000)).toBe(0);
     expect(wholeNumberFlag('--batch', undefined, 100, 100_000)).toBeUndefined();
+  });
+});
+
+describe('errorText', () => {
+  it("is the error's message, else its code, else the value thrown: never \"undefined\"", () => {
+    expect(errorText(new Error('connection refused'))).toBe('connection refused');
+    expect(errorText({ code: 'ENOTDIR' })).toBe('ENOTDIR');
+    expect(errorText('kapot')).toBe('kapot');
+    expect(errorText(undefined)).toBe('undefined'); // the value itself: nothing better to say
+  });
+});
+
+describe('embeddedDatabaseProblem', () => {
+  it('names a missing embedded database and a file where its folder should be, before anything opens (and creates) it', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'sr-pgdata-'));
+    try {
+      expect(embeddedDatabaseProblem(folder)).toMatch(/^no embedded database in .*pgdata/);
+      await writeFile(path.join(folder, 'pgdata'), 'not a folder');
+      expect(embeddedDatabaseProblem(folder)).toMatch(/pgdata is not a folder: SIGNAALROUTE_DATA_DIR must name the data folder/);
+      await rm(path.join(folder, 'pgdata'));
+      await mkdir(path.join(folder, 'pgdata'));
+      expect(embeddedDatabaseProblem(folder)).toBeNull();
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
 

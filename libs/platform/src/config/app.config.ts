@@ -251,7 +251,7 @@ export class AppConfig {
   METRICS_TOKEN?: string;
 
   /** Kafka client id prefix and consumer-group prefix. */
-  @IsOptional() @Matches(/^[a-z0-9.\-]+$/)
+  @IsOptional() @Matches(/^[a-z0-9.\-]+$/, { message: 'KAFKA_CLIENT_ID must be lower-case letters, digits, dots and hyphens' })
   KAFKA_CLIENT_ID: string = 'signaalroute';
 }
 
