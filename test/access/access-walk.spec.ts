@@ -53,16 +53,15 @@ const CHUNK = 24;
  *   never reading subject data.
  * - auditor and admin on statistics and disclosures: aggregate counts and the disclosure register
  *   (pseudonymous subject reference, field names, payload hash) — accountability data without content.
- * - admin on a case's model-version migration: administrators manage model versions for every
- *   municipality (`canActInMunicipality`: admin everywhere). The answer is the case state without notes,
- *   plan or referral reasons (those are for coordinators): admin never sees personal values.
+ * An administrator's migration of a case to another model version is not among them: it changes a case, and a
+ * change to a case is made for the municipality whose case it is (`writeScope`). Before, an administrator of any
+ * municipality could migrate (and so read) every case.
  */
 const CROSS_MUNICIPALITY: { route: RegExp; roles: Role[]; readsSubjectData: boolean }[] = [
   { route: /^(GET|POST) \/v1\/audit\//, roles: ['auditor'], readsSubjectData: true },
   { route: /^(GET|POST) \/v1\/audit\//, roles: ['admin'], readsSubjectData: false },
   { route: /^GET \/v1\/statistics\/(signals|cases|tables)$/, roles: ['auditor', 'admin'], readsSubjectData: false },
   { route: /^GET \/v1\/disclosures$/, roles: ['auditor', 'admin'], readsSubjectData: false },
-  { route: /^POST \/v1\/cases\/\{id\}\/model-version$/, roles: ['admin'], readsSubjectData: false },
 ];
 
 /** The reporter vault: a read, though a POST (the reason goes in the body, never in the URL). */

@@ -22,7 +22,7 @@ beforeAll(async () => {
   h = await startApp({ apps: PRODUCT_APPS });
   leeuwardenCoordinator = await h.token('coordinator', [leeuwarden], { subject: 'coordinator-leeuwarden' });
   otherCoordinator = await h.token('coordinator', [other], { subject: 'coordinator-elders' });
-  admin = await h.token('admin', undefined, { subject: 'beheerder-kees' });
+  admin = await h.token('admin', [leeuwarden, other], { subject: 'beheerder-kees' });
   leeuwardenSignal = await sendSignal(h, leeuwardenCoordinator, 'mma', leeuwarden);
   otherSignal = await sendSignal(h, otherCoordinator, 'mma', other);
   // A case on each side before version 2 exists: the router knows both signals from here on.

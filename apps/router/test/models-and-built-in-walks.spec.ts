@@ -16,7 +16,7 @@ let admin: string;
 beforeAll(async () => {
   h = await startApp({ apps: PRODUCT_APPS });
   coordinator = await h.token('coordinator', [home], { subject: 'coordinator-anna' });
-  admin = await h.token('admin', undefined, { subject: 'beheerder-kees' });
+  admin = await h.token('admin', [home], { subject: 'beheerder-kees' });
 });
 
 afterAll(async () => {

@@ -32,6 +32,15 @@ export function requireRole(principal: Principal, roles: readonly Role[]): void 
   }
 }
 
+/**
+ * The municipalities a principal may change a case in: their own, whatever the role. An administrator reads across
+ * municipalities (for accountability and operations: `municipalityScope`), but a change to a case is case work, done
+ * for the municipality whose case it is.
+ */
+export function writeScope(principal: Principal): readonly string[] {
+  return principal.municipalities;
+}
+
 /** The municipality filter for read queries: admin and auditor see all, others their listed ones. */
 export function municipalityScope(principal: Principal): MunicipalityScope {
   if (principal.role === 'admin' || principal.role === 'auditor') return 'all';

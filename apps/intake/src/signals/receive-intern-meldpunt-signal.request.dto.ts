@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDefined, IsObject, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { INVOLVED_KINDS, type InvolvedKind } from '#domain';
 import { LocationRequestDto } from './location.request.dto.js';
 
@@ -48,14 +48,14 @@ export class ReceiveInternMeldpuntSignalRequestDto {
   indicators: string[];
 
   @ApiProperty({ type: LocationRequestDto })
-  @IsDefined() @ValidateNested() @Type(() => LocationRequestDto)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => LocationRequestDto)
   location: LocationRequestDto;
 
   @ApiProperty({ type: InvolvedPartyRequestDto })
-  @IsDefined() @ValidateNested() @Type(() => InvolvedPartyRequestDto)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => InvolvedPartyRequestDto)
   involved: InvolvedPartyRequestDto;
 
   @ApiProperty({ type: InternReporterRequestDto })
-  @IsDefined() @ValidateNested() @Type(() => InternReporterRequestDto)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => InternReporterRequestDto)
   reporter: InternReporterRequestDto;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsNotEmpty, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsObject, IsIn, IsNotEmpty, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { MMA_THEMES, type MmaTheme } from '#domain';
 import { LocationRequestDto } from './location.request.dto.js';
 
@@ -23,6 +23,6 @@ export class ReceiveMmaSignalRequestDto {
   description: string;
 
   @ApiProperty({ type: LocationRequestDto })
-  @IsDefined() @ValidateNested() @Type(() => LocationRequestDto)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => LocationRequestDto)
   location: LocationRequestDto;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsObject, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { REPORTER_RELATIONS, URGENCIES, type ReporterRelation, type Urgency } from '#domain';
 import { LocationRequestDto } from './location.request.dto.js';
 
@@ -41,7 +41,7 @@ export class ReceiveZorgmeldingSignalRequestDto {
   receivedAt?: string;
 
   @ApiProperty({ type: ZorgSubjectRequestDto })
-  @IsDefined() @ValidateNested() @Type(() => ZorgSubjectRequestDto)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ZorgSubjectRequestDto)
   subject: ZorgSubjectRequestDto;
 
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(20_000)
@@ -54,10 +54,10 @@ export class ReceiveZorgmeldingSignalRequestDto {
   wvggz: boolean;
 
   @ApiProperty({ type: LocationRequestDto })
-  @IsDefined() @ValidateNested() @Type(() => LocationRequestDto)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => LocationRequestDto)
   location: LocationRequestDto;
 
   @ApiProperty({ type: ZorgReporterRequestDto })
-  @IsDefined() @ValidateNested() @Type(() => ZorgReporterRequestDto)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ZorgReporterRequestDto)
   reporter: ZorgReporterRequestDto;
 }

@@ -4,7 +4,7 @@ import { TOPICS, type NewEvent, type Role } from '#contracts';
 import { CASE_EVENT_VERSION, decideCase, DomainError, foldCase, hasCaseCommandText, mapCaseCommandText, NO_CASE, type CaseActor, type CaseCommand, type CaseEvent, type CaseState, type TableDirectory } from '#domain';
 import { OutboxRelay, rowTable, VersionConflictError, type RowTable, type TableRow } from '#eventstore';
 import { CLOCK, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
-import { isSealedValue, municipalityScope, requireMunicipality, type Principal } from '#security';
+import { isSealedValue, requireMunicipality, writeScope, type Principal } from '#security';
 import { nextDeadlineAt } from '../deadlines/next-deadline-at.js';
 import { SYSTEM_ACTOR } from '../deadlines/due-deadline-commands.js';
 import { ModelRegistry } from '../models/model-registry.js';
@@ -73,7 +73,7 @@ export class CaseCommandService implements CaseCommandRunner {
     // The actor is whoever is authenticated, never what a caller put in the command.
     const actor: CaseActor = principal ? { id: principal.subject, role: principal.role as CaseActor['role'] } : SYSTEM_ACTOR;
     const cmd = { ...command, actor } as CaseCommand;
-    const stored = await this.loader.get(caseId, principal ? municipalityScope(principal) : 'all');
+    const stored = await this.loader.get(caseId, principal ? writeScope(principal) : 'all');
 
     let state: CaseState;
     if (cmd.type === 'OpenCase') {

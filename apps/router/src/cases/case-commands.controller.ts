@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type CaseCommand } from '#domain';
 import type { Database } from '#eventstore';
 import { BLIND_INDEX, DATABASE, KEYRING, ProcessesPersonalData, REQUEST_KEY_WINDOW, validateDto, type Keyring, type RequestKeyWindow } from '#platform';
-import { CurrentPrincipal, municipalityScope, Roles, type BlindIndex, type Principal } from '#security';
+import { CurrentPrincipal, Roles, writeScope, type BlindIndex, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import type { RouterSignalsReader } from '../signals/router-signal.js';
 import { ROUTER_SIGNALS_READER } from '../signals/router-signals.module.js';
@@ -121,7 +121,7 @@ export class CaseCommandsController {
   @ApiHeader(IDEMPOTENCY_KEY)
   async addSignal(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const dto = validateDto(AddSignalRequestDto, body);
-    const stored = await this.cases.get(id, municipalityScope(principal));
+    const stored = await this.cases.get(id, writeScope(principal));
     if (!stored) throw caseNotFound();
     const { signals, municipality } = await signalsForCase(this.signals, [dto.signalId], principal);
     if (municipality !== stored.municipality) {
@@ -142,7 +142,8 @@ export class CaseCommandsController {
   @ApiHeader(IDEMPOTENCY_KEY)
   async migrate(@Param('id', caseIdPipe()) id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const dto = validateDto(MigrateModelVersionRequestDto, body);
-    const stored = await this.cases.get(id, municipalityScope(principal));
+    // An administrator of another municipality gets the 404 of a case that does not exist: no change, no case shown.
+    const stored = await this.cases.get(id, writeScope(principal));
     if (!stored) throw caseNotFound();
     const target = await this.registry.ensure(stored.state.model.id, dto.toVersion);
     if (!target) throw new DomainError('MODEL.NOT_FOUND', 'No such model version', { model: stored.state.model.id, version: dto.toVersion });
@@ -170,7 +171,7 @@ export class CaseCommandsController {
 
   /** The answer to a request sent again: the case as it is now. */
   private async replay(id: string, principal: Principal, reply: FastifyReply) {
-    const stored = await this.cases.get(id, municipalityScope(principal));
+    const stored = await this.cases.get(id, writeScope(principal));
     if (!stored) throw caseNotFound();
     void reply.header('idempotent-replayed', 'true');
     return this.answer(presentCase(stored.state, this.registry, principal), reply);

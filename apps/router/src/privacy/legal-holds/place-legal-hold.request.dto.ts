@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsDefined, IsIn, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import { IsDefined, IsObject, IsIn, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
 import { LEGAL_HOLD_TARGET_KINDS, type LegalHoldTargetKind } from './legal-hold-target.js';
 
 export class LegalHoldTargetDto {
@@ -16,7 +16,7 @@ export class LegalHoldTargetDto {
 /** `POST /v1/legal-holds`: what is held and why. */
 export class PlaceLegalHoldRequestDto {
   @ApiProperty({ type: LegalHoldTargetDto })
-  @IsDefined() @ValidateNested() @Type(() => LegalHoldTargetDto)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => LegalHoldTargetDto)
   target!: LegalHoldTargetDto;
 
   @ApiProperty({ description: 'Why the data must be kept (e.g. a criminal investigation, an objection procedure, with its reference; no personal data); 10–1000 characters', minLength: 10, maxLength: 1000 })
