@@ -122,6 +122,7 @@ describe('moving a case to another version is an explicit, recorded command', ()
     ['another model', { toModel: { ...AVE_V2, id: 'ave-anders' } }, 'CASE.MODEL_MAPPING_INVALID'],
     ['a state jump on the same version', { toModel: AVE_MODEL, stateMapping: { 'ave-1': 'ave-3' } }, 'CASE.MODEL_MAPPING_INVALID'],
     ['a missing reason', { reason: '' }, 'CASE.REASON_REQUIRED'],
+    ['a missing reason, also where the move would change nothing', { toModel: AVE_MODEL, stateMapping: {}, reason: ' ' }, 'CASE.REASON_REQUIRED'],
     ['an invalid target model', { toModel: { ...AVE_V2, version: 0 } }, 'MODEL.INVALID'],
   ])('refuses %s', (_name, overrides, code) => {
     const ctx = testContext(BOTH);

@@ -7,8 +7,10 @@ import { isModelRole } from '../models/model-role.js';
 import type { ModelResolver } from '../models/model-resolver.js';
 import { assertValidModel } from '../models/validate-model.js';
 import { DomainError } from '../shared/domain-error.js';
+import { echoedName, echoedValue } from '../shared/echoed-name.js';
 import { parseIsoInstant } from '../shared/iso-instant.parser.js';
 import { isMunicipalityCode } from '../shared/municipality-code.validator.js';
+import { isBlankText, isVisibleText } from '../shared/visible-text.js';
 import { isReporterRelation, type ReporterRelation } from '../signals/reporter-relation.js';
 import { isSignalSource } from '../signals/signal-source.js';
 import { transitionsOpenTo } from './allowed-transitions.js';
@@ -178,8 +180,8 @@ function takeTransition(command: TakeTransitionCommand, state: OpenCaseState, ct
   const model = pinnedModel(state, ctx);
   const transition = model.transitions.find((t) => t.name === command.transition);
   if (!transition) {
-    throw new DomainError(CASE_ERRORS.TRANSITION_UNKNOWN, `model ${model.id}@${model.version} has no transition "${command.transition}"`, {
-      transition: command.transition,
+    throw new DomainError(CASE_ERRORS.TRANSITION_UNKNOWN, `model ${model.id}@${model.version} has no transition ${echoedValue(command.transition, 'a transition name')}`, {
+      transition: typeof command.transition === 'string' ? echoedName(command.transition, 'a transition name') : null,
       modelId: model.id,
       modelVersion: model.version,
     });
@@ -234,12 +236,14 @@ function takeTransition(command: TakeTransitionCommand, state: OpenCaseState, ct
     }
   }
   for (const [field, value] of Object.entries(fields)) {
+    // The key is the caller's: named, never repeated when it is no identifier (it may be a name and a BSN).
+    const named = echoedName(field, 'a field name');
     // Stored in the event and shown to people: a short text, a yes/no, a number, or a short list of texts.
-    if (!isFieldValue(value)) fieldInvalid(`fields.${field}`, `must be text of at most ${MAX_FIELD_LENGTH} characters, true/false, a number, or a list of at most ${MAX_FIELD_ITEMS} such texts`);
+    if (!isFieldValue(value)) fieldInvalid(`fields.${named}`, `must be text of at most ${MAX_FIELD_LENGTH} characters, true/false, a number, or a list of at most ${MAX_FIELD_ITEMS} such texts`);
     if (!declared.includes(field)) {
-      throw new DomainError(CASE_ERRORS.FIELD_UNKNOWN, `transition "${transition.name}" does not take field "${field}"`, {
+      throw new DomainError(CASE_ERRORS.FIELD_UNKNOWN, `transition "${transition.name}" does not take field ${echoedValue(field, 'a field name')}`, {
         transition: transition.name,
-        field,
+        field: named,
         allowed: declared,
       });
     }
@@ -365,6 +369,8 @@ function migrateModelVersion(command: MigrateModelVersionCommand, state: OpenCas
   const from = pinnedModel(state, ctx);
   const to = command.toModel;
   assertValidModel(to);
+  // Refused also when the move would change nothing: the same request must not pass or fail by the case's version.
+  const reason = requireReason(command.reason);
   const invalid = (why: string): never => {
     throw new DomainError(CASE_ERRORS.MODEL_MAPPING_INVALID, `cannot move the case to ${to.id}@${to.version}: ${why}`, {
       reason: why,
@@ -378,14 +384,15 @@ function migrateModelVersion(command: MigrateModelVersionCommand, state: OpenCas
   const mapping = command.stateMapping ?? {};
   if (typeof mapping !== 'object' || Array.isArray(mapping)) invalid('stateMapping must be an object');
   for (const [oldId, newId] of Object.entries(mapping)) {
-    if (!from.states.some((s) => s.id === oldId)) invalid(`"${oldId}" is not a state of version ${from.version}`);
+    const old = echoedValue(oldId, 'a state id');
+    if (!from.states.some((s) => s.id === oldId)) invalid(`${old} is not a state of version ${from.version}`);
     if (typeof newId !== 'string' || !to.states.some((s) => s.id === newId)) {
-      invalid(`"${oldId}" maps to ${JSON.stringify(newId)}, which is not a state of version ${to.version}`);
+      invalid(`${old} maps to ${echoedValue(newId, 'a state id')}, which is not a state of version ${to.version}`);
     }
     // A mapping says where a renamed or removed state went; it never moves a case off a state the new version still
     // has (that would be a state change past the transitions, their roles, reasons and notifications: a transition).
     if (newId !== oldId && to.states.some((s) => s.id === oldId)) {
-      invalid(`"${oldId}" is a state of version ${to.version} too: a case in it stays in it (a state change is a transition)`);
+      invalid(`${old} is a state of version ${to.version} too: a case in it stays in it (a state change is a transition)`);
     }
   }
   const targetId = mapping[state.currentState] ?? state.currentState;
@@ -396,7 +403,6 @@ function migrateModelVersion(command: MigrateModelVersionCommand, state: OpenCas
     if (targetId === state.currentState) return [];
     invalid('the case is already on this version; a state change is a transition');
   }
-  const reason = requireReason(command.reason);
   const at = ctx.now.toISOString();
   const migrated: CaseEvent = {
     type: 'CaseModelMigrated',
@@ -465,8 +471,8 @@ function referToTable(command: ReferToTableCommand, state: OpenCaseState, ctx: C
   if (typeof table !== 'string' || !allowed.includes(table)) {
     throw new DomainError(
       CASE_ERRORS.REFERRAL_NOT_ALLOWED,
-      `state "${state.currentState}" does not allow a referral to table ${JSON.stringify(table)}`,
-      { table, state: state.currentState, allowed: [...allowed] },
+      `state "${state.currentState}" does not allow a referral to table ${echoedValue(table, 'a table id')}`,
+      { table: typeof table === 'string' ? echoedName(table, 'a table id') : null, state: state.currentState, allowed: [...allowed] },
     );
   }
   if (ctx.tables) {
@@ -529,7 +535,7 @@ function applyReferralOutcome(command: ApplyReferralOutcomeCommand, state: OpenC
   if (typeof given !== 'object' || given === null || Array.isArray(given)) fieldInvalid('responsibilities', 'must be an object');
   const responsibilities: Record<string, string> = {};
   for (const [kind, holder] of Object.entries(given)) {
-    if (!isResponsibilityKind(kind)) fieldInvalid(`responsibilities.${kind}`, 'is not a known responsibility');
+    if (!isResponsibilityKind(kind)) fieldInvalid(`responsibilities.${echoedName(kind, 'a responsibility')}`, 'is not a known responsibility');
     responsibilities[kind] = requireText(`responsibilities.${kind}`, holder);
   }
   const events: CaseEvent[] = [
@@ -781,11 +787,11 @@ function requireReason(value: unknown): string {
 function optionalText(field: string, value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') fieldInvalid(field, 'must be text');
-  return value.trim() === '' ? null : value;
+  return isBlankText(value) ? null : value;
 }
 
 function requireText(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') {
+  if (!isVisibleText(value)) {
     throw new DomainError(CASE_ERRORS.FIELD_REQUIRED, `${field} is required`, { field });
   }
   return value;
@@ -795,9 +801,12 @@ function requireText(field: string, value: unknown): string {
 const MAX_FIELD_LENGTH = 500;
 const MAX_FIELD_ITEMS = 50;
 
-/** A required field says nothing when it is absent, blank, or a list of nothing but blanks (`[]` included). */
+/**
+ * A required field says nothing when it is absent, blank (nothing visible: see `isBlankText`), or a list of nothing
+ * but blanks (`[]` included).
+ */
 function isMissing(value: unknown): boolean {
-  const isBlank = (v: unknown) => typeof v === 'string' && v.trim() === '';
+  const isBlank = (v: unknown) => typeof v === 'string' && isBlankText(v);
   return value === undefined || value === null || isBlank(value) || (Array.isArray(value) && value.every(isBlank));
 }
 
