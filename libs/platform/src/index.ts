@@ -13,6 +13,7 @@ export * from './http/canonical-uuid.js';
 export * from './http/is-iso-instant.js';
 export * from './http/statistics-period.query.dto.js';
 export * from './http/statistics-period.js';
+export * from './http/time-range.js';
 export * from './http/trace-context.js';
 export * from './http/create-http-app.js';
 export * from './health/health.controller.js';

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
 import type { Database } from '#eventstore';
-import { DATABASE, ProcessesPersonalData, queryProcessingLog, SUBJECT_PSEUDONYMIZER, validateDto, type SubjectPseudonymizer } from '#platform';
+import { DATABASE, ProcessesPersonalData, queryProcessingLog, requireTimeRange, SUBJECT_PSEUDONYMIZER, validateDto, type SubjectPseudonymizer } from '#platform';
 import { Roles } from '#security';
 import { AUDIT_PROCESSING } from '../audit-processing.js';
 import { ProcessingLogQueryDto } from './processing-log.query.dto.js';
@@ -31,9 +31,7 @@ export class ProcessingLogController {
     if (q.subject === undefined && q.actor === undefined && q.from === undefined && q.to === undefined) {
       throw new DomainError('VALIDATION.FILTER_REQUIRED', 'Give at least one of subject, actor, from or to');
     }
-    if (q.from !== undefined && q.to !== undefined && Date.parse(q.from) >= Date.parse(q.to)) {
-      throw new DomainError('VALIDATION.RANGE_INVALID', '`from` must be before `to`');
-    }
+    requireTimeRange(q.from, q.to);
     const page = await queryProcessingLog(this.db, {
       dataSubjectRef: q.subject === undefined ? undefined : this.pseudonymizer.ref(q.subject),
       actorId: q.actor,

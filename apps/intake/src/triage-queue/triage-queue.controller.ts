@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
-import { KEYRING, personSubject, ProcessesPersonalData, validateDto, type Keyring } from '#platform';
+import { KEYRING, personSubject, ProcessesPersonalData, requireTimeRange, validateDto, type Keyring } from '#platform';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { ListSignalsQueryDto } from './list-signals.query.dto.js';
 import { TriageQueueRepository } from './triage-queue.repository.js';
@@ -22,6 +22,7 @@ export class TriageQueueController {
   @ApiOperation({ summary: 'The triage queue: newest first, filterable, cursor-paginated' })
   async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListSignalsQueryDto, { ...rawQuery });
+    requireTimeRange(query.receivedFrom, query.receivedTo, ['receivedFrom', 'receivedTo']);
     if (query.municipality) requireMunicipality(principal, query.municipality);
     const municipalities = query.municipality ? [query.municipality] : principal.municipalities;
     return this.queue.list(municipalities, query);

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EventStore } from '#eventstore';
-import { EVENT_STORE, KEYRING, ProcessesPersonalData, validateDto, type Keyring } from '#platform';
+import { EVENT_STORE, KEYRING, ProcessesPersonalData, requireTimeRange, validateDto, type Keyring } from '#platform';
 import { CurrentPrincipal, municipalityScope, requireMunicipality, Roles, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import { caseIdPipe, setCaseEtag } from './case-http.js';
@@ -33,6 +33,7 @@ export class CaseQueriesController {
   @ApiOperation({ summary: 'Cases, newest first: filter by municipality, model, state, status, opened between; cursor-paginated' })
   async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListCasesQueryDto, { ...rawQuery });
+    requireTimeRange(query.openedFrom, query.openedTo, ['openedFrom', 'openedTo']);
     if (query.municipality) requireMunicipality(principal, query.municipality);
     return this.cases.list(municipalityScope(principal), query);
   }
