@@ -3,6 +3,8 @@ export * from './shared/domain-error.js';
 export * from './shared/bsn.validator.js';
 export * from './shared/municipality-code.validator.js';
 export * from './shared/iso-instant.parser.js';
+export * from './shared/visible-text.js';
+export * from './shared/echoed-name.js';
 
 export * from './calendar/calendar-date.js';
 export * from './calendar/easter-sunday.js';

@@ -97,7 +97,7 @@ describe('each malformed model is reported with a problem that names the culprit
       /state "eiland" cannot be reached from initial state "a"/,
     ],
     ['non-terminal state without a way out', (d) => d.transitions.pop(), 'STATE_DEAD_END', /state "b" is not terminal but has no outgoing transition/],
-    ['referral table id with capitals', (d) => (d.states[0].referrals = ['ZVH Twente']), 'REFERRAL_TABLE_INVALID', /state "a" refers to table id "ZVH Twente"/],
+    ['referral table id with capitals', (d) => (d.states[0].referrals = ['ZVH-Twente']), 'REFERRAL_TABLE_INVALID', /state "a" refers to table id "ZVH-Twente"/],
     ['version zero', (d) => (d.version = 0), 'VERSION_INVALID', /version 0 must be a positive integer/],
     ['version 1.5', (d) => (d.version = 1.5), 'VERSION_INVALID', /version 1.5/],
     ['version as text', (d) => (d.version = '1'), 'VERSION_INVALID', /version "1"/],
@@ -109,7 +109,7 @@ describe('each malformed model is reported with a problem that names the culprit
     ['retention class on an open state', (d) => (d.states[1].retentionClass = 'kort'), 'RETENTION_ON_NON_TERMINAL', /state "b" has a retentionClass/],
     ['guard on an undeclared field', (d) => (d.transitions[0].guard = { fieldEquals: { field: 'x', value: true } }), 'GUARD_INVALID', /transition "naar-b": guard fieldEquals tests field "x"/],
     ['guard of an unknown kind', (d) => (d.transitions[0].guard = { always: true }), 'GUARD_INVALID', /unknown kind "always"/],
-    ['model id with spaces', (d) => (d.id = 'mijn model'), 'ID_INVALID', /model id "mijn model"/],
+    ['model id with spaces (not repeated: it is no identifier)', (d) => (d.id = 'mijn model'), 'ID_INVALID', /model id \(a model id that is not an identifier\) must match/],
     // A misspelt field was ignored: the transition then needed no reason, or had no guard.
     ['a misspelt requires on a transition', (d) => (d.transitions[0].requirements = { reason: true }), 'FIELD_UNKNOWN', /transition "naar-b" has an unknown field "requirements"/],
     ['a misspelt guard on a transition', (d) => (d.transitions[0].guards = { always: true }), 'FIELD_UNKNOWN', /transition "naar-b" has an unknown field "guards"/],

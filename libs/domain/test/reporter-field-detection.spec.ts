@@ -82,10 +82,11 @@ describe('reporter fields are found anywhere in the payload, by JSON path', () =
     ]);
   });
 
-  it('quotes keys that are not identifiers', () => {
-    expect(findReporterFields({ 'contact gegevens': { phone: '06' }, "melder's naam": 'x' })).toEqual([
-      "$['contact gegevens']",
-      "$['melder\\'s naam']",
+  it('quotes keys that are no JavaScript identifiers, and names a key that is no identifier at all only by a placeholder', () => {
+    expect(findReporterFields({ 'melder-naam': 'x', 'contact gegevens': { phone: '06' }, "melder's naam": 'x' })).toEqual([
+      "$['melder-naam']",
+      "$['(a field name that is not an identifier)']",
+      "$['(a field name that is not an identifier)']",
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsNotBlank } from '#platform';
 
 /**
  * Why a coordinator reads a signal's shielded reporter. The reason is free text about people, sealed in the
@@ -9,6 +10,6 @@ import { IsString, MaxLength, MinLength } from 'class-validator';
  */
 export class ReporterAccessRequestDto {
   @ApiProperty({ minLength: 5, maxLength: 500, example: 'Terugkoppeling afstemmen met de melder', description: 'Why you need the identity, 5–500 characters after trimming (sealed in the recorded access)' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @MinLength(5) @MaxLength(500)
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @IsNotBlank() @MinLength(5) @MaxLength(500)
   reason!: string;
 }

@@ -1,12 +1,14 @@
+import { isBlankText } from '../shared/visible-text.js';
 import type { CaseCommand } from './case-command.js';
 
 /**
  * The free text a coordinator (or a table) writes into a case: transition, regie, migration, referral and
  * return reasons, notes, and the descriptions of plan measures. It is about people, so it is sealed under the
- * case's data key before the events are stored. Blank text is left as it is, so the decider still refuses it.
+ * case's data key before the events are stored. Blank text (nothing visible, as the decider reads it) is left as it
+ * is, so the decider still refuses it: sealed, `\u200b` would have been ciphertext, which is not blank.
  */
 export function mapCaseCommandText(command: CaseCommand, transform: (text: string) => string): CaseCommand {
-  const t = (value: string | undefined): string | undefined => (typeof value === 'string' && value.trim().length > 0 ? transform(value) : value);
+  const t = (value: string | undefined): string | undefined => (typeof value === 'string' && !isBlankText(value) ? transform(value) : value);
   switch (command.type) {
     case 'TakeTransition':
     case 'ApplyReferralOutcome':

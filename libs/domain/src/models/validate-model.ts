@@ -13,7 +13,9 @@ import {
   type TransitionRequirements,
 } from './model-definition.js';
 import { isModelRole } from './model-role.js';
+import { echoedName, echoedValue } from '../shared/echoed-name.js';
 import { isMunicipalityCode } from '../shared/municipality-code.validator.js';
+import { isVisibleText } from '../shared/visible-text.js';
 import { isReporterRelation, REPORTER_RELATIONS } from '../signals/reporter-relation.js';
 
 /** Stable codes of the problems {@link validateModelDefinition} reports. */
@@ -87,10 +89,10 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
     return problems;
   }
   if (typeof def.id !== 'string' || !KEBAB_ID.test(def.id)) {
-    add('ID_INVALID', 'id', `model id ${show(def.id)} must match ${KEBAB_ID}`);
+    add('ID_INVALID', 'id', `model id ${show(def.id, 'a model id')} must match ${KEBAB_ID}`);
   }
   if (typeof def.version !== 'number' || !Number.isSafeInteger(def.version) || def.version < 1) {
-    add('VERSION_INVALID', 'version', `version ${show(def.version)} must be a positive integer`);
+    add('VERSION_INVALID', 'version', `version ${show(def.version, 'a version')} must be a positive integer`);
   }
   for (const key of ['title', 'description'] as const) {
     if (typeof def[key] !== 'string') add('SHAPE_INVALID', key, `${key} must be text`);
@@ -99,7 +101,9 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
   // it meant to set would silently not hold.
   const unknownFields = (value: Record<string, unknown>, allowed: readonly string[], path: string, name: string) => {
     for (const key of Object.keys(value)) {
-      if (!allowed.includes(key)) add('FIELD_UNKNOWN', path === '' ? key : `${path}.${key}`, `${name} has an unknown field "${key}" (known: ${allowed.join(', ')})`);
+      if (allowed.includes(key)) continue;
+      const named = echoedName(key, 'a field name');
+      add('FIELD_UNKNOWN', path === '' ? named : `${path}.${named}`, `${name} has an unknown field ${show(key, 'a field name')} (known: ${allowed.join(', ')})`);
     }
   };
   unknownFields(def, MODEL_FIELDS, '', 'the model');
@@ -117,7 +121,7 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       add('SHAPE_INVALID', path, `${path} must be an object with a text id`);
       return;
     }
-    const name = `state "${state.id}"`;
+    const name = `state ${show(state.id, 'a state id')}`;
     unknownFields(state, STATE_FIELDS, path, name);
     if (!KEBAB_ID.test(state.id)) add('SHAPE_INVALID', `${path}.id`, `${name} id must match ${KEBAB_ID}`);
     if (stateIds.has(state.id)) add('STATE_DUPLICATE', `${path}.id`, `${name} is defined more than once`);
@@ -133,8 +137,8 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       } else {
         for (const [kind, holder] of Object.entries(state.responsibilities)) {
           if (!isResponsibilityKind(kind)) {
-            add('RESPONSIBILITY_UNKNOWN', `${path}.responsibilities.${kind}`, `${name} names unknown responsibility "${kind}"`);
-          } else if (!isNonBlank(holder)) {
+            add('RESPONSIBILITY_UNKNOWN', `${path}.responsibilities.${echoedName(kind, 'a responsibility')}`, `${name} names unknown responsibility ${show(kind, 'a responsibility')}`);
+          } else if (!isVisibleText(holder)) {
             add('SHAPE_INVALID', `${path}.responsibilities.${kind}`, `${name}: the holder of ${kind} must be non-blank text`);
           }
         }
@@ -146,7 +150,7 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       } else {
         state.referrals.forEach((table, j) => {
           if (typeof table !== 'string' || !KEBAB_ID.test(table)) {
-            add('REFERRAL_TABLE_INVALID', `${path}.referrals[${j}]`, `${name} refers to table id ${show(table)}, which does not match ${KEBAB_ID}`);
+            add('REFERRAL_TABLE_INVALID', `${path}.referrals[${j}]`, `${name} refers to table id ${show(table, 'a table id')}, which does not match ${KEBAB_ID}`);
           }
         });
       }
@@ -157,7 +161,7 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       } else {
         state.notifications.forEach((n, j) => {
           const at = `${path}.notifications[${j}]`;
-          if (!isRecord(n) || !isNotificationType(n.type) || !isNonBlank(n.audience)) {
+          if (!isRecord(n) || !isNotificationType(n.type) || !isVisibleText(n.audience)) {
             add('NOTIFICATION_INVALID', at, `${name}: notification ${j} needs a known type (MayorInformed, ReporterMayBeInformed) and an audience`);
           } else if (unknownFields(n, NOTIFICATION_FIELDS, at, `${name}: notification ${j}`), n.when !== undefined) {
             const why = guardProblem(n.when, null);
@@ -180,9 +184,9 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
   });
 
   if (typeof def.initialState !== 'string' || !stateIds.has(def.initialState)) {
-    add('INITIAL_STATE_UNKNOWN', 'initialState', `initial state ${show(def.initialState)} is not a state of the model`);
+    add('INITIAL_STATE_UNKNOWN', 'initialState', `initial state ${show(def.initialState, 'a state id')} is not a state of the model`);
   } else if (terminal.has(def.initialState)) {
-    add('INITIAL_STATE_TERMINAL', 'initialState', `initial state "${def.initialState}" is terminal: a case could never be open`);
+    add('INITIAL_STATE_TERMINAL', 'initialState', `initial state ${show(def.initialState, 'a state id')} is terminal: a case could never be open`);
   }
 
   // Transitions.
@@ -197,8 +201,8 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
     const referable = new Set(states.filter((st) => isRecord(st) && froms.includes(st.id) && Array.isArray(st.referrals)).flatMap((st) => (st as { referrals: unknown[] }).referrals));
     const tables = t.tables;
     tables.forEach((table, j) => {
-      if (tables.indexOf(table) !== j) bad(`${path}.tables[${j}]`, `table "${table}" is named twice`);
-      else if (!referable.has(table)) bad(`${path}.tables[${j}]`, `no from-state refers cases to table "${table}", so its members can never take it`);
+      if (tables.indexOf(table) !== j) bad(`${path}.tables[${j}]`, `table ${show(table, 'a table id')} is named twice`);
+      else if (!referable.has(table)) bad(`${path}.tables[${j}]`, `no from-state refers cases to table ${show(table, 'a table id')}, so its members can never take it`);
     });
   };
   transitions.forEach((t, i) => {
@@ -207,23 +211,23 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       add('SHAPE_INVALID', path, `${path} must be an object with a text name`);
       return;
     }
-    const name = `transition "${t.name}"`;
+    const name = `transition ${show(t.name, 'a transition name')}`;
     unknownFields(t, TRANSITION_FIELDS, path, name);
     if (!KEBAB_ID.test(t.name)) add('SHAPE_INVALID', `${path}.name`, `${name} name must match ${KEBAB_ID}`);
     if (names.has(t.name)) add('TRANSITION_DUPLICATE', `${path}.name`, `${name} is defined more than once (names must be unique in the model)`);
     names.add(t.name);
     const to = typeof t.to === 'string' ? t.to : undefined;
     if (to === undefined || !stateIds.has(to)) {
-      add('TRANSITION_TO_UNKNOWN', `${path}.to`, `${name} goes to unknown state ${show(t.to)}`);
+      add('TRANSITION_TO_UNKNOWN', `${path}.to`, `${name} goes to unknown state ${show(t.to, 'a state id')}`);
     }
     if (!Array.isArray(t.from) || t.from.length === 0) {
       add('SHAPE_INVALID', `${path}.from`, `${name} must name at least one from-state`);
     } else {
       t.from.forEach((from, j) => {
         if (typeof from !== 'string' || !stateIds.has(from)) {
-          add('TRANSITION_FROM_UNKNOWN', `${path}.from[${j}]`, `${name} comes from unknown state ${show(from)}`);
+          add('TRANSITION_FROM_UNKNOWN', `${path}.from[${j}]`, `${name} comes from unknown state ${show(from, 'a state id')}`);
         } else if (terminal.has(from)) {
-          add('TRANSITION_FROM_TERMINAL', `${path}.from[${j}]`, `${name} leaves terminal state "${from}"`);
+          add('TRANSITION_FROM_TERMINAL', `${path}.from[${j}]`, `${name} leaves terminal state ${show(from, 'a state id')}`);
         } else {
           // An unknown target is reported above; the state still has a way out as far as dead ends go.
           outgoing.set(from, [...(outgoing.get(from) ?? []), ...(to === undefined ? [] : [to])]);
@@ -234,7 +238,7 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       add('TRANSITION_ROLES_EMPTY', `${path}.rolesAllowed`, `${name} allows no role: rolesAllowed must not be empty`);
     } else {
       t.rolesAllowed.forEach((role, j) => {
-        if (!isModelRole(role)) add('TRANSITION_ROLE_UNKNOWN', `${path}.rolesAllowed[${j}]`, `${name} allows unknown role ${show(role)}`);
+        if (!isModelRole(role)) add('TRANSITION_ROLE_UNKNOWN', `${path}.rolesAllowed[${j}]`, `${name} allows unknown role ${show(role, 'a role')}`);
       });
     }
     const declaredFields = new Set<string>();
@@ -274,17 +278,17 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       add('SHAPE_INVALID', path, `${path} must be an object with a text id`);
       return;
     }
-    const name = `deadline "${d.id}"`;
+    const name = `deadline ${show(d.id, 'a deadline id')}`;
     unknownFields(d, DEADLINE_FIELDS, path, name);
     if (deadlineIds.has(d.id)) add('DEADLINE_DUPLICATE', `${path}.id`, `${name} is defined more than once`);
     deadlineIds.add(d.id);
     if (typeof d.state !== 'string' || !stateIds.has(d.state)) {
-      add('DEADLINE_STATE_UNKNOWN', `${path}.state`, `${name} runs in unknown state ${show(d.state)}`);
+      add('DEADLINE_STATE_UNKNOWN', `${path}.state`, `${name} runs in unknown state ${show(d.state, 'a state id')}`);
     } else if (terminal.has(d.state)) {
-      add('DEADLINE_ON_TERMINAL_STATE', `${path}.state`, `${name} runs in terminal state "${d.state}", where it could never be met`);
+      add('DEADLINE_ON_TERMINAL_STATE', `${path}.state`, `${name} runs in terminal state ${show(d.state, 'a state id')}, where it could never be met`);
     }
     if (!(DEADLINE_STARTS as readonly unknown[]).includes(d.startsOn)) {
-      add('DEADLINE_START_INVALID', `${path}.startsOn`, `${name} starts on ${show(d.startsOn)}; use one of ${DEADLINE_STARTS.join(', ')}`);
+      add('DEADLINE_START_INVALID', `${path}.startsOn`, `${name} starts on ${show(d.startsOn, 'a start')}; use one of ${DEADLINE_STARTS.join(', ')}`);
     }
     const durationWhy = durationProblem(d.duration);
     if (durationWhy) add('DEADLINE_DURATION_INVALID', `${path}.duration`, `${name}: duration ${durationWhy}`);
@@ -298,7 +302,7 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       } else {
         d.runsIn.forEach((s, j) => {
           if (typeof s !== 'string' || !stateIds.has(s) || terminal.has(s) || s === d.state) {
-            add('DEADLINE_RUNS_IN_UNKNOWN', `${path}.runsIn[${j}]`, `${name} runs on in ${show(s)}, which is not another non-terminal state of the model`);
+            add('DEADLINE_RUNS_IN_UNKNOWN', `${path}.runsIn[${j}]`, `${name} runs on in ${show(s, 'a state id')}, which is not another non-terminal state of the model`);
           }
         });
       }
@@ -309,10 +313,10 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       } else {
         d.pausedIn.forEach((s, j) => {
           if (typeof s !== 'string' || !stateIds.has(s) || terminal.has(s) || s === d.state) {
-            add('DEADLINE_PAUSED_IN_UNKNOWN', `${path}.pausedIn[${j}]`, `${name} pauses in ${show(s)}, which is not another non-terminal state of the model`);
+            add('DEADLINE_PAUSED_IN_UNKNOWN', `${path}.pausedIn[${j}]`, `${name} pauses in ${show(s, 'a state id')}, which is not another non-terminal state of the model`);
           } else if (Array.isArray(d.runsIn) && d.runsIn.includes(s)) {
             // Running and paused at once: the engine would have to pick one, and either would surprise somebody.
-            add('DEADLINE_RUNS_AND_PAUSES_IN', `${path}.pausedIn[${j}]`, `${name} both runs on in and pauses in "${s}": name it in runsIn or in pausedIn, not both`);
+            add('DEADLINE_RUNS_AND_PAUSES_IN', `${path}.pausedIn[${j}]`, `${name} both runs on in and pauses in ${show(s, 'a state id')}: name it in runsIn or in pausedIn, not both`);
           }
         });
       }
@@ -333,13 +337,13 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
     }
     for (const id of stateIds) {
       if (!reached.has(id)) {
-        add('STATE_UNREACHABLE', `states[${indexOfState(states, id)}]`, `state "${id}" cannot be reached from initial state "${def.initialState}"`);
+        add('STATE_UNREACHABLE', `states[${indexOfState(states, id)}]`, `state ${show(id, 'a state id')} cannot be reached from initial state ${show(def.initialState, 'a state id')}`);
       }
     }
   }
   for (const id of stateIds) {
     if (!terminal.has(id) && !outgoing.has(id)) {
-      add('STATE_DEAD_END', `states[${indexOfState(states, id)}]`, `state "${id}" is not terminal but has no outgoing transition`);
+      add('STATE_DEAD_END', `states[${indexOfState(states, id)}]`, `state ${show(id, 'a state id')} is not terminal but has no outgoing transition`);
     }
   }
   // A term counted from the case's opening or the signal's receipt is opened again, with the same due moment, when
@@ -356,7 +360,7 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
       add(
         'DEADLINE_REOPENED',
         `deadlines[${i}].startsOn`,
-        `deadline "${String(d.id)}" counts from ${d.startsOn}, but the case can leave state "${from}" for "${closer}" and come back: the term would open again with the same due moment and be breached twice; count it from state-entered, or let it run on or pause in "${closer}"`,
+        `deadline ${show(d.id, 'a deadline id')} counts from ${d.startsOn}, but the case can leave state ${show(from, 'a state id')} for ${show(closer, 'a state id')} and come back: the term would open again with the same due moment and be breached twice; count it from state-entered, or let it run on or pause in ${show(closer, 'a state id')}`,
       );
       break;
     }
@@ -387,11 +391,12 @@ export function assertValidModel(def: unknown): asserts def is ModelDefinition {
   const problems = validateModelDefinition(def);
   if (problems.length === 0) return;
   const record = isRecord(def) ? def : {};
-  const label = `model ${show(record.id)} version ${show(record.version)}`;
+  const label = `model ${show(record.id, 'a model id')} version ${show(record.version, 'a version')}`;
   const list = problems.map((p, i) => `(${i + 1}) ${p.message}`).join('; ');
+  // The id and version as sent, bounded like every name in the problems: either may be anything a caller sent.
   throw new DomainError('MODEL.INVALID', `${label} is invalid: ${list}`, {
-    modelId: record.id,
-    version: record.version,
+    modelId: typeof record.id === 'string' ? echoedName(record.id, 'a model id') : null,
+    version: typeof record.version === 'number' ? record.version : null,
     problems,
   });
 }
@@ -410,8 +415,8 @@ function municipalitiesProblems(value: unknown, add: (code: ModelProblemCode, pa
   const seen = new Set<string>();
   value.forEach((code, i) => {
     const path = `municipalities[${i}]`;
-    if (!isMunicipalityCode(code)) add('MUNICIPALITY_INVALID', path, `municipality ${show(code)} is not a CBS code (GM + 4 digits)`);
-    else if (seen.has(code)) add('MUNICIPALITY_DUPLICATE', path, `municipality "${code}" is listed more than once`);
+    if (!isMunicipalityCode(code)) add('MUNICIPALITY_INVALID', path, `municipality ${show(code, 'a municipality code')} is not a CBS code (GM + 4 digits)`);
+    else if (seen.has(code)) add('MUNICIPALITY_DUPLICATE', path, `municipality ${show(code, 'a municipality code')} is listed more than once`);
     else seen.add(code);
   });
 }
@@ -423,28 +428,28 @@ function guardProblem(guard: unknown, declaredFields: ReadonlySet<string> | null
   const g = guard as Partial<Record<string, unknown>>;
   if ('reporterRelationIs' in g) {
     // A relation no reporter can have (`essentiële-naaste`, a typo) would make the guard never hold, unnoticed.
-    return isReporterRelation(g.reporterRelationIs) ? null : `reporterRelationIs ${show(g.reporterRelationIs)} is not a reporter relation (${REPORTER_RELATIONS.join(', ')})`;
+    return isReporterRelation(g.reporterRelationIs) ? null : `reporterRelationIs ${show(g.reporterRelationIs, 'a reporter relation')} is not a reporter relation (${REPORTER_RELATIONS.join(', ')})`;
   }
   if ('fieldEquals' in g) {
     const fe = g.fieldEquals;
-    if (!isRecord(fe) || !isNonBlank(fe.field) || !['string', 'number', 'boolean'].includes(typeof fe.value)) {
+    if (!isRecord(fe) || !isVisibleText(fe.field) || !['string', 'number', 'boolean'].includes(typeof fe.value)) {
       return 'fieldEquals needs a field name and a text, number or boolean value';
     }
     if (declaredFields && !declaredFields.has(fe.field)) {
-      return `fieldEquals tests field "${fe.field}", which the transition neither requires nor accepts`;
+      return `fieldEquals tests field ${show(fe.field, 'a field name')}, which the transition neither requires nor accepts`;
     }
     return null;
   }
-  return `has unknown kind "${keys[0]}"`;
+  return `has unknown kind ${show(keys[0], 'a guard kind')}`;
 }
 
 function durationProblem(value: unknown): string | null {
   if (!isRecord(value)) return 'must be an object { amount, unit }';
   if (typeof value.amount !== 'number' || !Number.isSafeInteger(value.amount) || value.amount < 1) {
-    return `amount ${show(value.amount)} must be a positive integer`;
+    return `amount ${show(value.amount, 'an amount')} must be a positive integer`;
   }
   if (!(DURATION_UNITS as readonly unknown[]).includes(value.unit)) {
-    return `unit ${show(value.unit)} must be one of ${DURATION_UNITS.join(', ')}`;
+    return `unit ${show(value.unit, 'a unit')} must be one of ${DURATION_UNITS.join(', ')}`;
   }
   return null;
 }
@@ -468,24 +473,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isNonBlank(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '';
-}
-
 function isTextList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every(isNonBlank);
+  return Array.isArray(value) && value.every(isVisibleText);
 }
 
 function isNonEmptyTextList(value: unknown): value is string[] {
   return isTextList(value) && value.length > 0;
 }
 
-function show(value: unknown): string {
-  if (typeof value === 'string') return `"${value}"`;
-  if (value === undefined) return '(missing)';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+/**
+ * A value from the definition as a problem may name it: a definition is whatever its sender posted, so an id is
+ * repeated only when it is an identifier, and never more than 64 characters of it (see `echoedValue`).
+ */
+function show(value: unknown, what: string): string {
+  return echoedValue(value, what);
 }

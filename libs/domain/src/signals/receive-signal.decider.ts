@@ -3,6 +3,7 @@ import { normalizeBsn } from '../shared/bsn.validator.js';
 import { DomainError } from '../shared/domain-error.js';
 import { parseIsoInstant } from '../shared/iso-instant.parser.js';
 import { isMunicipalityCode } from '../shared/municipality-code.validator.js';
+import { isVisibleText } from '../shared/visible-text.js';
 import { isInvolvedKind } from './involved-kind.js';
 import { isMmaTheme } from './mma-theme.js';
 import type {
@@ -284,8 +285,9 @@ function requireObject(field: string, value: unknown): asserts value is object {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fieldInvalid(field, 'required');
 }
 
+/** Text with something visible in it: blank text, or text of only invisible characters, is missing. */
 function requireText(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') fieldInvalid(field, 'required');
+  if (!isVisibleText(value)) fieldInvalid(field, 'required');
   return value;
 }
 

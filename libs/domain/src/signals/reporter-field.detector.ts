@@ -1,3 +1,5 @@
+import { echoedName } from '../shared/echoed-name.js';
+
 /**
  * Finds keys that name a reporter anywhere in a received payload. MMA tips are anonymous by law: a payload
  * that carries reporter details must be refused, not stored, so intake runs this on the body as received
@@ -124,7 +126,12 @@ function splitWords(key: string): string[] {
     .filter((word) => word.length > 0);
 }
 
+/**
+ * The key as a path step. The paths go back to the sender in the refusal, so a key is named only as
+ * `echoedName` allows (a key like `melder J. Jansen 06-12345678` is itself the personal data the rule keeps out).
+ */
 function pathSegment(key: string): string {
-  if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) return `.${key}`;
-  return `['${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
+  const named = echoedName(key, 'a field name');
+  if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(named)) return `.${named}`;
+  return `['${named}']`;
 }

@@ -2,6 +2,7 @@ import { amsterdamDateOf, isCalendarDate } from '../calendar/calendar-date.js';
 import { isValidBsn, normalizeBsn } from '../shared/bsn.validator.js';
 import { DomainError } from '../shared/domain-error.js';
 import { isMunicipalityCode } from '../shared/municipality-code.validator.js';
+import { isBlankText } from '../shared/visible-text.js';
 import { normalizeKvkNumber } from './kvk-number.normalizer.js';
 import { normalizePostcode } from './postcode.normalizer.js';
 import { SUBJECT_ERRORS } from './subject-error-codes.js';
@@ -113,7 +114,7 @@ function optionalText(field: string, value: unknown, max: number): string | unde
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') invalid(field, 'not-a-string');
   const trimmed = value.trim();
-  if (trimmed.length === 0) invalid(field, 'blank');
+  if (isBlankText(trimmed)) invalid(field, 'blank');
   if (trimmed.length > max) invalid(field, 'too-long');
   return trimmed;
 }

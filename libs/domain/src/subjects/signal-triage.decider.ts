@@ -1,4 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
+import { isBlankText } from '../shared/visible-text.js';
 import type { SignalStatus } from '../signals/signal-status.js';
 import type { SignalTriageCommand } from './signal-triage.command.js';
 import { SIGNAL_DISMISSED_EVENT_TYPE, SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE, type SignalTriageEvent } from './signal-triage.event.js';
@@ -56,7 +57,7 @@ export function decideSignalTriage(command: SignalTriageCommand, state: SignalTr
     }
     case 'DismissSignal': {
       const reason = typeof command.reason === 'string' ? command.reason.trim() : '';
-      if (reason.length < DISMISSAL_REASON_LENGTH.min || reason.length > DISMISSAL_REASON_LENGTH.max) {
+      if (isBlankText(reason) || reason.length < DISMISSAL_REASON_LENGTH.min || reason.length > DISMISSAL_REASON_LENGTH.max) {
         throw new DomainError(TRIAGE_ERRORS.DISMISSAL_REASON_INVALID, `State why the signal is dismissed (${DISMISSAL_REASON_LENGTH.min}–${DISMISSAL_REASON_LENGTH.max} characters)`, { field: 'reason' });
       }
       if (state.dismissed) throw alreadyDismissed(state);

@@ -1,4 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
+import { isBlankText } from '../shared/visible-text.js';
 import type { EscalationTrigger } from './escalation-policy.js';
 import type { EscalationPolicy, EscalationTier } from './table-definition.js';
 
@@ -233,7 +234,7 @@ export function decideEscalationReport(state: EscalationState, report: Escalatio
     throw new DomainError('ESCALATION.REPORT_OUTCOME_UNKNOWN', `outcome must be one of ${POLICE_REPORT_OUTCOMES.join(', ')}`, { outcomes: [...POLICE_REPORT_OUTCOMES] });
   }
   const text = report.text.trim();
-  if (text === '') throw new DomainError('ESCALATION.REPORT_TEXT_REQUIRED', 'A report back needs a text: what the police did, or why not');
+  if (isBlankText(text)) throw new DomainError('ESCALATION.REPORT_TEXT_REQUIRED', 'A report back needs a text: what the police did, or why not');
   const reported: EscalationReportedBack = {
     type: 'EscalationReportedBack',
     escalationId: state.escalationId,

@@ -2,6 +2,7 @@ import type { WorkingDayOptions } from '../calendar/working-days.js';
 import { approachingAt, dueAt } from '../cases/deadline-due.js';
 import type { Responsibilities } from '../models/model-definition.js';
 import { DomainError } from '../shared/domain-error.js';
+import { isVisibleText } from '../shared/visible-text.js';
 import { allowedFieldsFor } from './minimise-case-sheet.js';
 import type { ShareableField } from './shareable-field.js';
 import type { TableDefinition, TablesConfig } from './table-definition.js';
@@ -73,7 +74,7 @@ export type ReferralDecision = { outcome: 'accepted' } | { outcome: 'returned'; 
  * @throws DomainError `REFERRAL.ALREADY_DECIDED`, `REFERRAL.REASON_REQUIRED`
  */
 export function decideReferral(referral: ReferralLifecycle, decision: ReferralDecision): boolean {
-  if (decision.outcome === 'returned' && (typeof decision.reason !== 'string' || decision.reason.trim() === '')) {
+  if (decision.outcome === 'returned' && !isVisibleText(decision.reason)) {
     throw new DomainError('REFERRAL.REASON_REQUIRED', 'A returned referral needs a reason');
   }
   if (referral.status === decision.outcome) return false;

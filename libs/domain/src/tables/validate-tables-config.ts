@@ -2,6 +2,7 @@ import { DURATION_UNITS, isNotificationType, isResponsibilityKind, NOTIFICATION_
 import { DomainError } from '../shared/domain-error.js';
 import { isMunicipalityCode } from '../shared/municipality-code.validator.js';
 import { fieldsOf, unknownFields } from '../shared/known-fields.js';
+import { isVisibleText } from '../shared/visible-text.js';
 import { categoryOf, isShareableField, NEVER_SHARED_FIELDS } from './shareable-field.js';
 import type { EscalationPolicy, EscalationTier, EscalationTriggers, SharingProfile, TableDefinition, TablesConfig } from './table-definition.js';
 
@@ -24,7 +25,7 @@ const TRANSITION_TRIGGER_FIELDS: TriggerFields = {
 };
 const DEADLINE_TRIGGER_FIELDS: TriggerFields = {
   modelId: { required: true, what: 'a model id (kebab-case)', ok: isKebabId },
-  definitionId: { required: false, what: 'a deadline id (non-empty text; leave it out for every deadline of the model)', ok: isNonBlankText },
+  definitionId: { required: false, what: 'a deadline id (non-empty text; leave it out for every deadline of the model)', ok: isVisibleText },
 };
 /** The fields of each object of the configuration; any other key is refused (a misspelt `reminderLeadTime` would mean no reminders). */
 const CONFIG_FIELDS = fieldsOf<TablesConfig>({ tables: true, escalation: true });
@@ -81,7 +82,7 @@ export function validateTablesConfig(config: TablesConfig): TablesConfigProblem[
     else seen.add(t.id);
     const name = `table "${String(t.id)}"`;
     checkKnownFields(at, `${name}: `, t, TABLE_FIELDS, add);
-    if (typeof t.title !== 'string' || t.title.trim() === '') add(`${at}.title`, `${name} needs a title`);
+    if (!isVisibleText(t.title)) add(`${at}.title`, `${name} needs a title`);
     if (!Array.isArray(t.municipalities) || t.municipalities.length === 0) add(`${at}.municipalities`, `${name} must serve at least one municipality`);
     else (t.municipalities as readonly unknown[]).forEach((m, j) => !isMunicipalityCode(m) && add(`${at}.municipalities[${j}]`, `${name}: "${String(m)}" is not a CBS code (GM + 4 digits)`));
     const topicWhy = topicProblem(t.id, t.topic);
@@ -93,12 +94,12 @@ export function validateTablesConfig(config: TablesConfig): TablesConfigProblem[
     else
       for (const [kind, holder] of Object.entries(t.takesOver)) {
         if (!isResponsibilityKind(kind)) add(`${at}.takesOver.${kind}`, `${name}: "${kind}" is not a responsibility`);
-        else if (typeof holder !== 'string' || holder.trim() === '') add(`${at}.takesOver.${kind}`, `${name}: the holder must be a name`);
+        else if (!isVisibleText(holder)) add(`${at}.takesOver.${kind}`, `${name}: the holder must be a name`);
       }
     const p = t.profile;
     if (typeof p !== 'object' || p === null) return add(`${at}.profile`, `${name} needs a sharing profile`);
     checkKnownFields(`${at}.profile`, `${name}: `, p, PROFILE_FIELDS, add);
-    if (typeof p.legalBasis !== 'string' || p.legalBasis.trim() === '') add(`${at}.profile.legalBasis`, `${name}: the sharing profile needs a legal basis`);
+    if (!isVisibleText(p.legalBasis)) add(`${at}.profile.legalBasis`, `${name}: the sharing profile needs a legal basis`);
     if (typeof p.processingActivity !== 'string' || !KEBAB_ID.test(p.processingActivity)) add(`${at}.profile.processingActivity`, `${name}: the processing activity must be a kebab-case id`);
     if (typeof p.fields !== 'object' || p.fields === null) return add(`${at}.profile.fields`, `${name}: fields must map case types to field lists`);
     for (const [caseType, fields] of Object.entries(p.fields)) {
@@ -193,7 +194,7 @@ function checkEscalation(config: TablesConfig, add: Add): void {
       if (typeof tier?.id !== 'string' || !KEBAB_ID.test(tier.id)) add(`${tat}.id`, 'must be a kebab-case id');
       else if (ids.has(tier.id)) add(`${tat}.id`, `tier "${tier.id}" is listed twice`);
       else ids.add(tier.id);
-      if (typeof tier?.title !== 'string' || tier.title.trim() === '') add(`${tat}.title`, 'needs a title');
+      if (!isVisibleText(tier?.title)) add(`${tat}.title`, 'needs a title');
       if (!isWholeNumberIn(tier?.ackTimeoutMinutes, 1, MAX_ACK_TIMEOUT_MINUTES)) add(`${tat}.ackTimeoutMinutes`, `must be a whole number of minutes from 1 to ${MAX_ACK_TIMEOUT_MINUTES} (7 days); got ${show(tier?.ackTimeoutMinutes)}`);
       if (!isWholeNumberIn(tier?.repeat, 0, MAX_REPEAT)) add(`${tat}.repeat`, `must be a whole number from 0 to ${MAX_REPEAT}; got ${show(tier?.repeat)}`);
     });
@@ -266,10 +267,6 @@ function isWholeNumberIn(value: unknown, min: number, max: number): boolean {
 
 function isKebabId(value: unknown): value is string {
   return typeof value === 'string' && KEBAB_ID.test(value);
-}
-
-function isNonBlankText(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

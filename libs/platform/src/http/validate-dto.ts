@@ -1,18 +1,27 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { DomainError } from '#domain';
+import { DomainError, echoedName } from '#domain';
 import type { FieldProblem } from './field-problem.js';
 
 export type { FieldProblem } from './field-problem.js';
 
+/**
+ * The problems of class-validator's errors, with each property named as `echoedName` allows: an unknown property
+ * is the caller's key, which class-validator repeats verbatim ("property J. Jansen BSN 111222333 should not exist").
+ */
 function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((e) => {
-    const path = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = e.constraints
-      ? [{ path, constraints: Object.keys(e.constraints), message: Object.values(e.constraints).join('; ') }]
-      : [];
+    const named = echoedName(e.property, 'a field name');
+    const path = prefix ? `${prefix}.${named}` : named;
+    const messages = Object.values(e.constraints ?? {}).map((message) => renamed(message, e.property, named));
+    const own = e.constraints ? [{ path, constraints: Object.keys(e.constraints), message: messages.join('; ') }] : [];
     return [...own, ...flatten(e.children ?? [], path)];
   });
+}
+
+/** `message` with every mention of the sent `property` replaced by how it may be named. */
+function renamed(message: string, property: string, named: string): string {
+  return property === '' || property === named ? message : message.split(property).join(named);
 }
 
 /**
@@ -42,7 +51,7 @@ export function validateDto<T extends object>(cls: new () => T, plain: unknown):
 function constructorKeys(value: unknown, path = '', depth = 0): string[] {
   if (value === null || typeof value !== 'object' || depth > 128) return [];
   return Object.entries(value).flatMap(([key, v]) => {
-    const at = path === '' ? key : `${path}.${key}`;
+    const at = path === '' ? echoedName(key, 'a field name') : `${path}.${echoedName(key, 'a field name')}`;
     return [...(key === 'constructor' && !Array.isArray(value) ? [at] : []), ...constructorKeys(v, at, depth + 1)];
   });
 }
