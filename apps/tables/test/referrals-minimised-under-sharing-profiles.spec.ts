@@ -157,7 +157,8 @@ describe('a referral goes out once, with its register row and disclosure', () =>
 
     // A note event the consumer has not seen, twice in one produce call (one fetch), as a republished round
     // delivers it; then a marker after it on the same key.
-    const copy = JSON.stringify({ ...note, id: crypto.randomUUID() });
+    // (A note of its own: another id and time; the same note applied twice is kept once.)
+    const copy = JSON.stringify({ ...note, id: crypto.randomUUID(), payload: { ...note.payload, noteId: crypto.randomUUID(), at: new Date().toISOString() } });
     await h.produce(TOPICS.cases, [
       { key: `case-${c.caseId}`, value: copy },
       { key: `case-${c.caseId}`, value: copy },
