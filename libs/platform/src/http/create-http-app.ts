@@ -5,10 +5,14 @@ import type { Logger } from 'pino';
 import { PinoNestLogger } from '../logging/logger.js';
 import { recordHttpMetrics } from '../metrics/http-metrics.hook.js';
 import type { ProcessMetrics } from '../metrics/process-metrics.js';
-import { ProblemDetailsFilter } from './problem-details.filter.js';
-import { StorableTextPipe } from './storable-text.pipe.js';
 import { CanonicalUuidParamPipe } from './canonical-uuid.js';
-import { continueTrace } from './trace-context.js';
+import { MAX_PATH_PARAMETER_LENGTH } from './fastify-problems.js';
+import { answerFrameworkError } from './framework-errors.js';
+import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { QueryKeysInterceptor } from './query-keys.interceptor.js';
+import { logRequest } from './request-log.js';
+import { traceRequest } from './request-trace.js';
+import { StorableTextPipe } from './storable-text.pipe.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -22,11 +26,17 @@ export interface HttpAppOptions {
 
 /**
  * Creates a Nest application on Fastify with the product's HTTP conventions: 1 MiB body limit, JSON only,
- * problem+json errors, W3C trace context, request logs without bodies, and an OpenAPI document at
- * `/openapi.json` (UI at `/docs`).
+ * unknown query parameters refused, problem+json errors (the router's own included), W3C trace context, request
+ * logs without bodies, and an OpenAPI document at `/openapi.json` (UI at `/docs`).
  */
 export async function createHttpApp(rootModule: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, logger: false, trustProxy: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: false,
+    trustProxy: false,
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
+    frameworkErrors: answerFrameworkError(options.logger, options.metrics),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
     logger: new PinoNestLogger(options.logger.child({ component: 'nest' })),
     bufferLogs: false,
@@ -38,20 +48,12 @@ export async function createHttpApp(rootModule: unknown, options: HttpAppOptions
   const fastify = app.getHttpAdapter().getInstance();
   // Only JSON bodies are accepted; Fastify answers other content types with 415 (mapped to problem+json).
   fastify.removeContentTypeParser(['text/plain']);
-  fastify.addHook('onRequest', async (request, reply) => {
-    const trace = continueTrace(request.headers.traceparent);
-    Object.assign(request, trace);
-    void reply.header('traceparent', trace.traceparent);
-  });
-  fastify.addHook('onResponse', async (request, reply) => {
-    const r = request as typeof request & { traceId?: string; principal?: { subject: string; role: string } };
-    options.logger.info(
-      { component: 'http', method: request.method, route: request.routeOptions?.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), traceId: r.traceId, actor: r.principal?.subject, role: r.principal?.role },
-      'request',
-    );
-  });
+  fastify.addHook('onRequest', async (request, reply) => traceRequest(request, reply));
+  fastify.addHook('onResponse', async (request, reply) => logRequest(options.logger, request, reply));
   if (options.metrics) recordHttpMetrics(fastify, options.metrics);
   app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
+  // After the processing log's interceptor (APP_INTERCEPTOR, registered as the app is created): see the class.
+  app.useGlobalInterceptors(new QueryKeysInterceptor());
   app.useGlobalPipes(new StorableTextPipe(), new CanonicalUuidParamPipe());
   // On SIGTERM/SIGINT: close the app, then exit 0 through process.exit, so 'exit' handlers run (the logger's
   // flush of pending lines) and a stop asked for is a clean exit. Nest's default re-raises the signal instead: the

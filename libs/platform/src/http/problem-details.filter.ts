@@ -4,15 +4,8 @@ import type { Logger } from 'pino';
 import { DomainError } from '#domain';
 import { isDatabaseUnavailable } from '#eventstore';
 import { httpStatusForCode } from './error-status.js';
+import { fastifyProblem } from './fastify-problems.js';
 import { problem, type Problem } from './problem.js';
-
-const FASTIFY_CODES: Record<string, { status: number; code: string; title: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'HTTP.PAYLOAD_TOO_LARGE', title: 'The request body is larger than 1 MiB' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'HTTP.UNSUPPORTED_MEDIA_TYPE', title: 'Send the body as application/json' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'HTTP.MALFORMED_JSON', title: 'The JSON body is empty' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'HTTP.MALFORMED_JSON', title: 'The body is not valid JSON' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'HTTP.MALFORMED_JSON', title: 'Content-Length does not match the body' },
-};
 
 /**
  * Every error leaves as `application/problem+json` with a stable `code`. Messages never echo request
@@ -66,10 +59,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     return problem(500, 'INTERNAL.ERROR', 'Something went wrong on our side; the trace id identifies it in the logs');
   }
-}
-
-function fastifyProblem(code: unknown): { status: number; code: string; title: string } | undefined {
-  return typeof code === 'string' && Object.hasOwn(FASTIFY_CODES, code) ? FASTIFY_CODES[code] : undefined;
 }
 
 /** Seconds a client should wait before sending the request again (`Retry-After`), for answers that mean "not now". */
