@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getMetadataStorage } from 'class-validator';
 import { AppConfig, ConfigError, loadConfig, startProcess } from '#platform';
+import { configProblems } from './config-problems.js';
 
 /**
  * Bad input gets a clear error and changes nothing — at the configuration edge too. A variable that is set but blank
@@ -16,16 +17,6 @@ import { AppConfig, ConfigError, loadConfig, startProcess } from '#platform';
 /** Every variable of the configuration: each validated property of AppConfig. */
 const VARIABLES = [...new Set(getMetadataStorage().getTargetValidationMetadatas(AppConfig, '', true, false).map((m) => m.propertyName))].sort();
 
-/** The problems a ConfigError reports for `env` (empty when the configuration is taken). */
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-}
 
 const blankProblem = (variable: string) => `${variable}: ${variable} is set but blank: unset it for the default, or give it a value`;
 
@@ -36,15 +27,15 @@ describe('a configuration variable set but blank', () => {
   });
 
   it.each(VARIABLES.flatMap((variable) => ['', '  ', '\t'].map((blank) => [variable, blank] as const)))('%s=%j is refused, naming only that variable', (variable, blank) => {
-    expect(problems({ [variable]: blank })).toEqual([blankProblem(variable)]);
+    expect(configProblems({ [variable]: blank })).toEqual([blankProblem(variable)]);
   });
 
   it('names every blank variable at once, next to the other bad ones', () => {
-    expect(problems({ DATABASE_URL: '', KAFKA_BROKERS: '  ', PORT: 'eighty' })).toEqual([blankProblem('DATABASE_URL'), blankProblem('KAFKA_BROKERS'), expect.stringMatching(/^PORT: /)]);
+    expect(configProblems({ DATABASE_URL: '', KAFKA_BROKERS: '  ', PORT: 'eighty' })).toEqual([blankProblem('DATABASE_URL'), blankProblem('KAFKA_BROKERS'), expect.stringMatching(/^PORT: /)]);
   });
 
   it('a blank master key next to PostgreSQL is refused, not a reason to make a key file on this host', () => {
-    expect(problems({ DATABASE_URL: 'postgres://u@h:5432/db', SIGNAALROUTE_MASTER_KEY: '' })).toEqual([blankProblem('SIGNAALROUTE_MASTER_KEY')]);
+    expect(configProblems({ DATABASE_URL: 'postgres://u@h:5432/db', SIGNAALROUTE_MASTER_KEY: '' })).toEqual([blankProblem('SIGNAALROUTE_MASTER_KEY')]);
   });
 
   it('unset still means the default', () => {

@@ -1,23 +1,14 @@
-import { ConfigError, loadConfig, startProcess } from '#platform';
+import { loadConfig, startProcess } from '#platform';
+import { configProblems } from './config-problems.js';
 
 const MESSAGE = 'IDEMPOTENCY_KEY_RETENTION_HOURS: IDEMPOTENCY_KEY_RETENTION_HOURS must be a whole number of hours from 1 to 8760 (a year)';
 
-/** The problems a ConfigError reports for `env` (empty when the configuration is taken). */
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-}
 
 describe('IDEMPOTENCY_KEY_RETENTION_HOURS must be a whole number of hours from 1 to 8760', () => {
   it('honours keys 720 hours (30 days) unless told otherwise; unset is the default, set to nothing is refused', () => {
     expect(loadConfig({}).IDEMPOTENCY_KEY_RETENTION_HOURS).toBe(720);
     for (const blank of ['', '   ']) {
-      expect(problems({ IDEMPOTENCY_KEY_RETENTION_HOURS: blank })).toEqual([expect.stringMatching(/^IDEMPOTENCY_KEY_RETENTION_HOURS: IDEMPOTENCY_KEY_RETENTION_HOURS is set but blank/)]);
+      expect(configProblems({ IDEMPOTENCY_KEY_RETENTION_HOURS: blank })).toEqual([expect.stringMatching(/^IDEMPOTENCY_KEY_RETENTION_HOURS: IDEMPOTENCY_KEY_RETENTION_HOURS is set but blank/)]);
     }
   });
 
@@ -33,7 +24,7 @@ describe('IDEMPOTENCY_KEY_RETENTION_HOURS must be a whole number of hours from 1
     ['more than a year', '8761'],
     ['another notation', '1e3'],
   ])('refuses %s (%j), naming the variable once with what it takes', (_what, hours) => {
-    expect(problems({ IDEMPOTENCY_KEY_RETENTION_HOURS: hours })).toEqual([MESSAGE]);
+    expect(configProblems({ IDEMPOTENCY_KEY_RETENTION_HOURS: hours })).toEqual([MESSAGE]);
   });
 
   it('stops the start-up before anything is opened', async () => {
