@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -32,11 +33,47 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
   });
 }
 
+/** The files a build compiles from (tsconfig.build.json's include) and the settings it compiles with. */
+async function buildInputs(): Promise<string[]> {
+  const files: string[] = [];
+  const walk = async (folder: string, inSrc: boolean): Promise<void> => {
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name === 'node_modules' || entry.name === 'test' || entry.name === 'dist') continue;
+        await walk(full, inSrc || entry.name === 'src');
+      } else if (inSrc && entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) files.push(full);
+    }
+  };
+  for (const top of ['apps', 'libs']) await walk(path.join(repoRoot, top), false);
+  for (const top of ['scripts', 'bench']) await walk(path.join(repoRoot, top), true);
+  return [...files.sort(), ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => path.join(repoRoot, f))];
+}
+
+/** A digest of what a build is made from: the same sources give the same build, so it is made once per change. */
+async function buildFingerprint(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await buildInputs()) hash.update(path.relative(repoRoot, file)).update('\0').update(await readFile(file)).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Where finished builds are kept, one folder per fingerprint, marked complete by a `ready` file. */
+const CACHE_PREFIX = 'sr-build-cache-';
+const ready = (root: string) => path.join(root, 'ready');
+/** Builds of other sources are dropped once they are this old (a test run in another checkout may still use a young one). */
+const STALE_BUILD_MS = 6 * 3_600_000;
+
 /**
  * Compiles apps and libs (tsconfig.build.json) into a temp folder. `--noCheck`: type errors are the
  * type-check's business, and a half-edited file elsewhere in the repository must not stop this test.
+ * A build of the same sources is reused: the dozen test files that run the product as a process shared one
+ * compilation instead of each making its own (a minute each when the full suite loads both cores). Tests only read
+ * the build, so `remove` leaves a shared one in place.
  */
 export async function buildProduct(): Promise<ProductBuild> {
+  const cached = path.join(tmpdir(), `${CACHE_PREFIX}${await buildFingerprint()}`);
+  const shared = (): ProductBuild => ({ root: cached, entry: (p) => path.join(cached, 'dist', `${p}.js`), remove: async () => undefined });
+  if (existsSync(ready(cached))) return shared();
   const root = path.join(tmpdir(), `sr-build-${randomBytes(5).toString('hex')}`);
   await mkdir(root, { recursive: true });
   const remove = () => rm(root, { recursive: true, force: true });
@@ -47,11 +84,31 @@ export async function buildProduct(): Promise<ProductBuild> {
     const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { type: string; imports: unknown };
     await writeFile(path.join(root, 'package.json'), JSON.stringify({ name: 'signaalroute-test-build', private: true, type: pkg.type, imports: pkg.imports }));
     await symlink(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    await writeFile(ready(root), '');
   } catch (error) {
     await remove();
     throw error;
   }
-  return { root, entry: (p) => path.join(root, 'dist', `${p}.js`), remove };
+  try {
+    // Published whole, by one rename; a test file that built the same sources at the same moment keeps its own.
+    await rename(root, cached);
+  } catch {
+    if (!existsSync(ready(cached))) return { root, entry: (p) => path.join(root, 'dist', `${p}.js`), remove };
+    await remove();
+  }
+  await dropStaleBuilds(cached);
+  return shared();
+}
+
+/** Drops other sources' builds older than {@link STALE_BUILD_MS}; best effort. */
+async function dropStaleBuilds(keep: string): Promise<void> {
+  const now = Date.now();
+  for (const name of await readdir(tmpdir()).catch(() => [] as string[])) {
+    const folder = path.join(tmpdir(), name);
+    if (!name.startsWith(CACHE_PREFIX) || folder === keep) continue;
+    const age = await stat(folder).then((s) => now - s.mtimeMs, () => 0);
+    if (age > STALE_BUILD_MS) await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+  }
 }
 
 export interface ProductProcess {
