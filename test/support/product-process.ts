@@ -50,9 +50,13 @@ async function buildInputs(): Promise<string[]> {
   return [...files.sort(), ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => path.join(repoRoot, f))];
 }
 
-/** A digest of what a build is made from: the same sources give the same build, so it is made once per change. */
+/**
+ * A digest of what a build is made from: the same sources give the same build, so it is made once per change. The
+ * checkout's own folder counts too: a build links to that checkout's node_modules, which another checkout of the same
+ * sources (a fresh clone for CI) may delete.
+ */
 async function buildFingerprint(): Promise<string> {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(repoRoot).update('\0');
   for (const file of await buildInputs()) hash.update(path.relative(repoRoot, file)).update('\0').update(await readFile(file)).update('\0');
   return hash.digest('hex').slice(0, 16);
 }
