@@ -128,7 +128,7 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
         }
         const trigger = escalationTriggerOf(this.config.escalation.triggers, { type: event.type, payload: event.payload, modelId: sheet.modelId });
         if (!trigger) return;
-        const known = await this.factsUnderLock(tx, sheet, await loadFacts(evolved));
+        const known = await this.factsUnderLock(tx, sheet.signalIds, await loadFacts(evolved));
         const waitingFor = sheet.signalIds.filter((id) => !known.has(id));
         if (!(await this.escalations.raise(tx, sheet, knownFacts(sheet, known), event, trigger, waitingFor))) return;
         count.escalations++;
@@ -165,11 +165,12 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
   }
 
   /**
-   * The facts of the sheet's signals, those missing from `facts` looked up once more under the signals' locks:
-   * a fact committed meanwhile is seen, and one committed after this transaction finds what parks for it.
+   * `facts` with those of `signalIds` it misses looked up once more under the signals' locks: a fact committed
+   * meanwhile is seen, and one committed after this transaction finds what parks for it (a referral, an escalation's
+   * complete case).
    */
-  private async factsUnderLock(tx: SqlExecutor, sheet: CaseSheet, facts: Map<string, SignalFacts>): Promise<Map<string, SignalFacts>> {
-    const missing = sheet.signalIds.filter((id) => !facts.has(id));
+  private async factsUnderLock(tx: SqlExecutor, signalIds: readonly string[], facts: Map<string, SignalFacts>): Promise<Map<string, SignalFacts>> {
+    const missing = [...new Set(signalIds.filter((id) => !facts.has(id)))];
     if (missing.length === 0) return facts;
     await this.pending.lockSignals(tx, missing);
     const known = new Map(facts);
@@ -184,21 +185,17 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
    * published.
    */
   private async publishOrPark(tx: SqlExecutor, referred: PendingReferral[], facts: Map<string, SignalFacts>): Promise<number> {
-    const missing = [...new Set(referred.flatMap((r) => r.sheet.signalIds.filter((id) => !facts.has(id))))];
-    if (missing.length > 0) {
-      await this.pending.lockSignals(tx, missing);
-      for (const [id, f] of await this.sheets.facts(tx, missing)) facts.set(id, f);
-    }
+    const known = await this.factsUnderLock(tx, referred.flatMap((r) => r.sheet.signalIds), facts);
     let published = 0;
     for (const r of referred) {
       const referralId = r.event.payload.referralId as string;
-      const waitingFor = r.sheet.signalIds.filter((id) => !facts.has(id));
+      const waitingFor = r.sheet.signalIds.filter((id) => !known.has(id));
       if (waitingFor.length > 0) {
         await this.pending.park(tx, referralId, r, waitingFor);
         this.logger.info({ component: CASE_EVENTS_CONSUMER, referralId, waitingFor: waitingFor.length }, 'referral waits for its signal facts');
         continue;
       }
-      if (await this.referrals.publish(tx, r.sheet, knownFacts(r.sheet, facts), r.event)) published++;
+      if (await this.referrals.publish(tx, r.sheet, knownFacts(r.sheet, known), r.event)) published++;
     }
     return published;
   }
