@@ -50,7 +50,7 @@ export class TriageQueueRepository {
     if (q.status) add('status = ?', q.status);
     if (q.receivedFrom) add('received_at >= ?', q.receivedFrom);
     if (q.receivedTo) add('received_at < ?', q.receivedTo);
-    if (q.cursor) {
+    if (q.cursor !== undefined) {
       const [at, id] = decodeKeysetCursor(q.cursor);
       params.push(at, id);
       where.push(`(received_at, signal_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);

@@ -104,7 +104,7 @@ export class CaseViewRepository {
     if (q.status) add('status = ?', q.status);
     if (q.openedFrom) add('opened_at >= ?::timestamptz', q.openedFrom);
     if (q.openedTo) add('opened_at < ?::timestamptz', q.openedTo);
-    if (q.cursor) {
+    if (q.cursor !== undefined) {
       const [at, id] = decodeKeysetCursor(q.cursor);
       params.push(at, id);
       where.push(`(opened_at, case_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);

@@ -112,7 +112,7 @@ export class ReferralRegisterRepository {
   ): Promise<{ items: RegisteredReferral[]; nextCursor: string | null }> {
     const params: unknown[] = [table, municipalities, options.statuses];
     let where = 'table_id = $1 AND municipality = ANY($2::text[]) AND status = ANY($3::text[])';
-    if (options.cursor) {
+    if (options.cursor !== undefined) {
       const [at, id] = decodeKeysetCursor(options.cursor);
       params.push(at, id);
       where += ` AND (referred_at, referral_id) < ($4::timestamptz, $5)`;

@@ -154,7 +154,7 @@ export class LegalHoldService {
     const params: unknown[] = [];
     const add = (sql: string, ...values: unknown[]) => where.push(sql.replace(/\?/g, () => `$${params.push(values.shift())}`));
     add('municipality = ANY(?::text[])', municipalities);
-    if (q.cursor) add('(placed_at, hold_id) < (?::timestamptz, ?::uuid)', ...decodeKeysetCursor(q.cursor));
+    if (q.cursor !== undefined) add('(placed_at, hold_id) < (?::timestamptz, ?::uuid)', ...decodeKeysetCursor(q.cursor));
     params.push(limit + 1);
     const r = await this.db.query<Row>(`SELECT ${COLUMNS} FROM legal_holds WHERE ${where.join(' AND ')} ORDER BY placed_at DESC, hold_id DESC LIMIT $${params.length}`, params);
     const rows = r.rows.slice(0, limit);

@@ -67,7 +67,7 @@ export class RetentionController {
     // refuse it, rather than answered with nothing.
     if (query.municipality && !principal.municipalities.includes(query.municipality)) throw new ForbiddenError('AUTH.MUNICIPALITY_NOT_ALLOWED', 'Not allowed for this municipality');
     const municipalities = query.municipality ? [query.municipality] : principal.municipalities;
-    const page = await this.job.due(municipalities, query.limit ?? 100, query.cursor ? decodeCursor(query.cursor) : null);
+    const page = await this.job.due(municipalities, query.limit ?? 100, query.cursor !== undefined ? decodeCursor(query.cursor) : null);
     return { day: page.day, items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) };
   }
 }
