@@ -161,6 +161,20 @@ describe('business rules on the payload', () => {
     expect(res.text).not.toContain('123456789');
   });
 
+  // The reference is part of the signal's idempotency key: a blank one would make the next report sent with it a
+  // "resend", answered with the first one's receipt and dropped. Every source refuses it alike.
+  it.each([
+    ['mma', 'only spaces', () => mmaPayload(home, { externalRef: '   ' })],
+    ['intern-meldpunt', 'only spaces', () => internMeldpuntPayload(home, undefined, { externalRef: '   ' })],
+    ['zorgmelding', 'only spaces', () => zorgmeldingPayload(home, undefined, { externalRef: '   ' })],
+    ['mma', 'a zero-width space', () => mmaPayload(home, { externalRef: '\u200b' })],
+    ['intern-meldpunt', 'a zero-width space', () => internMeldpuntPayload(home, undefined, { externalRef: '\u200b' })],
+    ['zorgmelding', 'a zero-width space', () => zorgmeldingPayload(home, undefined, { externalRef: '\u200b' })],
+  ])('refuses %s with an externalRef of %s: 400 SIGNAL.FIELD_INVALID, reason blank', async (source, _what, body) => {
+    const res = await expectRefused(() => h.request('POST', `/v1/signals/${source}`, { token: intakeSystem, body: body() }), 400, 'SIGNAL.FIELD_INVALID');
+    expect(res.body).toMatchObject({ field: 'externalRef', reason: 'blank' });
+  });
+
   it('refuses a receivedAt in the future with 400 SIGNAL.DATE_IN_FUTURE', async () => {
     const tomorrow = new Date(Date.now() + 24 * 3600_000).toISOString();
     await expectRefused(

@@ -80,6 +80,14 @@ describe('a bad message is dead-lettered and the partition moves on', () => {
     expect(JSON.parse(row!.error).details.errors).toEqual([expect.objectContaining({ path: 'indicators.0', constraints: ['storableText'] })]);
   });
 
+  it('dead-letters a report whose externalRef has nothing visible, as the HTTP route refuses it', async () => {
+    const key = `blank-ref-${tag()}`;
+    await h.produce(INBOUND_ZORG, [{ key, value: JSON.stringify(zorgmeldingPayload(home, undefined, { externalRef: '\u200b ' })) }]);
+    const [row] = await waitFor(async () => ((await deadLetters(key)).length > 0 ? deadLetters(key) : undefined), { what: 'the dead letter' });
+    expect(row!.error_code).toBe('SIGNAL.FIELD_INVALID');
+    expect(JSON.parse(row!.error).details).toEqual({ field: 'externalRef', reason: 'blank' });
+  });
+
   it('dead-letters an idempotency-key header the HTTP route would refuse', async () => {
     const key = `long-key-${tag()}`;
     await h.produce(INBOUND_MMA, [{ key, value: JSON.stringify(mmaPayload(home)), headers: { 'idempotency-key': 'k'.repeat(5000) } }]);

@@ -52,7 +52,8 @@ describe('MMA signals are anonymous: a payload with reporter fields is refused',
   });
 
   it('requires the MMA reference (SIGNAL.FIELD_INVALID on externalRef)', () => {
-    const error = refusal(mma({ ...mmaInput(), externalRef: '  ' }));
+    const { externalRef: _omitted, ...input } = mmaInput();
+    const error = refusal(mma(input));
     expect(error.code).toBe('SIGNAL.FIELD_INVALID');
     expect(error.details).toEqual({ field: 'externalRef', reason: 'required' });
   });
@@ -174,5 +175,41 @@ describe('required fields and known values (SIGNAL.FIELD_INVALID names the field
     const { newReporterRef: _omitted, ...context } = CONTEXT;
     expect(() => decideReceiveSignal({ source: 'zorgmelding', input: zorgmeldingInput() }, context)).toThrow(RangeError);
     expect(decideReceiveSignal({ source: 'mma', input: mmaInput() }, context).events).toHaveLength(1);
+  });
+});
+
+/**
+ * The sender's reference makes a resend recognisable (it is part of the signal's idempotency key), so a reference of
+ * nothing visible is refused alike by every source: otherwise every later report sent with the same blank would be
+ * taken for a resend of the first, answered with its receipt and dropped.
+ */
+describe('a blank externalRef is refused alike by every source', () => {
+  const sources: [string, (externalRef: unknown) => ReceiveSignalCommand][] = [
+    ['mma', (externalRef) => mma({ ...mmaInput(), externalRef })],
+    ['intern-meldpunt', (externalRef) => intern({ ...internMeldpuntInput(), externalRef })],
+    ['zorgmelding', (externalRef) => zorg({ ...zorgmeldingInput(), externalRef })],
+  ];
+  const blanks: [string, string][] = [
+    ['only spaces', '   '],
+    ['a zero-width space', '\u200b'],
+    ['a non-breaking space and a word joiner', '\u00a0\u2060'],
+  ];
+
+  it.each(sources.flatMap(([source, command]) => blanks.map(([what, ref]) => [source, what, command(ref)] as const)))(
+    '%s: %s is SIGNAL.FIELD_INVALID, reason blank',
+    (_source, _what, command) => {
+      const error = refusal(command);
+      expect(error.code).toBe('SIGNAL.FIELD_INVALID');
+      expect(error.details).toEqual({ field: 'externalRef', reason: 'blank' });
+    },
+  );
+
+  it.each(sources)('%s: a reference that is not text is SIGNAL.FIELD_INVALID, reason not-text', (_source, command) => {
+    expect(refusal(command(42)).details).toEqual({ field: 'externalRef', reason: 'not-text' });
+  });
+
+  it('a reference with invisible characters around a visible one is kept as sent', () => {
+    const [event] = decideReceiveSignal({ source: 'zorgmelding', input: zorgmeldingInput({ externalRef: '\u200bZ-1 ' }) }, CONTEXT).events;
+    expect(event.externalRef).toBe('\u200bZ-1 ');
   });
 });

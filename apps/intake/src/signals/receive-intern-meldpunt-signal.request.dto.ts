@@ -33,7 +33,7 @@ export class InternReporterRequestDto {
 
 /** A "niet pluis" report by municipal staff about possible undermining crime. */
 export class ReceiveInternMeldpuntSignalRequestDto {
-  @ApiPropertyOptional({ description: "The sender's own reference; a resend with it gets the same signal id" })
+  @ApiPropertyOptional({ description: "The sender's own reference; a resend with it gets the same signal id. When given it must have something visible in it (SIGNAL.FIELD_INVALID, reason blank)" })
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
   externalRef?: string;
 

@@ -34,7 +34,8 @@ export class ZorgReporterRequestDto {
 
 /** A report about a person with worrying behaviour, possibly a Wvggz melding. */
 export class ReceiveZorgmeldingSignalRequestDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
+  @ApiPropertyOptional({ description: "The sender's own reference; a resend with it gets the same signal id. When given it must have something visible in it (SIGNAL.FIELD_INVALID, reason blank)" })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
   externalRef?: string;
 
   @ApiPropertyOptional({ example: '2026-11-20T10:15:00+01:00' }) @IsOptional() @IsString() @MaxLength(40)

@@ -52,6 +52,8 @@ const EARLIEST_BIRTH_DATE = '1900-01-01';
  *  - MMA: no key anywhere in the input may name a reporter (`SIGNAL.REPORTER_NOT_ALLOWED`, details list the
  *    JSON paths, never the values); input nested too deep to check is refused (`SIGNAL.PAYLOAD_TOO_DEEP`);
  *    `externalRef` is required.
+ *  - `externalRef`, when given (optional for intern-meldpunt and zorgmelding), has something visible in it
+ *    (`SIGNAL.FIELD_INVALID`, reason `blank`, for every source alike).
  *  - `location.municipality` is a CBS code (`SIGNAL.MUNICIPALITY_INVALID`).
  *  - `receivedAt` (default: `now`) and `subject.birthDate` are real dates (`SIGNAL.DATE_INVALID`) and not
  *    after `now` (`SIGNAL.DATE_IN_FUTURE`; birth dates compare with today's date in Amsterdam); a birth date
@@ -97,7 +99,7 @@ function decideMma(input: MmaSignalInput, context: ReceiveSignalContext): Receiv
     throw new DomainError(SIGNAL_ERRORS.PAYLOAD_TOO_DEEP, 'MMA payload nests too deep to check for reporter fields');
   }
   requireObject('input', input);
-  const externalRef = requireText('externalRef', input.externalRef);
+  const externalRef = readExternalRef(input.externalRef, 'required');
   const theme = requireOneOf('theme', input.theme, isMmaTheme);
   const description = requireText('description', input.description);
   const location = readLocation(input.location);
@@ -124,7 +126,7 @@ function decideInternMeldpunt(
   context: ReceiveSignalContext,
 ): ReceiveSignalDecision<InternMeldpuntSignalReceivedPayload> {
   requireObject('input', input);
-  const externalRef = optionalText('externalRef', input.externalRef) ?? null;
+  const externalRef = readExternalRef(input.externalRef, 'optional');
   const description = requireText('description', input.description);
   const indicators = readIndicators(input.indicators);
   requireObject('involved', input.involved);
@@ -169,7 +171,7 @@ function decideZorgmelding(
   context: ReceiveSignalContext,
 ): ReceiveSignalDecision<ZorgmeldingSignalReceivedPayload> {
   requireObject('input', input);
-  const externalRef = optionalText('externalRef', input.externalRef) ?? null;
+  const externalRef = readExternalRef(input.externalRef, 'optional');
   requireObject('subject', input.subject);
   const name = requireText('subject.name', input.subject.name);
   const address = optionalText('subject.address', input.subject.address);
@@ -268,6 +270,23 @@ function readBsn(value: string | undefined): string | undefined {
     throw new DomainError(SIGNAL_ERRORS.BSN_INVALID, 'subject.bsn is not a valid BSN (11-proef)', { field: 'subject.bsn' });
   }
   return bsn;
+}
+
+/**
+ * The sender's own reference. It is part of the signal's idempotency key (a resend with it gets the first receipt),
+ * so when it is given it must say something: a reference of only spaces or invisible characters would make every
+ * later signal of the municipality sent with the same blank a "resend" of the first, and it would be answered with
+ * the first one's receipt and dropped. Refused alike for every source: absent where required is `required`, given
+ * but blank is `blank`.
+ */
+function readExternalRef(value: unknown, presence: 'required'): string;
+function readExternalRef(value: unknown, presence: 'optional'): string | null;
+function readExternalRef(value: unknown, presence: 'required' | 'optional'): string | null {
+  const field = 'externalRef';
+  if (value === undefined || value === null) return presence === 'required' ? fieldInvalid(field, 'required') : null;
+  if (typeof value !== 'string') fieldInvalid(field, 'not-text');
+  if (!isVisibleText(value)) fieldInvalid(field, 'blank');
+  return value;
 }
 
 function readIndicators(value: unknown): string[] {
