@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideCase, foldCase, WVGGZ_VERKENNEND_ONDERZOEK_MODEL, modelResolverOf, type CaseState } from '#domain';
+import { decideCase, foldCase, freezeModel, WVGGZ_VERKENNEND_ONDERZOEK_MODEL, modelResolverOf, type CaseState } from '#domain';
 import { dueDeadlineCommands } from '../src/deadlines/due-deadline-commands.js';
 import { nextDeadlineAt } from '../src/deadlines/next-deadline-at.js';
 import { parseCaseIfMatch } from '../src/cases/case-http.js';
@@ -58,6 +58,21 @@ describe('the durable deadline timer', () => {
     expect(commands[0]!.actor).toEqual({ id: 'system', role: 'system' });
   });
 
+  it('follows a warning a model-version migration moved: the timer is read from the case as it stands', () => {
+    // Version 3 keeps the 14-day term (carried as the same term), but warns 1 day ahead instead of 3.
+    const lead = { amount: 1, unit: 'calendar-days' } as const;
+    const v3 = freezeModel({ ...structuredClone(WVGGZ_VERKENNEND_ONDERZOEK_MODEL), version: 3, deadlines: WVGGZ_VERKENNEND_ONDERZOEK_MODEL.deadlines.map((d) => ({ ...structuredClone(d), approachingLeadTime: lead })) });
+    const before = wvggzInOnderzoek();
+    const migrate = { type: 'MigrateModelVersion' as const, toModel: v3, stateMapping: {}, reason: 'Later waarschuwen', actor: { id: 'beheerder', role: 'admin' as const } };
+    let state = foldCase(decideCase(migrate, before, { ...ctx(opened), models: modelResolverOf([WVGGZ_VERKENNEND_ONDERZOEK_MODEL, v3]) }), before);
+    expect(nextDeadlineAt(state)).toBe('2026-03-15T23:00:00.000Z');
+    expect(dueDeadlineCommands(state, new Date('2026-03-14T08:00:00Z'))).toEqual([]); // version 2's moment: nothing any more
+
+    state = record(state, new Date('2026-03-15T23:00:00Z'));
+    expect(state.status === 'open' && state.deadlines[0]!.approachingRecorded).toBe(true);
+    expect(nextDeadlineAt(state)).toBe('2026-03-16T23:00:00.000Z');
+  });
+
   it('has no timer for a closed case', () => {
     let state = wvggzInOnderzoek();
     state = foldCase(decideCase({ type: 'TakeTransition', transition: 'besluit-afsluiten', reason: 'geen zorg nodig', actor }, state, ctx(opened)), state);
@@ -68,11 +83,11 @@ describe('the durable deadline timer', () => {
 });
 
 describe('If-Match on case writes', () => {
-  it('is optional and otherwise exactly one strong ETag "<version>"', () => {
+  it('is optional and otherwise exactly one strong ETag "<version>" (an empty header is not an absent one)', () => {
     expect(parseCaseIfMatch(undefined)).toBeUndefined();
     expect(parseCaseIfMatch('*')).toBeUndefined();
     expect(parseCaseIfMatch('"7"')).toBe(7);
-    for (const bad of ['7', 'W/"7"', '"7", "8"', '"x"', '""']) {
+    for (const bad of ['7', 'W/"7"', '"7", "8"', '"x"', '""', '', '  ', ['', '']]) {
       expect(() => parseCaseIfMatch(bad)).toThrow(expect.objectContaining({ code: 'VALIDATION.IF_MATCH_INVALID' }));
     }
   });

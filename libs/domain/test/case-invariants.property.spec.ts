@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  approachingAt,
   BUILT_IN_MODEL_VERSIONS,
   BUILT_IN_MODELS,
   decideCase,
@@ -17,6 +18,7 @@ import {
   type CaseEvent,
   type CaseState,
   type ModelDefinition,
+  type ModelDuration,
   type ModelResolver,
   type PlanMeasure,
 } from '../src/index.js';
@@ -26,7 +28,9 @@ import { COORDINATOR, openCommand, SYSTEM, testContext } from './case.fixtures.j
  * Property-based tests over random command sequences for every built-in model:
  *  (a) no sequence reaches a state outside the definition (and the case's bookkeeping stays consistent);
  *  (b) folding the events rebuilds exactly the state the decider saw, also after a JSON round trip;
- *  (c) a case pinned to version 1 behaves identically whether or not a version 2 of its model exists.
+ *  (c) a case pinned to version 1 behaves identically whether or not a version 2 of its model exists;
+ *  (d) after a migration to a version that warns differently, a term still to warn warns by the new lead time, and
+ *      no term warns twice.
  */
 
 /** A clock tick, a random command, or a "guided" valid transition (the n-th one open from the current state). */
@@ -142,10 +146,14 @@ interface Outcome {
 /** Opens a case under `model` and runs `steps` against it, folding as it goes. */
 function play(model: ModelDefinition, steps: Step[], models: ModelResolver, reporterRelation?: 'essentiele-naaste'): Outcome {
   const ctx = testContext(models);
-  let state: CaseState = NO_CASE;
-  const events = decideCase(openCommand(model, reporterRelation ? { reporterRelation, essentialRelativeSignalIds: ['sig-1'] } : {}), state, ctx);
-  state = events.reduce(evolveCase, state);
-  const outcome: Outcome = { trace: [], events: [...events], states: [state] };
+  const events = decideCase(openCommand(model, reporterRelation ? { reporterRelation, essentialRelativeSignalIds: ['sig-1'] } : {}), NO_CASE, ctx);
+  const outcome: Outcome = { trace: [], events: [...events], states: [events.reduce(evolveCase, NO_CASE)] };
+  return playOn(model, steps, ctx, outcome);
+}
+
+/** Runs `steps` on under `model` from the last state of `outcome`, adding to it. */
+function playOn(model: ModelDefinition, steps: Step[], ctx: ReturnType<typeof testContext>, outcome: Outcome): Outcome {
+  let state = outcome.states.at(-1)!;
   for (const step of steps) {
     if ('tick' in step) {
       ctx.advance(step.tick);
@@ -185,6 +193,17 @@ function checkInvariants(model: ModelDefinition, state: CaseState): void {
   const tablesHere = (r: { state: string }) => model.states.find((s) => s.id === r.state)!.referrals ?? [];
   for (const r of state.referrals) expect(tablesHere(r)).toContain(r.table);
   expect(new Set(state.signalIds).size).toBe(state.signalIds.length);
+}
+
+/** The next version of a model that warns of its terms by `leads` (one per term, in order; none where undefined), and is otherwise the same. */
+function warningVersion(model: ModelDefinition, leads: readonly (ModelDuration | undefined)[]): ModelDefinition {
+  const copy = structuredClone(model) as any;
+  copy.version = model.version + 1;
+  copy.deadlines.forEach((d: any, i: number) => {
+    delete d.approachingLeadTime;
+    if (leads[i]) d.approachingLeadTime = leads[i];
+  });
+  return freezeModel(copy);
 }
 
 /** The next version of a model: different holders, roles, requirements and terms; same ids where possible. */
@@ -254,6 +273,47 @@ describe.each(perModel)('%s under random command sequences', (_id, model) => {
         expect(withV2.trace).toEqual(alone.trace);
         expect(withV2.events).toEqual(alone.events);
         for (const e of withV2.events) if ('modelVersion' in e) expect(e.modelVersion).toBe(model.version);
+      }),
+      { numRuns },
+    );
+  });
+});
+
+/*
+ * (d) A migration to a version that warns of the same terms earlier, later or not at all: from the migration on, every
+ * term still to warn warns by the new version's lead time before its due moment, and no term ever warns twice.
+ */
+const warningModels = BUILT_IN_MODEL_VERSIONS.filter((m) => m.deadlines.length > 0).map((m) => [`${m.id}@${m.version}`, m] as const);
+const leadTimes = fc.constantFrom<ModelDuration | undefined>(undefined, { amount: 1, unit: 'hours' }, { amount: 2, unit: 'working-days' }, { amount: 5, unit: 'calendar-days' }, { amount: 12, unit: 'calendar-days' });
+
+describe.each(warningModels)('%s migrated to a version that warns differently', (_id, model) => {
+  it('(d) warns of a term still to warn by the new lead time, and of no term twice', () => {
+    const steps = fc.array(stepArbitrary(model), { minLength: 0, maxLength: 30 });
+    const leads = fc.array(leadTimes, { minLength: model.deadlines.length, maxLength: model.deadlines.length });
+    fc.assert(
+      fc.property(steps, leads, steps, (before, newLeads, after) => {
+        const v2 = warningVersion(model, newLeads);
+        expect(validateModelDefinition(v2)).toEqual([]);
+        const ctx = testContext(modelResolverOf([model, v2]));
+        const events = decideCase(openCommand(model), NO_CASE, ctx);
+        const outcome = playOn(model, before, ctx, { trace: [], events: [...events], states: [events.reduce(evolveCase, NO_CASE)] });
+        const onV1 = outcome.states.at(-1)!;
+        if (onV1.status !== 'open') return;
+        const migration = decideCase({ type: 'MigrateModelVersion', toModel: v2, stateMapping: {}, reason: 'Nieuwe waarschuwingstermijnen', actor: { id: 'admin-1', role: 'admin' } }, onV1, ctx);
+        const onV2 = migration.reduce(evolveCase, onV1) as Extract<CaseState, { status: 'open' }>;
+        for (const d of onV2.deadlines) {
+          const lead = v2.deadlines.find((x) => x.id === d.definitionId)!.approachingLeadTime;
+          const was = onV1.deadlines.find((x) => x.deadlineId === d.deadlineId);
+          // A term that warned or was breached keeps what was recorded of it; any other one warns as version 2 says.
+          if (was && (was.approachingRecorded || was.breachedRecorded)) expect(d).toEqual(was);
+          else expect(d.approachingAt).toBe(lead ? approachingAt(new Date(d.dueAt), lead).toISOString() : null);
+        }
+        outcome.events.push(...migration);
+        outcome.states.push(onV2);
+        const { events: all, states } = playOn(v2, after, ctx, outcome);
+        const warned = all.flatMap((e) => (e.type === 'DeadlineApproaching' ? [e.deadlineId] : []));
+        expect(new Set(warned).size).toBe(warned.length);
+        expect(foldCase(all)).toEqual(states.at(-1));
       }),
       { numRuns },
     );

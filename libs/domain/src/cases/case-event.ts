@@ -166,6 +166,24 @@ export interface DeadlineResumed {
   at: string;
 }
 
+/**
+ * A term carried through a model-version migration (the new version keeps it as the same term) whose warning is still
+ * to come: it warns by the new version's lead time from the migration on, counted back from its due moment, which
+ * stays. `approachingAt` is null when the new version gives the term no warning. Not raised for a term that has
+ * warned already (a warning is recorded once) or was breached.
+ */
+export interface DeadlineApproachingMoved {
+  type: 'DeadlineApproachingMoved';
+  caseId: string;
+  deadlineId: string;
+  definitionId: string;
+  dueAt: string;
+  /** The moment before: the old version's. */
+  fromApproachingAt: string | null;
+  approachingAt: string | null;
+  at: string;
+}
+
 export interface DeadlineClosed {
   type: 'DeadlineClosed';
   caseId: string;
@@ -269,6 +287,7 @@ export type CaseEvent =
   | DeadlinePaused
   | DeadlineResumed
   | DeadlineClosed
+  | DeadlineApproachingMoved
   | DeadlineApproaching
   | DeadlineBreached
   | CaseNotificationRaised
@@ -290,6 +309,7 @@ export const CASE_EVENT_TYPES = [
   'DeadlinePaused',
   'DeadlineResumed',
   'DeadlineClosed',
+  'DeadlineApproachingMoved',
   'DeadlineApproaching',
   'DeadlineBreached',
   'MayorInformed',

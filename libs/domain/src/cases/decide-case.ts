@@ -32,7 +32,7 @@ import type {
 } from './case-command.js';
 import { reportedByEssentialRelative } from './case-command.js';
 import { CASE_ERRORS } from './case-errors.js';
-import type { CaseEvent, DeadlineClosed } from './case-event.js';
+import type { CaseEvent, DeadlineApproachingMoved, DeadlineClosed } from './case-event.js';
 import { approachingAt, dueAt, endOfAmsterdamDay } from './deadline-due.js';
 import { tableMemberReferral } from './table-member-standing.js';
 import { isMeasureType, type PlanMeasure } from './plan-measure.js';
@@ -420,22 +420,47 @@ function migrateModelVersion(command: MigrateModelVersionCommand, state: OpenCas
   };
   // A term the new version keeps as it was (same id, start and length, and it still runs or pauses in the mapped
   // state) goes on as it is, with what was recorded of it: a breached term is not breached again (which would
-  // escalate to the police a second time), and a paused one stays paused. The old version's other terms end; the
-  // new version's other terms for the mapped state start as if the case had entered it when it entered the old
-  // state. No notifications: nobody new has to be told anything.
+  // escalate to the police a second time), and a paused one stays paused. Its warning still to come follows the new
+  // version's lead time (see `approachingMoves`). The old version's other terms end; the new version's other terms
+  // for the mapped state start as if the case had entered it when it entered the old state. No notifications:
+  // nobody new has to be told anything.
   const carried = state.deadlines.filter((d) => sameTerm(from, to, d.definitionId, target!.id));
   const closed: DeadlineClosed[] = state.deadlines.filter((d) => !carried.includes(d)).map((d) => closeDeadline(state.caseId, d, 'model-migrated', at));
+  const moved = approachingMoves(state.caseId, carried, to, ctx);
   const opened = enterState({
     caseId: state.caseId,
     model: to,
     target: target!,
-    existing: carried,
+    existing: carried.map((d) => {
+      const move = moved.find((m) => m.deadlineId === d.deadlineId);
+      return move ? { ...d, approachingAt: move.approachingAt } : d;
+    }),
     timing: { openedAt: state.openedAt, signalReceivedAt: state.signalReceivedAt, stateEnteredAt: state.stateEnteredAt },
     reporters: state,
     notify: false,
     ctx,
   });
-  return [migrated, ...closed, ...opened];
+  return [migrated, ...closed, ...moved, ...opened];
+}
+
+/**
+ * The warnings of carried terms that move with a migration: a term still to warn (neither its approaching moment
+ * nor a breach recorded) warns by the new version's lead time from now on, counted back from its due moment as it
+ * stands, or not at all when the new version gives it none; a moment already past is recorded by the next timer
+ * round. A term that warned already keeps its record, so it never warns twice. A paused term moves too: its
+ * resume counts the warning again from the new due moment by the same lead time.
+ */
+function approachingMoves(caseId: string, carried: readonly CaseDeadline[], to: ModelDefinition, ctx: CaseDecisionContext): DeadlineApproachingMoved[] {
+  const at = ctx.now.toISOString();
+  const moves: DeadlineApproachingMoved[] = [];
+  for (const d of carried) {
+    if (d.approachingRecorded || d.breachedRecorded) continue;
+    const lead = to.deadlines.find((x) => x.id === d.definitionId)?.approachingLeadTime;
+    const moment = lead ? approachingAt(new Date(d.dueAt), lead, ctx.calendar).toISOString() : null;
+    if (moment === d.approachingAt) continue;
+    moves.push({ type: 'DeadlineApproachingMoved', caseId, deadlineId: d.deadlineId, definitionId: d.definitionId, dueAt: d.dueAt, fromApproachingAt: d.approachingAt, approachingAt: moment, at });
+  }
+  return moves;
 }
 
 /**

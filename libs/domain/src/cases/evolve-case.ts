@@ -142,6 +142,8 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
       requireDeadline(open, event);
       return { ...open, deadlines: open.deadlines.filter((d) => d.deadlineId !== event.deadlineId), version };
     }
+    case 'DeadlineApproachingMoved':
+      return updateDeadline(requireOpen(state, event), event, version, (d) => ({ ...d, approachingAt: event.approachingAt }));
     case 'DeadlineApproaching':
       return updateDeadline(requireOpen(state, event), event, version, (d) => ({ ...d, approachingRecorded: true }));
     case 'DeadlineBreached':
