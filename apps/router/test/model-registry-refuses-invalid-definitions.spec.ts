@@ -49,7 +49,7 @@ describe('loading escalation models at start-up', () => {
     await t.db.query("DELETE FROM model_versions WHERE id = 'ave' AND version = 3");
   });
 
-  it('stops on a row whose definition is of another version, and on a stored copy of a built-in', async () => {
+  it('stops on a row whose definition is of another version, and on a stored copy of a built-in version 1 (never free to publish)', async () => {
     await store('ave', 4, { ...structuredClone(AVE_MODEL), version: 5 });
     await expect(new ModelRegistry(t.db, logger).onModuleInit()).rejects.toThrow('stored model ave@4 holds a definition of ave@5');
     await t.db.query("DELETE FROM model_versions WHERE id = 'ave' AND version = 4");

@@ -22,10 +22,11 @@ export class ModelRegistryError extends Error {
 }
 
 /**
- * Every model version this process knows: the built-ins (every shipped version) plus the versions published in `model_versions`,
- * loaded and validated at start-up (an invalid one stops start-up, naming the problem). Cases are pinned to
- * a version, so all versions stay available. Versions published by another process are picked up on a
- * cache miss (`ensure`) and whenever the latest version or the full list is asked for.
+ * Every model version this process knows: the built-ins (every shipped version, but for a number published here
+ * first: see `onModuleInit`) plus the versions published in `model_versions`, loaded and validated at start-up (an
+ * invalid one stops start-up, naming the problem). Cases are pinned to a version, so all versions stay available.
+ * Versions published by another process are picked up on a cache miss (`ensure`) and whenever the latest version or
+ * the full list is asked for.
  */
 @Injectable()
 export class ModelRegistry implements OnModuleInit {
@@ -36,13 +37,32 @@ export class ModelRegistry implements OnModuleInit {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /**
+   * A built-in model and the versions an administrator publishes share one sequence of numbers per model, and a
+   * number names one definition for good: the cases opened on it are pinned to it. A release can ship a built-in
+   * version whose number an administrator had published here already, as the next free number under the release
+   * before (`wvggz-verkennend-onderzoek` version 2). Then the published version keeps its number: its cases were
+   * decided by it and its `ModelVersionPublished` event names it. The built-in version is not served here, and the
+   * start-up log says so; an administrator who wants it publishes its content as the model's next version. Version 1
+   * of a built-in model shipped with the model, so it was never free to publish: a stored copy of it stops start-up.
+   */
   async onModuleInit(): Promise<void> {
-    // Every shipped version, older ones included: cases stay pinned to the version they were opened on.
-    for (const def of BUILT_IN_MODEL_VERSIONS) {
-      this.add({ definition: checked(def, `built-in model ${modelKey(def.id, def.version)}`), builtIn: true, publishedAt: null, publishedBy: null });
-    }
     const loaded = await this.loadRows('SELECT id, version, definition, published_at, published_by FROM model_versions ORDER BY id, version');
-    this.logger.info({ component: 'model-registry', builtIn: BUILT_IN_MODEL_VERSIONS.length, published: loaded }, 'escalation models loaded');
+    // Every shipped version, older ones included: cases stay pinned to the version they were opened on.
+    const notServed: string[] = [];
+    for (const def of BUILT_IN_MODEL_VERSIONS) {
+      const definition = checked(def, `built-in model ${modelKey(def.id, def.version)}`);
+      if (!this.byId.get(def.id)?.has(def.version)) this.add({ definition, builtIn: true, publishedAt: null, publishedBy: null });
+      else if (def.version === 1) throw new ModelRegistryError(`model ${modelKey(def.id, 1)} is both built in and stored in model_versions (version 1 of a built-in model was never free to publish)`);
+      else notServed.push(modelKey(def.id, def.version));
+    }
+    if (notServed.length > 0) {
+      this.logger.warn(
+        { component: 'model-registry', notServed },
+        'built-in model versions not served: an administrator published these numbers here first, and they stay theirs (publish the built-in content as the next version to use it)',
+      );
+    }
+    this.logger.info({ component: 'model-registry', builtIn: BUILT_IN_MODEL_VERSIONS.length - notServed.length, published: loaded }, 'escalation models loaded');
   }
 
   /** The synchronous resolver the case decider uses: exactly the pinned version, or undefined. */
@@ -127,10 +147,9 @@ export class ModelRegistry implements OnModuleInit {
     const rows = (await this.db.query<ModelRow>(sql, params)).rows;
     for (const row of rows) {
       const key = modelKey(row.id, Number(row.version));
-      if (this.byId.get(row.id)?.has(Number(row.version))) {
-        if (this.byId.get(row.id)!.get(Number(row.version))!.builtIn) throw new ModelRegistryError(`model ${key} is both built in and stored in model_versions`);
-        continue;
-      }
+      // Loaded meanwhile by another refresh. (A built-in is never found here: at start-up the stored versions load
+      // first, and later loads ask only for numbers this process does not know.)
+      if (this.byId.get(row.id)?.has(Number(row.version))) continue;
       const raw = typeof row.definition === 'string' ? (JSON.parse(row.definition) as unknown) : row.definition;
       const def = checked(raw, `stored model ${key}`);
       if (def.id !== row.id || def.version !== Number(row.version)) {
