@@ -85,6 +85,7 @@ export * from './tables/referral-lifecycle.js';
 export * from './tables/case-sheet-event-problem.js';
 export * from './tables/escalation-policy.js';
 export * from './tables/escalation.js';
+export * from './tables/police-region.js';
 
 export * from './privacy/retention-rule.js';
 export * from './privacy/retention-due.js';

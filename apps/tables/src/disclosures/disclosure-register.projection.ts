@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '#contracts';
+import { POLICE_TABLE } from '#domain';
 import type { ProjectionDefinition, ProjectionTableNames, SqlExecutor } from '#eventstore';
-import { POLICE_TABLE } from '../liaison/escalation-raiser.js';
 import { REFERRAL_PUBLISHED, type ReferralPublishedPayload } from '../referrals/referral-events.js';
 import { payloadSha256 } from '../shared/tables-event.js';
 import { insertDisclosure, type Disclosure } from './disclosure.sql.js';
@@ -17,10 +17,12 @@ async function causingCaseId(tx: SqlExecutor, event: EventEnvelope): Promise<str
 /**
  * The disclosure an event that carried a payload out records, as the publisher and the escalation raiser
  * write it: recipient, legal basis and processing activity from the envelope, the fields and the hash of the
- * payload as it travelled, the event's instant. Null for any other event.
+ * payload as it travelled, the event's instant. Null for any other event, and for an escalation raised
+ * `undelivered` (no police liaison serves its municipality: it stayed inside).
  */
 async function disclosureOf(tx: SqlExecutor, event: EventEnvelope): Promise<Disclosure | null> {
   if (event.type !== REFERRAL_PUBLISHED && !ESCALATION_DELIVERIES.includes(event.type)) return null;
+  if (event.payload.undelivered !== undefined) return null;
   const payload = event.payload as { fields: string[]; municipality: string };
   const caseId = await causingCaseId(tx, event);
   if (caseId === null) return null;

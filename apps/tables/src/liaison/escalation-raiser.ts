@@ -6,11 +6,15 @@ import {
   escalationReason,
   evolveEscalation,
   foldEscalation,
+  POLICE_TABLE,
+  policeServes,
   policyFor,
   raiseEscalation,
+  raiseUnservedEscalation,
   referralDeliverability,
   type CaseSheet,
   type EscalationEvent,
+  type EscalationRaised,
   type EscalationState,
   type EscalationTrigger,
   type SignalFacts,
@@ -27,15 +31,14 @@ import { PendingEscalationFactsStore, type PendingEscalationFacts } from '../cas
 import { insertFeedRows, updateEscalationRow } from './escalation-rows.js';
 import { EscalationRepository } from './escalation.repository.js';
 
-/** The table whose sharing profile decides what the police sees of a case. */
-export const POLICE_TABLE = 'politie';
-
 /**
  * Raises a police escalation for a case event that a trigger matched, inside the consumer's transaction:
  * `EscalationRaised` (the case as the `politie` profile allows) and the first tier's notification go to
  * `signaalroute.liaison.escalations.v1`, in ONE statement with the escalation row, the feed rows and the
  * disclosure. The escalation id derives from the event id, so a replay raises nothing new. An escalation does not
- * wait for signal facts that have not arrived: the police gets the case again, complete, when they do.
+ * wait for signal facts that have not arrived: the police gets the case again, complete, when they do. One of a
+ * municipality the `politie` table does not serve reaches no liaison: it is recorded with the coordinator alerted at
+ * once, and stays inside (not on the police topic, no disclosure).
  */
 @Injectable()
 export class EscalationRaiser {
@@ -62,24 +65,19 @@ export class EscalationRaiser {
     // Without a profile for this case the police still gets the escalation, with no case fields.
     const allowed = police.ok ? police.allowed : [];
     const minimised = await this.minimiser.minimise(tx, sheet, facts, escalationReason(trigger), allowed);
-    const policy = policyFor(this.config, sheet.municipality);
-    const decided = raiseEscalation({
-      escalationId,
-      municipality: sheet.municipality,
-      caseType: sheet.modelId,
-      trigger,
-      policy,
-      minimised: { fields: minimised.fields, data: minimised.data as Record<string, unknown> },
-      now,
-    });
+    const raising = { escalationId, municipality: sheet.municipality, caseType: sheet.modelId, trigger, now };
+    const decided = policeServes(this.config, sheet.municipality)
+      ? raiseEscalation({ ...raising, policy: policyFor(this.config, sheet.municipality), minimised: { fields: minimised.fields, data: minimised.data as Record<string, unknown> } })
+      : raiseUnservedEscalation(raising);
+    const raised = decided[0] as EscalationRaised;
     const state = foldEscalation(decided);
     if (state.status === 'none') return false;
-    const summary = { caseType: sheet.modelId, trigger, fields: minimised.fields, case: minimised.data };
+    const summary = { caseType: sheet.modelId, trigger, fields: raised.fields, case: raised.case };
     const at = now.toISOString();
     await this.deliver(tx, sheet, caused, decided, minimised.specialCategory, 0, now, (param) =>
       `INSERT INTO liaison_escalations (escalation_id, case_id, municipality, case_type, trigger, policy_id, tiers, status, tier_index, attempt, ack_due_at, raised_at, updated_at, summary, version)
        VALUES (${param(escalationId)}::uuid, ${param(sheet.caseId)}, ${param(sheet.municipality)}, ${param(sheet.modelId)}, ${param(JSON.stringify(trigger))}::jsonb,
-               ${param(policy?.id ?? null)}, ${param(JSON.stringify(state.tiers))}::jsonb, ${param(state.status)}, ${param(state.tierIndex)}::int, ${param(state.attempt)}::int,
+               ${param(raised.policyId)}, ${param(JSON.stringify(state.tiers))}::jsonb, ${param(state.status)}, ${param(state.tierIndex)}::int, ${param(state.attempt)}::int,
                ${param(state.ackDueAt)}::timestamptz, ${param(at)}::timestamptz, ${param(at)}::timestamptz, ${param(JSON.stringify(summary))}::jsonb, ${param(state.version)}::int)`,
     );
     if (waitingFor.length > 0 && allowed.some(comesFromSignals)) await this.pending.park(tx, { escalationId, sheet, caused }, waitingFor);
@@ -110,7 +108,8 @@ export class EscalationRaiser {
   /**
    * Appends escalation events whose first carries the case to the police (`EscalationRaised` or
    * `EscalationCaseSupplemented`), in ONE statement with the escalation row's write, the feed rows and that
-   * delivery's disclosure, under the `politie` profile's legal basis.
+   * delivery's disclosure, under the `politie` profile's legal basis. An escalation raised `undelivered` (no liaison
+   * serves its municipality) is only recorded: nothing on the police topic, no disclosure.
    */
   private async deliver(
     tx: SqlExecutor,
@@ -144,24 +143,22 @@ export class EscalationRaiser {
     });
     const delivering = events[0]!;
     const escalationId = delivering.event.escalationId;
+    const reachesPolice = !(delivering.event.type === 'EscalationRaised' && delivering.event.undelivered);
+    const disclosure = insertDisclosure({
+      subjectRef: escalationStreamId(escalationId),
+      recipient: POLICE_TABLE,
+      municipality: sheet.municipality,
+      caseId: sheet.caseId,
+      legalBasis,
+      processingActivity,
+      fields: (delivering.event as { fields: string[] }).fields,
+      payloadSha256: payloadSha256(delivering.envelope.payload),
+      eventId: delivering.envelope.id,
+      disclosedAt: now.toISOString(),
+    });
     await this.store.appendIn(tx, escalationStreamId(escalationId), fromVersion, events.map((e) => e.envelope), {
-      topic: REFERRAL_TOPICS.liaisonEscalations,
-      alsoInsert: [
-        writeRow,
-        insertFeedRows(events.map((e) => ({ id: e.envelope.id, event: e.event }))),
-        insertDisclosure({
-          subjectRef: escalationStreamId(escalationId),
-          recipient: POLICE_TABLE,
-          municipality: sheet.municipality,
-          caseId: sheet.caseId,
-          legalBasis,
-          processingActivity,
-          fields: (delivering.event as { fields: string[] }).fields,
-          payloadSha256: payloadSha256(delivering.envelope.payload),
-          eventId: delivering.envelope.id,
-          disclosedAt: now.toISOString(),
-        }),
-      ],
+      ...(reachesPolice ? { topic: REFERRAL_TOPICS.liaisonEscalations } : {}),
+      alsoInsert: [writeRow, insertFeedRows(events.map((e) => ({ id: e.envelope.id, event: e.event }))), ...(reachesPolice ? [disclosure] : [])],
     });
   }
 }

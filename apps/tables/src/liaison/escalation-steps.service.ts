@@ -30,12 +30,13 @@ export class EscalationStepsService {
   ) {}
 
   /**
-   * A police liaison acknowledges an escalation of a municipality they serve; again changes nothing.
-   * @throws DomainError `ESCALATION.NOT_FOUND` for an unknown escalation or one of another municipality
+   * A police liaison acknowledges an escalation of a municipality they serve (`within`: `escalationScope`); again
+   * changes nothing.
+   * @throws DomainError `ESCALATION.NOT_FOUND` for an unknown escalation or one of a municipality not `within`
    */
-  async acknowledge(escalationId: string, principal: Principal, traceparent: string | null): Promise<StoredEscalation> {
+  async acknowledge(escalationId: string, principal: Principal, within: readonly string[], traceparent: string | null): Promise<StoredEscalation> {
     for (let attempt = 1; ; attempt++) {
-      const stored = await this.escalations.get(escalationId, principal.municipalities);
+      const stored = await this.escalations.get(escalationId, within);
       if (!stored) throw escalationNotFound();
       const events = decideEscalationAck(stored.state, { id: principal.subject, role: principal.role }, this.clock());
       try {
@@ -45,20 +46,20 @@ export class EscalationStepsService {
         if (error instanceof VersionConflictError && attempt < 3) continue;
         throw error;
       }
-      return (await this.escalations.get(escalationId, principal.municipalities))!;
+      return (await this.escalations.get(escalationId, within))!;
     }
   }
 
   /**
-   * A police liaison of the escalation's municipality reports back what the police did (acknowledging it first
-   * when nobody had). The text is sealed under the case's key, as every free text about a case. With
-   * `expectedVersion` (If-Match) the report is only recorded on exactly that version of the escalation.
+   * A police liaison of the escalation's municipality (one `within`: `escalationScope`) reports back what the police
+   * did (acknowledging it first when nobody had). The text is sealed under the case's key, as every free text about
+   * a case. With `expectedVersion` (If-Match) the report is only recorded on exactly that version of the escalation.
    * @throws DomainError `ESCALATION.NOT_FOUND`, `EVENTSTORE.VERSION_CONFLICT` (409, with `currentVersion`),
    *   `ESCALATION.REPORT_*` (the report itself), `PRIVACY.ERASED` (the case's personal data was erased)
    */
-  async report(escalationId: string, report: EscalationReport, principal: Principal, traceparent: string | null, expectedVersion?: number): Promise<StoredEscalation> {
+  async report(escalationId: string, report: EscalationReport, principal: Principal, within: readonly string[], traceparent: string | null, expectedVersion?: number): Promise<StoredEscalation> {
     for (let attempt = 1; ; attempt++) {
-      const stored = await this.escalations.get(escalationId, principal.municipalities);
+      const stored = await this.escalations.get(escalationId, within);
       if (!stored) throw escalationNotFound();
       if (expectedVersion !== undefined && expectedVersion !== stored.state.version) throw escalationVersionConflict(escalationId, expectedVersion, stored.state.version);
       const by = { id: principal.subject, role: principal.role };
@@ -74,12 +75,12 @@ export class EscalationStepsService {
         // The timer moved it on meanwhile: decide again on the new state (unless the caller named the version).
         if (error instanceof VersionConflictError && expectedVersion === undefined && attempt < 3) continue;
         if (error instanceof VersionConflictError) {
-          const now = await this.escalations.get(escalationId, principal.municipalities);
+          const now = await this.escalations.get(escalationId, within);
           throw escalationVersionConflict(escalationId, expectedVersion ?? stored.state.version, now?.state.version ?? stored.state.version);
         }
         throw error;
       }
-      return (await this.escalations.get(escalationId, principal.municipalities))!;
+      return (await this.escalations.get(escalationId, within))!;
     }
   }
 

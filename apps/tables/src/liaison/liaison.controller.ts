@@ -1,11 +1,13 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { alsoTouched, CLOCK, itsCase, KEYRING, parseIfMatch, PROCESSING_LOG_WRITER, ProcessesPersonalData, SUBJECT_PSEUDONYMIZER, validateDto, versionEtag, type Clock, type Keyring, type ProcessingLogWriter, type SubjectPseudonymizer } from '#platform';
-import { DomainError } from '#domain';
+import { DomainError, type TablesConfig } from '#domain';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
+import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { TABLES_PROCESSING } from '../shared/tables-streams.js';
 import { escalationNotFound, EscalationRepository, escalationView } from './escalation.repository.js';
+import { escalationScope } from './escalation-scope.js';
 import { EscalationStepsService } from './escalation-steps.service.js';
 import { LiaisonFeedNotifier } from './liaison-feed.notifier.js';
 import { LiaisonFeedRepository, type FeedCursor, type FeedItem } from './liaison-feed.repository.js';
@@ -18,9 +20,10 @@ const STREAM_KEEPALIVE_MS = 15_000;
 /** Processing log of the liaison's routes: the escalation is the subject (as on the escalation's events). */
 const LIAISON_PROCESSING = { activity: 'politie-escalatie', legalBasis: TABLES_PROCESSING.legalBasis } as const;
 /**
- * The police liaison's side: escalations of the municipalities they serve, as a list, as a server-sent-events
- * stream that resumes from `Last-Event-ID`, their acknowledgement and their reports back. Coordinators may read the list (with
- * case ids) to follow up an escalation that reached them. Personal values of the case sheet are stored and
+ * The police liaison's side: escalations of the municipalities they serve (those of their token that the `politie`
+ * table serves: `escalationScope`), as a list, as a server-sent-events stream that resumes from `Last-Event-ID`, their
+ * acknowledgement and their reports back. Coordinators may read the list (with case ids) to follow up an escalation
+ * that reached them, or that reached no liaison. Personal values of the case sheet are stored and
  * published sealed; every answer here (list, one, acknowledgement, stream) opens them, and shows values whose
  * keys were destroyed as null with `personalDataErased: true`.
  */
@@ -33,6 +36,7 @@ export class LiaisonController {
     private readonly steps: EscalationStepsService,
     private readonly feed: LiaisonFeedRepository,
     private readonly notifier: LiaisonFeedNotifier,
+    @Inject(TABLES_CONFIG) private readonly config: TablesConfig,
     @Inject(KEYRING) private readonly keyring: Keyring,
     @Inject(PROCESSING_LOG_WRITER) private readonly processingLog: ProcessingLogWriter,
     @Inject(SUBJECT_PSEUDONYMIZER) private readonly pseudonymizer: SubjectPseudonymizer,
@@ -42,13 +46,15 @@ export class LiaisonController {
   @Get()
   @Roles('police-liaison', 'coordinator')
   @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Overzicht van escalaties naar de politie', subjectType: 'escalation', subjects: (_req, body) => ((body as { items?: { escalationId: string }[] } | undefined)?.items ?? []).map((e) => e.escalationId) })
-  @ApiOperation({ summary: 'Escalations of the municipalities you serve, newest first; cursor-paginated (nextCursor); coordinators may filter by caseId' })
+  @ApiOperation({ summary: 'Escalations of the municipalities you serve, newest first; cursor-paginated (nextCursor); coordinators may filter by caseId; a liaison asking for a municipality the politie table does not serve → 403 LIAISON.MUNICIPALITY_NOT_SERVED' })
+  @ApiQuery({ type: ListEscalationsQueryDto })
   async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest) {
     const query = validateDto(ListEscalationsQueryDto, { ...rawQuery });
     if (query.municipality) requireMunicipality(principal, query.municipality);
     // A liaison sees no case ids, so may not probe them either (whether a case has escalations).
     if (query.caseId !== undefined && principal.role !== 'coordinator') throw new DomainError('AUTH.FILTER_NOT_ALLOWED', 'Only coordinators may list the escalations of a case');
-    const page = await this.escalations.list(query.municipality ? [query.municipality] : principal.municipalities, { status: query.status, caseId: query.caseId }, query.limit ?? 50, query.cursor);
+    const scope = escalationScope(this.config, principal, query.municipality);
+    const page = await this.escalations.list(scope, { status: query.status, caseId: query.caseId }, query.limit ?? 50, query.cursor);
     alsoTouched(req, page.items.map(itsCase));
     return { items: await this.keyring.revealAnswers(page.items.map((e) => escalationView(e, principal.role === 'coordinator'))), nextCursor: page.nextCursor };
   }
@@ -63,7 +69,7 @@ export class LiaisonController {
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event; unknown → 422 LIAISON.LAST_EVENT_ID_UNKNOWN' })
   async stream(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal, @Headers('last-event-id') lastEventId?: string): Promise<void> {
-    const scope = principal.municipalities;
+    const scope = escalationScope(this.config, principal);
     // Resolved before the stream opens, so an unknown id is an ordinary problem+json answer.
     let cursor: FeedCursor = lastEventId !== undefined && lastEventId.trim() !== '' ? await this.feed.cursorOf(lastEventId.trim(), scope) : await this.feed.head();
     reply.hijack();
@@ -160,7 +166,7 @@ export class LiaisonController {
   @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Inzien van een escalatie naar de politie', subjectType: 'escalation', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'One escalation with its steps (reports back with their text among them); ETag = its version' })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const stored = await this.escalations.get(id, principal.municipalities);
+    const stored = await this.escalations.get(id, escalationScope(this.config, principal));
     if (!stored) throw escalationNotFound();
     alsoTouched(req, [itsCase(stored)]);
     void reply.header('etag', versionEtag(stored.state.version));
@@ -174,7 +180,7 @@ export class LiaisonController {
   @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Bevestigen van de ontvangst van een escalatie door de politie', subjectType: 'escalation', subjects: (req) => [req.params.id] })
   @ApiOperation({ summary: 'Acknowledge an escalation of a municipality you serve (again: no change); others → 404 ESCALATION.NOT_FOUND' })
   async ack(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal) {
-    const stored = await this.steps.acknowledge(id, principal, (req as FastifyRequest & { traceparent?: string }).traceparent ?? null);
+    const stored = await this.steps.acknowledge(id, principal, escalationScope(this.config, principal), (req as FastifyRequest & { traceparent?: string }).traceparent ?? null);
     alsoTouched(req, [itsCase(stored)]);
     return this.keyring.revealAnswer(escalationView(stored, false));
   }
@@ -189,7 +195,7 @@ export class LiaisonController {
   async report(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const expectedVersion = parseIfMatch(ifMatch, 'escalation');
     const dto = validateDto(ReportBackRequestDto, body);
-    const stored = await this.steps.report(id, dto, principal, (req as FastifyRequest & { traceparent?: string }).traceparent ?? null, expectedVersion);
+    const stored = await this.steps.report(id, dto, principal, escalationScope(this.config, principal), (req as FastifyRequest & { traceparent?: string }).traceparent ?? null, expectedVersion);
     alsoTouched(req, [itsCase(stored)]);
     void reply.header('etag', versionEtag(stored.state.version));
     return this.keyring.revealAnswer(escalationView(stored, false));

@@ -6,8 +6,8 @@ import type { EscalationPolicy, EscalationTier } from './table-definition.js';
 /*
  * A police escalation, decided by pure functions: raised with a policy's tiers pinned, each tier notified
  * (1 + repeat times) until someone acknowledges; no acknowledgement in time moves to the next tier; when
- * every tier is exhausted the coordinator is alerted. Liaisons then report back what the police did.
- * Every step is an event. Instants are ISO strings.
+ * every tier is exhausted the coordinator is alerted (at once, for a municipality no police liaison serves).
+ * Liaisons then report back what the police did. Every step is an event. Instants are ISO strings.
  */
 
 export interface EscalationActor {
@@ -26,6 +26,12 @@ export interface EscalationRaised {
   /** The case as the police may see it (the `politie` sharing profile). */
   fields: string[];
   case: Record<string, unknown>;
+  /**
+   * Set when no police liaison can receive the escalation: the police table does not serve the municipality. It
+   * then went to nobody at the police (no tiers, nothing of the case, no disclosure) and the coordinator was alerted
+   * at once. Absent on every escalation that went to the police.
+   */
+  undelivered?: 'municipality-not-served';
   at: string;
 }
 
@@ -171,6 +177,31 @@ export function raiseEscalation(input: RaiseEscalationInput): EscalationEvent[] 
   const first = tiers[0];
   if (!first) return [raised, { type: 'EscalationCoordinatorAlerted', escalationId: input.escalationId, municipality: input.municipality, tiersTried: [], at }];
   return [raised, notify(input.escalationId, input.municipality, tiers, 0, 1, input.now)];
+}
+
+/**
+ * Raising for a municipality the police table does not serve (`policeServes`): no liaison may see it, so no tier is
+ * notified and nothing of the case goes to the police. It does not vanish: the escalation is recorded, marked
+ * `undelivered`, and the coordinator is alerted at once (`tiersTried: []`) to reach the police another way.
+ */
+export function raiseUnservedEscalation(input: Omit<RaiseEscalationInput, 'policy' | 'minimised'>): EscalationEvent[] {
+  const at = input.now.toISOString();
+  return [
+    {
+      type: 'EscalationRaised',
+      escalationId: input.escalationId,
+      municipality: input.municipality,
+      caseType: input.caseType,
+      trigger: { ...input.trigger },
+      policyId: null,
+      tiers: [],
+      fields: [],
+      case: {},
+      undelivered: 'municipality-not-served',
+      at,
+    },
+    { type: 'EscalationCoordinatorAlerted', escalationId: input.escalationId, municipality: input.municipality, tiersTried: [], at },
+  ];
 }
 
 /**
