@@ -12,7 +12,8 @@ import { startApp, waitFor, type AppHarness, type HarnessResponse } from '../sup
  * `Break-Glass-Reason` the coordinator reads them, every processing-log line of that request carries the
  * access id, the reason and the municipality entered, and an auditor finds the access in the review queue
  * and records a verdict — once. Wrong headers, other roles, other routes and writes are refused with a
- * code, and read and log nothing.
+ * code, and read and log nothing. An object of the caller's own municipality, read with the glass broken into
+ * another, is refused too (400 `BREAK_GLASS.NOT_NEEDED`), and on record only as a refused call.
  */
 
 const HOME = 'GM0363'; // Amsterdam
@@ -120,6 +121,8 @@ describe('breaking the glass', () => {
     const cases: [string, Record<string, string>, string][] = [
       ['no reason', { 'break-glass-municipality': ELSEWHERE }, 'BREAK_GLASS.REASON_REQUIRED'],
       ['an empty reason', glass('   '), 'BREAK_GLASS.REASON_REQUIRED'],
+      ['a reason of zero-width spaces, in three "words"', glass(encodeURIComponent(Array(3).fill('\u200b'.repeat(8)).join(' '))), 'BREAK_GLASS.REASON_REQUIRED'],
+      ['a reason of ideographic spaces', glass(encodeURIComponent('\u3000'.repeat(25))), 'BREAK_GLASS.REASON_REQUIRED'],
       ['a short reason', glass('even kijken'), 'BREAK_GLASS.REASON_TOO_SHORT'],
       ['a long word, no sentence', glass('x'.repeat(40)), 'BREAK_GLASS.REASON_TOO_SHORT'],
       ['a reason over 500 characters', glass(`${'Dringend overleg nodig. '.repeat(25)}`), 'BREAK_GLASS.REASON_TOO_LONG'],
@@ -133,6 +136,35 @@ describe('breaking the glass', () => {
     const seen = await Promise.all(cases.map(async ([what, headers]) => ({ what, ...problem(await h.request('GET', `/v1/signals/${signal}`, { token, headers })) })));
     expect(seen).toEqual(cases.map(([what, , code]) => ({ what, status: 400, code, problem: true })));
     expect(await linesOf(user)).toEqual([]);
+  });
+
+  it("refuses a signal and a case of the caller's own municipality read with the glass broken into another: 400 BREAK_GLASS.NOT_NEEDED, never recorded as an access", async () => {
+    const user = 'coordinator-amsterdam-own-objects';
+    const token = await amsterdam(user);
+    const intake = await h.token('intake-system', [HOME], { subject: 'connector-amsterdam' });
+    const ownSignal = await sendSignal(h, intake, 'zorgmelding', HOME);
+    const ownCase = (await openedCase(h, coordinator, { model: 'ave', signalIds: [await sendSignal(h, intake, 'mma', HOME)] })).body.caseId as string;
+    await waitFor(async () => (await h.request('GET', `/v1/signals/${ownSignal}`, { token })).status === 200, { what: "the signal in Amsterdam's triage queue" });
+
+    for (const path of [`/v1/signals/${ownSignal}`, `/v1/cases/${ownCase}`]) {
+      const res = await h.request('GET', path, { token, headers: glass() });
+      expect({ path, ...problem(res) }).toEqual({ path, status: 400, code: 'BREAK_GLASS.NOT_NEEDED', problem: true });
+      expect(res.headers.get('etag')).toBeNull();
+      expect({ path, status: (await h.request('GET', path, { token })).status }).toEqual({ path, status: 200 });
+    }
+    // Rotterdam's signal read with the glass broken into a third municipality lies outside the request's scope: the
+    // 404 of an id that does not exist, not a refusal that would tell it exists.
+    expect(problem(await h.request('GET', `/v1/signals/${signal}`, { token, headers: glass(REASON, 'GM0518') }))).toEqual({ status: 404, code: 'SIGNAL.NOT_FOUND', problem: true });
+
+    // The refusals are on record as what they were: refused calls, none a successful access to Rotterdam.
+    const flagged = (await linesOf(user)).filter((l) => l.break_glass_id !== null);
+    expect(flagged.map((l) => [l.route, l.status_code, l.break_glass_municipality])).toEqual([
+      ['/v1/signals/:id', 400, ELSEWHERE],
+      ['/v1/cases/:id', 400, ELSEWHERE],
+      ['/v1/signals/:id', 404, 'GM0518'],
+    ]);
+    const review = await h.request('GET', `/v1/audit/break-glass?actor=${user}`, { token: auditor });
+    expect(review.body.items.flatMap((i: any) => i.lines.map((l: any) => l.outcome))).toEqual(['error', 'error', 'error']);
   });
 
   it('refuses two Break-Glass-Reason headers (Node joins them into one, which read as a reason of its own)', async () => {

@@ -13,7 +13,8 @@ import { routeHandlers } from '../support/route-handlers.js';
  * bundle asked `?as_of=` answered the whole bundle; and list routes with a query DTO let `?__proto__=x` through.
  * Every operation, called by a role it lets in, with no body (the query is refused before the body is read):
  *  - on a route without `@Query()`, `?unknownParam=…` is 400 `VALIDATION.FAILED` saying the route takes no query
- *    parameters, naming the parameter and never its value. Which routes take a query is read from Nest's metadata:
+ *    parameters, naming the parameter (at most 64 characters of it, as `echoedName` repeats a name: a 5,000-character
+ *    name was repeated whole) and never its value. Which routes take a query is read from Nest's metadata:
  *    the list routes document no query parameters in OpenAPI, as they read a raw `@Query()` into their DTO;
  *  - on a route with `@Query()`, `?unknownParam=…` is never accepted (its own DTO refuses it, or a check of its
  *    path or role that comes first: a table that does not exist, dropping kept tables as a non-admin);
@@ -139,6 +140,16 @@ describe('every operation refuses a query parameter it does not know', () => {
     const before = await h.countEvents();
     expect(await walk(name, (_operation, res) => wrongRefusal(res, name))).toEqual([]);
     expect(await h.countEvents()).toBe(before);
+  });
+
+  it('a 5,000-character parameter name is repeated cut to 64 characters on every operation, never whole', async () => {
+    const long = 'q'.repeat(5_000);
+    const cut = `${'q'.repeat(63)}…`;
+    const failures = await walk(long, (operation, res) => {
+      if (res.text.includes('q'.repeat(64))) return 'the answer repeats more than 63 characters of the name';
+      return operation.takesQuery ? notRefused(res) : wrongRefusal(res, cut, 'This route takes no query parameters');
+    });
+    expect(failures.map((f) => f.replace(long, `${cut}(5,000)`))).toEqual([]);
   });
 
   it('a route that takes no query says so; one that takes a query still answers its own parameters', async () => {

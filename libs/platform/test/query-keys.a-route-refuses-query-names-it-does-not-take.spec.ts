@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Controller, Get, Param, Query, type ExecutionContext } from '@nestjs/common';
 import { lastValueFrom, of } from 'rxjs';
 import { DomainError } from '#domain';
-import { QueryKeysInterceptor, queryKeysRefusal, routeTakesQuery } from '#platform';
+import { onlyQueryParameters, QueryKeysInterceptor, queryKeysRefusal, routeTakesQuery } from '#platform';
 
 /**
  * A query parameter a route does not know is refused. Routes without `@Query()` ignored every parameter (an audit
@@ -104,6 +104,19 @@ describe('query names a route refuses', () => {
     }
   });
 
+  it('a name is repeated as echoedName allows: a 5,000-character one cut to 64 characters, one that is no identifier not at all', () => {
+    const long = 'a'.repeat(5_000);
+    const cut = `${'a'.repeat(63)}…`;
+    const error = queryKeysRefusal([long, 'J. Jansen 111222333'], false)!;
+    expect(error.details).toEqual({
+      errors: [
+        { path: cut, constraints: ['whitelistValidation'], message: `query parameter ${cut} is not known here` },
+        { path: '(a query parameter name that is not an identifier)', constraints: ['whitelistValidation'], message: 'query parameter (a query parameter name that is not an identifier) is not known here' },
+      ],
+    });
+    expect(JSON.stringify({ message: error.message, details: error.details })).not.toMatch(/a{64}|111222333/);
+  });
+
   it('no query at all is never refused', () => {
     expect(queryKeysRefusal([], false)).toBeNull();
     expect(queryKeysRefusal([], true)).toBeNull();
@@ -129,5 +142,27 @@ describe('the global interceptor', () => {
   it('leaves contexts other than HTTP alone', async () => {
     const context = { ...contextOf(ThingsController, 'get', { x: '1' }), getType: () => 'rpc' } as unknown as ExecutionContext;
     expect(await answer(context)).toBe('handled');
+  });
+});
+
+describe('onlyQueryParameters', () => {
+  it('refuses a name the route does not read, repeated as echoedName allows (a 5,000-character one cut to 64 characters)', () => {
+    const long = 'b'.repeat(5_000);
+    let refusal: unknown;
+    try {
+      onlyQueryParameters({ asOf: '2026-01-01T00:00:00Z', [long]: 'x' }, ['asOf']);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(DomainError);
+    const cut = `${'b'.repeat(63)}…`;
+    expect({ message: (refusal as DomainError).message, details: (refusal as DomainError).details }).toEqual({
+      message: `Unknown query parameter(s): ${cut}`,
+      details: { errors: [{ path: cut, constraints: ['whitelistValidation'], message: `query parameter ${cut} is not known here` }] },
+    });
+  });
+
+  it('gives the parameters the route reads', () => {
+    expect(onlyQueryParameters({ asOf: '2026-01-01T00:00:00Z' }, ['asOf', 'limit'])).toEqual({ asOf: '2026-01-01T00:00:00Z' });
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '#contracts';
+import { isBlankText } from '#domain';
 import { isMunicipalityCode, type BreakGlass, type Principal } from './principal.js';
 
 /**
@@ -86,7 +87,9 @@ export function breakGlassOf(principal: Principal, request: BreakGlassRequest, n
 
 /**
  * The reason as stated: percent-encoded UTF-8 is decoded (HTTP headers carry ASCII), surrounding space
- * trimmed; at least `BREAK_GLASS_REASON_MIN_LENGTH` characters and `BREAK_GLASS_REASON_MIN_WORDS` words.
+ * trimmed; at least `BREAK_GLASS_REASON_MIN_LENGTH` characters and `BREAK_GLASS_REASON_MIN_WORDS` words. A reason
+ * with nothing visible in it (`%E2%80%8B`, a zero-width space; `%E3%80%80`, an ideographic space) counts as none,
+ * as blank text does everywhere (`isBlankText`): `REASON_REQUIRED`.
  * @throws BreakGlassError 400
  */
 export function breakGlassReason(raw: string | string[] | undefined): string {
@@ -98,6 +101,7 @@ export function breakGlassReason(raw: string | string[] | undefined): string {
   } catch {
     throw new BreakGlassError('BREAK_GLASS.REASON_INVALID', 400, 'Break-Glass-Reason must be text, percent-encoded UTF-8 where it is not ASCII (write % as %25)');
   }
+  if (isBlankText(reason)) throw new BreakGlassError('BREAK_GLASS.REASON_REQUIRED', 400, 'Breaking the glass needs a reason (Break-Glass-Reason)');
   if (CONTROL.test(reason)) throw new BreakGlassError('BREAK_GLASS.REASON_INVALID', 400, 'Break-Glass-Reason must be one line of text without control characters');
   const length = [...reason].length;
   if (length < BREAK_GLASS_REASON_MIN_LENGTH || reason.split(/\s+/u).length < BREAK_GLASS_REASON_MIN_WORDS) {
@@ -119,6 +123,22 @@ function enteredMunicipality(principal: Principal, raw: string | string[] | unde
   if (!isMunicipalityCode(code)) throw new BreakGlassError('BREAK_GLASS.MUNICIPALITY_INVALID', 400, 'Break-Glass-Municipality must be one CBS code (GMxxxx)');
   if (principal.municipalities.includes(code)) throw new BreakGlassError('BREAK_GLASS.NOT_NEEDED', 400, 'That municipality is already yours: read without breaking the glass');
   return code;
+}
+
+/**
+ * The one object a request that broke the glass reads must lie in the municipality it entered. One found in the
+ * caller's own municipalities is refused with `NOT_NEEDED`, as naming an own municipality is: it is read without
+ * breaking the glass, and answered here it would be recorded as an access to the municipality named, which the
+ * reviewer would judge for an object that is not there. (An object of a third municipality lies outside the scope
+ * the request got and answers 404 like one that does not exist, before this is asked.)
+ * @param objectMunicipality the municipality of the object read, within the principal's scope
+ * @throws BreakGlassError 400 `BREAK_GLASS.NOT_NEEDED`
+ */
+export function requireObjectInEnteredMunicipality(principal: Principal, objectMunicipality: string): void {
+  const entered = principal.breakGlass?.municipality;
+  if (entered !== undefined && objectMunicipality !== entered) {
+    throw new BreakGlassError('BREAK_GLASS.NOT_NEEDED', 400, 'This signal or case lies in one of your own municipalities: read it without breaking the glass');
+  }
 }
 
 /** The principal for the one request that broke the glass: its own municipalities plus the one entered. */

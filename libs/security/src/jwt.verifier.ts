@@ -68,15 +68,16 @@ export class JwtVerifier {
   }
 
   /**
-   * Verifies the value of an `Authorization` header (`Bearer <token>`).
-   * @throws AuthenticationError `AUTH.TOKEN_MISSING` when there is no bearer token
+   * Verifies the value of an `Authorization` header (`Bearer <token>`), given as a list when it was sent more than once.
+   * @throws AuthenticationError `AUTH.TOKEN_MISSING` when there is no bearer token, `AUTH.HEADER_REPEATED` when the
+   * header was sent more than once (which of two tokens speaks for the caller is not for the API to choose)
    */
   async verifyAuthorizationHeader(header: string | string[] | undefined): Promise<Principal> {
     if (header === undefined || header === '') {
       throw new AuthenticationError('AUTH.TOKEN_MISSING', 'A bearer token is required', 'no-header');
     }
     if (typeof header !== 'string') {
-      throw new AuthenticationError('AUTH.TOKEN_INVALID', 'Exactly one Authorization header is allowed', 'multiple-headers');
+      throw new AuthenticationError('AUTH.HEADER_REPEATED', 'Send one Authorization header', 'multiple-headers');
     }
     // Size first: never run anything on an oversized header. Slack covers the "Bearer " prefix and spaces.
     if (header.length > this.maxTokenBytes + 64) {

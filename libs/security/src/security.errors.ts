@@ -8,7 +8,9 @@ export type AuthenticationErrorCode =
   | 'AUTH.TOKEN_INVALID'
   | 'AUTH.TOKEN_EXPIRED'
   | 'AUTH.TOKEN_TOO_LARGE'
-  | 'AUTH.CLAIMS_INVALID';
+  | 'AUTH.CLAIMS_INVALID'
+  /** The `Authorization` header was sent more than once. */
+  | 'AUTH.HEADER_REPEATED';
 
 export type ForbiddenErrorCode = 'AUTH.ROLE_NOT_ALLOWED' | 'AUTH.MUNICIPALITY_NOT_ALLOWED';
 

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Catch, Controller, Get, Module } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter, INestApplication } from '@nestjs/common';
@@ -86,6 +87,21 @@ async function get(path: string, token?: string): Promise<{ status: number; body
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** A GET with every value of `authorization` on a header line of its own (`fetch` would join them into one line). */
+function getWithAuthorizationLines(path: string, authorization: string[]): Promise<{ status: number; body: unknown }> {
+  // Raw header lines, as sent: then Node adds no Host line of its own.
+  const headers = ['host', new URL(baseUrl).host, ...authorization.flatMap((value) => ['authorization', value])];
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${baseUrl}${path}`, { headers }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text === '' ? text : (JSON.parse(text) as unknown) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 const tokenFor = (role: Principal['role'], municipalities: string[] = ['GM0363']) => issueToken({ role, municipalities, subject: `u-${role}` }, keys);
 
 describe('AuthGuard over HTTP (Fastify)', () => {
@@ -101,6 +117,15 @@ describe('AuthGuard over HTTP (Fastify)', () => {
   it('answers 401 AUTH.TOKEN_INVALID for a bad token', async () => {
     const token = await tokenFor('coordinator');
     expect(await get('/me', `${token.slice(0, -4)}AAAA`)).toEqual({ status: 401, body: { code: 'AUTH.TOKEN_INVALID' } });
+  });
+
+  it('answers 401 AUTH.HEADER_REPEATED for an Authorization header sent twice, whichever tokens it holds (Node kept the first)', async () => {
+    const coordinator = await tokenFor('coordinator');
+    const admin = await tokenFor('admin', []);
+    for (const lines of [[`Bearer ${coordinator}`, `Bearer ${admin}`], [`Bearer ${admin}`, 'Bearer not.a.token'], [`Bearer ${coordinator}`, `Bearer ${coordinator}`]]) {
+      expect(await getWithAuthorizationLines('/me', lines)).toEqual({ status: 401, body: { code: 'AUTH.HEADER_REPEATED' } });
+    }
+    expect(await getWithAuthorizationLines('/me', [`Bearer ${coordinator}`])).toMatchObject({ status: 200, body: { role: 'coordinator' } });
   });
 
   it('attaches the principal for a valid token', async () => {

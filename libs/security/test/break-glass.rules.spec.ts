@@ -7,6 +7,7 @@ import {
   breakGlassOf,
   canActInMunicipality,
   municipalityScope,
+  requireObjectInEnteredMunicipality,
   TOKEN_ROLES,
   withBreakGlass,
   type BreakGlassRequest,
@@ -75,6 +76,15 @@ describe('breakGlassOf', () => {
     expect(breakGlassOf(coordinator, read(glass(encodeURIComponent(`één twee ${'é'.repeat(12)}`))))!.reason).toBe(`één twee ${'é'.repeat(12)}`);
   });
 
+  it('takes a reason with nothing visible in it (zero-width or ideographic spaces) for no reason: 400 REASON_REQUIRED, like blank text anywhere', () => {
+    const invisibleWord = '\u200b'.repeat(8);
+    for (const reason of [`${invisibleWord} ${invisibleWord} ${invisibleWord}`, '\u3000'.repeat(25), `\u200b\u3000\u2060\ufeff${' \u200c'.repeat(12)}`]) {
+      expect({ reason, refused: refusal(() => breakGlassOf(coordinator, read(glass(encodeURIComponent(reason))))) }).toEqual({ reason, refused: { code: 'BREAK_GLASS.REASON_REQUIRED', status: 400 } });
+    }
+    // Invisible characters next to visible text are not blank: the reason is judged as written.
+    expect(refusal(() => breakGlassOf(coordinator, read(glass(encodeURIComponent(`\u200b${REASON}\u200b`)))))).toBe('allowed');
+  });
+
   it('never lets a reason or municipality through that is not one line of text and one foreign CBS code (property)', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 600 }), fc.constant(REASON)), fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('GM0599', 'GM0363', ' GM0518', 'GM05999')), (reason, municipality) => {
@@ -90,7 +100,25 @@ describe('breakGlassOf', () => {
         expect(access!.municipality).not.toBe('GM0363');
         expect(access!.reason).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
         expect([...access!.reason].length).toBeGreaterThanOrEqual(BREAK_GLASS_REASON_MIN_LENGTH);
+        expect(access!.reason).toMatch(/[^\s\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u);
       }),
     );
+  });
+});
+
+describe('requireObjectInEnteredMunicipality', () => {
+  const access = { id: 'id-1', reason: REASON, municipality: 'GM0599' };
+  const broken = withBreakGlass(coordinator, access);
+
+  it('lets a request that broke the glass read an object of the municipality it entered', () => {
+    expect(refusal(() => requireObjectInEnteredMunicipality(broken, 'GM0599'))).toBe('allowed');
+  });
+
+  it("refuses an object of one of the caller's own municipalities, which needs no broken glass and would be recorded as an access to the one named: 400 NOT_NEEDED", () => {
+    expect(refusal(() => requireObjectInEnteredMunicipality(broken, 'GM0363'))).toEqual({ code: 'BREAK_GLASS.NOT_NEEDED', status: 400 });
+  });
+
+  it('leaves an ordinary request alone', () => {
+    expect(refusal(() => requireObjectInEnteredMunicipality(coordinator, 'GM0363'))).toBe('allowed');
   });
 });

@@ -76,8 +76,10 @@ describe('JwtVerifier rejects', () => {
     await expectRejected(verifier.verify(''), 'AUTH.TOKEN_MISSING');
   });
 
-  it('duplicate authorization headers with AUTH.TOKEN_INVALID', async () => {
-    await expectRejected(verifier.verifyAuthorizationHeader(['Bearer a.b.c', 'Bearer d.e.f']), 'AUTH.TOKEN_INVALID');
+  it('an authorization header sent twice with AUTH.HEADER_REPEATED, even when both hold the same valid token', async () => {
+    const token = await sign({});
+    await expectRejected(verifier.verifyAuthorizationHeader(['Bearer a.b.c', 'Bearer d.e.f']), 'AUTH.HEADER_REPEATED');
+    await expectRejected(verifier.verifyAuthorizationHeader([`Bearer ${token}`, `Bearer ${token}`]), 'AUTH.HEADER_REPEATED', token);
   });
 
   it('an expired token with AUTH.TOKEN_EXPIRED', async () => {

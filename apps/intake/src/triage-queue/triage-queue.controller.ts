@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
 import { KEYRING, personSubject, ProcessesPersonalData, requireTimeRange, validateDto, type Keyring } from '#platform';
-import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
+import { CurrentPrincipal, requireMunicipality, requireObjectInEnteredMunicipality, Roles, type Principal } from '#security';
 import { ListSignalsQueryDto } from './list-signals.query.dto.js';
 import { TriageQueueRepository } from './triage-queue.repository.js';
 
@@ -20,6 +20,7 @@ export class TriageQueueController {
   @Get()
   @ProcessesPersonalData({ activity: 'signaaltriage', purpose: 'Beoordelen van binnengekomen signalen', subjectType: 'signal', subjects: (_req, body) => ((body as { items?: { signalId: string; subjectId?: string | null }[] } | undefined)?.items ?? []).flatMap((i) => [i.signalId, personSubject(i.subjectId)]) })
   @ApiOperation({ summary: 'The triage queue: newest first, filterable, cursor-paginated' })
+  @ApiQuery({ type: ListSignalsQueryDto })
   async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListSignalsQueryDto, { ...rawQuery });
     requireTimeRange(query.receivedFrom, query.receivedTo, ['receivedFrom', 'receivedTo']);
@@ -37,6 +38,7 @@ export class TriageQueueController {
   async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => notFound() })) id: string, @CurrentPrincipal() principal: Principal) {
     const signal = await this.queue.get(principal.municipalities, id);
     if (!signal) throw notFound();
+    requireObjectInEnteredMunicipality(principal, signal.municipality);
     return this.keyring.revealAnswer(signal);
   }
 }

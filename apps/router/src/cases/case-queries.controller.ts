@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EventStore } from '#eventstore';
 import { EVENT_STORE, KEYRING, ProcessesPersonalData, requireTimeRange, validateDto, type Keyring } from '#platform';
-import { CurrentPrincipal, municipalityScope, requireMunicipality, Roles, type Principal } from '#security';
+import { CurrentPrincipal, municipalityScope, requireMunicipality, requireObjectInEnteredMunicipality, Roles, type Principal } from '#security';
 import { ModelRegistry } from '../models/model-registry.js';
 import { caseIdPipe, setCaseEtag } from './case-http.js';
 import { presentCase } from './case-presenter.js';
@@ -31,6 +31,7 @@ export class CaseQueriesController {
   @Get()
   @ProcessesPersonalData({ activity: CASE_PROCESSING_ACTIVITY, purpose: 'Overzicht van zaken van de eigen gemeenten (casusregie)', subjectType: 'case', subjects: (_req, body) => ((body as { items?: { caseId: string }[] } | undefined)?.items ?? []).map((c) => c.caseId) })
   @ApiOperation({ summary: 'Cases, newest first: filter by municipality, model, state, status, opened between; cursor-paginated' })
+  @ApiQuery({ type: ListCasesQueryDto })
   async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListCasesQueryDto, { ...rawQuery });
     requireTimeRange(query.openedFrom, query.openedTo, ['openedFrom', 'openedTo']);
@@ -44,6 +45,7 @@ export class CaseQueriesController {
   async get(@Param('id', caseIdPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const stored = await this.loader.get(id, municipalityScope(principal));
     if (!stored) throw caseNotFound();
+    requireObjectInEnteredMunicipality(principal, stored.municipality);
     await this.registry.ensure(stored.state.model.id, stored.state.model.version);
     setCaseEtag(reply, stored.state.version);
     return this.keyring.revealAnswer(presentCase(stored.state, this.registry, principal));

@@ -35,18 +35,19 @@ export class AuthGuard implements CanActivate {
     }
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const principal = await this.verifier.verifyAuthorizationHeader(request.headers.authorization);
+    // Node keeps the first of two Authorization headers and joins two of other headers into one value; these
+    // headers must be sent once, so they are read as sent (a header sent twice is a list, which is refused).
+    const asSent = (name: string) => {
+      const values = request.raw?.headersDistinct?.[name];
+      return values !== undefined && values.length > 1 ? values : request.headers[name];
+    };
+    const principal = await this.verifier.verifyAuthorizationHeader(asSent('authorization'));
     request.principal = principal;
 
     const roles = this.reflector.getAllAndOverride<readonly Role[] | undefined>(ROLES_KEY, targets);
     if (roles !== undefined) {
       requireRole(principal, roles);
     }
-    // Node joins a header sent twice into one value; the break-the-glass headers must be sent once, so they are read as sent.
-    const asSent = (name: string) => {
-      const values = request.raw?.headersDistinct?.[name];
-      return values !== undefined && values.length > 1 ? values : request.headers[name];
-    };
     const headers = { ...request.headers, [BREAK_GLASS_REASON_HEADER]: asSent(BREAK_GLASS_REASON_HEADER), [BREAK_GLASS_MUNICIPALITY_HEADER]: asSent(BREAK_GLASS_MUNICIPALITY_HEADER) };
     const breakGlass = breakGlassOf(principal, { method: request.method ?? '', route: request.routeOptions?.url, headers });
     if (breakGlass) request.principal = withBreakGlass(principal, breakGlass);
