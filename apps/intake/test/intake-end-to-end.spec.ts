@@ -318,11 +318,11 @@ describe('reporter vault', () => {
     expect(await streamEvents(signalId)).toHaveLength(before);
   });
 
-  it('no longer reads the reporter with GET, on the old path or the new one (404), and records nothing', async () => {
+  it('no longer reads the reporter with GET: the old path is gone (404), the new one takes POST only (405), and records nothing', async () => {
     const before = (await streamEvents(signalId)).length;
-    for (const path of [`/v1/signals/${signalId}/reporter?reason=Nader%20onderzoek`, `/v1/signals/${signalId}/reporter-access?reason=Nader%20onderzoek`]) {
+    for (const [path, status] of [[`/v1/signals/${signalId}/reporter?reason=Nader%20onderzoek`, 404], [`/v1/signals/${signalId}/reporter-access?reason=Nader%20onderzoek`, 405]] as const) {
       const res = await h.request('GET', path, { token: coordinator });
-      expect(res.status).toBe(404);
+      expect(res.status).toBe(status);
       expect(res.text).not.toContain(reporter.employeeId);
     }
     expect(await streamEvents(signalId)).toHaveLength(before);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Database } from '#eventstore';
 import { breakGlassAccessNotFound, CLOCK, DATABASE, ProcessesPersonalData, queryBreakGlassAccesses, recordBreakGlassReview, validateDto, type BreakGlassReview, type Clock } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
@@ -23,6 +23,7 @@ export class BreakGlassController {
 
   @Get()
   @ApiOperation({ summary: 'Break-the-glass accesses (default: awaiting review), oldest first, with reason, municipality entered, actor, the log lines and the review; cursor-paginated' })
+  @ApiQuery({ type: BreakGlassAccessesQueryDto })
   @ProcessesPersonalData({ ...BREAK_GLASS_REVIEW_PROCESSING, subjectType: 'break-glass-access', subjects: () => [] })
   async list(@Query() rawQuery: Record<string, unknown>) {
     const q = validateDto(BreakGlassAccessesQueryDto, { ...rawQuery });

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
 import type { Database } from '#eventstore';
 import { DATABASE, ProcessesPersonalData, queryProcessingLog, requireTimeRange, SUBJECT_PSEUDONYMIZER, validateDto, type SubjectPseudonymizer } from '#platform';
@@ -26,6 +26,7 @@ export class ProcessingLogController {
     subjectType: 'subject',
     subjects: (req) => [typeof req.query.subject === 'string' ? req.query.subject : undefined],
   })
+  @ApiQuery({ type: ProcessingLogQueryDto })
   async list(@Query() rawQuery: Record<string, unknown>) {
     const q = validateDto(ProcessingLogQueryDto, { ...rawQuery });
     if (q.subject === undefined && q.actor === undefined && q.from === undefined && q.to === undefined) {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { PreviousGeneration, ReplayReport } from '#eventstore';
-import { onlyQueryParameters, ProcessesPersonalData, validateDto } from '#platform';
+import { ProcessesPersonalData, validateDto } from '#platform';
 import { CurrentPrincipal, requireRole, Roles, type Principal } from '#security';
 import { AUDIT_PROCESSING } from '../audit-processing.js';
 import { DropPreviousQueryDto, ProjectionNameDto } from './previous-generations.dto.js';
@@ -45,8 +45,7 @@ export class ProjectionReplayController {
   @ApiParam({ name: 'name', example: 'triage-queue' })
   // The kept tables are copies of read models with personal data, logged as the replay that made them.
   @ProcessesPersonalData({ ...AUDIT_PROCESSING.replay, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'ledger', subjects: () => [] })
-  async previous(@Param('name') name: string, @Query() query: Record<string, unknown>): Promise<{ items: PreviousGeneration[] }> {
-    onlyQueryParameters(query, []);
+  async previous(@Param('name') name: string): Promise<{ items: PreviousGeneration[] }> {
     return { items: await this.replays.previous(validateDto(ProjectionNameDto, { name }).name) };
   }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '#domain';
 import { EventStore, VersionConflictError, type Database } from '#eventstore';
-import { CLOCK, DATABASE, EVENT_STORE, holdLiveKey, KEYRING, keyOwner, onlyQueryParameters, ProcessesPersonalData, validateDto, type Clock, type FieldProblem, type Keyring } from '#platform';
+import { CLOCK, DATABASE, EVENT_STORE, holdLiveKey, KEYRING, keyOwner, ProcessesPersonalData, validateDto, type Clock, type FieldProblem, type Keyring } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { INTAKE_PROCESSING, reporterVaultContext, signalStreamId } from '../signals/signal-stream.js';
 import { notFound } from '../triage-queue/triage-queue.controller.js';
@@ -64,12 +64,10 @@ export class ReporterVaultController {
   @ApiBody({ type: ReporterAccessRequestDto })
   async reporter(
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => notFound() })) id: string,
-    @Query() query: Record<string, unknown>,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Req() req: FastifyRequest,
   ) {
-    onlyQueryParameters(query, []);
     const reason = statedReason(body);
     const r = await this.db.query<{ municipality: string; source: string; reporter: unknown }>(
       'SELECT municipality, source, reporter FROM reporter_vault WHERE signal_id = $1 AND municipality = ANY($2::text[])',

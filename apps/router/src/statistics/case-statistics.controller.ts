@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { reportCaseStatistics, type CaseStatistics, type ReportedCount } from '#domain';
-import { readStatisticsPeriod } from '#platform';
+import { readStatisticsPeriod, StatisticsPeriodQueryDto } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { CaseStatisticsRepository } from './case-statistics.repository.js';
 
@@ -23,6 +23,7 @@ export class CaseStatisticsController {
       'deadline, after it, or are still waiting. Small-number protection: every count from 1 to 4 is reported as the string "<5" ' +
       '(0 and 5 or more as numbers), and no percentages are given, since small numbers make them misleading.',
   })
+  @ApiQuery({ type: StatisticsPeriodQueryDto })
   async cases(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal): Promise<{ municipality: string; from: string | null; to: string | null } & CaseStatistics<ReportedCount>> {
     const period = readStatisticsPeriod(rawQuery, principal);
     const rows = await this.statistics.rows(period.municipality, period.fromInstant, period.toInstant);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { REFERRAL_STATUSES, type TablesConfig } from '#domain';
 import { alsoTouched, itsCase, KEYRING, ProcessesPersonalData, validateDto, type Keyring } from '#platform';
@@ -53,6 +53,7 @@ export class TableReferralsController {
   @Roles('table-member', 'coordinator')
   @ProcessesPersonalData({ ...TABLES_PROCESSING, purpose: 'Overzicht van de verwijzingen aan een tafel', subjectType: 'referral', subjects: (_req, body) => ((body as { items?: { referralId: string }[] } | undefined)?.items ?? []).map((r) => r.referralId) })
   @ApiOperation({ summary: "The table's referrals in your region, newest first (cursor-paginated)" })
+  @ApiQuery({ type: ListReferralsQueryDto })
   async list(@Param('table') tableId: string, @Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest) {
     const table = requireTableAccess(this.config, tableId, principal);
     const query = validateDto(ListReferralsQueryDto, { ...rawQuery });

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { reportTableStatistics, type ReportedCount, type TableStatistics } from '#domain';
-import { CLOCK, readStatisticsPeriod, type Clock } from '#platform';
+import { CLOCK, readStatisticsPeriod, StatisticsPeriodQueryDto, type Clock } from '#platform';
 import { CurrentPrincipal, Roles, type Principal } from '#security';
 import { TableStatisticsRepository } from './table-statistics.repository.js';
 
@@ -26,6 +26,7 @@ export class TableStatisticsController {
       "acknowledged before the first tier's first notification ran out, every tier exhausted (coordinator alerted), still open. " +
       'Small-number protection: every count from 1 to 4 is reported as the string "<5" (0 and 5 or more as numbers), and no percentages are given.',
   })
+  @ApiQuery({ type: StatisticsPeriodQueryDto })
   async tables(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal): Promise<{ municipality: string; from: string | null; to: string | null } & TableStatistics<ReportedCount>> {
     const period = readStatisticsPeriod(rawQuery, principal);
     const [referrals, escalations] = await Promise.all([

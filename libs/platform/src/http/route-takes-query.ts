@@ -1,22 +1,10 @@
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { routeReadsArgument } from './route-arguments.js';
 
 /**
- * Whether a controller method reads its query (`@Query()`), from the parameter metadata Nest routes by. The
- * method is found by identity on the prototype chain, not by `handler.name`: a decorator that wraps a method
- * changes its name, and the list route would then refuse its own filters.
+ * Whether a controller method reads its query (`@Query()`), from the parameter metadata Nest routes by (also
+ * through a decorator that wraps the method: see `routeReadsArgument`).
  */
 export function routeTakesQuery(controller: Function, handler: Function): boolean {
-  const name = methodNameOf(controller, handler);
-  if (name === undefined) return false;
-  const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) as Record<string, unknown> | undefined;
-  return Object.keys(args ?? {}).some((key) => key.startsWith(`${RouteParamtypes.QUERY}:`));
-}
-
-function methodNameOf(controller: Function, handler: Function): string | undefined {
-  for (let proto: object | null = controller.prototype as object; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    const name = Object.getOwnPropertyNames(proto).find((key) => key !== 'constructor' && Object.getOwnPropertyDescriptor(proto, key)?.value === handler);
-    if (name !== undefined) return name;
-  }
-  return undefined;
+  return routeReadsArgument(controller, handler, RouteParamtypes.QUERY);
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '#domain';
 import { idempotencyKeyHeader, ProcessesPersonalData, validateDto } from '#platform';
@@ -57,6 +57,7 @@ export class LegalHoldsController {
   @Roles('admin', 'coordinator')
   @ProcessesPersonalData({ ...PROCESSING, purpose: 'Overzicht van actieve legal holds', subjects: (_req, body) => ((body as { items?: LegalHoldView[] } | undefined)?.items ?? []).map((h) => h.target.id) })
   @ApiOperation({ summary: 'Active legal holds in the municipalities of your token (or one of them), newest first; cursor-paginated' })
+  @ApiQuery({ type: ListLegalHoldsQueryDto })
   async list(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListLegalHoldsQueryDto, { ...rawQuery });
     // Only the municipalities the token names (an administrator's included); another is refused, as the other lists

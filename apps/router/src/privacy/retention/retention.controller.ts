@@ -1,5 +1,5 @@
 import { Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '#domain';
 import { ProcessesPersonalData, validateDto } from '#platform';
 import { CurrentPrincipal, ForbiddenError, Roles, type Principal } from '#security';
@@ -50,6 +50,7 @@ export class RetentionController {
   @Get('runs')
   @ProcessesPersonalData({ ...PROCESSING, purpose: 'Verantwoording van uitgevoerde bewaartermijnen', subjects: (_req, body) => ((body as { items?: { summary: RetentionRunSummary | null }[] } | undefined)?.items ?? []).flatMap((r) => targetsOf(r.summary)) })
   @ApiOperation({ summary: 'The latest retention runs (daily and on request) in the municipalities of your token, newest first, each with what it did there (administrators)' })
+  @ApiQuery({ type: ListRunsQueryDto })
   async runs(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListRunsQueryDto, { ...rawQuery });
     return { items: await this.job.recentRuns(query.limit ?? 10, principal.municipalities) };
@@ -61,6 +62,7 @@ export class RetentionController {
     summary: 'Signals whose personal data and registered subjects whose identity are due for destruction today in the municipalities of your token, with the rule and any legal hold that keeps them (administrators); cursor-paginated',
     description: 'Signals first (items with signalId and source), then subjects (items with subjectId).',
   })
+  @ApiQuery({ type: ListDueQueryDto })
   async due(@Query() rawQuery: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     const query = validateDto(ListDueQueryDto, { ...rawQuery });
     // Only the municipalities the token names (an administrator's included); another is refused, as the other lists

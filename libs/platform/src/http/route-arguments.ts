@@ -1,0 +1,22 @@
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import type { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+
+/**
+ * Whether a controller method reads an argument of `type` (`@Query()`, `@Body()`, ...), from the parameter metadata
+ * Nest routes by. The method is found by identity on the prototype chain, not by `handler.name`: a decorator that
+ * wraps a method changes its name, and the route would then refuse what it reads.
+ */
+export function routeReadsArgument(controller: Function, handler: Function, type: RouteParamtypes): boolean {
+  const name = methodNameOf(controller, handler);
+  if (name === undefined) return false;
+  const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) as Record<string, unknown> | undefined;
+  return Object.keys(args ?? {}).some((key) => key.startsWith(`${type}:`));
+}
+
+function methodNameOf(controller: Function, handler: Function): string | undefined {
+  for (let proto: object | null = controller.prototype as object; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const name = Object.getOwnPropertyNames(proto).find((key) => key !== 'constructor' && Object.getOwnPropertyDescriptor(proto, key)?.value === handler);
+    if (name !== undefined) return name;
+  }
+  return undefined;
+}
