@@ -22,6 +22,9 @@ import { TABLE_DIRECTORY } from './table-directory.provider.js';
 
 type ExistingCase = Exclude<CaseState, { status: 'none' }>;
 
+/** How often a command without an expected version is decided when other writers keep being first. */
+const UNPINNED_ATTEMPTS = 5;
+
 /**
  * Load, decide, append: the state comes from `case_view`, the pure decider (`decideCase`) says what
  * happens, and the events go to stream `case-<id>` (published on `signaalroute.cases.v1`, keyed by the
@@ -68,7 +71,24 @@ export class CaseCommandService implements CaseCommandRunner {
     return { command: mapCaseCommandText(command, seal), keyRows: sealer.row ? [sealer.row] : [], sealedWith: sealer.row ? null : sealer.keyId };
   }
 
+  /**
+   * A command without an expected version (no `If-Match`) is for the case as it is: when another writer commits
+   * between this one's read and its append (a deadline timer, a table's answer, a colleague's note), it is decided
+   * again on the case as it is then, up to `UNPINNED_ATTEMPTS` times, rather than refused with a 409 the caller did
+   * not ask for. A command with an expected version is refused at once, as `If-Match` asks.
+   */
   async execute(caseId: string, command: CaseCommand, options: CaseCommandOptions): Promise<CaseCommandResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(caseId, command, options);
+      } catch (error) {
+        const retry = options.expectedVersion === undefined && attempt < UNPINNED_ATTEMPTS && error instanceof DomainError && error.code === 'EVENTSTORE.VERSION_CONFLICT';
+        if (!retry) throw error;
+      }
+    }
+  }
+
+  private async attempt(caseId: string, command: CaseCommand, options: CaseCommandOptions): Promise<CaseCommandResult> {
     const { principal } = options;
     // The actor is whoever is authenticated, never what a caller put in the command.
     const actor: CaseActor = principal ? { id: principal.subject, role: principal.role as CaseActor['role'] } : SYSTEM_ACTOR;
