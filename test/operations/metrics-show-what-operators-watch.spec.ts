@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { ALL_APPS } from '../../apps/signaalroute/src/all-apps.js';
 import { startApp, waitFor, type AppHarness } from '../support/app-harness.js';
 
@@ -22,6 +23,25 @@ function sampleOf(text: string, name: string, labels: Record<string, string> = {
     if (has) return Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return undefined;
+}
+
+/** A GET with every value of `authorization` on a header line of its own (`fetch` would join them into one line). */
+function getWithAuthorizationLines(baseUrl: string, path: string, authorization: string[]): Promise<{ status: number; contentType: string | undefined; code: unknown }> {
+  // Raw header lines, as sent: then Node adds no Host line of its own.
+  const headers = ['host', new URL(baseUrl).host, ...authorization.flatMap((value) => ['authorization', value])];
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(new URL(path, baseUrl), { headers }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => {
+        const contentType = res.headers['content-type'];
+        const code = contentType?.includes('json') ? (JSON.parse(text) as { code?: unknown }).code : undefined;
+        resolve({ status: res.statusCode ?? 0, contentType, code });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 describe('metrics for the operator', () => {
@@ -53,6 +73,14 @@ describe('metrics for the operator', () => {
     // A user's API token is not the metrics token either.
     const user = await h.request('GET', '/metrics', { token: coordinator });
     expect(user.status).toBe(401);
+  });
+
+  it('refuses an Authorization header sent twice with 401 AUTH.HEADER_REPEATED, as every route does, even when the first holds the token', async () => {
+    // Node keeps the first of two Authorization headers: read so, the first line alone would let the scrape in.
+    for (const lines of [[`Bearer ${METRICS_TOKEN}`, 'Bearer not-the-token'], [`Bearer ${METRICS_TOKEN}`, `Bearer ${METRICS_TOKEN}`], ['Bearer not-the-token', `Bearer ${METRICS_TOKEN}`]]) {
+      expect(await getWithAuthorizationLines(h.url, '/metrics', lines)).toEqual({ status: 401, contentType: expect.stringMatching(/^application\/problem\+json/), code: 'AUTH.HEADER_REPEATED' });
+    }
+    expect(await getWithAuthorizationLines(h.url, '/metrics', [`Bearer ${METRICS_TOKEN}`])).toMatchObject({ status: 200 });
   });
 
   it('is not part of the API document', async () => {

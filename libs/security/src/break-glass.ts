@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '#contracts';
-import { isBlankText } from '#domain';
+import { isBlankText, visibleWords } from '#domain';
 import { isMunicipalityCode, type BreakGlass, type Principal } from './principal.js';
 
 /**
@@ -87,9 +87,11 @@ export function breakGlassOf(principal: Principal, request: BreakGlassRequest, n
 
 /**
  * The reason as stated: percent-encoded UTF-8 is decoded (HTTP headers carry ASCII), surrounding space
- * trimmed; at least `BREAK_GLASS_REASON_MIN_LENGTH` characters and `BREAK_GLASS_REASON_MIN_WORDS` words. A reason
- * with nothing visible in it (`%E2%80%8B`, a zero-width space; `%E3%80%80`, an ideographic space) counts as none,
- * as blank text does everywhere (`isBlankText`): `REASON_REQUIRED`.
+ * trimmed; at least `BREAK_GLASS_REASON_MIN_LENGTH` characters and `BREAK_GLASS_REASON_MIN_WORDS` words as a reader
+ * sees them (`visibleWords`, one space between them), so invisible characters (a zero-width space, a word joiner, a
+ * BOM, direction marks) cannot pad a short reason past the minimum; at most `BREAK_GLASS_REASON_MAX_LENGTH`
+ * characters as sent, which is what is kept. A reason with nothing visible in it (`%E2%80%8B`, a zero-width space;
+ * `%E3%80%80`, an ideographic space) counts as none, as blank text does everywhere (`isBlankText`): `REASON_REQUIRED`.
  * @throws BreakGlassError 400
  */
 export function breakGlassReason(raw: string | string[] | undefined): string {
@@ -103,11 +105,11 @@ export function breakGlassReason(raw: string | string[] | undefined): string {
   }
   if (isBlankText(reason)) throw new BreakGlassError('BREAK_GLASS.REASON_REQUIRED', 400, 'Breaking the glass needs a reason (Break-Glass-Reason)');
   if (CONTROL.test(reason)) throw new BreakGlassError('BREAK_GLASS.REASON_INVALID', 400, 'Break-Glass-Reason must be one line of text without control characters');
-  const length = [...reason].length;
-  if (length < BREAK_GLASS_REASON_MIN_LENGTH || reason.split(/\s+/u).length < BREAK_GLASS_REASON_MIN_WORDS) {
+  const words = visibleWords(reason);
+  if ([...words.join(' ')].length < BREAK_GLASS_REASON_MIN_LENGTH || words.length < BREAK_GLASS_REASON_MIN_WORDS) {
     throw new BreakGlassError('BREAK_GLASS.REASON_TOO_SHORT', 400, `State the reason in at least ${BREAK_GLASS_REASON_MIN_WORDS} words and ${BREAK_GLASS_REASON_MIN_LENGTH} characters`);
   }
-  if (length > BREAK_GLASS_REASON_MAX_LENGTH) throw new BreakGlassError('BREAK_GLASS.REASON_TOO_LONG', 400, `The reason may be at most ${BREAK_GLASS_REASON_MAX_LENGTH} characters`);
+  if ([...reason].length > BREAK_GLASS_REASON_MAX_LENGTH) throw new BreakGlassError('BREAK_GLASS.REASON_TOO_LONG', 400, `The reason may be at most ${BREAK_GLASS_REASON_MAX_LENGTH} characters`);
   return reason;
 }
 

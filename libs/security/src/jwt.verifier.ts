@@ -1,5 +1,6 @@
 import { createLocalJWKSet, errors, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
+import { singleAuthorizationHeader } from './authorization-header.js';
 import type { Principal } from './principal.js';
 import { AuthenticationError } from './security.errors.js';
 import {
@@ -72,12 +73,10 @@ export class JwtVerifier {
    * @throws AuthenticationError `AUTH.TOKEN_MISSING` when there is no bearer token, `AUTH.HEADER_REPEATED` when the
    * header was sent more than once (which of two tokens speaks for the caller is not for the API to choose)
    */
-  async verifyAuthorizationHeader(header: string | string[] | undefined): Promise<Principal> {
+  async verifyAuthorizationHeader(sent: string | string[] | undefined): Promise<Principal> {
+    const header = singleAuthorizationHeader(sent);
     if (header === undefined || header === '') {
       throw new AuthenticationError('AUTH.TOKEN_MISSING', 'A bearer token is required', 'no-header');
-    }
-    if (typeof header !== 'string') {
-      throw new AuthenticationError('AUTH.HEADER_REPEATED', 'Send one Authorization header', 'multiple-headers');
     }
     // Size first: never run anything on an oversized header. Slack covers the "Bearer " prefix and spaces.
     if (header.length > this.maxTokenBytes + 64) {

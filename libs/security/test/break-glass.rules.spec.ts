@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { visibleWords } from '#domain';
 import {
   BREAK_GLASS_REASON_MAX_LENGTH,
   BREAK_GLASS_REASON_MIN_LENGTH,
+  BREAK_GLASS_REASON_MIN_WORDS,
   BreakGlassError,
   breakGlassOf,
   canActInMunicipality,
@@ -85,6 +87,23 @@ describe('breakGlassOf', () => {
     expect(refusal(() => breakGlassOf(coordinator, read(glass(encodeURIComponent(`\u200b${REASON}\u200b`)))))).toBe('allowed');
   });
 
+  it('measures the minimum on the visible text: invisible characters do not pad a short reason past it, the reason is kept as sent', () => {
+    const short = 'Zie het dossier xxx'; // 19 characters in four words: one short
+    const padded: [string, string][] = [
+      ['zero-width spaces', `${short}\u200b\u200b`],
+      ['a word joiner and a BOM inside a word', `Zie het dos\u2060\ufeffsier xxx`],
+      ['direction marks', `\u200eZie het dossier xxx\u200f`],
+      ['"words" of a zero-width space', 'Zie_het_dossier_van_gisteren \u200b \u200b'],
+      ['"words" of a word joiner and a BOM', 'Spoedoverleg_vandaag \u2060 \ufeff x'],
+      ['many spaces between the words', 'Zie    het    dossier'],
+    ];
+    for (const [what, reason] of padded) {
+      expect({ what, refused: refusal(() => breakGlassOf(coordinator, read(glass(encodeURIComponent(reason))))) }).toEqual({ what, refused: { code: 'BREAK_GLASS.REASON_TOO_SHORT', status: 400 } });
+    }
+    const enough = `\u200eZie het\u200b dossier xxxx\u200f`;
+    expect(breakGlassOf(coordinator, read(glass(encodeURIComponent(enough))))!.reason).toBe(enough);
+  });
+
   it('never lets a reason or municipality through that is not one line of text and one foreign CBS code (property)', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 600 }), fc.constant(REASON)), fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('GM0599', 'GM0363', ' GM0518', 'GM05999')), (reason, municipality) => {
@@ -99,7 +118,8 @@ describe('breakGlassOf', () => {
         expect(access!.municipality).toMatch(/^GM\d{4}$/);
         expect(access!.municipality).not.toBe('GM0363');
         expect(access!.reason).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
-        expect([...access!.reason].length).toBeGreaterThanOrEqual(BREAK_GLASS_REASON_MIN_LENGTH);
+        expect([...visibleWords(access!.reason).join(' ')].length).toBeGreaterThanOrEqual(BREAK_GLASS_REASON_MIN_LENGTH);
+        expect(visibleWords(access!.reason).length).toBeGreaterThanOrEqual(BREAK_GLASS_REASON_MIN_WORDS);
         expect(access!.reason).toMatch(/[^\s\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u);
       }),
     );

@@ -5,7 +5,11 @@
  * the braille blank. A text of nothing else looks empty everywhere it is shown, so a rule that refuses blank text
  * must refuse it too: a responsibility held by `\u200b` is held by nobody anyone can name.
  */
-const VISIBLE = /[^\s\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u;
+const INVISIBLE_CLASS = '\\s\\p{Cc}\\p{Cf}\\p{Default_Ignorable_Code_Point}\\u2800';
+const VISIBLE = new RegExp(`[^${INVISIBLE_CLASS}]`, 'u');
+const INVISIBLE_RUN = new RegExp(`[${INVISIBLE_CLASS}]+`, 'u');
+/** The invisible characters that take no room (U+FEFF among them, though JavaScript counts it as whitespace). */
+const ZERO_WIDTH = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
 
 /**
  * True when `text` has nothing visible: empty, or only whitespace and invisible characters. Text with one visible
@@ -19,4 +23,14 @@ export function isBlankText(text: string): boolean {
 /** True when `value` is text with something visible in it: the opposite of missing or blank. */
 export function isVisibleText(value: unknown): value is string {
   return typeof value === 'string' && !isBlankText(value);
+}
+
+/**
+ * The words of `text` as a reader sees them: what takes no room left out, then split at every run of what shows as
+ * a gap (whitespace, control characters, the braille blank). A rule that asks for a number of words or characters
+ * measures them here, so that invisible characters cannot pad short text past it: `'kort\u200b\u200b \u2060 x'` is
+ * two words, `kort` and `x`, and `'dos\u2060\ufeffsier'` one.
+ */
+export function visibleWords(text: string): string[] {
+  return text.replace(ZERO_WIDTH, '').split(INVISIBLE_RUN).filter((word) => word !== '');
 }

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { AuthenticationError, Public } from '#security';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthenticationError, headerAsSent, Public, singleAuthorizationHeader } from '#security';
 import type { AppConfig } from '../config/app.config.js';
 import { APP_CONFIG } from '../platform.tokens.js';
 import { METRICS } from './metrics.tokens.js';
@@ -11,8 +11,9 @@ import type { ProcessMetrics } from './process-metrics.js';
 /**
  * `GET /metrics`: the process's metrics in the Prometheus text format. Counts and durations only, with no
  * municipality, person, case or signal in any label. Open like `/health` unless `METRICS_TOKEN` is set;
- * then the scraper sends `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise). Not in the API document:
- * it is for the operator's monitoring, not for API users.
+ * then the scraper sends `Authorization: Bearer <METRICS_TOKEN>` once (401 otherwise; sent twice it is
+ * `AUTH.HEADER_REPEATED`, as on every other route, whichever tokens it holds). Not in the API document: it is for
+ * the operator's monitoring, not for API users.
  */
 @ApiExcludeController()
 @Public()
@@ -28,11 +29,15 @@ export class MetricsController {
   }
 
   @Get()
-  async scrape(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    if (this.expected && !this.authorized(authorization)) {
-      throw authorization
-        ? new AuthenticationError('AUTH.TOKEN_INVALID', 'The token is not the metrics token', 'metrics-token')
-        : new AuthenticationError('AUTH.TOKEN_MISSING', 'A bearer token is required', 'no-header');
+  async scrape(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (this.expected) {
+      // Read as sent, as the guard reads it for every other route: Node would keep the first of two.
+      const authorization = singleAuthorizationHeader(headerAsSent(request, 'authorization'));
+      if (!this.authorized(authorization)) {
+        throw authorization
+          ? new AuthenticationError('AUTH.TOKEN_INVALID', 'The token is not the metrics token', 'metrics-token')
+          : new AuthenticationError('AUTH.TOKEN_MISSING', 'A bearer token is required', 'no-header');
+      }
     }
     const { contentType, body } = await this.metrics.exposition();
     void reply.header('content-type', contentType).header('cache-control', 'no-store').send(body);

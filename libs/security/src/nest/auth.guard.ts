@@ -7,6 +7,7 @@ import { BREAK_GLASS_MUNICIPALITY_HEADER, BREAK_GLASS_REASON_HEADER, breakGlassO
 import { JwtVerifier } from '../jwt.verifier.js';
 import { AuthenticationError } from '../security.errors.js';
 import type { AuthenticatedRequest } from './authenticated-request.js';
+import { headerAsSent } from './header-as-sent.js';
 import { IS_PUBLIC_KEY } from './public.decorator.js';
 import { ROLES_KEY } from './roles.decorator.js';
 
@@ -35,12 +36,8 @@ export class AuthGuard implements CanActivate {
     }
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    // Node keeps the first of two Authorization headers and joins two of other headers into one value; these
-    // headers must be sent once, so they are read as sent (a header sent twice is a list, which is refused).
-    const asSent = (name: string) => {
-      const values = request.raw?.headersDistinct?.[name];
-      return values !== undefined && values.length > 1 ? values : request.headers[name];
-    };
+    // These headers must be sent once, so they are read as sent: a header sent twice is a list, which is refused.
+    const asSent = (name: string) => headerAsSent(request, name);
     const principal = await this.verifier.verifyAuthorizationHeader(asSent('authorization'));
     request.principal = principal;
 
