@@ -175,6 +175,14 @@ describe('business rules on the payload', () => {
     expect(res.body).toMatchObject({ field: 'externalRef', reason: 'blank' });
   });
 
+  // Optional text, when given, must say something too: a name of only a zero-width space would be shown as none.
+  it('refuses an optional text field of nothing visible (involved.name of a zero-width space): 400 SIGNAL.FIELD_INVALID, reason blank', async () => {
+    const payload = internMeldpuntPayload(home);
+    const body = { ...payload, involved: { ...payload.involved, name: '\u200b' } };
+    const res = await expectRefused(() => h.request('POST', '/v1/signals/intern-meldpunt', { token: intakeSystem, body }), 400, 'SIGNAL.FIELD_INVALID');
+    expect(res.body).toMatchObject({ field: 'involved.name', reason: 'blank' });
+  });
+
   it('refuses a receivedAt in the future with 400 SIGNAL.DATE_IN_FUTURE', async () => {
     const tomorrow = new Date(Date.now() + 24 * 3600_000).toISOString();
     await expectRefused(

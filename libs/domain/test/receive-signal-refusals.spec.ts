@@ -213,3 +213,76 @@ describe('a blank externalRef is refused alike by every source', () => {
     expect(event.externalRef).toBe('\u200bZ-1 ');
   });
 });
+
+type FieldOf = readonly [source: string, path: string, send: (value: unknown) => ReceiveSignalCommand];
+
+/** For each `path` (`field` or `parent.field`), the valid signal of `source` with that field set to the value sent. */
+const fieldsOf = (source: string, command: (input: unknown) => ReceiveSignalCommand, input: () => object, paths: string[]): FieldOf[] =>
+  paths.map((path) => {
+    const [parent, field] = path.split('.') as [string, string | undefined];
+    const send = (value: unknown) => {
+      const valid = input() as Record<string, Record<string, unknown>>;
+      return command({ ...valid, [parent]: field === undefined ? value : { ...valid[parent], [field]: value } });
+    };
+    return [source, path, send];
+  });
+
+const BLANKS: [string, string][] = [
+  ['only spaces', '   '],
+  ['a zero-width space', '\u200b'],
+  ['a non-breaking space and a word joiner', '\u00a0\u2060'],
+];
+
+/**
+ * Optional text, when given, says something, as `externalRef` does: a name, address, postcode or area of nothing
+ * visible would be shown as an empty one. Every optional text field of every source, over HTTP and Kafka alike (both
+ * reach this decider).
+ */
+describe('blank optional text is refused alike by every source', () => {
+  const fields: FieldOf[] = [
+    ...fieldsOf('mma', mma, mmaInput, ['location.address', 'location.postcode', 'location.area']),
+    ...fieldsOf('intern-meldpunt', intern, internMeldpuntInput, ['involved.name', 'involved.kvkNumber', 'involved.address', 'involved.postcode', 'location.address', 'location.postcode', 'location.area']),
+    ...fieldsOf('zorgmelding', zorg, zorgmeldingInput, ['subject.address', 'location.address', 'location.postcode', 'location.area']),
+  ];
+  /** The value at `path` of the one event the decider decides for `command`. */
+  const decided = (command: ReceiveSignalCommand, path: string): { present: boolean; value: unknown } => {
+    const [parent, field] = path.split('.') as [string, string];
+    const event = decideReceiveSignal(command, CONTEXT).events[0] as unknown as Record<string, Record<string, unknown>>;
+    return { present: field in event[parent], value: event[parent][field] };
+  };
+
+  it.each(fields.flatMap(([source, path, send]) => [['empty text', ''], ...BLANKS].map(([what, blank]) => [source, path, what, send(blank)] as const)))(
+    '%s %s of %s is SIGNAL.FIELD_INVALID, reason blank',
+    (_source, path, _what, command) => {
+      const error = refusal(command);
+      expect(error.code).toBe('SIGNAL.FIELD_INVALID');
+      expect(error.details).toEqual({ field: path, reason: 'blank' });
+    },
+  );
+
+  it.each(fields)('%s %s that is not text is SIGNAL.FIELD_INVALID, reason not-text', (_source, path, send) => {
+    expect(refusal(send(42)).details).toEqual({ field: path, reason: 'not-text' });
+  });
+
+  it.each(fields)('%s %s with something visible in it is kept as sent, and left out stays out', (_source, path, send) => {
+    expect(decided(send('\u200b7 B '), path)).toEqual({ present: true, value: '\u200b7 B ' });
+    expect(decided(send(undefined), path)).toEqual({ present: false, value: undefined });
+  });
+});
+
+/** Required text of nothing visible is missing: every required text field of every source (and each indicator). */
+describe('blank required text is refused as missing by every source', () => {
+  const fields: FieldOf[] = [
+    ...fieldsOf('mma', mma, mmaInput, ['description']),
+    ...fieldsOf('intern-meldpunt', intern, internMeldpuntInput, ['description', 'reporter.employeeId', 'reporter.department']),
+    ['intern-meldpunt', 'indicators[0]', (value) => intern({ ...internMeldpuntInput(), indicators: [value] })],
+    ...fieldsOf('zorgmelding', zorg, zorgmeldingInput, ['subject.name', 'concern', 'reporter.name', 'reporter.contact']),
+  ];
+
+  it.each(fields.flatMap(([source, path, send]) => BLANKS.map(([what, blank]) => [source, path, what, send(blank)] as const)))(
+    '%s %s of %s is SIGNAL.FIELD_INVALID, reason required',
+    (_source, path, _what, command) => {
+      expect(refusal(command).details).toEqual({ field: path, reason: 'required' });
+    },
+  );
+});

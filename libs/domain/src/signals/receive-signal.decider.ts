@@ -52,8 +52,10 @@ const EARLIEST_BIRTH_DATE = '1900-01-01';
  *  - MMA: no key anywhere in the input may name a reporter (`SIGNAL.REPORTER_NOT_ALLOWED`, details list the
  *    JSON paths, never the values); input nested too deep to check is refused (`SIGNAL.PAYLOAD_TOO_DEEP`);
  *    `externalRef` is required.
- *  - `externalRef`, when given (optional for intern-meldpunt and zorgmelding), has something visible in it
- *    (`SIGNAL.FIELD_INVALID`, reason `blank`, for every source alike).
+ *  - `externalRef`, when given (optional for intern-meldpunt and zorgmelding), and every other optional text field
+ *    (`involved.name`, `.kvkNumber`, `.address`, `.postcode`; `subject.address`; `location.address`, `.postcode`,
+ *    `.area`), when given, has something visible in it (`SIGNAL.FIELD_INVALID`, reason `blank`, for every source
+ *    alike). Required text with nothing visible is missing (reason `required`).
  *  - `location.municipality` is a CBS code (`SIGNAL.MUNICIPALITY_INVALID`).
  *  - `receivedAt` (default: `now`) and `subject.birthDate` are real dates (`SIGNAL.DATE_INVALID`) and not
  *    after `now` (`SIGNAL.DATE_IN_FUTURE`; birth dates compare with today's date in Amsterdam); a birth date
@@ -310,9 +312,15 @@ function requireText(field: string, value: unknown): string {
   return value;
 }
 
+/**
+ * Optional text says something when it is given: absent stays absent, but text with nothing visible (only spaces or
+ * invisible characters) would be shown as an empty name, address or postcode, and is refused as `blank`, as
+ * `externalRef` is. Visible text is kept as sent.
+ */
 function optionalText(field: string, value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') fieldInvalid(field, 'not-text');
+  if (!isVisibleText(value)) fieldInvalid(field, 'blank');
   return value;
 }
 
