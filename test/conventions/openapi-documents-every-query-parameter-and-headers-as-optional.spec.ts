@@ -13,7 +13,8 @@ import { openApiOperations, type OpenApiOperation } from '../support/openapi-ope
  * a handler reads with `@Headers()` was documented twice, once as required (`Idempotency-Key`, `Last-Event-ID`),
  * though no route requires it. Walking every operation:
  *  - each whose handler reads its query (`@Query()`) documents its query parameters; where the document takes them
- *    from a query DTO (`@ApiQuery({ type })`), they are exactly the fields the DTO validates;
+ *    from a query DTO (`@ApiQuery({ type })`), they are exactly the fields the DTO validates, and only a route that
+ *    reads its query with `onlyQueryParameters` instead of a DTO names them by hand;
  *  - each header is documented once per operation (names are case-insensitive) and optional, `Idempotency-Key` on
  *    the routes that honour it and `Last-Event-ID` on the escalation stream included.
  */
@@ -56,6 +57,16 @@ describe('the OpenAPI document', () => {
       .map((o) => ({ key: o.key, documented: parametersIn(o, 'query').map((p) => p.name).sort(), validated: validatedFields(queryDtoOf(o)!) }))
       .filter((m) => JSON.stringify(m.documented) !== JSON.stringify(m.validated));
     expect(mismatches).toEqual([]);
+  });
+
+  // A route that validates its query with a DTO documents it from that DTO, so the two cannot drift apart (GET
+  // /v1/models and DELETE /v1/audit/projections/{name}/previous named their parameters by hand). Only a route that
+  // takes a name or two with `onlyQueryParameters`, and no DTO, names them by hand.
+  it('documents every query from the DTO that validates it; only a route that reads names with onlyQueryParameters names them by hand', () => {
+    const byHand = operations.filter((o) => routeTakesQuery(o.controller, o.handler) && queryDtoOf(o) === undefined).map((o) => o.key);
+    expect(byHand.sort()).toEqual(['GET /v1/audit/cases/{id}', 'GET /v1/disclosures']);
+    expect(parametersIn(byKey('GET /v1/models'), 'query')).toEqual([expect.objectContaining({ name: 'municipality', required: false })]);
+    expect(parametersIn(byKey('DELETE /v1/audit/projections/{name}/previous'), 'query')).toEqual([expect.objectContaining({ name: 'keep', required: false })]);
   });
 
   it.each([

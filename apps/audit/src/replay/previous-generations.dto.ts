@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
@@ -9,6 +10,7 @@ export class ProjectionNameDto {
 
 /** How many of the newest kept generations a drop leaves (default 0: all are dropped). */
 export class DropPreviousQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1000, default: 0, description: 'The newest generations to keep' })
   @IsOptional() @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)) @IsInt() @Min(0) @Max(1000)
   keep?: number;
 }

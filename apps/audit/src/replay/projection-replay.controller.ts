@@ -53,7 +53,7 @@ export class ProjectionReplayController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Drop the kept former live tables of a projection except the newest `keep` generations (admin), each generation in its own transaction' })
   @ApiParam({ name: 'name', example: 'triage-queue' })
-  @ApiQuery({ name: 'keep', required: false, description: 'The newest generations to keep (0..1000, default 0)' })
+  @ApiQuery({ type: DropPreviousQueryDto })
   @ProcessesPersonalData({ ...AUDIT_PROCESSING.replay, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'ledger', subjects: () => [] })
   async dropPrevious(@Param('name') name: string, @Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal): Promise<{ dropped: PreviousGeneration[]; kept: PreviousGeneration[] }> {
     // Dropping is irreversible: the role is checked before anything of the request is read.

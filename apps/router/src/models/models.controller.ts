@@ -26,7 +26,7 @@ export class ModelsController {
   @ApiOperation({
     summary: "Every model: its latest version in full and the list of its versions, each with the municipalities it is for (null: all); with ?municipality only that municipality's versions",
   })
-  @ApiQuery({ name: 'municipality', required: false, description: "CBS code (GM0080): per model the versions for it, with `latest` the default of its new cases (its own newest, else the newest for all)" })
+  @ApiQuery({ type: ListModelsQueryDto })
   async list(@Query() rawQuery: Record<string, unknown>) {
     const { municipality } = validateDto(ListModelsQueryDto, { ...rawQuery });
     const ids = await this.registry.ids();
