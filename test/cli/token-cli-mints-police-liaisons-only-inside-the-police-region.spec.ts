@@ -38,9 +38,15 @@ function token(args: string[], env: Record<string, string> = {}): Promise<Comman
   return runNode(build.entry('scripts/token'), args, { env: { SIGNAALROUTE_DATA_DIR: dataDir, ...env } });
 }
 
-/** A tables configuration file whose politie table serves `municipalities`. */
+/**
+ * A tables configuration file whose politie table serves `municipalities`, with only the `'*'` escalation policy (a
+ * policy naming a municipality the politie table does not serve, as the built-in Twente one would, is refused).
+ */
 async function tablesFile(municipalities: string[]): Promise<string> {
-  const config: TablesConfig = { ...BUILT_IN_TABLES_CONFIG, tables: BUILT_IN_TABLES_CONFIG.tables.map((t) => (t.id === 'politie' ? { ...t, municipalities } : t)) };
+  const config: TablesConfig = {
+    tables: BUILT_IN_TABLES_CONFIG.tables.map((t) => (t.id === 'politie' ? { ...t, municipalities } : t)),
+    escalation: { ...BUILT_IN_TABLES_CONFIG.escalation, policies: BUILT_IN_TABLES_CONFIG.escalation.policies.filter((p) => p.municipalities === '*') },
+  };
   const file = path.join(work, `tables-${municipalities.join('-')}.json`);
   await writeFile(file, JSON.stringify(config));
   return file;

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { AddEscalationAlertReason1764900014000 } from './liaison/escalation-alert-reason.migration.js';
 import { AddEscalationLastReport1764900011000 } from './liaison/escalation-last-report.migration.js';
 import { IndexEscalationsByCase1764900012000 } from './liaison/escalations-by-case.migration.js';
 import { EscalationsGetLateSignalFacts1764900013000 } from './liaison/late-signal-facts.migration.js';
@@ -144,4 +145,5 @@ export const TABLES_MIGRATIONS: Function[] = [
   AddEscalationLastReport1764900011000,
   IndexEscalationsByCase1764900012000,
   EscalationsGetLateSignalFacts1764900013000,
+  AddEscalationAlertReason1764900014000,
 ];

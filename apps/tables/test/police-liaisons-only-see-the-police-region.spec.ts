@@ -26,6 +26,7 @@ const AMSTERDAM = 'GM0363';
 let liaison: string;
 let liaisonAmsterdam: string;
 let coordinatorAmsterdam: string;
+let coordinatorEnschede: string;
 let live: SseConnection;
 /** Escalations raised in beforeAll: Amsterdam's first, Enschede's after it. */
 const escalations = { amsterdam: { id: '', caseId: '' }, enschede: { id: '', caseId: '' } };
@@ -49,6 +50,7 @@ beforeAll(async () => {
   liaison = await h.token('police-liaison', [ENSCHEDE, AMSTERDAM], { subject: 'agent-grens' });
   liaisonAmsterdam = await h.token('police-liaison', [AMSTERDAM], { subject: 'agent-amsterdam' });
   coordinatorAmsterdam = await h.token('coordinator', [AMSTERDAM], { subject: 'coordinator-adam' });
+  coordinatorEnschede = await h.token('coordinator', [ENSCHEDE], { subject: 'coordinator-enschede' });
   live = await connectSse(h.url, '/v1/liaison/escalations/stream', liaison);
   expect(live.status).toBe(200);
   escalations.amsterdam = await escalatedIn(AMSTERDAM);
@@ -78,21 +80,41 @@ describe('an escalation of a municipality the politie table does not serve', () 
     expect((await h.query<{ version: number }>('SELECT version FROM liaison_escalations WHERE escalation_id = $1', [escalations.amsterdam.id]))[0]!.version).toBe(2);
   });
 
-  it("is in the coordinator's list of alerts, and its steps say nobody at the police received it", async () => {
+  it("is in the coordinator's list of alerts saying why (alertReason), and its steps say nobody at the police received it", async () => {
     const alerts = await h.request('GET', '/v1/liaison/escalations?status=coordinator-alerted', { token: coordinatorAmsterdam });
     expect(alerts.status).toBe(200);
     expect(alerts.body.items.find((i: { escalationId: string }) => i.escalationId === escalations.amsterdam.id)).toMatchObject({
       caseId: escalations.amsterdam.caseId,
       municipality: AMSTERDAM,
       status: 'coordinator-alerted',
+      alertReason: 'municipality-not-served',
       tier: null,
     });
     const one = await h.request('GET', `/v1/liaison/escalations/${escalations.amsterdam.id}`, { token: coordinatorAmsterdam });
     expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ status: 'coordinator-alerted', alertReason: 'municipality-not-served' });
     expect(one.body.steps).toEqual([
       expect.objectContaining({ type: 'EscalationRaised', undelivered: 'municipality-not-served', tiers: [], fields: [], case: {} }),
       expect.objectContaining({ type: 'EscalationCoordinatorAlerted', tiersTried: [] }),
     ]);
+  });
+});
+
+describe('why an escalation reached the coordinator (alertReason)', () => {
+  it('is null for the coordinator while a liaison is waited for', async () => {
+    const list = await h.request('GET', `/v1/liaison/escalations?caseId=${escalations.enschede.caseId}`, { token: coordinatorEnschede });
+    expect(list.body.items).toEqual([expect.objectContaining({ escalationId: escalations.enschede.id, status: 'open', alertReason: null })]);
+    const one = await h.request('GET', `/v1/liaison/escalations/${escalations.enschede.id}`, { token: coordinatorEnschede });
+    expect(one.body).toMatchObject({ status: 'open', alertReason: null });
+  });
+
+  it('is not shown to a liaison: their list and one view are as before', async () => {
+    const list = await h.request('GET', `/v1/liaison/escalations?municipality=${ENSCHEDE}&limit=200`, { token: liaison });
+    const item = list.body.items.find((i: { escalationId: string }) => i.escalationId === escalations.enschede.id);
+    expect(item).toBeDefined();
+    const one = await h.request('GET', `/v1/liaison/escalations/${escalations.enschede.id}`, { token: liaison });
+    expect(one.status).toBe(200);
+    for (const view of [item, one.body]) expect(Object.keys(view)).not.toEqual(expect.arrayContaining(['alertReason']));
   });
 });
 

@@ -61,6 +61,16 @@ describe('start-up with a tables configuration file', () => {
     await expect(startUp(await file(broken))).rejects.toThrow(/field "bsn" .* can never be shared/);
   });
 
+  it('fails when an escalation policy names a municipality the politie table does not serve (it could never apply), naming the file, the policy and the municipality', async () => {
+    const broken = JSON.parse(JSON.stringify(BUILT_IN_TABLES_CONFIG));
+    const police = broken.tables.find((t: { id: string }) => t.id === 'politie');
+    police.municipalities = police.municipalities.filter((m: string) => m !== 'GM0153');
+    const configFile = await file(broken);
+    await expect(startUp(configFile)).rejects.toThrow(
+      new RegExp(`TABLES_CONFIG_FILE ${configFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*escalation\\.policies\\[0\\]\\.municipalities: policy "twente" can never apply to GM0153: the politie table does not serve it`, 's'),
+    );
+  });
+
   it('fails on a file that is missing or not JSON, naming the file', async () => {
     expect(() => loadTablesConfig(path.join(dir, 'missing.json'))).toThrow(/TABLES_CONFIG_FILE .*missing\.json cannot be read/);
     const notJson = await file('{ nope');

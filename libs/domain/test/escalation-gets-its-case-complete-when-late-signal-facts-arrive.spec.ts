@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  BUILT_IN_TABLES_CONFIG,
   comesFromSignals,
   decideEscalationAck,
   decideEscalationSupplement,
@@ -26,8 +27,8 @@ describe('an escalation raised before its signals reached the tables app gets it
     const after = apply(state, events);
     // The tier waiting keeps waiting, with the same time left: only the version moves.
     expect(after).toEqual({ ...state, version: state.version + 1 });
-    expect(decideEscalationTimeout(after, min(14))).toEqual([]);
-    expect(decideEscalationTimeout(after, min(15)).map((e) => e.type)).toEqual(['EscalationAckTimedOut', 'EscalationTierNotified']);
+    expect(decideEscalationTimeout(after, min(14), BUILT_IN_TABLES_CONFIG)).toEqual([]);
+    expect(decideEscalationTimeout(after, min(15), BUILT_IN_TABLES_CONFIG).map((e) => e.type)).toEqual(['EscalationAckTimedOut', 'EscalationTierNotified']);
   });
 
   it('also reaches an escalation already acknowledged or with the coordinator: the police still acts on it', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  BUILT_IN_TABLES_CONFIG,
   decideEscalationAck,
   decideEscalationReport,
   decideEscalationTimeout,
@@ -49,7 +50,7 @@ describe('a police liaison reports back what the police did', () => {
     expect(events[0]).toMatchObject({ tierIndex: 0, tierId: 'dienstdoende-liaison', acknowledgedBy: AGENT });
     const next = apply(state, events);
     expect(next).toMatchObject({ status: 'acknowledged', ackDueAt: null, acknowledgedBy: AGENT, lastReport: { outcome: 'in-behandeling' } });
-    expect(decideEscalationTimeout(next, min(500))).toEqual([]);
+    expect(decideEscalationTimeout(next, min(500), BUILT_IN_TABLES_CONFIG)).toEqual([]);
   });
 
   it('a report after the coordinator was alerted is recorded (with the late acknowledgement)', () => {

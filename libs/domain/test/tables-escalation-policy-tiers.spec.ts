@@ -14,7 +14,7 @@ import { LIAISON, min, POLICY, raised, T0 } from './escalation.fixtures.js';
 
 /** Applies the timer at `at` and returns the state and the new events. */
 function tick(state: EscalationState, at: Date) {
-  const events = decideEscalationTimeout(state, at);
+  const events = decideEscalationTimeout(state, at, BUILT_IN_TABLES_CONFIG);
   return { state: events.reduce(evolveEscalation, state), events };
 }
 
@@ -56,7 +56,7 @@ describe('no acknowledgement in time moves on: repeat, next tier, coordinator', 
       'EscalationAckTimedOut', 'EscalationCoordinatorAlerted',
     ]);
     expect(state.status).toBe('coordinator-alerted');
-    expect(decideEscalationTimeout(state, min(1000))).toEqual([]);
+    expect(decideEscalationTimeout(state, min(1000), BUILT_IN_TABLES_CONFIG)).toEqual([]);
   });
 
   it('the next tier gets its own full timeout, counted from when it is notified', () => {
@@ -68,7 +68,7 @@ describe('no acknowledgement in time moves on: repeat, next tier, coordinator', 
 
   it('does nothing before the deadline', () => {
     const { state } = raised();
-    expect(decideEscalationTimeout(state, new Date(min(15).getTime() - 1))).toEqual([]);
+    expect(decideEscalationTimeout(state, new Date(min(15).getTime() - 1), BUILT_IN_TABLES_CONFIG)).toEqual([]);
   });
 
   it('the coordinator alert names the tiers tried', () => {
@@ -88,7 +88,7 @@ describe('acknowledgement stops the escalation', () => {
     expect(ack).toEqual([{ type: 'EscalationAcknowledged', escalationId: 'esc-1', municipality: 'GM0153', tierIndex: 1, tierId: 'backup-liaison', acknowledgedBy: LIAISON, at: min(31).toISOString() }]);
     state = ack.reduce(evolveEscalation, state);
     expect(state.status).toBe('acknowledged');
-    expect(decideEscalationTimeout(state, min(1000))).toEqual([]);
+    expect(decideEscalationTimeout(state, min(1000), BUILT_IN_TABLES_CONFIG)).toEqual([]);
   });
 
   it('acknowledging again changes nothing', () => {

@@ -75,10 +75,10 @@ export class EscalationRaiser {
     const summary = { caseType: sheet.modelId, trigger, fields: raised.fields, case: raised.case };
     const at = now.toISOString();
     await this.deliver(tx, sheet, caused, decided, minimised.specialCategory, 0, now, (param) =>
-      `INSERT INTO liaison_escalations (escalation_id, case_id, municipality, case_type, trigger, policy_id, tiers, status, tier_index, attempt, ack_due_at, raised_at, updated_at, summary, version)
+      `INSERT INTO liaison_escalations (escalation_id, case_id, municipality, case_type, trigger, policy_id, tiers, status, tier_index, attempt, ack_due_at, raised_at, updated_at, summary, version, alert_reason)
        VALUES (${param(escalationId)}::uuid, ${param(sheet.caseId)}, ${param(sheet.municipality)}, ${param(sheet.modelId)}, ${param(JSON.stringify(trigger))}::jsonb,
                ${param(raised.policyId)}, ${param(JSON.stringify(state.tiers))}::jsonb, ${param(state.status)}, ${param(state.tierIndex)}::int, ${param(state.attempt)}::int,
-               ${param(state.ackDueAt)}::timestamptz, ${param(at)}::timestamptz, ${param(at)}::timestamptz, ${param(JSON.stringify(summary))}::jsonb, ${param(state.version)}::int)`,
+               ${param(state.ackDueAt)}::timestamptz, ${param(at)}::timestamptz, ${param(at)}::timestamptz, ${param(JSON.stringify(summary))}::jsonb, ${param(state.version)}::int, ${param(state.alertReason)})`,
     );
     if (waitingFor.length > 0 && allowed.some(comesFromSignals)) await this.pending.park(tx, { escalationId, sheet, caused }, waitingFor);
     return true;

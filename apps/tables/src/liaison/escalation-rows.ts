@@ -32,7 +32,8 @@ export function updateEscalationRow(
     `UPDATE liaison_escalations SET status = ${param(state.status)}, tier_index = ${param(state.tierIndex)}::int, attempt = ${param(state.attempt)}::int,
             ack_due_at = ${param(state.ackDueAt)}::timestamptz, acknowledged_at = ${param(state.acknowledgedAt)}::timestamptz,
             acknowledged_by = ${param(state.acknowledgedBy?.id ?? null)}, last_report_outcome = ${param(state.lastReport?.outcome ?? null)},
-            last_reported_at = ${param(state.lastReport?.at ?? null)}::timestamptz, last_reported_by = ${param(state.lastReport?.by ?? null)}, version = ${param(state.version)}::int, updated_at = ${param(at)}::timestamptz${
+            last_reported_at = ${param(state.lastReport?.at ?? null)}::timestamptz, last_reported_by = ${param(state.lastReport?.by ?? null)},
+            alert_reason = ${param(state.alertReason)}, version = ${param(state.version)}::int, updated_at = ${param(at)}::timestamptz${
               caseSeen ? `, summary = summary || ${param(JSON.stringify({ fields: caseSeen.fields, case: caseSeen.case }))}::jsonb` : ''
             }
       WHERE escalation_id = ${param(state.escalationId)}::uuid AND version = ${param(fromVersion)}::int`;

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REFERRAL_TOPICS } from '#contracts';
-import { decideEscalationAck, decideEscalationReport, decideEscalationTimeout, DomainError, evolveEscalation, type EscalationEvent, type EscalationReport } from '#domain';
+import { decideEscalationAck, decideEscalationReport, decideEscalationTimeout, DomainError, evolveEscalation, type EscalationEvent, type EscalationReport, type TablesConfig } from '#domain';
 import { EventStore, OutboxRelay, VersionConflictError, type Database, type SqlExecutor, type TableRow } from '#eventstore';
 import { CLOCK, DATABASE, EVENT_STORE, holdLiveKey, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
 import type { Principal } from '#security';
+import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { escalationStreamId, TABLES_PROCESSING, TABLES_SYSTEM_ACTOR } from '../shared/tables-streams.js';
 import { newCorrelationId, tablesEvent } from '../shared/tables-event.js';
 import { insertFeedRows, updateEscalationRow } from './escalation-rows.js';
@@ -25,6 +26,7 @@ export class EscalationStepsService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
     @Inject(KEYRING) private readonly keyring: Keyring,
+    @Inject(TABLES_CONFIG) private readonly config: TablesConfig,
     private readonly escalations: EscalationRepository,
     private readonly feed: LiaisonFeedNotifier,
   ) {}
@@ -84,11 +86,14 @@ export class EscalationStepsService {
     }
   }
 
-  /** Moves every escalation whose tier ran out of time at `now` one step on. Returns the number moved. */
+  /**
+   * Moves every escalation whose tier ran out of time at `now` one step on, under the tables configuration running
+   * now: one whose municipality the `politie` table no longer serves goes to the coordinator. Returns the number moved.
+   */
   async timeouts(now: Date, limit = 200): Promise<number> {
     let moved = 0;
     for (const stored of await this.escalations.due(now, limit)) {
-      const events = decideEscalationTimeout(stored.state, now);
+      const events = decideEscalationTimeout(stored.state, now, this.config);
       try {
         if (await this.append(stored, events, TABLES_SYSTEM_ACTOR, null, now)) moved++;
       } catch (error) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type EscalationState, type EscalationTier, type PoliceReportOutcome } from '#domain';
+import { DomainError, type CoordinatorAlertReason, type EscalationState, type EscalationTier, type PoliceReportOutcome } from '#domain';
 import type { Database, SqlExecutor } from '#eventstore';
 import { DATABASE, decodeKeysetCursor, encodeKeysetCursor, isUuid } from '#platform';
 
@@ -20,6 +20,7 @@ interface Row {
   last_report_outcome: PoliceReportOutcome | null;
   last_reported_at: Date | string | null;
   last_reported_by: string | null;
+  alert_reason: CoordinatorAlertReason | null;
   raised_at: Date | string;
   updated_at: Date | string;
   summary: unknown;
@@ -55,6 +56,7 @@ function toStored(r: Row): StoredEscalation {
       acknowledgedAt: iso(r.acknowledged_at),
       acknowledgedBy: r.acknowledged_by ? { id: r.acknowledged_by, role: 'police-liaison' } : null,
       lastReport: r.last_report_outcome === null ? null : { outcome: r.last_report_outcome, at: iso(r.last_reported_at)!, by: r.last_reported_by! },
+      alertReason: r.alert_reason,
       version: r.version,
     },
     caseId: r.case_id,
@@ -67,16 +69,21 @@ function toStored(r: Row): StoredEscalation {
   };
 }
 
-/** The escalation as a liaison (or coordinator, with the case id) sees it. */
-export function escalationView(e: StoredEscalation, withCaseId: boolean) {
+/**
+ * The escalation as a liaison sees it, or a coordinator (`forCoordinator`): with the case id, and why it reached them
+ * (`alertReason`: `tiers-exhausted`, `municipality-not-served`, `municipality-no-longer-served`, or null while a
+ * liaison is waited for), the one thing to follow up that the status alone does not say.
+ */
+export function escalationView(e: StoredEscalation, forCoordinator: boolean) {
   const tier = e.state.tiers[e.state.tierIndex];
   return {
     escalationId: e.state.escalationId,
     municipality: e.state.municipality,
-    ...(withCaseId ? { caseId: e.caseId } : {}),
+    ...(forCoordinator ? { caseId: e.caseId } : {}),
     caseType: e.caseType,
     trigger: e.trigger,
     status: e.state.status,
+    ...(forCoordinator ? { alertReason: e.state.alertReason } : {}),
     tier: tier ? { index: e.state.tierIndex, id: tier.id, title: tier.title, attempt: e.state.attempt } : null,
     ackDueAt: e.state.ackDueAt,
     acknowledgedAt: e.state.acknowledgedAt,

@@ -1,5 +1,15 @@
 import type { EventEnvelope } from '#contracts';
-import { ESCALATION_EVENT_TYPES, evolveEscalation, NO_ESCALATION, type EscalationEvent, type EscalationRaised, type EscalationState, type EscalationTier, type PoliceReportOutcome } from '#domain';
+import {
+  ESCALATION_EVENT_TYPES,
+  evolveEscalation,
+  NO_ESCALATION,
+  type CoordinatorAlertReason,
+  type EscalationEvent,
+  type EscalationRaised,
+  type EscalationState,
+  type EscalationTier,
+  type PoliceReportOutcome,
+} from '#domain';
 import { quoteIdent, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
 
 interface EscalationRow {
@@ -14,6 +24,7 @@ interface EscalationRow {
   last_report_outcome: PoliceReportOutcome | null;
   last_reported_at: string | null;
   last_reported_by: string | null;
+  alert_reason: CoordinatorAlertReason | null;
   version: number;
 }
 
@@ -30,6 +41,7 @@ function stateOf(escalationId: string, r: EscalationRow): EscalationState {
     acknowledgedAt: r.acknowledged_at,
     acknowledgedBy: r.acknowledged_by === null ? null : { id: r.acknowledged_by, role: 'police-liaison' },
     lastReport: r.last_report_outcome === null ? null : { outcome: r.last_report_outcome, at: r.last_reported_at!, by: r.last_reported_by! },
+    alertReason: r.alert_reason,
     version: r.version,
   };
 }
@@ -45,21 +57,21 @@ async function applyToEscalation(tx: SqlExecutor, envelope: EventEnvelope, event
     if (state.status === 'none') return;
     const raised: EscalationRaised = event;
     await tx.query(
-      `INSERT INTO ${table} (escalation_id, case_id, municipality, case_type, trigger, policy_id, tiers, status, tier_index, attempt, ack_due_at, raised_at, updated_at, summary, version)
-       SELECT $1::uuid, c.payload->>'caseId', $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8::int, $9::int, $10::timestamptz, $11::timestamptz, $12::timestamptz, $13::jsonb, $14::int
+      `INSERT INTO ${table} (escalation_id, case_id, municipality, case_type, trigger, policy_id, tiers, status, tier_index, attempt, ack_due_at, raised_at, updated_at, summary, version, alert_reason)
+       SELECT $1::uuid, c.payload->>'caseId', $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8::int, $9::int, $10::timestamptz, $11::timestamptz, $12::timestamptz, $13::jsonb, $14::int, $16
          FROM events c WHERE c.id = $15::uuid
        ON CONFLICT (escalation_id) DO NOTHING`,
       [
         raised.escalationId, raised.municipality, raised.caseType, JSON.stringify(raised.trigger), raised.policyId, JSON.stringify(state.tiers), state.status,
         state.tierIndex, state.attempt, state.ackDueAt, raised.at, envelope.occurredAt,
-        JSON.stringify({ caseType: raised.caseType, trigger: raised.trigger, fields: raised.fields, case: raised.case }), state.version, envelope.causationId,
+        JSON.stringify({ caseType: raised.caseType, trigger: raised.trigger, fields: raised.fields, case: raised.case }), state.version, envelope.causationId, state.alertReason,
       ],
     );
     return;
   }
   const r = await tx.query<EscalationRow>(
     `SELECT status, municipality, tiers, tier_index, attempt, ack_due_at::text AS ack_due_at, acknowledged_at::text AS acknowledged_at, acknowledged_by,
-            last_report_outcome, last_reported_at::text AS last_reported_at, last_reported_by, version
+            last_report_outcome, last_reported_at::text AS last_reported_at, last_reported_by, alert_reason, version
        FROM ${table} WHERE escalation_id = $1::uuid`,
     [event.escalationId],
   );
@@ -73,11 +85,11 @@ async function applyToEscalation(tx: SqlExecutor, envelope: EventEnvelope, event
     `UPDATE ${table} SET status = $2, tier_index = $3::int, attempt = $4::int, ack_due_at = $5::timestamptz, acknowledged_at = $6::timestamptz,
             acknowledged_by = $7, version = $8::int, updated_at = $9::timestamptz,
             last_report_outcome = $10, last_reported_at = $11::timestamptz, last_reported_by = $12,
-            summary = CASE WHEN $13::jsonb IS NULL THEN summary ELSE summary || $13::jsonb END
+            summary = CASE WHEN $13::jsonb IS NULL THEN summary ELSE summary || $13::jsonb END, alert_reason = $14
       WHERE escalation_id = $1::uuid`,
     [
       event.escalationId, next.status, next.tierIndex, next.attempt, next.ackDueAt, next.acknowledgedAt, next.acknowledgedBy?.id ?? null, next.version, envelope.occurredAt,
-      next.lastReport?.outcome ?? null, next.lastReport?.at ?? null, next.lastReport?.by ?? null, caseSeen,
+      next.lastReport?.outcome ?? null, next.lastReport?.at ?? null, next.lastReport?.by ?? null, caseSeen, next.alertReason,
     ],
   );
 }

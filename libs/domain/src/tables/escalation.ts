@@ -1,13 +1,15 @@
 import { DomainError } from '../shared/domain-error.js';
 import { isBlankText } from '../shared/visible-text.js';
 import type { EscalationTrigger } from './escalation-policy.js';
-import type { EscalationPolicy, EscalationTier } from './table-definition.js';
+import { policeServes } from './police-region.js';
+import type { EscalationPolicy, EscalationTier, TablesConfig } from './table-definition.js';
 
 /*
  * A police escalation, decided by pure functions: raised with a policy's tiers pinned, each tier notified
  * (1 + repeat times) until someone acknowledges; no acknowledgement in time moves to the next tier; when
- * every tier is exhausted the coordinator is alerted (at once, for a municipality no police liaison serves).
- * Liaisons then report back what the police did. Every step is an event. Instants are ISO strings.
+ * every tier is exhausted the coordinator is alerted (at once, for a municipality no police liaison serves; at the
+ * next timeout, for one the police table stopped serving meanwhile). Liaisons then report back what the police did.
+ * Every step is an event. Instants are ISO strings.
  */
 
 export interface EscalationActor {
@@ -74,8 +76,22 @@ export interface EscalationCoordinatorAlerted {
   municipality: string;
   /** Tier ids notified without an acknowledgement, in order. */
   tiersTried: string[];
+  /**
+   * Set when the tiers stopped because the police table no longer serves the municipality (the region changed while
+   * the escalation waited: no liaison can acknowledge it any more). Absent when every tier ran out (or there were
+   * none), and on the alert of an escalation raised `undelivered` (its `EscalationRaised` says why).
+   */
+  reason?: 'municipality-no-longer-served';
   at: string;
 }
+
+/**
+ * Why an escalation is with the coordinator instead of a liaison:
+ *  - `tiers-exhausted`: every tier was notified without an acknowledgement (or the policy had none);
+ *  - `municipality-not-served`: raised `undelivered`: the police never received it;
+ *  - `municipality-no-longer-served`: the police received it, then the police table stopped serving its municipality.
+ */
+export type CoordinatorAlertReason = 'tiers-exhausted' | 'municipality-not-served' | 'municipality-no-longer-served';
 
 /** What the police did with an escalation, as a liaison reports it back to the municipality. */
 export const POLICE_REPORT_OUTCOMES = ['in-behandeling', 'actie-ondernomen', 'geen-politieactie', 'overgedragen'] as const;
@@ -137,6 +153,11 @@ export interface EscalationData {
   acknowledgedAt: string | null;
   /** The latest report back (its text is in the event), or null before the first. */
   lastReport: { outcome: PoliceReportOutcome; at: string; by: string } | null;
+  /**
+   * Why the coordinator was alerted; null while a liaison is waited for. An escalation raised `undelivered` has it
+   * from the raise (its alert is appended with it); a late acknowledgement keeps it.
+   */
+  alertReason: CoordinatorAlertReason | null;
   version: number;
 }
 
@@ -208,8 +229,11 @@ export function raiseUnservedEscalation(input: Omit<RaiseEscalationInput, 'polic
  * The timer: when the current tier's time ran out, the next step — the same tier again while it has
  * repeats left, else the next tier, else the coordinator. Nothing before the due time, and nothing for
  * an escalation that is acknowledged or already with the coordinator (safe to call at any time).
+ * When the police table of `config` (the configuration running now) no longer serves the escalation's municipality,
+ * no liaison can acknowledge it: the coordinator is alerted at this timeout (`reason`), instead of notifying
+ * tiers nobody can answer until they run out.
  */
-export function decideEscalationTimeout(state: EscalationState, now: Date): EscalationEvent[] {
+export function decideEscalationTimeout(state: EscalationState, now: Date, config: TablesConfig): EscalationEvent[] {
   if (state.status !== 'open' || state.ackDueAt === null || now.getTime() < Date.parse(state.ackDueAt)) return [];
   const tier = state.tiers[state.tierIndex]!;
   const at = now.toISOString();
@@ -222,6 +246,10 @@ export function decideEscalationTimeout(state: EscalationState, now: Date): Esca
     attempt: state.attempt,
     at,
   };
+  if (!policeServes(config, state.municipality)) {
+    const tiersTried = state.tiers.slice(0, state.tierIndex + 1).map((t) => t.id);
+    return [timedOut, { type: 'EscalationCoordinatorAlerted', escalationId: state.escalationId, municipality: state.municipality, tiersTried, reason: 'municipality-no-longer-served', at }];
+  }
   if (state.attempt <= tier.repeat) return [timedOut, notify(state.escalationId, state.municipality, state.tiers, state.tierIndex, state.attempt + 1, now)];
   if (state.tierIndex + 1 < state.tiers.length) return [timedOut, notify(state.escalationId, state.municipality, state.tiers, state.tierIndex + 1, 1, now)];
   return [timedOut, { type: 'EscalationCoordinatorAlerted', escalationId: state.escalationId, municipality: state.municipality, tiersTried: state.tiers.map((t) => t.id), at }];
@@ -304,6 +332,7 @@ export function evolveEscalation(state: EscalationState, event: EscalationEvent)
       acknowledgedBy: null,
       acknowledgedAt: null,
       lastReport: null,
+      alertReason: event.undelivered ?? null,
       version,
     };
   }
@@ -316,7 +345,7 @@ export function evolveEscalation(state: EscalationState, event: EscalationEvent)
     case 'EscalationAcknowledged':
       return { ...state, status: 'acknowledged', ackDueAt: null, acknowledgedBy: { ...event.acknowledgedBy }, acknowledgedAt: event.at, version };
     case 'EscalationCoordinatorAlerted':
-      return { ...state, status: 'coordinator-alerted', ackDueAt: null, version };
+      return { ...state, status: 'coordinator-alerted', ackDueAt: null, alertReason: event.reason ?? state.alertReason ?? 'tiers-exhausted', version };
     case 'EscalationReportedBack':
       return { ...state, lastReport: { outcome: event.outcome, at: event.at, by: event.reportedBy.id }, version };
     case 'EscalationCaseSupplemented':

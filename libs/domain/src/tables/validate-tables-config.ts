@@ -3,6 +3,7 @@ import { DomainError } from '../shared/domain-error.js';
 import { isMunicipalityCode } from '../shared/municipality-code.validator.js';
 import { fieldsOf, unknownFields } from '../shared/known-fields.js';
 import { isVisibleText } from '../shared/visible-text.js';
+import { POLICE_TABLE } from './police-region.js';
 import { categoryOf, isShareableField, NEVER_SHARED_FIELDS } from './shareable-field.js';
 import type { EscalationPolicy, EscalationTier, EscalationTriggers, SharingProfile, TableDefinition, TablesConfig } from './table-definition.js';
 
@@ -63,6 +64,7 @@ export interface TablesConfigProblem {
  * data (the RIEC) may not name a zorg field. Each table publishes on a topic of its own,
  * `signaalroute.tables.<its id>.v<N>`; escalation triggers name known notification types and only the fields
  * a trigger has; durations and acknowledgement times have upper bounds (a year, 7 days), so a typo is refused.
+ * An escalation policy lists only municipalities the `politie` table serves (`'*'` is the fallback, used or not).
  * Every object has a fixed set of fields: any other key (a misspelt one) is refused, at every level.
  */
 export function validateTablesConfig(config: TablesConfig): TablesConfigProblem[] {
@@ -200,6 +202,34 @@ function checkEscalation(config: TablesConfig, add: Add): void {
     });
   });
   if (fallbacks > 1) add('escalation.policies', "at most one policy may cover '*'");
+  checkPoliciesWithinPoliceRegion(config.tables, e.policies, add);
+}
+
+/**
+ * A policy lists only municipalities the `politie` table serves. An escalation of any other reaches no liaison: it
+ * is raised undelivered and goes to the coordinator at once (`raiseUnservedEscalation`), so the policy's tiers could
+ * never apply to it. That is a mistake, refused like a misspelt key rather than warned about: a misspelt code on
+ * either list, or a region changed on one side only, would otherwise silently send that municipality's escalations
+ * to the coordinator instead of its liaisons. One problem per policy, naming it and every such municipality.
+ * `'*'` names no municipality: it is the fallback for any the `politie` table serves without a policy of its own,
+ * and may go unused (as in the built-in tables, where Twente has its own policy), ready for a municipality the
+ * region gains. Skipped while a `politie` table's municipalities are not a list (reported with the table).
+ */
+function checkPoliciesWithinPoliceRegion(tables: TablesConfig['tables'], policies: readonly unknown[], add: Add): void {
+  const police = tables.filter((t) => isRecord(t) && t.id === POLICE_TABLE);
+  if (police.some((t) => !Array.isArray(t.municipalities))) return;
+  const region = new Set<unknown>(police.flatMap((t) => t.municipalities));
+  policies.forEach((p, i) => {
+    if (!isRecord(p) || !Array.isArray(p.municipalities)) return;
+    const unserved = [...new Set((p.municipalities as readonly unknown[]).filter((m) => isMunicipalityCode(m) && !region.has(m)))];
+    if (unserved.length === 0) return;
+    const why =
+      police.length === 0
+        ? `there is no ${POLICE_TABLE} table, so no escalation reaches a liaison (each goes to the coordinator at once); add a ${POLICE_TABLE} table or remove this policy`
+        : `the ${POLICE_TABLE} table does not serve ${unserved.length === 1 ? 'it' : 'them'}, so ${unserved.length === 1 ? 'its' : 'their'} escalations reach no liaison (they go to the coordinator at once); ` +
+          `add ${unserved.length === 1 ? 'it' : 'them'} to the ${POLICE_TABLE} table's municipalities, or remove ${unserved.length === 1 ? 'it' : 'them'} from this policy`;
+    add(`escalation.policies[${i}].municipalities`, `policy ${show(p.id)} can never apply to ${unserved.join(', ')}: ${why}`);
+  });
 }
 
 /**
