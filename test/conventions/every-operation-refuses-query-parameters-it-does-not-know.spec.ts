@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Role } from '#contracts';
 import { routeTakesQuery } from '#platform';
-import { IS_PUBLIC_KEY, ROLES_KEY } from '#security';
 import { ALL_APPS } from '../../apps/signaalroute/src/all-apps.js';
 import { startApp, type AppHarness, type HarnessResponse } from '../support/app-harness.js';
-import { routeHandlers } from '../support/route-handlers.js';
+import { openApiOperations } from '../support/openapi-operations.js';
 
 /**
  * "A query parameter a route does not know is refused", walked over every operation of `/openapi.json` on the
@@ -14,8 +13,7 @@ import { routeHandlers } from '../support/route-handlers.js';
  * Every operation, called by a role it lets in, with no body (the query is refused before the body is read):
  *  - on a route without `@Query()`, `?unknownParam=…` is 400 `VALIDATION.FAILED` saying the route takes no query
  *    parameters, naming the parameter (at most 64 characters of it, as `echoedName` repeats a name: a 5,000-character
- *    name was repeated whole) and never its value. Which routes take a query is read from Nest's metadata:
- *    the list routes document no query parameters in OpenAPI, as they read a raw `@Query()` into their DTO;
+ *    name was repeated whole) and never its value. Which routes take a query is read from Nest's metadata;
  *  - on a route with `@Query()`, `?unknownParam=…` is never accepted (its own DTO refuses it, or a check of its
  *    path or role that comes first: a table that does not exist, dropping kept tables as a non-admin);
  *  - `?__proto__=`, `?constructor=`, `?prototype=` are 400 `VALIDATION.FAILED` on every operation;
@@ -41,22 +39,7 @@ const tokens = new Map<Role, Promise<string>>();
 
 beforeAll(async () => {
   h = await startApp({ apps: ALL_APPS });
-  const doc = await h.request('GET', '/openapi.json');
-  expect(doc.status).toBe(200);
-  const handlers = routeHandlers(h.running.app);
-  operations = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
-    Object.keys(ops)
-      .filter((method) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
-      .map((method) => {
-        const key = `${method.toUpperCase()} ${path}`;
-        const found = handlers.get(key);
-        if (!found) throw new Error(`no Nest handler for ${key}`);
-        const targets = [found.handler, found.controller];
-        const isPublic = targets.some((t) => Reflect.getMetadata(IS_PUBLIC_KEY, t) === true);
-        const roles = targets.map((t) => Reflect.getMetadata(ROLES_KEY, t) as readonly Role[] | undefined).find((r) => r !== undefined);
-        return { key, method: method.toUpperCase(), path, role: isPublic ? null : (roles?.[0] ?? 'coordinator'), takesQuery: routeTakesQuery(found.controller, found.handler) };
-      }),
-  );
+  operations = (await openApiOperations(h)).operations.map((o) => ({ key: o.key, method: o.method, path: o.path, role: o.role, takesQuery: routeTakesQuery(o.controller, o.handler) }));
 }, 120_000);
 
 afterAll(async () => {
