@@ -12,6 +12,7 @@ export * from './http/storable-text.js';
 export * from './http/canonical-uuid.js';
 export * from './http/is-iso-instant.js';
 export * from './validation/is-not-blank.js';
+export * from './validation/min-visible-length.js';
 export * from './http/statistics-period.query.dto.js';
 export * from './http/statistics-period.js';
 export * from './http/time-range.js';

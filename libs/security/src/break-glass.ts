@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '#contracts';
-import { isBlankText, visibleWords } from '#domain';
+import { isBlankText, visibleLength, visibleWords } from '#domain';
 import { isMunicipalityCode, type BreakGlass, type Principal } from './principal.js';
 
 /**
@@ -105,8 +105,7 @@ export function breakGlassReason(raw: string | string[] | undefined): string {
   }
   if (isBlankText(reason)) throw new BreakGlassError('BREAK_GLASS.REASON_REQUIRED', 400, 'Breaking the glass needs a reason (Break-Glass-Reason)');
   if (CONTROL.test(reason)) throw new BreakGlassError('BREAK_GLASS.REASON_INVALID', 400, 'Break-Glass-Reason must be one line of text without control characters');
-  const words = visibleWords(reason);
-  if ([...words.join(' ')].length < BREAK_GLASS_REASON_MIN_LENGTH || words.length < BREAK_GLASS_REASON_MIN_WORDS) {
+  if (visibleLength(reason) < BREAK_GLASS_REASON_MIN_LENGTH || visibleWords(reason).length < BREAK_GLASS_REASON_MIN_WORDS) {
     throw new BreakGlassError('BREAK_GLASS.REASON_TOO_SHORT', 400, `State the reason in at least ${BREAK_GLASS_REASON_MIN_WORDS} words and ${BREAK_GLASS_REASON_MIN_LENGTH} characters`);
   }
   if ([...reason].length > BREAK_GLASS_REASON_MAX_LENGTH) throw new BreakGlassError('BREAK_GLASS.REASON_TOO_LONG', 400, `The reason may be at most ${BREAK_GLASS_REASON_MAX_LENGTH} characters`);

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
-import { BREAK_GLASS_VERDICTS, IsNotBlank, type BreakGlassVerdict } from '#platform';
+import { IsIn, IsString, MaxLength } from 'class-validator';
+import { BREAK_GLASS_VERDICTS, IsNotBlank, MinVisibleLength, type BreakGlassVerdict } from '#platform';
 
 /** The verdict on one break-the-glass access, with what it rests on. */
 export class BreakGlassReviewRequestDto {
@@ -10,6 +10,6 @@ export class BreakGlassReviewRequestDto {
   verdict!: BreakGlassVerdict;
 
   @ApiProperty({ minLength: 10, maxLength: 2000, example: 'Nagevraagd bij de gemeente: acuut risico, toegang terecht' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @IsNotBlank() @MinLength(10) @MaxLength(2000)
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @IsNotBlank() @MinVisibleLength(10) @MaxLength(2000)
   note!: string;
 }

@@ -3,6 +3,7 @@ import type { ModelDefinition } from '../models/model-definition.js';
 import { DomainError } from '../shared/domain-error.js';
 import { SIGNAL_SOURCES, type SignalSource } from '../signals/signal-source.js';
 import { fieldsOf, unknownFields } from '../shared/known-fields.js';
+import { visibleLength } from '../shared/visible-text.js';
 import { retentionStart } from './retention-due.js';
 import {
   RETENTION_OUTCOME_KINDS,
@@ -35,7 +36,8 @@ export interface RetentionConfigProblem {
 
 /**
  * Checks a retention configuration and returns every problem (empty when valid). Every object has a fixed set of
- * fields (any other key is refused); the rules are at least one, since with none nothing is ever destroyed.
+ * fields (any other key is refused); the rules are at least one, since with none nothing is ever destroyed. A rule's
+ * title is at least 10 characters as a reader sees them (`visibleLength`): invisible characters do not count.
  */
 export function validateRetentionConfig(config: unknown): RetentionConfigProblem[] {
   const problems: RetentionConfigProblem[] = [];
@@ -57,7 +59,7 @@ export function validateRetentionConfig(config: unknown): RetentionConfigProblem
     if (typeof rule.id !== 'string' || !KEBAB_ID.test(rule.id)) add(`${at}.id`, `"${String(rule.id)}" is not a kebab-case rule id`);
     else if (seen.has(rule.id)) add(`${at}.id`, `rule "${rule.id}" is defined twice`);
     else seen.add(rule.id);
-    if (typeof rule.title !== 'string' || rule.title.trim().length < 10) add(`${at}.title`, `${name} needs a title that says what it does (at least 10 characters)`);
+    if (typeof rule.title !== 'string' || visibleLength(rule.title) < 10) add(`${at}.title`, `${name} needs a title that says what it does (at least 10 visible characters)`);
     if (rule.sources !== undefined) {
       if (!Array.isArray(rule.sources) || rule.sources.length === 0) add(`${at}.sources`, `${name}: sources must be a non-empty list (leave it out for every source)`);
       else rule.sources.forEach((s, j) => !(SIGNAL_SOURCES as readonly unknown[]).includes(s) && add(`${at}.sources[${j}]`, `${name}: "${String(s)}" is not a source (${SIGNAL_SOURCES.join(', ')})`));

@@ -34,3 +34,13 @@ export function isVisibleText(value: unknown): value is string {
 export function visibleWords(text: string): string[] {
   return text.replace(ZERO_WIDTH, '').split(INVISIBLE_RUN).filter((word) => word !== '');
 }
+
+/**
+ * How long `text` is as a reader sees it: its visible words (`visibleWords`) joined by single spaces, counted in
+ * code points (a character outside the BMP, such as most emoji, is one). A rule's minimum length is measured here,
+ * so that invisible characters and runs of spaces cannot pad short text past it: `'kort\u200b\u2060\ufeff\u200e'`
+ * is 4 long and `'a   b'` 3. A maximum stays measured on the text as sent, which is what is kept.
+ */
+export function visibleLength(text: string): number {
+  return [...visibleWords(text).join(' ')].length;
+}

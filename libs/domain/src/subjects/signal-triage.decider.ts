@@ -1,11 +1,11 @@
 import { DomainError } from '../shared/domain-error.js';
-import { isBlankText } from '../shared/visible-text.js';
+import { visibleLength } from '../shared/visible-text.js';
 import type { SignalStatus } from '../signals/signal-status.js';
 import type { SignalTriageCommand } from './signal-triage.command.js';
 import { SIGNAL_DISMISSED_EVENT_TYPE, SIGNAL_LINKED_TO_SUBJECT_EVENT_TYPE, type SignalTriageEvent } from './signal-triage.event.js';
 import { SUBJECT_ERRORS, TRIAGE_ERRORS } from './subject-error-codes.js';
 
-/** Shortest and longest dismissal reason (after trimming). */
+/** Shortest dismissal reason (visible characters: `visibleLength`) and longest (as sent, after trimming). */
 export const DISMISSAL_REASON_LENGTH = { min: 5, max: 2000 } as const;
 
 /** What triage needs to know of a signal: whose it is, its subject, whether it was dismissed or is in a case. */
@@ -39,7 +39,8 @@ export function newSignalTriageState(signalId: string, municipality: string, cas
  *    exist in the signal's municipality (`SUBJECT.NOT_FOUND`, the same answer for "not yours"); linking to
  *    the subject it is linked to already does nothing; linking to another one moves the link (correction).
  *    A signal in a case can still be linked: a case can have its subject named later.
- *  - DismissSignal: the reason is 5–2000 characters after trimming (`SIGNAL.DISMISSAL_REASON_INVALID`); a
+ *  - DismissSignal: the reason is at least 5 characters as a reader sees them (`visibleLength`, so invisible
+ *    characters cannot pad it) and at most 2000 after trimming (`SIGNAL.DISMISSAL_REASON_INVALID`); a
  *    dismissed signal cannot be dismissed again (`SIGNAL.ALREADY_DISMISSED`), nor one in a case (`SIGNAL.IN_CASE`).
  *    The event carries the trimmed reason sealed with `context.seal` (free text about people, for a zorgmelding
  *    health context): never the plaintext.
@@ -57,7 +58,7 @@ export function decideSignalTriage(command: SignalTriageCommand, state: SignalTr
     }
     case 'DismissSignal': {
       const reason = typeof command.reason === 'string' ? command.reason.trim() : '';
-      if (isBlankText(reason) || reason.length < DISMISSAL_REASON_LENGTH.min || reason.length > DISMISSAL_REASON_LENGTH.max) {
+      if (visibleLength(reason) < DISMISSAL_REASON_LENGTH.min || reason.length > DISMISSAL_REASON_LENGTH.max) {
         throw new DomainError(TRIAGE_ERRORS.DISMISSAL_REASON_INVALID, `State why the signal is dismissed (${DISMISSAL_REASON_LENGTH.min}–${DISMISSAL_REASON_LENGTH.max} characters)`, { field: 'reason' });
       }
       if (state.dismissed) throw alreadyDismissed(state);

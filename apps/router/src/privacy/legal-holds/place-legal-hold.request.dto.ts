@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsDefined, IsObject, IsIn, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import { IsDefined, IsObject, IsIn, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { MinVisibleLength } from '#platform';
 import { LEGAL_HOLD_TARGET_KINDS, type LegalHoldTargetKind } from './legal-hold-target.js';
 
 export class LegalHoldTargetDto {
@@ -19,7 +20,7 @@ export class PlaceLegalHoldRequestDto {
   @IsDefined() @IsObject() @ValidateNested() @Type(() => LegalHoldTargetDto)
   target!: LegalHoldTargetDto;
 
-  @ApiProperty({ description: 'Why the data must be kept (e.g. a criminal investigation, an objection procedure, with its reference; no personal data); 10–1000 characters', minLength: 10, maxLength: 1000 })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @Length(10, 1000)
+  @ApiProperty({ description: 'Why the data must be kept (e.g. a criminal investigation, an objection procedure, with its reference; no personal data); at least 10 visible characters, at most 1000', minLength: 10, maxLength: 1000 })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @MinVisibleLength(10) @MaxLength(1000)
   reason!: string;
 }
