@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { REFERRAL_TOPICS } from '#contracts';
-import { AVE_MODEL, BUILT_IN_TABLES_CONFIG, type TablesConfig } from '#domain';
+import { AVE_MODEL, BUILT_IN_TABLES_CONFIG, summarizeTableStatistics, type TablesConfig } from '#domain';
 import { ProjectionReplayer } from '#eventstore';
 import { startProcess, type RunningProcess } from '#platform';
 import { httpRequest, startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
 import { DISCLOSURE_REGISTER_PROJECTION } from '../src/disclosures/disclosure-register.projection.js';
 import { LIAISON_FEED_PROJECTION } from '../src/liaison/liaison-feed.projection.js';
+import { TableStatisticsRepository } from '../src/statistics/table-statistics.repository.js';
 import { TablesTimers } from '../src/timers/tables-timers.js';
 import { appendSignals, envelopeOf, expectProblem, ScriptedCase, TABLES_APP } from './support/tables-fixtures.js';
 
@@ -19,7 +20,8 @@ import { appendSignals, envelopeOf, expectProblem, ScriptedCase, TABLES_APP } fr
  * escalation policy: a policy naming a municipality the politie table does not serve is refused), no liaison can
  * acknowledge it any more. Before, the timer kept notifying tiers nobody could answer, and the coordinator heard of
  * it only when every tier ran out (an hour with the Twente tiers). Now its next timeout alerts the coordinator, saying
- * why (`reason: 'municipality-no-longer-served'`), which the coordinator's list shows as `alertReason`. On real
+ * why (`reason: 'municipality-no-longer-served'`), which the coordinator's list shows as `alertReason` and the table
+ * statistics count apart from the escalations whose every tier ran out. On real
  * PostgreSQL and Kafka: the restarted process is a second one on the same database with the new file.
  */
 
@@ -114,6 +116,27 @@ describe('after a restart that takes its municipality out of the politie tableâ€
     const one = await httpRequest(restarted.url!, 'GET', `/v1/liaison/escalations/${escalations.enschede.id}`, { token: coordinator });
     expect(one.body).toMatchObject({ status: 'coordinator-alerted', alertReason: 'municipality-no-longer-served' });
     expectProblem(await httpRequest(restarted.url!, 'POST', `/v1/liaison/escalations/${escalations.enschede.id}/ack`, { token: liaisonEnschede }), 404, 'ESCALATION.NOT_FOUND');
+  });
+
+  it('is counted in the table statistics as with the coordinator because the politie table no longer serves its municipality', async () => {
+    const repository = restarted.app.get(TableStatisticsRepository, { strict: false });
+    expect(summarizeTableStatistics([], await repository.escalations(ENSCHEDE, null, null), new Date()).escalations).toMatchObject({
+      raised: 1,
+      coordinatorAlerted: 1,
+      coordinatorAlertedByReason: [
+        { reason: 'tiers-exhausted', coordinatorAlerted: 0 },
+        { reason: 'municipality-not-served', coordinatorAlerted: 0 },
+        { reason: 'municipality-no-longer-served', coordinatorAlerted: 1 },
+      ],
+      open: 0,
+    });
+    const res = await httpRequest(restarted.url!, 'GET', `/v1/statistics/tables?municipality=${ENSCHEDE}`, { token: coordinator });
+    expect(res.status).toBe(200);
+    expect(res.body.escalations.coordinatorAlertedByReason).toEqual([
+      { reason: 'tiers-exhausted', coordinatorAlerted: 0 },
+      { reason: 'municipality-not-served', coordinatorAlerted: 0 },
+      { reason: 'municipality-no-longer-served', coordinatorAlerted: '<5' },
+    ]);
   });
 
   it('rebuilds the liaison feed (with the escalation rows) and the disclosure register hash-identical to the live tables', async () => {

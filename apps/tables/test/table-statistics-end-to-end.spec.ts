@@ -9,16 +9,20 @@ import { appendSignals, expectProblem, ScriptedCase, TABLES_APP, timersOf, zvhRe
  * Statistics of the tables and police liaisons for council reports, end to end on real PostgreSQL and Kafka:
  * cases appended to the case stream are referred to the ZVH casusoverleg and escalated to the police; table
  * members accept and return, liaisons acknowledge, the timers move escalations through the tiers on a moved
- * clock; `GET /v1/statistics/tables` counts them per table against the acceptance deadline and per tier,
- * with every count of 1 to 4 as "<5".
+ * clock; `GET /v1/statistics/tables` counts them per table against the acceptance deadline and per tier, and
+ * those that reached the coordinator by why (every tier exhausted here; Amsterdam, which the politie table does not
+ * serve, at once), with every count of 1 to 4 as "<5".
  */
 
 let h: AppHarness;
 const clock = movableClock();
 const ENSCHEDE = 'GM0153';
 const HENGELO = 'GM0164';
+/** Outside the shipped politie table's region: its escalations go to the coordinator at once. */
+const AMSTERDAM = 'GM0363';
 const DAY_MS = 86_400_000;
 let coordinator: string;
+let coordinatorAmsterdam: string;
 let auditor: string;
 let zvhMember: string;
 let liaison: string;
@@ -31,10 +35,10 @@ const zvhReferral = async (municipality = ENSCHEDE): Promise<string> => (await r
 
 const escalationRow = (id: string) => h.query<Record<string, any>>('SELECT * FROM liaison_escalations WHERE escalation_id = $1', [id]).then((r) => r[0]!);
 
-/** An AVE case in AVE 4 (MayorInformed escalates to the police); resolves with its escalation id. */
-async function escalation(): Promise<string> {
-  const signals = await appendSignals(h, ENSCHEDE);
-  const c = new ScriptedCase(h, ENSCHEDE);
+/** An AVE case of `municipality` in AVE 4 (MayorInformed escalates to the police); resolves with its escalation id. */
+async function escalation(municipality = ENSCHEDE): Promise<string> {
+  const signals = await appendSignals(h, municipality);
+  const c = new ScriptedCase(h, municipality);
   await c.open(AVE_MODEL, signals.ids);
   await c.walkTo(AVE_MODEL, 'ave-4');
   const row = await waitFor(async () => (await h.query<Record<string, any>>('SELECT escalation_id FROM liaison_escalations WHERE case_id = $1', [c.caseId]))[0], { what: `an escalation of case ${c.caseId}` });
@@ -53,15 +57,17 @@ const ok = async (res: Promise<{ status: number }>) => expect((await res).status
 beforeAll(async () => {
   h = await startApp({ apps: [TABLES_APP], clock: clock.now });
   coordinator = await h.token('coordinator', [ENSCHEDE], { subject: 'coordinator-statistics' });
+  coordinatorAmsterdam = await h.token('coordinator', [AMSTERDAM], { subject: 'coordinator-statistics-amsterdam' });
   auditor = await h.token('auditor', [], { subject: 'auditor-statistics' });
   zvhMember = await h.token('table-member', [ENSCHEDE], { subject: 'zvh-petra', tables: ['zvh-casusoverleg'] });
   liaison = await h.token('police-liaison', [ENSCHEDE], { subject: 'agent-jansen' });
   today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
 
-  // Eight ZVH referrals (10 working days to accept) and three escalations; one referral of another municipality.
+  // Eight ZVH referrals (10 working days to accept) and three escalations; one referral of another municipality,
+  // and an escalation of Amsterdam, which the politie table does not serve.
   const referrals = await Promise.all(Array.from({ length: 8 }, () => zvhReferral()));
   await zvhReferral(HENGELO);
-  const [acknowledgedAtOnce, acknowledgedByBackup, exhausted] = await Promise.all([escalation(), escalation(), escalation()]);
+  const [acknowledgedAtOnce, acknowledgedByBackup, exhausted] = await Promise.all([escalation(), escalation(), escalation(), escalation(AMSTERDAM)]);
 
   // In time: five accepted, one returned; the first escalation acknowledged by the first tier at once.
   for (const id of referrals.slice(0, 5)) await ok(h.request('POST', referralPath(id, 'accept'), { token: zvhMember }));
@@ -114,13 +120,18 @@ describe('GET /v1/statistics/tables', () => {
         acknowledgedAfterCoordinatorAlerted: '<5',
         acknowledgedWithinFirstTierTimeout: '<5',
         coordinatorAlerted: '<5',
+        coordinatorAlertedByReason: [
+          { reason: 'tiers-exhausted', coordinatorAlerted: '<5' },
+          { reason: 'municipality-not-served', coordinatorAlerted: 0 },
+          { reason: 'municipality-no-longer-served', coordinatorAlerted: 0 },
+        ],
         open: '<5',
       },
     });
     expect(JSON.stringify(res.body)).not.toMatch(/Valt buiten|Meerdere leefgebieden/);
   });
 
-  it('reads the exact figures from the register and the escalation steps: a late acknowledgement still counts as coordinator alerted', async () => {
+  it('reads the exact figures from the register and the escalation steps: a late acknowledgement still counts as coordinator alerted, every tier exhausted', async () => {
     const repository = h.running.app.get(TableStatisticsRepository, { strict: false });
     const exact = summarizeTableStatistics(await repository.referrals(ENSCHEDE, null, null), await repository.escalations(ENSCHEDE, null, null), clock.now());
     expect(exact.referrals).toMatchObject({ total: 8, open: 1, accepted: 6, returned: 1, answeredWithinDeadline: 6, answeredAfterDeadline: 1, openPastDeadline: 1 });
@@ -134,7 +145,39 @@ describe('GET /v1/statistics/tables', () => {
       acknowledgedAfterCoordinatorAlerted: 1,
       acknowledgedWithinFirstTierTimeout: 1,
       coordinatorAlerted: 1,
+      coordinatorAlertedByReason: [
+        { reason: 'tiers-exhausted', coordinatorAlerted: 1 },
+        { reason: 'municipality-not-served', coordinatorAlerted: 0 },
+        { reason: 'municipality-no-longer-served', coordinatorAlerted: 0 },
+      ],
       open: 1,
+    });
+  });
+
+  it('counts an escalation of a municipality the politie table does not serve as with the coordinator because it is not served', async () => {
+    const repository = h.running.app.get(TableStatisticsRepository, { strict: false });
+    expect(summarizeTableStatistics([], await repository.escalations(AMSTERDAM, null, null), clock.now()).escalations).toMatchObject({
+      raised: 1,
+      acknowledged: 0,
+      coordinatorAlerted: 1,
+      coordinatorAlertedByReason: [
+        { reason: 'tiers-exhausted', coordinatorAlerted: 0 },
+        { reason: 'municipality-not-served', coordinatorAlerted: 1 },
+        { reason: 'municipality-no-longer-served', coordinatorAlerted: 0 },
+      ],
+      open: 0,
+    });
+    const res = await statistics(`municipality=${AMSTERDAM}`, coordinatorAmsterdam);
+    expect(res.status).toBe(200);
+    expect(res.body.escalations).toMatchObject({
+      raised: '<5',
+      coordinatorAlerted: '<5',
+      coordinatorAlertedByReason: [
+        { reason: 'tiers-exhausted', coordinatorAlerted: 0 },
+        { reason: 'municipality-not-served', coordinatorAlerted: '<5' },
+        { reason: 'municipality-no-longer-served', coordinatorAlerted: 0 },
+      ],
+      open: 0,
     });
   });
 

@@ -71,6 +71,16 @@ describe('start-up with a tables configuration file', () => {
     );
   });
 
+  it("fails when the politie table serves a municipality no escalation policy gives tiers (no own policy, no '*'), naming the file and the municipality", async () => {
+    const broken = JSON.parse(JSON.stringify(BUILT_IN_TABLES_CONFIG));
+    broken.tables.find((t: { id: string }) => t.id === 'politie').municipalities.push('GM0363');
+    broken.escalation.policies = broken.escalation.policies.filter((p: { municipalities: unknown }) => p.municipalities !== '*');
+    const configFile = await file(broken);
+    await expect(startUp(configFile)).rejects.toThrow(
+      new RegExp(`TABLES_CONFIG_FILE ${configFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*escalation\\.policies: the politie table serves GM0363 but no escalation policy gives it tiers`, 's'),
+    );
+  });
+
   it('fails on a file that is missing or not JSON, naming the file', async () => {
     expect(() => loadTablesConfig(path.join(dir, 'missing.json'))).toThrow(/TABLES_CONFIG_FILE .*missing\.json cannot be read/);
     const notJson = await file('{ nope');

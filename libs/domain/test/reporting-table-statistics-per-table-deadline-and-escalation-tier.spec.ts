@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   acceptanceOutcome,
+  COORDINATOR_ALERT_REASONS,
   reportTableStatistics,
   SMALL_COUNT,
   summarizeTableStatistics,
@@ -8,7 +9,10 @@ import {
   type TableReferralStatisticsRow,
 } from '../src/index.js';
 
-/** Figures of the tables and police liaisons for council reports (DOMAIN.md §7): referrals per table against the deadline, escalations per tier. */
+/**
+ * Figures of the tables and police liaisons for council reports (DOMAIN.md §7): referrals per table against the
+ * deadline, escalations per tier, and the escalations that reached the coordinator by why (`alertReason`).
+ */
 
 const DUE = '2026-03-09T23:00:00.000Z';
 const BEFORE = '2026-03-09T22:59:59.999Z';
@@ -19,7 +23,7 @@ const escalation = (overrides: Partial<EscalationStatisticsRow> = {}): Escalatio
   firstAckDueAt: '2026-03-09T10:15:00.000Z',
   acknowledgedAt: null,
   acknowledgedTier: null,
-  coordinatorAlerted: false,
+  alertReason: null,
   ...overrides,
 });
 
@@ -51,9 +55,9 @@ describe('summarizeTableStatistics', () => {
       [
         escalation({ acknowledgedAt: '2026-03-09T10:05:00.000Z', acknowledgedTier: 'dienstdoende-liaison' }),
         escalation({ acknowledgedAt: '2026-03-09T10:40:00.000Z', acknowledgedTier: 'backup-liaison' }),
-        escalation({ coordinatorAlerted: true }),
-        escalation({ coordinatorAlerted: true, acknowledgedAt: '2026-03-09T13:00:00.000Z', acknowledgedTier: 'teamchef' }),
-        escalation({ firstAckDueAt: null, coordinatorAlerted: true }),
+        escalation({ alertReason: 'tiers-exhausted' }),
+        escalation({ alertReason: 'tiers-exhausted', acknowledgedAt: '2026-03-09T13:00:00.000Z', acknowledgedTier: 'teamchef' }),
+        escalation({ firstAckDueAt: null, alertReason: 'municipality-not-served' }),
         escalation(),
       ],
       NOW,
@@ -82,6 +86,39 @@ describe('summarizeTableStatistics', () => {
       acknowledgedAfterCoordinatorAlerted: 1,
       acknowledgedWithinFirstTierTimeout: 1,
       coordinatorAlerted: 3,
+      coordinatorAlertedByReason: [
+        { reason: 'tiers-exhausted', coordinatorAlerted: 2 },
+        { reason: 'municipality-not-served', coordinatorAlerted: 1 },
+        { reason: 'municipality-no-longer-served', coordinatorAlerted: 0 },
+      ],
+      open: 1,
+    });
+  });
+
+  it('splits the escalations that reached the coordinator by why: every tier exhausted, the politie table does not serve the municipality, or no longer serves it', () => {
+    const stats = summarizeTableStatistics(
+      [],
+      [
+        escalation({ alertReason: 'tiers-exhausted' }),
+        escalation({ alertReason: 'tiers-exhausted', acknowledgedAt: '2026-03-09T13:00:00.000Z', acknowledgedTier: 'teamchef' }),
+        escalation({ firstAckDueAt: null, alertReason: 'municipality-not-served' }),
+        escalation({ firstAckDueAt: null, alertReason: 'municipality-not-served' }),
+        escalation({ firstAckDueAt: null, alertReason: 'municipality-not-served' }),
+        escalation({ alertReason: 'municipality-no-longer-served' }),
+        escalation({ acknowledgedAt: '2026-03-09T10:05:00.000Z', acknowledgedTier: 'dienstdoende-liaison' }),
+        escalation(),
+      ],
+      NOW,
+    );
+    expect(stats.escalations).toMatchObject({
+      raised: 8,
+      acknowledgedAfterCoordinatorAlerted: 1,
+      coordinatorAlerted: 6,
+      coordinatorAlertedByReason: [
+        { reason: 'tiers-exhausted', coordinatorAlerted: 2 },
+        { reason: 'municipality-not-served', coordinatorAlerted: 3 },
+        { reason: 'municipality-no-longer-served', coordinatorAlerted: 1 },
+      ],
       open: 1,
     });
   });
@@ -89,7 +126,20 @@ describe('summarizeTableStatistics', () => {
   it('nothing in the period: zeros and no tables or tiers', () => {
     expect(summarizeTableStatistics([], [], NOW)).toEqual({
       referrals: { total: 0, open: 0, accepted: 0, returned: 0, rejected: 0, answeredWithinDeadline: 0, answeredAfterDeadline: 0, openPastDeadline: 0, byTable: [] },
-      escalations: { raised: 0, acknowledged: 0, acknowledgedByTier: [], acknowledgedAfterCoordinatorAlerted: 0, acknowledgedWithinFirstTierTimeout: 0, coordinatorAlerted: 0, open: 0 },
+      escalations: {
+        raised: 0,
+        acknowledged: 0,
+        acknowledgedByTier: [],
+        acknowledgedAfterCoordinatorAlerted: 0,
+        acknowledgedWithinFirstTierTimeout: 0,
+        coordinatorAlerted: 0,
+        coordinatorAlertedByReason: [
+          { reason: 'tiers-exhausted', coordinatorAlerted: 0 },
+          { reason: 'municipality-not-served', coordinatorAlerted: 0 },
+          { reason: 'municipality-no-longer-served', coordinatorAlerted: 0 },
+        ],
+        open: 0,
+      },
     });
   });
 });
@@ -108,13 +158,13 @@ const escalationRows = fc.array(
     firstAckDueAt: fc.option(fc.constant(DUE), { nil: null }),
     acknowledgedAt: fc.option(instant, { nil: null }),
     acknowledgedTier: fc.option(fc.constantFrom('dienstdoende-liaison', 'backup-liaison', 'teamchef'), { nil: null }),
-    coordinatorAlerted: fc.boolean(),
+    alertReason: fc.option(fc.constantFrom(...COORDINATOR_ALERT_REASONS), { nil: null }),
   }),
   { maxLength: 30 },
 );
 
 describe('summarizeTableStatistics properties', () => {
-  it('statuses add up per table and overall; answers against the deadline add up to the answered ones; escalations end one way each', () => {
+  it('statuses add up per table and overall; answers against the deadline add up to the answered ones; escalations end one way each, with the coordinator for one reason each', () => {
     fc.assert(
       fc.property(referralRows, escalationRows, fc.constantFrom(new Date(BEFORE), new Date(AFTER)), (referrals, escalations, now) => {
         const stats = summarizeTableStatistics(referrals, escalations, now);
@@ -129,12 +179,30 @@ describe('summarizeTableStatistics properties', () => {
         expect(e.acknowledged + e.open + e.coordinatorAlerted - e.acknowledgedAfterCoordinatorAlerted).toBe(e.raised);
         expect(e.acknowledgedByTier.reduce((n, t) => n + t.acknowledged, 0) + e.acknowledgedAfterCoordinatorAlerted).toBeLessThanOrEqual(e.acknowledged);
         expect(e.acknowledgedWithinFirstTierTimeout).toBeLessThanOrEqual(e.acknowledged);
+        expect(e.coordinatorAlertedByReason.map((r) => r.reason)).toEqual([...COORDINATOR_ALERT_REASONS]);
+        expect(e.coordinatorAlertedByReason.reduce((n, r) => n + r.coordinatorAlerted, 0)).toBe(e.coordinatorAlerted);
       }),
     );
   });
 });
 
 describe('reportTableStatistics', () => {
+  it('reports each reason for alerting the coordinator with the small-number protection, every reason listed, 0 as 0', () => {
+    const rows = [
+      ...Array.from({ length: 6 }, () => escalation({ alertReason: 'tiers-exhausted' })),
+      escalation({ firstAckDueAt: null, alertReason: 'municipality-not-served' }),
+      escalation({ firstAckDueAt: null, alertReason: 'municipality-not-served' }),
+    ];
+    expect(reportTableStatistics([], rows, NOW).escalations).toMatchObject({
+      coordinatorAlerted: 8,
+      coordinatorAlertedByReason: [
+        { reason: 'tiers-exhausted', coordinatorAlerted: 6 },
+        { reason: 'municipality-not-served', coordinatorAlerted: SMALL_COUNT },
+        { reason: 'municipality-no-longer-served', coordinatorAlerted: 0 },
+      ],
+    });
+  });
+
   it('property: no number from 1 to 4 appears anywhere in a report, and every exact count of 1 to 4 is "<5" in its place', () => {
     const leaves = (value: unknown, path = ''): [string, unknown][] =>
       value && typeof value === 'object' ? Object.entries(value).flatMap(([k, v]) => leaves(v, `${path}/${k}`)) : [[path, value]];

@@ -23,7 +23,9 @@ export class TableStatisticsController {
       'Counts the referrals referred in the period (Dutch calendar days, both ends included) per table by status (open, accepted, returned, ' +
       'rejected) and by answer against the acceptance deadline (accepted or returned before it, at or after it, still open past it now); and ' +
       'the police escalations raised in the period: acknowledged (per tier that acknowledged, or only after the coordinator was alerted), ' +
-      "acknowledged before the first tier's first notification ran out, every tier exhausted (coordinator alerted), still open. " +
+      "acknowledged before the first tier's first notification ran out, coordinator alerted (for any reason), still open. The escalations that reached " +
+      'the coordinator are also counted by why (coordinatorAlertedByReason, every reason listed): every tier exhausted (tiers-exhausted), the politie ' +
+      'table does not serve the municipality (municipality-not-served), or no longer serves it (municipality-no-longer-served). ' +
       'Small-number protection: every count from 1 to 4 is reported as the string "<5" (0 and 5 or more as numbers), and no percentages are given.',
   })
   @ApiQuery({ type: StatisticsPeriodQueryDto })

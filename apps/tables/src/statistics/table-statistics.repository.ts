@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EscalationStatisticsRow, TableReferralStatisticsRow } from '#domain';
+import type { CoordinatorAlertReason, EscalationStatisticsRow, TableReferralStatisticsRow } from '#domain';
 import type { Database } from '#eventstore';
 import { DATABASE } from '#platform';
 
@@ -25,17 +25,18 @@ export class TableStatisticsRepository {
 
   /**
    * The municipality's escalations raised in [`from`, `to`), from the escalation row and its steps (the
-   * feed): when the first notification ran out, the acknowledgement and its tier, and whether the
-   * coordinator was alerted (an acknowledgement after that replaces the row's status, the step stays).
+   * feed): when the first notification ran out, the acknowledgement and its tier, and why the coordinator was
+   * alerted: the row's `alert_reason`, null until then and kept by a late acknowledgement (which replaces the
+   * row's status).
    */
   async escalations(municipality: string, from: Date | null, to: Date | null): Promise<EscalationStatisticsRow[]> {
-    const r = await this.db.query<{ first_ack_due_at: string | null; acknowledged_at: Date | string | null; acknowledged_tier: string | null; coordinator_alerted: boolean }>(
+    const r = await this.db.query<{ first_ack_due_at: string | null; acknowledged_at: Date | string | null; acknowledged_tier: string | null; alert_reason: CoordinatorAlertReason | null }>(
       `SELECT (SELECT f.data->>'ackDueAt' FROM liaison_feed f
                 WHERE f.escalation_id = e.escalation_id AND f.type = 'EscalationTierNotified' ORDER BY f.seq LIMIT 1) AS first_ack_due_at,
               e.acknowledged_at,
               (SELECT f.data->>'tierId' FROM liaison_feed f
                 WHERE f.escalation_id = e.escalation_id AND f.type = 'EscalationAcknowledged' ORDER BY f.seq LIMIT 1) AS acknowledged_tier,
-              EXISTS (SELECT 1 FROM liaison_feed f WHERE f.escalation_id = e.escalation_id AND f.type = 'EscalationCoordinatorAlerted') AS coordinator_alerted
+              e.alert_reason
          FROM liaison_escalations e
         WHERE e.municipality = $1
           AND ($2::timestamptz IS NULL OR e.raised_at >= $2::timestamptz)
@@ -46,7 +47,7 @@ export class TableStatisticsRepository {
       firstAckDueAt: iso(row.first_ack_due_at),
       acknowledgedAt: iso(row.acknowledged_at),
       acknowledgedTier: row.acknowledged_tier,
-      coordinatorAlerted: row.coordinator_alerted,
+      alertReason: row.alert_reason,
     }));
   }
 }

@@ -1,3 +1,4 @@
+import { COORDINATOR_ALERT_REASONS, type CoordinatorAlertReason } from '../tables/escalation.js';
 import { acceptanceOutcome, type ReferralAnswer } from './acceptance-outcome.js';
 import { reportCount, reportCounts, type ReportedCount } from './small-count.js';
 
@@ -13,8 +14,12 @@ export interface EscalationStatisticsRow {
   acknowledgedAt: string | null;
   /** The tier whose notification was acknowledged (null when there was none). */
   acknowledgedTier: string | null;
-  /** Every tier was notified without an acknowledgement and the coordinator was alerted. */
-  coordinatorAlerted: boolean;
+  /**
+   * Why the coordinator was alerted (the escalation's `alertReason`, kept after a late acknowledgement): every tier
+   * was notified without an acknowledgement, or the politie table did not, or no longer, serve the municipality.
+   * Null when the coordinator was not alerted.
+   */
+  alertReason: CoordinatorAlertReason | null;
 }
 
 export interface TableReferralCounts<C> {
@@ -35,12 +40,18 @@ export interface EscalationCounts<C> {
   acknowledged: C;
   /** Acknowledged while a tier was being notified, per tier (tiers seen only). */
   acknowledgedByTier: { tier: string; acknowledged: C }[];
-  /** Acknowledged only after every tier was exhausted and the coordinator alerted. */
+  /** Acknowledged only after the coordinator was alerted (whatever the reason). */
   acknowledgedAfterCoordinatorAlerted: C;
   /** Acknowledged before the first tier's first notification ran out. */
   acknowledgedWithinFirstTierTimeout: C;
-  /** Every tier exhausted: the coordinator was alerted (acknowledged later or not). */
+  /** The coordinator was alerted, for any reason (acknowledged later or not). */
   coordinatorAlerted: C;
+  /**
+   * `coordinatorAlerted` split by why (the escalation's `alertReason`), every reason listed once in the order of
+   * `COORDINATOR_ALERT_REASONS`, 0 included: every tier exhausted (`tiers-exhausted`), the politie table does not
+   * serve the municipality (`municipality-not-served`), or no longer serves it (`municipality-no-longer-served`).
+   */
+  coordinatorAlertedByReason: { reason: CoordinatorAlertReason; coordinatorAlerted: C }[];
   /** Neither acknowledged nor with the coordinator: a tier is still being notified. */
   open: C;
 }
@@ -71,7 +82,7 @@ function countReferrals(rows: readonly TableReferralStatisticsRow[], now: Date):
 
 function countEscalations(rows: readonly EscalationStatisticsRow[]): EscalationCounts<number> {
   const acknowledged = rows.filter((r) => r.acknowledgedAt !== null);
-  const inTime = acknowledged.filter((r) => !r.coordinatorAlerted);
+  const inTime = acknowledged.filter((r) => r.alertReason === null);
   return {
     raised: rows.length,
     acknowledged: acknowledged.length,
@@ -81,14 +92,15 @@ function countEscalations(rows: readonly EscalationStatisticsRow[]): EscalationC
     })),
     acknowledgedAfterCoordinatorAlerted: acknowledged.length - inTime.length,
     acknowledgedWithinFirstTierTimeout: acknowledged.filter((r) => r.firstAckDueAt !== null && Date.parse(r.acknowledgedAt!) < Date.parse(r.firstAckDueAt)).length,
-    coordinatorAlerted: rows.filter((r) => r.coordinatorAlerted).length,
-    open: rows.filter((r) => r.acknowledgedAt === null && !r.coordinatorAlerted).length,
+    coordinatorAlerted: rows.filter((r) => r.alertReason !== null).length,
+    coordinatorAlertedByReason: COORDINATOR_ALERT_REASONS.map((reason) => ({ reason, coordinatorAlerted: rows.filter((r) => r.alertReason === reason).length })),
+    open: rows.filter((r) => r.acknowledgedAt === null && r.alertReason === null).length,
   };
 }
 
 /**
  * Referrals per table by status and by answer against the acceptance deadline (open ones judged at `now`),
- * and police escalations by how they ended. Exact counts: `reportTableStatistics` is what a report shows.
+ * and police escalations by how they ended, those that reached the coordinator also by why. Exact counts: `reportTableStatistics` is what a report shows.
  */
 export function summarizeTableStatistics(referrals: readonly TableReferralStatisticsRow[], escalations: readonly EscalationStatisticsRow[], now: Date): TableStatistics<number> {
   return {
@@ -114,6 +126,7 @@ export function reportTableStatistics(referrals: readonly TableReferralStatistic
       acknowledgedAfterCoordinatorAlerted: reportCount(e.acknowledgedAfterCoordinatorAlerted),
       acknowledgedWithinFirstTierTimeout: reportCount(e.acknowledgedWithinFirstTierTimeout),
       coordinatorAlerted: reportCount(e.coordinatorAlerted),
+      coordinatorAlertedByReason: e.coordinatorAlertedByReason.map((r) => ({ reason: r.reason, coordinatorAlerted: reportCount(r.coordinatorAlerted) })),
       open: reportCount(e.open),
     },
   };

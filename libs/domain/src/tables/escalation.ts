@@ -91,7 +91,8 @@ export interface EscalationCoordinatorAlerted {
  *  - `municipality-not-served`: raised `undelivered`: the police never received it;
  *  - `municipality-no-longer-served`: the police received it, then the police table stopped serving its municipality.
  */
-export type CoordinatorAlertReason = 'tiers-exhausted' | 'municipality-not-served' | 'municipality-no-longer-served';
+export const COORDINATOR_ALERT_REASONS = ['tiers-exhausted', 'municipality-not-served', 'municipality-no-longer-served'] as const;
+export type CoordinatorAlertReason = (typeof COORDINATOR_ALERT_REASONS)[number];
 
 /** What the police did with an escalation, as a liaison reports it back to the municipality. */
 export const POLICE_REPORT_OUTCOMES = ['in-behandeling', 'actie-ondernomen', 'geen-politieactie', 'overgedragen'] as const;

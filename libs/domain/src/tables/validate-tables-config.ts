@@ -64,7 +64,8 @@ export interface TablesConfigProblem {
  * data (the RIEC) may not name a zorg field. Each table publishes on a topic of its own,
  * `signaalroute.tables.<its id>.v<N>`; escalation triggers name known notification types and only the fields
  * a trigger has; durations and acknowledgement times have upper bounds (a year, 7 days), so a typo is refused.
- * An escalation policy lists only municipalities the `politie` table serves (`'*'` is the fallback, used or not).
+ * An escalation policy lists only municipalities the `politie` table serves (`'*'` is the fallback, used or not),
+ * and every municipality the `politie` table serves gets tiers: a policy of its own or the `'*'` policy.
  * Every object has a fixed set of fields: any other key (a misspelt one) is refused, at every level.
  */
 export function validateTablesConfig(config: TablesConfig): TablesConfigProblem[] {
@@ -203,6 +204,12 @@ function checkEscalation(config: TablesConfig, add: Add): void {
   });
   if (fallbacks > 1) add('escalation.policies', "at most one policy may cover '*'");
   checkPoliciesWithinPoliceRegion(config.tables, e.policies, add);
+  checkPoliceRegionHasTiers(config.tables, e.policies, add);
+}
+
+/** The `politie` tables of the configuration being checked (one when valid; a second is reported as defined twice). */
+function policeTablesOf(tables: TablesConfig['tables']): TablesConfig['tables'] {
+  return tables.filter((t) => isRecord(t) && t.id === POLICE_TABLE);
 }
 
 /**
@@ -216,7 +223,7 @@ function checkEscalation(config: TablesConfig, add: Add): void {
  * region gains. Skipped while a `politie` table's municipalities are not a list (reported with the table).
  */
 function checkPoliciesWithinPoliceRegion(tables: TablesConfig['tables'], policies: readonly unknown[], add: Add): void {
-  const police = tables.filter((t) => isRecord(t) && t.id === POLICE_TABLE);
+  const police = policeTablesOf(tables);
   if (police.some((t) => !Array.isArray(t.municipalities))) return;
   const region = new Set<unknown>(police.flatMap((t) => t.municipalities));
   policies.forEach((p, i) => {
@@ -230,6 +237,31 @@ function checkPoliciesWithinPoliceRegion(tables: TablesConfig['tables'], policie
           `add ${unserved.length === 1 ? 'it' : 'them'} to the ${POLICE_TABLE} table's municipalities, or remove ${unserved.length === 1 ? 'it' : 'them'} from this policy`;
     add(`escalation.policies[${i}].municipalities`, `policy ${show(p.id)} can never apply to ${unserved.join(', ')}: ${why}`);
   });
+}
+
+/**
+ * Every municipality the `politie` table serves gets tiers: a policy lists it, or there is a `'*'` policy. Without
+ * either, `policyFor` finds no policy and each of its escalations goes to the coordinator at once (shown as
+ * `tiers-exhausted`), though the configuration says the police serve it: refused, naming every such municipality
+ * in the politie table's order, once. Skipped while the politie table's municipalities or a policy's are not a
+ * list or `'*'` (reported there: what that policy was meant to cover is unknown); invalid codes are reported with
+ * the table.
+ */
+function checkPoliceRegionHasTiers(tables: TablesConfig['tables'], policies: readonly unknown[], add: Add): void {
+  const police = policeTablesOf(tables);
+  if (police.some((t) => !Array.isArray(t.municipalities))) return;
+  if (policies.some((p) => !isRecord(p) || (p.municipalities !== '*' && !Array.isArray(p.municipalities)))) return;
+  const listed = policies as readonly { municipalities: '*' | readonly unknown[] }[];
+  if (listed.some((p) => p.municipalities === '*')) return;
+  const covered = new Set<unknown>(listed.flatMap((p) => p.municipalities));
+  const without = [...new Set(police.flatMap((t) => t.municipalities).filter((m) => isMunicipalityCode(m) && !covered.has(m)))];
+  if (without.length === 0) return;
+  const [them, their] = without.length === 1 ? ['it', 'its'] : ['them', 'their'];
+  add(
+    'escalation.policies',
+    `the ${POLICE_TABLE} table serves ${without.join(', ')} but no escalation policy gives ${them} tiers, so ${their} escalations would go to the coordinator at once: ` +
+      `add ${them} to a policy or add a '*' policy`,
+  );
 }
 
 /**
