@@ -308,7 +308,7 @@ describe('reporter vault', () => {
     expect(JSON.stringify(res.body)).not.toContain(zorgReporter.name);
   });
 
-  it('refuses without a reason of 5–500 characters after trimming (400 VALIDATION.REASON_REQUIRED) and records nothing', async () => {
+  it('refuses without a reason of at least 5 visible characters and at most 500 (400 VALIDATION.REASON_REQUIRED) and records nothing', async () => {
     const before = (await streamEvents(signalId)).length;
     for (const body of [{}, { reason: '   ' }, { reason: ' abcd ' }, { reason: 42 }, { reason: 'x'.repeat(501) }]) {
       const res = await readReporter(signalId, body);
