@@ -62,7 +62,8 @@ export class EscalationRaiser {
     if (exists.rows.length > 0) return false;
     const now = this.clock();
     const police = referralDeliverability(this.config, POLICE_TABLE, sheet.municipality, sheet.modelId);
-    // Without a profile for this case the police still gets the escalation, with no case fields.
+    // A municipality the politie table serves, without a profile for this case type: the police still gets the
+    // escalation, with no case fields. (One it does not serve gets nothing: `raiseUnservedEscalation`.)
     const allowed = police.ok ? police.allowed : [];
     const minimised = await this.minimiser.minimise(tx, sheet, facts, escalationReason(trigger), allowed);
     const raising = { escalationId, municipality: sheet.municipality, caseType: sheet.modelId, trigger, now };

@@ -125,13 +125,20 @@ export class EscalationRepository {
   }
 
   /** A page of escalations (of one status, of one case), newest first, after `cursor` (from the previous page's `nextCursor`). */
-  async list(municipalities: readonly string[], filter: { status?: string; caseId?: string }, limit: number, cursor?: string): Promise<{ items: StoredEscalation[]; nextCursor: string | null }> {
+  async list(
+    municipalities: readonly string[],
+    filter: { status?: string; caseId?: string; policeReceivedOnly?: boolean },
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: StoredEscalation[]; nextCursor: string | null }> {
     const after = cursor === undefined ? null : decodeKeysetCursor(cursor);
+    // `policeReceivedOnly` (a liaison's list): not the escalations raised undelivered (see `policeReceived`).
     const r = await this.db.query<Row>(
       `SELECT * FROM liaison_escalations WHERE municipality = ANY($1::text[]) AND ($2::text IS NULL OR status = $2) AND ($6::text IS NULL OR case_id = $6)
           AND ($3::timestamptz IS NULL OR (raised_at, escalation_id) < ($3::timestamptz, $4::uuid))
+          AND (NOT $7::boolean OR alert_reason IS DISTINCT FROM 'municipality-not-served')
         ORDER BY raised_at DESC, escalation_id DESC LIMIT $5`,
-      [municipalities, filter.status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1, filter.caseId ?? null],
+      [municipalities, filter.status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1, filter.caseId ?? null, filter.policeReceivedOnly === true],
     );
     const items = r.rows.slice(0, limit).map(toStored);
     const last = items[items.length - 1];

@@ -35,6 +35,9 @@ interface Row {
 // The queries hand the cursor out as text under the columns' own names, and ORDER BY takes a bare name for the
 // output column: they order by the qualified columns, or "10" would sort before "9".
 const VISIBLE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+/** The steps the police received: none of an escalation raised undelivered (see `policeReceived`). */
+const POLICE_RECEIVED = (feed: string) =>
+  `NOT EXISTS (SELECT 1 FROM liaison_escalations e WHERE e.escalation_id = ${feed}.escalation_id AND e.alert_reason = 'municipality-not-served')`;
 
 const toItem = (r: Row): FeedItem => ({
   eventId: r.event_id,
@@ -72,7 +75,7 @@ export class LiaisonFeedRepository {
           `SELECT CASE WHEN f.transaction_id < h.xmin THEN f.transaction_id::text ELSE (h.xmin::text::numeric - 1)::text END AS transaction_id,
                   CASE WHEN f.transaction_id < h.xmin THEN f.seq::text ELSE '9223372036854775807' END AS seq
              FROM liaison_feed f, (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) h
-            WHERE f.event_id = $1::uuid AND f.municipality = ANY($2::text[])`,
+            WHERE f.event_id = $1::uuid AND f.municipality = ANY($2::text[]) AND ${POLICE_RECEIVED('f')}`,
           [eventId, municipalities],
         )
       : { rows: [] };
@@ -81,12 +84,12 @@ export class LiaisonFeedRepository {
     return { transactionId: row.transaction_id, seq: row.seq };
   }
 
-  /** Steps after `cursor` for these municipalities, oldest first. */
+  /** Steps after `cursor` for these municipalities, oldest first: those the police received (the stream is the liaisons'). */
   async after(cursor: FeedCursor, municipalities: readonly string[], limit = 200): Promise<FeedItem[]> {
     const r = await this.db.query<Row>(
       `SELECT event_id, type, escalation_id, municipality, at, data, transaction_id::text AS transaction_id, seq::text AS seq
          FROM liaison_feed
-        WHERE (transaction_id, seq) > ($1::xid8, $2::bigint) AND ${VISIBLE} AND municipality = ANY($3::text[])
+        WHERE (transaction_id, seq) > ($1::xid8, $2::bigint) AND ${VISIBLE} AND municipality = ANY($3::text[]) AND ${POLICE_RECEIVED('liaison_feed')}
         ORDER BY liaison_feed.transaction_id, liaison_feed.seq
         LIMIT $4`,
       [cursor.transactionId, cursor.seq, municipalities, limit],

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, R
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { alsoTouched, CLOCK, itsCase, KEYRING, parseIfMatch, PROCESSING_LOG_WRITER, ProcessesPersonalData, SUBJECT_PSEUDONYMIZER, validateDto, versionEtag, type Clock, type Keyring, type ProcessingLogWriter, type SubjectPseudonymizer } from '#platform';
-import { DomainError, type TablesConfig } from '#domain';
+import { DomainError, policeReceived, type TablesConfig } from '#domain';
 import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#security';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { TABLES_PROCESSING } from '../shared/tables-streams.js';
@@ -54,7 +54,7 @@ export class LiaisonController {
     // A liaison sees no case ids, so may not probe them either (whether a case has escalations).
     if (query.caseId !== undefined && principal.role !== 'coordinator') throw new DomainError('AUTH.FILTER_NOT_ALLOWED', 'Only coordinators may list the escalations of a case');
     const scope = escalationScope(this.config, principal, query.municipality);
-    const page = await this.escalations.list(scope, { status: query.status, caseId: query.caseId }, query.limit ?? 50, query.cursor);
+    const page = await this.escalations.list(scope, { status: query.status, caseId: query.caseId, policeReceivedOnly: principal.role !== 'coordinator' }, query.limit ?? 50, query.cursor);
     alsoTouched(req, page.items.map(itsCase));
     return { items: await this.keyring.revealAnswers(page.items.map((e) => escalationView(e, principal.role === 'coordinator'))), nextCursor: page.nextCursor };
   }
@@ -167,7 +167,7 @@ export class LiaisonController {
   @ApiOperation({ summary: 'One escalation with its steps (reports back with their text among them); ETag = its version' })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const stored = await this.escalations.get(id, escalationScope(this.config, principal));
-    if (!stored) throw escalationNotFound();
+    if (!stored || (principal.role !== 'coordinator' && !policeReceived(stored.state))) throw escalationNotFound();
     alsoTouched(req, [itsCase(stored)]);
     void reply.header('etag', versionEtag(stored.state.version));
     const steps = await this.feed.ofEscalation(id);

@@ -261,8 +261,17 @@ export function decideEscalationTimeout(state: EscalationState, now: Date, confi
  * coordinator was alerted) is still recorded. Who may acknowledge (municipality scope) is the caller's check.
  * @throws DomainError `ESCALATION.NOT_FOUND` for an escalation that does not exist
  */
+/**
+ * Whether the police received the escalation: not one raised `undelivered` (the `politie` table did not serve its
+ * municipality then). Such an escalation stays the coordinator's also when the region later grows to take the
+ * municipality in: the police never got it, so no liaison sees, acknowledges or reports on it.
+ */
+export function policeReceived(state: Pick<EscalationData, 'alertReason'>): boolean {
+  return state.alertReason !== 'municipality-not-served';
+}
+
 export function decideEscalationAck(state: EscalationState, by: EscalationActor, now: Date): EscalationEvent[] {
-  if (state.status === 'none') throw new DomainError('ESCALATION.NOT_FOUND', 'No such escalation');
+  if (state.status === 'none' || !policeReceived(state)) throw new DomainError('ESCALATION.NOT_FOUND', 'No such escalation');
   if (state.status === 'acknowledged') return [];
   return [
     {
@@ -289,7 +298,7 @@ export interface EscalationReport {
  * @throws DomainError `ESCALATION.NOT_FOUND`, `ESCALATION.REPORT_OUTCOME_UNKNOWN`, `ESCALATION.REPORT_TEXT_REQUIRED`
  */
 export function decideEscalationReport(state: EscalationState, report: EscalationReport, by: EscalationActor, now: Date): EscalationEvent[] {
-  if (state.status === 'none') throw new DomainError('ESCALATION.NOT_FOUND', 'No such escalation');
+  if (state.status === 'none' || !policeReceived(state)) throw new DomainError('ESCALATION.NOT_FOUND', 'No such escalation');
   if (!(POLICE_REPORT_OUTCOMES as readonly string[]).includes(report.outcome)) {
     throw new DomainError('ESCALATION.REPORT_OUTCOME_UNKNOWN', `outcome must be one of ${POLICE_REPORT_OUTCOMES.join(', ')}`, { outcomes: [...POLICE_REPORT_OUTCOMES] });
   }
