@@ -5,7 +5,8 @@ import { assertValidTablesConfig, BUILT_IN_TABLES_CONFIG, TWENTE_MUNICIPALITIES,
  * An escalation policy lists only municipalities the `politie` table serves: an escalation of any other reaches no
  * liaison (the coordinator is alerted at once), so the policy could never apply to it. Such a configuration is
  * refused at start-up, naming the policy and those municipalities. `'*'` is the fallback: allowed even when every
- * municipality the politie table serves has a policy of its own, as in the shipped tables.
+ * municipality the politie table serves has a policy of its own, as in the shipped tables, but not without a politie
+ * table.
  */
 
 const ENSCHEDE = 'GM0153';
@@ -43,7 +44,10 @@ describe('an escalation policy naming municipalities the politie table does not 
   it('is refused, every listed policy, when there is no politie table at all', () => {
     const c = copy();
     c.tables = c.tables.filter((t: any) => t.id !== 'politie');
-    expect(messages(c)).toEqual([expect.stringMatching(/^escalation\.policies\[0\]\.municipalities: policy "twente" can never apply to GM0141, .*: there is no politie table, so no escalation reaches a liaison/)]);
+    expect(messages(c)).toEqual([
+      expect.stringMatching(/^escalation\.policies\[0\]\.municipalities: policy "twente" can never apply to GM0141, .*: there is no politie table, so no escalation reaches a liaison/),
+      expect.stringMatching(/^escalation\.policies\[1\]\.municipalities: policy "\S+" can never apply: there is no politie table/),
+    ]);
   });
 
   it('is accepted once the region and the policy agree (the municipality left both)', () => {
@@ -62,11 +66,11 @@ describe("the '*' fallback policy", () => {
     expect(validateTablesConfig(BUILT_IN_TABLES_CONFIG)).toEqual([]);
   });
 
-  it('is accepted without a politie table too (it names no municipality)', () => {
+  it('is refused without a politie table: it could never apply, and every escalation would go to the coordinator unannounced', () => {
     const c = copy();
     c.tables = c.tables.filter((t: any) => t.id !== 'politie');
     c.escalation.policies = c.escalation.policies.filter((p: any) => p.municipalities === '*');
-    expect(messages(c)).toEqual([]);
+    expect(messages(c)).toEqual([expect.stringMatching(/^escalation\.policies\[0\]\.municipalities: policy "\S+" can never apply: there is no politie table/)]);
   });
 });
 

@@ -220,13 +220,18 @@ function policeTablesOf(tables: TablesConfig['tables']): TablesConfig['tables'] 
  * to the coordinator instead of its liaisons. One problem per policy, naming it and every such municipality.
  * `'*'` names no municipality: it is the fallback for any the `politie` table serves without a policy of its own,
  * and may go unused (as in the built-in tables, where Twente has its own policy), ready for a municipality the
- * region gains. Skipped while a `politie` table's municipalities are not a list (reported with the table).
+ * region gains; without a `politie` table it too can never apply, and is refused like the others (every escalation
+ * would go to the coordinator, and nothing at start-up would say so). Skipped while a `politie` table's municipalities are not a list (reported with the table).
  */
 function checkPoliciesWithinPoliceRegion(tables: TablesConfig['tables'], policies: readonly unknown[], add: Add): void {
   const police = policeTablesOf(tables);
   if (police.some((t) => !Array.isArray(t.municipalities))) return;
   const region = new Set<unknown>(police.flatMap((t) => t.municipalities));
   policies.forEach((p, i) => {
+    if (police.length === 0 && isRecord(p) && p.municipalities === '*') {
+      add(`escalation.policies[${i}].municipalities`, `policy ${show(p.id)} can never apply: there is no ${POLICE_TABLE} table, so no escalation reaches a liaison (each goes to the coordinator at once); add a ${POLICE_TABLE} table or remove this policy`);
+      return;
+    }
     if (!isRecord(p) || !Array.isArray(p.municipalities)) return;
     const unserved = [...new Set((p.municipalities as readonly unknown[]).filter((m) => isMunicipalityCode(m) && !region.has(m)))];
     if (unserved.length === 0) return;
