@@ -13,8 +13,8 @@ export const caseIdPipe = (): ParseUUIDPipe => new ParseUUIDPipe({ exceptionFact
 export const caseEtag = versionEtag;
 
 /**
- * `If-Match` is optional on case writes (see `parseIfMatch`); a writer without it that loses a race to another
- * still gets 409.
+ * `If-Match` is optional on case writes (see `parseIfMatch`); a writer without it that loses a race to another is
+ * decided again on the case as it is then (`CaseCommandService.execute`), one with it gets 409.
  */
 export const parseCaseIfMatch = (header: string | string[] | undefined): number | undefined => parseIfMatch(header, 'case');
 
