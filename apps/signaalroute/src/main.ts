@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { runMain } from '#platform';
 import { ALL_APPS } from './all-apps.js';
+import { tokenHint } from './token-hint.js';
 
 /**
  * `npm start`: every app in one process. Without DATABASE_URL and KAFKA_BROKERS it runs on the embedded
@@ -15,7 +16,7 @@ await runMain('Signaalroute', ALL_APPS, ({ config, url }) => {
       `Signaalroute is running on ${mode}${config.WORKERS > 1 ? ` in ${config.WORKERS} worker processes` : ''}`,
       `  API:      ${url}/v1`,
       `  API docs: ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
-      `  Token:    npm run token -- --role coordinator --municipality GM0153`,
+      `  Token:    ${tokenHint(config.SIGNAALROUTE_DATA_DIR)}`,
       '',
     ].join('\n') + '\n',
   );
