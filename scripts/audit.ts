@@ -190,13 +190,15 @@ async function verifyBundleFile(argv: string[]): Promise<number> {
   if (result.ok) {
     const proven = `${result.sealedEvents} sealed by checkpoints, ${result.unsealedEvents} after the newest checkpoint`;
     if (result.streams) {
-      err(`bundle verified: case ${result.caseId}, ${result.events} events in ${result.streams.length} streams (${proven})`);
-      for (const s of result.streams) err(`  ${s.streamId}: ${s.events} events`);
+      err(`bundle verified: case ${result.caseId}, ${eventCount(result.events)} in ${result.streams.length} streams (${proven})`);
+      for (const s of result.streams) err(`  ${s.streamId}: ${eventCount(s.events)}`);
       err('note: a case bundle cannot prove the case has no related streams other than those its own events name, nor that a stream had no later events than exported');
     } else {
-      err(`bundle verified: stream ${result.streamId}, ${result.events} events (${proven})`);
+      err(`bundle verified: stream ${result.streamId}, ${eventCount(result.events)} (${proven})`);
     }
-    if (result.head) err(`head checkpoint: ${result.head.seq}:${result.head.hash} — compare it with a head hash obtained independently (or pass --anchor)`);
+    if (result.head) {
+      err(`head checkpoint: ${result.head.seq}:${result.head.hash} — ${anchors.length > 0 ? 'held to the --anchor given' : 'compare it with a head hash obtained independently (or pass --anchor)'}`);
+    }
     if (anchors.length === 0) err('note: without --anchor this proves the bundle is consistent, not that it is the organisation\'s ledger');
     return 0;
   }
@@ -205,6 +207,8 @@ async function verifyBundleFile(argv: string[]): Promise<number> {
   for (const p of more.slice(0, 9)) err(`  also: ${p.code}: ${p.message}`);
   return 1;
 }
+
+const eventCount = (n: number): string => `${n} event${n === 1 ? '' : 's'}`;
 
 function describeReplay(report: ReplayReport): string[] {
   const lines = [`${report.eventsRead.toLocaleString('en')} events replayed in ${report.durationMs} ms (${report.eventsPerSecond.toLocaleString('en')} events/s)`];

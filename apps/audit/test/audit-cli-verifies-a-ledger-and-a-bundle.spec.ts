@@ -140,10 +140,13 @@ describe('npm run audit -- verify-bundle <file>', () => {
   it('verifies an exported stream: exit 0, with and without the recorded head as anchor', async () => {
     const run = await verifyBundleCli(file, '--anchor', `${head.seq}:${head.hash}`);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.stringContaining(`bundle verified: stream ${stream()}, ${PER_STREAM} events (${PER_STREAM} sealed by checkpoints, 0 after the newest checkpoint)`) });
+    // Held to the anchor given: no advice to pass one.
+    expect(run.stderr).toContain(`head checkpoint: ${head.seq}:${head.hash} — held to the --anchor given`);
+    expect(run.stderr).not.toContain('or pass --anchor');
     const json = await verifyBundleCli(file, '--json');
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, code: null, streamId: stream(), events: PER_STREAM, sealedEvents: PER_STREAM, problems: [] });
-    expect(json.stderr).toContain(`head checkpoint: ${head.seq}:${head.hash}`);
+    expect(json.stderr).toContain(`head checkpoint: ${head.seq}:${head.hash} — compare it with a head hash obtained independently (or pass --anchor)`);
   });
 
   it('reads a relative file name from the folder the command was typed in (npm runs scripts in the package root)', async () => {
