@@ -12,7 +12,9 @@ import { bodyNotAllowed, routeTakesBody } from './body-not-allowed.js';
 export class BodyNotAllowedInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const refusal = bodyNotAllowed(context.switchToHttp().getRequest<FastifyRequest>().body);
-    return refusal && !routeTakesBody(context.getClass(), context.getHandler()) ? throwError(() => refusal) : next.handle();
+    const body = context.switchToHttp().getRequest<FastifyRequest>().body;
+    // The route first: the refusal (an Error, with its stack) is built only for a body the route does not take.
+    const refusal = body === undefined || routeTakesBody(context.getClass(), context.getHandler()) ? null : bodyNotAllowed(body);
+    return refusal ? throwError(() => refusal) : next.handle();
   }
 }

@@ -7,6 +7,17 @@ import type { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum
  * wraps a method changes its name, and the route would then refuse what it reads.
  */
 export function routeReadsArgument(controller: Function, handler: Function, type: RouteParamtypes): boolean {
+  const known = READS.get(handler)?.get(type);
+  if (known !== undefined) return known;
+  const reads = readsArgument(controller, handler, type);
+  READS.set(handler, (READS.get(handler) ?? new Map<RouteParamtypes, boolean>()).set(type, reads));
+  return reads;
+}
+
+/** What `routeReadsArgument` found per handler (metadata is fixed once the app is built; the global interceptors ask per request). */
+const READS = new WeakMap<Function, Map<RouteParamtypes, boolean>>();
+
+function readsArgument(controller: Function, handler: Function, type: RouteParamtypes): boolean {
   const name = methodNameOf(controller, handler);
   if (name === undefined) return false;
   const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) as Record<string, unknown> | undefined;
