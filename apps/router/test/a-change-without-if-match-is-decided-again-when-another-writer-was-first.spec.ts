@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { Database, EventStore } from '#eventstore';
-import { AdmissionControl, CLOCK, DATABASE, KEYRING, EVENT_STORE, OUTBOX_RELAY, ProcessMetrics } from '#platform';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
-import { CaseCommandService } from '../src/cases/case-command.service.js';
-import { CaseCommitBatcher } from '../src/cases/case-commit.batcher.js';
-import { CaseViewLoader } from '../src/cases/case-view.loader.js';
-import { TABLE_DIRECTORY } from '../src/cases/table-directory.provider.js';
-import { CaseViewRepository } from '../src/cases/case-view.repository.js';
-import { ModelRegistry } from '../src/models/model-registry.js';
+import type { CaseCommandService } from '../src/cases/case-command.service.js';
+import type { CaseCommitBatcher } from '../src/cases/case-commit.batcher.js';
+import { anotherCaseCommandService } from './support/another-case-command-service.js';
 import { openedCase, PRODUCT_APPS, sendSignal, testMunicipality } from './support/router-fixtures.js';
 
 /**
@@ -29,30 +24,18 @@ afterAll(async () => h?.stop());
 
 /** A case command service whose first append waits until a colleague's note went through the product's API first. */
 function racedByAColleague(caseId: string): { service: CaseCommandService; raced: () => number } {
-  const app = h.running.app;
-  const cases = app.get(CaseViewRepository, { strict: false });
-  const admission = new AdmissionControl({ maxLength: 5000, maxWaitMs: 2000 }, new ProcessMetrics());
-  const batcher = new CaseCommitBatcher(app.get<symbol, Database>(DATABASE, { strict: false }), app.get<symbol, EventStore>(EVENT_STORE, { strict: false }), admission);
   let races = 0;
-  const racing = Object.assign(Object.create(batcher) as CaseCommitBatcher, {
-    commit: async (item: Parameters<CaseCommitBatcher['commit']>[0]) => {
-      if (races === 0) {
-        races++;
-        const note = await h.request('POST', `/v1/cases/${caseId}/notes`, { token: coordinator, body: { text: 'Collega belde net', visibility: 'intern' } });
-        expect(note.status).toBe(200);
-      }
-      return batcher.commit(item);
-    },
-  });
-  const service = new CaseCommandService(
-    app.get(CLOCK, { strict: false }),
-    app.get(OUTBOX_RELAY, { strict: false }),
-    app.get(ModelRegistry, { strict: false }),
-    cases,
-    new CaseViewLoader(cases, admission),
-    racing,
-    app.get(KEYRING, { strict: false }),
-    app.get(TABLE_DIRECTORY, { strict: false }),
+  const service = anotherCaseCommandService(h.running.app, (batcher) =>
+    Object.assign(Object.create(batcher) as CaseCommitBatcher, {
+      commit: async (item: Parameters<CaseCommitBatcher['commit']>[0]) => {
+        if (races === 0) {
+          races++;
+          const note = await h.request('POST', `/v1/cases/${caseId}/notes`, { token: coordinator, body: { text: 'Collega belde net', visibility: 'intern' } });
+          expect(note.status).toBe(200);
+        }
+        return batcher.commit(item);
+      },
+    }),
   );
   return { service, raced: () => races };
 }

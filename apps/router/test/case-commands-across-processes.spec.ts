@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { Database, EventStore } from '#eventstore';
-import { AdmissionControl, CLOCK, DATABASE, KEYRING, EVENT_STORE, OUTBOX_RELAY, ProcessMetrics } from '#platform';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
-import { CaseCommandService } from '../src/cases/case-command.service.js';
-import { CaseCommitBatcher } from '../src/cases/case-commit.batcher.js';
-import { CaseViewLoader } from '../src/cases/case-view.loader.js';
-import { TABLE_DIRECTORY } from '../src/cases/table-directory.provider.js';
-import { CaseViewRepository } from '../src/cases/case-view.repository.js';
-import { ModelRegistry } from '../src/models/model-registry.js';
+import { anotherCaseCommandService } from './support/another-case-command-service.js';
 import { openedCase, PRODUCT_APPS, sendSignal, takeTransition, testMunicipality } from './support/router-fixtures.js';
 
 /**
@@ -32,19 +25,7 @@ it('a command after another process moved the case on is decided on the stored s
   expect((await takeTransition(h, coordinator, caseId, up)).body.version).toBe(2);
 
   // "Another process": its own service instance over the same database.
-  const app = h.running.app;
-  const cases = app.get(CaseViewRepository, { strict: false });
-  const admission = new AdmissionControl({ maxLength: 5000, maxWaitMs: 2000 }, new ProcessMetrics());
-  const other = new CaseCommandService(
-    app.get(CLOCK, { strict: false }),
-    app.get(OUTBOX_RELAY, { strict: false }),
-    app.get(ModelRegistry, { strict: false }),
-    cases,
-    new CaseViewLoader(cases, admission),
-    new CaseCommitBatcher(app.get<symbol, Database>(DATABASE, { strict: false }), app.get<symbol, EventStore>(EVENT_STORE, { strict: false }), admission),
-    app.get(KEYRING, { strict: false }),
-    app.get(TABLE_DIRECTORY, { strict: false }),
-  );
+  const other = anotherCaseCommandService(h.running.app);
   const principal = { subject: 'other-process-user', role: 'coordinator' as const, municipalities: [municipality], tables: [] };
   await other.execute(caseId, { type: 'TakeTransition', transition: 'opschalen-ave-3', reasonCategory: 'complexiteit', reason: 'Meerdere leefgebieden', actor: { id: 'x', role: 'coordinator' } }, { principal });
 

@@ -221,26 +221,31 @@ function policeTablesOf(tables: TablesConfig['tables']): TablesConfig['tables'] 
  * `'*'` names no municipality: it is the fallback for any the `politie` table serves without a policy of its own,
  * and may go unused (as in the built-in tables, where Twente has its own policy), ready for a municipality the
  * region gains; without a `politie` table it too can never apply, and is refused like the others (every escalation
- * would go to the coordinator, and nothing at start-up would say so). Skipped while a `politie` table's municipalities are not a list (reported with the table).
+ * would go to the coordinator, and nothing at start-up would say so). Skipped while a `politie` table's municipalities
+ * are not a list (reported with the table).
  */
 function checkPoliciesWithinPoliceRegion(tables: TablesConfig['tables'], policies: readonly unknown[], add: Add): void {
   const police = policeTablesOf(tables);
   if (police.some((t) => !Array.isArray(t.municipalities))) return;
   const region = new Set<unknown>(police.flatMap((t) => t.municipalities));
+  const noPoliceTable = `there is no ${POLICE_TABLE} table, so no escalation reaches a liaison (each goes to the coordinator at once); add a ${POLICE_TABLE} table or remove this policy`;
   policies.forEach((p, i) => {
-    if (police.length === 0 && isRecord(p) && p.municipalities === '*') {
-      add(`escalation.policies[${i}].municipalities`, `policy ${show(p.id)} can never apply: there is no ${POLICE_TABLE} table, so no escalation reaches a liaison (each goes to the coordinator at once); add a ${POLICE_TABLE} table or remove this policy`);
+    if (!isRecord(p)) return;
+    const path = `escalation.policies[${i}].municipalities`;
+    if (p.municipalities === '*') {
+      if (police.length === 0) add(path, `policy ${show(p.id)} can never apply: ${noPoliceTable}`);
       return;
     }
-    if (!isRecord(p) || !Array.isArray(p.municipalities)) return;
+    if (!Array.isArray(p.municipalities)) return;
     const unserved = [...new Set((p.municipalities as readonly unknown[]).filter((m) => isMunicipalityCode(m) && !region.has(m)))];
     if (unserved.length === 0) return;
+    const [them, their] = unserved.length === 1 ? ['it', 'its'] : ['them', 'their'];
     const why =
       police.length === 0
-        ? `there is no ${POLICE_TABLE} table, so no escalation reaches a liaison (each goes to the coordinator at once); add a ${POLICE_TABLE} table or remove this policy`
-        : `the ${POLICE_TABLE} table does not serve ${unserved.length === 1 ? 'it' : 'them'}, so ${unserved.length === 1 ? 'its' : 'their'} escalations reach no liaison (they go to the coordinator at once); ` +
-          `add ${unserved.length === 1 ? 'it' : 'them'} to the ${POLICE_TABLE} table's municipalities, or remove ${unserved.length === 1 ? 'it' : 'them'} from this policy`;
-    add(`escalation.policies[${i}].municipalities`, `policy ${show(p.id)} can never apply to ${unserved.join(', ')}: ${why}`);
+        ? noPoliceTable
+        : `the ${POLICE_TABLE} table does not serve ${them}, so ${their} escalations reach no liaison (they go to the coordinator at once); ` +
+          `add ${them} to the ${POLICE_TABLE} table's municipalities, or remove ${them} from this policy`;
+    add(path, `policy ${show(p.id)} can never apply to ${unserved.join(', ')}: ${why}`);
   });
 }
 
