@@ -9,6 +9,7 @@ import { PoliceRegionError } from './police-region.error.js';
  *    provider, or minted before the region changed) shows nothing of them: no liaison is meant to receive their
  *    escalations, which go to the coordinator at once;
  *  - a coordinator: those of their token, served or not: they follow up the escalations that reached no liaison.
+ * One escalation and reports back on it also reach the liaison who acknowledged it, outside this scope: `escalationReach`.
  * `asked` (the list's `municipality` filter, already checked against the token) narrows it to that one.
  * @throws PoliceRegionError `LIAISON.MUNICIPALITY_NOT_SERVED` (403) when a liaison asks for one the `politie` table does not serve
  */

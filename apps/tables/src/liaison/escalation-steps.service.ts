@@ -9,6 +9,7 @@ import { escalationStreamId, TABLES_PROCESSING, TABLES_SYSTEM_ACTOR } from '../s
 import { newCorrelationId, tablesEvent } from '../shared/tables-event.js';
 import { insertFeedRows, updateEscalationRow } from './escalation-rows.js';
 import { escalationNotFound, EscalationRepository, escalationVersionConflict, type StoredEscalation } from './escalation.repository.js';
+import { escalationReach } from './escalation-reach.js';
 import { LiaisonFeedNotifier } from './liaison-feed.notifier.js';
 
 const reportErased = () => new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no report can be added to it");
@@ -53,15 +54,16 @@ export class EscalationStepsService {
   }
 
   /**
-   * A police liaison of the escalation's municipality (one `within`: `escalationScope`) reports back what the police
-   * did (acknowledging it first when nobody had). The text is sealed under the case's key, as every free text about
-   * a case. With `expectedVersion` (If-Match) the report is only recorded on exactly that version of the escalation.
+   * A police liaison who reaches the escalation (`escalationReach`: of a municipality they serve, or acknowledged by
+   * them before the `politie` table stopped serving it) reports back what the police did (acknowledging it first when
+   * nobody had). The text is sealed under the case's key, as every free text about a case. With `expectedVersion`
+   * (If-Match) the report is only recorded on exactly that version of the escalation.
    * @throws DomainError `ESCALATION.NOT_FOUND`, `EVENTSTORE.VERSION_CONFLICT` (409, with `currentVersion`),
    *   `ESCALATION.REPORT_*` (the report itself), `PRIVACY.ERASED` (the case's personal data was erased)
    */
-  async report(escalationId: string, report: EscalationReport, principal: Principal, within: readonly string[], traceparent: string | null, expectedVersion?: number): Promise<StoredEscalation> {
+  async report(escalationId: string, report: EscalationReport, principal: Principal, traceparent: string | null, expectedVersion?: number): Promise<StoredEscalation> {
     for (let attempt = 1; ; attempt++) {
-      const stored = await this.escalations.get(escalationId, within);
+      const stored = await this.reachable(escalationId, principal);
       if (!stored) throw escalationNotFound();
       if (expectedVersion !== undefined && expectedVersion !== stored.state.version) throw escalationVersionConflict(escalationId, expectedVersion, stored.state.version);
       const by = { id: principal.subject, role: principal.role };
@@ -77,13 +79,19 @@ export class EscalationStepsService {
         // The timer moved it on meanwhile: decide again on the new state (unless the caller named the version).
         if (error instanceof VersionConflictError && expectedVersion === undefined && attempt < 3) continue;
         if (error instanceof VersionConflictError) {
-          const now = await this.escalations.get(escalationId, within);
+          const now = await this.reachable(escalationId, principal);
           throw escalationVersionConflict(escalationId, expectedVersion ?? stored.state.version, now?.state.version ?? stored.state.version);
         }
         throw error;
       }
-      return (await this.escalations.get(escalationId, within))!;
+      return (await this.reachable(escalationId, principal))!;
     }
+  }
+
+  /** The escalation, if `principal` reaches it (`escalationReach`); null for an unknown one too. */
+  private async reachable(escalationId: string, principal: Principal): Promise<StoredEscalation | null> {
+    const stored = await this.escalations.get(escalationId, principal.municipalities);
+    return stored && escalationReach(this.config, principal, stored.state) ? stored : null;
   }
 
   /**

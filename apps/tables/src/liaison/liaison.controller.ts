@@ -7,12 +7,14 @@ import { CurrentPrincipal, requireMunicipality, Roles, type Principal } from '#s
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { TABLES_PROCESSING } from '../shared/tables-streams.js';
 import { escalationNotFound, EscalationRepository, escalationView } from './escalation.repository.js';
+import { escalationReach } from './escalation-reach.js';
 import { escalationScope } from './escalation-scope.js';
 import { EscalationStepsService } from './escalation-steps.service.js';
 import { LiaisonFeedNotifier } from './liaison-feed.notifier.js';
 import { LiaisonFeedRepository, type FeedCursor, type FeedItem } from './liaison-feed.repository.js';
 import { ListEscalationsQueryDto } from './list-escalations.query.dto.js';
 import { ReportBackRequestDto } from './report-back.request.dto.js';
+import { withoutTheCase } from './without-the-case.js';
 
 /** How often a stream looks for steps appended by another process, and how often it says it is alive. */
 const STREAM_POLL_MS = 1000;
@@ -22,10 +24,11 @@ const LIAISON_PROCESSING = { activity: 'politie-escalatie', legalBasis: TABLES_P
 /**
  * The police liaison's side: escalations of the municipalities they serve (those of their token that the `politie`
  * table serves: `escalationScope`), as a list, as a server-sent-events stream that resumes from `Last-Event-ID`, their
- * acknowledgement and their reports back. Coordinators may read the list (with case ids) to follow up an escalation
- * that reached them, or that reached no liaison. Personal values of the case sheet are stored and
- * published sealed; every answer here (list, one, acknowledgement, stream) opens them, and shows values whose
- * keys were destroyed as null with `personalDataErased: true`.
+ * acknowledgement and their reports back; the liaison who acknowledged an escalation still reads it and reports back on
+ * it after the `politie` table stopped serving its municipality, without the case (`escalationReach`). Coordinators may
+ * read the list (with case ids) to follow up an escalation that reached them, or that reached no liaison. Personal
+ * values of the case sheet are stored and published sealed; every answer here (list, one, acknowledgement, stream)
+ * opens them, and shows values whose keys were destroyed as null with `personalDataErased: true`.
  */
 @ApiTags('liaison')
 @ApiBearerAuth()
@@ -164,14 +167,22 @@ export class LiaisonController {
   @Get(':id')
   @Roles('police-liaison', 'coordinator')
   @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Inzien van een escalatie naar de politie', subjectType: 'escalation', subjects: (req) => [req.params.id] })
-  @ApiOperation({ summary: 'One escalation with its steps (reports back with their text among them); ETag = its version' })
+  @ApiOperation({
+    summary:
+      'One escalation with its steps (reports back with their text among them); ETag = its version. The liaison who acknowledged it still reads it once the politie table no longer serves its municipality (their token naming it), without the case (fields [], case {})',
+  })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const stored = await this.escalations.get(id, escalationScope(this.config, principal));
-    if (!stored || (principal.role !== 'coordinator' && !policeReceived(stored.state))) throw escalationNotFound();
+    const stored = await this.escalations.get(id, principal.municipalities);
+    const reach = stored && escalationReach(this.config, principal, stored.state);
+    if (!stored || !reach || (principal.role !== 'coordinator' && !policeReceived(stored.state))) throw escalationNotFound();
     alsoTouched(req, [itsCase(stored)]);
     void reply.header('etag', versionEtag(stored.state.version));
+    const shown = <T extends object>(answer: T): T => (reach === 'acknowledged' ? withoutTheCase(answer) : answer);
     const steps = await this.feed.ofEscalation(id);
-    return this.keyring.revealAnswer({ ...escalationView(stored, principal.role === 'coordinator'), steps: steps.map((s) => ({ eventId: s.eventId, type: s.type, at: s.at, ...s.data })) });
+    return this.keyring.revealAnswer({
+      ...shown(escalationView(stored, principal.role === 'coordinator')),
+      steps: steps.map((s) => shown({ eventId: s.eventId, type: s.type, at: s.at, ...s.data })),
+    });
   }
 
   @Post(':id/ack')
@@ -189,15 +200,19 @@ export class LiaisonController {
   @HttpCode(201)
   @Roles('police-liaison')
   @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Terugmelden door de politie wat er met een escalatie is gedaan', subjectType: 'escalation', subjects: (req) => [req.params.id] })
-  @ApiOperation({ summary: 'Report back what the police did (acknowledges it too if nobody had); others → 404 ESCALATION.NOT_FOUND' })
+  @ApiOperation({
+    summary:
+      'Report back what the police did (acknowledges it too if nobody had); also the liaison who acknowledged it once the politie table no longer serves its municipality (their token naming it: answered without the case); others → 404 ESCALATION.NOT_FOUND',
+  })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The escalation ETag ("<version>") the report is based on; stale → 409 with currentVersion' })
   @ApiBody({ type: ReportBackRequestDto })
   async report(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const expectedVersion = parseIfMatch(ifMatch, 'escalation');
     const dto = validateDto(ReportBackRequestDto, body);
-    const stored = await this.steps.report(id, dto, principal, escalationScope(this.config, principal), (req as FastifyRequest & { traceparent?: string }).traceparent ?? null, expectedVersion);
+    const stored = await this.steps.report(id, dto, principal, (req as FastifyRequest & { traceparent?: string }).traceparent ?? null, expectedVersion);
     alsoTouched(req, [itsCase(stored)]);
     void reply.header('etag', versionEtag(stored.state.version));
-    return this.keyring.revealAnswer(escalationView(stored, false));
+    const view = escalationView(stored, false);
+    return this.keyring.revealAnswer(escalationReach(this.config, principal, stored.state) === 'acknowledged' ? withoutTheCase(view) : view);
   }
 }

@@ -3,7 +3,8 @@ import type { TablesConfig } from './table-definition.js';
 /*
  * The police liaisons' region: the municipalities the `politie` table serves. Only escalations of those reach a
  * liaison (see `raiseUnservedEscalation` for the others), and a liaison sees and acts only within it, whatever
- * else their token names.
+ * else their token names; one exception: the liaison who acknowledged an escalation still reports back on it after
+ * its municipality left the region (`escalationReach` in apps/tables).
  */
 
 /** The police liaisons' table: its region bounds whose escalations reach them, its sharing profile what they see of a case. */
