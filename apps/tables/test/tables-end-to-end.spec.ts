@@ -6,7 +6,7 @@ import type { TopicWatcher } from '../../../test/support/kafka-probe.js';
 import { internMeldpuntPayload, mmaPayload, zorgmeldingPayload } from '../../intake/test/support/intake-fixtures.js';
 import { caseReferredToRiec, movableClock, openedCase, PRODUCT_APPS, TO_RIEC_DECISION, walk } from '../../router/test/support/router-fixtures.js';
 import { connectSse, type SseConnection } from './support/sse-client.js';
-import { envelopeOf, keyringOf, rawOf, TABLES_APP, TABLES_OUTPUT_TOPICS, tag, timersOf } from './support/tables-fixtures.js';
+import { BSN_AS_TYPED, envelopeOf, keyringOf, rawOf, TABLES_APP, TABLES_OUTPUT_TOPICS, tag, timersOf } from './support/tables-fixtures.js';
 import { leaksIn, type KeptInside } from './support/what-leaves-the-municipality.js';
 
 /**
@@ -17,7 +17,8 @@ import { leaksIn, type KeptInside } from './support/what-leaves-the-municipality
  *  2. MMA tip → `ondermijning-intake` → besluit `riec` → the RIEC receives the minimised referral;
  *  3. AVE 4 → tier 1 does not acknowledge → tier 2 receives it after the timeout (injected clock), and the
  *     SSE stream delivers it to a connected client.
- * Across every table topic and the liaison feed, no reporter identity and no BSN appears.
+ * Across every table topic and the liaison feed, no reporter identity and no BSN appears, however it was typed into
+ * free text (`BSN_AS_TYPED`: two spaces, a tab, a narrow no-break space, zero-width characters, fullwidth digits).
  */
 
 let h: AppHarness;
@@ -67,12 +68,12 @@ async function signal(source: 'zorgmelding' | 'intern-meldpunt', body: Record<st
   return signalId;
 }
 
-/** A zorgmelding (reporter in the vault; the BSN in its subject and typed into its concern, as people do). */
+/** A zorgmelding (reporter in the vault; the BSN in its subject and typed into its concern, as people do, in every spelling). */
 function zorgmelding(): Promise<string> {
   const reporter = { name: `Melder ${tag()}`, contact: `melder-${tag()}@example.nl`, relation: 'familie' };
   const concern = `Verward gedrag ${tag()}`;
   kept.zorg.push(concern);
-  return signal('zorgmelding', zorgmeldingPayload(ENSCHEDE, reporter, { concern: `${concern}; de buurvrouw noemt bsn ${BSN}` }), [reporter.name, reporter.contact]);
+  return signal('zorgmelding', zorgmeldingPayload(ENSCHEDE, reporter, { concern: `${concern}; de buurvrouw noemt bsn ${BSN}, ook genoteerd als ${BSN_AS_TYPED.join(' en als ')}` }), [reporter.name, reporter.contact]);
 }
 
 /** A zorgmelding through intake and an AVE case opened from it. */
@@ -134,13 +135,13 @@ describe('MMA tip → ondermijning-intake → besluit RIEC → the RIEC receives
   });
 
   it('shares an intern-meldpunt report without its reporter, and a zorgmelding in the case without its zorg or BSN', async () => {
-    const tip = await h.request('POST', '/v1/signals/mma', { token: intake, body: mmaPayload(ENSCHEDE, { description: `Drugsopslag ${tag()}` }) });
+    const tip = await h.request('POST', '/v1/signals/mma', { token: intake, body: mmaPayload(ENSCHEDE, { description: `Drugsopslag ${tag()}, huurder bsn ${BSN_AS_TYPED.join(' of ')}` }) });
     const reporter = { employeeId: `E-${tag()}`, department: `Vergunningen-${tag()}` };
     const report = await signal('intern-meldpunt', internMeldpuntPayload(ENSCHEDE, reporter, { description: `Contante betalingen ${tag()}` }), [reporter.employeeId, reporter.department]);
     const opened = await openedCase(h, coordinator, { model: 'ondermijning-intake', signalIds: [tip.body.signalId, report, await zorgmelding()] });
     const caseId: string = opened.body.caseId;
     await walk(h, coordinator, caseId, opened.headers.get('etag')!, [...TO_RIEC_DECISION]);
-    const referred = await h.request('POST', `/v1/cases/${caseId}/referrals`, { token: coordinator, body: { table: 'riec', reason: 'Ondermijning met meerdere signalen' } });
+    const referred = await h.request('POST', `/v1/cases/${caseId}/referrals`, { token: coordinator, body: { table: 'riec', reason: `Ondermijning met meerdere signalen, zie bsn ${BSN_AS_TYPED.join(' en ')}` } });
     expect(referred.status).toBe(200);
     const referralId: string = referred.body.referrals.at(-1).referralId;
     const [message] = await watcher.waitFor((m) => m.topic === 'signaalroute.tables.riec.v1' && m.key === `referral-${referralId}`, { what: 'the RIEC referral of three signals' });

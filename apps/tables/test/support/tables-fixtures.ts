@@ -34,6 +34,12 @@ export { TABLES_APP };
 export const TABLES_OUTPUT_TOPICS = [...BUILT_IN_TABLES_CONFIG.tables.map((t) => t.topic), REFERRAL_TOPICS.referrals, REFERRAL_TOPICS.liaisonEscalations];
 
 export const BSN = '111222333';
+/**
+ * {@link BSN} as people type and paste it into free text: two spaces, a tab (from a spreadsheet), a narrow no-break
+ * or thin space (from Word or a PDF), zero-width characters and a soft hyphen, fullwidth digits. Each must reach a
+ * table redacted.
+ */
+export const BSN_AS_TYPED = ['111  222  333', '111\t222\t333', '111\u202f222\u202f333', '111\u2009222\u2009333', '111\u200b222\u2060333', '1\u00ad11 222 333', '１１１２２２３３３'] as const;
 export const COORDINATOR: CaseActor = { id: 'coordinator-anna', role: 'coordinator' };
 const MODELS = modelResolverOf(BUILT_IN_MODELS);
 

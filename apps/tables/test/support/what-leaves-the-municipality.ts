@@ -15,7 +15,7 @@ import { rawOf } from './tables-fixtures.js';
 
 /** What must stay inside the municipality. */
 export interface KeptInside {
-  /** BSNs (also found written in groups: `111 222 333`, `111.222.333`, `111-222-333`). */
+  /** BSNs (also found written in groups, however spaced: `111 222 333`, `111.222.333`, `111  -\t222\u200b333`, `１１１２２２３３３`). */
   bsn: readonly string[];
   /** Reporter identity: names, contact details, vault references, employee ids. */
   reporter: readonly string[];
@@ -40,9 +40,14 @@ export const TOPICS_WITHOUT_ZORG: ReadonlySet<string> = new Set([
 ]);
 
 const SEALED = /pd1\.[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** A BSN as typed: its digits, optionally split by a space, dot or hyphen. */
-const bsnPattern = (bsn: string) => new RegExp(bsn.split('').map(escape).join('[\\s.-]?'));
+/**
+ * What may stand between two digits of a BSN as people type and paste it: any run of whitespace (a tab also as
+ * raw JSON escapes it, `\t`), dots and dashes, and characters no reader sees (zero-width space, word joiner, soft
+ * hyphen, BOM, bidi marks).
+ */
+const BETWEEN_DIGITS = String.raw`(?:[\s.\-\u2010-\u2015\u2212\p{Cf}\p{Default_Ignorable_Code_Point}]|\\t)*`;
+/** A BSN as typed: its digits, split by anything of {@link BETWEEN_DIGITS}; searched in NFKC, so fullwidth digits (`１１１`) are found too. */
+const bsnPattern = (bsn: string) => new RegExp(bsn.split('').join(BETWEEN_DIGITS), 'u');
 
 /**
  * Every sealed value in `text`, opened, and those inside the plaintexts (a sealed JSON document may hold
@@ -99,7 +104,7 @@ export async function leaksIn(keyring: Keyring, messages: readonly WatchedMessag
     for (const [where, texts] of [['raw', [raw]], ['sealed', plaintexts]] as const) {
       for (const text of texts) {
         const lower = text.toLowerCase();
-        for (const b of bsns) if (b.pattern.test(text)) found('bsn', where, b.value);
+        for (const b of bsns) if (b.pattern.test(text.normalize('NFKC'))) found('bsn', where, b.value);
         for (const r of reporter) if (lower.includes(r.toLowerCase())) found('reporter', where, r);
         if (TOPICS_WITHOUT_ZORG.has(m.topic)) for (const z of zorg) if (lower.includes(z.toLowerCase())) found('zorg', where, z);
       }
