@@ -20,6 +20,8 @@ export interface Principal {
   readonly tables: readonly string[];
   /** The token's `jti`, for audit trails. */
   readonly tokenId?: string;
+  /** The token's `exp`: a response that outlives the request (a stream) ends then. Absent when the claims had none. */
+  readonly expiresAt?: Date;
   /** Set for the one request that broke the glass (`break-glass.ts`); its municipality is then in `municipalities`. */
   readonly breakGlass?: BreakGlass;
 }

@@ -19,7 +19,7 @@ export type ClaimsResult = { ok: true; principal: Principal } | { ok: false; pro
  * Pure; used by the verifier and by the issuer (so we never mint a token we would reject).
  */
 export function principalFromClaims(claims: Record<string, unknown>): ClaimsResult {
-  const { sub, role, municipalities, tables, jti } = claims;
+  const { sub, role, municipalities, tables, jti, exp } = claims;
 
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT_LENGTH || sub.trim() !== sub || CONTROL_CHARS.test(sub)) {
     return fail('sub', `"sub" must be a non-empty string of at most ${MAX_SUBJECT_LENGTH} characters without surrounding whitespace`);
@@ -53,8 +53,15 @@ export function principalFromClaims(claims: Record<string, unknown>): ClaimsResu
     municipalities: Object.freeze(municipalityList),
     tables: Object.freeze(tableList),
     ...(jti !== undefined ? { tokenId: jti } : {}),
+    ...expiryOf(exp),
   });
   return { ok: true, principal };
+}
+
+/** The `exp` claim (seconds) as a date; none when absent (the issuer checks claims before `exp` is set) or past what a date holds. */
+function expiryOf(exp: unknown): { expiresAt: Date } | Record<string, never> {
+  const expiresAt = typeof exp === 'number' ? new Date(exp * 1000) : undefined;
+  return expiresAt !== undefined && !Number.isNaN(expiresAt.getTime()) ? { expiresAt } : {};
 }
 
 function parseMunicipalities(value: unknown, role: TokenRole): string[] | undefined {

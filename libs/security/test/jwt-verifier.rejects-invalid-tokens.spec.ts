@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { base64url, generateKeyPair, UnsecuredJWT } from 'jose';
+import { base64url, decodeJwt, generateKeyPair, UnsecuredJWT } from 'jose';
 import { AuthenticationError, issueToken, JwtVerifier, SigningKeys } from '#security';
 import { baseClaims, makeTempDataDir, nowSeconds, removeDir, signRaw } from './support/security-fixtures.js';
 
@@ -37,7 +37,7 @@ async function expectRejected(promise: Promise<unknown>, code: string, token?: s
 }
 
 describe('JwtVerifier accepts', () => {
-  it('a token issued with the embedded key and returns the principal', async () => {
+  it('a token issued with the embedded key and returns the principal, with the token\'s expiry', async () => {
     const token = await issueToken({ role: 'table-member', municipalities: ['GM0363', 'GM0599'], tables: ['rvt-amsterdam'], subject: 'u-42' }, keys);
     const principal = await verifier.verify(token);
     expect(principal).toEqual({
@@ -46,8 +46,15 @@ describe('JwtVerifier accepts', () => {
       municipalities: ['GM0363', 'GM0599'],
       tables: ['rvt-amsterdam'],
       tokenId: expect.any(String),
+      expiresAt: new Date(decodeJwt(token).exp! * 1000),
     });
     expect(Object.isFrozen(principal)).toBe(true);
+  });
+
+  it('a token whose expiry lies past what a date holds, as a principal without an expiry', async () => {
+    const principal = await verifier.verify(await sign({ exp: 1e300 }));
+    expect(principal).toMatchObject({ subject: 'user-1' });
+    expect(principal.expiresAt).toBeUndefined();
   });
 
   it('a Bearer authorization header', async () => {

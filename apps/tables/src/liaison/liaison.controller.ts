@@ -14,11 +14,14 @@ import { LiaisonFeedNotifier } from './liaison-feed.notifier.js';
 import { LiaisonFeedRepository, type FeedCursor, type FeedItem } from './liaison-feed.repository.js';
 import { ListEscalationsQueryDto } from './list-escalations.query.dto.js';
 import { ReportBackRequestDto } from './report-back.request.dto.js';
+import { streamTimeLeftMs } from './stream-time-left.js';
 import { withoutTheCase } from './without-the-case.js';
 
 /** How often a stream looks for steps appended by another process, and how often it says it is alive. */
 const STREAM_POLL_MS = 1000;
 const STREAM_KEEPALIVE_MS = 15_000;
+/** The longest delay a Node timer takes (a longer one fires at once): a token that lives longer is looked at again then. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
 /** Processing log of the liaison's routes: the escalation is the subject (as on the escalation's events). */
 const LIAISON_PROCESSING = { activity: 'politie-escalatie', legalBasis: TABLES_PROCESSING.legalBasis } as const;
 /**
@@ -68,7 +71,7 @@ export class LiaisonController {
   // is written to the socket: one line per escalation per delivered batch (see `logDelivery`); if those lines
   // cannot be written, the stream ends instead of delivering unrecorded.
   @ProcessesPersonalData({ ...LIAISON_PROCESSING, purpose: 'Doorlopend ontvangen van escalatiestappen (stream geopend)', subjectType: 'escalation', subjects: () => [] })
-  @ApiOperation({ summary: 'Every escalation step as server-sent events (id = event id); resumes after Last-Event-ID' })
+  @ApiOperation({ summary: "Every escalation step as server-sent events (id = event id); resumes after Last-Event-ID; at the token's expiry an event token-expired (no id), then the stream ends" })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event; unknown → 422 LIAISON.LAST_EVENT_ID_UNKNOWN' })
   async stream(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal, @Headers('last-event-id') lastEventId?: string): Promise<void> {
@@ -89,6 +92,21 @@ export class LiaisonController {
     let pumping: Promise<void> | null = null;
     let again = false;
     const write = (item: FeedItem, data: object) => raw.write(`id: ${item.eventId}\nevent: ${item.type}\ndata: ${JSON.stringify(data)}\n\n`);
+    // Access lasts as long as the token, not as long as the connection: at its expiry the stream delivers nothing more,
+    // tells the client (no id: its Last-Event-ID stays on the last step it got) and ends; the client resumes with a
+    // fresh token. Judged on the system clock, as the verifier judges the token.
+    const { expiresAt } = principal;
+    /** True when the stream is over: closed already, or ended here because the token expired. */
+    const endIfExpired = (): boolean => {
+      if (closed || expiresAt === undefined || streamTimeLeftMs(new Date(), expiresAt) > 0) return closed;
+      closed = true;
+      raw.end(`event: token-expired\ndata: ${JSON.stringify({ code: 'AUTH.TOKEN_EXPIRED', expiredAt: expiresAt.toISOString() })}\n\n`);
+      return true;
+    };
+    let expiry: NodeJS.Timeout | undefined;
+    const watchExpiry = (): void => {
+      if (expiresAt !== undefined && !endIfExpired()) expiry = setTimeout(watchExpiry, Math.min(streamTimeLeftMs(new Date(), expiresAt), LONGEST_TIMER_MS));
+    };
     const pump = (): void => {
       if (closed) return;
       if (pumping) {
@@ -100,10 +118,11 @@ export class LiaisonController {
           again = false;
           for (;;) {
             const items = await this.feed.after(cursor, scope);
-            if (closed || items.length === 0) break;
+            if (endIfExpired() || items.length === 0) break;
             const data = await this.keyring.revealAnswers(items.map((item) => ({ eventId: item.eventId, type: item.type, escalationId: item.escalationId, municipality: item.municipality, at: item.at, ...item.data })));
-            if (closed) break;
+            if (endIfExpired()) break;
             await this.logDelivery(req, principal, items.map((item) => item.escalationId));
+            if (endIfExpired()) break;
             items.forEach((item, i) => write(item, data[i]!));
             cursor = items[items.length - 1]!.cursor;
           }
@@ -132,7 +151,9 @@ export class LiaisonController {
       untrack();
       clearInterval(poll);
       clearInterval(keepalive);
+      clearTimeout(expiry);
     });
+    watchExpiry();
     pump();
   }
 

@@ -9,6 +9,8 @@ export interface SseConnection {
   status: number;
   /** The problem body when the stream was refused. */
   problem: any;
+  /** True once the server ended the stream (not when the client closed it). */
+  ended: boolean;
   readonly events: SseEvent[];
   waitFor(predicate: (e: SseEvent) => boolean, options?: { count?: number; timeoutMs?: number; what?: string }): Promise<SseEvent[]>;
   close(): void;
@@ -26,6 +28,7 @@ export async function connectSse(baseUrl: string, path: string, token: string, l
   const connection: SseConnection = {
     status: res.status,
     problem: null,
+    ended: false,
     events,
     waitFor(predicate, options = {}) {
       const count = options.count ?? 1;
@@ -57,7 +60,10 @@ export async function connectSse(baseUrl: string, path: string, token: string, l
     let buffer = '';
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) break;
+      if (done) {
+        connection.ended = true;
+        break;
+      }
       buffer += decoder.decode(value, { stream: true });
       let end: number;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
