@@ -288,6 +288,15 @@ describe('the escalation list', () => {
     } while (cursor !== null);
     expect(paged).toEqual(all.body.items.map((i: { escalationId: string }) => i.escalationId));
   });
+
+  it("finds a case's escalations by its id in capitals as by its id in lower case (a uuid is read in either case)", async () => {
+    const { c } = await aveCaseAtAve4();
+    const row = await escalationOf(c.caseId);
+    const lower = await h.request('GET', `/v1/liaison/escalations?caseId=${c.caseId}`, { token: coordinator });
+    expect(lower.body.items.map((i: { escalationId: string }) => i.escalationId)).toEqual([row.escalation_id]);
+    const upper = await h.request('GET', `/v1/liaison/escalations?caseId=${c.caseId.toUpperCase()}`, { token: coordinator });
+    expect({ status: upper.status, items: upper.body.items }).toEqual({ status: 200, items: lower.body.items });
+  });
 });
 
 describe('what leaves the municipality', () => {

@@ -13,6 +13,7 @@ import { CaseSheetStore, LIVE_CASE_SHEET_TABLES } from './case-sheet.store.js';
 import { evolveCaseSheets, isCaseSheetEvent, recordSignalFacts } from './case-sheets.projection.js';
 import { PendingEscalationFactsStore } from './pending-escalation-facts.store.js';
 import { PendingReferralStore, type PendingReferral } from './pending-referral.store.js';
+import { failureCodeOf, recordFailedRelease, underSavepoint, type FailedRelease } from './released-alone.js';
 
 export const CASE_EVENTS_CONSUMER = 'tables.case-events';
 /** The topics it reads. */
@@ -29,7 +30,9 @@ export const CASE_EVENTS_TOPICS = [TOPICS.cases, TOPICS.signals];
  * A referral whose signal facts have not arrived yet (they come on the other topic) does not hold up the
  * consumer: it parks in `tables_pending_referrals`, and the batch that records its last missing fact
  * publishes it, in that batch's transaction. An escalation does not wait: it is raised with the facts known,
- * and the batch that records the last missing fact sends the police the case complete.
+ * and the batch that records the last missing fact sends the police the case complete. One of those that cannot
+ * go out fails that batch like any other failure; on the delivery where the consumer gives up, it goes to the dead
+ * letters alone and the fact and the rest are recorded (`releaseOne`).
  */
 @Injectable()
 export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -81,7 +84,7 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
     if (events.length === 1 && (await this.writeSheetInStatement(events[0]!))) return;
     const appended = await this.db.transaction(async (tx) => {
       const fresh = await this.inbox.claimBatch(tx, events.map((e) => e.id));
-      return this.apply(tx, events.filter((e) => fresh.has(e.id)));
+      return this.apply(tx, events.filter((e) => fresh.has(e.id)), batch[0]!.attempt);
     });
     if (appended.referrals + appended.escalations > 0) this.relay?.nudge();
     if (appended.escalations > 0) this.feed.changed();
@@ -108,8 +111,9 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
     return true;
   }
 
-  private async apply(tx: SqlExecutor, events: EventEnvelope[]): Promise<{ referrals: number; escalations: number }> {
-    const count = await this.recordFacts(tx, events);
+  /** `attempt`: deliveries of the batch (of its first message, as `deadLetteringBatch` counts them). */
+  private async apply(tx: SqlExecutor, events: EventEnvelope[], attempt: number): Promise<{ referrals: number; escalations: number }> {
+    const count = await this.recordFacts(tx, events, attempt);
     const caseEvents = events.filter(isCaseSheetEvent);
     // Signal facts are only needed to share something: loaded once, and only for a batch that shares.
     let facts: Map<string, SignalFacts> | null = null;
@@ -144,7 +148,7 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
    * Records the shareable facts of new signals, publishes the referrals that waited for them and sends the
    * escalations raised without them their complete case. Returns how many messages it published.
    */
-  private async recordFacts(tx: SqlExecutor, events: EventEnvelope[]): Promise<{ referrals: number; escalations: number }> {
+  private async recordFacts(tx: SqlExecutor, events: EventEnvelope[], attempt: number): Promise<{ referrals: number; escalations: number }> {
     const count = { referrals: 0, escalations: 0 };
     // The facts are written by the same function a replay of `tables-case-sheets` uses, under the signals' locks.
     const arrived = await recordSignalFacts(this.sheets, tx, events, LIVE_CASE_SHEET_TABLES, (ids) => this.pending.lockSignals(tx, ids));
@@ -153,15 +157,38 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
     const completed = await this.pendingEscalations.release(tx, arrived);
     if (released.length + completed.length === 0) return count;
     const facts = await this.sheets.facts(tx, [...released, ...completed].flatMap((r) => r.sheet.signalIds));
-    for (const { sheet, event } of released) {
+    for (const pending of released) {
+      const { sheet, event } = pending;
       this.logger.info({ component: CASE_EVENTS_CONSUMER, referralId: event.payload.referralId }, 'referral published: its signal facts arrived');
-      if (await this.referrals.publish(tx, sheet, knownFacts(sheet, facts), event)) count.referrals++;
+      const item = { waitList: 'tables_pending_referrals', id: String(event.payload.referralId), caseId: sheet.caseId, row: pending } as const;
+      if (await this.releaseOne(tx, attempt, item, () => this.referrals.publish(tx, sheet, knownFacts(sheet, facts), event))) count.referrals++;
     }
     for (const pending of completed) {
       this.logger.info({ component: CASE_EVENTS_CONSUMER, escalationId: pending.escalationId }, 'escalation supplemented: its signal facts arrived');
-      if (await this.escalations.supplement(tx, pending, knownFacts(pending.sheet, facts))) count.escalations++;
+      const item = { waitList: 'tables_pending_escalation_facts', id: pending.escalationId, caseId: pending.sheet.caseId, row: pending } as const;
+      if (await this.releaseOne(tx, attempt, item, () => this.escalations.supplement(tx, pending, knownFacts(pending.sheet, facts)))) count.escalations++;
     }
     return count;
+  }
+
+  /**
+   * Sends one referral or complete case that waited for signal facts (`send`). Until the consumer gives up on the
+   * batch (`CONSUMER_MAX_ATTEMPTS`), a failure fails the batch, which is delivered again. On that last delivery it
+   * is sent under a savepoint, and one that still fails for a reason that is not transient goes to the dead letters
+   * on its own (`recordFailedRelease`, logged with its id): the fact that released it is recorded, and so are the
+   * other referrals and cases it released. Otherwise the healthy `SignalReceived` would be the dead letter, its fact
+   * never recorded, and everything else waiting for it would wait for good.
+   */
+  private async releaseOne(tx: SqlExecutor, attempt: number, item: Omit<FailedRelease, 'error' | 'attempts'>, send: () => Promise<boolean>): Promise<boolean> {
+    if (attempt < this.appConfig.CONSUMER_MAX_ATTEMPTS) return send();
+    const outcome = await underSavepoint(tx, send);
+    if ('value' in outcome) return outcome.value;
+    await recordFailedRelease(tx, CASE_EVENTS_CONSUMER, { ...item, error: outcome.failure, attempts: attempt });
+    this.logger.error(
+      { component: CASE_EVENTS_CONSUMER, waitList: item.waitList, id: item.id, caseId: item.caseId, attempts: attempt, errorCode: failureCodeOf(outcome.failure) },
+      'released by its signal facts but could not go out: it went to the dead letters; the facts and the rest it waited with are recorded',
+    );
+    return false;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CanonicalUuid } from '#platform';
 
 /** Filters of the escalation list. */
 export class ListEscalationsQueryDto {
@@ -13,7 +14,7 @@ export class ListEscalationsQueryDto {
   status?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: "Coordinators only: the escalations of one case (liaisons never see case ids: 403 AUTH.FILTER_NOT_ALLOWED)" })
-  @IsOptional() @IsUUID()
+  @CanonicalUuid() @IsOptional() @IsUUID()
   caseId?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })

@@ -1,4 +1,5 @@
-import { RESPONSIBILITY_KINDS } from '../models/model-definition.js';
+import { NOTIFICATION_TYPES, RESPONSIBILITY_KINDS } from '../models/model-definition.js';
+import { isModelRole } from '../models/model-role.js';
 
 /*
  * The tables app reads case events from Kafka (`signaalroute.cases.v1`): an edge like any other. Before one is
@@ -18,18 +19,27 @@ const instant: Check = (v) => typeof v === 'string' && !Number.isNaN(Date.parse(
 const responsibilities: Check = (v) =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && Object.entries(v).every(([k, holder]) => (RESPONSIBILITY_KINDS as readonly string[]).includes(k) && typeof holder === 'string');
 const responsibilityKind: Check = (v) => (RESPONSIBILITY_KINDS as readonly string[]).includes(v as string);
+/** Who acted: a referral goes out under the actor who referred it (`ReferralPublished`'s envelope actor). */
+const actor: Check = (v) => v !== null && typeof v === 'object' && text((v as Record<string, unknown>).id) && isModelRole((v as Record<string, unknown>).role);
 
-/** The fields each case event type must carry for the tables app, and what they must be. */
+/**
+ * The fields each case event type must carry for the tables app, and what they must be: what the case sheet
+ * takes (`evolveCaseSheet`), what the escalation triggers compare (`escalationTriggerOf`: a transition's `from` and
+ * `to`, a notification's and a breached deadline's `state`) and what a referral goes out with (`ReferralPublisher`:
+ * its `at` and `actor` too). A referral waiting for its signal facts is published by the batch that records the
+ * last of them, so one that could not be would fail that batch: it is refused here, at its first delivery.
+ */
 const READ_FIELDS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
   CaseOpened: { municipality: text, modelId: text, modelVersion: positiveInteger, state: text, signalIds: texts, responsibilities, at: instant },
-  CaseTransitioned: { to: text, responsibilities },
+  CaseTransitioned: { from: text, to: text, responsibilities },
   RegieHandedOver: { responsibility: responsibilityKind, to: text },
   CaseModelMigrated: { modelId: text, toVersion: positiveInteger, toState: text, responsibilities },
   SignalAddedToCase: { signalId: text },
   CaseNoteAdded: { text: textOrEmpty, visibility: text, at: instant },
   CaseClosed: { state: text },
-  CaseReferred: { referralId: text, table: text, reason: textOrEmpty },
+  CaseReferred: { referralId: text, table: text, reason: textOrEmpty, at: instant, actor },
   DeadlineBreached: { definitionId: text, state: text },
+  ...Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, { state: text }])),
 };
 
 /**

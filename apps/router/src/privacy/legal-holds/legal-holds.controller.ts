@@ -48,7 +48,7 @@ export class LegalHoldsController {
   ): Promise<LegalHoldView> {
     const key = idempotencyKeyHeader(header);
     const dto = validateDto(PlaceLegalHoldRequestDto, body);
-    const { hold, replayed } = await this.holds.place({ kind: dto.target.kind, id: dto.target.id.toLowerCase() }, dto.reason, principal, requestIds(req), key);
+    const { hold, replayed } = await this.holds.place({ kind: dto.target.kind, id: dto.target.id }, dto.reason, principal, requestIds(req), key);
     if (replayed) void reply.header('idempotent-replayed', 'true');
     return hold;
   }

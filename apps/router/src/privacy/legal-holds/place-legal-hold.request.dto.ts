@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDefined, IsObject, IsIn, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
-import { MinVisibleLength } from '#platform';
+import { CanonicalUuid, MinVisibleLength } from '#platform';
 import { LEGAL_HOLD_TARGET_KINDS, type LegalHoldTargetKind } from './legal-hold-target.js';
 
 export class LegalHoldTargetDto {
@@ -10,7 +10,7 @@ export class LegalHoldTargetDto {
   kind!: LegalHoldTargetKind;
 
   @ApiProperty({ format: 'uuid', description: 'Id of the subject, signal or case' })
-  @IsUUID()
+  @CanonicalUuid() @IsUUID()
   id!: string;
 }
 
