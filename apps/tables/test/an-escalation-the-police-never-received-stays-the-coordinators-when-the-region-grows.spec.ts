@@ -1,11 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AVE_MODEL, BUILT_IN_TABLES_CONFIG, type TablesConfig } from '#domain';
+import { AVE_MODEL } from '#domain';
 import { startProcess, type RunningProcess } from '#platform';
 import { httpRequest, startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import { connectSse } from './support/sse-client.js';
+import { tablesWithInPoliceRegion } from './support/police-region-config.js';
 import { appendSignals, expectProblem, ScriptedCase, TABLES_APP } from './support/tables-fixtures.js';
 
 /**
@@ -37,16 +38,6 @@ async function escalated(harness: AppHarness): Promise<string> {
 }
 
 /** The built-in tables with Amsterdam in the politie table's region (the `'*'` policy gives it tiers). */
-async function tablesWithAmsterdam(): Promise<string> {
-  const config: TablesConfig = {
-    ...BUILT_IN_TABLES_CONFIG,
-    tables: BUILT_IN_TABLES_CONFIG.tables.map((t) => (t.id === 'politie' ? { ...t, municipalities: [...t.municipalities, AMSTERDAM] } : t)),
-  };
-  const file = path.join(work, 'tables-with-amsterdam.json');
-  await writeFile(file, JSON.stringify(config));
-  return file;
-}
-
 beforeAll(async () => {
   h = await startApp({ apps: [TABLES_APP] });
   work = await mkdtemp(path.join(tmpdir(), 'sr-region-grows-'));
@@ -54,7 +45,7 @@ beforeAll(async () => {
   coordinator = await h.token('coordinator', [AMSTERDAM], { subject: 'coordinator-amsterdam' });
   undelivered = await escalated(h);
   expect((await h.query('SELECT alert_reason FROM liaison_escalations WHERE escalation_id = $1', [undelivered]))[0]).toEqual({ alert_reason: 'municipality-not-served' });
-  restarted = await startProcess([TABLES_APP], { env: { ...h.env, TABLES_CONFIG_FILE: await tablesWithAmsterdam() }, firstPruneAfterMs: 3_600_000 });
+  restarted = await startProcess([TABLES_APP], { env: { ...h.env, TABLES_CONFIG_FILE: await tablesWithInPoliceRegion(work, AMSTERDAM) }, firstPruneAfterMs: 3_600_000 });
 }, 120_000);
 
 afterAll(async () => {

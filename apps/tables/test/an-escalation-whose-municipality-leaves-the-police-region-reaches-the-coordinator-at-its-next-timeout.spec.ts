@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { REFERRAL_TOPICS } from '#contracts';
-import { AVE_MODEL, BUILT_IN_TABLES_CONFIG, summarizeTableStatistics, type TablesConfig } from '#domain';
+import { AVE_MODEL, summarizeTableStatistics } from '#domain';
 import { ProjectionReplayer } from '#eventstore';
 import { startProcess, type RunningProcess } from '#platform';
 import { httpRequest, startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
@@ -12,6 +12,7 @@ import { DISCLOSURE_REGISTER_PROJECTION } from '../src/disclosures/disclosure-re
 import { LIAISON_FEED_PROJECTION } from '../src/liaison/liaison-feed.projection.js';
 import { TableStatisticsRepository } from '../src/statistics/table-statistics.repository.js';
 import { TablesTimers } from '../src/timers/tables-timers.js';
+import { tablesWithoutInPoliceRegion } from './support/police-region-config.js';
 import { appendSignals, envelopeOf, expectProblem, ScriptedCase, TABLES_APP } from './support/tables-fixtures.js';
 
 /**
@@ -46,20 +47,6 @@ async function escalatedIn(municipality: string): Promise<{ id: string; caseId: 
   return { id: row.escalation_id, caseId: c.caseId, dueAt: new Date(row.ack_due_at).toISOString() };
 }
 
-/** The built-in tables with Enschede taken out of the politie table's region and out of the Twente policy. */
-async function tablesWithoutEnschede(): Promise<string> {
-  const config: TablesConfig = {
-    tables: BUILT_IN_TABLES_CONFIG.tables.map((t) => (t.id === 'politie' ? { ...t, municipalities: t.municipalities.filter((m) => m !== ENSCHEDE) } : t)),
-    escalation: {
-      ...BUILT_IN_TABLES_CONFIG.escalation,
-      policies: BUILT_IN_TABLES_CONFIG.escalation.policies.map((p) => (p.municipalities === '*' ? p : { ...p, municipalities: p.municipalities.filter((m) => m !== ENSCHEDE) })),
-    },
-  };
-  const file = path.join(work, 'tables-without-enschede.json');
-  await writeFile(file, JSON.stringify(config));
-  return file;
-}
-
 const row = async (id: string) => (await h.query<Record<string, any>>('SELECT status, tier_index, attempt, ack_due_at, alert_reason, version FROM liaison_escalations WHERE escalation_id = $1', [id]))[0]!;
 const steps = (id: string) => h.query<{ type: string; data: Record<string, unknown> }>('SELECT type, data FROM liaison_feed WHERE escalation_id = $1 ORDER BY transaction_id, seq', [id]);
 
@@ -73,7 +60,7 @@ beforeAll(async () => {
   escalations.hengelo = await escalatedIn(HENGELO);
   // The first process goes on running with the built-in tables: its timers run on the real clock, a quarter of an
   // hour before any tier here is due, so only the restarted process moves these escalations.
-  restarted = await startProcess([TABLES_APP], { env: { ...h.env, TABLES_CONFIG_FILE: await tablesWithoutEnschede() }, firstPruneAfterMs: 3_600_000 });
+  restarted = await startProcess([TABLES_APP], { env: { ...h.env, TABLES_CONFIG_FILE: await tablesWithoutInPoliceRegion(work, ENSCHEDE) }, firstPruneAfterMs: 3_600_000 });
 }, 120_000);
 
 afterAll(async () => {

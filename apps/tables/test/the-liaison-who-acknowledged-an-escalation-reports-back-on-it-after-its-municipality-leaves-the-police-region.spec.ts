@@ -1,11 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AVE_MODEL, BUILT_IN_TABLES_CONFIG, type TablesConfig } from '#domain';
+import { AVE_MODEL } from '#domain';
 import { startProcess, type RunningProcess } from '#platform';
 import { httpRequest, startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
 import { connectSse } from './support/sse-client.js';
+import { tablesWithoutInPoliceRegion } from './support/police-region-config.js';
 import { appendSignals, expectProblem, ScriptedCase, TABLES_APP } from './support/tables-fixtures.js';
 
 /**
@@ -49,20 +50,6 @@ async function acknowledgedBy(liaison: string): Promise<{ id: string; subjectNam
   return { id: row.escalation_id, subjectName: signals.texts.subject };
 }
 
-/** The built-in tables with Enschede taken out of the politie table's region and out of the Twente policy. */
-async function tablesWithoutEnschede(): Promise<string> {
-  const config: TablesConfig = {
-    tables: BUILT_IN_TABLES_CONFIG.tables.map((t) => (t.id === 'politie' ? { ...t, municipalities: t.municipalities.filter((m) => m !== ENSCHEDE) } : t)),
-    escalation: {
-      ...BUILT_IN_TABLES_CONFIG.escalation,
-      policies: BUILT_IN_TABLES_CONFIG.escalation.policies.map((p) => (p.municipalities === '*' ? p : { ...p, municipalities: p.municipalities.filter((m) => m !== ENSCHEDE) })),
-    },
-  };
-  const file = path.join(work, 'tables-without-enschede.json');
-  await writeFile(file, JSON.stringify(config));
-  return file;
-}
-
 const request = (method: string, urlPath: string, token: string, options: { body?: unknown; headers?: Record<string, string> } = {}) => httpRequest(restarted.url!, method, urlPath, { token, ...options });
 const report = { outcome: 'actie-ondernomen', text: 'Bewoner aangesproken, zaak overgedragen aan de recherche' };
 
@@ -75,7 +62,7 @@ beforeAll(async () => {
   coordinator = await h.token('coordinator', [ENSCHEDE], { subject: 'coordinator-anna' });
   escalations.byJansen = await acknowledgedBy(jansen);
   escalations.byDeVries = await acknowledgedBy(deVries);
-  restarted = await startProcess([TABLES_APP], { env: { ...h.env, TABLES_CONFIG_FILE: await tablesWithoutEnschede() }, firstPruneAfterMs: 3_600_000 });
+  restarted = await startProcess([TABLES_APP], { env: { ...h.env, TABLES_CONFIG_FILE: await tablesWithoutInPoliceRegion(work, ENSCHEDE) }, firstPruneAfterMs: 3_600_000 });
 }, 180_000);
 
 afterAll(async () => {

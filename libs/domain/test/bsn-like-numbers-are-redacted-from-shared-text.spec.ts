@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { BSN_REDACTED, isValidBsn, minimiseCase, redactBsnLike } from '../src/index.js';
+import { invalidNumber, validBsn, validNine } from './support/bsn-arbitraries.js';
 
 /*
  * What a table, the disclosure register and the police receive passes `redactBsnLike`: a BSN typed into free
@@ -12,18 +13,6 @@ import { BSN_REDACTED, isValidBsn, minimiseCase, redactBsnLike } from '../src/in
 const R = BSN_REDACTED;
 const redact = (text: string) => redactBsnLike(text);
 
-const WEIGHTS = [9, 8, 7, 6, 5, 4, 3, 2, -1];
-/** Valid BSNs built digit by digit: 8 random digits plus the check digit, when there is one. */
-const validNine = fc
-  .array(fc.integer({ min: 0, max: 9 }), { minLength: 8, maxLength: 8 })
-  .map((digits) => {
-    const sum = digits.reduce((s, d, i) => s + WEIGHTS[i]! * d, 0);
-    return sum % 11 === 10 ? null : digits.join('') + String(sum % 11);
-  })
-  .filter((bsn): bsn is string => bsn !== null && bsn !== '000000000');
-/** A valid BSN as people write it: 9 digits, or 8 when it starts with a zero (older sources drop it). */
-const validBsn = fc.oneof(validNine, validNine.filter((b) => b.startsWith('0')).map((b) => b.slice(1)));
-const invalidNumber = fc.oneof(fc.stringMatching(/^\d{9}$/), fc.stringMatching(/^\d{8}$/)).filter((n) => !isValidBsn(n));
 
 /** The separators people put between the groups of a number. */
 const separator = fc.constantFrom(' ', '.', '-', ' - ', '\u00a0', '\u2013', '. ');
