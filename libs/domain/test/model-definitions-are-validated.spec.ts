@@ -85,6 +85,10 @@ describe('each malformed model is reported with a problem that names the culprit
     ['duplicate deadline id', (d) => d.deadlines.push({ ...d.deadlines[0] }), 'DEADLINE_DUPLICATE', /deadline "oppakken"/],
     ['deadline paused in an unknown state', (d) => (d.deadlines[0].pausedIn = ['nergens']), 'DEADLINE_PAUSED_IN_UNKNOWN', /deadline "oppakken" pauses in "nergens"/],
     ['deadline with a zero duration', (d) => (d.deadlines[0].duration.amount = 0), 'DEADLINE_DURATION_INVALID', /deadline "oppakken": duration amount 0/],
+    ['deadline longer than ten years in calendar days', (d) => (d.deadlines[0].duration = { amount: 3_651, unit: 'calendar-days' }), 'DEADLINE_DURATION_INVALID', /deadline "oppakken": duration amount 3651 calendar-days is more than 3650/],
+    ['deadline longer than ten years in working days', (d) => (d.deadlines[0].duration = { amount: 2_601, unit: 'working-days' }), 'DEADLINE_DURATION_INVALID', /amount 2601 working-days is more than 2600/],
+    ['deadline longer than ten years in hours', (d) => (d.deadlines[0].duration = { amount: 87_601, unit: 'hours' }), 'DEADLINE_DURATION_INVALID', /amount 87601 hours is more than 87600/],
+    ['warning lead time past what a date holds', (d) => (d.deadlines[0].approachingLeadTime = { amount: Number.MAX_SAFE_INTEGER, unit: 'hours' }), 'DEADLINE_DURATION_INVALID', /approachingLeadTime amount 9007199254740991 hours is more than 87600/],
     ['deadline with an unknown unit', (d) => (d.deadlines[0].duration.unit = 'weeks'), 'DEADLINE_DURATION_INVALID', /unit "weeks"/],
     ['deadline with an unknown start', (d) => (d.deadlines[0].startsOn = 'morgen'), 'DEADLINE_START_INVALID', /deadline "oppakken" starts on "morgen"/],
     [

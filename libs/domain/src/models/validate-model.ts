@@ -2,6 +2,7 @@ import { DomainError } from '../shared/domain-error.js';
 import {
   DEADLINE_STARTS,
   DURATION_UNITS,
+  type DurationUnit,
   isNotificationType,
   isResponsibilityKind,
   MAX_MODEL_MUNICIPALITIES,
@@ -443,6 +444,13 @@ function guardProblem(guard: unknown, declaredFields: ReadonlySet<string> | null
   return `has unknown kind ${show(keys[0], 'a guard kind')}`;
 }
 
+/**
+ * The longest term or warning lead time a model may set: ten years in each unit. Far beyond any term of the methods
+ * (days to weeks), so only a typo reaches it; without a bound a published model with an absurd amount was accepted
+ * and then made every case opened under it fail, its due date past what a date holds.
+ */
+const MAX_DURATION = { 'calendar-days': 3_650, 'working-days': 2_600, hours: 87_600 } as const satisfies Record<DurationUnit, number>;
+
 function durationProblem(value: unknown): string | null {
   if (!isRecord(value)) return 'must be an object { amount, unit }';
   if (typeof value.amount !== 'number' || !Number.isSafeInteger(value.amount) || value.amount < 1) {
@@ -451,6 +459,8 @@ function durationProblem(value: unknown): string | null {
   if (!(DURATION_UNITS as readonly unknown[]).includes(value.unit)) {
     return `unit ${show(value.unit, 'a unit')} must be one of ${DURATION_UNITS.join(', ')}`;
   }
+  const max = MAX_DURATION[value.unit as DurationUnit];
+  if (value.amount > max) return `amount ${value.amount} ${String(value.unit)} is more than ${max} (ten years)`;
   return null;
 }
 
