@@ -24,8 +24,9 @@ import { publicHolidays, type PublicHoliday } from './dutch-public-holidays.js';
  *    29, 30, 31 Dec, 2 Jan, 5 Jan, so the deadline is Monday 5 Jan 2026.
  *  - 1 working day from Saturday is the next Monday (if that is not a holiday); 0 working days is the start
  *    date itself, unchanged.
- * Calendar-day terms (e.g. Wvggz: 14 days) use addCalendarDays; under art. 1 of the Algemene
- * termijnenwet such a term that ends on a non-working day runs on to firstWorkingDayOnOrAfter.
+ * Calendar-day terms (e.g. Wvggz: 14 days) use addCalendarDays and end on the day they reach, weekend or holiday:
+ * the extension of art. 1 of the Algemene termijnenwet (a statutory term ending on a non-working day runs on to the
+ * next working day) is not applied to them. firstWorkingDayOnOrAfter is where a resumed working-day term lands.
  */
 
 /** How to tell working days: statutory holidays by default, plus a municipality's own closing days. */
