@@ -42,6 +42,7 @@ export * from './cases/plan-measure.js';
 export * from './cases/case.js';
 export * from './cases/case-command.js';
 export * from './cases/case-command-text.js';
+export * from './cases/erased-case-text.js';
 export * from './cases/case-event.js';
 export * from './cases/case-errors.js';
 export * from './cases/deadline-due.js';

@@ -18,6 +18,8 @@ export interface DecisionTrailEntry {
   from: string | null;
   to: string | null;
   reason: string | null;
+  /** `erased`: a transition's reason was given but not stored, the case's personal data having been erased; else null. */
+  reasonWithheld: string | null;
   reasonCategory: string | null;
   /** The rest of the event: the decision's inputs (transition fields, mappings, measures, …). */
   inputs: Record<string, unknown>;
@@ -49,7 +51,7 @@ export interface CaseAsOf {
   decisionTrail: DecisionTrailEntry[];
 }
 
-const BOOKKEEPING = new Set(['caseId', 'actor', 'at', 'modelId', 'modelVersion', 'transition', 'from', 'to', 'reason', 'reasonCategory']);
+const BOOKKEEPING = new Set(['caseId', 'actor', 'at', 'modelId', 'modelVersion', 'transition', 'from', 'to', 'reason', 'reasonWithheld', 'reasonCategory']);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /**
@@ -92,6 +94,7 @@ export function reconstructCase(caseId: string, events: readonly EventEnvelope[]
       from: str(p.from) ?? str(p.fromState),
       to: str(p.to) ?? str(p.toState),
       reason: str(p.reason),
+      reasonWithheld: str(p.reasonWithheld),
       reasonCategory: str(p.reasonCategory),
       inputs: Object.fromEntries(Object.entries(p).filter(([k]) => !BOOKKEEPING.has(k))),
       hash: e.hash,

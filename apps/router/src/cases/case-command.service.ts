@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TOPICS, type NewEvent, type Role } from '#contracts';
-import { CASE_EVENT_VERSION, decideCase, DomainError, foldCase, hasCaseCommandText, mapCaseCommandText, NO_CASE, type CaseActor, type CaseCommand, type CaseEvent, type CaseState, type TableDirectory } from '#domain';
+import { CASE_EVENT_VERSION, decideCase, DomainError, foldCase, hasCaseCommandText, mapCaseCommandText, NO_CASE, withholdErasedCaseText, type CaseActor, type CaseCommand, type CaseEvent, type CaseState, type TableDirectory } from '#domain';
 import { OutboxRelay, rowTable, VersionConflictError, type RowTable, type TableRow } from '#eventstore';
 import { CLOCK, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
 import { isSealedValue, requireMunicipality, writeScope, type Principal } from '#security';
@@ -53,12 +53,17 @@ export class CaseCommandService implements CaseCommandRunner {
   /**
    * The command with its free text sealed under the case's data key (see `mapCaseCommandText`). A plan
    * measure whose text is already in the plan keeps its sealed value, so setting the same plan again is still
-   * no change (sealing the same text twice gives two different ciphertexts).
+   * no change (sealing the same text twice gives two different ciphertexts). On a case whose key was destroyed
+   * (erased), a transition goes ahead with its reason withheld, and any other text is refused (`withholdErasedCaseText`).
    */
   private async sealText(caseId: string, municipality: string, command: CaseCommand, state: CaseState): Promise<{ command: CaseCommand; keyRows: TableRow[]; sealedWith: string | null }> {
     if (!hasCaseCommandText(command)) return { command, keyRows: [], sealedWith: null };
     const sealer = await this.keyring.sealerFor(keyOwner.case(caseId), municipality);
-    if (sealer === 'destroyed') throw new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no new text can be added to it");
+    if (sealer === 'destroyed') {
+      const withheld = withholdErasedCaseText(command);
+      if (!withheld) throw new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no new text can be added to it");
+      return { command: withheld, keyRows: [], sealedWith: null };
+    }
     const current = new Map<string, string>();
     if (command.type === 'SetPlan' && state.status !== 'none' && state.plan) {
       const sealed = state.plan.measures.map((m) => m.description);
@@ -128,9 +133,9 @@ export class CaseCommandService implements CaseCommandRunner {
       ...caseLinkRows(events),
       ...referralLinkRows(events),
     ];
-    // Signals put in the case, and its subject, are checked again in the statement (a dismissal or erasure in flight),
-    // and so is the key new text was sealed with (an erasure in flight may be destroying it).
-    const guards = [caseCommitGuard(events), sealed.sealedWith === null ? null : caseKeyGuard(sealed.sealedWith)].filter((g) => g !== null);
+    // Signals put in the case, and the subject it is about, are checked again in the statement (a dismissal or erasure
+    // in flight), and so is the key new text was sealed with (an erasure in flight may be destroying it).
+    const guards = [caseCommitGuard(events, next.subjectId), sealed.sealedWith === null ? null : caseKeyGuard(sealed.sealedWith)].filter((g) => g !== null);
     try {
       await this.commits.commit({
         streamId: caseStreamId(caseId),

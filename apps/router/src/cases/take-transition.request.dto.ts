@@ -7,7 +7,7 @@ export class TakeTransitionRequestDto {
   @Matches(/^[a-z0-9-]{1,100}$/)
   transition: string;
 
-  @ApiPropertyOptional({ description: 'Why (required by most transitions: CASE.REASON_REQUIRED)' })
+  @ApiPropertyOptional({ description: "Why (required by most transitions: CASE.REASON_REQUIRED). On a case whose personal data was erased it is required as always but not stored: the event records reasonWithheld 'erased'" })
   @IsOptional() @IsString() @MaxLength(5000)
   reason?: string;
 

@@ -1,7 +1,7 @@
 import type { ModelDefinition, Responsibilities, ResponsibilityKind } from '../models/model-definition.js';
 import type { ReporterRelation } from '../signals/reporter-relation.js';
 import type { SignalSource } from '../signals/signal-source.js';
-import type { CaseActor, NoteVisibility } from './case.js';
+import type { CaseActor, NoteVisibility, ReasonWithheld } from './case.js';
 import type { PlanMeasure } from './plan-measure.js';
 
 /** Every command says who gives it; decisions record the actor in their events. */
@@ -40,6 +40,11 @@ export interface TakeTransitionCommand extends CaseCommandBase {
   type: 'TakeTransition';
   transition: string;
   reason?: string;
+  /**
+   * Set by the app, never by a caller: a reason was given but is not stored, because the case's personal data was
+   * erased (see `withholdErasedCaseText`). It stands in for the reason a transition requires; `reason` is then absent.
+   */
+  reasonWithheld?: ReasonWithheld;
   reasonCategory?: string;
   /** Values for the transition's required and optional fields; nothing else is accepted. */
   fields?: Record<string, unknown>;

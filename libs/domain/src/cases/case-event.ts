@@ -1,6 +1,6 @@
 import type { DeadlineStart, ModelDuration, NotificationType, Responsibilities, ResponsibilityKind } from '../models/model-definition.js';
 import type { ReporterRelation } from '../signals/reporter-relation.js';
-import type { CaseActor, NoteVisibility } from './case.js';
+import type { CaseActor, NoteVisibility, ReasonWithheld } from './case.js';
 import type { PlanMeasure } from './plan-measure.js';
 
 /*
@@ -45,7 +45,13 @@ export interface CaseTransitioned {
   from: string;
   to: string;
   actor: CaseActor;
+  /** Null when none was given, or when it was withheld (`reasonWithheld`). */
   reason: string | null;
+  /**
+   * `erased`: a reason was given but not stored, because the case's personal data had been erased (its data key
+   * destroyed). Absent otherwise.
+   */
+  reasonWithheld?: ReasonWithheld;
   reasonCategory: string | null;
   /** The transition's fields as given (only declared ones are accepted). */
   fields: Record<string, unknown>;
@@ -131,13 +137,25 @@ export interface DeadlineOpened {
   /** Instance id; timers and `RecordDeadline*` commands refer to it. */
   deadlineId: string;
   definitionId: string;
-  /** The state the case entered: the deadline's `state`, or one of its `runsIn`. */
+  /**
+   * The state the case entered: the deadline's `state`, or one of its `runsIn`. For a term that replaces one (see
+   * `replaces`): the state the migration mapped the case to, where the term may be paused (a `DeadlinePaused` follows).
+   */
   state: string;
   startsOn: DeadlineStart;
   startedAt: string;
   duration: ModelDuration;
   dueAt: string;
   approachingAt: string | null;
+  /**
+   * Only on a term that replaces one a model-version migration ended because the new version changed its length (same
+   * definition id, same start): the instance it replaces. The same obligation, so it takes over what was recorded of
+   * it: `approachingRecorded` / `breachedRecorded` (present, `true`, only when the old instance had warned / been
+   * breached) and is never warned of or breached a second time. Absent on every other term.
+   */
+  replaces?: string;
+  approachingRecorded?: true;
+  breachedRecorded?: true;
   at: string;
 }
 

@@ -19,6 +19,9 @@ export interface PinnedModel {
 export const NOTE_VISIBILITIES = ['intern', 'deelbaar'] as const;
 export type NoteVisibility = (typeof NOTE_VISIBILITIES)[number];
 
+/** Why a transition's reason was not stored: `erased`, the case's personal data (its data key) had been erased. */
+export type ReasonWithheld = 'erased';
+
 /** A running (or paused) term of the case. Instants are ISO 8601 strings (UTC). */
 export interface CaseDeadline {
   /** Id of this deadline instance (a state re-entered later gets a new one); the timer refers to it. */

@@ -14,7 +14,7 @@ import { isBlankText, isVisibleText } from '../shared/visible-text.js';
 import { isReporterRelation, type ReporterRelation } from '../signals/reporter-relation.js';
 import { isSignalSource } from '../signals/signal-source.js';
 import { transitionsOpenTo } from './allowed-transitions.js';
-import type { CaseDeadline, CaseState, ClosedCaseState, OpenCaseState } from './case.js';
+import type { CaseDeadline, CaseState, ClosedCaseState, OpenCaseState, ReasonWithheld } from './case.js';
 import { NOTE_VISIBILITIES } from './case.js';
 import type {
   AddNoteCommand,
@@ -33,8 +33,9 @@ import type {
 import { reportedByEssentialRelative } from './case-command.js';
 import { CASE_ERRORS } from './case-errors.js';
 import type { CaseEvent, DeadlineApproachingMoved, DeadlineClosed } from './case-event.js';
-import { approachingAt, dueAt, endOfAmsterdamDay } from './deadline-due.js';
+import { approachingAt, endOfAmsterdamDay } from './deadline-due.js';
 import { tableMemberReferral } from './table-member-standing.js';
+import { openedDeadline, replacingTerm, termOpened } from './term-opened.js';
 import { isMeasureType, type PlanMeasure } from './plan-measure.js';
 
 /**
@@ -208,8 +209,9 @@ function takeTransition(command: TakeTransitionCommand, state: OpenCaseState, ct
   const fields = command.fields ?? {};
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) fieldInvalid('fields', 'must be an object');
   const requires = transition.requires ?? {};
-  const reason = optionalText('reason', command.reason);
-  if (requires.reason && reason === null) {
+  const withheld = reasonWithheldOf(command);
+  const reason = withheld ? null : optionalText('reason', command.reason);
+  if (requires.reason && reason === null && !withheld) {
     throw new DomainError(CASE_ERRORS.REASON_REQUIRED, `transition "${transition.name}" requires a reason`, {
       transition: transition.name,
     });
@@ -268,6 +270,7 @@ function takeTransition(command: TakeTransitionCommand, state: OpenCaseState, ct
     to: target.id,
     actor: { ...command.actor },
     reason,
+    ...(withheld ? { reasonWithheld: withheld } : {}),
     reasonCategory,
     fields: { ...fields },
     responsibilities,
@@ -421,26 +424,34 @@ function migrateModelVersion(command: MigrateModelVersionCommand, state: OpenCas
   // A term the new version keeps as it was (same id, start and length, and it still runs or pauses in the mapped
   // state) goes on as it is, with what was recorded of it: a breached term is not breached again (which would
   // escalate to the police a second time), and a paused one stays paused. Its warning still to come follows the new
-  // version's lead time (see `approachingMoves`). The old version's other terms end; the new version's other terms
-  // for the mapped state start as if the case had entered it when it entered the old state. No notifications:
-  // nobody new has to be told anything.
-  const carried = state.deadlines.filter((d) => sameTerm(from, to, d.definitionId, target!.id));
+  // version's lead time (see `approachingMoves`). A term whose length the new version changed (same id and start)
+  // ends, and a term of the new length from the same start replaces it with what was recorded of it (see
+  // `replacingTerm`): it is the same obligation, warned of and breached once; paused when the new version pauses it
+  // in the mapped state. The old version's other terms end; the new version's other terms for the mapped state start
+  // as if the case had entered it when it entered the old state. No notifications: nobody new has to be told anything.
+  const carried = state.deadlines.filter((d) => termAfterMigration(from, to, d.definitionId, target!.id) === 'kept');
   const closed: DeadlineClosed[] = state.deadlines.filter((d) => !carried.includes(d)).map((d) => closeDeadline(state.caseId, d, 'model-migrated', at));
   const moved = approachingMoves(state.caseId, carried, to, ctx);
+  const replacing = state.deadlines
+    .filter((d) => termAfterMigration(from, to, d.definitionId, target!.id) === 'new-length')
+    .map((d) => replacingTerm(d, to.deadlines.find((x) => x.id === d.definitionId)!, { caseId: state.caseId, deadlineId: ctx.newId(), state: target!.id, at, calendar: ctx.calendar }));
   const opened = enterState({
     caseId: state.caseId,
     model: to,
     target: target!,
-    existing: carried.map((d) => {
-      const move = moved.find((m) => m.deadlineId === d.deadlineId);
-      return move ? { ...d, approachingAt: move.approachingAt } : d;
-    }),
+    existing: [
+      ...carried.map((d) => {
+        const move = moved.find((m) => m.deadlineId === d.deadlineId);
+        return move ? { ...d, approachingAt: move.approachingAt } : d;
+      }),
+      ...replacing.map(openedDeadline),
+    ],
     timing: { openedAt: state.openedAt, signalReceivedAt: state.signalReceivedAt, stateEnteredAt: state.stateEnteredAt },
     reporters: state,
     notify: false,
     ctx,
   });
-  return [migrated, ...closed, ...moved, ...opened];
+  return [migrated, ...closed, ...moved, ...replacing, ...opened];
 }
 
 /**
@@ -478,15 +489,16 @@ function migratedHolders(state: OpenCaseState, oldDefaults: Readonly<Record<stri
 }
 
 /**
- * Whether deadline definition `id` is the same term in both versions and still applies in state `stateId` of `to`
- * (it runs there, as its `state` or one of its `runsIn`, or is paused there).
+ * How a term of deadline definition `id` goes on when the case moves from `from` to state `stateId` of `to`: `kept`
+ * when both versions define it with the same start and length and it still applies there (it runs there, as its
+ * `state` or one of its `runsIn`, or is paused there); `new-length` when it applies there with the same start but
+ * another length (a term of the new length replaces it); null when it ends.
  */
-function sameTerm(from: ModelDefinition, to: ModelDefinition, id: string, stateId: string): boolean {
+function termAfterMigration(from: ModelDefinition, to: ModelDefinition, id: string, stateId: string): 'kept' | 'new-length' | null {
   const before = from.deadlines.find((d) => d.id === id);
   const after = to.deadlines.find((d) => d.id === id);
-  if (!before || !after) return false;
-  const applies = deadlineAppliesIn(after, stateId);
-  return applies && after.startsOn === before.startsOn && after.duration.amount === before.duration.amount && after.duration.unit === before.duration.unit;
+  if (!before || !after || !deadlineAppliesIn(after, stateId) || after.startsOn !== before.startsOn) return null;
+  return after.duration.amount === before.duration.amount && after.duration.unit === before.duration.unit ? 'kept' : 'new-length';
 }
 
 function referToTable(command: ReferToTableCommand, state: OpenCaseState, ctx: CaseDecisionContext): CaseEvent[] {
@@ -672,20 +684,7 @@ function enterState(args: EnterStateArgs): CaseEvent[] {
         : def.startsOn === 'signal-received'
           ? args.timing.signalReceivedAt
           : args.timing.stateEnteredAt;
-    const due = dueAt(new Date(startedAt), def.duration, ctx.calendar);
-    events.push({
-      type: 'DeadlineOpened',
-      caseId,
-      deadlineId: ctx.newId(),
-      definitionId: def.id,
-      state: target.id,
-      startsOn: def.startsOn,
-      startedAt,
-      duration: { ...def.duration },
-      dueAt: due.toISOString(),
-      approachingAt: def.approachingLeadTime ? approachingAt(due, def.approachingLeadTime, ctx.calendar).toISOString() : null,
-      at,
-    });
+    events.push(termOpened(def, { caseId, deadlineId: ctx.newId(), state: target.id, startedAt, at, calendar: ctx.calendar }));
   }
 
   if (args.notify) {
@@ -801,6 +800,14 @@ function requireOpen(state: CaseState): OpenCaseState {
     });
   }
   return existing;
+}
+
+/** The command's `reasonWithheld` (set by the app for an erased case, with the reason left out), checked. */
+function reasonWithheldOf(command: TakeTransitionCommand): ReasonWithheld | null {
+  if (command.reasonWithheld === undefined) return null;
+  if (command.reasonWithheld !== 'erased') fieldInvalid('reasonWithheld', 'must be erased');
+  if (command.reason !== undefined) fieldInvalid('reason', 'is withheld: it is not given with reasonWithheld');
+  return command.reasonWithheld;
 }
 
 function requireReason(value: unknown): string {

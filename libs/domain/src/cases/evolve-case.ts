@@ -1,6 +1,7 @@
 import type { CaseData, CaseDeadline, CaseState, OpenCaseState } from './case.js';
 import { NO_CASE } from './case.js';
 import type { CaseEvent } from './case-event.js';
+import { openedDeadline } from './term-opened.js';
 
 /**
  * Applies one event to a case and returns the new state (the input is not changed). Every event adds 1 to
@@ -112,20 +113,7 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
     }
     case 'DeadlineOpened': {
       const open = requireOpen(state, event);
-      const deadline: CaseDeadline = {
-        deadlineId: event.deadlineId,
-        definitionId: event.definitionId,
-        state: event.state,
-        startsOn: event.startsOn,
-        startedAt: event.startedAt,
-        dueAt: event.dueAt,
-        approachingAt: event.approachingAt,
-        status: 'running',
-        pausedAt: null,
-        approachingRecorded: false,
-        breachedRecorded: false,
-      };
-      return { ...open, deadlines: [...open.deadlines, deadline], version };
+      return { ...open, deadlines: [...open.deadlines, openedDeadline(event)], version };
     }
     case 'DeadlinePaused':
       return updateDeadline(requireOpen(state, event), event, version, (d) => ({ ...d, status: 'paused', pausedAt: event.at }));

@@ -44,9 +44,10 @@ export interface MatchResult {
  *  - different BSNs, or different KvK numbers, mean different subjects whatever else agrees (veto);
  *  - `bsn`: the same valid BSN; `kvk`: the same KvK number;
  *  - `name+birthDate`: the same normalised name and the same birth date;
- *  - `address`: with a postcode on both sides, the same postcode and the same house number (a postcode and
- *    house number identify an address in the Netherlands), or the same normalised address when a side has no
- *    house number; without a postcode on one side, the same normalised address with a house number in it.
+ *  - `address`: with a postcode on both sides, the same postcode and the same house number with the same addition
+ *    (a postcode and house number identify an address in the Netherlands; `12`, `12a` and `12-1` are different
+ *    dwellings: see `houseNumberOf`), or the same normalised address when a side has no house number; without a
+ *    postcode on one side, the same normalised address with a house number in it.
  *    Different postcodes never match.
  */
 export function matchIdentities(a: SubjectIdentity, b: SubjectIdentity): MatchResult | null {
