@@ -5,6 +5,7 @@ import { CreateSubjectRequestKeys1764900006000 } from './subjects/subject-reques
 import { SUBJECTS_MIGRATIONS } from './subjects/subjects.migrations.js';
 import { PRIVACY_MIGRATIONS } from './privacy/privacy.migrations.js';
 import { CreateCaseCommitGuard1764900002000 } from './cases/case-commit-guard.migration.js';
+import { CreateCaseSignalsNotErasedGuard1764900015000 } from './cases/case-signals-not-erased-guard.migration.js';
 import { CreateCaseRequestKeys1764900004000 } from './cases/case-request-keys.migration.js';
 import { CreateReferralCaseLinks1764900010000 } from './referrals/referral-case-links.migration.js';
 import { IndexRequestKeysByAge1764900009000 } from './request-keys-by-age.migration.js';
@@ -67,4 +68,4 @@ export class AddCaseViewHeadHash1764200002000 implements MigrationInterface {
   }
 }
 
-export const ROUTER_MIGRATIONS: Function[] = [CreateRouterTables1764200001000, ...ROUTER_SIGNALS_MIGRATIONS, ...SUBJECTS_MIGRATIONS, AddCaseViewHeadHash1764200002000, ...PRIVACY_MIGRATIONS, CreateCaseCommitGuard1764900002000, CreateCaseRequestKeys1764900004000, CreateSubjectRequestKeys1764900006000, CreateLegalHoldRequestKeys1764900007000, IndexRequestKeysByAge1764900009000, CreateReferralCaseLinks1764900010000];
+export const ROUTER_MIGRATIONS: Function[] = [CreateRouterTables1764200001000, ...ROUTER_SIGNALS_MIGRATIONS, ...SUBJECTS_MIGRATIONS, AddCaseViewHeadHash1764200002000, ...PRIVACY_MIGRATIONS, CreateCaseCommitGuard1764900002000, CreateCaseRequestKeys1764900004000, CreateSubjectRequestKeys1764900006000, CreateLegalHoldRequestKeys1764900007000, IndexRequestKeysByAge1764900009000, CreateReferralCaseLinks1764900010000, CreateCaseSignalsNotErasedGuard1764900015000];

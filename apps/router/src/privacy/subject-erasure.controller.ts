@@ -21,7 +21,7 @@ export class SubjectErasureController {
   @HttpCode(200)
   @ProcessesPersonalData({ ...PRIVACY_PROCESSING, purpose: 'Wissen van de persoonsgegevens van een subject (crypto-shredding)', subjectType: 'subject', subjects: (req) => [req.params.id] })
   @ApiOperation({
-    summary: "Erase a subject's personal data: destroys the data keys of the subject and its linked signals (administrators)",
+    summary: "Erase a subject's personal data: destroys the data keys of the subject, its signals (linked to it, or in a case about it) and their cases (administrators)",
     description: '409 PRIVACY.LEGAL_HOLD when a legal hold covers it; 409 PRIVACY.ALREADY_ERASED when nothing is left to destroy. The ledger keeps verifying.',
   })
   @ApiBody({ type: EraseSubjectRequestDto })

@@ -1,19 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, SUBJECT_ERRORS } from '#domain';
 import type { Database } from '#eventstore';
-import { CLOCK, DATABASE, keyOwner, type Clock } from '#platform';
+import { CLOCK, DATABASE, type Clock } from '#platform';
 import type { Principal } from '#security';
 import { markSubjectErased } from '../subjects/mark-subject-erased.js';
-import { signalsLinkedToSubject } from '../subjects/signals-linked-to-subject.js';
 import { subjectStreamId } from '../subjects/subject-stream.js';
 import { PersonalDataShredder } from './personal-data-shredder.js';
+import { lockPersonalDataOf } from './privacy-lock.js';
+import { subjectErasureScope } from './subject-erasure-scope.js';
 
 /** What an erasure did. */
 export interface SubjectErasure {
   subjectId: string;
   destructionId: string;
   keysDestroyed: number;
-  /** Signals linked to the subject whose personal data went with it. */
+  /** The subject's signals whose personal data went with it: those linked to it and those of a case about it. */
   signalIds: string[];
   erasedAt: string;
 }
@@ -22,14 +23,15 @@ export interface SubjectErasure {
 export const ERASURE_REQUEST_RULE = 'verzoek-tot-wissing';
 
 /**
- * Erases a subject: crypto-shreds the subject's data key, those of every signal linked to it (their
- * personal fields, hints and reporter-vault entries) and those of the cases about it or its signals (their
- * reasons, notes and plan), clears the subject's lookup keys so it is never matched
- * again, and records the destruction — all in one transaction. A legal hold on the subject, one of its
- * signals, one of those cases or the subject one of those cases is about (a hold on a case's subject holds the
- * case) refuses it (409 `PRIVACY.LEGAL_HOLD`); nothing left to destroy is 409
- * `PRIVACY.ALREADY_ERASED` (a second request changes nothing). Only an administrator of the subject's own
- * municipality (named in the token) may erase; for anyone else the subject does not exist (404).
+ * Erases a subject: crypto-shreds the subject's data key, those of its signals — every signal linked to it and
+ * every signal of a case about it, linked or not (their personal fields, hints and reporter-vault entries) — and
+ * those of the cases about it or its signals (their reasons, notes and plan), clears the subject's lookup keys so
+ * it is never matched again, and records the destruction — all in one transaction (`subjectErasureScope`). A legal
+ * hold on the subject, one of its signals, the subject such a signal is linked to, one of those cases or the
+ * subject one of those cases is about (a hold on a case's subject holds the case) refuses it (409
+ * `PRIVACY.LEGAL_HOLD`); nothing left to destroy is 409 `PRIVACY.ALREADY_ERASED` (a second request changes
+ * nothing). Only an administrator of the subject's own municipality (named in the token) may erase; for anyone
+ * else the subject does not exist (404).
  */
 @Injectable()
 export class SubjectErasureService {
@@ -47,23 +49,16 @@ export class SubjectErasureService {
       // The municipality is the controller of its data: only an administrator whose token names it erases it
       // (a cross-municipality admin token without the municipality cannot), and others cannot tell it exists.
       if (!municipality || !principal.municipalities.includes(municipality)) throw new DomainError(SUBJECT_ERRORS.NOT_FOUND, 'No such subject');
-      // Read after the subject's row lock: a link committed before it is seen, one after it is refused.
-      const signalIds = await signalsLinkedToSubject(tx, subjectId);
-      const about = await tx.query<{ case_id: string; subject_id: string | null }>(
-        `SELECT case_id::text, state->>'subjectId' AS subject_id FROM case_view WHERE state->>'subjectId' = $1 OR state->'signalIds' ?| $2::text[]`,
-        [subjectId, signalIds],
-      );
-      const caseIds = [...new Set(about.rows.map((r) => r.case_id))].sort();
-      const owners = [keyOwner.subject(subjectId), ...signalIds.map(keyOwner.signal), ...caseIds.map(keyOwner.case)];
-      // A hold on the subject a case is about holds that case: erasing X must not destroy the key of a case
-      // about a held Y that one of X's signals is in.
-      const caseSubjects = [...new Set(about.rows.map((r) => r.subject_id).filter((id): id is string => id !== null && id !== subjectId))].sort();
+      // Read after the subject's row lock (a link committed before it is seen, one after it is refused), and
+      // under the municipality's personal-data lock, which every destruction takes before locking keys.
+      await lockPersonalDataOf(tx, municipality);
+      const { signalIds, owners, holdOwners } = await subjectErasureScope(tx, subjectId);
       const result = await this.shredder.shred(tx, {
         streamId: subjectStreamId(subjectId),
         owners,
-        holdOwners: [...owners, ...caseSubjects.map(keyOwner.subject)],
+        holdOwners,
         municipality,
-        dataClass: 'Identiteit van het subject, de persoonsgegevens in de gekoppelde signalen (incl. melder) en de vrije tekst van hun zaken',
+        dataClass: 'Identiteit van het subject, de persoonsgegevens in zijn signalen (gekoppeld, of in een zaak over het subject; incl. melder) en de vrije tekst van hun zaken',
         rule: ERASURE_REQUEST_RULE,
         reason,
         approvedBy: { id: principal.subject, role: principal.role },
