@@ -23,6 +23,12 @@ const LOGGED = ProcessesPersonalData({
   subjects: (_req, body) => [(body as { signalId?: string } | undefined)?.signalId],
 });
 
+/** A different report under a reference already used: refused (a resend of the same report gets its first receipt). */
+const REFERENCE_TAKEN = ApiResponse({
+  status: 409,
+  description: 'SIGNAL.EXTERNAL_REF_REUSED: the externalRef was used before in this municipality for another report; nothing was stored',
+});
+
 /** Where a signal enters over HTTP: one route per source, each answering with a receipt at once. */
 @ApiTags('intake')
 @ApiBearerAuth()
@@ -38,6 +44,7 @@ export class ReceiveSignalController {
   @ApiBody({ type: ReceiveMmaSignalRequestDto })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiResponse({ status: 201, type: SignalReceiptResponseDto })
+  @REFERENCE_TAKEN
   mma(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() principal: Principal, @Headers('idempotency-key') key?: string) {
     return this.receive('mma', body, req, reply, principal, key);
   }
@@ -49,6 +56,7 @@ export class ReceiveSignalController {
   @ApiBody({ type: ReceiveInternMeldpuntSignalRequestDto })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiResponse({ status: 201, type: SignalReceiptResponseDto })
+  @REFERENCE_TAKEN
   internMeldpunt(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() principal: Principal, @Headers('idempotency-key') key?: string) {
     return this.receive('intern-meldpunt', body, req, reply, principal, key);
   }
@@ -60,6 +68,7 @@ export class ReceiveSignalController {
   @ApiBody({ type: ReceiveZorgmeldingSignalRequestDto })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiResponse({ status: 201, type: SignalReceiptResponseDto })
+  @REFERENCE_TAKEN
   zorgmelding(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() principal: Principal, @Headers('idempotency-key') key?: string) {
     return this.receive('zorgmelding', body, req, reply, principal, key);
   }

@@ -3,31 +3,19 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import canonicalize from 'canonicalize';
 import { TOPICS } from '#contracts';
-import { decideReceiveSignal, DomainError, idempotencyKeyFor, mapSignalPersonalData, SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_RECEIVED_EVENT_VERSION } from '#domain';
+import { decideReceiveSignal, idempotencyKeyFor, mapSignalPersonalData, SIGNAL_RECEIVED_EVENT_TYPE, SIGNAL_RECEIVED_EVENT_VERSION } from '#domain';
 import { OutboxRelay, rowTable, sqlConstraint, sqlErrorCode, type Database, type SqlExecutor, type TableRow } from '#eventstore';
 import { BLIND_INDEX, CLOCK, DATABASE, KEYRING, keyOwner, OUTBOX_RELAY, REQUEST_KEY_WINDOW, type Clock, type ExpiringRequestKeys, type Keyring, type RequestKeyWindow } from '#platform';
 import { requireMunicipality, type BlindIndex } from '#security';
 import { IntakeCommitBatcher, type IntakeCommit } from './intake-commit.batcher.js';
+import { externalRefReused, idempotencyKeyReused, refuseReusedKeys, type IntakeKey, type RecordedIntakeKey } from './intake-key.js';
 import { parseSignalInput } from './parse-signal-input.js';
 import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.command.js';
 import { INTAKE_PROCESSING, reporterVaultContext, signalStreamId } from './signal-stream.js';
 
-interface KeyRow {
-  key: string;
+interface KeyRow extends RecordedIntakeKey {
   signal_id: string;
   received_at: Date | string;
-  request_hash: string | null;
-}
-
-/**
- * A key that recognises a resend: an MMA reference, a delivery, or an `Idempotency-Key` with a keyed fingerprint of
- * its request (an HMAC under the blind-index key: a report holds a BSN, which a plain hash would let a reader of the
- * table test guesses against). `legacyHash` is the plain SHA-256 rows stored before the thirteenth session hold.
- */
-interface IntakeKey {
-  key: string;
-  hash: string | null;
-  legacyHash?: () => string;
 }
 
 /**
@@ -49,7 +37,8 @@ const REPORTER_VAULT_TABLE = rowTable('reporter_vault', { reporter_ref: 'uuid', 
  * signal's data key and the reporter vault entry in one transaction. The personal fields of the event and the
  * vault entry are sealed under the signal's own data key (crypto-shredding that key erases them everywhere). A resend (same source + externalRef in the municipality, or
  * the same Idempotency-Key from the same caller within `IDEMPOTENCY_KEY_RETENTION_HOURS`) gets the first receipt back
- * and appends nothing.
+ * and appends nothing; another report under that reference or key is refused (`SIGNAL.EXTERNAL_REF_REUSED`,
+ * `IDEMPOTENCY.KEY_REUSED`) and appends nothing either.
  */
 @CommandHandler(ReceiveSignalCommand)
 export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalCommand, SignalReceipt> {
@@ -71,11 +60,14 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
     const payload = decision.events[0];
     if (command.principal) requireMunicipality(command.principal, String(municipality));
 
+    // The report as its sender sent it (canonical JSON: the order of members and the spacing do not count, every value
+    // does): a reference or a key recorded with another report is refused, not answered as a resend.
+    const request = `${command.source}\n${(canonicalize as unknown as (v: unknown) => string)(command.body)}`;
+    const fingerprint = this.index.of('intake-request', request);
     const keys: IntakeKey[] = [];
-    if (payload.externalRef) keys.push({ key: `ext:${idempotencyKeyFor(command.source, payload.externalRef, payload.municipality)}`, hash: null });
+    if (payload.externalRef) keys.push({ key: `ext:${idempotencyKeyFor(command.source, payload.externalRef, payload.municipality)}`, hash: fingerprint, reused: externalRefReused });
     if (command.idempotencyKey) {
-      const request = `${command.source}\n${(canonicalize as unknown as (v: unknown) => string)(command.body)}`;
-      keys.push({ key: `idem:${payload.municipality}:${command.actor.id}:${command.idempotencyKey}`, hash: this.index.of('intake-request', request), legacyHash: () => createHash('sha256').update(request).digest('hex') });
+      keys.push({ key: `idem:${payload.municipality}:${command.actor.id}:${command.idempotencyKey}`, hash: fingerprint, legacyHash: () => createHash('sha256').update(request).digest('hex'), reused: idempotencyKeyReused });
     }
     if (command.deliveryKey) keys.push({ key: `msg:${command.deliveryKey}`, hash: null });
 
@@ -124,8 +116,9 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
   /**
    * Commits the signal in one statement (shared with other signals arriving at the same moment): keys, vault
    * entry, event and outbox row commit together. A key that exists already makes it fail, so a resend stores
-   * nothing and gets the first receipt (returned). When the only keys taken had expired, they are released and the
-   * signal is committed once more, as the new signal it is.
+   * nothing and gets the first receipt (returned), and another request under the key stores nothing and is refused.
+   * When the only keys taken had expired, they are released and the signal is committed once more, as the new signal
+   * it is.
    */
   private async commitUnlessResent(commit: IntakeCommit, keys: IntakeKey[]): Promise<SignalReceipt | null> {
     for (let attempt = 1; ; attempt++) {
@@ -147,12 +140,7 @@ export class ReceiveSignalHandler implements ICommandHandler<ReceiveSignalComman
     if (keys.length === 0) return null;
     const found = await tx.query<KeyRow>(EARLIER_KEYS_SQL, [keys.map((k) => k.key), this.keyWindow.expiredBefore().toISOString()]);
     if (found.rows.length === 0) return null;
-    for (const row of found.rows) {
-      const wanted = keys.find((k) => k.key === row.key);
-      if (wanted?.hash && row.request_hash && wanted.hash !== row.request_hash && wanted.legacyHash?.() !== row.request_hash) {
-        throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used before with a different request');
-      }
-    }
+    refuseReusedKeys(keys, found.rows);
     const row = found.rows[0]!;
     // The first receipt, as it was: a resend must not tell the channel (and through it a reporter) what the
     // coordinators did with the signal since (MMA has no feedback channel; reporters are not told outcomes).

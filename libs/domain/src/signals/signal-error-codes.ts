@@ -19,5 +19,10 @@ export const SIGNAL_ERRORS = {
   BIRTH_DATE_TOO_EARLY: 'SIGNAL.BIRTH_DATE_TOO_EARLY',
   /** A required field is missing or empty, or a field has the wrong type or an unknown value. */
   FIELD_INVALID: 'SIGNAL.FIELD_INVALID',
+  /**
+   * `externalRef` was used before, in the municipality and for the source, with another report: the report is not
+   * stored (a resend of the same report gets the first receipt instead).
+   */
+  EXTERNAL_REF_REUSED: 'SIGNAL.EXTERNAL_REF_REUSED',
 } as const;
 export type SignalErrorCode = (typeof SIGNAL_ERRORS)[keyof typeof SIGNAL_ERRORS];
