@@ -12,7 +12,9 @@
  *       told apart by their `format`; a problem in a case bundle names its stream. Every failure carries a stable code
  *       (`BUNDLE.HASH_MISMATCH`, …; the list is `BUNDLE_PROBLEMS` in libs/eventstore), printed before its message
  *       and in --json's `code` and `problems[].code`; an unreadable file is BUNDLE.UNREADABLE (exit 3), a file that
- *       is not JSON BUNDLE.NOT_JSON (exit 1).
+ *       is not JSON BUNDLE.NOT_JSON (exit 1). An anchor vouches for its checkpoint and those before it only: an event
+ *       sealed by a checkpoint after the newest --anchor is BUNDLE.SEALED_AFTER_ANCHOR (exit 1), accepted as unproven
+ *       with --allow-unsealed like an event after the newest checkpoint, and then not said to be held to the anchor.
  *   npm run audit -- replay --projection <name> [--built-in-tables] [--switch] [--keep] [--json] [--max-differences <n>] [--batch <n>]
  *   npm run audit -- replay --list
  *   npm run audit -- replay --projection <name> --previous [--json]
@@ -160,7 +162,7 @@ async function verify(argv: string[]): Promise<number> {
 /** A bundle file that could not be verified at all (unreadable, not JSON): the code on stderr, and with --json the same answer shape as a verification. */
 function bundleFileProblem(code: 'BUNDLE.UNREADABLE' | 'BUNDLE.NOT_JSON', message: string, json: boolean): void {
   if (json) {
-    const answer: BundleVerification = { ok: false, code, streamId: null, events: 0, sealedEvents: 0, unsealedEvents: 0, head: null, problems: [{ code, message }] };
+    const answer: BundleVerification = { ok: false, code, streamId: null, events: 0, sealedEvents: 0, unsealedEvents: 0, sealedAfterAnchorEvents: 0, head: null, problems: [{ code, message }] };
     out(JSON.stringify(answer, null, 2));
   }
   err(`BUNDLE INVALID: ${code}: ${message}`);
@@ -196,9 +198,7 @@ async function verifyBundleFile(argv: string[]): Promise<number> {
     } else {
       err(`bundle verified: stream ${result.streamId}, ${eventCount(result.events)} (${proven})`);
     }
-    if (result.head) {
-      err(`head checkpoint: ${result.head.seq}:${result.head.hash} — ${anchors.length > 0 ? 'held to the --anchor given' : 'compare it with a head hash obtained independently (or pass --anchor)'}`);
-    }
+    if (result.head) err(`head checkpoint: ${result.head.seq}:${result.head.hash} — ${heldToAnchors(result, result.head, anchors)}`);
     if (anchors.length === 0) err('note: without --anchor this proves the bundle is consistent, not that it is the organisation\'s ledger');
     return 0;
   }
@@ -206,6 +206,21 @@ async function verifyBundleFile(argv: string[]): Promise<number> {
   err(`BUNDLE INVALID: ${result.problems.length} problem(s); first: ${first!.code}: ${first!.message}`);
   for (const p of more.slice(0, 9)) err(`  also: ${p.code}: ${p.message}`);
   return 1;
+}
+
+/**
+ * What the anchors given prove of a verified bundle. The newest anchor vouches for its checkpoint and those before it:
+ * the bundle is "held to the --anchor given" only when every event is sealed at or before it; events sealed later or
+ * not at all (accepted with --allow-unsealed) are named as not held.
+ */
+function heldToAnchors(result: BundleVerification, head: LedgerAnchor, anchors: readonly LedgerAnchor[]): string {
+  if (anchors.length === 0) return 'compare it with a head hash obtained independently (or pass --anchor)';
+  const newest = anchors.reduce((max, a) => Math.max(max, a.seq), 0);
+  if (result.sealedAfterAnchorEvents > 0 || result.unsealedEvents > 0) {
+    return `NOT held to the --anchor given: ${result.sealedAfterAnchorEvents} event(s) sealed after the newest anchor ${newest}, ${result.unsealedEvents} after the newest checkpoint — accepted with --allow-unsealed; nothing independent proves them`;
+  }
+  if (newest < head.seq) return `every event held to the --anchor given (sealed at or before checkpoint ${newest}; the checkpoints after it are not)`;
+  return 'held to the --anchor given';
 }
 
 const eventCount = (n: number): string => `${n} event${n === 1 ? '' : 's'}`;

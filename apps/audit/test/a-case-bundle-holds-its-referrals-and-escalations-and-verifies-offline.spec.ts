@@ -117,6 +117,7 @@ describe('GET /v1/audit/cases/{id}/bundle', () => {
       events: total,
       sealedEvents: total,
       unsealedEvents: 0,
+      sealedAfterAnchorEvents: 0,
       head: bundle.head,
       problems: [],
       streams: bundle.streams.map((s) => ({ streamId: s.streamId, events: s.events.length })),

@@ -123,7 +123,7 @@ describe('GET /v1/audit/streams/{streamId}/bundle', () => {
     expect(verifyBundle(forged, [bundle.head!], { allowUnsealed: true })).toMatchObject({ ok: true, unsealedEvents: 1 });
   });
 
-  it('seals the stream before exporting it, and holds the whole checkpoint chain: an anchor recorded before the stream existed verifies it', async () => {
+  it('seals the stream before exporting it, and holds the whole checkpoint chain: an anchor recorded before the stream existed is held, yet proves none of its events', async () => {
     const recorded = bundle.head!; // e.g. the head an auditor noted last month
     const res = await h.request('POST', '/v1/signals/mma', { token: intakeSystem, body: mmaPayload(home) });
     expect(res.status).toBe(201);
@@ -131,7 +131,12 @@ describe('GET /v1/audit/streams/{streamId}/bundle', () => {
     expect(later.status).toBe(200);
     const newer: LedgerBundle = later.body;
     expect(newer.checkpoints[0]!.seq).toBe(1);
-    expect(verifyBundle(newer, [recorded])).toMatchObject({ ok: true, sealedEvents: 1, unsealedEvents: 0 });
+    // The older anchor is in the chain, but vouches for no checkpoint after it: the new event is sealed by one.
+    expect(verifyBundle(newer, [recorded])).toMatchObject({ ok: false, code: 'BUNDLE.SEALED_AFTER_ANCHOR', sealedEvents: 1, sealedAfterAnchorEvents: 1, unsealedEvents: 0 });
+    // The head the export ended at, confirmed by the ledger (which still holds the older anchor) and recorded: proven.
+    const confirmed = await h.request('POST', '/v1/audit/verify', { token: auditor, body: { anchors: [recorded, newer.head!].map((a) => `${a.seq}:${a.hash}`) } });
+    expect(confirmed.body).toMatchObject({ ok: true });
+    expect(verifyBundle(newer, [recorded, newer.head!])).toMatchObject({ ok: true, sealedEvents: 1, sealedAfterAnchorEvents: 0, unsealedEvents: 0 });
   });
 
   it('takes the id in a stream name in either case', async () => {

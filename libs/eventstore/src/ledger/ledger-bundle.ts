@@ -4,6 +4,7 @@ import type { SqlExecutor } from '../database/sql-executor.js';
 import { eventHash } from '../event-hash.js';
 import { EVENT_COLUMNS, rowToEnvelope, type EventRow } from '../event-row.js';
 import type { ReadCursor } from '../event-store.js';
+import { sealedAfterAnchor, sealedAfterAnchorMessage, type SealedBy } from './bundle-anchor.js';
 import { checkpointHash, digestLine, linesDigest, loadCheckpoints, loadLines, parseLines, type LedgerCheckpoint } from './ledger-checkpoint.js';
 import { compareCursor, formatCursor } from './ledger-cursor.js';
 
@@ -20,7 +21,9 @@ export type BundledCheckpoint = LedgerCheckpoint & { lines?: string };
  * Everything a third party needs to check a stream's history without access to the system: the events,
  * and for each the checkpoint that sealed it with the full list of (cursor, hash) lines of its range —
  * other streams' events appear there only as hashes — plus the whole checkpoint chain from the first to the
- * head, so it can be held to any checkpoint hash recorded elsewhere, also one from before the stream existed.
+ * head, so it can be held to any checkpoint hash recorded elsewhere. An anchor proves the events sealed at or before
+ * its checkpoint: one recorded after the export (the head) proves them all; an older one also shows the chain was
+ * not rewritten before it.
  */
 export interface LedgerBundle {
   format: typeof BUNDLE_FORMAT;
@@ -59,6 +62,7 @@ const HOW_TO_VERIFY_PROOFS = [
   'Range lines: one "<transactionId>:<position>:<hash>\\n" per event of the range, in commit order (transactionId, then position); "digest" = sha256 (hex) of the lines.',
   'Checkpoint hash: sha256 (hex) of the RFC 8785 canonical JSON of {seq, from, to, eventCount, digest, prevCheckpointHash, createdAt}; each checkpoint\'s prevCheckpointHash is the previous checkpoint\'s hash.',
   'Every event must appear, with its hash, in the lines of the checkpoint whose range (from, to] holds its (transactionId, position); compare the head hash with one published independently.',
+  'An anchor (a checkpoint hash obtained independently) vouches for its checkpoint and, through prevCheckpointHash, every earlier one, never for a later one: an event sealed by a checkpoint after the newest anchor is not proven by it, and fails verification unless accepted explicitly (--allow-unsealed). Hold a bundle to a head recorded after the export.',
   'An event after the newest checkpoint is proven by nothing but its stream chain: it fails verification unless accepted explicitly (--allow-unsealed).',
 ];
 const HOW_TO_VERIFY_OFFLINE = 'Offline: npm run audit -- verify-bundle <file> [--anchor <seq>:<hash>] [--allow-unsealed]';
@@ -200,6 +204,7 @@ export const BUNDLE_PROBLEMS = {
   'BUNDLE.EVENTS_UNSEALED': 'events lie after the newest checkpoint, which nothing proves (accept them with --allow-unsealed)',
   'BUNDLE.ANCHOR_NOT_IN_BUNDLE': 'a checkpoint named by --anchor is not in the bundle',
   'BUNDLE.ANCHOR_MISMATCH': "the bundle's checkpoint hash differs from the anchor: the chain was rewritten",
+  'BUNDLE.SEALED_AFTER_ANCHOR': 'an event is sealed by a checkpoint after the newest --anchor, which the anchor does not vouch for (verify with an anchor at or after that checkpoint, or accept such events with --allow-unsealed)',
 } as const;
 
 export type BundleProblemCode = keyof typeof BUNDLE_PROBLEMS;
@@ -222,6 +227,8 @@ export interface BundleVerification {
   sealedEvents: number;
   /** Events after the bundle's newest checkpoint: only their stream chain vouches for them. */
   unsealedEvents: number;
+  /** Of the sealed events, those sealed by a checkpoint after the newest anchor, which no anchor vouches for (0 without anchors). */
+  sealedAfterAnchorEvents: number;
   head: { seq: number; hash: string } | null;
   /** Every problem found, most fundamental first; empty when ok. */
   problems: BundleProblem[];
@@ -238,6 +245,7 @@ const isCursor = (v: unknown): v is ReadCursor =>
 
 type Report = (code: BundleProblemCode, message: string) => void;
 type Anchor = { seq: number; hash: string };
+/** `allowUnsealed`: accept events nothing independent proves — after the newest checkpoint, or sealed after the newest anchor — counting them. */
 type VerifyOptions = { allowUnsealed?: boolean };
 
 /**
@@ -246,7 +254,8 @@ type VerifyOptions = { allowUnsealed?: boolean };
  * its stream chain, every included checkpoint's hash, lines and digest, the chain from the first included
  * checkpoint to the head, and that each event sits with its hash in the lines of the checkpoint that sealed it.
  * `anchors` are checkpoint hashes obtained independently (e.g. published by the organisation); without one, a
- * forger could build a whole new chain.
+ * forger could build a whole new chain. The newest anchor is the trusted head: an event sealed by a later checkpoint
+ * is `BUNDLE.SEALED_AFTER_ANCHOR` (see `bundle-anchor.ts`).
  */
 export function verifyBundle(input: unknown, anchors: readonly Anchor[] = [], options: VerifyOptions = {}): BundleVerification {
   if (typeof input === 'object' && input !== null && (input as { format?: unknown }).format === CASE_BUNDLE_FORMAT) return verifyCaseBundle(input, anchors, options);
@@ -256,11 +265,11 @@ export function verifyBundle(input: unknown, anchors: readonly Anchor[] = [], op
   const streamId = typeof b?.streamId === 'string' ? b.streamId : null;
   if (typeof b !== 'object' || b === null || b.format !== BUNDLE_FORMAT) {
     problem('BUNDLE.FORMAT_UNKNOWN', `not a ${BUNDLE_FORMAT} bundle`);
-    return { ok: false, code: problems[0]!.code, streamId, events: 0, sealedEvents: 0, unsealedEvents: 0, head: null, problems };
+    return { ok: false, code: problems[0]!.code, streamId, events: 0, sealedEvents: 0, unsealedEvents: 0, sealedAfterAnchorEvents: 0, head: null, problems };
   }
   if (typeof b.streamId !== 'string' || !Array.isArray(b.events) || b.events.length === 0 || !Array.isArray(b.checkpoints)) {
     problem('BUNDLE.MALFORMED', 'the bundle needs a streamId, at least one event and a checkpoints list');
-    return { ok: false, code: problems[0]!.code, streamId, events: 0, sealedEvents: 0, unsealedEvents: 0, head: null, problems };
+    return { ok: false, code: problems[0]!.code, streamId, events: 0, sealedEvents: 0, unsealedEvents: 0, sealedAfterAnchorEvents: 0, head: null, problems };
   }
   checkStreamChain(b.streamId, b.events, '', problem);
   const proof = checkProofs([{ prefix: '', events: b.events }], b.checkpoints, anchors, options, problem);
@@ -278,7 +287,7 @@ export function verifyCaseBundle(input: unknown, anchors: readonly Anchor[] = []
   const problem: Report = (code, message) => void problems.push({ code, message });
   const b = input as Partial<CaseBundle> | null;
   const caseId = typeof b?.caseId === 'string' ? b.caseId : null;
-  const failed = (): BundleVerification => ({ ok: false, code: problems[0]!.code, streamId: caseId === null ? null : caseStreamId(caseId), events: 0, sealedEvents: 0, unsealedEvents: 0, head: null, problems, caseId, streams: [] });
+  const failed = (): BundleVerification => ({ ok: false, code: problems[0]!.code, streamId: caseId === null ? null : caseStreamId(caseId), events: 0, sealedEvents: 0, unsealedEvents: 0, sealedAfterAnchorEvents: 0, head: null, problems, caseId, streams: [] });
   if (typeof b !== 'object' || b === null || b.format !== CASE_BUNDLE_FORMAT) {
     problem('BUNDLE.FORMAT_UNKNOWN', `not a ${CASE_BUNDLE_FORMAT} bundle`);
     return failed();
@@ -368,7 +377,7 @@ function checkCaseRelations(streams: readonly BundledStream[], problem: Report):
 /**
  * The proofs shared by every stream of a bundle: the checkpoints (consecutive, chained, each hash recomputed, lines
  * matching their digest and range), each event in the lines of the checkpoint whose range holds it, events after
- * the newest checkpoint, and the anchors.
+ * the newest checkpoint, the anchors, and events sealed after the newest anchor.
  */
 function checkProofs(
   streams: readonly { prefix: string; events: readonly BundledEvent[] }[],
@@ -376,7 +385,7 @@ function checkProofs(
   anchors: readonly Anchor[],
   options: VerifyOptions,
   problem: Report,
-): { sealedEvents: number; unsealedEvents: number; head: Anchor | null } {
+): { sealedEvents: number; unsealedEvents: number; sealedAfterAnchorEvents: number; head: Anchor | null } {
   const cps = checkpoints as BundledCheckpoint[];
   const parsed = new Map<number, Set<string>>();
   for (const [i, c] of cps.entries()) {
@@ -418,7 +427,7 @@ function checkProofs(
   const head = last && Number.isInteger(last.seq) ? { seq: last.seq, hash: String(last.checkpointHash) } : null;
 
   // Each event sits, with its hash, in the lines of the checkpoint whose range holds it.
-  let sealedEvents = 0;
+  const sealed: SealedBy[] = [];
   let unsealedEvents = 0;
   for (const { prefix, events } of streams) {
     for (const e of events) {
@@ -437,7 +446,7 @@ function checkProofs(
       } else if (!lines.has(digestLine(e.transactionId, e.position, e.hash))) {
         problem('BUNDLE.SEAL_MISMATCH', `${where}: not sealed by checkpoint ${c.seq} with this hash and place — it was altered, moved or added after sealing`);
       } else {
-        sealedEvents++;
+        sealed.push({ where, checkpointSeq: c.seq });
       }
     }
   }
@@ -457,5 +466,9 @@ function checkProofs(
     if (!c) problem('BUNDLE.ANCHOR_NOT_IN_BUNDLE', `anchor ${a.seq}:${a.hash}: checkpoint ${a.seq} is not in the bundle`);
     else if (c.checkpointHash !== a.hash) problem('BUNDLE.ANCHOR_MISMATCH', `anchor ${a.seq}: the bundle's checkpoint hash ${c.checkpointHash} differs from the anchor ${a.hash}`);
   }
-  return { sealedEvents, unsealedEvents, head };
+
+  // An anchor vouches for no checkpoint after its own: what they seal is, to the anchor, as unproven as an unsealed event.
+  const afterAnchor = sealedAfterAnchor(sealed, anchors);
+  if (afterAnchor !== null && options.allowUnsealed !== true) problem('BUNDLE.SEALED_AFTER_ANCHOR', sealedAfterAnchorMessage(afterAnchor));
+  return { sealedEvents: sealed.length, unsealedEvents, sealedAfterAnchorEvents: afterAnchor?.count ?? 0, head };
 }
