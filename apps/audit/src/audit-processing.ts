@@ -22,14 +22,3 @@ export const AUDIT_PROCESSING = {
   },
   legalBasis: 'AVG art. 5(2) en 30 (verantwoordingsplicht); AVG art. 6(1)(c)',
 } as const;
-
-const AGGREGATE_STREAM = /^[a-z][a-z-]*?-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-
-/**
- * The data subject of a stream for the processing log: the aggregate id of `signal-<uuid>` / `case-<uuid>`
- * streams (so a lookup by signal id finds the export next to the intake lines), else the stream id.
- */
-export function subjectOfStream(streamId: string | undefined): string | undefined {
-  if (!streamId) return undefined;
-  return AGGREGATE_STREAM.exec(streamId)?.[1] ?? streamId;
-}

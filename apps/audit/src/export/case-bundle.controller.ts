@@ -6,15 +6,13 @@ import { CLOCK, DATABASE, personSubject, ProcessesPersonalData, type Clock } fro
 import { Roles } from '#security';
 import { AUDIT_PROCESSING } from '../audit-processing.js';
 import { LedgerCheckpointingService } from '../ledger/ledger-checkpointing.service.js';
+import { caseSubjectOf } from './case-subject.js';
 import { exportSealed } from './export-sealed.js';
 
 const notFound = () => new DomainError('CASE.NOT_FOUND', 'No such case');
 
 /** The registered subject the exported case is about (its `CaseOpened`), for the processing log's line about the person. */
-function caseSubjectOf(body: unknown): unknown {
-  const opened = (body as Partial<CaseBundle> | undefined)?.streams?.[0]?.events.find((e) => e.type === 'CaseOpened');
-  return (opened?.payload as { subjectId?: unknown } | undefined)?.subjectId;
-}
+const caseBundleSubjectOf = (body: unknown): unknown => caseSubjectOf((body as Partial<CaseBundle> | undefined)?.streams?.[0]?.events);
 
 /**
  * A case's full history as one self-contained bundle: the case stream and every referral and escalation stream
@@ -36,7 +34,7 @@ export class CaseBundleController {
   @Get(':id/bundle')
   @ApiOperation({ summary: "Export a case's history — its stream, its referrals' and its police escalations' streams — with hashes and checkpoint proofs as one JSON bundle (verify offline)" })
   @ApiParam({ name: 'id', description: 'The case id', example: '0b9b1c9e-1f0e-4c3a-9d55-2f7c3f1f2a10' })
-  @ProcessesPersonalData({ ...AUDIT_PROCESSING.export, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'case', subjects: (req, body) => [req.params.id?.toLowerCase(), personSubject(caseSubjectOf(body))] })
+  @ProcessesPersonalData({ ...AUDIT_PROCESSING.export, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'case', subjects: (req, body) => [req.params.id?.toLowerCase(), personSubject(caseBundleSubjectOf(body))] })
   async bundle(@Param('id', new ParseUUIDPipe({ exceptionFactory: notFound })) id: string): Promise<CaseBundle> {
     // Ids are taken in lower case everywhere (the case stream is `case-<id>` in lower case).
     return exportSealed(this.checkpointing.checkpointer, () => exportCaseBundle(this.db, id.toLowerCase(), this.clock()), (b) => b.streams.flatMap((s) => s.events));

@@ -4,17 +4,18 @@ import { DomainError } from '#domain';
 import { exportStreamBundle, type Database, type LedgerBundle } from '#eventstore';
 import { CLOCK, DATABASE, ProcessesPersonalData, type Clock } from '#platform';
 import { Roles } from '#security';
-import { AUDIT_PROCESSING, subjectOfStream } from '../audit-processing.js';
+import { AUDIT_PROCESSING } from '../audit-processing.js';
 import { LedgerCheckpointingService } from '../ledger/ledger-checkpointing.service.js';
 import { exportSealed } from './export-sealed.js';
+import { canonicalStreamId, streamExportSubjects } from './stream-export-subjects.js';
 
 const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
-const TRAILING_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A stream's full history as a self-contained bundle (events with hashes, and the checkpoint proofs that
  * seal them) for offline verification with `npm run audit -- verify-bundle`. The auditor reads payloads
- * here, so every export is recorded in the processing log.
+ * here, so every export is recorded in the processing log: under the stream's aggregate id, and a case stream under
+ * the case and the person it is about, as the case bundle is.
  */
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -30,11 +31,11 @@ export class StreamBundleController {
   @Get(':streamId/bundle')
   @ApiOperation({ summary: "Export a stream's events, hashes and checkpoint proofs as one JSON bundle (verify offline)" })
   @ApiParam({ name: 'streamId', example: 'signal-0b9b1c9e-1f0e-4c3a-9d55-2f7c3f1f2a10' })
-  @ProcessesPersonalData({ ...AUDIT_PROCESSING.export, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'stream', subjects: (req) => [subjectOfStream(req.params.streamId)] })
+  @ProcessesPersonalData({ ...AUDIT_PROCESSING.export, legalBasis: AUDIT_PROCESSING.legalBasis, subjectType: 'stream', subjects: (req, body) => streamExportSubjects(req.params.streamId, body) })
   async bundle(@Param('streamId') streamId: string): Promise<LedgerBundle> {
     if (!STREAM_ID.test(streamId)) throw new DomainError('STREAM.NOT_FOUND', 'No events in this stream');
     // Ids are taken in lower case everywhere (`case-<id>` with the id in capitals is the same stream).
-    const stream = streamId.replace(TRAILING_UUID, (id) => id.toLowerCase());
+    const stream = canonicalStreamId(streamId);
     return exportSealed(this.checkpointing.checkpointer, () => exportStreamBundle(this.db, stream, this.clock()), (b) => b.events);
   }
 }

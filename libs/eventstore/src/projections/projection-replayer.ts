@@ -6,6 +6,7 @@ import { likePrefix } from '../database/like-prefix.js';
 import { EVENT_COLUMNS, rowToEnvelope, type EventRow } from '../event-row.js';
 import { START_CURSOR, type ReadCursor } from '../event-store.js';
 import { quoteIdent, type ProjectionDefinition, type ProjectionTable, type ProjectionTableNames } from './projection-definition.js';
+import { takeOverSequences } from './sequence-ownership.js';
 
 /** One row that differs between the live table and its replay (values without the ignored columns). */
 export interface RowDifference {
@@ -149,7 +150,8 @@ function previousNotFound(name: string, tag: string | undefined, kept: readonly 
  * transactions older than the oldest in flight, so no late commit is skipped), then compares each table
  * with the live one row by row and by a hash of its canonical content. On request it switches the replay in
  * (blue-green): in one transaction it locks the live tables, applies the events committed since the replay
- * read its last batch, and renames live → `<table>_previous_<n>`, replay → live.
+ * read its last batch, and renames live → `<table>_previous_<n>`, replay → live; the serial sequences the replay
+ * drew from (the former live tables') pass to the new live tables, so a serial column keeps one numbering.
  */
 export class ProjectionReplayer {
   constructor(
@@ -286,6 +288,8 @@ export class ProjectionReplayer {
     // Oldest first: a drop cut short leaves the newest generations standing, as `keep` would.
     for (const generation of [...dropped].reverse()) {
       await this.db.transaction(async (tx) => {
+        // A copy switched out before the switch handed the live table its sequences may still own one.
+        for (const t of definition.tables) await takeOverSequences(tx, t.name, (owner) => owner === previousTableName(t.name, generation.tag));
         for (const t of definition.tables) await tx.query(`DROP TABLE IF EXISTS ${quoteIdent(previousTableName(t.name, generation.tag))}`);
       });
     }
@@ -326,6 +330,10 @@ export class ProjectionReplayer {
         await tx.query(`ALTER TABLE ${quoteIdent(names[t.name]!)} RENAME TO ${quoteIdent(t.name)}`);
         previousTables[t.name] = previous;
       }
+      // The rebuilt tables draw from the former live tables' serial sequences (`LIKE … INCLUDING ALL` copies the
+      // defaults, not the ownership): the live tables take them over, so the kept copies can be dropped and the
+      // numbering goes on above every rebuilt row.
+      for (const t of definition.tables) await takeOverSequences(tx, t.name, (owner) => previousTag(t.name, owner) !== null);
       return { tables, switched: { at: new Date().toISOString(), previousTables, eventsCaughtUp } };
     });
   }
