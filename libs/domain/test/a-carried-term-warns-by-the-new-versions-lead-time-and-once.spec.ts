@@ -11,7 +11,7 @@ import {
   type ModelDuration,
   type OpenCaseState,
 } from '../src/index.js';
-import { caseIn, COORDINATOR, openCommand, run, SYSTEM, testContext, types } from './case.fixtures.js';
+import { caseIn, COORDINATOR, openCommand, pausingTermModel, run, SYSTEM, testContext, types } from './case.fixtures.js';
 
 /*
  * A model-version migration carries a term the new version keeps as the same term (same id, start and length), with
@@ -152,28 +152,7 @@ describe('a carried term that warned already never warns again', () => {
 
 describe('a paused carried term warns by the new version’s lead time when it resumes', () => {
   /** A 48-hour term, paused while the case waits for information; warning `lead` before it is due. */
-  function pausing(version: number, lead?: ModelDuration): ModelDefinition {
-    return freezeModel({
-      id: 'pauzes',
-      version,
-      title: 'Pauzes',
-      description: 'Paused terms in tests',
-      initialState: 'intake',
-      states: [
-        { id: 'intake', title: 'Intake' },
-        { id: 'wacht-op-info', title: 'Wacht op informatie' },
-        { id: 'klaar', title: 'Klaar', terminal: true },
-      ],
-      transitions: [
-        { name: 'info-vragen', from: ['intake'], to: 'wacht-op-info', rolesAllowed: ['coordinator'] },
-        { name: 'info-ontvangen', from: ['wacht-op-info'], to: 'intake', rolesAllowed: ['coordinator'] },
-        { name: 'afronden', from: ['intake', 'wacht-op-info'], to: 'klaar', rolesAllowed: ['coordinator'] },
-      ],
-      deadlines: [
-        { id: 'termijn', state: 'intake', startsOn: 'state-entered', duration: { amount: 48, unit: 'hours' }, ...(lead ? { approachingLeadTime: lead } : {}), pausedIn: ['wacht-op-info'] },
-      ],
-    });
-  }
+  const pausing = (version: number, lead?: ModelDuration) => pausingTermModel(version, { startsOn: 'state-entered', hours: 48, lead });
   const take = (transition: string): CaseCommand => ({ type: 'TakeTransition', transition, actor: COORDINATOR });
 
   it.each<[string, ModelDuration | undefined, ModelDuration]>([

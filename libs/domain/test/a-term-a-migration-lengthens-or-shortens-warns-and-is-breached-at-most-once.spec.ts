@@ -17,7 +17,7 @@ import {
   type ModelDuration,
   type OpenCaseState,
 } from '../src/index.js';
-import { COORDINATOR, openCommand, run, SYSTEM, testContext, types } from './case.fixtures.js';
+import { COORDINATOR, openCommand, pausingTermModel, run, SYSTEM, testContext, types } from './case.fixtures.js';
 
 /*
  * A model version that changes a term's length (same id, counted from the same start) ends the old instance and opens
@@ -149,26 +149,7 @@ describe('a term that had neither warned nor been breached warns and is breached
 });
 
 /** intake → wacht-op-info (the term paused) → intake → klaar; a term of `hours` counted from the opening. */
-function pausing(version: number, hours: number): ModelDefinition {
-  return freezeModel({
-    id: 'pauzes',
-    version,
-    title: 'Pauzes',
-    description: 'Paused terms in tests',
-    initialState: 'intake',
-    states: [
-      { id: 'intake', title: 'Intake' },
-      { id: 'wacht-op-info', title: 'Wacht op informatie' },
-      { id: 'klaar', title: 'Klaar', terminal: true },
-    ],
-    transitions: [
-      { name: 'info-vragen', from: ['intake'], to: 'wacht-op-info', rolesAllowed: ['coordinator'] },
-      { name: 'info-ontvangen', from: ['wacht-op-info'], to: 'intake', rolesAllowed: ['coordinator'] },
-      { name: 'afronden', from: ['intake', 'wacht-op-info'], to: 'klaar', rolesAllowed: ['coordinator'] },
-    ],
-    deadlines: [{ id: 'termijn', state: 'intake', startsOn: 'case-opened', duration: { amount: hours, unit: 'hours' }, approachingLeadTime: { amount: 4, unit: 'hours' }, pausedIn: ['wacht-op-info'] }],
-  });
-}
+const pausing = (version: number, hours: number) => pausingTermModel(version, { startsOn: 'case-opened', hours, lead: { amount: 4, unit: 'hours' } });
 
 describe('a paused term whose length a migration changes stays paused, with what was recorded of it', () => {
   it('given the 48-hour term breached and then paused, when the case moves to 72 hours and resumes, then it is not breached again', () => {

@@ -4,6 +4,7 @@ import {
   decideCase,
   foldCase,
   evolveCase,
+  freezeModel,
   modelResolverOf,
   NO_CASE,
   type CaseActor,
@@ -11,7 +12,9 @@ import {
   type CaseDecisionContext,
   type CaseEvent,
   type CaseState,
+  type DeadlineStart,
   type ModelDefinition,
+  type ModelDuration,
   type ModelResolver,
   type ModelTransition,
   type OpenCaseCommand,
@@ -128,3 +131,30 @@ export function caseIn(
 }
 
 export const types = (events: CaseEvent[]) => events.map((e) => e.type);
+
+/**
+ * Model `pauzes` version `version`: intake → wacht-op-info (where its one term, `termijn`, pauses) → intake → klaar;
+ * the term runs `hours` from `startsOn` and warns `lead` before it is due (none without).
+ */
+export function pausingTermModel(version: number, term: { startsOn: DeadlineStart; hours: number; lead?: ModelDuration }): ModelDefinition {
+  return freezeModel({
+    id: 'pauzes',
+    version,
+    title: 'Pauzes',
+    description: 'Paused terms in tests',
+    initialState: 'intake',
+    states: [
+      { id: 'intake', title: 'Intake' },
+      { id: 'wacht-op-info', title: 'Wacht op informatie' },
+      { id: 'klaar', title: 'Klaar', terminal: true },
+    ],
+    transitions: [
+      { name: 'info-vragen', from: ['intake'], to: 'wacht-op-info', rolesAllowed: ['coordinator'] },
+      { name: 'info-ontvangen', from: ['wacht-op-info'], to: 'intake', rolesAllowed: ['coordinator'] },
+      { name: 'afronden', from: ['intake', 'wacht-op-info'], to: 'klaar', rolesAllowed: ['coordinator'] },
+    ],
+    deadlines: [
+      { id: 'termijn', state: 'intake', startsOn: term.startsOn, duration: { amount: term.hours, unit: 'hours' }, ...(term.lead ? { approachingLeadTime: term.lead } : {}), pausedIn: ['wacht-op-info'] },
+    ],
+  });
+}
