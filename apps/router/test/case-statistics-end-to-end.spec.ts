@@ -27,10 +27,10 @@ async function aveCase(municipality: string, token: string): Promise<{ caseId: s
 }
 
 /** An undermining intake from an MMA tip received `daysAgo` days ago (the pickup term starts at receipt). */
-async function intakeCase(daysAgo: number): Promise<{ caseId: string; etag: string }> {
+async function intakeCase(daysAgo: number): Promise<{ caseId: string }> {
   const signalId = await sendSignal(h, coordinator, 'mma', home, { receivedAt: new Date(Date.now() - daysAgo * DAY_MS).toISOString() });
   const opened = await openedCase(h, coordinator, { model: 'ondermijning-intake', signalIds: [signalId] });
-  return { caseId: opened.body.caseId, etag: opened.headers.get('etag')! };
+  return { caseId: opened.body.caseId };
 }
 
 beforeAll(async () => {
@@ -51,7 +51,9 @@ beforeAll(async () => {
 
   // Three undermining intakes: picked up in time, picked up ten days after receipt (7-day term), still waiting.
   const [inTime, late] = await Promise.all([intakeCase(0), intakeCase(10), intakeCase(0)]);
-  for (const c of [inTime!, late!]) expect((await takeTransition(h, coordinator, c.caseId, { transition: 'start-weging' }, c.etag)).status).toBe(200);
+  // Without If-Match: the late case's term was due when it opened, so the deadline timer may record its warning and
+  // breach (new case versions) before the pick-up; pinning the opening's version made that a 409 under load.
+  for (const c of [inTime!, late!]) expect((await takeTransition(h, coordinator, c.caseId, { transition: 'start-weging' })).status).toBe(200);
 
   // A case of another municipality, which must not count.
   await aveCase(elsewhere, elsewhereCoordinator);
