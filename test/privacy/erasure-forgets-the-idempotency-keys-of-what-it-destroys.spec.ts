@@ -40,7 +40,8 @@ describe('erasure and the request keys', () => {
     const bystander = await h.request('POST', '/v1/subjects', { token: coordinator, body: { kind: 'address', municipality: home, address: 'Blijflaan 1', postcode: '7522 AB' }, headers: keyed(`reg-${randomUUID()}`) });
     expect(bystander.status).toBe(201);
 
-    const received = await h.request('POST', '/v1/signals/zorgmelding', { token: intakeSystem, body: zorgmeldingPayload(home) });
+    const report = zorgmeldingPayload(home, undefined, { externalRef: `ZM-${randomUUID()}` });
+    const received = await h.request('POST', '/v1/signals/zorgmelding', { token: intakeSystem, body: report, headers: keyed(`zm-${randomUUID()}`) });
     expect(received.status).toBe(201);
     const signalId = received.body.signalId as string;
     await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND source IS NOT NULL', [signalId])).length > 0, { what: 'signal in the router' });
@@ -54,11 +55,16 @@ describe('erasure and the request keys', () => {
       subject: (await h.query('SELECT 1 FROM subject_request_keys WHERE subject_id = $1::uuid', [subjectId])).length,
       bystander: (await h.query('SELECT 1 FROM subject_request_keys WHERE subject_id = $1::uuid', [bystander.body.subjectId])).length,
       case: (await h.query('SELECT 1 FROM case_request_keys WHERE case_id = $1::uuid', [caseId])).length,
+      // The signal's reference and Idempotency-Key stay (a resend still gets its first receipt), their fingerprints of
+      // the report (name, BSN, concern) do not: with the blind-index key they would confirm a guessed report.
+      signal: (await h.query<{ fingerprinted: boolean }>('SELECT request_hash IS NOT NULL AS fingerprinted FROM intake_keys WHERE signal_id = $1::uuid ORDER BY key', [signalId])).map((r) => r.fingerprinted),
     });
-    expect(await keysOf()).toEqual({ subject: 1, bystander: 1, case: 2 });
+    expect(await keysOf()).toEqual({ subject: 1, bystander: 1, case: 2, signal: [true, true] });
 
     const erased = await h.request('POST', `/v1/subjects/${subjectId}/erasure`, { token: admin, body: { reason: 'Verzoek van betrokkene (art. 17 AVG)' } });
     expect(erased.status).toBe(200);
-    expect(await keysOf()).toEqual({ subject: 0, bystander: 1, case: 0 });
+    expect(await keysOf()).toEqual({ subject: 0, bystander: 1, case: 0, signal: [false, false] });
+    const resent = await h.request('POST', '/v1/signals/zorgmelding', { token: intakeSystem, body: report });
+    expect({ status: resent.status, signalId: resent.body.signalId }).toEqual({ status: 201, signalId });
   });
 });
