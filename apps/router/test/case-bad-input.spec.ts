@@ -185,6 +185,12 @@ describe('publishing a model', () => {
     await expectRefused(h, () => h.request('POST', '/v1/models', { token: admin, rawBody: '[]' }), 422, 'MODEL.INVALID');
   });
 
+  it('refuses a term of more than ten years with 422 MODEL.INVALID (DEADLINE_DURATION_INVALID): it would make every case opened under the version fail', async () => {
+    const absurd = { ...valid(), deadlines: [{ id: 'd', state: 'a', startsOn: 'case-opened', duration: { amount: 10_000_000_000_000, unit: 'calendar-days' } }] };
+    const res = await expectRefused(h, () => h.request('POST', '/v1/models', { token: admin, body: absurd }), 422, 'MODEL.INVALID');
+    expect(res.body.problems.map((p: { code: string }) => p.code)).toEqual(['DEADLINE_DURATION_INVALID']);
+  });
+
   it('refuses a version other than latest + 1 with 409 MODEL.VERSION_CONFLICT, and a publisher who is not admin with 403', async () => {
     const res = await expectRefused(h, () => h.request('POST', '/v1/models', { token: admin, body: { ...valid(), version: 2 } }), 409, 'MODEL.VERSION_CONFLICT');
     expect(res.body).toMatchObject({ latestVersion: 0, expectedVersion: 1 });

@@ -85,10 +85,6 @@ describe('each malformed model is reported with a problem that names the culprit
     ['duplicate deadline id', (d) => d.deadlines.push({ ...d.deadlines[0] }), 'DEADLINE_DUPLICATE', /deadline "oppakken"/],
     ['deadline paused in an unknown state', (d) => (d.deadlines[0].pausedIn = ['nergens']), 'DEADLINE_PAUSED_IN_UNKNOWN', /deadline "oppakken" pauses in "nergens"/],
     ['deadline with a zero duration', (d) => (d.deadlines[0].duration.amount = 0), 'DEADLINE_DURATION_INVALID', /deadline "oppakken": duration amount 0/],
-    ['deadline longer than ten years in calendar days', (d) => (d.deadlines[0].duration = { amount: 3_651, unit: 'calendar-days' }), 'DEADLINE_DURATION_INVALID', /deadline "oppakken": duration amount 3651 calendar-days is more than 3650/],
-    ['deadline longer than ten years in working days', (d) => (d.deadlines[0].duration = { amount: 2_601, unit: 'working-days' }), 'DEADLINE_DURATION_INVALID', /amount 2601 working-days is more than 2600/],
-    ['deadline longer than ten years in hours', (d) => (d.deadlines[0].duration = { amount: 87_601, unit: 'hours' }), 'DEADLINE_DURATION_INVALID', /amount 87601 hours is more than 87600/],
-    ['warning lead time past what a date holds', (d) => (d.deadlines[0].approachingLeadTime = { amount: Number.MAX_SAFE_INTEGER, unit: 'hours' }), 'DEADLINE_DURATION_INVALID', /approachingLeadTime amount 9007199254740991 hours is more than 87600/],
     ['deadline with an unknown unit', (d) => (d.deadlines[0].duration.unit = 'weeks'), 'DEADLINE_DURATION_INVALID', /unit "weeks"/],
     ['deadline with an unknown start', (d) => (d.deadlines[0].startsOn = 'morgen'), 'DEADLINE_START_INVALID', /deadline "oppakken" starts on "morgen"/],
     [
@@ -152,6 +148,24 @@ describe('each malformed model is reported with a problem that names the culprit
       transitions: [...def.transitions, { name: 'terug', from: ['b'], to: 'a', rolesAllowed: ['coordinator'] }],
     };
     expect(validateModelDefinition(valid)).toEqual([]);
+  });
+
+  describe('a version published now: a term or warning lead time of more than ten years is a typo', () => {
+    it.each<[string, (def: any) => void, ModelProblem['code'], RegExp]>([
+      ['deadline longer than ten years in calendar days', (d) => (d.deadlines[0].duration = { amount: 3_651, unit: 'calendar-days' }), 'DEADLINE_DURATION_INVALID', /deadline "oppakken": duration amount 3651 calendar-days is more than 3650/],
+      ['deadline longer than ten years in working days', (d) => (d.deadlines[0].duration = { amount: 2_601, unit: 'working-days' }), 'DEADLINE_DURATION_INVALID', /amount 2601 working-days is more than 2600/],
+      ['deadline longer than ten years in hours', (d) => (d.deadlines[0].duration = { amount: 87_601, unit: 'hours' }), 'DEADLINE_DURATION_INVALID', /amount 87601 hours is more than 87600/],
+      ['warning lead time past what a date holds', (d) => (d.deadlines[0].approachingLeadTime = { amount: Number.MAX_SAFE_INTEGER, unit: 'hours' }), 'DEADLINE_DURATION_INVALID', /approachingLeadTime amount 9007199254740991 hours is more than 87600/],
+    ])('%s', (_name, change, code, message) => {
+      const problems = validateModelDefinition(broken(change), { publishing: true });
+      expect(codes(problems)).toContain(code);
+      expect(problems.find((p) => p.code === code)!.message).toMatch(message);
+    });
+
+    it('a version stored before the bound still loads: a stored definition is not held to it', () => {
+      expect(validateModelDefinition(broken((d) => (d.deadlines[0].duration = { amount: 100_000, unit: 'hours' })))).toEqual([]);
+      expect(validateModelDefinition(broken((d) => (d.deadlines[0].duration = { amount: 3_650, unit: 'calendar-days' })), { publishing: true })).toEqual([]);
+    });
   });
 
   it('an unknown target does not also make its from-state a dead end', () => {

@@ -32,7 +32,7 @@ export class PublishModelService {
   ) {}
 
   async publish(body: unknown, principal: Principal, traceparent: string | null): Promise<PublishedModel> {
-    assertValidModel(body);
+    assertValidModel(body, { publishing: true });
     const definition = freezeModel(structuredClone(body));
     assertRetentionClassesApplied(definition, this.retention);
     const { id, version } = definition;

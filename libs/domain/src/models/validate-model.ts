@@ -81,7 +81,13 @@ const KEBAB_ID = /^[a-z0-9-]{1,100}$/;
  * Every problem in `def`, in document order, or `[]` when it is a usable model. Accepts any value (a
  * definition arrives as JSON when an administrator publishes one) and never throws.
  */
-export function validateModelDefinition(def: unknown): ModelProblem[] {
+/** How strictly to validate: `publishing` adds the rules a new version must meet but a stored one is not held to. */
+export interface ModelValidationOptions {
+  /** A version an administrator publishes now: its terms and lead times are bounded (`MAX_PUBLISHED_DURATION`). */
+  publishing?: boolean;
+}
+
+export function validateModelDefinition(def: unknown, options: ModelValidationOptions = {}): ModelProblem[] {
   const problems: ModelProblem[] = [];
   const add = (code: ModelProblemCode, path: string, message: string) => problems.push({ code, path, message });
 
@@ -291,10 +297,10 @@ export function validateModelDefinition(def: unknown): ModelProblem[] {
     if (!(DEADLINE_STARTS as readonly unknown[]).includes(d.startsOn)) {
       add('DEADLINE_START_INVALID', `${path}.startsOn`, `${name} starts on ${show(d.startsOn, 'a start')}; use one of ${DEADLINE_STARTS.join(', ')}`);
     }
-    const durationWhy = durationProblem(d.duration);
+    const durationWhy = durationProblem(d.duration, options.publishing === true);
     if (durationWhy) add('DEADLINE_DURATION_INVALID', `${path}.duration`, `${name}: duration ${durationWhy}`);
     if (d.approachingLeadTime !== undefined) {
-      const leadWhy = durationProblem(d.approachingLeadTime);
+      const leadWhy = durationProblem(d.approachingLeadTime, options.publishing === true);
       if (leadWhy) add('DEADLINE_DURATION_INVALID', `${path}.approachingLeadTime`, `${name}: approachingLeadTime ${leadWhy}`);
     }
     if (d.runsIn !== undefined) {
@@ -388,8 +394,8 @@ function reachableFrom(outgoing: ReadonlyMap<string, Iterable<string>>, from: st
  * Throws `DomainError('MODEL.INVALID')` naming every problem (details: `{ modelId, version, problems }`)
  * unless `def` is a usable model definition.
  */
-export function assertValidModel(def: unknown): asserts def is ModelDefinition {
-  const problems = validateModelDefinition(def);
+export function assertValidModel(def: unknown, options: ModelValidationOptions = {}): asserts def is ModelDefinition {
+  const problems = validateModelDefinition(def, options);
   if (problems.length === 0) return;
   const record = isRecord(def) ? def : {};
   const label = `model ${show(record.id, 'a model id')} version ${show(record.version, 'a version')}`;
@@ -445,13 +451,14 @@ function guardProblem(guard: unknown, declaredFields: ReadonlySet<string> | null
 }
 
 /**
- * The longest term or warning lead time a model may set: ten years in each unit. Far beyond any term of the methods
- * (days to weeks), so only a typo reaches it; without a bound a published model with an absurd amount was accepted
- * and then made every case opened under it fail, its due date past what a date holds.
+ * The longest term or warning lead time a version may be published with: ten years in each unit. Far beyond any term
+ * of the methods (days to weeks), so only a typo reaches it; without a bound a published model with an absurd amount
+ * was accepted and then made every case opened under it fail, its due date past what a date holds. Only checked when
+ * publishing: a version stored before the bound existed still loads (the router would not start otherwise).
  */
-const MAX_DURATION = { 'calendar-days': 3_650, 'working-days': 2_600, hours: 87_600 } as const satisfies Record<DurationUnit, number>;
+export const MAX_PUBLISHED_DURATION = { 'calendar-days': 3_650, 'working-days': 2_600, hours: 87_600 } as const satisfies Record<DurationUnit, number>;
 
-function durationProblem(value: unknown): string | null {
+function durationProblem(value: unknown, bounded: boolean): string | null {
   if (!isRecord(value)) return 'must be an object { amount, unit }';
   if (typeof value.amount !== 'number' || !Number.isSafeInteger(value.amount) || value.amount < 1) {
     return `amount ${show(value.amount, 'an amount')} must be a positive integer`;
@@ -459,8 +466,8 @@ function durationProblem(value: unknown): string | null {
   if (!(DURATION_UNITS as readonly unknown[]).includes(value.unit)) {
     return `unit ${show(value.unit, 'a unit')} must be one of ${DURATION_UNITS.join(', ')}`;
   }
-  const max = MAX_DURATION[value.unit as DurationUnit];
-  if (value.amount > max) return `amount ${value.amount} ${String(value.unit)} is more than ${max} (ten years)`;
+  const max = MAX_PUBLISHED_DURATION[value.unit as DurationUnit];
+  if (bounded && value.amount > max) return `amount ${value.amount} ${String(value.unit)} is more than ${max} (ten years)`;
   return null;
 }
 
