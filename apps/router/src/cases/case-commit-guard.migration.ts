@@ -3,11 +3,11 @@ import { CASE_COMMIT_GUARD } from './case-commit-guard.js';
 
 /**
  * `case_commit_assert_allowed(signals, subject)`, evaluated in the statement of every case commit that puts
- * signals in a case or names its subject (see `caseCommitGuard`). It locks the rows the rules rest on, so a
+ * signals in a case, with the subject the case is about (see `caseCommitGuard`). It locks the rows the rules rest on, so a
  * dismissal or erasure in flight is waited for, and then checks the source of record with a fresh snapshot:
  *  - no signal was dismissed (a `SignalDismissed` on its own stream, whether or not the router's read model,
  *    fed over Kafka, shows it yet) — else `case_signals_not_dismissed`;
- *  - neither the named subject nor a subject the signals are linked to (the latest link on each signal's stream)
+ *  - neither the case's subject nor a subject the signals are linked to (the latest link on each signal's stream)
  *    was erased — else `case_subjects_not_erased`.
  * And `case_key_assert_live(key)` for a commit with text sealed under a stored key: not destroyed meanwhile — else
  * `case_key_destroyed`.

@@ -94,7 +94,8 @@ export class LiaisonController {
     const write = (item: FeedItem, data: object) => raw.write(`id: ${item.eventId}\nevent: ${item.type}\ndata: ${JSON.stringify(data)}\n\n`);
     // Access lasts as long as the token, not as long as the connection: at its expiry the stream delivers nothing more,
     // tells the client (no id: its Last-Event-ID stays on the last step it got) and ends; the client resumes with a
-    // fresh token. Judged on the system clock, as the verifier judges the token.
+    // fresh token. Judged on the system clock at `exp` itself, without the verifier's 30 s tolerance for clock skew (a
+    // token inside that tolerance opens a stream that ends at once).
     const { expiresAt } = principal;
     /** True when the stream is over: closed already, or ended here because the token expired. */
     const endIfExpired = (): boolean => {
