@@ -152,7 +152,7 @@ describe('a carried term that warned already never warns again', () => {
 
 describe('a paused carried term warns by the new version’s lead time when it resumes', () => {
   /** A 48-hour term, paused while the case waits for information; warning `lead` before it is due. */
-  const pausing = (version: number, lead?: ModelDuration) => pausingTermModel(version, { startsOn: 'state-entered', hours: 48, lead });
+  const pausing = (version: number, lead?: ModelDuration) => pausingTermModel(version, { startsOn: 'state-entered', duration: { amount: 48, unit: 'hours' }, lead });
   const take = (transition: string): CaseCommand => ({ type: 'TakeTransition', transition, actor: COORDINATOR });
 
   it.each<[string, ModelDuration | undefined, ModelDuration]>([

@@ -15,7 +15,7 @@ import {
   type ModelDuration,
   type OpenCaseState,
 } from '../src/index.js';
-import { COORDINATOR, openCommand, run, SYSTEM, testContext, type TestClock } from './case.fixtures.js';
+import { COORDINATOR, openCommand, pausingTermModel, run, SYSTEM, testContext, type TestClock } from './case.fixtures.js';
 
 /*
  * A working-day term counts working days, so a pause costs it the working days the pause took, not the hours.
@@ -29,35 +29,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** intake holds one term, paused while the case waits for information. */
-function modelWith(duration: ModelDuration, approachingLeadTime?: ModelDuration): ModelDefinition {
-  return {
-    id: 'pauzes',
-    version: 1,
-    title: 'Pauzes',
-    description: 'Paused terms in tests',
-    initialState: 'intake',
-    states: [
-      { id: 'intake', title: 'Intake' },
-      { id: 'wacht-op-info', title: 'Wacht op informatie' },
-      { id: 'klaar', title: 'Klaar', terminal: true },
-    ],
-    transitions: [
-      { name: 'info-vragen', from: ['intake'], to: 'wacht-op-info', rolesAllowed: ['coordinator'] },
-      { name: 'info-ontvangen', from: ['wacht-op-info'], to: 'intake', rolesAllowed: ['coordinator'] },
-      { name: 'afronden', from: ['intake', 'wacht-op-info'], to: 'klaar', rolesAllowed: ['coordinator'] },
-    ],
-    deadlines: [
-      {
-        id: 'termijn',
-        state: 'intake',
-        startsOn: 'state-entered',
-        duration,
-        ...(approachingLeadTime ? { approachingLeadTime } : {}),
-        pausedIn: ['wacht-op-info'],
-      },
-    ],
-  };
-}
+const modelWith = (duration: ModelDuration, lead?: ModelDuration): ModelDefinition => pausingTermModel(1, { startsOn: 'state-entered', duration, lead });
 
 const FIVE_WORKING_DAYS = modelWith({ amount: 5, unit: 'working-days' }, { amount: 1, unit: 'working-days' });
 const take = (transition: string): CaseCommand => ({ type: 'TakeTransition', transition, actor: COORDINATOR });

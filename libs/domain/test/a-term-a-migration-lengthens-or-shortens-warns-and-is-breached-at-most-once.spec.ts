@@ -149,7 +149,7 @@ describe('a term that had neither warned nor been breached warns and is breached
 });
 
 /** intake → wacht-op-info (the term paused) → intake → klaar; a term of `hours` counted from the opening. */
-const pausing = (version: number, hours: number) => pausingTermModel(version, { startsOn: 'case-opened', hours, lead: { amount: 4, unit: 'hours' } });
+const pausing = (version: number, hours: number) => pausingTermModel(version, { startsOn: 'case-opened', duration: { amount: hours, unit: 'hours' }, lead: { amount: 4, unit: 'hours' } });
 
 describe('a paused term whose length a migration changes stays paused, with what was recorded of it', () => {
   it('given the 48-hour term breached and then paused, when the case moves to 72 hours and resumes, then it is not breached again', () => {

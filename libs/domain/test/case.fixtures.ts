@@ -134,9 +134,9 @@ export const types = (events: CaseEvent[]) => events.map((e) => e.type);
 
 /**
  * Model `pauzes` version `version`: intake → wacht-op-info (where its one term, `termijn`, pauses) → intake → klaar;
- * the term runs `hours` from `startsOn` and warns `lead` before it is due (none without).
+ * the term runs `duration` from `startsOn` and warns `lead` before it is due (none without).
  */
-export function pausingTermModel(version: number, term: { startsOn: DeadlineStart; hours: number; lead?: ModelDuration }): ModelDefinition {
+export function pausingTermModel(version: number, term: { startsOn: DeadlineStart; duration: ModelDuration; lead?: ModelDuration }): ModelDefinition {
   return freezeModel({
     id: 'pauzes',
     version,
@@ -154,7 +154,7 @@ export function pausingTermModel(version: number, term: { startsOn: DeadlineStar
       { name: 'afronden', from: ['intake', 'wacht-op-info'], to: 'klaar', rolesAllowed: ['coordinator'] },
     ],
     deadlines: [
-      { id: 'termijn', state: 'intake', startsOn: term.startsOn, duration: { amount: term.hours, unit: 'hours' }, ...(term.lead ? { approachingLeadTime: term.lead } : {}), pausedIn: ['wacht-op-info'] },
+      { id: 'termijn', state: 'intake', startsOn: term.startsOn, duration: term.duration, ...(term.lead ? { approachingLeadTime: term.lead } : {}), pausedIn: ['wacht-op-info'] },
     ],
   });
 }
