@@ -193,7 +193,7 @@ async function positionAtEnd(kafka: Kafka, admin: Admin, group: GroupTopics): Pr
   } finally {
     await consumer.disconnect();
   }
-  const committed = await admin.fetchOffsets({ groupId: group.groupId, topics: [...group.topics] });
+  const committed = await whileRetriable(admin, group.topics, () => admin.fetchOffsets({ groupId: group.groupId, topics: [...group.topics] }));
   const missed: string[] = [];
   for (const end of ends) {
     if (BigInt(end.offset) === 0n) continue;
@@ -209,16 +209,25 @@ async function positionAtEnd(kafka: Kafka, admin: Admin, group: GroupTopics): Pr
  * answers for a moment after a topic was created (even with `waitForLeaders`, when another process created
  * it): CI failed on exactly that.
  */
-export async function topicEnds(admin: Admin, topic: string): Promise<{ partition: number; high: string }[]> {
+export function topicEnds(admin: Admin, topic: string): Promise<{ partition: number; high: string }[]> {
+  return whileRetriable(admin, [topic], () => admin.fetchTopicOffsets(topic));
+}
+
+/**
+ * Runs an admin request again, for up to 30 s, while the broker answers with a retriable error such as "This
+ * server does not host this topic-partition", which a KRaft broker answers for a moment after a topic was
+ * created by another process (CI failed on it); the topic's metadata is refreshed between attempts.
+ */
+async function whileRetriable<T>(admin: Admin, topics: readonly string[], request: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
-      return await admin.fetchTopicOffsets(topic);
+      return await request();
     } catch (error) {
       const retriable = (error as { retriable?: unknown }).retriable === true;
       if (!retriable || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+      await admin.fetchTopicMetadata({ topics: [...topics] }).catch(() => undefined);
     }
   }
 }
@@ -239,7 +248,7 @@ export async function committedOffset(brokers: readonly string[], groupId: strin
   const admin = kafkaClient(brokers, 'sr-test-committed').admin();
   await admin.connect();
   try {
-    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const [t] = await whileRetriable(admin, [topic], () => admin.fetchOffsets({ groupId, topics: [topic] }));
     const offset = t?.partitions.find((p) => p.partition === partition)?.offset;
     return offset === undefined || offset === '-1' ? null : BigInt(offset);
   } finally {
