@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TOPICS } from '#contracts';
 import { AVE_MODEL, ONDERMIJNING_INTAKE_MODEL } from '#domain';
 import { startApp, waitFor, type AppHarness } from '../../../test/support/app-harness.js';
-import { COORDINATOR, draftSignals, registered, ScriptedCase, TABLES_APP } from './support/tables-fixtures.js';
+import { appendSignals, COORDINATOR, draftSignals, registered, ScriptedCase, TABLES_APP } from './support/tables-fixtures.js';
 
 /**
  * A referral whose signal facts have not arrived waits in `tables_pending_referrals`, and the batch that records the
@@ -53,6 +53,21 @@ function referredWithoutAt(c: ScriptedCase, referralId: string) {
   return { ...last, id: randomUUID(), type: 'CaseReferred', payload: { caseId: c.caseId, referralId, table: 'riec', state: 'riec', reason: 'Verwijzing', actor: COORDINATOR } };
 }
 
+/**
+ * The referral is in the register as rejected (`not-deliverable`, the dead letter's error code in the reason) and a
+ * `ReferralRejected` for the router is on its way: the referral's only event, caused by the case event, with nothing shared.
+ */
+async function expectRejectedBack(c: ScriptedCase, referralId: string, errorCode: string, caused?: { id: string }): Promise<void> {
+  const row = await registered(h, referralId);
+  expect(row).toMatchObject({ status: 'rejected', rejection: 'not-deliverable', table_id: 'riec', case_id: c.caseId, municipality: ENSCHEDE, accept_by: null });
+  expect(row.reason).toContain(errorCode);
+  const events = await h.query<{ type: string; causation_id: string; payload: Record<string, unknown> }>('SELECT type, causation_id, payload FROM events WHERE stream_id = $1', [`referral-${referralId}`]);
+  expect(events).toHaveLength(1);
+  expect(events[0]).toMatchObject({ type: 'ReferralRejected', payload: { referralId, caseId: c.caseId, table: 'riec', municipality: ENSCHEDE, rejection: 'not-deliverable' } });
+  if (caused) expect(events[0]!.causation_id).toBe(caused.id);
+  expect(await h.query('SELECT 1 FROM table_disclosures WHERE case_id = $1', [c.caseId])).toEqual([]);
+}
+
 /** Every signal's fact is recorded, and no `SignalReceived` went to the dead letters. */
 async function expectEveryFactRecorded(signalIds: string[]): Promise<void> {
   expect(await h.query('SELECT signal_id FROM tables_signal_facts WHERE signal_id = ANY($1)', [signalIds])).toHaveLength(signalIds.length);
@@ -81,8 +96,21 @@ describe('a CaseReferred without when or by whom it was referred', () => {
 
     await late.append(rest);
     expect(await registered(h, waiting)).toMatchObject({ status: 'open', table_id: 'riec' });
-    expect(await h.query('SELECT 1 FROM table_referrals WHERE referral_id = $1', [malformed])).toEqual([]);
     await expectEveryFactRecorded(late.ids);
+  }, 120_000);
+
+  it('is rejected back to its case as not-deliverable, referred when the case event occurred; a redelivery rejects it no second time', async () => {
+    const signals = await appendSignals(h, ENSCHEDE);
+    const c = await atTheRiec(signals.ids);
+    const malformed = randomUUID();
+    const referred = referredWithoutAt(c, malformed);
+    await h.produce(TOPICS.cases, [{ key: `case-${c.caseId}`, value: JSON.stringify(referred) }]);
+    await expectRejectedBack(c, malformed, 'MESSAGE.MALFORMED', referred);
+    expect((await registered(h, malformed)).referred_at.toISOString()).toBe(new Date(referred.occurredAt).toISOString());
+
+    await h.produce(TOPICS.cases, [{ key: `case-${c.caseId}`, value: JSON.stringify(referred) }]);
+    await waitFor(async () => (await lettersOf(`case-${c.caseId}`)).length === 2, { what: 'the redelivered copy in the dead letters' });
+    expect(await h.query('SELECT 1 FROM events WHERE stream_id = $1', [`referral-${malformed}`])).toHaveLength(1);
   }, 120_000);
 });
 
@@ -133,7 +161,8 @@ describe('a referral or complete case that cannot go out when its signal facts a
     const [caseLetter] = await lettersOf(`case-${ave.caseId}`);
     expect(caseLetter).toMatchObject({ topic: TOPICS.cases, error_code: 'CRYPTO.DECRYPTION_FAILED', headers: { 'dead-letter-wait-list': 'tables_pending_escalation_facts', 'dead-letter-id': escalation!.escalation_id } });
     expect(await h.query('SELECT 1 FROM tables_pending_referrals WHERE referral_id = $1', [broken])).toEqual([]);
-    expect(await h.query('SELECT 1 FROM table_referrals WHERE referral_id = $1', [broken])).toEqual([]);
+    // Nothing reached the RIEC; the case hears it was not delivered, so the coordinator does not wait for an answer.
+    await expectRejectedBack(bad, broken, 'RangeError');
     expect(await h.query('SELECT 1 FROM tables_pending_escalation_facts WHERE escalation_id = $1', [escalation!.escalation_id])).toEqual([]);
     // The escalation itself stays as it was raised: only its complete case did not go out.
     expect((await h.query<{ n: string }>("SELECT count(*)::text AS n FROM events WHERE stream_id = $1 AND type = 'EscalationCaseSupplemented'", [`escalation-${escalation!.escalation_id}`]))[0]!.n).toBe('0');

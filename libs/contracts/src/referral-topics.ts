@@ -43,15 +43,15 @@ export interface ReferralReturnedPayload {
 
 /**
  * `ReferralRejected` on `signaalroute.referrals.v1`: the referral could not be delivered (the table is not
- * configured, does not serve the municipality, or has no sharing profile for the case type). Nothing was
- * shared; apply it as a return.
+ * configured, does not serve the municipality, or has no sharing profile for the case type; or building or
+ * publishing it failed and it went to the dead letters). Nothing was shared; apply it as a return.
  */
 export interface ReferralRejectedPayload {
   referralId: string;
   caseId: string;
   table: string;
   municipality: string;
-  rejection: 'table-unknown' | 'municipality-not-served' | 'no-sharing-profile';
+  rejection: 'table-unknown' | 'municipality-not-served' | 'no-sharing-profile' | 'not-deliverable';
   reason: string;
   at: string;
 }

@@ -180,3 +180,44 @@ describe('through a transport', () => {
     }
   });
 });
+
+describe('whom a dead-lettered message concerns', () => {
+  it('is told once its dead letter is recorded, with the error code, and again on a redelivery (the dead letter stays one)', async () => {
+    const told: string[] = [];
+    const handle = deadLetteringBatch(handlerFailingOnPoison().handle, { ...options(), onGivenUp: async (m, code) => void told.push(`${m.value.toString()}:${code}`) });
+    const poison = message('poison', 3, 'case-2');
+    await handle([poison]);
+    expect(told).toEqual(['poison:TypeError']);
+    await handle([again(poison, 4)]);
+    expect(told).toEqual(['poison:TypeError', 'poison:TypeError']);
+    expect(await deadLetters()).toHaveLength(1);
+  });
+
+  it('is not told of a message that is delivered again instead (fewer than maxAttempts deliveries)', async () => {
+    const told: string[] = [];
+    const handle = deadLetteringBatch(handlerFailingOnPoison().handle, { ...options(), onGivenUp: async (m) => void told.push(m.value.toString()) });
+    await expect(handle([message('poison', 1)])).rejects.toThrow(TypeError);
+    expect(told).toEqual([]);
+  });
+
+  it('when telling fails for the moment, the message comes again: the failure is passed on, the dead letter kept once', async () => {
+    const unavailable = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    const handle = deadLetteringBatch(handlerFailingOnPoison().handle, { ...options(), onGivenUp: async () => { throw unavailable; } });
+    const poison = message('poison', 3);
+    await expect(handle([poison])).rejects.toBe(unavailable);
+    await expect(handle([again(poison, 4)])).rejects.toBe(unavailable);
+    expect(await deadLetters()).toHaveLength(1);
+  });
+
+  it('when telling fails for good, it is logged and the partition moves on', async () => {
+    const logged: Record<string, unknown>[] = [];
+    const handle = deadLetteringBatch(handlerFailingOnPoison().handle, {
+      ...options(),
+      log: (fields) => void logged.push(fields),
+      onGivenUp: async () => { throw new RangeError('Invalid time value'); },
+    });
+    await handle([message('poison', 3)]);
+    expect(await deadLetters()).toHaveLength(1);
+    expect(logged.map((f) => f.errorCode)).toEqual(['TypeError', 'RangeError']);
+  });
+});

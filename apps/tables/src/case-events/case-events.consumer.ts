@@ -4,7 +4,7 @@ import { TOPICS, type EventEnvelope } from '#contracts';
 import { caseSheetEventProblem, caseSheetWriteOf, escalationTriggerOf, type CaseEvent, type CaseSheet, type SignalFacts, type TablesConfig } from '#domain';
 import { deadLetteringBatch, Inbox, MalformedMessageError, OutboxRelay, readEnvelopes, type Database, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
-import { APP_CONFIG, DATABASE, LOGGER, OUTBOX_RELAY, type AppConfig } from '#platform';
+import { APP_CONFIG, DATABASE, isUuid, LOGGER, OUTBOX_RELAY, type AppConfig } from '#platform';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { EscalationRaiser } from '../liaison/escalation-raiser.js';
 import { LiaisonFeedNotifier } from '../liaison/liaison-feed.notifier.js';
@@ -64,8 +64,33 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
         consumer: CASE_EVENTS_CONSUMER,
         maxAttempts: this.appConfig.CONSUMER_MAX_ATTEMPTS,
         log: (fields, text) => this.logger.error({ component: CASE_EVENTS_CONSUMER, ...fields }, text),
+        onGivenUp: (message, errorCode) => this.rejectGivenUpReferral(message, errorCode),
       }),
     );
+  }
+
+  /**
+   * A `CaseReferred` this consumer gave up on (it is in the dead letters) is rejected back to its case as
+   * `not-deliverable`, as a parked one that could not go out is: the coordinator learns that the table never got it.
+   * Nothing happens for any other message, for a referral already in the register (a redelivery, or one rejected or
+   * published before), or for a case this app has no sheet of (it cannot tell the municipality and model).
+   */
+  private async rejectGivenUpReferral(message: IncomingMessage, errorCode: string): Promise<void> {
+    const [event] = readEnvelopes([message], () => undefined);
+    if (event?.type !== 'CaseReferred' || !event.streamId.startsWith('case-')) return;
+    const { referralId, caseId, table } = event.payload;
+    if (typeof referralId !== 'string' || !isUuid(referralId) || typeof caseId !== 'string' || typeof table !== 'string') return;
+    const rejected = await this.db.transaction(async (tx) => {
+      const known = await tx.query('SELECT 1 FROM table_referrals WHERE referral_id = $1', [referralId]);
+      const sheet = (await this.sheets.sheets(tx, [caseId])).get(caseId);
+      if (known.rows.length > 0 || !sheet) return false;
+      await this.referrals.rejectUndeliverable(tx, sheet, event, errorCode);
+      return true;
+    });
+    if (rejected) {
+      this.logger.warn({ component: CASE_EVENTS_CONSUMER, referralId, caseId, errorCode }, 'referral rejected back to its case: it went to the dead letters');
+      this.relay?.nudge();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -161,7 +186,9 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
       const { sheet, event } = pending;
       this.logger.info({ component: CASE_EVENTS_CONSUMER, referralId: event.payload.referralId }, 'referral published: its signal facts arrived');
       const item = { waitList: 'tables_pending_referrals', id: String(event.payload.referralId), caseId: sheet.caseId, row: pending } as const;
-      if (await this.releaseOne(tx, attempt, item, () => this.referrals.publish(tx, sheet, knownFacts(sheet, facts), event))) count.referrals++;
+      const publish = () => this.referrals.publish(tx, sheet, knownFacts(sheet, facts), event);
+      const reject = (errorCode: string) => this.referrals.rejectUndeliverable(tx, sheet, event, errorCode);
+      if (await this.releaseOne(tx, attempt, item, publish, reject)) count.referrals++;
     }
     for (const pending of completed) {
       this.logger.info({ component: CASE_EVENTS_CONSUMER, escalationId: pending.escalationId }, 'escalation supplemented: its signal facts arrived');
@@ -177,17 +204,29 @@ export class CaseEventsConsumer implements OnApplicationBootstrap, OnApplication
    * is sent under a savepoint, and one that still fails for a reason that is not transient goes to the dead letters
    * on its own (`recordFailedRelease`, logged with its id): the fact that released it is recorded, and so are the
    * other referrals and cases it released. Otherwise the healthy `SignalReceived` would be the dead letter, its fact
-   * never recorded, and everything else waiting for it would wait for good.
+   * never recorded, and everything else waiting for it would wait for good. `giveUp` then tells whom it concerns (a
+   * referral is rejected back to its case); when that fails too, the dead letter and the log are all there is.
    */
-  private async releaseOne(tx: SqlExecutor, attempt: number, item: Omit<FailedRelease, 'error' | 'attempts'>, send: () => Promise<boolean>): Promise<boolean> {
+  private async releaseOne(
+    tx: SqlExecutor,
+    attempt: number,
+    item: Omit<FailedRelease, 'error' | 'attempts'>,
+    send: () => Promise<boolean>,
+    giveUp?: (errorCode: string) => Promise<void>,
+  ): Promise<boolean> {
     if (attempt < this.appConfig.CONSUMER_MAX_ATTEMPTS) return send();
     const outcome = await underSavepoint(tx, send);
     if ('value' in outcome) return outcome.value;
+    const errorCode = failureCodeOf(outcome.failure);
     await recordFailedRelease(tx, CASE_EVENTS_CONSUMER, { ...item, error: outcome.failure, attempts: attempt });
     this.logger.error(
-      { component: CASE_EVENTS_CONSUMER, waitList: item.waitList, id: item.id, caseId: item.caseId, attempts: attempt, errorCode: failureCodeOf(outcome.failure) },
+      { component: CASE_EVENTS_CONSUMER, waitList: item.waitList, id: item.id, caseId: item.caseId, attempts: attempt, errorCode },
       'released by its signal facts but could not go out: it went to the dead letters; the facts and the rest it waited with are recorded',
     );
+    const told = giveUp ? await underSavepoint(tx, () => giveUp(errorCode)) : null;
+    if (told && 'failure' in told) {
+      this.logger.error({ component: CASE_EVENTS_CONSUMER, waitList: item.waitList, id: item.id, caseId: item.caseId, errorCode: failureCodeOf(told.failure) }, 'could not record that it was not delivered');
+    }
     return false;
   }
 

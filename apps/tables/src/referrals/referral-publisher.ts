@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { REFERRAL_EVENT_TYPES, REFERRAL_TOPICS, type Actor, type EventEnvelope, type ReferralRejectedPayload } from '#contracts';
+import type { Actor, EventEnvelope } from '#contracts';
 import {
   referralDeliverability,
   referralTimes,
@@ -13,10 +13,11 @@ import { EventStore, type SqlExecutor } from '#eventstore';
 import { CLOCK, EVENT_STORE, LOGGER, type Clock } from '#platform';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
 import { insertDisclosure } from '../disclosures/disclosure.sql.js';
-import { referralStreamId, TABLES_PROCESSING, TABLES_SYSTEM_ACTOR } from '../shared/tables-streams.js';
+import { referralStreamId } from '../shared/tables-streams.js';
 import { CaseMinimiser } from '../shared/case-minimiser.js';
 import { payloadSha256, tablesEvent } from '../shared/tables-event.js';
 import { REFERRAL_PUBLISHED, type ReferralPublishedPayload } from './referral-events.js';
+import { recordReferralRejection, referredAtOf } from './referral-rejection.js';
 
 /**
  * Turns a `CaseReferred` into a delivered referral, inside the consumer's transaction: the minimised
@@ -48,25 +49,8 @@ export class ReferralPublisher {
     const delivery = referralDeliverability(this.config, referred.table, sheet.municipality, sheet.modelId);
 
     if (!delivery.ok) {
-      const payload: ReferralRejectedPayload = {
-        referralId: referred.referralId,
-        caseId: sheet.caseId,
-        table: referred.table,
-        municipality: sheet.municipality,
-        rejection: delivery.reason,
-        reason: delivery.message,
-        at: now.toISOString(),
-      };
-      const event = tablesEvent(REFERRAL_EVENT_TYPES.rejected, payload, { ...common, municipality: sheet.municipality, actor: TABLES_SYSTEM_ACTOR, legalBasis: TABLES_PROCESSING.legalBasis, processingActivity: TABLES_PROCESSING.activity });
-      await this.store.appendIn(tx, stream, 0, [event], {
-        topic: REFERRAL_TOPICS.referrals,
-        alsoInsert: [
-          (param) =>
-            `INSERT INTO table_referrals (referral_id, case_id, table_id, municipality, case_type, status, referred_at, published_at, rejection, reason, version)
-             VALUES (${param(referred.referralId)}, ${param(sheet.caseId)}, ${param(referred.table)}, ${param(sheet.municipality)}, ${param(sheet.modelId)}, 'rejected',
-                     ${param(referredAt.toISOString())}::timestamptz, ${param(now.toISOString())}::timestamptz, ${param(delivery.reason)}, ${param(delivery.message)}, 1)`,
-        ],
-      });
+      const rejected = { referralId: referred.referralId, caseId: sheet.caseId, table: referred.table, municipality: sheet.municipality, caseType: sheet.modelId, referredAt: referredAt.toISOString(), rejection: delivery.reason, reason: delivery.message };
+      await recordReferralRejection(this.store, tx, rejected, caused, now);
       this.logger.warn({ component: 'tables.referrals', referralId: referred.referralId, table: referred.table, rejection: delivery.reason }, 'referral rejected: not delivered');
       return true;
     }
@@ -115,5 +99,26 @@ export class ReferralPublisher {
       ],
     });
     return true;
+  }
+
+  /**
+   * Records that the referral `caused` asked for could not be built or published (`errorCode`, the failure a dead
+   * letter holds): `ReferralRejected` with `not-deliverable`, so the router hands it back to the case and the
+   * coordinator learns it never reached the table, instead of seeing it open for good. When it was referred is
+   * read from the case event, or, where that does not hold a date, taken as when the case event occurred.
+   */
+  async rejectUndeliverable(tx: SqlExecutor, sheet: CaseSheet, caused: EventEnvelope, errorCode: string): Promise<void> {
+    const referred = caused.payload as unknown as Partial<CaseReferred>;
+    const rejected = {
+      referralId: String(referred.referralId),
+      caseId: sheet.caseId,
+      table: String(referred.table),
+      municipality: sheet.municipality,
+      caseType: sheet.modelId,
+      referredAt: referredAtOf(referred.at, caused.occurredAt),
+      rejection: 'not-deliverable' as const,
+      reason: `The referral could not be delivered (${errorCode}); it is kept in the dead letters for the operator. Nothing was shared.`,
+    };
+    await recordReferralRejection(this.store, tx, rejected, caused, this.clock());
   }
 }

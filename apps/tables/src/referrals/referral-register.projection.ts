@@ -4,6 +4,7 @@ import { quoteIdent, type ProjectionDefinition, type ProjectionTableNames, type 
 import { loadConfig, loadTablesConfig } from '#platform';
 import { tablesSettingsFrom } from '../config/tables-settings.js';
 import { REFERRAL_PUBLISHED, REFERRAL_REMINDER_SENT, type ReferralPublishedPayload } from './referral-events.js';
+import { referredAtOf } from './referral-rejection.js';
 
 const REGISTER_EVENT_TYPES: readonly string[] = [
   REFERRAL_PUBLISHED,
@@ -20,17 +21,18 @@ const configuredTables = (): TablesConfig => (tablesConfig ??= loadTablesConfig(
 
 /**
  * What the register row takes from the case event that caused the referral (`CaseReferred`, the event's
- * causation): the case id, when it was referred, and the case's model (from its `CaseOpened`).
+ * causation): the case id, when it was referred (`referredAtOf`, as the live writer reads it), and the case's model
+ * (from its `CaseOpened`).
  */
 async function referringCase(tx: SqlExecutor, event: EventEnvelope): Promise<{ caseId: string | null; referredAt: string | null; caseType: string | null }> {
-  const r = await tx.query<{ case_id: string | null; referred_at: string | null; case_type: string | null }>(
-    `SELECT c.payload->>'caseId' AS case_id, c.payload->>'at' AS referred_at,
+  const r = await tx.query<{ case_id: string | null; referred_at: string | null; occurred_at: Date; case_type: string | null }>(
+    `SELECT c.payload->>'caseId' AS case_id, c.payload->>'at' AS referred_at, c.occurred_at,
             (SELECT o.payload->>'modelId' FROM events o WHERE o.stream_id = c.stream_id AND o.type = 'CaseOpened' ORDER BY o.stream_version LIMIT 1) AS case_type
        FROM events c WHERE c.id = $1::uuid`,
     [event.causationId],
   );
   const row = r.rows[0];
-  return { caseId: row?.case_id ?? null, referredAt: row?.referred_at ?? null, caseType: row?.case_type ?? null };
+  return { caseId: row?.case_id ?? null, referredAt: row ? referredAtOf(row.referred_at, row.occurred_at) : null, caseType: row?.case_type ?? null };
 }
 
 /** Applies one referral event to the register, as the publisher, the decision service and the timers write it. */

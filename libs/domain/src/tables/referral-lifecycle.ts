@@ -13,12 +13,15 @@ import type { TableDefinition, TablesConfig } from './table-definition.js';
  * its acceptance deadline. Pure rules; the app stores the state in the table register.
  */
 
-/** Why a referral could not be delivered; the router then treats it as returned. */
-export type ReferralRejection = 'table-unknown' | 'municipality-not-served' | 'no-sharing-profile';
+/**
+ * Why a referral could not be delivered; the router then treats it as returned. `not-deliverable`: building or
+ * publishing it failed for a reason that is not about the moment, and it went to the dead letters.
+ */
+export type ReferralRejection = 'table-unknown' | 'municipality-not-served' | 'no-sharing-profile' | 'not-deliverable';
 
 export type Deliverability =
   | { ok: true; table: TableDefinition; allowed: ShareableField[] }
-  | { ok: false; reason: ReferralRejection; message: string };
+  | { ok: false; reason: Exclude<ReferralRejection, 'not-deliverable'>; message: string };
 
 /** Whether a referral of a `caseType` case of `municipality` to `tableId` can go out, and with which fields. */
 export function referralDeliverability(config: TablesConfig, tableId: string, municipality: string, caseType: string): Deliverability {

@@ -20,6 +20,13 @@ export interface DeadLetteringOptions {
   keepValue?: boolean;
   /** Logs each dead letter (topic, partition, offset, attempts, error code; never the value). */
   log?: (fields: Record<string, unknown>, text: string) => void;
+  /**
+   * Tells whom a message concerns that it was given up on, once its dead letter is recorded (a referral the tables
+   * app could not deliver is rejected back to its case). It runs again when the message is delivered again, so it
+   * must change nothing the second time. A transient failure of it is passed on, so the message comes again (its
+   * dead letter is recorded no second time); any other is logged and the partition moves on.
+   */
+  onGivenUp?: (message: IncomingMessage, errorCode: string) => Promise<void>;
 }
 
 /**
@@ -113,5 +120,15 @@ class DeadLetters {
       { topic: message.topic, partition: message.partition, offset: message.offset, attempts: message.attempt, errorCode: code },
       `a message failed ${message.attempt} times and went to the dead letters; the partition moves on`,
     );
+    try {
+      await this.options.onGivenUp?.(message, code);
+    } catch (failure) {
+      if (isTransientHandlerError(failure)) throw failure;
+      const f = failure as { code?: unknown; name?: unknown } | null;
+      this.options.log?.(
+        { topic: message.topic, partition: message.partition, offset: message.offset, errorCode: typeof f?.code === 'string' ? f.code : typeof f?.name === 'string' ? f.name : 'Error' },
+        'a dead-lettered message could not be reported to whom it concerns',
+      );
+    }
   }
 }
