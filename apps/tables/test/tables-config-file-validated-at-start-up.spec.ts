@@ -81,6 +81,14 @@ describe('start-up with a tables configuration file', () => {
     );
   });
 
+  it("fails when a municipality's closing day is not a real date, naming the file, the path and the problem's code", async () => {
+    const broken = { ...JSON.parse(JSON.stringify(BUILT_IN_TABLES_CONFIG)), calendars: [{ municipality: 'GM0164', closingDays: ['2026-12-28', '2026-02-30'] }] };
+    const configFile = await file(broken);
+    await expect(startUp(configFile)).rejects.toThrow(
+      new RegExp(`TABLES_CONFIG_FILE ${configFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*calendars\\[0\\]\\.closingDays\\[1\\]: GM0164: "2026-02-30" is not a real date written YYYY-MM-DD \\(CALENDAR\\.DATE_INVALID\\)`, 's'),
+    );
+  });
+
   it('fails on a file that is missing or not JSON, naming the file', async () => {
     expect(() => loadTablesConfig(path.join(dir, 'missing.json'))).toThrow(/TABLES_CONFIG_FILE .*missing\.json cannot be read/);
     const notJson = await file('{ nope');

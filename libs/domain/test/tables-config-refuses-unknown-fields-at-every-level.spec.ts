@@ -21,7 +21,7 @@ describe('the tables configuration refuses a key it does not know, at every leve
   it('at the top level', () => {
     const c = copy();
     c.tabels = [];
-    expect(messages(c)).toEqual([`tabels: unknown field "tabels" (did you mean "tables"?); allowed: tables, escalation`]);
+    expect(messages(c)).toEqual([`tabels: unknown field "tabels" (did you mean "tables"?); allowed: tables, escalation, calendars`]);
   });
 
   it('on a table: a misspelt reminderLeadTime would mean no reminders at all', () => {

@@ -5,7 +5,7 @@ import { EventStore } from '#eventstore';
 import { CLOCK, EVENT_STORE, KEYRING, onlyQueryParameters, personSubject, ProcessesPersonalData, type Clock, type Keyring } from '#platform';
 import { Roles } from '#security';
 import { AUDIT_PROCESSING } from '../audit-processing.js';
-import { caseStreamId, reconstructCase, type CaseAsOf } from './case-as-of.js';
+import { caseStreamId, inputsAsGiven, reconstructCase, type CaseAsOf } from './case-as-of.js';
 
 const notFound = () => new DomainError('CASE.NOT_FOUND', 'No such case');
 
@@ -30,8 +30,8 @@ export class CaseAsOfController {
     const asOfText = onlyQueryParameters(query, ['asOf']).asOf;
     const asOf = asOfText === undefined ? now : parseIsoInstant(asOfText);
     if (asOf === null) throw new DomainError('VALIDATION.AS_OF_INVALID', '`asOf` must be an ISO 8601 instant with an offset, e.g. 2026-11-01T12:00:00Z');
-    // The decision trail's reasons are sealed under the case's key: opened for the auditor (this read is
-    // logged), null once the case's personal data was erased.
-    return this.keyring.revealAnswer(reconstructCase(id, await this.store.readStream(caseStreamId(id)), asOf, now));
+    // The decision trail's reasons and transition fields are sealed under the case's key: opened for the auditor
+    // (this read is logged), null once the case's personal data was erased.
+    return inputsAsGiven(await this.keyring.revealAnswer(reconstructCase(id, await this.store.readStream(caseStreamId(id)), asOf, now)));
   }
 }

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '#contracts';
-import { DomainError, evolveCase, NO_CASE, type CaseEvent, type CaseState } from '#domain';
+import { DomainError, evolveCase, NO_CASE, transitionFieldsAsGiven, type CaseEvent, type CaseState } from '#domain';
 
 /** Stream of a case in the event store (the router's convention: `case-<case id>`). */
 export { caseStreamId } from '#contracts';
@@ -21,7 +21,10 @@ export interface DecisionTrailEntry {
   /** `erased`: a transition's reason was given but not stored, the case's personal data having been erased; else null. */
   reasonWithheld: string | null;
   reasonCategory: string | null;
-  /** The rest of the event: the decision's inputs (transition fields, mappings, measures, …). */
+  /**
+   * The rest of the event: the decision's inputs (transition fields, mappings, measures, …). A transition's fields
+   * read as given, null once the case's personal data was erased; `fieldsWithheld: 'erased'` when they were given after.
+   */
   inputs: Record<string, unknown>;
   /** The event's hash: ties the entry to the verified ledger. */
   hash: string;
@@ -49,6 +52,17 @@ export interface CaseAsOf {
     plan: unknown;
   };
   decisionTrail: DecisionTrailEntry[];
+}
+
+/**
+ * The case as of, once the keyring opened it, with each transition's field values as given: the ones that are no
+ * text were sealed as JSON (`transitionFieldsAsGiven`).
+ */
+export function inputsAsGiven<T extends Pick<CaseAsOf, 'decisionTrail'>>(opened: T): T {
+  return {
+    ...opened,
+    decisionTrail: opened.decisionTrail.map((entry) => (entry.type === 'CaseTransitioned' && 'fields' in entry.inputs ? { ...entry, inputs: { ...entry.inputs, fields: transitionFieldsAsGiven(entry.inputs.fields) } } : entry)),
+  };
 }
 
 const BOOKKEEPING = new Set(['caseId', 'actor', 'at', 'modelId', 'modelVersion', 'transition', 'from', 'to', 'reason', 'reasonWithheld', 'reasonCategory']);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TOPICS, type NewEvent, type Role } from '#contracts';
-import { CASE_EVENT_VERSION, decideCase, DomainError, foldCase, hasCaseCommandText, mapCaseCommandText, NO_CASE, withholdErasedCaseText, type CaseActor, type CaseCommand, type CaseEvent, type CaseState, type TableDirectory } from '#domain';
+import { CASE_EVENT_VERSION, decideCase, DomainError, foldCase, hasCaseCommandText, hasTransitionFieldValues, mapCaseCommandText, NO_CASE, sealTransitionFields, withholdErasedCaseText, withholdErasedTransitionFields, type CaseActor, type CaseCommand, type CaseEvent, type CaseState, type MunicipalityCalendars, type TableDirectory } from '#domain';
 import { OutboxRelay, rowTable, VersionConflictError, type RowTable, type TableRow } from '#eventstore';
 import { CLOCK, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
 import { isSealedValue, requireMunicipality, writeScope, type Principal } from '#security';
@@ -18,9 +18,23 @@ import { caseNotFound } from './case-not-found.js';
 import { caseVersionConflict } from './case-version-conflict.js';
 import { CaseViewLoader } from './case-view.loader.js';
 import { CaseViewRepository } from './case-view.repository.js';
+import { MUNICIPALITY_CALENDARS } from './municipality-calendars.provider.js';
 import { TABLE_DIRECTORY } from './table-directory.provider.js';
 
 type ExistingCase = Exclude<CaseState, { status: 'none' }>;
+
+/**
+ * A command ready for the decider, with its free text sealed, and what is to be done to the events decided from it
+ * (seal or withhold a transition's field values); the data key row to insert with them (a case from before field
+ * encryption gets its key now) and the stored key sealed with (checked in the statement).
+ */
+interface SealedCommand {
+  command: CaseCommand;
+  sealEvents: (events: CaseEvent[]) => CaseEvent[];
+  keyRows: TableRow[];
+  sealedWith: string | null;
+}
+const unsealed = (command: CaseCommand): SealedCommand => ({ command, sealEvents: (events) => events, keyRows: [], sealedWith: null });
 
 /** How often a command without an expected version is decided when other writers keep being first. */
 const UNPINNED_ATTEMPTS = 5;
@@ -48,21 +62,24 @@ export class CaseCommandService implements CaseCommandRunner {
     private readonly commits: CaseCommitBatcher,
     @Inject(KEYRING) private readonly keyring: Keyring,
     @Inject(TABLE_DIRECTORY) private readonly tables: TableDirectory,
+    @Inject(MUNICIPALITY_CALENDARS) private readonly calendars: MunicipalityCalendars,
   ) {}
 
   /**
-   * The command with its free text sealed under the case's data key (see `mapCaseCommandText`). A plan
-   * measure whose text is already in the plan keeps its sealed value, so setting the same plan again is still
-   * no change (sealing the same text twice gives two different ciphertexts). On a case whose key was destroyed
-   * (erased), a transition goes ahead with its reason withheld, and any other text is refused (`withholdErasedCaseText`).
+   * The command with its free text sealed under the case's data key (see `mapCaseCommandText`), and `sealEvents`,
+   * which seals the values of a transition's fields in the events decided from it (`sealTransitionFields`): those are
+   * sealed after the decision, because a guard reads them as given. A plan measure whose text is already in the plan
+   * keeps its sealed value, so setting the same plan again is still no change (sealing the same text twice gives two
+   * different ciphertexts). On a case whose key was destroyed (erased), a transition goes ahead with its reason and its
+   * field values withheld, and any other text is refused (`withholdErasedCaseText`, `withholdErasedTransitionFields`).
    */
-  private async sealText(caseId: string, municipality: string, command: CaseCommand, state: CaseState): Promise<{ command: CaseCommand; keyRows: TableRow[]; sealedWith: string | null }> {
-    if (!hasCaseCommandText(command)) return { command, keyRows: [], sealedWith: null };
+  private async sealText(caseId: string, municipality: string, command: CaseCommand, state: CaseState): Promise<SealedCommand> {
+    if (!hasCaseCommandText(command) && !hasTransitionFieldValues(command)) return unsealed(command);
     const sealer = await this.keyring.sealerFor(keyOwner.case(caseId), municipality);
     if (sealer === 'destroyed') {
       const withheld = withholdErasedCaseText(command);
       if (!withheld) throw new DomainError('PRIVACY.ERASED', "This case's personal data was erased: no new text can be added to it");
-      return { command: withheld, keyRows: [], sealedWith: null };
+      return { command: withheld, sealEvents: withholdErasedTransitionFields, keyRows: [], sealedWith: null };
     }
     const current = new Map<string, string>();
     if (command.type === 'SetPlan' && state.status !== 'none' && state.plan) {
@@ -73,7 +90,12 @@ export class CaseCommandService implements CaseCommandRunner {
     // Text sealed already (a table's return reason, sealed by the tables app under this case's key) stays as it is.
     const seal = (text: string) => current.get(text) ?? (isSealedValue(text) ? text : sealer.seal(text));
     // A key this statement inserts needs no check; a stored one (perhaps kept by this process) must still be live.
-    return { command: mapCaseCommandText(command, seal), keyRows: sealer.row ? [sealer.row] : [], sealedWith: sealer.row ? null : sealer.keyId };
+    return {
+      command: mapCaseCommandText(command, seal),
+      sealEvents: (events) => sealTransitionFields(events, sealer.seal),
+      keyRows: sealer.row ? [sealer.row] : [],
+      sealedWith: sealer.row ? null : sealer.keyId,
+    };
   }
 
   /**
@@ -117,8 +139,11 @@ export class CaseCommandService implements CaseCommandRunner {
 
     const now = this.clock();
     // Free text is sealed under the case's key; a case from before field encryption gets its key now.
-    const sealed = state.status === 'none' ? { command: cmd, keyRows: [], sealedWith: null } : await this.sealText(caseId, state.municipality, cmd, state);
-    const events = decideCase(sealed.command, state, { now, newId: randomUUID, models: this.registry.resolve, tables: this.tables });
+    const sealed = state.status === 'none' ? unsealed(cmd) : await this.sealText(caseId, state.municipality, cmd, state);
+    // Working days are the case's municipality's (its closing days from the regional configuration), for every term
+    // this command opens, replaces, warns of or resumes; the moments computed are stored in the events.
+    const calendar = this.calendars(state.status === 'none' ? (cmd as Extract<CaseCommand, { type: 'OpenCase' }>).municipality : state.municipality);
+    const events = sealed.sealEvents(decideCase(sealed.command, state, { now, newId: randomUUID, models: this.registry.resolve, tables: this.tables, calendar }));
     if (events.length === 0) return { state, events };
     const next = foldCase(events, state) as ExistingCase;
     const specialCategory = (stored?.specialCategory ?? false) || options.specialCategory === true || SPECIAL_CATEGORY_MODELS.includes(next.model.id);

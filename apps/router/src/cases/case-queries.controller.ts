@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { transitionFieldsAsGiven } from '#domain';
 import { EventStore } from '#eventstore';
 import { EVENT_STORE, KEYRING, ProcessesPersonalData, requireTimeRange, validateDto, type Keyring } from '#platform';
 import { CurrentPrincipal, municipalityScope, requireMunicipality, requireObjectInEnteredMunicipality, Roles, type Principal } from '#security';
@@ -58,10 +59,12 @@ export class CaseQueriesController {
     const stored = await this.loader.get(id, municipalityScope(principal));
     if (!stored) throw caseNotFound();
     const events = await this.store.readStream(caseStreamId(id));
-    return this.keyring.revealAnswer({
+    const answer = await this.keyring.revealAnswer({
       caseId: id,
       subjectId: stored.state.subjectId,
       items: events.map((e) => ({ version: e.streamVersion, type: e.type, at: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor, payload: e.payload })),
     });
+    // A transition's field values that are no text were sealed as JSON: opened, they read as given again.
+    return { ...answer, items: answer.items.map((item) => (item.type === 'CaseTransitioned' && 'fields' in item.payload ? { ...item, payload: { ...item.payload, fields: transitionFieldsAsGiven(item.payload.fields) } } : item)) };
   }
 }

@@ -9,6 +9,7 @@ import { CaseCommandsController } from './case-commands.controller.js';
 import { CaseQueriesController } from './case-queries.controller.js';
 import { CaseViewLoader } from './case-view.loader.js';
 import { CaseViewRepository } from './case-view.repository.js';
+import { MUNICIPALITY_CALENDARS_PROVIDER } from './municipality-calendars.provider.js';
 import { OpenCaseController } from './open-case.controller.js';
 import { OpenCaseService } from './open-case.service.js';
 import { TABLE_DIRECTORY_PROVIDER } from './table-directory.provider.js';
@@ -17,7 +18,7 @@ import { TABLE_DIRECTORY_PROVIDER } from './table-directory.provider.js';
 @Module({
   imports: [ModelsModule, RouterSignalsModule, SubjectsModule],
   controllers: [OpenCaseController, CaseCommandsController, CaseQueriesController],
-  providers: [TABLE_DIRECTORY_PROVIDER, CaseViewRepository, CaseViewLoader, CaseCommitBatcher, CaseCommandService, { provide: CASE_COMMAND_RUNNER, useExisting: CaseCommandService }, OpenCaseService],
+  providers: [TABLE_DIRECTORY_PROVIDER, MUNICIPALITY_CALENDARS_PROVIDER, CaseViewRepository, CaseViewLoader, CaseCommitBatcher, CaseCommandService, { provide: CASE_COMMAND_RUNNER, useExisting: CaseCommandService }, OpenCaseService],
   exports: [CASE_COMMAND_RUNNER, CaseViewRepository],
 })
 export class CasesModule {}

@@ -15,7 +15,7 @@ export class TakeTransitionRequestDto {
   @IsOptional() @IsString() @MaxLength(100)
   reasonCategory?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Values for the transition\'s declared fields; any other field is refused (CASE.FIELD_UNKNOWN)' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "Values for the transition's declared fields; any other field is refused (CASE.FIELD_UNKNOWN). Stored sealed under the case's data key, every value (the history and the auditor's as-of show them as given). On a case whose personal data was erased they are read as always (required, guards) but not stored: the event names them with null values and records fieldsWithheld 'erased'" })
   @IsOptional() @IsObject()
   fields?: Record<string, unknown>;
 }

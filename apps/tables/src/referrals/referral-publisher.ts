@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Actor, EventEnvelope } from '#contracts';
 import {
+  calendarFor,
   referralDeliverability,
   referralTimes,
   type CaseReferred,
@@ -56,7 +57,9 @@ export class ReferralPublisher {
     }
 
     const { table, allowed } = delivery;
-    const times = referralTimes(table, referredAt);
+    // Working days are the case's municipality's: its closing days (configured) do not count. The moments are
+    // stored with the referral as computed now; a calendar changed later does not move them.
+    const times = referralTimes(table, referredAt, calendarFor(this.config, sheet.municipality));
     const minimised = await this.minimiser.minimise(tx, sheet, facts, referred.reason, allowed);
     const payload: ReferralPublishedPayload = {
       referralId: referred.referralId,

@@ -1,5 +1,5 @@
 import { REFERRAL_EVENT_TYPES, type EventEnvelope, type ReferralAcceptedPayload, type ReferralRejectedPayload, type ReferralReturnedPayload } from '#contracts';
-import { referralTimes, type TablesConfig } from '#domain';
+import { calendarFor, referralTimes, type TablesConfig } from '#domain';
 import { quoteIdent, type ProjectionDefinition, type ProjectionTableNames, type SqlExecutor } from '#eventstore';
 import { loadConfig, loadTablesConfig } from '#platform';
 import { tablesSettingsFrom } from '../config/tables-settings.js';
@@ -42,8 +42,10 @@ async function applyReferralEvent(tx: SqlExecutor, event: EventEnvelope, registe
     case REFERRAL_PUBLISHED: {
       const p = event.payload as unknown as ReferralPublishedPayload;
       const cause = await referringCase(tx, event);
-      const table = tablesConfig().tables.find((t) => t.id === p.table);
-      const remindAt = table ? referralTimes(table, new Date(p.referredAt)).remindAt : null;
+      const config = tablesConfig();
+      const table = config.tables.find((t) => t.id === p.table);
+      // As the publisher computed it: with the referral's municipality's closing days.
+      const remindAt = table ? referralTimes(table, new Date(p.referredAt), calendarFor(config, p.municipality)).remindAt : null;
       await tx.query(
         `INSERT INTO ${register} (referral_id, case_id, table_id, municipality, case_type, status, referred_at, published_at, accept_by, remind_at, reason, fields, payload, version)
          VALUES ($1, $2, $3, $4, $5, 'open', $6::timestamptz, $7::timestamptz, $8::timestamptz, $9::timestamptz, NULL, $10::text[], $11::jsonb, $12::int)
@@ -99,8 +101,9 @@ export async function applyToReferralRegister(tx: SqlExecutor, events: readonly 
  * The tables' referral register as a rebuildable projection (`npm run audit -- replay --projection
  * table-referrals`), folded from the referral streams (`referral-<id>`). The row's case id, its referral
  * instant and (for a rejected referral) the case type come from the `CaseReferred` that caused it and the
- * case's `CaseOpened`; `remind_at` is recomputed with the tables configuration `tablesConfig` gives, as the
- * publisher computed it (a difference there means the configuration changed since).
+ * case's `CaseOpened`; `remind_at` is recomputed with the tables configuration `tablesConfig` gives (the table's
+ * lead time and the municipality's closing days), as the publisher computed it (a difference there means the
+ * configuration changed since: `accept_by` comes from the event, but the reminder moment is not in it).
  */
 export function referralRegisterProjection(tablesConfig: () => TablesConfig): ProjectionDefinition {
   return {

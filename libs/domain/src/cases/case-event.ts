@@ -53,8 +53,18 @@ export interface CaseTransitioned {
    */
   reasonWithheld?: ReasonWithheld;
   reasonCategory: string | null;
-  /** The transition's fields as given (only declared ones are accepted). */
+  /**
+   * The transition's fields (only declared ones are accepted), each value sealed under the case's data key: a text as
+   * a sealed value, any other value (number, yes/no, list) as `{ sealedJson }` (see `sealTransitionFields`; readers
+   * use `transitionFieldsAsGiven` after opening them). Plain values on events stored before fields were sealed. Every
+   * value null when withheld (`fieldsWithheld`).
+   */
   fields: Record<string, unknown>;
+  /**
+   * `erased`: fields were given but their values not stored, because the case's personal data had been erased (its
+   * data key destroyed); `fields` then names them with null values. Absent otherwise.
+   */
+  fieldsWithheld?: ReasonWithheld;
   /** Every holder after the move. */
   responsibilities: Responsibilities;
   /** Taken by a table member: the accepted referral they acted through, and its table. */

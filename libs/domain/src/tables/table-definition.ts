@@ -61,11 +61,26 @@ export interface EscalationTriggers {
   readonly deadlinesBreached: readonly { readonly modelId: string; readonly definitionId?: string }[];
 }
 
-/** The tables app's whole configuration. */
+/**
+ * A municipality's own closing days: days its offices are collectively closed (e.g. between Christmas and New
+ * Year) that do not count as working days for its cases' terms and its referrals' acceptance deadlines, on top of
+ * the statutory holidays of the Algemene termijnenwet. A due moment is computed once, when its term opens (or is
+ * moved), and stored in the event: a calendar changed later only counts for terms computed after the change.
+ */
+export interface MunicipalityCalendar {
+  /** CBS code of the municipality; a table of the same configuration must serve it. */
+  readonly municipality: string;
+  /** The closing days, `YYYY-MM-DD` (Dutch calendar dates), each once; at most `MAX_CLOSING_DAYS`. */
+  readonly closingDays: readonly string[];
+}
+
+/** The regional configuration: the tables and escalation the tables app runs, and the municipalities' calendars. */
 export interface TablesConfig {
   readonly tables: readonly TableDefinition[];
   readonly escalation: {
     readonly triggers: EscalationTriggers;
     readonly policies: readonly EscalationPolicy[];
   };
+  /** Per municipality its own closing days (optional: without it, working days are the statutory ones only). */
+  readonly calendars?: readonly MunicipalityCalendar[];
 }

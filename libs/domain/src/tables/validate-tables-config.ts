@@ -6,6 +6,10 @@ import { isVisibleText } from '../shared/visible-text.js';
 import { POLICE_TABLE } from './police-region.js';
 import { categoryOf, isShareableField, NEVER_SHARED_FIELDS } from './shareable-field.js';
 import type { EscalationPolicy, EscalationTier, EscalationTriggers, SharingProfile, TableDefinition, TablesConfig } from './table-definition.js';
+import type { TablesConfigProblem } from './tables-config-problem.js';
+import { calendarProblems } from './validate-calendars.js';
+
+export type { TablesConfigProblem } from './tables-config-problem.js';
 
 const KEBAB_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** A table topic, capturing the table id it names: `signaalroute.tables.<id>.v<N>` (N = 1, 2, ...). */
@@ -29,7 +33,7 @@ const DEADLINE_TRIGGER_FIELDS: TriggerFields = {
   definitionId: { required: false, what: 'a deadline id (non-empty text; leave it out for every deadline of the model)', ok: isVisibleText },
 };
 /** The fields of each object of the configuration; any other key is refused (a misspelt `reminderLeadTime` would mean no reminders). */
-const CONFIG_FIELDS = fieldsOf<TablesConfig>({ tables: true, escalation: true });
+const CONFIG_FIELDS = fieldsOf<TablesConfig>({ tables: true, escalation: true, calendars: true });
 const TABLE_FIELDS = fieldsOf<TableDefinition>({
   id: true,
   title: true,
@@ -52,11 +56,6 @@ const TIER_FIELDS = fieldsOf<EscalationTier>({ id: true, title: true, ackTimeout
 type TriggerFields = Record<string, { required: boolean; what: string; ok: (value: unknown) => boolean }>;
 type Add = (path: string, message: string) => void;
 
-/** One thing wrong with a configuration: where (a path such as `tables[0].profile.fields.ave[2]`) and what. */
-export interface TablesConfigProblem {
-  path: string;
-  message: string;
-}
 
 /**
  * Checks a tables configuration and returns every problem (empty when valid). Profiles may only name
@@ -66,7 +65,8 @@ export interface TablesConfigProblem {
  * a trigger has; durations and acknowledgement times have upper bounds (a year, 7 days), so a typo is refused.
  * An escalation policy lists only municipalities the `politie` table serves (`'*'` is the fallback, used or not),
  * and every municipality the `politie` table serves gets tiers: a policy of its own or the `'*'` policy.
- * Every object has a fixed set of fields: any other key (a misspelt one) is refused, at every level.
+ * Every object has a fixed set of fields: any other key (a misspelt one) is refused, at every level. The optional
+ * `calendars` (a municipality's closing days) are checked by `calendarProblems`, each problem with its code.
  */
 export function validateTablesConfig(config: TablesConfig): TablesConfigProblem[] {
   const problems: TablesConfigProblem[] = [];
@@ -130,17 +130,20 @@ export function validateTablesConfig(config: TablesConfig): TablesConfigProblem[
   });
   checkTopicsUnique(config.tables, add);
   checkEscalation(config, add);
+  problems.push(...calendarProblems(config));
   return problems;
 }
 
 /**
  * Throws `TABLES.CONFIG_INVALID` listing every problem (details.problems) unless the configuration is
- * valid; the message names each path, so a bad profile stops the start-up saying which field is wrong.
+ * valid; the message names each path (and a problem's code, where it has one), so a bad profile stops the
+ * start-up saying which field is wrong.
  */
 export function assertValidTablesConfig(config: TablesConfig): void {
   const problems = validateTablesConfig(config);
   if (problems.length > 0) {
-    throw new DomainError('TABLES.CONFIG_INVALID', `invalid tables configuration:\n  - ${problems.map((p) => `${p.path}: ${p.message}`).join('\n  - ')}`, { problems });
+    const lines = problems.map((p) => `${p.path}: ${p.message}${p.code ? ` (${p.code})` : ''}`);
+    throw new DomainError('TABLES.CONFIG_INVALID', `invalid tables configuration:\n  - ${lines.join('\n  - ')}`, { problems });
   }
 }
 
