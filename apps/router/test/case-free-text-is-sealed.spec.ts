@@ -66,4 +66,28 @@ describe('case free text', () => {
     expect(await h.query('SELECT 1 FROM data_keys WHERE owner = $1 AND wrapped_key IS NOT NULL', [`case:${caseId}`])).toHaveLength(1);
     expect(await rawCase(caseId)).not.toContain(note);
   });
+
+  it("never opens another case's ciphertext pasted as text: it is sealed again under this case's key and shown as typed", async () => {
+    const other = await openedCase(h, coordinator, { model: 'ave', signalIds: [await sendSignal(h, coordinator, 'zorgmelding', municipality)] });
+    const secret = `Vertrouwelijk over een ander ${tag()}`;
+    expect((await h.request('POST', `/v1/cases/${other.body.caseId}/notes`, { token: coordinator, body: { text: secret, visibility: 'intern' } })).status).toBe(200);
+    const [stored] = await h.query<{ text: string }>("SELECT payload->>'text' AS text FROM events WHERE stream_id = $1 AND type = 'CaseNoteAdded'", [`case-${other.body.caseId}`]);
+    const ciphertext = stored!.text;
+    expect(ciphertext).toMatch(/^pd1\./);
+
+    const mine = await openedCase(h, coordinator, { model: 'ave', signalIds: [await sendSignal(h, coordinator, 'zorgmelding', municipality)] });
+    const caseId: string = mine.body.caseId;
+    const res = await h.request('POST', `/v1/cases/${caseId}/notes`, { token: coordinator, body: { text: ciphertext, visibility: 'intern' } });
+    expect(res.status).toBe(200);
+    expect(res.body.notes).toEqual([expect.objectContaining({ text: ciphertext })]);
+    const history = await h.request('GET', `/v1/cases/${caseId}/history`, { token: coordinator });
+    expect(history.status).toBe(200);
+    expect(history.text).not.toContain(secret);
+
+    // Stored under this case's own key: it goes with this case's erasure, not with the other's.
+    const [key] = await h.query<{ key_id: string }>('SELECT key_id FROM data_keys WHERE owner = $1', [`case:${caseId}`]);
+    const [note] = await h.query<{ text: string }>("SELECT payload->>'text' AS text FROM events WHERE stream_id = $1 AND type = 'CaseNoteAdded'", [`case-${caseId}`]);
+    expect(note!.text).not.toBe(ciphertext);
+    expect(note!.text.startsWith(`pd1.${key!.key_id}.`)).toBe(true);
+  });
 });

@@ -4,7 +4,7 @@ import { TOPICS, type NewEvent, type Role } from '#contracts';
 import { CASE_EVENT_VERSION, decideCase, DomainError, foldCase, hasCaseCommandText, hasTransitionFieldValues, mapCaseCommandText, NO_CASE, sealTransitionFields, withholdErasedCaseText, withholdErasedTransitionFields, type CaseActor, type CaseCommand, type CaseEvent, type CaseState, type MunicipalityCalendars, type TableDirectory } from '#domain';
 import { OutboxRelay, rowTable, VersionConflictError, type RowTable, type TableRow } from '#eventstore';
 import { CLOCK, KEYRING, keyOwner, OUTBOX_RELAY, type Clock, type Keyring } from '#platform';
-import { isSealedValue, requireMunicipality, writeScope, type Principal } from '#security';
+import { isSealedValue, requireMunicipality, sealedKeyId, writeScope, type Principal } from '#security';
 import { nextDeadlineAt } from '../deadlines/next-deadline-at.js';
 import { SYSTEM_ACTOR } from '../deadlines/due-deadline-commands.js';
 import { ModelRegistry } from '../models/model-registry.js';
@@ -87,8 +87,10 @@ export class CaseCommandService implements CaseCommandRunner {
       const { value: opened } = await this.keyring.reveal(sealed);
       opened.forEach((text, i) => text !== null && current.set(text, sealed[i]!));
     }
-    // Text sealed already (a table's return reason, sealed by the tables app under this case's key) stays as it is.
-    const seal = (text: string) => current.get(text) ?? (isSealedValue(text) ? text : sealer.seal(text));
+    // Text sealed already under this case's key (a table's return reason, sealed by the tables app) stays as it is.
+    // Any other text that looks sealed is sealed like any text: another case's ciphertext pasted into this one must
+    // not be opened here, nor outlive this case's erasure.
+    const seal = (text: string) => current.get(text) ?? (isSealedValue(text) && sealedKeyId(text) === sealer.keyId ? text : sealer.seal(text));
     // A key this statement inserts needs no check; a stored one (perhaps kept by this process) must still be live.
     return {
       command: mapCaseCommandText(command, seal),
