@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ALL_APPS } from '../../apps/signaalroute/src/all-apps.js';
 import { openedCase, sendSignal } from '../../apps/router/test/support/router-fixtures.js';
 import { startApp, waitFor, type AppHarness, type HarnessResponse } from '../support/app-harness.js';
+import { readToTheEnd } from '../support/audit-list-pages.js';
 
 /**
  * Break-the-glass (issue 6, item 5) on the whole product, real PostgreSQL and Kafka. Rotterdam (GM0599) has a
@@ -102,9 +103,8 @@ describe('breaking the glass', () => {
     expect(lines.filter((l) => l.break_glass_id === null).map((l) => [l.route, l.status_code])).toEqual([['/v1/signals/:id', 404]]);
 
     // The auditor's processing-log query shows the flag on the subject's line.
-    const log = await h.request('GET', `/v1/audit/processing-log?subject=${signal}&actor=${user}`, { token: auditor });
-    expect(log.status).toBe(200);
-    expect(log.body.items.map((i: any) => i.breakGlass)).toEqual([{ id: flagged[0]!.break_glass_id, reason: REASON, municipality: ELSEWHERE }, null]);
+    const log = await readToTheEnd(h, `/v1/audit/processing-log?subject=${signal}&actor=${user}`, auditor);
+    expect(log.items.map((i: any) => i.breakGlass)).toEqual([{ id: flagged[0]!.break_glass_id, reason: REASON, municipality: ELSEWHERE }, null]);
   });
 
   it('records an access that finds nothing too, and decodes a percent-encoded reason', async () => {
@@ -163,8 +163,8 @@ describe('breaking the glass', () => {
       ['/v1/cases/:id', 400, ELSEWHERE],
       ['/v1/signals/:id', 404, 'GM0518'],
     ]);
-    const review = await h.request('GET', `/v1/audit/break-glass?actor=${user}`, { token: auditor });
-    expect(review.body.items.flatMap((i: any) => i.lines.map((l: any) => l.outcome))).toEqual(['error', 'error', 'error']);
+    const review = await readToTheEnd(h, `/v1/audit/break-glass?actor=${user}`, auditor);
+    expect(review.items.flatMap((i: any) => i.lines.map((l: any) => l.outcome))).toEqual(['error', 'error', 'error']);
   });
 
   it('refuses two Break-Glass-Reason headers (Node joins them into one, which read as a reason of its own)', async () => {
@@ -251,9 +251,8 @@ describe('the review of break-the-glass accesses', () => {
     const [line] = await linesOf(user);
     const accessId = line!.break_glass_id!;
 
-    const open = await h.request('GET', `/v1/audit/break-glass?status=open&actor=${user}`, { token: auditor });
-    expect(open.status).toBe(200);
-    expect(open.body).toEqual({
+    const open = await readToTheEnd(h, `/v1/audit/break-glass?status=open&actor=${user}`, auditor);
+    expect(open).toEqual({
       items: [
         {
           accessId,
@@ -270,7 +269,8 @@ describe('the review of break-the-glass accesses', () => {
           review: null,
         },
       ],
-      nextCursor: null,
+      // The end of the list: nothing more, nothing held back, and where to carry on later.
+      last: expect.objectContaining({ nextCursor: null, heldBack: false, resumeCursor: expect.any(String) }),
     });
     // Filtered by the municipality entered: Rotterdam's privacy officer finds it, Amsterdam's list has none of it.
     expect((await h.request('GET', `/v1/audit/break-glass?municipality=${ELSEWHERE}`, { token: auditor })).body.items.map((i: any) => i.accessId)).toContain(accessId);
@@ -307,14 +307,7 @@ describe('the review of break-the-glass accesses', () => {
     const user = 'coordinator-amsterdam-paging';
     const token = await amsterdam(user);
     for (let i = 0; i < 3; i++) expect((await h.request('GET', `/v1/cases/${caseId}`, { token, headers: glass(`${REASON} (${i + 1})`) })).status).toBe(200);
-    const reasons: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const res: HarnessResponse = await h.request('GET', `/v1/audit/break-glass?actor=${user}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: auditor });
-      expect(res.status).toBe(200);
-      reasons.push(...res.body.items.map((i: any) => i.reason));
-      cursor = res.body.nextCursor;
-    } while (cursor);
+    const reasons = (await readToTheEnd(h, `/v1/audit/break-glass?actor=${user}&limit=2`, auditor)).items.map((i: any) => i.reason);
     expect(reasons).toEqual([1, 2, 3].map((i) => `${REASON} (${i})`));
     expect(problem(await h.request('GET', '/v1/audit/break-glass?cursor=bm90LWEtY3Vyc29y', { token: auditor }))).toEqual({ status: 400, code: 'VALIDATION.CURSOR_INVALID', problem: true });
     expect(problem(await h.request('GET', '/v1/audit/break-glass?status=closed', { token: auditor }))).toEqual({ status: 400, code: 'VALIDATION.FAILED', problem: true });

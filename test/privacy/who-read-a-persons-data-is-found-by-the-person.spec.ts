@@ -4,6 +4,7 @@ import { AUDIT_APP } from '../../apps/audit/src/audit.app.js';
 import { openedCase, PRODUCT_APPS, sendSignal, walk } from '../../apps/router/test/support/router-fixtures.js';
 import { TABLES_APP } from '../../apps/tables/test/support/tables-fixtures.js';
 import { startApp, waitFor, type AppHarness } from '../support/app-harness.js';
+import { readToTheEnd } from '../support/audit-list-pages.js';
 
 /**
  * Issue #5: an auditor asks "who read this person's data?" with `GET /v1/audit/processing-log?subject=<subjectId>`.
@@ -32,17 +33,9 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/** Every line the processing log answers for `subject`, all pages. */
+/** Every line the processing log answers for `subject`, all pages (also those held back a moment). */
 async function linesAbout(subject: string): Promise<{ operation: string; actorId: string; dataSubjectType: string; outcome: string }[]> {
-  const lines: { operation: string; actorId: string; dataSubjectType: string; outcome: string }[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { status: number; body: { items: typeof lines; nextCursor: string | null } } = await h.request('GET', `/v1/audit/processing-log?subject=${subject}&limit=200${cursor ? `&cursor=${cursor}` : ''}`, { token: auditor });
-    expect(page.status).toBe(200);
-    lines.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor !== null);
-  return lines;
+  return (await readToTheEnd(h, `/v1/audit/processing-log?subject=${subject}&limit=200`, auditor)).items;
 }
 
 const seen = (lines: { operation: string; actorId: string; dataSubjectType: string }[]) => lines.map((l) => `${l.actorId} ${l.operation} (${l.dataSubjectType})`);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AVE_MODEL } from '#domain';
 import type { LedgerBundle } from '#eventstore';
 import { startApp, type AppHarness } from '../../../test/support/app-harness.js';
+import { readToTheEnd } from '../../../test/support/audit-list-pages.js';
 import { INTAKE_APP, mmaPayload, testMunicipality } from '../../intake/test/support/intake-fixtures.js';
 import { COORDINATOR, ScriptedCase } from '../../tables/test/support/tables-fixtures.js';
 import { AUDIT_APP } from '../src/audit.app.js';
@@ -37,16 +38,9 @@ afterAll(async () => {
 
 type Line = { operation: string; processingActivity: string; dataSubjectType: string; actorId: string; statusCode: number };
 
-/** The stream-export lines the processing log answers for `subject`, all pages. */
+/** The stream-export lines the processing log answers for `subject`, all pages (also those held back a moment). */
 async function exportsLoggedUnder(subject: string): Promise<Line[]> {
-  const lines: Line[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { status: number; body: { items: Line[]; nextCursor: string | null } } = await h.request('GET', `/v1/audit/processing-log?subject=${subject}&limit=200${cursor ? `&cursor=${cursor}` : ''}`, { token: auditor });
-    expect(page.status).toBe(200);
-    lines.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor !== null);
+  const lines = (await readToTheEnd<Line>(h, `/v1/audit/processing-log?subject=${subject}&limit=200`, auditor)).items;
   return lines.filter((l) => l.operation === 'GET /v1/audit/streams/:streamId/bundle');
 }
 
@@ -78,7 +72,7 @@ describe('GET /v1/audit/streams/{streamId}/bundle in the processing log', () => 
     const caseBundle = await h.request('GET', `/v1/audit/cases/${c.caseId}/bundle`, { token: auditor });
     expect(caseBundle.status).toBe(200);
     const caseBundleLines = async (subject: string) =>
-      (await h.request('GET', `/v1/audit/processing-log?subject=${subject}&limit=200`, { token: auditor })).body.items
+      (await readToTheEnd<Line>(h, `/v1/audit/processing-log?subject=${subject}&limit=200`, auditor)).items
         .filter((l: { operation: string }) => l.operation === 'GET /v1/audit/cases/:id/bundle')
         .map((l: Line) => l.dataSubjectType);
     expect({ case: await caseBundleLines(c.caseId), person: await caseBundleLines(personId) }).toEqual({ case: ['case'], person: ['subject'] });

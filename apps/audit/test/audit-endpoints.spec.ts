@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventHash, verifyBundle, type LedgerBundle } from '#eventstore';
 import { startApp, waitFor, type AppHarness, type HarnessResponse } from '../../../test/support/app-harness.js';
+import { readToTheEnd } from '../../../test/support/audit-list-pages.js';
 import { INTAKE_APP, internMeldpuntPayload, mmaPayload, testMunicipality } from '../../intake/test/support/intake-fixtures.js';
 import { AUDIT_APP } from '../src/audit.app.js';
 
@@ -230,19 +231,11 @@ describe('the processing log', () => {
   });
 
   it('answers queries by subject, by actor and by time, cursor-paginated, and refuses an empty filter', async () => {
-    const bySubject = await h.request('GET', `/v1/audit/processing-log?subject=${signalIds[0]}`, { token: auditor });
-    expect(bySubject.status).toBe(200);
-    expect(bySubject.body.items.map((i: any) => i.operation)).toContain('POST /v1/signals/mma');
-    expect(bySubject.body.items.every((i: any) => i.dataSubjectRef === bySubject.body.items[0].dataSubjectRef)).toBe(true);
+    const bySubject = await readToTheEnd(h, `/v1/audit/processing-log?subject=${signalIds[0]}`, auditor);
+    expect(bySubject.items.map((i: any) => i.operation)).toContain('POST /v1/signals/mma');
+    expect(bySubject.items.every((i: any) => i.dataSubjectRef === bySubject.items[0].dataSubjectRef)).toBe(true);
 
-    const pages: any[] = [];
-    let cursor: string | null = null;
-    do {
-      const res: HarnessResponse = await h.request('GET', `/v1/audit/processing-log?actor=connector-meldpunt&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: auditor });
-      expect(res.status).toBe(200);
-      pages.push(...res.body.items);
-      cursor = res.body.nextCursor;
-    } while (cursor);
+    const pages = (await readToTheEnd(h, '/v1/audit/processing-log?actor=connector-meldpunt&limit=2', auditor)).items;
     expect(pages.length).toBeGreaterThanOrEqual(6);
     expect(new Set(pages.map((p) => p.id)).size).toBe(pages.length);
     expect(pages.every((p) => p.actorId === 'connector-meldpunt')).toBe(true);

@@ -22,7 +22,7 @@ export class BreakGlassController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Break-the-glass accesses (default: awaiting review), oldest first, with reason, municipality entered, actor, the log lines and the review; cursor-paginated' })
+  @ApiOperation({ summary: 'Break-the-glass accesses (default: awaiting review), in the order they were written (commit order), with reason, municipality entered, actor, the log lines and the review; cursor-paginated (`{items, nextCursor, heldBack, resumeCursor}`, as the processing log)' })
   @ApiQuery({ type: BreakGlassAccessesQueryDto })
   @ProcessesPersonalData({ ...BREAK_GLASS_REVIEW_PROCESSING, subjectType: 'break-glass-access', subjects: () => [] })
   async list(@Query() rawQuery: Record<string, unknown>) {

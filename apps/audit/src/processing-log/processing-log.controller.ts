@@ -19,7 +19,10 @@ export class ProcessingLogController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Processing-log lines by subject (pseudonymised before lookup), actor and/or time range; oldest first, cursor-paginated' })
+  @ApiOperation({
+    summary: 'Processing-log lines by subject (pseudonymised before lookup), actor and/or time range; in the order they were written (commit order), cursor-paginated',
+    description: 'Answers `{items, nextCursor, heldBack, resumeCursor}`. Lines of a transaction that began after one still running are held back (`heldBack: true`, `nextCursor` continues there); nothing is waited for. `nextCursor` is null once every matching line committed before the answer was listed; `resumeCursor` continues later without a gap or a repeat.',
+  })
   @ProcessesPersonalData({
     ...AUDIT_PROCESSING.processingLog,
     legalBasis: AUDIT_PROCESSING.legalBasis,

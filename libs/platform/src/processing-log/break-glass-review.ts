@@ -1,5 +1,6 @@
-import { DomainError } from '#domain';
 import type { SqlExecutor } from '#eventstore';
+import { decodeCommitOrderCursor, LOG_START, type CommitOrderPosition } from './commit-order-cursor.js';
+import { commitOrderPage, type CommitOrderPage } from './commit-order-page.js';
 
 /** The review could not be recorded: no such access (404) or it was reviewed already (409). */
 export class BreakGlassReviewError extends Error {
@@ -58,23 +59,24 @@ export interface BreakGlassAccessFilter {
 }
 
 interface Row {
-  first_id: string; line_id: string; access_id: string; reason: string; municipality: string; actor_id: string; actor_role: string; operation: string;
-  processing_activity: string; trace_id: string; started_at: Date | string; ended_at: Date | string; data_subject_type: string; data_subject_ref: string | null;
-  status_code: number; outcome: 'ok' | 'error'; verdict: BreakGlassVerdict | null; note: string | null; reviewer_id: string | null; reviewer_role: string | null;
-  reviewed_at: Date | string | null;
+  first_tx: string; first_id: string; stable: boolean; line_id: string; access_id: string; reason: string; municipality: string; actor_id: string; actor_role: string;
+  operation: string; processing_activity: string; trace_id: string; started_at: Date | string; ended_at: Date | string; data_subject_type: string;
+  data_subject_ref: string | null; status_code: number; outcome: 'ok' | 'error'; verdict: BreakGlassVerdict | null; note: string | null; reviewer_id: string | null;
+  reviewer_role: string | null; reviewed_at: Date | string | null;
 }
 
 const iso = (v: Date | string) => new Date(v).toISOString();
-const encode = (id: string) => Buffer.from(`bg:${id}`).toString('base64url');
-function decode(cursor: string): string {
-  const m = /^bg:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8')); // bigint ids: 19 digits may not fit
-  if (!m) throw new DomainError('VALIDATION.CURSOR_INVALID', 'The cursor is not one this API gave out');
-  return m[1]!;
-}
 
-/** Break-the-glass accesses in the order they happened (oldest first: a review queue), filtered and cursor-paginated. */
-export async function queryBreakGlassAccesses(db: SqlExecutor, f: BreakGlassAccessFilter): Promise<{ items: BreakGlassAccess[]; nextCursor: string | null }> {
+/**
+ * Break-the-glass accesses in the order they were written (oldest first: a review queue), filtered and
+ * cursor-paginated. An access takes the place of its first line in the processing log's commit order and is
+ * listed once that line is stable (see `queryProcessingLog`), so a reviewer following the cursors sees every
+ * access exactly once, also one whose request committed after later ones.
+ * @throws DomainError `VALIDATION.CURSOR_INVALID`
+ */
+export async function queryBreakGlassAccesses(db: SqlExecutor, f: BreakGlassAccessFilter): Promise<CommitOrderPage<BreakGlassAccess>> {
   const limit = f.limit ?? 100;
+  const from = f.cursor === undefined ? LOG_START : decodeCommitOrderCursor('bg', f.cursor);
   const where = ['l.break_glass_id IS NOT NULL'];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => where.push(sql.replace('?', `$${params.push(value)}`));
@@ -82,37 +84,41 @@ export async function queryBreakGlassAccesses(db: SqlExecutor, f: BreakGlassAcce
   if (f.status === 'reviewed') where.push('r.access_id IS NOT NULL');
   if (f.municipality !== undefined) add('l.break_glass_municipality = ?', f.municipality);
   if (f.actorId !== undefined) add('l.actor_id = ?', f.actorId);
-  const having = f.cursor === undefined ? '' : `HAVING min(l.id) > $${params.push(decode(f.cursor))}::bigint`;
   const r = await db.query<Row>(
-    `WITH page AS (
-       SELECT l.break_glass_id AS access_id, min(l.id) AS first_id
+    `WITH firsts AS (
+       SELECT DISTINCT ON (l.break_glass_id) l.break_glass_id AS access_id, l.transaction_id AS first_tx, l.id AS first_id
          FROM processing_log l LEFT JOIN break_glass_reviews r ON r.access_id = l.break_glass_id
         WHERE ${where.join(' AND ')}
-        GROUP BY l.break_glass_id ${having}
-        ORDER BY first_id LIMIT $${params.push(limit + 1)})
-     SELECT page.first_id::text AS first_id, l.id::text AS line_id, page.access_id::text AS access_id, l.break_glass_reason AS reason,
-            l.break_glass_municipality AS municipality, l.actor_id, l.actor_role, l.operation, l.processing_activity, l.trace_id, l.started_at, l.ended_at,
-            l.data_subject_type, l.data_subject_ref, l.status_code, l.outcome, r.verdict, r.note, r.reviewer_id, r.reviewer_role, r.reviewed_at
+        ORDER BY l.break_glass_id, l.transaction_id, l.id),
+     page AS (
+       SELECT access_id, first_tx, first_id, first_tx < pg_snapshot_xmin(pg_current_snapshot()) AS stable FROM firsts
+        WHERE (first_tx, first_id) > ($${params.push(from.transactionId)}::xid8, $${params.push(from.lineId)}::bigint)
+        ORDER BY first_tx, first_id LIMIT $${params.push(limit + 1)})
+     SELECT page.first_tx::text AS first_tx, page.first_id::text AS first_id, page.stable, l.id::text AS line_id, page.access_id::text AS access_id,
+            l.break_glass_reason AS reason, l.break_glass_municipality AS municipality, l.actor_id, l.actor_role, l.operation, l.processing_activity, l.trace_id,
+            l.started_at, l.ended_at, l.data_subject_type, l.data_subject_ref, l.status_code, l.outcome, r.verdict, r.note, r.reviewer_id, r.reviewer_role, r.reviewed_at
        FROM page JOIN processing_log l ON l.break_glass_id = page.access_id LEFT JOIN break_glass_reviews r ON r.access_id = page.access_id
-      ORDER BY page.first_id, l.id`,
+      ORDER BY page.first_tx, page.first_id, l.transaction_id, l.id`,
     params,
   );
-  const accesses = new Map<string, BreakGlassAccess & { firstId: string }>();
+  const accesses = new Map<string, { access: BreakGlassAccess; stable: boolean; at: CommitOrderPosition }>();
   for (const x of r.rows) {
-    let access = accesses.get(x.access_id);
-    if (!access) {
-      access = {
-        firstId: x.first_id, accessId: x.access_id, reason: x.reason, municipality: x.municipality, actorId: x.actor_id, actorRole: x.actor_role,
-        operation: x.operation, processingActivity: x.processing_activity, traceId: x.trace_id, startedAt: iso(x.started_at), endedAt: iso(x.ended_at), lines: [],
-        review: x.verdict === null ? null : { verdict: x.verdict, note: x.note!, reviewerId: x.reviewer_id!, reviewerRole: x.reviewer_role!, reviewedAt: iso(x.reviewed_at!) },
+    let entry = accesses.get(x.access_id);
+    if (!entry) {
+      entry = {
+        stable: x.stable,
+        at: { transactionId: x.first_tx, lineId: x.first_id },
+        access: {
+          accessId: x.access_id, reason: x.reason, municipality: x.municipality, actorId: x.actor_id, actorRole: x.actor_role,
+          operation: x.operation, processingActivity: x.processing_activity, traceId: x.trace_id, startedAt: iso(x.started_at), endedAt: iso(x.ended_at), lines: [],
+          review: x.verdict === null ? null : { verdict: x.verdict, note: x.note!, reviewerId: x.reviewer_id!, reviewerRole: x.reviewer_role!, reviewedAt: iso(x.reviewed_at!) },
+        },
       };
-      accesses.set(x.access_id, access);
+      accesses.set(x.access_id, entry);
     }
-    access.lines.push({ lineId: x.line_id, dataSubjectType: x.data_subject_type, dataSubjectRef: x.data_subject_ref, statusCode: Number(x.status_code), outcome: x.outcome });
+    entry.access.lines.push({ lineId: x.line_id, dataSubjectType: x.data_subject_type, dataSubjectRef: x.data_subject_ref, statusCode: Number(x.status_code), outcome: x.outcome });
   }
-  const all = [...accesses.values()];
-  const page = all.slice(0, limit);
-  return { items: page.map(({ firstId: _firstId, ...access }) => access), nextCursor: all.length > limit && page.length > 0 ? encode(page[page.length - 1]!.firstId) : null };
+  return commitOrderPage('bg', [...accesses.values()], limit, from, (e) => e.at, (e) => e.access);
 }
 
 /**

@@ -7,3 +7,5 @@ export * from './processing-log.tokens.js';
 export * from './processing-log.interceptor.js';
 export * from './break-glass-review.js';
 export * from './processing-log-lines.js';
+export * from './commit-order-cursor.js';
+export * from './commit-order-page.js';

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { AddBreakGlassToProcessingLog1764600000000 } from './break-glass.migration.js';
+import { OrderProcessingLogByCommit1764900016300 } from './processing-log-commit-order.migration.js';
 
 /**
  * The processing log, shaped after Logius' *Logboek Dataverwerkingen*: one line per processing action and
@@ -55,4 +56,4 @@ export class CreateProcessingLog1764300001000 implements MigrationInterface {
 }
 
 /** Migrations of the platform's own tables. */
-export const PLATFORM_MIGRATIONS: Function[] = [CreateProcessingLog1764300001000, AddBreakGlassToProcessingLog1764600000000];
+export const PLATFORM_MIGRATIONS: Function[] = [CreateProcessingLog1764300001000, AddBreakGlassToProcessingLog1764600000000, OrderProcessingLogByCommit1764900016300];
