@@ -91,7 +91,7 @@ export interface AppHarness {
   /** Records what is published to `topics` from now on (raw kafkajs consumer with a group of its own). */
   watch(topics: string[]): Promise<TopicWatcher>;
   /** Publishes raw messages (a raw kafkajs producer; the app's transport on the in-process fallback). */
-  produce(topic: string, messages: { key: string; value: string | Buffer; headers?: Record<string, string> }[]): Promise<void>;
+  produce(topic: string, messages: { key: string; value: string | Buffer; headers?: Record<string, string | string[]> }[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -249,7 +249,9 @@ export async function startApp(options: HarnessOptions): Promise<AppHarness> {
       return watcher;
     },
     produce: async (topic, messages) => {
-      if (!brokers) return transport.publish(topic, messages);
+      // The in-process transport has one value per header, as Kafka hands a repeated one to a consumer: its last.
+      const lastValues = (headers: Record<string, string | string[]> | undefined) => headers && Object.fromEntries(Object.entries(headers).map(([name, v]) => [name, Array.isArray(v) ? v[v.length - 1]! : v]));
+      if (!brokers) return transport.publish(topic, messages.map((m) => ({ ...m, headers: lastValues(m.headers) })));
       producer ??= await kafkaProducer(brokers, `${clientId}.producer`);
       await producer.send(`${env.KAFKA_TOPIC_PREFIX ?? ''}${topic}`, messages);
     },

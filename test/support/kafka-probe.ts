@@ -257,7 +257,7 @@ export async function committedOffset(brokers: readonly string[], groupId: strin
 }
 
 /** A raw producer for tests (kafkajs' default murmur2 partitioner, as the product uses). */
-export async function kafkaProducer(brokers: readonly string[], clientId: string): Promise<{ send(topic: string, messages: { key: string; value: string | Buffer; headers?: Record<string, string> }[]): Promise<void>; close(): Promise<void> }> {
+export async function kafkaProducer(brokers: readonly string[], clientId: string): Promise<{ send(topic: string, messages: { key: string; value: string | Buffer; headers?: Record<string, string | string[]> }[]): Promise<void>; close(): Promise<void> }> {
   const producer = kafkaClient(brokers, clientId).producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   return {

@@ -95,6 +95,28 @@ describe('a bad message is dead-lettered and the partition moves on', () => {
     expect(row!.error_code).toBe('VALIDATION.IDEMPOTENCY_KEY_INVALID');
   });
 
+  it('dead-letters an idempotency-key header given twice, repeated or in two spellings, as the HTTP route refuses a repeated header', async () => {
+    const repeated = `repeated-key-${tag()}`;
+    const spelled = `two-spellings-${tag()}`;
+    await h.produce(INBOUND_MMA, [
+      { key: repeated, value: JSON.stringify(mmaPayload(home)), headers: { 'idempotency-key': ['sleutel-1', 'sleutel-2'] } },
+      { key: spelled, value: JSON.stringify(mmaPayload(home)), headers: { 'idempotency-key': 'sleutel-1', 'Idempotency-Key': 'sleutel-1' } },
+    ]);
+    for (const key of [repeated, spelled]) {
+      const [row] = await waitFor(async () => ((await deadLetters(key)).length > 0 ? deadLetters(key) : undefined), { what: `the dead letter of ${key}` });
+      expect(row!.error_code).toBe('VALIDATION.IDEMPOTENCY_KEY_INVALID');
+    }
+  });
+
+  it('reads the idempotency-key header whatever the case of its name, as HTTP does: a report resent under `Idempotency-Key` is one signal', async () => {
+    const marker = `resent-${tag()}`;
+    const traces = ['a1', 'b2'].map((t) => t.repeat(16));
+    const value = JSON.stringify(internMeldpuntPayload(home, undefined, { indicators: [marker] }));
+    await h.produce(INBOUND_INTERN, traces.map((traceId) => ({ key: `resent-${marker}`, value, headers: { 'Idempotency-Key': `melding-${marker}`, traceparent: `00-${traceId}-${'01'.repeat(8)}-01` } })));
+    await waitFor(async () => (await h.query('SELECT 1 FROM processing_log WHERE trace_id = ANY($1)', [traces])).length === 2, { what: 'both deliveries handled' });
+    expect(await withIndicator(marker)).toHaveLength(1);
+  });
+
   it('writes a processing-log line for a refused message too, without a subject', async () => {
     const traceId = 'ef'.repeat(16);
     const key = `refused-${tag()}`;

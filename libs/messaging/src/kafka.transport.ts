@@ -568,6 +568,7 @@ class KafkaSubscription implements Subscription {
   }
 
   private toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
+    const repeated = repeatedHeaderNames(message.headers);
     return {
       topic,
       partition,
@@ -575,6 +576,7 @@ class KafkaSubscription implements Subscription {
       key: message.key ? message.key.toString('utf8') : null,
       value: message.value ?? Buffer.alloc(0),
       headers: headersToStrings(message.headers),
+      ...(repeated.length > 0 ? { repeatedHeaders: repeated } : {}),
       attempt: (this.failures.get(failureKey(topic, partition, message.offset)) ?? 0) + 1,
       publishedAt: Number(message.timestamp),
     };
@@ -630,6 +632,13 @@ function failureKey(topic: string, partition: number, offset: string): string {
 }
 
 /** Kafka headers may repeat or be bytes; the port wants one string per name, so the last value wins. */
+/** Names of the headers given more than once (kafkajs hands a repeated header over as a list of its values). */
+function repeatedHeaderNames(headers: IHeaders | undefined): string[] {
+  return Object.entries(headers ?? {})
+    .filter(([, raw]) => Array.isArray(raw) && raw.length > 1)
+    .map(([name]) => name);
+}
+
 function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, raw] of Object.entries(headers ?? {})) {

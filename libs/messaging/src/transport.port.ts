@@ -20,7 +20,13 @@ export interface IncomingMessage {
   offset: string;
   key: string | null;
   value: Buffer;
+  /** Each header's value (of a header sent more than once, the last). */
   headers: Record<string, string>;
+  /**
+   * Names of headers the message carried more than once (Kafka allows it; `headers` holds the last value), so a
+   * consumer that reads one of them can refuse the message instead of picking a value. Absent when there are none.
+   */
+  repeatedHeaders?: readonly string[];
   /** 1 on first delivery; grows on redelivery after a handler error (best effort across restarts). */
   attempt: number;
   /** When the message was published, in ms since the epoch (Kafka: the record's timestamp). */

@@ -13,8 +13,8 @@ import {
   continueTrace,
   DATABASE,
   httpStatusForCode,
+  idempotencyKeyHeader,
   invalidIdempotencyKey,
-  isValidIdempotencyKey,
   LOGGER,
   processingLogLines,
   PROCESSING_LOG_WRITER,
@@ -27,6 +27,7 @@ import {
   type ProcessingLogWriter,
   type SubjectPseudonymizer,
 } from '#platform';
+import { kafkaIdempotencyKeyHeader } from './kafka-idempotency-key-header.js';
 import { ReceiveSignalCommand, type SignalReceipt } from './receive-signal.command.js';
 import { INTAKE_PROCESSING } from './signal-stream.js';
 
@@ -101,8 +102,10 @@ export class InboundSignalConsumer implements OnApplicationBootstrap, OnApplicat
       // A value that cannot be parsed cannot be checked for reporter fields either: keep nothing of it.
       return this.deadLetter(message, delivered, 'HTTP.MALFORMED_JSON', 'The message value is not valid JSON', lines([], 400));
     }
-    const key = message.headers['idempotency-key'] ?? null;
-    if (key !== null && !isValidIdempotencyKey(key)) {
+    let key: string | null;
+    try {
+      key = idempotencyKeyHeader(kafkaIdempotencyKeyHeader(message)) ?? null;
+    } catch {
       const refused = invalidIdempotencyKey();
       return this.deadLetter(message, delivered, refused.code, JSON.stringify({ message: refused.message, details: {} }), lines([], httpStatusForCode(refused.code)));
     }
