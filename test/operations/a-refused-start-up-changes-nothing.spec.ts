@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -110,6 +111,16 @@ describe('a refused start-up changes nothing', () => {
   it('a JWKS file that cannot be read: refused before anything is migrated', async () => {
     const { error, dataDir } = await refusedStart('missing-jwks', [ROUTER_APP], { DATABASE_URL: databaseUrl, JWT_PUBLIC_KEYS_FILE: path.join(work, 'missing-jwks.json') });
     expect(error.message).toMatch(/^JWKS file .*missing-jwks\.json cannot be read$/);
+    expect(await tablesInDatabase()).toEqual([]);
+    expect(await filesIn(dataDir)).toEqual([]);
+  });
+
+  it('a JWKS file holding a key that cannot verify (y pasted over with x): refused naming the file and the key before anything is migrated', async () => {
+    const good = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+    const jwks = path.join(work, 'mangled-jwks.json');
+    await writeFile(jwks, JSON.stringify({ keys: [good, { ...good, y: good.x, kid: 'idp-2026' }] }));
+    const { error, dataDir } = await refusedStart('mangled-jwks', [ROUTER_APP], { DATABASE_URL: databaseUrl, JWT_PUBLIC_KEYS_FILE: jwks });
+    expect(error.message).toMatch(/^JWKS file .*mangled-jwks\.json key #1: not a usable ES256 public key$/);
     expect(await tablesInDatabase()).toEqual([]);
     expect(await filesIn(dataDir)).toEqual([]);
   });

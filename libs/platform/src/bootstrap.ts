@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,6 +8,7 @@ import { SecurityModule, securityOptionsFromEnv, type SecurityOptions } from '#s
 import type { Clock } from './clock.js';
 import { loadConfig, type AppConfig } from './config/app.config.js';
 import { checkConfiguration, type ConfigurationCheck } from './config/check-configuration.js';
+import { announcedBaseUrl } from './http/announced-base-url.js';
 import { createHttpApp } from './http/create-http-app.js';
 import { createLogger } from './logging/logger.js';
 import { ProcessMetrics } from './metrics/process-metrics.js';
@@ -113,5 +115,6 @@ export async function startProcess(apps: readonly AppDescriptor[], options: Star
     throw error;
   }
   if (options.listen === false) return { app, config, logger, url: null };
-  return { app, config, logger, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  return { app, config, logger, url: announcedBaseUrl(config.HOST, port) };
 }

@@ -18,6 +18,7 @@ export * from './http/statistics-period.js';
 export * from './http/time-range.js';
 export * from './http/trace-context.js';
 export * from './http/create-http-app.js';
+export * from './http/announced-base-url.js';
 export * from './health/health.controller.js';
 export * from './platform.tokens.js';
 export * from './platform.module.js';

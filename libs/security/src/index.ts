@@ -4,6 +4,7 @@ export * from './security.options.js';
 export * from './token-claims.validator.js';
 export * from './signing-keys.js';
 export * from './verification-keys.js';
+export * from './verification-key-candidates.js';
 export * from './jwt.verifier.js';
 export * from './authorization-header.js';
 export * from './token.issuer.js';

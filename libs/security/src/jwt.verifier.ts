@@ -1,5 +1,5 @@
-import { createLocalJWKSet, errors, jwtVerify } from 'jose';
-import type { JWTVerifyGetKey } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import type { ProtectedHeaderParameters } from 'jose';
 import { singleAuthorizationHeader } from './authorization-header.js';
 import type { Principal } from './principal.js';
 import { AuthenticationError } from './security.errors.js';
@@ -11,6 +11,7 @@ import {
 } from './security.options.js';
 import type { SecurityOptions } from './security.options.js';
 import { principalFromClaims } from './token-claims.validator.js';
+import { candidateKeys } from './verification-key-candidates.js';
 import type { VerificationKeySet } from './verification-keys.js';
 import { resolveVerificationKeys } from './verification-keys.js';
 
@@ -32,7 +33,6 @@ const BEARER = /^Bearer +(\S+) *$/i;
  * token ends up in error messages.
  */
 export class JwtVerifier {
-  private readonly getKey: JWTVerifyGetKey;
   private readonly issuer: string;
   private readonly audience: string;
   private readonly clockTolerance: number;
@@ -51,7 +51,6 @@ export class JwtVerifier {
     if (keys.algorithms.length === 0) {
       throw new Error('JwtVerifier needs at least one verification key');
     }
-    this.getKey = createLocalJWKSet(keys.jwks);
     this.issuer = settings.issuer ?? DEFAULT_ISSUER;
     this.audience = settings.audience ?? DEFAULT_AUDIENCE;
     this.clockTolerance = settings.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
@@ -111,18 +110,7 @@ export class JwtVerifier {
       this.verified.delete(token); // fall through: jose gives the exact error (expired / not yet valid)
     }
 
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(token, this.getKey, {
-        algorithms: [...this.keys.algorithms],
-        issuer: this.issuer,
-        audience: this.audience,
-        requiredClaims: ['exp'],
-        clockTolerance: this.clockTolerance,
-      }));
-    } catch (error) {
-      throw mapJoseError(error);
-    }
+    const payload = await this.verifySignatureAndClaims(token);
     // jose checks `iat` only together with maxTokenAge; a token issued in the future is not valid yet either
     // (a pre-minted token, or an issuer whose clock runs ahead).
     const notBeforeMs = Math.max(typeof payload.nbf === 'number' ? payload.nbf : 0, typeof payload.iat === 'number' ? payload.iat : 0) * 1000;
@@ -141,6 +129,47 @@ export class JwtVerifier {
       nbfMs: notBeforeMs,
     });
     return result.principal;
+  }
+
+  /**
+   * Verifies the signature against each configured key the token may have been signed with (see
+   * `candidateKeys`), and the registered claims once one verifies. Trying each key keeps a rotation working
+   * (the old and the new key published together) for issuers that send no `kid`.
+   */
+  private async verifySignatureAndClaims(token: string): Promise<Record<string, unknown>> {
+    let header: ProtectedHeaderParameters;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      throw invalid('malformed');
+    }
+    if (typeof header.alg !== 'string' || !this.keys.algorithms.includes(header.alg as never)) {
+      throw invalid('alg');
+    }
+    if (header.kid !== undefined && typeof header.kid !== 'string') {
+      throw invalid('malformed');
+    }
+    const candidates = candidateKeys(this.keys.keys, header.alg, header.kid);
+    if (candidates.length === 0) {
+      throw invalid('key');
+    }
+    for (const candidate of candidates) {
+      try {
+        const { payload } = await jwtVerify(token, candidate.key, {
+          algorithms: [candidate.alg],
+          issuer: this.issuer,
+          audience: this.audience,
+          requiredClaims: ['exp'],
+          clockTolerance: this.clockTolerance,
+        });
+        return payload;
+      } catch (error) {
+        // Another key's signature: try the next candidate. Anything else (claims) comes from a verified token.
+        if (error instanceof errors.JWSSignatureVerificationFailed) continue;
+        throw mapJoseError(error);
+      }
+    }
+    throw invalid('signature');
   }
 }
 
@@ -166,9 +195,6 @@ function mapJoseError(error: unknown): AuthenticationError {
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) {
     return invalid('signature');
-  }
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
-    return invalid('key');
   }
   if (error instanceof errors.JOSEError) {
     return invalid('malformed');

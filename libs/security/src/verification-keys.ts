@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { JSONWebKeySet, JWK } from 'jose';
 import { SecurityConfigError } from './security.errors.js';
@@ -8,15 +9,25 @@ import { SigningKeys } from './signing-keys.js';
 /** Asymmetric algorithms we accept. Symmetric (HS*) and `none` are never accepted. */
 export type VerificationAlgorithm = 'ES256' | 'RS256' | 'EdDSA' | 'Ed25519';
 
-/** Public keys to verify tokens with, plus the algorithms those keys imply. */
+/** A configured public key, imported once at start-up and pinned to the one algorithm it may verify. */
+export interface VerificationKey {
+  readonly alg: VerificationAlgorithm;
+  readonly kid?: string;
+  readonly key: KeyObject;
+}
+
+/** Public keys to verify tokens with (as configured, and imported), plus the algorithms those keys imply. */
 export interface VerificationKeySet {
   readonly jwks: JSONWebKeySet;
+  readonly keys: readonly VerificationKey[];
   readonly algorithms: readonly VerificationAlgorithm[];
 }
 
 const MAX_JWKS_FILE_BYTES = 1024 * 1024;
 const MAX_KEYS = 100;
 const MIN_RSA_MODULUS_BYTES = 256; // 2048 bits
+/** JWK members that hold key material as base64url. */
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /** JWK members that only private or symmetric keys have. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'] as const;
 
@@ -93,8 +104,34 @@ export function verificationKeysFromJwks(value: unknown, source: string): Verifi
     throw new SecurityConfigError(`${source}: expected {"keys": [...]} with 1..${MAX_KEYS} keys`);
   }
   const accepted = keys.map((key, index) => pinAlgorithm(key, `${source} key #${index}`));
+  const imported = accepted.map((jwk, index) => importVerificationKey(jwk, `${source} key #${index}`));
   const algorithms = [...new Set(accepted.map((k) => k.alg as VerificationAlgorithm))];
-  return Object.freeze({ jwks: { keys: accepted }, algorithms: Object.freeze(algorithms) });
+  return Object.freeze({ jwks: { keys: accepted }, keys: Object.freeze(imported), algorithms: Object.freeze(algorithms) });
+}
+
+/**
+ * Imports a pinned key, so that a key which passes the shape checks but cannot verify anything (coordinates
+ * that are no point on the curve, a pasted-over member, an exponent that is not base64url) stops the start
+ * instead of answering every request 401 with nothing logged.
+ */
+function importVerificationKey(jwk: JWK, where: string): VerificationKey {
+  const alg = jwk.alg as VerificationAlgorithm;
+  const unusable = () => new SecurityConfigError(`${where}: not a usable ${alg} public key`);
+  // Node's base64url decoder skips characters it does not know, so "!!" would import as an empty exponent.
+  for (const member of ['x', 'y', 'n', 'e'] as const) {
+    if (jwk[member] !== undefined && !BASE64URL.test(jwk[member])) throw unusable();
+  }
+  if (jwk.kty === 'RSA') {
+    const exponent = BigInt(`0x${Buffer.from(jwk.e!, 'base64url').toString('hex') || '0'}`);
+    if (exponent < 3n || exponent % 2n === 0n) throw unusable();
+  }
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  } catch {
+    throw unusable();
+  }
+  return Object.freeze({ alg, key, ...(jwk.kid === undefined ? {} : { kid: jwk.kid }) });
 }
 
 function pinAlgorithm(key: unknown, where: string): JWK {
@@ -107,6 +144,9 @@ function pinAlgorithm(key: unknown, where: string): JWK {
   }
   if (jwk.use !== undefined && jwk.use !== 'sig') {
     throw new SecurityConfigError(`${where}: "use" must be "sig"`);
+  }
+  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) {
+    throw new SecurityConfigError(`${where}: "key_ops" must include "verify"`);
   }
   if (jwk.kid !== undefined && typeof jwk.kid !== 'string') {
     throw new SecurityConfigError(`${where}: "kid" must be a string`);

@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { startProcess, type AppDescriptor } from '../bootstrap.js';
 import { loadConfig, type AppConfig } from '../config/app.config.js';
+import { announcedBaseUrl } from '../http/announced-base-url.js';
 import { createLogger } from '../logging/logger.js';
 import { answerClusterMetricsRequests } from '../metrics/cluster-metrics.js';
 import { superviseWorkers } from './worker-supervisor.js';
@@ -29,7 +30,7 @@ export async function serveApps(apps: readonly AppDescriptor[]): Promise<Serving
   const logger = createLogger(config.LOG_LEVEL, { apps: apps.map((a) => a.name).join(','), role: 'primary' });
   answerClusterMetricsRequests();
   const port = await superviseWorkers(config.WORKERS, logger);
-  return { role: 'primary', url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`, config, logger };
+  return { role: 'primary', url: announcedBaseUrl(config.HOST, port), config, logger };
 }
 
 /**

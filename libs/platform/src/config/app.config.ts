@@ -83,6 +83,9 @@ const bool = ({ value }: { value: unknown }) => {
 /** One message for every way a retention of request keys can be wrong (not a whole number, or out of range). */
 const IDEMPOTENCY_KEY_RETENTION_HOURS = { message: 'IDEMPOTENCY_KEY_RETENTION_HOURS must be a whole number of hours from 1 to 8760 (a year)' };
 
+/** One message for every way a pool size can be wrong, with why 1 is not enough. */
+const DATABASE_POOL_SIZE = { message: 'DATABASE_POOL_SIZE must be a whole number from 2 to 500: migrations hold one connection for their lock while they run on another' };
+
 /**
  * Process configuration, read from the environment and validated at start-up: a bad value stops the
  * process with a message naming the variable, instead of surfacing later as a strange failure.
@@ -172,7 +175,11 @@ export class AppConfig {
   @IsOptional() @Transform(int) @IsInt() @Min(0) @Max(36_500)
   INBOX_RETENTION_DAYS: number = 30;
 
-  @IsOptional() @Transform(int) @IsInt() @Min(1) @Max(500)
+  /**
+   * Connections in the PostgreSQL pool. At least 2: start-up migrations hold one for their advisory lock while they run
+   * on another, so with 1 the process waited out DATABASE_CONNECT_TIMEOUT_MS and stopped naming no variable.
+   */
+  @IsOptional() @Transform(int) @IsInt(DATABASE_POOL_SIZE) @Min(2, DATABASE_POOL_SIZE) @Max(500, DATABASE_POOL_SIZE)
   DATABASE_POOL_SIZE: number = 20;
 
   /** How long opening a database connection may take before the request that needed it is answered 503. */

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { DomainError } from '#domain';
 import { isDatabaseUnavailable } from '#eventstore';
+import { bearerChallenge } from './bearer-challenge.js';
 import { httpStatusForCode } from './error-status.js';
 import { fastifyProblem } from './fastify-problems.js';
 import { problem, type Problem } from './problem.js';
@@ -24,6 +25,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (body.code === 'SERVICE.UNAVAILABLE') this.logger.warn({ err: { message: (exception as Error)?.message }, traceId: request.traceId, route: request.routeOptions?.url }, 'database unavailable');
     else if (body.status >= 500 && retryAfter === undefined) this.logger.error({ err: exception, traceId: request.traceId, route: request.routeOptions?.url }, 'unhandled error');
     if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
+    // A 401 must say how to authenticate; clients and gateways wait for the challenge to fetch a fresh token.
+    if (body.status === 401) void reply.header('www-authenticate', bearerChallenge(body.code));
     void reply.status(body.status).header('content-type', 'application/problem+json').send(body);
   }
 

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv } from 'node:crypto';
+import { openAesGcm } from './aes-gcm-open.js';
 import { randomBytesPooled } from './random-pool.js';
 
 const VERSION = 'v1';
@@ -26,10 +27,8 @@ export class FieldCipher {
     const [version, iv, tag, ciphertext] = sealed.split('.');
     if (version !== VERSION || !iv || !tag || ciphertext === undefined) throw new FieldDecryptionError();
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
-      decipher.setAAD(Buffer.from(associatedData, 'utf8'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+      const opened = openAesGcm(this.key, Buffer.from(iv, 'base64url'), Buffer.from(tag, 'base64url'), Buffer.from(ciphertext, 'base64url'), Buffer.from(associatedData, 'utf8'));
+      return opened.toString('utf8');
     } catch {
       throw new FieldDecryptionError();
     }

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv } from 'node:crypto';
+import { openAesGcm } from './aes-gcm-open.js';
 import { FieldDecryptionError } from './field-cipher.js';
 import { randomBytesPooled } from './random-pool.js';
 
@@ -41,10 +42,7 @@ export function openSealedValue(key: Buffer, sealed: string, context = ''): stri
   const [iv, tag, ciphertext, extra] = sealed.slice(SEALED_VALUE_PREFIX.length + 37).split('.');
   if (keyId === null || !iv || !tag || ciphertext === undefined || extra !== undefined) throw new FieldDecryptionError();
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-    decipher.setAAD(aad(keyId, context));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+    return openAesGcm(key, Buffer.from(iv, 'base64url'), Buffer.from(tag, 'base64url'), Buffer.from(ciphertext, 'base64url'), aad(keyId, context)).toString('utf8');
   } catch {
     throw new FieldDecryptionError();
   }
