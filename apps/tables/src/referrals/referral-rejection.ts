@@ -1,17 +1,18 @@
 import { REFERRAL_EVENT_TYPES, REFERRAL_TOPICS, type EventEnvelope, type ReferralRejectedPayload } from '#contracts';
-import type { ReferralRejection } from '#domain';
+import { parseIsoInstant, type ReferralRejection } from '#domain';
 import type { EventStore, SqlExecutor } from '#eventstore';
 import { referralStreamId, TABLES_PROCESSING, TABLES_SYSTEM_ACTOR } from '../shared/tables-streams.js';
 import { tablesEvent } from '../shared/tables-event.js';
 
 /**
- * When a case was referred, as the register records it: the `CaseReferred`'s `at`, or, where that holds no date (a
+ * When a case was referred, as the register records it: the `CaseReferred`'s `at`, or, where that holds no instant (a
  * referral that could not be delivered because of it), when the case event occurred. The live writer and a replay of
  * the register both read it here, so they agree.
  */
 export function referredAtOf(at: unknown, occurredAt: string | Date): string {
-  const when = typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? at : occurredAt;
-  return new Date(when).toISOString();
+  // Strictly an ISO 8601 instant: `Date.parse` would read "1" or "2026" as a date, and the replay reads `at` as text
+  // (`payload->>'at'`), where the number 1 the live writer saw becomes the text "1".
+  return (parseIsoInstant(at) ?? new Date(occurredAt)).toISOString();
 }
 
 /** A referral that never reached its table, and why. */
