@@ -23,6 +23,7 @@ export * from './ledger/ledger-checkpointer.js';
 export * from './ledger/stored-event-hash.js';
 export * from './ledger/ledger-verifier.js';
 export * from './ledger/ledger-bundle.js';
+export * from './ledger/case-of-related-stream.js';
 export * from './ledger/chain-scan.js';
 export * from './ledger/binary-copy-rows.js';
 export * from './ledger/binary-event-text.js';
