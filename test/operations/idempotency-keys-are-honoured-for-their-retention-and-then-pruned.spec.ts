@@ -84,7 +84,7 @@ describe('an Idempotency-Key is honoured for IDEMPOTENCY_KEY_RETENTION_HOURS', (
   it('a registration, a case opened, a note and a legal hold sent again inside the window change nothing; after it each is new', async () => {
     const signal = await sendSignal('zorgmelding', zorgmeldingPayload(home), `signal-${randomUUID()}`);
     const signalId = signal.body.signalId as string;
-    await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND source IS NOT NULL', [signalId])).length > 0, { what: 'the signal in the router' });
+    await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND source IS NOT NULL', [signalId])).length > 0, { timeoutMs: 60_000, what: 'the signal in the router' }); // through Kafka and the router's consumer: a loaded CI machine took over 20 s once
     const register = { body: { kind: 'address', municipality: home, address: `Vergeetlaan ${Math.floor(Math.random() * 900) + 1}`, postcode: '7522 AB' }, key: `register-${randomUUID()}` };
     const open = { body: { model: 'ave', signalIds: [signalId] }, key: `open-${randomUUID()}` };
     const note = { body: { text: 'Buren melden opnieuw overlast', visibility: 'intern' }, key: `note-${randomUUID()}` };

@@ -41,7 +41,7 @@ const receive = async () => {
   const res = await h.request('POST', '/v1/signals/zorgmelding', { token: intakeSystem, body: zorgmeldingPayload(home, undefined, { subject: person }) });
   expect(res.status).toBe(201);
   const signalId: string = res.body.signalId;
-  await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND source IS NOT NULL', [signalId])).length > 0, { what: 'the signal in the router' });
+  await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND source IS NOT NULL', [signalId])).length > 0, { timeoutMs: 60_000, what: 'the signal in the router' }); // through Kafka and the router's consumer: a loaded CI machine took over 20 s once
   return signalId;
 };
 const dismiss = (signalId: string, reason: string) => h.request('POST', `/v1/signals/${signalId}/dismissal`, { token: coordinator, body: { reason } });

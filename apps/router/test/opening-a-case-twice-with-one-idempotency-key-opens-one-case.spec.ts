@@ -28,7 +28,7 @@ afterAll(async () => {
 /** A signal the router knows (a case from it could be opened). */
 async function knownSignal(): Promise<string> {
   const signalId = await sendSignal(h, coordinator, 'zorgmelding', home);
-  await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND source IS NOT NULL', [signalId])).length > 0, { what: 'the signal in the router' });
+  await waitFor(async () => (await h.query('SELECT 1 FROM router_signals WHERE signal_id = $1 AND source IS NOT NULL', [signalId])).length > 0, { timeoutMs: 60_000, what: 'the signal in the router' }); // through Kafka and the router's consumer: a loaded CI machine took over 20 s once
   return signalId;
 }
 
