@@ -5,9 +5,10 @@
  * the coordinator), so a token naming another would mean nothing for it; it is refused like the CLI's other requests
  * that would mean nothing, before the signing key is read or created.
  */
-import { outsidePoliceRegion, POLICE_TABLE, type TablesConfig } from '#domain';
+import { outsidePoliceRegion, POLICE_TABLE } from '#domain';
 import type { TokenRequest } from '#security';
-import { envSetting, UsageError } from './cli.js';
+import { UsageError } from './cli.js';
+import { instanceTablesConfig, tablesConfigSource } from './token-tables-config.js';
 
 /**
  * @throws UsageError when `request` is a police liaison's naming a municipality the `politie` table does not serve,
@@ -15,23 +16,11 @@ import { envSetting, UsageError } from './cli.js';
  */
 export async function assertInsidePoliceRegion(request: TokenRequest, env: Record<string, string | undefined>): Promise<void> {
   if (request.role !== 'police-liaison') return;
-  const file = envSetting(env, 'TABLES_CONFIG_FILE');
-  const outside = outsidePoliceRegion(await tablesConfig(file), request.municipalities ?? []);
+  const outside = outsidePoliceRegion(await instanceTablesConfig(env), request.municipalities ?? []);
   if (outside.length > 0) {
-    const source = file === undefined ? 'the built-in tables configuration' : `TABLES_CONFIG_FILE ${file}`;
     throw new UsageError(
-      `--municipality: the ${POLICE_TABLE} table of ${source} does not serve ${outside.join(', ')}; a police liaison sees only escalations of municipalities it serves ` +
+      `--municipality: the ${POLICE_TABLE} table of ${tablesConfigSource(env)} does not serve ${outside.join(', ')}; a police liaison sees only escalations of municipalities it serves ` +
         '(run with the TABLES_CONFIG_FILE the instance runs with)',
     );
-  }
-}
-
-/** The tables configuration the server would run with: the file, else the built-in one; loaded only here, for a police liaison's token. */
-async function tablesConfig(file: string | undefined): Promise<TablesConfig> {
-  const { loadTablesConfig } = await import('#platform');
-  try {
-    return loadTablesConfig(file ?? null);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
   }
 }

@@ -8,7 +8,8 @@
  * Prints only the token on stdout. Exit codes: 0 ok, 2 invalid arguments or configuration (every claim is checked
  * as the verifier checks it, and refused where it would mean nothing — a flag given twice, an empty or repeated list
  * entry, --table for a role other than table-member, --municipality for an auditor, a police liaison's municipality
- * the `politie` table does not serve (TABLES_CONFIG_FILE, else the built-in tables: `token-police-region.ts`) — before
+ * the `politie` table does not serve (TABLES_CONFIG_FILE, else the built-in tables: `token-police-region.ts`), a table
+ * member's token without --table or naming a table that configuration does not have (`token-known-tables.ts`) — before
  * the signing key is read or created: a refused request leaves the data folder as it was), 1 other failures.
  */
 import { ROLES } from '#contracts';
@@ -27,6 +28,7 @@ import {
 } from '#security';
 import type { ClaimProblem, TokenRequest, TokenRole } from '#security';
 import { dataDirFrom, parseFlags, UsageError, wholeNumberFlag } from './cli.js';
+import { assertKnownTables } from './token-known-tables.js';
 import { assertInsidePoliceRegion } from './token-police-region.js';
 
 /** The one role whose tokens carry tables: the API checks `tables` only for table members (the tables they sit on). */
@@ -41,7 +43,8 @@ const ROLES_WITHOUT_MUNICIPALITIES: readonly TokenRole[] = ['auditor'];
 const USAGE = `Usage: npm run token -- --role <role> --municipality <GMxxxx[,GMyyyy]> [--table <id>[,<id>]] [--subject <id>] [--ttl <seconds>]
   roles: ${TOKEN_ROLES.join(', ')}
   --municipality is optional only for ${CROSS_MUNICIPALITY_ROLES.join(' and ')}; an auditor's token takes none (auditors read every municipality).
-  --table is only for ${TABLE_ROLE}. Each flag once; list several values comma-separated, each once.
+  --table is required for ${TABLE_ROLE}, and only for it: tables of the instance's tables configuration (TABLES_CONFIG_FILE, else the built-in tables).
+  Each flag once; list several values comma-separated, each once.
   A police-liaison's municipalities must be served by the politie table (TABLES_CONFIG_FILE, else the built-in tables).`;
 
 function parseRequest(argv: string[]): TokenRequest | 'help' {
@@ -134,6 +137,7 @@ async function main(): Promise<number> {
       return 0;
     }
     await assertInsidePoliceRegion(request, process.env);
+    await assertKnownTables(request, process.env);
     // Checked here, not left to securityOptionsFromEnv, which may take a blank folder for the default.
     dataDir = dataDirFrom(process.env);
   } catch (error) {

@@ -1,3 +1,4 @@
+import { isBlankText } from '#domain';
 import type { Principal, TokenRole } from './principal.js';
 import { CROSS_MUNICIPALITY_ROLES, isMunicipalityCode, isTokenRole } from './principal.js';
 
@@ -7,7 +8,12 @@ const MAX_TABLES = 200;
 const MAX_SUBJECT_LENGTH = 256;
 const TABLE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const TOKEN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+/**
+ * What may not stand in a subject: the ledger and the processing log name it as the actor, one per line. Control
+ * characters (C0, DEL and C1: NEL at U+0085 is a line break to many log readers) and the line and paragraph
+ * separators U+2028/U+2029 could forge a line of their own.
+ */
+const LINE_BREAKING_OR_CONTROL = /[\p{Cc}\u2028\u2029]/u;
 
 /** Which claim was wrong; a fixed keyword, safe to log (never the claim's value). */
 export type ClaimProblem = 'sub' | 'role' | 'municipalities' | 'tables' | 'jti';
@@ -21,8 +27,12 @@ export type ClaimsResult = { ok: true; principal: Principal } | { ok: false; pro
 export function principalFromClaims(claims: Record<string, unknown>): ClaimsResult {
   const { sub, role, municipalities, tables, jti, exp } = claims;
 
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT_LENGTH || sub.trim() !== sub || CONTROL_CHARS.test(sub)) {
-    return fail('sub', `"sub" must be a non-empty string of at most ${MAX_SUBJECT_LENGTH} characters without surrounding whitespace`);
+  // isBlankText: a subject of only invisible characters (a zero-width space) would name an actor nobody can see.
+  if (typeof sub !== 'string' || sub.length > MAX_SUBJECT_LENGTH || sub.trim() !== sub || LINE_BREAKING_OR_CONTROL.test(sub) || isBlankText(sub)) {
+    return fail(
+      'sub',
+      `"sub" must be a string of at most ${MAX_SUBJECT_LENGTH} characters with something visible in it, without surrounding whitespace, control characters or line separators`,
+    );
   }
   if (!isTokenRole(role)) {
     return fail('role', '"role" must be one of the token roles (system is not allowed)');

@@ -158,6 +158,13 @@ export interface DeadlineOpened {
   dueAt: string;
   approachingAt: string | null;
   /**
+   * A working-day term only: the municipality's closing days `dueAt` was counted with that lie after the start day up to
+   * and including the due day (YYYY-MM-DD, oldest first). The working days a paused term has left are counted with
+   * these, as the closing-day list may have changed by the time it resumes. Absent when there were none, and on events
+   * from before it was recorded (computed before municipalities had closing days).
+   */
+  closingDays?: string[];
+  /**
    * Only on a term that replaces one a model-version migration ended because the new version changed its length (same
    * definition id, same start): the instance it replaces. The same obligation, so it takes over what was recorded of
    * it: `approachingRecorded` / `breachedRecorded` (present, `true`, only when the old instance had warned / been
@@ -186,11 +193,17 @@ export interface DeadlineResumed {
   definitionId: string;
   /**
    * How long it was paused (wall clock). A calendar-day or hour term's due instant moved on by this much; a working-day
-   * term's is the working days it had left at the pause, counted again from the resume. Approaching follows the due.
+   * term's is the working days it had left at the pause (counted with the closing days its due moment was counted
+   * with), counted again from the resume with the municipality's closing days of that moment. Approaching follows the due.
    */
   pausedMs: number;
   dueAt: string;
   approachingAt: string | null;
+  /**
+   * A working-day term only: the closing days the new `dueAt` was counted with, after the resume day up to and including
+   * the due day (as `DeadlineOpened.closingDays`); they replace the term's earlier ones. Absent when there were none.
+   */
+  closingDays?: string[];
   at: string;
 }
 

@@ -36,6 +36,12 @@ export interface CaseDeadline {
   approachingAt: string | null;
   status: 'running' | 'paused';
   pausedAt: string | null;
+  /**
+   * Working-day terms only: the municipality's closing days its due moment was counted with, within the stretch
+   * counted (after its start day, or the day it last resumed, up to and including its due day). A resume counts the
+   * working days the term had left with these, not with the calendar of that moment. Absent when there were none.
+   */
+  closingDays?: string[];
   approachingRecorded: boolean;
   breachedRecorded: boolean;
 }

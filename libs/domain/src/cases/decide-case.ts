@@ -34,6 +34,7 @@ import { reportedByEssentialRelative } from './case-command.js';
 import { CASE_ERRORS } from './case-errors.js';
 import type { CaseEvent, DeadlineApproachingMoved, DeadlineClosed } from './case-event.js';
 import { approachingAt, endOfAmsterdamDay } from './deadline-due.js';
+import { calendarOfTerm, closingDaysField, closingDaysWithin } from './term-closing-days.js';
 import { tableMemberReferral } from './table-member-standing.js';
 import { openedDeadline, replacingTerm, termOpened } from './term-opened.js';
 import { isMeasureType, type PlanMeasure } from './plan-measure.js';
@@ -730,6 +731,10 @@ function shift(iso: string, ms: number): string {
  *   term paused on its last day still had part of that day: it is due at the end of the resume day, or of the next
  *   working day. A term already due when it was paused had nothing left: its due moment stays (it was breached, or
  *   its timer breaches it now); a pause never hides a breach.
+ *   The days it had left are counted with the closing days its due moment was counted with (`closingDays`), not with
+ *   today's: the list may have changed since (a restart with another file), and a closing day added meanwhile would
+ *   otherwise take a working day the term still had, or one removed would give it an extra one. The days from the
+ *   resume on are counted with today's list, and the new due moment records the closing days it was counted with.
  * - `calendar-days` and `hours`: the due moment moves on by the paused (wall-clock) time.
  * Approaching is then the lead time before the new due moment, as for a fresh term.
  */
@@ -739,22 +744,25 @@ function resumedMoments(
   pausedAt: Date,
   pausedMs: number,
   ctx: CaseDecisionContext,
-): { dueAt: string; approachingAt: string | null } {
+): { dueAt: string; approachingAt: string | null; closingDays?: string[] } {
   const oldDue = new Date(d.dueAt);
   let due: Date;
+  let counted: string[] = [];
   if (def.duration.unit === 'working-days') {
-    if (pausedAt.getTime() >= oldDue.getTime()) return { dueAt: d.dueAt, approachingAt: d.approachingAt };
+    // Unchanged, so still counted with the closing days it had.
+    if (pausedAt.getTime() >= oldDue.getTime()) return { dueAt: d.dueAt, approachingAt: d.approachingAt, ...closingDaysField(d.closingDays) };
     const lastDay = amsterdamDateOf(new Date(oldDue.getTime() - 1));
-    const left = workingDaysBetween(pausedAt, lastDay, ctx.calendar);
+    const left = workingDaysBetween(pausedAt, lastDay, calendarOfTerm(d.closingDays, ctx.calendar));
     const dueDay = left > 0 ? addWorkingDays(ctx.now, left, ctx.calendar) : firstWorkingDayOnOrAfter(ctx.now, ctx.calendar);
     due = endOfAmsterdamDay(dueDay);
+    counted = closingDaysWithin(ctx.calendar, ctx.now, dueDay);
   } else {
     due = new Date(oldDue.getTime() + pausedMs);
   }
   const lead = def.approachingLeadTime;
   const approaching =
     d.approachingAt === null ? null : lead ? approachingAt(due, lead, ctx.calendar).toISOString() : shift(d.approachingAt, due.getTime() - oldDue.getTime());
-  return { dueAt: due.toISOString(), approachingAt: approaching };
+  return { dueAt: due.toISOString(), approachingAt: approaching, ...closingDaysField(counted) };
 }
 
 /** Refuses a model version limited to other municipalities: another municipality's protocols are not the case's. */

@@ -1,6 +1,7 @@
 import type { CaseData, CaseDeadline, CaseState, OpenCaseState } from './case.js';
 import { NO_CASE } from './case.js';
 import type { CaseEvent } from './case-event.js';
+import { closingDaysField } from './term-closing-days.js';
 import { openedDeadline } from './term-opened.js';
 
 /**
@@ -118,12 +119,14 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
     case 'DeadlinePaused':
       return updateDeadline(requireOpen(state, event), event, version, (d) => ({ ...d, status: 'paused', pausedAt: event.at }));
     case 'DeadlineResumed':
-      return updateDeadline(requireOpen(state, event), event, version, (d) => ({
+      return updateDeadline(requireOpen(state, event), event, version, ({ closingDays: _countedBefore, ...d }) => ({
         ...d,
         status: 'running',
         pausedAt: null,
         dueAt: event.dueAt,
         approachingAt: event.approachingAt,
+        // The new due moment was counted with these (none when absent): the ones of the stretch before no longer apply.
+        ...closingDaysField(event.closingDays),
       }));
     case 'DeadlineClosed': {
       const open = requireOpen(state, event);

@@ -1,8 +1,10 @@
+import { amsterdamDateOf } from '../calendar/calendar-date.js';
 import type { WorkingDayOptions } from '../calendar/working-days.js';
 import type { ModelDeadline } from '../models/model-definition.js';
 import type { CaseDeadline } from './case.js';
 import type { DeadlineOpened } from './case-event.js';
 import { approachingAt, dueAt } from './deadline-due.js';
+import { closingDaysField, closingDaysWithin } from './term-closing-days.js';
 
 /** What opening a term needs besides its definition: where and when, and the new instance's id. */
 export interface TermOpening {
@@ -15,9 +17,14 @@ export interface TermOpening {
   calendar?: WorkingDayOptions;
 }
 
-/** The `DeadlineOpened` of term `def` counted from `startedAt`: due after its duration, warned of its lead time before. */
+/**
+ * The `DeadlineOpened` of term `def` counted from `startedAt`: due after its duration, warned of its lead time before.
+ * A working-day term records the closing days it was counted with (see `DeadlineOpened.closingDays`).
+ */
 export function termOpened(def: ModelDeadline, opening: TermOpening): DeadlineOpened {
-  const due = dueAt(new Date(opening.startedAt), def.duration, opening.calendar);
+  const start = new Date(opening.startedAt);
+  const due = dueAt(start, def.duration, opening.calendar);
+  const counted = def.duration.unit === 'working-days' ? closingDaysWithin(opening.calendar, start, amsterdamDateOf(new Date(due.getTime() - 1))) : [];
   return {
     type: 'DeadlineOpened',
     caseId: opening.caseId,
@@ -29,6 +36,7 @@ export function termOpened(def: ModelDeadline, opening: TermOpening): DeadlineOp
     duration: { ...def.duration },
     dueAt: due.toISOString(),
     approachingAt: def.approachingLeadTime ? approachingAt(due, def.approachingLeadTime, opening.calendar).toISOString() : null,
+    ...closingDaysField(counted),
     at: opening.at,
   };
 }
@@ -61,6 +69,7 @@ export function openedDeadline(event: DeadlineOpened): CaseDeadline {
     approachingAt: event.approachingAt,
     status: 'running',
     pausedAt: null,
+    ...closingDaysField(event.closingDays),
     approachingRecorded: event.approachingRecorded === true,
     breachedRecorded: event.breachedRecorded === true,
   };

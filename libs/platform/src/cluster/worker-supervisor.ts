@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
+import { DEFAULT_RESTART_BACKOFF, restartDelay, type RestartBackoff } from './restart-backoff.js';
 
 /** More unexpected worker exits than this many per worker within a minute: something is wrong; stop. */
 const RESTARTS_PER_WORKER_PER_MINUTE = 3;
@@ -8,12 +9,18 @@ const RESTARTS_PER_WORKER_PER_MINUTE = 3;
  * The primary of a server with several worker processes (node:cluster; they share the listening port). Forks
  * `count` workers of the running main script and resolves with the port once every one of them listens. A
  * worker that exits before that fails the start-up (its own error is on stderr); one that dies later is
- * replaced, unless they keep dying. SIGTERM and SIGINT end every worker gracefully, then the primary.
+ * replaced after a pause that grows while its place keeps failing (see restart-backoff.ts), unless they keep
+ * dying. SIGTERM and SIGINT end every worker gracefully, then the primary.
  */
-export function superviseWorkers(count: number, logger: Logger): Promise<number> {
+export function superviseWorkers(count: number, logger: Logger, backoff: RestartBackoff = DEFAULT_RESTART_BACKOFF): Promise<number> {
   return new Promise((resolve, reject) => {
     const listening = new Set<number>();
     const recentExits: number[] = [];
+    /** Each worker's place (0 … count-1) and when it was forked: the pause before replacing it depends on both. */
+    const places = new Map<number, { place: number; forkedAt: number }>();
+    /** The pause used before the current worker of each place was forked (undefined: one of the first workers). */
+    const lastDelay: (number | undefined)[] = Array(count).fill(undefined);
+    const pendingForks = new Set<NodeJS.Timeout>();
     let started = false;
     let stopping = false;
     /** A worker died before all listened: the caller reports it and exits, not the supervisor. */
@@ -26,6 +33,8 @@ export function superviseWorkers(count: number, logger: Logger): Promise<number>
       exitCode = Math.max(exitCode, code);
       if (stopping) return;
       stopping = true;
+      for (const timer of pendingForks) clearTimeout(timer);
+      pendingForks.clear();
       for (const worker of living()) worker!.process.kill('SIGTERM');
       if (!failedToStart && living().length === 0) process.exit(exitCode);
     };
@@ -37,8 +46,12 @@ export function superviseWorkers(count: number, logger: Logger): Promise<number>
         resolve(address.port);
       }
     });
+    const fork = (place: number) => places.set(cluster.fork().id, { place, forkedAt: Date.now() });
+
     cluster.on('exit', (worker, code, signal) => {
       listening.delete(worker.id);
+      const placed = places.get(worker.id);
+      places.delete(worker.id);
       if (stopping) {
         if (!failedToStart && living().length === 0) process.exit(exitCode);
         return;
@@ -57,10 +70,19 @@ export function superviseWorkers(count: number, logger: Logger): Promise<number>
         stopAll(1);
         return;
       }
-      logger.error({ component: 'workers', pid: worker.process.pid, code, signal }, 'a worker died; starting a new one');
-      cluster.fork();
+      const place = placed?.place ?? 0;
+      const delay = restartDelay(lastDelay[place], now - (placed?.forkedAt ?? now), backoff);
+      lastDelay[place] = delay;
+      logger.error({ component: 'workers', pid: worker.process.pid, code, signal, restartInMs: delay }, 'a worker died; starting a new one');
+      // Not at once: a replacement that fails while it starts (the database briefly down) would die again at
+      // once, and a burst of such exits would spend the budget above and stop the workers that still serve.
+      const timer = setTimeout(() => {
+        pendingForks.delete(timer);
+        if (!stopping) fork(place);
+      }, delay);
+      pendingForks.add(timer);
     });
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stopAll(0));
-    for (let i = 0; i < count; i++) cluster.fork();
+    for (let i = 0; i < count; i++) fork(i);
   });
 }
