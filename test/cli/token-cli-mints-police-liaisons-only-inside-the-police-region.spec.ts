@@ -1,10 +1,10 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { BUILT_IN_TABLES_CONFIG, type TablesConfig } from '#domain';
-import { buildProduct, type ProductBuild } from '../support/product-process.js';
-import { runNode, type CommandResult } from '../support/run-node.js';
+import type { CommandResult } from '../support/run-node.js';
+import { tokenCliSandbox } from '../support/token-cli.js';
 
 /**
  * `npm run token` mints a police liaison's token only for municipalities the `politie` table serves, in the tables
@@ -15,28 +15,8 @@ import { runNode, type CommandResult } from '../support/run-node.js';
  * compiled, in a process of its own.
  */
 
-let build: ProductBuild;
-let dataDir: string;
-let work: string;
-
-beforeAll(async () => {
-  build = await buildProduct();
-  work = await mkdtemp(path.join(tmpdir(), 'sr-token-region-'));
-}, 180_000);
-afterAll(async () => {
-  await build?.remove();
-  if (work) await rm(work, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'sr-token-cli-'));
-});
-afterEach(async () => {
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-function token(args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
-  return runNode(build.entry('scripts/token'), args, { env: { SIGNAALROUTE_DATA_DIR: dataDir, ...env } });
-}
+const cli = tokenCliSandbox('region');
+const token = cli.token;
 
 /**
  * A tables configuration file whose politie table serves `municipalities`, with only the `'*'` escalation policy (a
@@ -47,7 +27,7 @@ async function tablesFile(municipalities: string[]): Promise<string> {
     tables: BUILT_IN_TABLES_CONFIG.tables.map((t) => (t.id === 'politie' ? { ...t, municipalities } : t)),
     escalation: { ...BUILT_IN_TABLES_CONFIG.escalation, policies: BUILT_IN_TABLES_CONFIG.escalation.policies.filter((p) => p.municipalities === '*') },
   };
-  const file = path.join(work, `tables-${municipalities.join('-')}.json`);
+  const file = path.join(cli.work, `tables-${municipalities.join('-')}.json`);
   await writeFile(file, JSON.stringify(config));
   return file;
 }
@@ -62,7 +42,7 @@ describe("npm run token --role police-liaison: only the politie table's region",
     const run = await token(['--role', 'police-liaison', '--municipality', municipalities.join(',')], env);
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
     expect(run.stderr).toMatch(message);
-    expect(await readdir(dataDir)).toEqual([]);
+    expect(await readdir(cli.dataDir)).toEqual([]);
   });
 
   it('reads the region from TABLES_CONFIG_FILE when set, as the instance does', async () => {
@@ -82,7 +62,7 @@ describe("npm run token --role police-liaison: only the politie table's region",
     const run = await token(['--role', 'police-liaison', '--municipality', 'GM0153'], { TABLES_CONFIG_FILE: file });
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
     expect(run.stderr).toMatch(message);
-    expect(await readdir(dataDir)).toEqual([]);
+    expect(await readdir(cli.dataDir)).toEqual([]);
   });
 
   it("mints a liaison token inside the region; other roles' tokens do not depend on the politie table", async () => {

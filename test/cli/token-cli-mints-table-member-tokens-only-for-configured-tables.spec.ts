@@ -1,10 +1,9 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { BUILT_IN_TABLES_CONFIG, type TablesConfig } from '#domain';
-import { buildProduct, type ProductBuild } from '../support/product-process.js';
-import { runNode, type CommandResult } from '../support/run-node.js';
+import type { CommandResult } from '../support/run-node.js';
+import { tokenCliSandbox } from '../support/token-cli.js';
 
 /**
  * A table member sees only what is referred to the tables it sits on, so `npm run token --role table-member` without
@@ -14,28 +13,8 @@ import { runNode, type CommandResult } from '../support/run-node.js';
  * The CLI runs as `npm run token` runs it: compiled, in a process of its own.
  */
 
-let build: ProductBuild;
-let dataDir: string;
-let work: string;
-
-beforeAll(async () => {
-  build = await buildProduct();
-  work = await mkdtemp(path.join(tmpdir(), 'sr-token-tables-'));
-}, 180_000);
-afterAll(async () => {
-  await build?.remove();
-  if (work) await rm(work, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'sr-token-cli-'));
-});
-afterEach(async () => {
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-function token(args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
-  return runNode(build.entry('scripts/token'), args, { env: { SIGNAALROUTE_DATA_DIR: dataDir, ...env } });
-}
+const cli = tokenCliSandbox('tables');
+const token = cli.token;
 
 const claimsOf = (run: CommandResult) => JSON.parse(Buffer.from(run.stdout.trim().split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
@@ -50,7 +29,7 @@ describe('npm run token --role table-member: only tables the instance has', () =
     const run = await token(args);
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
     expect(run.stderr).toMatch(message);
-    expect(await readdir(dataDir)).toEqual([]);
+    expect(await readdir(cli.dataDir)).toEqual([]);
   });
 
   it('mints a token for tables of the built-in configuration', async () => {
@@ -63,7 +42,7 @@ describe('npm run token --role table-member: only tables the instance has', () =
     const riec = BUILT_IN_TABLES_CONFIG.tables.find((t) => t.id === 'riec')!;
     const riecOost = { ...riec, id: 'riec-oost', topic: 'signaalroute.tables.riec-oost.v1' };
     const config: TablesConfig = { ...BUILT_IN_TABLES_CONFIG, tables: [...BUILT_IN_TABLES_CONFIG.tables, riecOost] };
-    const file = path.join(work, 'tables.json');
+    const file = path.join(cli.work, 'tables.json');
     await writeFile(file, JSON.stringify(config));
     const minted = await token(member('--table', 'riec-oost'), { TABLES_CONFIG_FILE: file });
     expect({ code: minted.code, stderr: minted.stderr }).toEqual({ code: 0, stderr: '' });
