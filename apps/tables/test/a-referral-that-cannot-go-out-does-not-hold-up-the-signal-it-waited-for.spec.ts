@@ -68,6 +68,13 @@ async function expectRejectedBack(c: ScriptedCase, referralId: string, errorCode
   expect(await h.query('SELECT 1 FROM table_disclosures WHERE case_id = $1', [c.caseId])).toEqual([]);
 }
 
+/** The same without who referred it: what a publisher cannot build a referral from. */
+function referredWithoutActor(c: ScriptedCase, referralId: string) {
+  const referred = referredWithoutAt(c, referralId);
+  const { actor: _left, ...payload } = referred.payload;
+  return { ...referred, payload };
+}
+
 /** Every signal's fact is recorded, and no `SignalReceived` went to the dead letters. */
 async function expectEveryFactRecorded(signalIds: string[]): Promise<void> {
   expect(await h.query('SELECT signal_id FROM tables_signal_facts WHERE signal_id = ANY($1)', [signalIds])).toHaveLength(signalIds.length);
@@ -125,7 +132,7 @@ describe('a referral or complete case that cannot go out when its signal facts a
     const waiting = await good.refer('riec', 'Ondermijning, feiten volgen');
     await waitFor(() => parked(waiting), { what: 'the good referral parked' });
 
-    // A referral that parked before the input check refused a CaseReferred without `at`: publishing it throws.
+    // A referral that parked before the input check refused a CaseReferred without its actor: publishing it throws.
     const bad = await atTheRiec(late.ids);
     const broken = randomUUID();
     const [sheet] = await h.query<{ sheet: unknown }>('SELECT sheet FROM tables_case_sheets WHERE case_id = $1', [bad.caseId]);
@@ -133,7 +140,7 @@ describe('a referral or complete case that cannot go out when its signal facts a
       broken,
       bad.caseId,
       JSON.stringify(sheet!.sheet),
-      JSON.stringify(referredWithoutAt(bad, broken)),
+      JSON.stringify(referredWithoutActor(bad, broken)),
       rest,
     ]);
 
@@ -156,13 +163,13 @@ describe('a referral or complete case that cannot go out when its signal facts a
     await expectEveryFactRecorded(late.ids);
 
     const [referralLetter] = await lettersOf(`case-${bad.caseId}`);
-    expect(referralLetter).toMatchObject({ topic: TOPICS.cases, error_code: 'RangeError', attempts: 2, headers: { 'dead-letter-wait-list': 'tables_pending_referrals', 'dead-letter-id': broken } });
+    expect(referralLetter).toMatchObject({ topic: TOPICS.cases, error_code: 'TypeError', attempts: 2, headers: { 'dead-letter-wait-list': 'tables_pending_referrals', 'dead-letter-id': broken } });
     expect(JSON.parse(referralLetter!.message_value).event.payload.referralId).toBe(broken);
     const [caseLetter] = await lettersOf(`case-${ave.caseId}`);
     expect(caseLetter).toMatchObject({ topic: TOPICS.cases, error_code: 'CRYPTO.DECRYPTION_FAILED', headers: { 'dead-letter-wait-list': 'tables_pending_escalation_facts', 'dead-letter-id': escalation!.escalation_id } });
     expect(await h.query('SELECT 1 FROM tables_pending_referrals WHERE referral_id = $1', [broken])).toEqual([]);
     // Nothing reached the RIEC; the case hears it was not delivered, so the coordinator does not wait for an answer.
-    await expectRejectedBack(bad, broken, 'RangeError');
+    await expectRejectedBack(bad, broken, 'TypeError');
     expect(await h.query('SELECT 1 FROM tables_pending_escalation_facts WHERE escalation_id = $1', [escalation!.escalation_id])).toEqual([]);
     // The escalation itself stays as it was raised: only its complete case did not go out.
     expect((await h.query<{ n: string }>("SELECT count(*)::text AS n FROM events WHERE stream_id = $1 AND type = 'EscalationCaseSupplemented'", [`escalation-${escalation!.escalation_id}`]))[0]!.n).toBe('0');

@@ -43,7 +43,8 @@ export class ReferralPublisher {
     const exists = await tx.query('SELECT 1 FROM table_referrals WHERE referral_id = $1', [referred.referralId]);
     if (exists.rows.length > 0) return false;
     const now = this.clock();
-    const referredAt = new Date(referred.at);
+    // As the register's replay reads it (`referredAtOf`): the case event's `at` when it is an ISO 8601 instant.
+    const referredAt = new Date(referredAtOf(referred.at, caused.occurredAt));
     const actor: Actor = { id: referred.actor.id, role: referred.actor.role as Actor['role'] };
     const stream = referralStreamId(referred.referralId);
     const common = { correlationId: caused.correlationId, causationId: caused.id, traceparent: caused.traceparent, at: now };
