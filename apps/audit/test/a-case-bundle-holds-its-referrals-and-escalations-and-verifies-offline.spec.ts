@@ -12,6 +12,7 @@ import { buildProduct, type ProductBuild } from '../../../test/support/product-p
 import { runNode, type CommandResult } from '../../../test/support/run-node.js';
 import { COORDINATOR, expectProblem, streamEvents, TABLES_APP, zvhReferral, type ScriptedCase } from '../../tables/test/support/tables-fixtures.js';
 import { AUDIT_APP } from '../src/audit.app.js';
+import { escalatedToThePolice } from './support/escalated-to-the-police.js';
 
 /**
  * A case's full history is more than its own stream: what was disclosed to a table and what the table decided
@@ -55,19 +56,7 @@ beforeAll(async () => {
   expect(accepted.status).toBe(200);
 
   // AVE 4: the mayor is informed, which escalates to the police.
-  const ave4 = AVE_MODEL.transitions.find((t) => t.name === 'opschalen-ave-4')!;
-  await c.run({
-    type: 'TakeTransition',
-    transition: ave4.name,
-    actor: COORDINATOR,
-    ...(ave4.requires?.reason ? { reason: 'Maatschappelijke onrust' } : {}),
-    ...(ave4.requires?.reasonCategories ? { reasonCategory: ave4.requires.reasonCategories[0] } : {}),
-    ...(ave4.requires?.fields ? { fields: Object.fromEntries(ave4.requires.fields.map((f) => [f, `waarde ${f}`])) } : {}),
-  });
-  const row = await waitFor(async () => (await h.query<{ escalation_id: string }>('SELECT escalation_id::text AS escalation_id FROM liaison_escalations WHERE case_id = $1', [c.caseId]))[0], {
-    what: `an escalation of case ${c.caseId}`,
-  });
-  escalationId = row.escalation_id;
+  escalationId = await escalatedToThePolice(h, c);
 }, 300_000);
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { startApp, waitFor, type AppHarness } from '../../../test/support/app-ha
 import { readToTheEnd } from '../../../test/support/audit-list-pages.js';
 import { appendSignals, COORDINATOR, registered, ScriptedCase, storeOf, TABLES_APP } from '../../tables/test/support/tables-fixtures.js';
 import { AUDIT_APP } from '../src/audit.app.js';
+import { escalatedToThePolice } from './support/escalated-to-the-police.js';
 
 /**
  * "Who read this person's data" must find an auditor's export of a referral or an escalation stream: those streams
@@ -40,19 +41,7 @@ beforeAll(async () => {
   await c.walkTo(AVE_MODEL, 'ave-3');
   referralId = await c.refer('zvh-casusoverleg', 'Meerdere leefgebieden');
   await registered(h, referralId);
-  const ave4 = AVE_MODEL.transitions.find((t) => t.name === 'opschalen-ave-4')!;
-  await c.run({
-    type: 'TakeTransition',
-    transition: ave4.name,
-    actor: COORDINATOR,
-    ...(ave4.requires?.reason ? { reason: 'Maatschappelijke onrust' } : {}),
-    ...(ave4.requires?.reasonCategories ? { reasonCategory: ave4.requires.reasonCategories[0] } : {}),
-    ...(ave4.requires?.fields ? { fields: Object.fromEntries(ave4.requires.fields.map((f) => [f, `waarde ${f}`])) } : {}),
-  });
-  const row = await waitFor(async () => (await h.query<{ escalation_id: string }>('SELECT escalation_id::text AS escalation_id FROM liaison_escalations WHERE case_id = $1', [c.caseId]))[0], {
-    what: `an escalation of case ${c.caseId}`,
-  });
-  escalationId = row.escalation_id;
+  escalationId = await escalatedToThePolice(h, c);
 }, 300_000);
 
 afterAll(async () => {
