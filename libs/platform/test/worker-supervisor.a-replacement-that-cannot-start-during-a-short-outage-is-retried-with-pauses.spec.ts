@@ -36,7 +36,8 @@ import { superviseWorkers } from './worker-supervisor.js';
 if (cluster.isPrimary) {
   const log = (level) => (fields, msg) => console.log(JSON.stringify({ level, ...fields, msg }));
   cluster.on('listening', (worker) => console.log('UP ' + worker.process.pid));
-  await superviseWorkers(2, { error: log('error'), warn: log('warn'), info: log('info') });
+  const backoff = process.env.BACKOFF ? JSON.parse(process.env.BACKOFF) : undefined;
+  await superviseWorkers(2, { error: log('error'), warn: log('warn'), info: log('info') }, backoff);
   console.log('SERVING');
 } else if (existsSync(process.env.OUTAGE_FLAG)) {
   console.error('cannot start: the database does not answer');
@@ -59,8 +60,9 @@ interface Server {
   exited: Promise<number | null>;
 }
 
-function startServer(outageFlag: string): Server {
-  const child = spawn(process.execPath, [path.join(dir, 'server.js')], { env: { PATH: process.env.PATH ?? '', OUTAGE_FLAG: outageFlag }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startServer(outageFlag: string, backoff?: { firstDelayMs: number; maxDelayMs: number; healthyAfterMs: number }): Server {
+  const env = { PATH: process.env.PATH ?? '', OUTAGE_FLAG: outageFlag, ...(backoff ? { BACKOFF: JSON.stringify(backoff) } : {}) };
+  const child = spawn(process.execPath, [path.join(dir, 'server.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -125,6 +127,25 @@ describe('the worker supervisor', () => {
       expect(await server.exited).toBe(1);
       expect(server.output()).toContain('workers keep dying; stopping the server');
       expect(server.output()).toMatch(/"exitsLastMinute":7\b/);
+    } finally {
+      await stop(server);
+    }
+  }, 60_000);
+
+  it("stops the server, exit code 1, when one place's replacements keep failing to start (five in a row), though the other worker serves", async () => {
+    const flag = path.join(dir, 'outage-for-good');
+    // Short pauses, so five failed starts take a second, not fifteen; the rule does not depend on their length.
+    const server = startServer(flag, { firstDelayMs: 50, maxDelayMs: 400, healthyAfterMs: 60_000 });
+    try {
+      await waitFor(() => server.output().includes('SERVING'), { what: 'two workers listening' });
+      const [victim, survivor] = server.up() as [number, number];
+      await writeFile(flag, '');
+      process.kill(victim, 'SIGKILL');
+      expect(await server.exited).toBe(1);
+      expect(server.output()).toContain('a worker cannot start again; stopping the server');
+      expect(server.output()).toMatch(/"failedStartsInARow":5\b/);
+      expect(server.output()).not.toContain('workers keep dying');
+      expect(alive(survivor)).toBe(false);
     } finally {
       await stop(server);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { exportJWK, generateKeyPair } from 'jose';
-import { AuthenticationError, JwtVerifier, verificationKeysFromJwks } from '#security';
+import { AuthenticationError, JwtVerifier, MAX_KEYS_WITHOUT_KID, verificationKeysFromJwks } from '#security';
 import { baseClaims, signRaw } from './support/security-fixtures.js';
 
 async function outcome(promise: Promise<unknown>): Promise<string> {
@@ -45,5 +45,18 @@ describe('a token without kid is tried against every key of its algorithm', () =
     expect(await outcome(verifier.verify(await signRaw(baseClaims({ exp: undefined }), current.privateKey, { alg: 'ES256' })))).toBe(
       'AUTH.TOKEN_INVALID claim:exp',
     );
+  });
+
+  it(`is refused (reason key) when its algorithm has more than ${MAX_KEYS_WITHOUT_KID} keys, so a forged token cannot cost a signature check per key`, async () => {
+    const pairs = await Promise.all(Array.from({ length: MAX_KEYS_WITHOUT_KID + 1 }, () => generateKeyPair('ES256')));
+    const jwks = async (n: number) => ({ keys: await Promise.all(pairs.slice(0, n).map(async (p, i) => ({ ...(await exportJWK(p.publicKey)), kid: `k${i}` }))) });
+    const enough = new JwtVerifier(verificationKeysFromJwks(await jwks(MAX_KEYS_WITHOUT_KID), 'test'));
+    const tooMany = new JwtVerifier(verificationKeysFromJwks(await jwks(MAX_KEYS_WITHOUT_KID + 1), 'test'));
+    const last = pairs[MAX_KEYS_WITHOUT_KID - 1]!.privateKey;
+
+    expect(await outcome(enough.verify(await signRaw(baseClaims(), last, { alg: 'ES256' })))).toBe('accepted');
+    expect(await outcome(tooMany.verify(await signRaw(baseClaims(), last, { alg: 'ES256' })))).toBe('AUTH.TOKEN_INVALID key');
+    // Naming its key, the same token verifies against the larger set.
+    expect(await outcome(tooMany.verify(await signRaw(baseClaims(), last, { alg: 'ES256', kid: `k${MAX_KEYS_WITHOUT_KID - 1}` })))).toBe('accepted');
   });
 });

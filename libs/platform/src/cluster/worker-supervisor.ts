@@ -4,13 +4,20 @@ import { DEFAULT_RESTART_BACKOFF, restartDelay, type RestartBackoff } from './re
 
 /** More unexpected worker exits than this many per worker within a minute: something is wrong; stop. */
 const RESTARTS_PER_WORKER_PER_MINUTE = 3;
+/**
+ * Replacements in one place that died before they listened, in a row: the place cannot start again (code on disk
+ * that fails, a setting that no longer holds), and the server stops so that whoever runs it restarts or fixes it.
+ * With the pauses between them (1, 2, 4, 8 s) that is about 15 s after the first failure; the per-minute budget
+ * above can no longer catch one such place, since the pauses keep its exits below it.
+ */
+const FAILED_STARTS_IN_A_ROW = 5;
 
 /**
  * The primary of a server with several worker processes (node:cluster; they share the listening port). Forks
  * `count` workers of the running main script and resolves with the port once every one of them listens. A
  * worker that exits before that fails the start-up (its own error is on stderr); one that dies later is
  * replaced after a pause that grows while its place keeps failing (see restart-backoff.ts), unless they keep
- * dying. SIGTERM and SIGINT end every worker gracefully, then the primary.
+ * dying or one place's replacements keep failing to start. SIGTERM and SIGINT end every worker gracefully, then the primary.
  */
 export function superviseWorkers(count: number, logger: Logger, backoff: RestartBackoff = DEFAULT_RESTART_BACKOFF): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -21,6 +28,8 @@ export function superviseWorkers(count: number, logger: Logger, backoff: Restart
     /** The pause used before the current worker of each place was forked (undefined: one of the first workers). */
     const lastDelay: (number | undefined)[] = Array(count).fill(undefined);
     const pendingForks = new Set<NodeJS.Timeout>();
+    /** Per place: its replacements that died before they listened, in a row. */
+    const failedStarts: number[] = Array(count).fill(0);
     let started = false;
     let stopping = false;
     /** A worker died before all listened: the caller reports it and exits, not the supervisor. */
@@ -41,6 +50,8 @@ export function superviseWorkers(count: number, logger: Logger, backoff: Restart
 
     cluster.on('listening', (worker, address) => {
       listening.add(worker.id);
+      const placed = places.get(worker.id);
+      if (placed) failedStarts[placed.place] = 0;
       if (!started && listening.size === count) {
         started = true;
         resolve(address.port);
@@ -49,7 +60,7 @@ export function superviseWorkers(count: number, logger: Logger, backoff: Restart
     const fork = (place: number) => places.set(cluster.fork().id, { place, forkedAt: Date.now() });
 
     cluster.on('exit', (worker, code, signal) => {
-      listening.delete(worker.id);
+      const listened = listening.delete(worker.id);
       const placed = places.get(worker.id);
       places.delete(worker.id);
       if (stopping) {
@@ -71,6 +82,12 @@ export function superviseWorkers(count: number, logger: Logger, backoff: Restart
         return;
       }
       const place = placed?.place ?? 0;
+      failedStarts[place] = listened ? 0 : failedStarts[place]! + 1;
+      if (failedStarts[place]! >= FAILED_STARTS_IN_A_ROW) {
+        logger.error({ component: 'workers', pid: worker.process.pid, code, signal, failedStartsInARow: failedStarts[place] }, 'a worker cannot start again; stopping the server');
+        stopAll(1);
+        return;
+      }
       const delay = restartDelay(lastDelay[place], now - (placed?.forkedAt ?? now), backoff);
       lastDelay[place] = delay;
       logger.error({ component: 'workers', pid: worker.process.pid, code, signal, restartInMs: delay }, 'a worker died; starting a new one');
