@@ -11,9 +11,11 @@ const TOKEN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * What may not stand in a subject: the ledger and the processing log name it as the actor, one per line. Control
  * characters (C0, DEL and C1: NEL at U+0085 is a line break to many log readers) and the line and paragraph
- * separators U+2028/U+2029 could forge a line of their own.
+ * separators U+2028/U+2029 could forge a line of their own; the bidirectional embeddings, overrides and isolates
+ * (U+202A–U+202E, U+2066–U+2069) make a reader see the actor's name, and what follows it on the line, reordered
+ * (`ada\u202Enimda` shows as "adaadmin"). A right-to-left mark (U+200F) before an Arabic name only orders and stays.
  */
-const LINE_BREAKING_OR_CONTROL = /[\p{Cc}\u2028\u2029]/u;
+const LINE_BREAKING_OR_CONTROL = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
 
 /** Which claim was wrong; a fixed keyword, safe to log (never the claim's value). */
 export type ClaimProblem = 'sub' | 'role' | 'municipalities' | 'tables' | 'jti';
@@ -31,7 +33,7 @@ export function principalFromClaims(claims: Record<string, unknown>): ClaimsResu
   if (typeof sub !== 'string' || sub.length > MAX_SUBJECT_LENGTH || sub.trim() !== sub || LINE_BREAKING_OR_CONTROL.test(sub) || isBlankText(sub)) {
     return fail(
       'sub',
-      `"sub" must be a string of at most ${MAX_SUBJECT_LENGTH} characters with something visible in it, without surrounding whitespace, control characters or line separators`,
+      `"sub" must be a string of at most ${MAX_SUBJECT_LENGTH} characters with something visible in it, without surrounding whitespace, control characters, line separators or bidirectional overrides`,
     );
   }
   if (!isTokenRole(role)) {
