@@ -51,6 +51,7 @@ export const MODEL_PROBLEMS = {
   DEADLINE_REOPENED: 'DEADLINE_REOPENED',
   STATE_UNREACHABLE: 'STATE_UNREACHABLE',
   STATE_DEAD_END: 'STATE_DEAD_END',
+  STATE_CANNOT_CLOSE: 'STATE_CANNOT_CLOSE',
   FIELD_UNKNOWN: 'FIELD_UNKNOWN',
   MUNICIPALITIES_INVALID: 'MUNICIPALITIES_INVALID',
   MUNICIPALITY_INVALID: 'MUNICIPALITY_INVALID',
@@ -83,7 +84,10 @@ const KEBAB_ID = /^[a-z0-9-]{1,100}$/;
  */
 /** How strictly to validate: `publishing` adds the rules a new version must meet but a stored one is not held to. */
 export interface ModelValidationOptions {
-  /** A version an administrator publishes now: its terms and lead times are bounded (`MAX_PUBLISHED_DURATION`). */
+  /**
+   * A version an administrator publishes now: its terms and lead times are bounded (`MAX_PUBLISHED_DURATION`), and
+   * every state must lead to a closing state (`STATE_CANNOT_CLOSE`).
+   */
   publishing?: boolean;
 }
 
@@ -351,6 +355,19 @@ export function validateModelDefinition(def: unknown, options: ModelValidationOp
   for (const id of stateIds) {
     if (!terminal.has(id) && !outgoing.has(id)) {
       add('STATE_DEAD_END', `states[${indexOfState(states, id)}]`, `state ${show(id, 'a state id')} is not terminal but has no outgoing transition`);
+    }
+  }
+  // A way out of every state is not enough: a loop without an exit has one. A case in a state from which no closing
+  // state can be reached is never closed, so it stays open, counted and escalating, and no retention rule applies to
+  // it. Held to a version being published; one stored before the rule still loads (the router would not start).
+  if (options.publishing === true) {
+    for (const id of stateIds) {
+      if (terminal.has(id) || !outgoing.has(id) || [...reachableFrom(outgoing, id)].some((q) => terminal.has(q))) continue;
+      add(
+        'STATE_CANNOT_CLOSE',
+        `states[${indexOfState(states, id)}]`,
+        `no closing state can be reached from state ${show(id, 'a state id')}: a case there could never be closed; add a transition that leads to a terminal state`,
+      );
     }
   }
   // A term counted from the case's opening or the signal's receipt is opened again, with the same due moment, when
