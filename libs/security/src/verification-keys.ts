@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import type { JSONWebKeySet, JWK } from 'jose';
+import type { JWK } from 'jose';
 import { SecurityConfigError } from './security.errors.js';
 import { configuredKeyVariables, type SecurityOptions } from './security.options.js';
 import { SigningKeys } from './signing-keys.js';
@@ -16,9 +16,8 @@ export interface VerificationKey {
   readonly key: KeyObject;
 }
 
-/** Public keys to verify tokens with (as configured, and imported), plus the algorithms those keys imply. */
+/** Public keys to verify tokens with (imported at start-up), plus the algorithms those keys imply. */
 export interface VerificationKeySet {
-  readonly jwks: JSONWebKeySet;
   readonly keys: readonly VerificationKey[];
   readonly algorithms: readonly VerificationAlgorithm[];
 }
@@ -106,7 +105,7 @@ export function verificationKeysFromJwks(value: unknown, source: string): Verifi
   const accepted = keys.map((key, index) => pinAlgorithm(key, `${source} key #${index}`));
   const imported = accepted.map((jwk, index) => importVerificationKey(jwk, `${source} key #${index}`));
   const algorithms = [...new Set(accepted.map((k) => k.alg as VerificationAlgorithm))];
-  return Object.freeze({ jwks: { keys: accepted }, keys: Object.freeze(imported), algorithms: Object.freeze(algorithms) });
+  return Object.freeze({ keys: Object.freeze(imported), algorithms: Object.freeze(algorithms) });
 }
 
 /**
