@@ -631,7 +631,6 @@ function failureKey(topic: string, partition: number, offset: string): string {
   return `${topic}/${partition}/${offset}`;
 }
 
-/** Kafka headers may repeat or be bytes; the port wants one string per name, so the last value wins. */
 /** Names of the headers given more than once (kafkajs hands a repeated header over as a list of its values). */
 function repeatedHeaderNames(headers: IHeaders | undefined): string[] {
   return Object.entries(headers ?? {})
@@ -639,6 +638,7 @@ function repeatedHeaderNames(headers: IHeaders | undefined): string[] {
     .map(([name]) => name);
 }
 
+/** Kafka headers may repeat or be bytes; the port wants one string per name, so the last value wins. */
 function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, raw] of Object.entries(headers ?? {})) {

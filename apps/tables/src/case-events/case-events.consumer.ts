@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from 'pino';
 import { TOPICS, type EventEnvelope } from '#contracts';
 import { caseSheetEventProblem, caseSheetWriteOf, escalationTriggerOf, type CaseEvent, type CaseSheet, type SignalFacts, type TablesConfig } from '#domain';
-import { deadLetteringBatch, Inbox, MalformedMessageError, OutboxRelay, readEnvelopes, type Database, type SqlExecutor } from '#eventstore';
+import { deadLetteringBatch, failureCodeOf, Inbox, MalformedMessageError, OutboxRelay, readEnvelopes, type Database, type SqlExecutor } from '#eventstore';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type Subscription } from '#messaging';
 import { APP_CONFIG, DATABASE, isUuid, LOGGER, OUTBOX_RELAY, type AppConfig } from '#platform';
 import { TABLES_CONFIG } from '../config/tables-config.provider.js';
@@ -13,7 +13,7 @@ import { CaseSheetStore, LIVE_CASE_SHEET_TABLES } from './case-sheet.store.js';
 import { evolveCaseSheets, isCaseSheetEvent, recordSignalFacts } from './case-sheets.projection.js';
 import { PendingEscalationFactsStore } from './pending-escalation-facts.store.js';
 import { PendingReferralStore, type PendingReferral } from './pending-referral.store.js';
-import { failureCodeOf, recordFailedRelease, underSavepoint, type FailedRelease } from './released-alone.js';
+import { recordFailedRelease, underSavepoint, type FailedRelease } from './released-alone.js';
 
 export const CASE_EVENTS_CONSUMER = 'tables.case-events';
 /** The topics it reads. */

@@ -1,5 +1,5 @@
 import { TOPICS } from '#contracts';
-import { isTransientHandlerError, recordDeadLetter, type SqlExecutor } from '#eventstore';
+import { failureCodeOf, isTransientHandlerError, recordDeadLetter, type SqlExecutor } from '#eventstore';
 
 /** What waited for signal facts, was taken out of its wait list when they arrived, and could not go out. */
 export interface FailedRelease {
@@ -32,12 +32,6 @@ export async function underSavepoint<T>(tx: SqlExecutor, work: () => Promise<T>)
     await tx.query('RELEASE SAVEPOINT tables_released');
     return { failure };
   }
-}
-
-/** The code a dead letter records of a failure: its own code, else its name (as the consumers' dead letters do). */
-export function failureCodeOf(error: unknown): string {
-  const e = error as { code?: unknown; name?: unknown } | null;
-  return typeof e?.code === 'string' ? e.code : typeof e?.name === 'string' ? e.name : 'Error';
 }
 
 /**

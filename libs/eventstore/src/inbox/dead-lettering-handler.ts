@@ -29,6 +29,12 @@ export interface DeadLetteringOptions {
   onGivenUp?: (message: IncomingMessage, errorCode: string) => Promise<void>;
 }
 
+/** The code a dead letter records of a failure: its own stable code, else its name (`TypeError`), else `Error`. */
+export function failureCodeOf(error: unknown): string {
+  const e = error as { code?: unknown; name?: unknown } | null;
+  return typeof e?.code === 'string' ? e.code : typeof e?.name === 'string' ? e.name : 'Error';
+}
+
 /**
  * SQLSTATE classes of a failure that says nothing about the message: 40 (serialization failure, deadlock) and
  * 53/57/08 (the server cannot take work now).
@@ -104,8 +110,8 @@ class DeadLetters {
   }
 
   async record(message: IncomingMessage, error: unknown): Promise<void> {
-    const e = error as { code?: unknown; name?: unknown; message?: unknown } | null;
-    const code = typeof e?.code === 'string' ? e.code : typeof e?.name === 'string' ? e.name : 'Error';
+    const e = error as { message?: unknown } | null;
+    const code = failureCodeOf(error);
     const text = typeof e?.message === 'string' ? e.message : String(error);
     const headers = { ...message.headers, 'dead-letter-origin': `consumer:${this.options.consumer}`, 'dead-letter-partition': String(message.partition), 'dead-letter-offset': message.offset };
     await this.inbox.handleBatchInStatement(
@@ -124,9 +130,8 @@ class DeadLetters {
       await this.options.onGivenUp?.(message, code);
     } catch (failure) {
       if (isTransientHandlerError(failure)) throw failure;
-      const f = failure as { code?: unknown; name?: unknown } | null;
       this.options.log?.(
-        { topic: message.topic, partition: message.partition, offset: message.offset, errorCode: typeof f?.code === 'string' ? f.code : typeof f?.name === 'string' ? f.name : 'Error' },
+        { topic: message.topic, partition: message.partition, offset: message.offset, errorCode: failureCodeOf(failure) },
         'a dead-lettered message could not be reported to whom it concerns',
       );
     }
